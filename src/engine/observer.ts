@@ -1,0 +1,69 @@
+/**
+ * The engine's observer hook: how the runner (src/runner/worker.ts) learns what a run did,
+ * without the engine knowing about traces, files or Node.
+ *
+ * With no observer attached the engine does no extra work (no stack capture, no events), so
+ * plain runs and benchmarks stay fast. With one attached, the engine calls `locate()` at each
+ * event that needs a source position; the runner implements it by capturing a stack and mapping
+ * it through the bundle's source map to the user's `.grad.ts` line and column.
+ *
+ * Tensors are passed as live engine objects; the observer reads them with `peekValues`, which,
+ * unlike `dataSync`, never counts as the value leaving the engine.
+ */
+import type { NullReasonKind, SourcePos } from '../protocol/trace';
+import type { Tensor, Variable } from './index';
+
+export interface ObservedInput {
+  name: string;
+  tensor: Tensor;
+}
+
+export interface EngineObserver {
+  /** The user's source position of the current call, or undefined when not in user code. */
+  locate(): SourcePos | undefined;
+
+  tapeCreated(e: { tapeId: number; persistent: boolean; watchAccessedVariables: boolean; pos?: SourcePos; parentTapeId?: number }): void;
+  /** A tape's record() block was entered / left (a tape may be entered several times). */
+  recordEntered(e: { tapeId: number; pos?: SourcePos }): void;
+  recordExited(e: { tapeId: number }): void;
+  /** tape.watch(t), explicit or automatic (a trainable variable read inside record). */
+  watched(e: { tapeId: number; tensor: Tensor; automatic: boolean; pos?: SourcePos }): void;
+  /** Every op application; `tapeIds` is empty when no tape recorded it. */
+  opRan(e: { nodeId: number; op: string; inputs: ObservedInput[]; output: Tensor; tapeIds: number[]; pos?: SourcePos }): void;
+  /** A tensor was created from outside any op: constant, variable, fill, random, value read back. */
+  tensorCreated(e: { tensor: Tensor; kind: 'constant' | 'variable'; pos?: SourcePos }): void;
+  variableAssigned(e: { variable: Variable; how: 'assign' | 'assignAdd' | 'assignSub'; pos?: SourcePos }): void;
+  /** A value left the engine (arraySync / dataSync / numpy / print). */
+  valueRead(e: { tensor: Tensor; how: 'arraySync' | 'dataSync' | 'numpy'; pos?: SourcePos }): void;
+  /** tape.gradient / jacobian / batchJacobian / acc.jvp finished. */
+  gradientComputed(e: {
+    callId: number;
+    kind: 'gradient' | 'jacobian' | 'batchJacobian' | 'jvp';
+    tapeId: number;
+    pos?: SourcePos;
+    targets: Tensor[];
+    sources: { key?: string | number; tensor: Tensor; result: Tensor | null; nullReason?: { kind: NullReasonKind; message: string; pos?: SourcePos } }[];
+    /** ∂target/∂t for every tensor t on the path, keyed by tensor id. */
+    adjoints: Map<number, Tensor>;
+  }): void;
+  /** tf.summary.scalar. */
+  summary(e: { name: string; value: number; step: number; pos?: SourcePos }): void;
+  /** Tape misuse that TensorFlow warns about, or that the seed article warns about. */
+  warning(e: { code: 'nonPersistentReuse' | 'nonScalarTarget' | 'integerDtype' | 'gradientInRecord' | 'unwatchedSource' | 'leftEngine'; message: string; pos?: SourcePos; tapeId?: number; tensorId?: number }): void;
+  /** tape.reset() */
+  tapeReset(e: { tapeId: number; pos?: SourcePos }): void;
+}
+
+let current: EngineObserver | null = null;
+
+/** Attach (or detach with null) the one observer. Returns the previous one. */
+export function setObserver(o: EngineObserver | null): EngineObserver | null {
+  const prev = current;
+  current = o;
+  return prev;
+}
+
+/** The attached observer, if any. Hot paths test this once per op. */
+export function observer(): EngineObserver | null {
+  return current;
+}

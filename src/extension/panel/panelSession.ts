@@ -1,0 +1,139 @@
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { assertNever, type HostToPanel, type PanelToHost } from '../../protocol/panel';
+import { validatePanelToHost } from '../../protocol/panelValidate';
+import type { SourcePos } from '../../protocol/trace';
+import type { RunStore } from '../runStore';
+
+/**
+ * One webview showing the runs of one scratch file: the editor-side panel or the side-bar view.
+ * Speaks the protocol: waits for `ready`, sends the latest run, replays it whenever the page was
+ * recreated (a hidden webview is discarded and says `ready` again), checks every incoming message.
+ */
+export class PanelSession implements vscode.Disposable {
+  private ready = false;
+  private pendingNode: number | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+
+  constructor(
+    readonly webview: vscode.Webview,
+    private docUri: vscode.Uri | undefined,
+    private readonly store: RunStore,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
+  }
+
+  get uri(): vscode.Uri | undefined {
+    return this.docUri;
+  }
+
+  /** Follow another document (the side-bar view tracks the active scratch file). */
+  setUri(uri: vscode.Uri | undefined): void {
+    if (uri?.toString() === this.docUri?.toString()) return;
+    this.docUri = uri;
+    this.sendRun();
+  }
+
+  /** The page went away (hidden without retained context): wait for its next `ready`. */
+  markNotReady(): void {
+    this.ready = false;
+  }
+
+  sendRun(): void {
+    if (!this.ready) return;
+    const run = this.docUri ? this.store.get(this.docUri) : undefined;
+    this.post({
+      type: 'didLoadRun',
+      uri: this.docUri?.toString() ?? null,
+      fileName: this.docUri ? path.basename(this.docUri.fsPath) : '',
+      run: run ? { uri: run.uri.toString(), version: run.version, trace: run.trace } : null,
+      sentAt: Date.now(),
+    });
+  }
+
+  cursorMoved(uri: vscode.Uri, line: number): void {
+    if (this.ready && uri.toString() === this.docUri?.toString()) this.post({ type: 'didMoveCursor', uri: uri.toString(), line });
+  }
+
+  requestNode(nodeId: number): void {
+    if (this.ready) this.post({ type: 'didRequestNode', nodeId });
+    else this.pendingNode = nodeId;
+  }
+
+  private post(msg: HostToPanel): void {
+    void this.webview.postMessage(msg);
+  }
+
+  private onMessage(raw: unknown): void {
+    const checked = validatePanelToHost(raw);
+    if (!checked.ok) {
+      this.log.warn(`dropped a malformed message from the panel (${checked.reason})`);
+      return;
+    }
+    const msg: PanelToHost = checked.msg;
+    switch (msg.type) {
+      case 'ready':
+        this.ready = true;
+        this.sendRun();
+        if (this.pendingNode !== undefined) {
+          this.post({ type: 'didRequestNode', nodeId: this.pendingNode });
+          this.pendingNode = undefined;
+        }
+        break;
+      case 'revealSource':
+        void this.revealSource(msg.pos);
+        break;
+      case 'reportRendered':
+        this.log.info(`run-to-panel ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
+        break;
+      case 'reportError':
+        this.log.error(`panel script error: ${msg.message}`);
+        break;
+      default:
+        assertNever(msg);
+    }
+  }
+
+  /** Opens the scratch file (or a file the trace itself names) at the position. Nothing else may be opened. */
+  private async revealSource(pos: SourcePos): Promise<void> {
+    const doc = this.docUri;
+    if (!doc) return;
+    let target = doc;
+    if (pos.file && pos.file !== doc.fsPath) {
+      const trace = this.store.get(doc)?.trace;
+      if (!trace || !traceMentionsFile(trace, pos.file)) {
+        this.log.warn(`revealSource: ${pos.file} is not a file of this run; ignored`);
+        return;
+      }
+      target = vscode.Uri.file(pos.file);
+    }
+    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString());
+    const editor = await vscode.window.showTextDocument(target, {
+      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
+      preserveFocus: false,
+    });
+    const line = Math.min(Math.max(pos.line - 1, 0), editor.document.lineCount - 1);
+    const col = Math.max(pos.column - 1, 0);
+    const p = new vscode.Position(line, col);
+    editor.selection = new vscode.Selection(p, p);
+    editor.revealRange(new vscode.Range(p, p), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.disposables.length = 0;
+  }
+}
+
+function traceMentionsFile(trace: import('../../protocol/trace').Trace, file: string): boolean {
+  if (trace.file === file) return true;
+  const posFiles = (p?: SourcePos) => p?.file === file;
+  return (
+    trace.console.some((c) => posFiles(c.pos) || c.text.includes(file)) ||
+    trace.diagnostics.some((d) => posFiles(d.pos)) ||
+    trace.tapes.some((t) => t.nodes.some((n) => posFiles(n.pos))) ||
+    (trace.error?.stack?.includes(file) ?? false) ||
+    posFiles(trace.error?.pos)
+  );
+}

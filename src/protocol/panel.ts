@@ -1,0 +1,56 @@
+/**
+ * The host ↔ panel protocol: imported by src/extension/panel/* and webview/*. Types only.
+ *
+ * Host → panel messages are past tense (something happened on the host); panel → host messages are
+ * imperative (the user asked for something). Each end dispatches with a `switch` ending in
+ * `assertNever`, so a message added here and not handled fails to compile. The host checks every
+ * PanelToHost message at runtime with `isPanelToHost` (panelValidate.ts) before using it.
+ */
+import type { SourcePos, Trace } from './trace';
+
+/** The run a panel shows: the latest Trace of one scratch file. */
+export interface PanelRun {
+  /** `vscode.Uri.toString()` of the scratch file. */
+  uri: string;
+  /** Document version the run used. */
+  version: number;
+  trace: Trace;
+}
+
+//#region to panel
+/** Host → panel. */
+export type HostToPanel =
+  /** The document the panel follows has a new run (or none yet: `run` is null). Render it; replaces all previous data. */
+  | { type: 'didLoadRun'; uri: string | null; fileName: string; run: PanelRun | null; sentAt: number }
+  /** The cursor moved in the editor: highlight the nodes recorded at this 1-based line (0 clears). */
+  | { type: 'didMoveCursor'; uri: string; line: number }
+  /** `gradtape.showInGraph` asked for a node: select it, switch to the graph and centre it. */
+  | { type: 'didRequestNode'; nodeId: number };
+//#endregion
+
+//#region from panel
+/** Panel → host. */
+export type PanelToHost =
+  /** The panel's script has loaded and listens: send the latest run. Sent once per page load. */
+  | { type: 'ready' }
+  /** Reveal this position in the editor (a node's line, a console `file:line`). `file` absent means the scratch file. */
+  | { type: 'revealSource'; pos: SourcePos }
+  /** The panel drew the run it was sent (`sentAt` echoed from didLoadRun); the host logs run-to-panel time. */
+  | { type: 'reportRendered'; sentAt: number; drawMs: number; nodes: number }
+  /** The panel's own script failed: the host logs it to the GradTape output channel. */
+  | { type: 'reportError'; message: string };
+//#endregion
+
+/** Kept by the webview in `vscode.setState`, read back by the panel serializer after a window reload. */
+export interface PanelPersistedState {
+  uri?: string;
+  tab?: string;
+  selectedNode?: number;
+  step?: number;
+  smoothing?: number;
+  logScale?: boolean;
+}
+
+export function assertNever(x: never): never {
+  throw new Error(`unhandled message: ${JSON.stringify(x)}`);
+}

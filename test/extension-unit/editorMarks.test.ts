@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { codeLenses, gutterLines, inlineValues } from '../../src/extension/format/editorMarks';
+import { squaredDifferenceTrace, trainingLoopTrace } from './traces';
+
+const example = (name: string) => readFileSync(path.join(__dirname, '../../examples', name), 'utf8').split('\n');
+
+describe('CodeLens, inline values and gutter lines', () => {
+  it('puts a lens over new GradientTape and tape.record with ops and derivatives', () => {
+    const lenses = codeLenses(squaredDifferenceTrace(), example('01-squared-difference.grad.ts'));
+    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
+      [9, '2 ops recorded · ∂loss/∂weights · Show graph'],
+      [10, '2 ops recorded · ∂loss/∂weights · Show graph'],
+    ]);
+    assert.equal(lenses[0].nodeId, 10);
+  });
+
+  it('counts steps in a loop', () => {
+    const lenses = codeLenses(trainingLoopTrace(), example('03-training-loop.grad.ts'));
+    assert.equal(lenses[0].line, 11);
+    assert.equal(lenses[0].title, '3 ops recorded per step × 3 steps · ∂loss/∂weights · Show graph');
+  });
+
+  it('gives the gradient at the gradient line and the loss at the line that computed it', () => {
+    assert.deepEqual(inlineValues(squaredDifferenceTrace()), [
+      { line: 13, text: 'loss = [[0.04]]', kind: 'loss' },
+      { line: 16, text: '∂loss/∂weights = [[-0.39999998], [-0.79999995]]', kind: 'gradient' },
+    ]);
+    const loop = inlineValues(trainingLoopTrace());
+    assert.deepEqual(loop.map((v) => v.text), ['loss = [[0.05]] (step 3 of 3)', '∂loss/∂weights = [[-0.2], [0.3]] (step 3 of 3)']);
+  });
+
+  it('shows the error message at the error line', () => {
+    const t = squaredDifferenceTrace();
+    t.ok = false;
+    t.error = { kind: 'exception', name: 'InvalidArgumentError', message: 'Matrix size-incompatible: In[0]: [1,2], In[1]: [3,1]\n  at …', pos: { line: 11, column: 28 } };
+    const err = inlineValues(t).find((v) => v.kind === 'error');
+    assert.deepEqual(err, { line: 11, text: 'InvalidArgumentError: Matrix size-incompatible: In[0]: [1,2], In[1]: [3,1]', kind: 'error' });
+    assert.deepEqual(gutterLines(t), { recorded: [13], unrecorded: [5, 6, 7], error: [11] });
+  });
+
+  it('marks recorded and unrecorded lines', () => {
+    assert.deepEqual(gutterLines(trainingLoopTrace()), { recorded: [13, 14], unrecorded: [4, 5, 6, 8, 17], error: [] });
+  });
+});

@@ -1,0 +1,338 @@
+// The engine against TensorFlow.js 4.22 (tfjs-core on its `cpu` and `wasm` backends), in one process.
+// Prints medians over repetitions after a warm-up, the ratio to each peer, and the issue's targets.
+// Run with `npm run bench -- engine` (scripts/bench.mjs passes --expose-gc for the memory figure).
+import os from 'node:os';
+import path from 'node:path';
+import { readFileSync } from 'node:fs';
+import * as tfjs from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import * as tf from '../src/engine/index';
+
+type Peer = 'ours' | 'cpu' | 'wasm';
+
+interface Row {
+  name: string;
+  unit: string;
+  /** Lower is better (time) or higher is better (throughput). */
+  better: 'lower' | 'higher';
+  values: Partial<Record<Peer, number>>;
+  target: string;
+  met?: (ours: number, row: Row) => boolean;
+}
+
+// ──── Timing ────
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Median wall time of `fn` in ms, after `warmup` untimed runs. */
+function timeMs(fn: () => void, { warmup, reps }: { warmup: number; reps: number }): number {
+  for (let i = 0; i < warmup; i++) fn();
+  const times: number[] = [];
+  for (let i = 0; i < reps; i++) {
+    const t0 = performance.now();
+    fn();
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+/** Deterministic inputs shared by every implementation (a small LCG; only the values matter, not their quality). */
+function seededValues(n: number, seed: number, scale: number): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+// ──── (a) MLP training step: batch 64, 784-256-10, ReLU, softmax cross-entropy, SGD ────
+
+const B = 64;
+const D_IN = 784;
+const D_H = 256;
+const D_OUT = 10;
+const LR = 0.01;
+
+const MLP_DIMS = { b: B, dIn: D_IN, dH: D_H, dOut: D_OUT };
+type MlpDims = typeof MLP_DIMS;
+
+/** Inputs, one-hot labels and initial weights, identical for every implementation. */
+function mlpData(dims: MlpDims) {
+  const labels = new Float32Array(dims.b * dims.dOut);
+  for (let i = 0; i < dims.b; i++) labels[i * dims.dOut + (i % dims.dOut)] = 1;
+  return {
+    x: seededValues(dims.b * dims.dIn, 1, 1),
+    labels,
+    w1: seededValues(dims.dIn * dims.dH, 2, 0.05),
+    b1: new Float32Array(dims.dH),
+    w2: seededValues(dims.dH * dims.dOut, 3, 0.1),
+    b2: new Float32Array(dims.dOut),
+  };
+}
+
+function oursMlpStep(dims: MlpDims = MLP_DIMS) {
+  const d = mlpData(dims);
+  const x = tf.constant(d.x, 'float32', [dims.b, dims.dIn]);
+  const labels = tf.constant(d.labels, 'float32', [dims.b, dims.dOut]);
+  const w1 = tf.variable(tf.constant(d.w1, 'float32', [dims.dIn, dims.dH]), { name: 'w1' });
+  const b1 = tf.variable(tf.constant(d.b1, 'float32', [dims.dH]), { name: 'b1' });
+  const w2 = tf.variable(tf.constant(d.w2, 'float32', [dims.dH, dims.dOut]), { name: 'w2' });
+  const b2 = tf.variable(tf.constant(d.b2, 'float32', [dims.dOut]), { name: 'b2' });
+  const vars = [w1, b1, w2, b2];
+  const opt = new tf.optimizers.SGD({ learningRate: LR });
+  return () => {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => {
+      const h = tf.relu(tf.add(tf.matmul(x, w1), b1));
+      const logits = tf.add(tf.matmul(h, w2), b2);
+      return tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits }));
+    });
+    const grads = tape.gradient(loss, vars) as (tf.Tensor | null)[];
+    opt.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  };
+}
+
+function tfjsMlpStep() {
+  const d = mlpData(MLP_DIMS);
+  const x = tfjs.tensor2d(d.x, [B, D_IN]);
+  const labels = tfjs.tensor2d(d.labels, [B, D_OUT]);
+  const w1 = tfjs.variable(tfjs.tensor2d(d.w1, [D_IN, D_H]));
+  const b1 = tfjs.variable(tfjs.tensor1d(d.b1));
+  const w2 = tfjs.variable(tfjs.tensor2d(d.w2, [D_H, D_OUT]));
+  const b2 = tfjs.variable(tfjs.tensor1d(d.b2));
+  const opt = tfjs.train.sgd(LR);
+  return () => {
+    const { value, grads } = tfjs.variableGrads(() => {
+      const h = tfjs.relu(tfjs.add(tfjs.matMul(x, w1), b1));
+      const logits = tfjs.add(tfjs.matMul(h, w2), b2);
+      return tfjs.losses.softmaxCrossEntropy(labels, logits) as tfjs.Scalar;
+    }, [w1, b1, w2, b2]);
+    opt.applyGradients(grads);
+    value.dataSync(); // wait for the backend, as our step returns with values computed
+    tfjs.dispose([value, ...Object.values(grads)]);
+  };
+}
+
+// ──── (b) matmul n³ in GFLOP/s ────
+
+function oursMatmul(n: number) {
+  const a = tf.constant(seededValues(n * n, 4, 1), 'float32', [n, n]);
+  const b = tf.constant(seededValues(n * n, 5, 1), 'float32', [n, n]);
+  return () => void tf.matmul(a, b);
+}
+
+function tfjsMatmul(n: number) {
+  const a = tfjs.tensor2d(seededValues(n * n, 4, 1), [n, n]);
+  const b = tfjs.tensor2d(seededValues(n * n, 5, 1), [n, n]);
+  return () => {
+    const c = tfjs.matMul(a, b);
+    c.dataSync();
+    c.dispose();
+  };
+}
+
+const gflops = (n: number, ms: number) => (2 * n * n * n) / (ms * 1e6);
+
+// ──── (c) micrograd-style chain of scalar ops, forward and gradient ────
+
+const CHAIN_OPS = 10_000;
+
+/** y = ((x·a + c)·a + c)…: CHAIN_OPS scalar ops (half multiply, half add), then dy/dx. */
+function oursChain() {
+  const a = tf.constant(1.0001);
+  const c = tf.constant(0.0001);
+  const x = tf.variable(0.5, { name: 'x' });
+  return () => {
+    const tape = new tf.GradientTape();
+    const y = tape.record(() => {
+      let v: tf.Tensor = x;
+      for (let i = 0; i < CHAIN_OPS / 2; i++) v = tf.add(tf.multiply(v, a), c);
+      return v;
+    });
+    tape.gradient(y, x);
+  };
+}
+
+function tfjsChain() {
+  const a = tfjs.scalar(1.0001);
+  const c = tfjs.scalar(0.0001);
+  const x = tfjs.scalar(0.5);
+  const g = tfjs.grad((v: tfjs.Tensor) => {
+    for (let i = 0; i < CHAIN_OPS / 2; i++) v = tfjs.add(tfjs.mul(v, a), c);
+    return v;
+  });
+  return () => {
+    const r = g(x);
+    r.dataSync();
+    r.dispose();
+  };
+}
+
+// ──── (d) the seed's first program: the gradient of (y - x·w)² ────
+
+function oursSeed() {
+  return () => {
+    const input = tf.constant([[1.0, 2.0]]);
+    const weights = tf.variable([[0.25], [0.15]]);
+    const yTrue = tf.constant(0.75);
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
+    tape.gradient(loss, weights);
+  };
+}
+
+function tfjsSeed() {
+  return () => {
+    // tfjs variables escape tidy, so the weights are a plain tensor differentiated with tf.grad.
+    tfjs.tidy(() => {
+      const input = tfjs.tensor2d([[1.0, 2.0]]);
+      const weights = tfjs.tensor2d([[0.25], [0.15]]);
+      const yTrue = tfjs.scalar(0.75);
+      const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
+      g(weights).dataSync();
+    });
+  };
+}
+
+// ──── Memory: a 1,000-step training loop ────
+
+function heapAfterGc(): number {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  if (gc) {
+    gc();
+    gc();
+  }
+  return process.memoryUsage().heapUsed;
+}
+
+/** Heap used (after gc) at steps 100 and 1000 of a small MLP trained with our SGD. */
+function memoryLoop(): { at100: number; at1000: number; msPerStep: number } {
+  const step = oursMlpStep({ b: 64, dIn: 64, dH: 32, dOut: 10 });
+  let at100 = 0;
+  const t0 = performance.now();
+  for (let i = 1; i <= 1000; i++) {
+    step();
+    if (i === 100) at100 = heapAfterGc();
+  }
+  const msPerStep = (performance.now() - t0) / 1000;
+  return { at100, at1000: heapAfterGc(), msPerStep };
+}
+
+// ──── Run ────
+
+function cpuModel(): string {
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux: fall through
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
+function fmt(x: number | undefined): string {
+  if (x === undefined) return '-';
+  if (x >= 100) return x.toFixed(0);
+  if (x >= 10) return x.toFixed(1);
+  if (x >= 1) return x.toFixed(2);
+  return x.toPrecision(2);
+}
+
+/** How many times better ours is than the peer (>1: ours wins). */
+function ratio(row: Row, peer: Peer): string {
+  const o = row.values.ours;
+  const p = row.values[peer];
+  if (o === undefined || p === undefined) return '-';
+  const r = row.better === 'lower' ? p / o : o / p;
+  return `${r.toFixed(2)}x`;
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  console.log(`date ${new Date().toISOString()}, nproc ${os.availableParallelism?.() ?? os.cpus().length}, CPU ${cpuModel()}, Node ${process.version}`);
+  const rows: Row[] = [
+    { name: 'MLP step 64x784-256-10', unit: 'ms', better: 'lower', values: {}, target: '<= 1/2 tfjs-cpu', met: (o, r) => r.values.cpu !== undefined && o <= r.values.cpu / 2 },
+    { name: 'matmul 512^3', unit: 'GFLOP/s', better: 'higher', values: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
+    { name: 'matmul 1024^3', unit: 'GFLOP/s', better: 'higher', values: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
+    { name: 'scalar chain 10k ops (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, target: '<= 1', met: (o) => o <= 1 },
+    { name: 'seed gradient (program 1)', unit: 'us/rep', better: 'lower', values: {}, target: '<= 5', met: (o) => o <= 5 },
+  ];
+  const [mlp, mm512, mm1024, chain, seed] = rows;
+
+  // Ours first, on a quiet heap.
+  mlp.values.ours = timeMs(oursMlpStep(), { warmup: 3, reps: 15 });
+  mm512.values.ours = gflops(512, timeMs(oursMatmul(512), { warmup: 2, reps: 7 }));
+  mm1024.values.ours = gflops(1024, timeMs(oursMatmul(1024), { warmup: 1, reps: 3 }));
+  chain.values.ours = (timeMs(oursChain(), { warmup: 3, reps: 11 }) * 1000) / CHAIN_OPS;
+  {
+    const run = oursSeed();
+    const batch = () => {
+      for (let i = 0; i < 1000; i++) run();
+    };
+    seed.values.ours = timeMs(batch, { warmup: 3, reps: 11 }); // ms per 1000 reps = µs per rep
+  }
+  console.log(`ours done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+
+  for (const backend of ['cpu', 'wasm'] as const) {
+    if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+    const ok = await tfjs.setBackend(backend);
+    if (!ok) {
+      console.log(`tfjs ${backend}: backend failed to initialise; skipped`);
+      continue;
+    }
+    await tfjs.ready();
+    const heavy = backend === 'cpu';
+    mlp.values[backend] = timeMs(tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 });
+    mm512.values[backend] = gflops(512, timeMs(tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 }));
+    mm1024.values[backend] = gflops(1024, timeMs(tfjsMatmul(1024), { warmup: 1, reps: 3 }));
+    chain.values[backend] = (timeMs(tfjsChain(), { warmup: 1, reps: heavy ? 3 : 5 }) * 1000) / CHAIN_OPS;
+    {
+      const run = tfjsSeed();
+      const batch = () => {
+        for (let i = 0; i < 100; i++) run();
+      };
+      seed.values[backend] = (timeMs(batch, { warmup: 2, reps: 7 }) * 1000) / 100;
+    }
+    console.log(`tfjs-${backend} done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const header = ['benchmark', 'unit', 'ours', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm', 'target', 'met'];
+  const lines = rows.map((r) => [
+    r.name,
+    r.unit,
+    fmt(r.values.ours),
+    fmt(r.values.cpu),
+    fmt(r.values.wasm),
+    ratio(r, 'cpu'),
+    ratio(r, 'wasm'),
+    r.target,
+    r.values.ours === undefined || !r.met ? '-' : r.met(r.values.ours, r) ? 'yes' : 'NO',
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
+  const show = (cells: string[]) => '| ' + cells.map((c, i) => c.padEnd(widths[i])).join(' | ') + ' |';
+  console.log('\n' + show(header));
+  console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
+  for (const l of lines) console.log(show(l));
+  console.log('(ratios: how many times faster ours is; medians after warm-up)');
+
+  const mem = memoryLoop();
+  const mb = (b: number) => (b / 1048576).toFixed(2);
+  console.log(
+    `\nmemory, 1,000 SGD steps of a 64x64-32-10 MLP (${mem.msPerStep.toFixed(2)} ms/step): heap used after gc ` +
+      `${mb(mem.at100)} MB at step 100, ${mb(mem.at1000)} MB at step 1000 (${mem.at1000 >= mem.at100 ? '+' : ''}${mb(mem.at1000 - mem.at100)} MB)` +
+      ((globalThis as { gc?: unknown }).gc ? '' : ' [no --expose-gc: figures include garbage]'),
+  );
+  console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  process.exit(1);
+});

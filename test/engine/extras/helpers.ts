@@ -1,0 +1,33 @@
+// Shared helpers for the extras tests: flat values, closeness, and a recording fake observer.
+import assert from 'node:assert/strict';
+import type { EngineObserver } from '../../../src/engine/observer';
+import { setObserver } from '../../../src/engine/observer';
+import { Tensor, peekValues } from '../../../src/engine/tensor';
+
+export function values(t: Tensor): number[] {
+  return Array.from(peekValues(t) as ArrayLike<number>);
+}
+
+export function assertClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol = 1e-6, what = 'values'): void {
+  assert.equal(actual.length, expected.length, `${what}: length ${actual.length} vs ${expected.length}`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${what}[${i}]: ${a} vs expected ${e} (tol ${tol})`);
+  }
+}
+
+export type Event = { type: keyof EngineObserver; e: unknown };
+
+/** Attaches an observer that records every event; returns the log and a detach function. */
+export function recordEvents(): { events: Event[]; detach: () => void } {
+  const events: Event[] = [];
+  const handler: ProxyHandler<EngineObserver> = {
+    get(_t, prop) {
+      if (prop === 'locate') return () => ({ line: 1, column: 1 });
+      return (e: unknown) => events.push({ type: prop as keyof EngineObserver, e });
+    },
+  };
+  const prev = setObserver(new Proxy({} as EngineObserver, handler));
+  return { events, detach: () => void setObserver(prev) };
+}

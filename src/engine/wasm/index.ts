@@ -1,0 +1,63 @@
+/**
+ * Chooses the engine's kernels: WebAssembly SIMD where the host has it, the plain TypeScript
+ * loops otherwise. The choice swaps members of the shared `kernels` object
+ * (src/engine/kernels.ts), so every op picks it up on its next call.
+ *
+ *   setKernelBackend('wasm')  WebAssembly (relaxed-SIMD FMA if validated, else SIMD) for large
+ *                             float32 work, TypeScript below the thresholds; false if unavailable
+ *   setKernelBackend('ts')    TypeScript kernels only
+ *
+ * The environment variable GRADTAPE_KERNELS sets the backend the engine starts with:
+ *   wasm (default)  as setKernelBackend('wasm')
+ *   ts              TypeScript only
+ *   wasm-simd       WebAssembly without relaxed SIMD
+ *   wasm-all        WebAssembly with every threshold 0: each float32 call a WebAssembly kernel
+ *                   implements goes through it, however small (tests run the engine suites so)
+ */
+import { jsKernels, kernels } from '../kernels';
+import { makeWasmKernels, thresholds } from './kernels';
+import { loadKernelModule, type WasmFlavor } from './module';
+
+export { thresholds } from './kernels';
+export type { WasmFlavor } from './module';
+
+export type KernelBackend = 'ts' | 'wasm';
+
+let active: { backend: KernelBackend; flavor?: WasmFlavor } = { backend: 'ts' };
+
+/**
+ * Installs the named kernels. Returns false (and leaves the TypeScript kernels in place) when
+ * WebAssembly SIMD is unavailable. `flavor: 'simd'` refuses relaxed SIMD even where it validates.
+ */
+export function setKernelBackend(backend: KernelBackend, options: { flavor?: WasmFlavor | 'auto' } = {}): boolean {
+  Object.assign(kernels, jsKernels);
+  active = { backend: 'ts' };
+  if (backend === 'ts') return true;
+  const mod = loadKernelModule(options.flavor ?? 'auto');
+  if (!mod) return false;
+  Object.assign(kernels, makeWasmKernels(mod));
+  active = { backend: 'wasm', flavor: mod.flavor };
+  return true;
+}
+
+/** The backend in use, and for WebAssembly which module variant. */
+export function getKernelBackend(): { backend: KernelBackend; flavor?: WasmFlavor } {
+  return { ...active };
+}
+
+function envSetting(): string | undefined {
+  // Read without importing Node's process module: the engine also runs where there is none.
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env;
+  return env?.GRADTAPE_KERNELS;
+}
+
+/** Called once when the engine loads: the backend from GRADTAPE_KERNELS, else WebAssembly. */
+export function installDefaultKernels(): void {
+  const setting = envSetting();
+  if (setting === 'ts') {
+    setKernelBackend('ts');
+    return;
+  }
+  if (setting === 'wasm-all') for (const key of Object.keys(thresholds) as (keyof typeof thresholds)[]) thresholds[key] = 0;
+  setKernelBackend('wasm', { flavor: setting === 'wasm-simd' ? 'simd' : 'auto' });
+}

@@ -1,0 +1,162 @@
+/**
+ * The WebAssembly implementations of the engine's kernel interface (src/engine/kernels.ts).
+ * Each one takes the WebAssembly path only for float32 operands above a size threshold and
+ * otherwise calls the TypeScript kernel, so small tensors (the seed programs, scalar chains)
+ * keep the API's double accumulation bit for bit and pay no call or copy overhead.
+ *
+ * Operands are copied into the module's memory and the result copied out on every call; the
+ * copies are part of every figure in BENCHMARKS.md (docs/kernels.md says why tensors do not live
+ * in WebAssembly memory).
+ */
+import type { TypedArray } from '../dtype';
+import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp } from '../kernels';
+import type { Shape } from '../shape';
+import type { KernelModule } from './module';
+
+/**
+ * Smallest problem each kernel sends to WebAssembly, measured as the crossover in
+ * bench/kernels.bench.ts (docs/kernels.md has the table). Mutable so tests can force every
+ * float32 call through WebAssembly (all 0) and check it against the TypeScript kernels.
+ */
+export const thresholds = {
+  /** m·n·k of one matrix product. */
+  matmul: 4096,
+  /** Output elements of a unary or binary op. */
+  elementwise: 1 << 30,
+  /** Input elements of a sum or mean. */
+  reduce: 1 << 30,
+};
+
+// Op codes of src/engine/wasm/assembly/elementwise.ts.
+const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, sqdiff: 4, max: 5, min: 6 };
+const UNARY_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4 };
+const FULL = 0;
+const ROW = 1;
+const COL = 2;
+const SCALAR = 3;
+
+const align16 = (bytes: number): number => (bytes + 15) & ~15;
+
+/**
+ * How operand `shape` (of `len` elements) maps onto the output viewed as [rows, last]:
+ * FULL, ROW ([last] repeated down the rows), COL ([rows] repeated along each row), SCALAR,
+ * or -1 when the broadcast has another pattern (then the TypeScript kernel runs).
+ */
+function layoutOf(shape: Shape, len: number, outShape: Shape, n: number): number {
+  if (len === n) return FULL;
+  if (len === 1) return SCALAR;
+  const rank = outShape.length;
+  const lead = rank - shape.length;
+  let row = true;
+  let col = true;
+  for (let i = 0; i < rank; i++) {
+    const d = i < lead ? 1 : shape[i - lead];
+    if (i < rank - 1) {
+      if (d !== 1) row = false;
+      if (d !== outShape[i]) col = false;
+    } else {
+      if (d !== outShape[i]) row = false;
+      if (d !== 1) col = false;
+    }
+  }
+  return row ? ROW : col ? COL : -1;
+}
+
+export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce'> {
+  const ex = mod.exports;
+  const base = mod.base;
+
+  function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
+    m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
+    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) || m * n * k < thresholds.matmul) {
+      jsKernels.matmul(a, aOff, b, bOff, out, outOff, m, k, n, transposeA, transposeB);
+      return;
+    }
+    const aP = base;
+    const bP = aP + align16(m * k * 4);
+    const cP = bP + align16(k * n * 4);
+    const wP = cP + align16(m * n * 4);
+    const mem = mod.reserve(wP - base + mod.gemmWork);
+    if (!mem) {
+      jsKernels.matmul(a, aOff, b, bOff, out, outOff, m, k, n, transposeA, transposeB);
+      return;
+    }
+    mem.set(a.subarray(aOff, aOff + m * k), aP >> 2);
+    mem.set(b.subarray(bOff, bOff + k * n), bP >> 2);
+    // Leading dimensions of the stored matrices: A is k×m when transposed, B is n×k.
+    ex.sgemm(m, n, k, aP, transposeA ? m : k, transposeA ? 1 : 0, bP, transposeB ? k : n, transposeB ? 1 : 0, cP, n, wP);
+    out.set(mem.subarray(cP >> 2, (cP >> 2) + m * n), outOff);
+  }
+
+  function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+    const n = out.length;
+    const code = BINARY_CODE[op];
+    if (code === undefined || n < thresholds.elementwise || n === 0 ||
+      !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
+      jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    const am = layoutOf(aShape, a.length, outShape, n);
+    const bm = layoutOf(bShape, b.length, outShape, n);
+    if (am < 0 || bm < 0) {
+      jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    // Without a ROW or COL operand the output is one long row (no per-row overhead).
+    const last = outShape.length ? outShape[outShape.length - 1] : 1;
+    const perRow = am === ROW || am === COL || bm === ROW || bm === COL;
+    const cols = perRow ? last : n;
+    const rows = n / cols;
+    const aP = base;
+    const bP = aP + align16(a.length * 4);
+    const oP = bP + align16(b.length * 4);
+    const mem = mod.reserve(oP - base + n * 4);
+    if (!mem) {
+      jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
+    mem.set(a, aP >> 2);
+    mem.set(b, bP >> 2);
+    ex.binary(code, aP, am, bP, bm, oP, rows, cols);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
+  }
+
+  function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
+    const n = x.length;
+    const code = UNARY_CODE[op];
+    if (code === undefined || n < thresholds.elementwise || !(x instanceof Float32Array && out instanceof Float32Array)) {
+      jsKernels.unary(op, x, out);
+      return;
+    }
+    const xP = base;
+    const oP = xP + align16(n * 4);
+    const mem = mod.reserve(oP - base + n * 4);
+    if (!mem) {
+      jsKernels.unary(op, x, out);
+      return;
+    }
+    mem.set(x, xP >> 2);
+    ex.unary(code, xP, oP, n);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
+  }
+
+  function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: TypedArray): void {
+    if ((op !== 'sum' && op !== 'mean') || x.length < thresholds.reduce || inner === 0 ||
+      !(x instanceof Float32Array && out instanceof Float32Array)) {
+      jsKernels.reduce(op, x, outer, inner, out);
+      return;
+    }
+    const xP = base;
+    const oP = xP + align16(x.length * 4);
+    const mem = mod.reserve(oP - base + outer * 4);
+    if (!mem) {
+      jsKernels.reduce(op, x, outer, inner, out);
+      return;
+    }
+    mem.set(x, xP >> 2);
+    ex.sum(xP, oP, outer, inner, 1, op === 'mean' ? inner : 1);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + outer));
+  }
+
+  return { matmul, binary, unary, reduce };
+}

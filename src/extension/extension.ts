@@ -1,15 +1,66 @@
+// Timestamp as the bundle starts to evaluate: activation time includes loading this module.
+const moduleStart = performance.now();
+
+import * as path from 'path';
 import * as vscode from 'vscode';
+import { CommandId, isScratchFile } from './commands/commandIds';
+import { computeGradientsCommand } from './commands/computeGradients';
+import { newScratchFileCommand } from './commands/newScratchFile';
+import { toggleInlineValuesCommand } from './commands/toggleInlineValues';
+import { readConfig } from './config';
+import { PanelManager } from './panel/panelManager';
+import { DerivativeHoverProvider } from './providers/derivativeHoverProvider';
+import { GradientDecorations } from './providers/gradientDecorations';
+import { QuickFixProvider } from './providers/quickFixProvider';
+import { RunCodeLensProvider } from './providers/runCodeLensProvider';
+import { RunDiagnostics } from './providers/runDiagnostics';
+import { RunController, type Runner } from './runController';
 import { RunStore } from './runStore';
+import { StatusBar } from './statusBar';
+
+/** What activate() returns: the integration tests and the benchmark read it through `extension.exports`. */
+export interface GradTapeApi {
+  store: RunStore;
+  controller: RunController;
+  statusBar: StatusBar;
+  /** Milliseconds from this module starting to load to the end of activate(). */
+  activationMs: number;
+}
 
 // Wiring only: construct the store, the runner and the providers; every disposable goes to subscriptions.
-export function activate(context: vscode.ExtensionContext): void {
+export function activate(context: vscode.ExtensionContext): GradTapeApi {
   const store = new RunStore();
+  const output = vscode.window.createOutputChannel('GradTape');
+  const statusBar = new StatusBar();
+  // The runner (and through it esbuild and the worker) loads on the first run, never at activation.
+  const loadRunner = async (): Promise<Runner> => require(path.join(__dirname, 'runner.js')) as Runner;
+  const controller = new RunController(store, statusBar, output, loadRunner);
+  const panels = PanelManager.register(context, store);
+  const showPanel = (uri: vscode.Uri) => panels.show(uri, { preserveFocus: true });
+
   context.subscriptions.push(
     store,
-    vscode.commands.registerCommand('gradtape.computeGradients', () => {
-      void vscode.window.showInformationMessage('GradTape: Compute Gradients is not wired to the runner yet.');
+    output,
+    statusBar,
+    controller,
+    vscode.commands.registerCommand(CommandId.ComputeGradients, (arg?: unknown) => computeGradientsCommand({ controller, showPanel }, arg)),
+    vscode.commands.registerCommand(CommandId.NewScratchFile, () => newScratchFileCommand()),
+    vscode.commands.registerCommand(CommandId.ToggleInlineValues, () => toggleInlineValuesCommand()),
+    vscode.commands.registerCommand(CommandId.CancelRun, () => {
+      const uri = vscode.window.activeTextEditor?.document.uri;
+      if (uri) controller.cancel(uri);
+    }),
+    DerivativeHoverProvider.register(store),
+    RunCodeLensProvider.register(store),
+    QuickFixProvider.register(store),
+    new RunDiagnostics(store),
+    new GradientDecorations(store, context.extensionUri),
+    // Quokka-style: run again on save when the setting is on; the controller cancels the run in flight.
+    vscode.workspace.onDidSaveTextDocument((doc) => {
+      if (isScratchFile(doc.uri) && readConfig(doc.uri).runOnSave) void controller.run(doc, { quiet: true });
     }),
   );
+  return { store, controller, statusBar, activationMs: performance.now() - moduleStart };
 }
 
 export function deactivate(): void {}

@@ -1,0 +1,24 @@
+import type { computeGradientsCommand } from './computeGradients';
+import type { newScratchFileCommand } from './newScratchFile';
+import type { toggleInlineValuesCommand } from './toggleInlineValues';
+
+/** Every editor command GradTape contributes (the panel's own live in panel/panelManager.ts). */
+export const CommandId = {
+  /** {@link computeGradientsCommand} */
+  ComputeGradients: 'gradtape.computeGradients',
+  /** {@link newScratchFileCommand} */
+  NewScratchFile: 'gradtape.newScratchFile',
+  /** {@link toggleInlineValuesCommand} */
+  ToggleInlineValues: 'gradtape.toggleInlineValues',
+  /** Cancels the run in flight for the active file (the status bar item's command while running). */
+  CancelRun: 'gradtape.cancelRun',
+} as const;
+
+/** Commands the editor calls but another module registers. */
+export const ExternalCommandId = {
+  ShowPanel: 'gradtape.showPanel',
+  ShowInGraph: 'gradtape.showInGraph',
+  ManageTrust: 'workbench.trust.manage',
+} as const;
+
+export const isScratchFile = (uri: { path: string } | undefined): boolean => !!uri && uri.path.endsWith('.grad.ts');

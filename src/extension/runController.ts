@@ -1,0 +1,159 @@
+import * as path from 'path';
+import * as os from 'os';
+import * as vscode from 'vscode';
+import type { ConsoleLine, Trace } from '../protocol/trace';
+import type { RunOptions } from '../runner/scratchRun';
+import { ExternalCommandId } from './commands/commandIds';
+import { readConfig } from './config';
+import { Disposable } from './dispose';
+import { TraceIndex } from './format/traceIndex';
+import type { Run, RunStore } from './runStore';
+import type { StatusBar } from './statusBar';
+
+/** The runner's entry point, loaded on the first run so activation stays light. */
+export interface Runner {
+  runScratch(opts: RunOptions): Promise<Trace>;
+}
+export type RunnerLoader = () => Promise<Runner>;
+
+/** What a finished run reports back to its caller (the command returns it; tests and the benchmark read it). */
+export interface RunOutcome {
+  run?: Run;
+  /** Why nothing was stored: the workspace is untrusted, or a newer run replaced this one. */
+  skipped?: 'untrusted' | 'superseded' | 'cancelled';
+  /** From the command to the trace stored and indexed, i.e. hovers ready. */
+  readyMs?: number;
+}
+
+/** A run longer than this shows a cancellable progress notification. */
+const PROGRESS_AFTER_MS = 500;
+
+/**
+ * Runs scratch files: one run per document at a time (a new run aborts the old one), in a worker via
+ * the runner, never in this process. Stores each finished trace in the RunStore.
+ */
+export class RunController extends Disposable {
+  private readonly inFlight = new Map<string, { abort: AbortController; byUser: boolean }>();
+  private runner: Promise<Runner> | undefined;
+
+  constructor(
+    private readonly store: RunStore,
+    private readonly status: StatusBar,
+    private readonly output: vscode.OutputChannel,
+    private readonly loadRunner: RunnerLoader,
+  ) {
+    super();
+    this._register({ dispose: () => this.inFlight.forEach((c) => c.abort.abort()) });
+  }
+
+  isRunning(uri: vscode.Uri): boolean {
+    return this.inFlight.has(uri.toString());
+  }
+
+  /** The user stopped the run (status bar or progress notification): it ends as cancelled, not replaced. */
+  cancel(uri: vscode.Uri): void {
+    const current = this.inFlight.get(uri.toString());
+    if (!current) return;
+    current.byUser = true;
+    current.abort.abort();
+  }
+
+  /** Runs the document's current text, saved or not. `quiet` (run on save) skips the trust prompt. */
+  async run(doc: vscode.TextDocument, { quiet = false } = {}): Promise<RunOutcome> {
+    const started = performance.now();
+    if (!vscode.workspace.isTrusted) {
+      if (!quiet) void explainUntrusted();
+      return { skipped: 'untrusted' };
+    }
+    const key = doc.uri.toString();
+    this.inFlight.get(key)?.abort.abort();
+    const entry = { abort: new AbortController(), byUser: false };
+    const abort = entry.abort;
+    this.inFlight.set(key, entry);
+    const version = doc.version;
+    const file = scratchPath(doc);
+    const config = readConfig(doc.uri);
+    this.status.running(doc.uri);
+    this.output.appendLine(`▶ ${path.basename(file)} (${new Date().toLocaleTimeString()})`);
+
+    const progressTimer = setTimeout(() => {
+      void vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `GradTape: running ${path.basename(file)}`, cancellable: true },
+        (_progress, token) => {
+          token.onCancellationRequested(() => this.cancel(doc.uri));
+          return tracePromise.then(() => undefined, () => undefined);
+        },
+      );
+    }, PROGRESS_AFTER_MS);
+
+    const tracePromise = (async () => {
+      const runner = await (this.runner ??= this.loadRunner());
+      return runner.runScratch({
+        file,
+        text: doc.getText(),
+        timeoutMs: config.timeoutMs,
+        memoryMb: config.memoryMb,
+        signal: abort.signal,
+        onConsole: (line) => this.output.appendLine(consoleText(line)),
+      });
+    })();
+
+    let trace: Trace;
+    try {
+      trace = await tracePromise;
+    } catch (err) {
+      // The runner never rejects for user errors: this is ours (e.g. the worker failed to start).
+      this.runner = undefined;
+      trace = internalErrorTrace(file, err);
+    } finally {
+      clearTimeout(progressTimer);
+      if (this.inFlight.get(key) === entry) this.inFlight.delete(key);
+    }
+
+    if (abort.signal.aborted && !entry.byUser) return { skipped: 'superseded' };
+    if (trace.error?.kind === 'cancelled' || entry.byUser) {
+      this.output.appendLine('■ cancelled');
+      this.status.cancelled(doc.uri);
+      return { skipped: 'cancelled' };
+    }
+    if (trace.error) this.output.appendLine(`✖ ${trace.error.name}: ${trace.error.message}${trace.error.pos ? ` (line ${trace.error.pos.line})` : ''}`);
+    const run: Run = { uri: doc.uri, version, trace };
+    this.store.set(run);
+    TraceIndex.of(trace); // build the hover index now, so the first hover costs nothing
+    const readyMs = performance.now() - started;
+    this.output.appendLine(`${trace.ok ? '✔' : '✖'} ${trace.stats.recordedOps} ops recorded on ${trace.stats.tapes} tape(s), ${trace.stats.gradientCalls} gradient call(s) in ${Math.round(trace.durationMs)} ms`);
+    this.status.finished(doc.uri, trace);
+    return { run, readyMs };
+  }
+}
+
+/** Untitled documents have no path: give the runner an absolute one next to the workspace, for relative imports. */
+function scratchPath(doc: vscode.TextDocument): string {
+  if (doc.uri.scheme === 'file' || (doc.uri.scheme === 'untitled' && path.isAbsolute(doc.uri.fsPath))) return doc.uri.fsPath;
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
+  return path.join(folder, `${doc.uri.path.replace(/[^\w.-]/g, '_')}.grad.ts`);
+}
+
+function consoleText(line: ConsoleLine): string {
+  const where = line.pos ? `:${line.pos.line}` : '';
+  return line.level === 'log' || line.level === 'info' ? `${line.text}` : `[${line.level}${where}] ${line.text}`;
+}
+
+async function explainUntrusted(): Promise<void> {
+  const manage = 'Manage Workspace Trust';
+  const pick = await vscode.window.showWarningMessage(
+    'GradTape runs a scratch file by executing its code, so it runs only in a trusted workspace. Trust this workspace to compute gradients.',
+    manage,
+  );
+  if (pick === manage) await vscode.commands.executeCommand(ExternalCommandId.ManageTrust);
+}
+
+function internalErrorTrace(file: string, err: unknown): Trace {
+  const e = err instanceof Error ? err : new Error(String(err));
+  return {
+    version: 1, file, startedAt: new Date().toISOString(), durationMs: 0, ok: false,
+    error: { kind: 'internal', name: e.name, message: e.message, stack: e.stack },
+    console: [], tapes: [], gradients: [], curves: [], diagnostics: [], unrecordedLines: [],
+    stats: { ops: 0, recordedOps: 0, tapes: 0, gradientCalls: 0, droppedSteps: 0 },
+  };
+}

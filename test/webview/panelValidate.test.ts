@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { isPanelToHost, validatePanelToHost } from '../../src/protocol/panelValidate';
+
+describe('panel → host message validation', () => {
+  it('accepts every well-formed message', () => {
+    for (const m of [
+      { type: 'ready' },
+      { type: 'revealSource', pos: { line: 11, column: 18 } },
+      { type: 'revealSource', pos: { line: 3, column: 1, file: '/ws/lib.ts' } },
+      { type: 'reportRendered', sentAt: 1700000000000, drawMs: 12.5, nodes: 5 },
+      { type: 'reportError', message: 'boom' },
+    ])
+      assert.ok(isPanelToHost(m), JSON.stringify(m));
+  });
+  it('drops malformed, forged and unknown messages with a reason', () => {
+    for (const m of [
+      null, 42, 'ready', [], {}, { type: 'nope' },
+      { type: 'ready', extra: 1 },
+      { type: 'revealSource' },
+      { type: 'revealSource', pos: { line: 0, column: 1 } },
+      { type: 'revealSource', pos: { line: 1.5, column: 1 } },
+      { type: 'revealSource', pos: { line: '3', column: 1 } },
+      { type: 'revealSource', pos: { line: 3, column: 1, file: '' } },
+      { type: 'revealSource', pos: { line: 3, column: 1, command: 'rm' } },
+      { type: 'reportRendered', sentAt: NaN, drawMs: 1, nodes: 1 },
+      { type: 'reportRendered', sentAt: 1, drawMs: -1, nodes: 1 },
+      { type: 'reportError', message: { toString: 'x' } },
+    ]) {
+      const r = validatePanelToHost(m);
+      assert.equal(r.ok, false, JSON.stringify(m));
+      if (!r.ok) assert.ok(r.reason.length > 0);
+    }
+  });
+  it('truncates an overlong error report', () => {
+    const r = validatePanelToHost({ type: 'reportError', message: 'x'.repeat(10000) });
+    assert.ok(r.ok && r.msg.type === 'reportError' && r.msg.message.length === 2000);
+  });
+});

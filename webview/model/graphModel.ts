@@ -1,0 +1,212 @@
+/**
+ * From a Trace to what the graph view draws: which tapes make up a training step, the DAG of their
+ * leaves and nodes, and each edge's gradient magnitude. Pure data, tested under Node.
+ */
+import type { NullReason, SourcePos, Trace, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
+import { hasNonFinite, toNumber } from './format';
+
+export const NODE_W = 176;
+export const NODE_H = 70;
+export const LEAF_H = 58;
+
+/** Tapes created at the same source position are one loop's steps (TraceTape.step counts them). */
+export interface TapeGroup {
+  key: string;
+  label: string;
+  tapes: TraceTape[];
+}
+
+export function groupTapes(trace: Trace): TapeGroup[] {
+  const groups = new Map<string, TapeGroup>();
+  for (const t of trace.tapes) {
+    const key = t.pos ? `${t.pos.file ?? ''}:${t.pos.line}:${t.pos.column}` : `#${t.id}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { key, label: `${t.name ?? 'tape'}${t.pos ? ` (line ${t.pos.line})` : ''}`, tapes: [] }));
+    g.tapes.push(t);
+  }
+  for (const g of groups.values()) g.tapes.sort((a, b) => a.step - b.step);
+  return [...groups.values()];
+}
+
+/** The highest step of any tape or gradient call (0 for a program without a loop). */
+export function maxStep(trace: Trace): number {
+  let m = 0;
+  for (const t of trace.tapes) m = Math.max(m, t.step);
+  return m;
+}
+
+/** The tapes to draw for a step: each group's tape at that step, or its last one before it. */
+export function tapesAtStep(trace: Trace, step: number): TraceTape[] {
+  const out: TraceTape[] = [];
+  for (const g of groupTapes(trace)) {
+    let pick: TraceTape | undefined;
+    for (const t of g.tapes) if (t.step <= step) pick = t;
+    out.push(pick ?? g.tapes[0]);
+  }
+  return out.sort((a, b) => a.id - b.id);
+}
+
+/** Depth of each tape among the given ones: 0 for outermost, parent's depth + 1 for nested tapes. */
+export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
+  const byId = new Map(tapes.map((t) => [t.id, t]));
+  const depth = new Map<number, number>();
+  const get = (t: TraceTape, guard = 0): number => {
+    const known = depth.get(t.id);
+    if (known !== undefined) return known;
+    const parent = t.parentId !== undefined ? byId.get(t.parentId) : undefined;
+    const d = parent && guard < 64 ? get(parent, guard + 1) + 1 : 0;
+    depth.set(t.id, d);
+    return d;
+  };
+  for (const t of tapes) get(t);
+  return depth;
+}
+
+export interface GraphNode {
+  index: number;
+  kind: 'op' | 'leaf';
+  /** TraceNode.id for op nodes. */
+  nodeId?: number;
+  tensorId: number;
+  /** The name from the source, else a made-up one (`t12`). */
+  title: string;
+  /** Op name; for leaves `Variable`, `Constant` or `Tensor`. */
+  op: string;
+  value: ValueSummary;
+  /** ∂target/∂this tensor: a summary, null (a source without gradient), undefined (not on the path). */
+  grad: ValueSummary | null | undefined;
+  nullReason?: NullReason;
+  nonFinite: boolean;
+  pos?: SourcePos;
+  tapeIds: number[];
+  /** Nesting layer: the deepest tape among those drawn that recorded it. */
+  depth: number;
+  leaf?: TraceLeaf;
+  node?: TraceNode;
+  inputs: number[];
+  consumers: number[];
+  x: number;
+  y: number;
+  w: number;
+  h: number;
+}
+
+export interface GraphEdge {
+  from: number;
+  to: number;
+  input: string;
+  tensorId: number;
+  /** Root-mean-square of the gradient flowing back along this edge, when on the path. */
+  gradRms?: number;
+  /** 0 (smallest on this graph) … 1 (largest), on a log scale; undefined off the path. */
+  heat?: number;
+}
+
+export interface Graph {
+  nodes: GraphNode[];
+  edges: GraphEdge[];
+  tapes: TraceTape[];
+  gradient?: TraceGradient;
+  byTensor: Map<number, number>;
+  byNodeId: Map<number, number>;
+}
+
+/** The gradient calls made on the given tapes, in order. */
+export function gradientsFor(trace: Trace, tapes: TraceTape[]): TraceGradient[] {
+  const ids = new Set(tapes.map((t) => t.id));
+  return trace.gradients.filter((g) => ids.has(g.tapeId));
+}
+
+const rms = (v: ValueSummary) => (v.size ? toNumber(v.norm) / Math.sqrt(v.size) : 0);
+
+export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph {
+  const depths = tapeDepths(tapes);
+  const adj = new Map<number, ValueSummary>();
+  for (const a of gradient?.adjoints ?? []) adj.set(a.tensorId, a.value);
+  const sources = new Map((gradient?.sources ?? []).map((s) => [s.tensorId, s]));
+  const nodes: GraphNode[] = [];
+  const byTensor = new Map<number, number>();
+  const byNodeId = new Map<number, number>();
+  const gradOf = (tensorId: number): Pick<GraphNode, 'grad' | 'nullReason'> => {
+    const s = sources.get(tensorId);
+    if (s && s.gradient === null) return { grad: null, nullReason: s.nullReason };
+    return { grad: adj.get(tensorId) ?? s?.gradient ?? undefined };
+  };
+  const base = { inputs: [] as number[], consumers: [] as number[], x: 0, y: 0, w: NODE_W };
+
+  // Leaves first (a leaf shared by several tapes is drawn once), then nodes in recorded order.
+  for (const t of tapes) {
+    for (const l of t.leaves) {
+      if (byTensor.has(l.tensorId)) continue;
+      byTensor.set(l.tensorId, nodes.length);
+      nodes.push({
+        ...base, inputs: [], consumers: [], index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
+        title: l.name ?? `t${l.tensorId}`, op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
+        value: l.value, ...gradOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
+      });
+    }
+  }
+  const seenNodes = new Set<number>();
+  const allNodes = tapes.flatMap((t) => t.nodes).filter((n) => !seenNodes.has(n.id) && (seenNodes.add(n.id), true)).sort((a, b) => a.id - b.id);
+  for (const n of allNodes) {
+    const depth = Math.max(0, ...n.tapeIds.map((id) => depths.get(id) ?? 0));
+    byTensor.set(n.outputId, nodes.length);
+    byNodeId.set(n.id, nodes.length);
+    nodes.push({
+      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? `t${n.outputId}`, op: n.op,
+      value: n.output, ...gradOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
+    });
+  }
+  const edges: GraphEdge[] = [];
+  for (const n of allNodes) {
+    const to = byNodeId.get(n.id)!;
+    for (const inp of n.inputs) {
+      const from = byTensor.get(inp.tensorId);
+      if (from === undefined) continue; // produced outside the drawn tapes (e.g. by another step)
+      const g = adj.get(inp.tensorId);
+      edges.push({ from, to, input: inp.name, tensorId: inp.tensorId, gradRms: g ? rms(g) : undefined });
+      nodes[to].inputs.push(from);
+      nodes[from].consumers.push(to);
+    }
+  }
+  assignHeat(edges);
+  return { nodes, edges, tapes, gradient, byTensor, byNodeId };
+}
+
+/** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */
+export function assignHeat(edges: GraphEdge[]): void {
+  const logs = edges.map((e) => (e.gradRms !== undefined && e.gradRms > 0 && Number.isFinite(e.gradRms) ? Math.log10(e.gradRms) : undefined));
+  const finite = logs.filter((l): l is number => l !== undefined);
+  const lo = Math.min(...finite);
+  const hi = Math.max(...finite);
+  edges.forEach((e, i) => {
+    const l = logs[i];
+    if (e.gradRms === undefined) e.heat = undefined;
+    else if (!Number.isFinite(e.gradRms)) e.heat = 1; // exploded: as hot as it gets
+    else if (l === undefined) e.heat = 0; // exactly zero
+    else e.heat = hi > lo ? (l - lo) / (hi - lo) : 0.5;
+  });
+}
+
+/** Indices of nodes whose title, op or line matches a search query (case-insensitive; `:12` is line 12). */
+export function searchNodes(graph: Graph, query: string): number[] {
+  const q = query.trim().toLowerCase();
+  if (!q) return [];
+  const line = /^:(\d+)$/.exec(q);
+  return graph.nodes
+    .filter((n) => (line ? n.pos?.line === Number(line[1]) : n.title.toLowerCase().includes(q) || n.op.toLowerCase().includes(q)))
+    .map((n) => n.index);
+}
+
+/** Nodes recorded at a 1-based source line (the editor's cursor line). */
+export function nodesAtLine(graph: Graph, line: number): number[] {
+  return graph.nodes.filter((n) => n.kind === 'op' && n.pos?.line === line && !n.pos.file).map((n) => n.index);
+}
+
+/** What the layout library gets: sizes and edges, nothing else. */
+export function layoutInput(graph: Graph): { nodes: { id: string; width: number; height: number }[]; edges: { id: string; source: string; target: string }[] } {
+  return {
+    nodes: graph.nodes.map((n) => ({ id: String(n.index), width: n.w, height: n.h })),
+    edges: graph.edges.map((e, i) => ({ id: `e${i}`, source: String(e.from), target: String(e.to) })),
+  };
+}

@@ -1,0 +1,460 @@
+/**
+ * What the panel knows about each op the engine records: the math and its local derivatives written
+ * symbolically (for the inspector), and small float64 re-implementations of forward, VJP and JVP for
+ * the elementwise, matmul, reduction and reshaping ops, used for the finite-difference check, the
+ * backward walkthrough and the forward-mode column. A re-implementation is only used after it has
+ * reproduced the node's recorded output (see miniEval.ts), so attributes the Trace does not carry
+ * (reduction axes, matmul transposes) are inferred and then verified, never guessed silently.
+ */
+
+export interface T {
+  shape: number[];
+  data: Float64Array;
+}
+
+export const size = (shape: number[]) => shape.reduce((a, b) => a * b, 1);
+export const tensor = (shape: number[], data: ArrayLike<number>): T => ({ shape: [...shape], data: Float64Array.from(data) });
+const zeros = (shape: number[]): T => ({ shape: [...shape], data: new Float64Array(size(shape)) });
+
+/** One way to compute an op given its inputs' shapes: forward, reverse (VJP) and forward (JVP) mode. */
+export interface Impl {
+  /** e.g. `axis 1, keepdims` for an inferred reduction. */
+  note?: string;
+  fwd(xs: T[]): T;
+  /** Each input's contribution to its adjoint, given the output's adjoint dy. */
+  vjp(xs: T[], y: T, dy: T): (T | null)[];
+  /** The output's tangent given the inputs' tangents (null = zero tangent). */
+  jvp(xs: T[], y: T, dxs: (T | null)[]): T;
+  /** True when some element of the inputs sits within tol of a point where the op is not differentiable. */
+  kink?(xs: T[], tol: number): boolean;
+}
+
+export interface OpInfo {
+  /** The forward math, e.g. `out = a·b`. `{0}`, `{1}` stand for the inputs' names. */
+  math: string;
+  /** Local derivative of out with respect to each input, in the same placeholders. */
+  local: string[];
+  /** Implementations whose input shapes fit; empty when the panel cannot re-compute this op. */
+  impls(shapes: number[][], outShape: number[]): Impl[];
+}
+
+// ---------- broadcasting helpers ----------
+export function broadcastShape(a: number[], b: number[]): number[] | null {
+  const n = Math.max(a.length, b.length);
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const x = a[a.length - n + i] ?? 1;
+    const y = b[b.length - n + i] ?? 1;
+    if (x !== y && x !== 1 && y !== 1) return null;
+    out.push(x === 1 ? y : x);
+  }
+  return out;
+}
+
+/** For each element of `out`, the index of the element of a tensor of shape `inShape` broadcast to it. */
+export function broadcastIndex(outShape: number[], inShape: number[]): Int32Array {
+  const n = size(outShape);
+  const idx = new Int32Array(n);
+  const r = outShape.length;
+  const pad = r - inShape.length;
+  const inStrides: number[] = new Array(r).fill(0);
+  let s = 1;
+  for (let i = r - 1; i >= 0; i--) {
+    const d = i - pad >= 0 ? inShape[i - pad] : 1;
+    inStrides[i] = d === 1 ? 0 : s;
+    s *= d;
+  }
+  const coord = new Array(r).fill(0);
+  for (let k = 0; k < n; k++) {
+    let off = 0;
+    for (let i = 0; i < r; i++) off += coord[i] * inStrides[i];
+    idx[k] = off;
+    for (let i = r - 1; i >= 0; i--) {
+      if (++coord[i] < outShape[i]) break;
+      coord[i] = 0;
+    }
+  }
+  return idx;
+}
+
+/** Sums a tensor of the broadcast shape back to `inShape` (the reverse of broadcasting). */
+function unbroadcast(g: Float64Array, outShape: number[], inShape: number[]): T {
+  const out = zeros(inShape);
+  const idx = broadcastIndex(outShape, inShape);
+  for (let k = 0; k < g.length; k++) out.data[idx[k]] += g[k];
+  return out;
+}
+
+// ---------- elementwise ----------
+type Fn = (...x: number[]) => number;
+interface Elementwise {
+  math: string;
+  local: string[];
+  f: Fn;
+  /** ∂f/∂x_i at x (given f(x) as the last argument). */
+  d: Fn[];
+  kink?: (tol: number, ...x: number[]) => boolean;
+}
+
+function elementwiseImpl(e: Elementwise, shapes: number[][]): Impl[] {
+  let outShape: number[] | null = shapes[0] ?? [];
+  for (const s of shapes.slice(1)) outShape = outShape && broadcastShape(outShape, s);
+  if (!outShape || shapes.length !== e.d.length) return [];
+  const oShape = outShape;
+  const gather = (xs: T[]) => {
+    const n = size(oShape);
+    const maps = xs.map((x) => broadcastIndex(oShape, x.shape));
+    return { n, at: (k: number) => xs.map((x, i) => x.data[maps[i][k]]) };
+  };
+  return [{
+    fwd(xs) {
+      const { n, at } = gather(xs);
+      const out = zeros(oShape);
+      for (let k = 0; k < n; k++) out.data[k] = e.f(...at(k));
+      return out;
+    },
+    vjp(xs, y, dy) {
+      const { n, at } = gather(xs);
+      return xs.map((x, i) => {
+        const g = new Float64Array(n);
+        for (let k = 0; k < n; k++) g[k] = dy.data[k] * e.d[i](...at(k), y.data[k]);
+        return unbroadcast(g, oShape, x.shape);
+      });
+    },
+    jvp(xs, y, dxs) {
+      const { n, at } = gather(xs);
+      const maps = dxs.map((dx) => (dx ? broadcastIndex(oShape, dx.shape) : null));
+      const out = zeros(oShape);
+      for (let k = 0; k < n; k++) {
+        let s = 0;
+        const v = at(k);
+        dxs.forEach((dx, i) => {
+          if (dx) s += e.d[i](...v, y.data[k]) * dx.data[maps[i]![k]];
+        });
+        out.data[k] = s;
+      }
+      return out;
+    },
+    kink: e.kink
+      ? (xs, tol) => {
+          const { n, at } = gather(xs);
+          for (let k = 0; k < n; k++) if (e.kink!(tol, ...at(k))) return true;
+          return false;
+        }
+      : undefined,
+  }];
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const near = (tol: number, x: number, at: number) => Math.abs(x - at) <= tol;
+
+/** Elementwise ops by the engine's op name. Aliases map TensorFlow's kernel names to the same entry. */
+const ELEMENTWISE: Record<string, Elementwise> = {
+  Add: { math: 'out = {0} + {1}', local: ['∂out/∂{0} = 1', '∂out/∂{1} = 1'], f: (a, b) => a + b, d: [() => 1, () => 1] },
+  Sub: { math: 'out = {0} − {1}', local: ['∂out/∂{0} = 1', '∂out/∂{1} = −1'], f: (a, b) => a - b, d: [() => 1, () => -1] },
+  Mul: { math: 'out = {0}·{1}', local: ['∂out/∂{0} = {1}', '∂out/∂{1} = {0}'], f: (a, b) => a * b, d: [(_a, b) => b, (a) => a] },
+  Div: { math: 'out = {0} / {1}', local: ['∂out/∂{0} = 1/{1}', '∂out/∂{1} = −{0}/{1}²'], f: (a, b) => a / b, d: [(_a, b) => 1 / b, (a, b) => -a / (b * b)] },
+  Pow: {
+    math: 'out = {0}^{1}', local: ['∂out/∂{0} = {1}·{0}^({1}−1)', '∂out/∂{1} = {0}^{1}·ln {0}'], f: (a, b) => Math.pow(a, b),
+    d: [(a, b) => b * Math.pow(a, b - 1), (a, b, y) => (a > 0 ? y * Math.log(a) : 0)],
+  },
+  Maximum: {
+    math: 'out = max({0}, {1})', local: ['∂out/∂{0} = 1 if {0} ≥ {1} else 0', '∂out/∂{1} = 1 if {1} > {0} else 0'], f: Math.max,
+    d: [(a, b) => (a >= b ? 1 : 0), (a, b) => (b > a ? 1 : 0)], kink: (tol, a, b) => near(tol, a, b),
+  },
+  Minimum: {
+    math: 'out = min({0}, {1})', local: ['∂out/∂{0} = 1 if {0} ≤ {1} else 0', '∂out/∂{1} = 1 if {1} < {0} else 0'], f: Math.min,
+    d: [(a, b) => (a <= b ? 1 : 0), (a, b) => (b < a ? 1 : 0)], kink: (tol, a, b) => near(tol, a, b),
+  },
+  SquaredDifference: { math: 'out = ({0} − {1})²', local: ['∂out/∂{0} = 2({0} − {1})', '∂out/∂{1} = −2({0} − {1})'], f: (a, b) => (a - b) ** 2, d: [(a, b) => 2 * (a - b), (a, b) => -2 * (a - b)] },
+  Neg: { math: 'out = −{0}', local: ['∂out/∂{0} = −1'], f: (a) => -a, d: [() => -1] },
+  Abs: { math: 'out = |{0}|', local: ['∂out/∂{0} = sign({0})'], f: Math.abs, d: [(a) => Math.sign(a)], kink: (tol, a) => near(tol, a, 0) },
+  Square: { math: 'out = {0}²', local: ['∂out/∂{0} = 2{0}'], f: (a) => a * a, d: [(a) => 2 * a] },
+  Sqrt: { math: 'out = √{0}', local: ['∂out/∂{0} = 1/(2√{0})'], f: Math.sqrt, d: [(_a, y) => 1 / (2 * y)] },
+  Rsqrt: { math: 'out = 1/√{0}', local: ['∂out/∂{0} = −½·{0}^(−3/2)'], f: (a) => 1 / Math.sqrt(a), d: [(a) => -0.5 * Math.pow(a, -1.5)] },
+  Exp: { math: 'out = e^{0}', local: ['∂out/∂{0} = e^{0}'], f: Math.exp, d: [(_a, y) => y] },
+  Log: { math: 'out = ln {0}', local: ['∂out/∂{0} = 1/{0}'], f: Math.log, d: [(a) => 1 / a] },
+  Log1p: { math: 'out = ln(1 + {0})', local: ['∂out/∂{0} = 1/(1 + {0})'], f: Math.log1p, d: [(a) => 1 / (1 + a)] },
+  Sin: { math: 'out = sin {0}', local: ['∂out/∂{0} = cos {0}'], f: Math.sin, d: [Math.cos] },
+  Cos: { math: 'out = cos {0}', local: ['∂out/∂{0} = −sin {0}'], f: Math.cos, d: [(a) => -Math.sin(a)] },
+  Tan: { math: 'out = tan {0}', local: ['∂out/∂{0} = 1 + tan² {0}'], f: Math.tan, d: [(_a, y) => 1 + y * y] },
+  Tanh: { math: 'out = tanh {0}', local: ['∂out/∂{0} = 1 − tanh² {0}'], f: Math.tanh, d: [(_a, y) => 1 - y * y] },
+  Sigmoid: { math: 'out = σ({0}) = 1/(1 + e^−{0})', local: ['∂out/∂{0} = σ({0})(1 − σ({0}))'], f: sigmoid, d: [(_a, y) => y * (1 - y)] },
+  Relu: { math: 'out = max({0}, 0)', local: ['∂out/∂{0} = 1 if {0} > 0 else 0'], f: (a) => Math.max(a, 0), d: [(a) => (a > 0 ? 1 : 0)], kink: (tol, a) => near(tol, a, 0) },
+  Softplus: { math: 'out = ln(1 + e^{0})', local: ['∂out/∂{0} = σ({0})'], f: (a) => (a > 30 ? a : Math.log1p(Math.exp(a))), d: [sigmoid] },
+  Sign: { math: 'out = sign({0})', local: ['∂out/∂{0} = 0 (undefined at 0)'], f: Math.sign, d: [() => 0], kink: (tol, a) => near(tol, a, 0) },
+  ClipByValue: {
+    math: 'out = min(max({0}, {1}), {2})', local: ['∂out/∂{0} = 1 if {1} ≤ {0} ≤ {2} else 0', '∂out/∂{1} = 1 if {0} < {1} else 0', '∂out/∂{2} = 1 if {0} > {2} else 0'],
+    f: (x, lo, hi) => Math.min(Math.max(x, lo), hi), d: [(x, lo, hi) => (x >= lo && x <= hi ? 1 : 0), (x, lo) => (x < lo ? 1 : 0), (x, _lo, hi) => (x > hi ? 1 : 0)],
+    kink: (tol, x, lo, hi) => near(tol, x, lo) || near(tol, x, hi),
+  },
+  Identity: { math: 'out = {0}', local: ['∂out/∂{0} = 1'], f: (a) => a, d: [() => 1] },
+  Cast: { math: 'out = cast({0})', local: ['∂out/∂{0} = 1 (float to float)'], f: (a) => a, d: [() => 1] },
+  StopGradient: { math: 'out = {0}, gradient stopped', local: ['∂out/∂{0} := 0 (by definition)'], f: (a) => a, d: [() => 0] },
+  Select: {
+    math: 'out = {0} ? {1} : {2}', local: ['∂out/∂{0}: none (bool)', '∂out/∂{1} = 1 where {0}', '∂out/∂{2} = 1 where not {0}'],
+    f: (c, x, y) => (c ? x : y), d: [() => 0, (c) => (c ? 1 : 0), (c) => (c ? 0 : 1)],
+  },
+};
+
+const ALIASES: Record<string, string> = {
+  addv2: 'Add', subtract: 'Sub', multiply: 'Mul', realdiv: 'Div', divide: 'Div', divnonan: 'Div', negative: 'Neg',
+  where: 'Select', selectv2: 'Select', squareddiff: 'SquaredDifference', clip: 'ClipByValue', batchmatmul: 'MatMul',
+  matmul: 'MatMul', sum: 'Sum', reducesum: 'Sum', mean: 'Mean', reducemean: 'Mean', max: 'Max', reducemax: 'Max',
+  min: 'Min', reducemin: 'Min', logsumexp: 'LogSumExp', reducelogsumexp: 'LogSumExp', expanddims: 'Reshape',
+  squeeze: 'Reshape', reshape: 'Reshape', broadcastto: 'BroadcastTo', transpose: 'Transpose', softmax: 'Softmax',
+  logsoftmax: 'LogSoftmax', identity: 'Identity', stopgradient: 'StopGradient',
+};
+
+/** The canonical name for an op name as recorded (`AddV2`, `add`, `Multiply` …). */
+export function canonicalOp(op: string): string {
+  const k = op.replace(/[^a-z0-9]/gi, '').toLowerCase();
+  if (ALIASES[k]) return ALIASES[k];
+  for (const name of [...Object.keys(ELEMENTWISE), ...Object.keys(OTHERS)]) if (name.toLowerCase() === k) return name;
+  return op;
+}
+
+// ---------- matmul ----------
+function matmulImpls(shapes: number[][], outShape: number[]): Impl[] {
+  const [sa, sb] = shapes;
+  if (!sa || !sb || sa.length !== 2 || sb.length !== 2 || outShape.length !== 2) return [];
+  const out: Impl[] = [];
+  for (const ta of [false, true])
+    for (const tb of [false, true]) {
+      const [m, k] = ta ? [sa[1], sa[0]] : sa;
+      const [k2, n] = tb ? [sb[1], sb[0]] : sb;
+      if (k !== k2 || m !== outShape[0] || n !== outShape[1]) continue;
+      const A = (x: T, i: number, j: number) => (ta ? x.data[j * sa[1] + i] : x.data[i * sa[1] + j]);
+      const B = (x: T, i: number, j: number) => (tb ? x.data[j * sb[1] + i] : x.data[i * sb[1] + j]);
+      const mm = (a: T, b: T) => {
+        const y = zeros([m, n]);
+        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+          let s = 0;
+          for (let p = 0; p < k; p++) s += A(a, i, p) * B(b, p, j);
+          y.data[i * n + j] = s;
+        }
+        return y;
+      };
+      out.push({
+        note: ta || tb ? `transposeA=${ta}, transposeB=${tb}` : undefined,
+        fwd: ([a, b]) => mm(a, b),
+        vjp([a, b], _y, dy) {
+          const da = zeros(sa), db = zeros(sb);
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            const g = dy.data[i * n + j];
+            for (let p = 0; p < k; p++) {
+              // out[i,j] = Σ_p A[i,p]·B[p,j]
+              const ai = ta ? p * sa[1] + i : i * sa[1] + p;
+              const bi = tb ? j * sb[1] + p : p * sb[1] + j;
+              da.data[ai] += g * B(b, p, j);
+              db.data[bi] += g * A(a, i, p);
+            }
+          }
+          return [da, db];
+        },
+        jvp([a, b], _y, [da, db]) {
+          const y = zeros([m, n]);
+          if (da) y.data.set(mm(da, b).data.map((v, i) => v + y.data[i]));
+          if (db) y.data.set(mm(a, db).data.map((v, i) => v + y.data[i]));
+          return y;
+        },
+      });
+    }
+  return out;
+}
+
+// ---------- reductions ----------
+/** Every set of axes whose reduction turns inShape into outShape (with or without keepdims). */
+export function reductionAxes(inShape: number[], outShape: number[]): number[][] {
+  const r = inShape.length;
+  const res: number[][] = [];
+  for (let mask = 1; mask < 1 << r; mask++) {
+    const axes = [...Array(r).keys()].filter((i) => mask & (1 << i));
+    const kept = inShape.filter((_, i) => !axes.includes(i));
+    const keep = inShape.map((d, i) => (axes.includes(i) ? 1 : d));
+    if (same(kept, outShape) || same(keep, outShape)) res.push(axes);
+  }
+  if (r === 0 && outShape.length === 0) res.push([]);
+  return res;
+}
+const same = (a: number[], b: number[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+type Reducer = 'sum' | 'mean' | 'max' | 'min' | 'lse';
+function reduceImpls(kind: Reducer, shapes: number[][], outShape: number[]): Impl[] {
+  const inShape = shapes[0];
+  if (!inShape) return [];
+  return reductionAxes(inShape, outShape).map((axes) => {
+    // groups[k] = output index of input element k
+    const keep = inShape.map((d, i) => (axes.includes(i) ? 1 : d));
+    const map = broadcastIndex(inShape, keep);
+    const count = size(inShape) / Math.max(1, size(keep));
+    const fwd = (x: T): T => {
+      const y = zeros(outShape);
+      if (kind === 'max' || kind === 'min') y.data.fill(kind === 'max' ? -Infinity : Infinity);
+      const m = kind === 'lse' ? fwdMax(x) : null;
+      for (let k = 0; k < x.data.length; k++) {
+        const o = map[k], v = x.data[k];
+        if (kind === 'max') y.data[o] = Math.max(y.data[o], v);
+        else if (kind === 'min') y.data[o] = Math.min(y.data[o], v);
+        else if (kind === 'lse') y.data[o] += Math.exp(v - m!.data[o]);
+        else y.data[o] += v;
+      }
+      for (let o = 0; o < y.data.length; o++) {
+        if (kind === 'mean') y.data[o] /= count;
+        if (kind === 'lse') y.data[o] = Math.log(y.data[o]) + m!.data[o];
+      }
+      return y;
+    };
+    const fwdMax = (x: T): T => {
+      const y = zeros(outShape).data.fill(-Infinity);
+      for (let k = 0; k < x.data.length; k++) y[map[k]] = Math.max(y[map[k]], x.data[k]);
+      return { shape: outShape, data: y };
+    };
+    const local = (x: T, y: T, k: number): number => {
+      const o = map[k];
+      if (kind === 'sum') return 1;
+      if (kind === 'mean') return 1 / count;
+      if (kind === 'lse') return Math.exp(x.data[k] - y.data[o]);
+      return x.data[k] === y.data[o] ? 1 : 0;
+    };
+    return {
+      note: `axis ${axes.length === inShape.length ? 'all' : axes.join(', ')}`,
+      fwd: ([x]) => fwd(x),
+      vjp([x], y, dy) {
+        const dx = zeros(inShape);
+        for (let k = 0; k < dx.data.length; k++) dx.data[k] = dy.data[map[k]] * local(x, y, k);
+        return [dx];
+      },
+      jvp([x], y, [dx]) {
+        const t = zeros(outShape);
+        if (dx) for (let k = 0; k < dx.data.length; k++) t.data[map[k]] += dx.data[k] * local(x, y, k);
+        return t;
+      },
+      kink:
+        kind === 'max' || kind === 'min'
+          ? ([x], tol) => {
+              // a tie for the extreme: the derivative jumps between the tied elements
+              const y = fwd(x);
+              const hits = new Int32Array(y.data.length);
+              for (let k = 0; k < x.data.length; k++) if (Math.abs(x.data[k] - y.data[map[k]]) <= tol) hits[map[k]]++;
+              return hits.some((h) => h > 1);
+            }
+          : undefined,
+    };
+  });
+}
+
+// ---------- reshaping and softmax ----------
+const reshapeImpl = (shapes: number[][], outShape: number[]): Impl[] =>
+  shapes.length >= 1 && size(shapes[0]) === size(outShape)
+    ? [{
+        fwd: ([x]) => ({ shape: [...outShape], data: Float64Array.from(x.data) }),
+        vjp: ([x], _y, dy) => [{ shape: [...x.shape], data: Float64Array.from(dy.data) }, ...shapes.slice(1).map(() => null)],
+        jvp: (_xs, _y, [dx]) => ({ shape: [...outShape], data: dx ? Float64Array.from(dx.data) : new Float64Array(size(outShape)) }),
+      }]
+    : [];
+
+const broadcastToImpl = (shapes: number[][], outShape: number[]): Impl[] => {
+  const s = shapes[0];
+  if (!s || !broadcastShape(s, outShape) || !same(broadcastShape(s, outShape)!, outShape)) return [];
+  const map = broadcastIndex(outShape, s);
+  return [{
+    fwd: ([x]) => ({ shape: [...outShape], data: Float64Array.from(map, (i) => x.data[i]) }),
+    vjp: ([x], _y, dy) => [unbroadcast(dy.data, outShape, x.shape), ...shapes.slice(1).map(() => null)],
+    jvp: (_xs, _y, [dx]) => ({ shape: [...outShape], data: dx ? Float64Array.from(map, (i) => dx.data[i]) : new Float64Array(size(outShape)) }),
+  }];
+};
+
+const transposeImpl = (shapes: number[][], outShape: number[]): Impl[] => {
+  const s = shapes[0];
+  if (!s || s.length !== 2 || outShape[0] !== s[1] || outShape[1] !== s[0]) return [];
+  const tr = (x: Float64Array, r: number, c: number) => {
+    const y = new Float64Array(x.length);
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) y[j * r + i] = x[i * c + j];
+    return y;
+  };
+  return [{
+    fwd: ([x]) => ({ shape: [...outShape], data: tr(x.data, s[0], s[1]) }),
+    vjp: (_xs, _y, dy) => [{ shape: [...s], data: tr(dy.data, s[1], s[0]) }, ...shapes.slice(1).map(() => null)],
+    jvp: (_xs, _y, [dx]) => ({ shape: [...outShape], data: dx ? tr(dx.data, s[0], s[1]) : new Float64Array(size(s)) }),
+  }];
+};
+
+function softmaxImpl(log: boolean, shapes: number[][], outShape: number[]): Impl[] {
+  const s = shapes[0];
+  if (!s || !same(s, outShape) || !s.length) return [];
+  const n = s[s.length - 1];
+  const rows = size(s) / n;
+  const soft = (x: Float64Array, asLog = log) => {
+    const y = new Float64Array(x.length);
+    for (let r = 0; r < rows; r++) {
+      let m = -Infinity, z = 0;
+      for (let j = 0; j < n; j++) m = Math.max(m, x[r * n + j]);
+      for (let j = 0; j < n; j++) z += Math.exp(x[r * n + j] - m);
+      for (let j = 0; j < n; j++) y[r * n + j] = asLog ? x[r * n + j] - m - Math.log(z) : Math.exp(x[r * n + j] - m) / z;
+    }
+    return y;
+  };
+  // softmax: J = diag(p) − p·pᵀ (symmetric); log-softmax: J[i][j] = δij − p_j.
+  const apply = (x: T, v: Float64Array, transpose: boolean) => {
+    const p = soft(x.data, false);
+    const out = new Float64Array(v.length);
+    for (let r = 0; r < rows; r++) {
+      let dot = 0, sumv = 0;
+      for (let j = 0; j < n; j++) {
+        dot += v[r * n + j] * p[r * n + j];
+        sumv += v[r * n + j];
+      }
+      for (let i = 0; i < n; i++) {
+        const k = r * n + i;
+        out[k] = !log ? p[k] * (v[k] - dot) : transpose ? v[k] - p[k] * sumv : v[k] - dot;
+      }
+    }
+    return out;
+  };
+  return [{
+    note: 'last axis',
+    fwd: ([x]) => ({ shape: [...s], data: soft(x.data) }),
+    vjp: ([x], _y, dy) => [{ shape: [...s], data: apply(x, dy.data, true) }],
+    jvp: ([x], _y, [dx]) => ({ shape: [...s], data: dx ? apply(x, dx.data, false) : new Float64Array(size(s)) }),
+  }];
+}
+
+const OTHERS: Record<string, OpInfo> = {
+  MatMul: { math: 'out = {0}·{1} (matrix product)', local: ['∂L/∂{0} = ∂L/∂out · {1}ᵀ', '∂L/∂{1} = {0}ᵀ · ∂L/∂out'], impls: matmulImpls },
+  Sum: { math: 'out = Σ {0}', local: ['∂out/∂{0} = 1 (broadcast back over the summed axes)'], impls: (s, o) => reduceImpls('sum', s, o) },
+  Mean: { math: 'out = (1/n) Σ {0}', local: ['∂out/∂{0} = 1/n'], impls: (s, o) => reduceImpls('mean', s, o) },
+  Max: { math: 'out = max {0}', local: ['∂out/∂{0} = 1 at the maximum, 0 elsewhere'], impls: (s, o) => reduceImpls('max', s, o) },
+  Min: { math: 'out = min {0}', local: ['∂out/∂{0} = 1 at the minimum, 0 elsewhere'], impls: (s, o) => reduceImpls('min', s, o) },
+  LogSumExp: { math: 'out = ln Σ e^{0}', local: ['∂out/∂{0} = softmax({0})'], impls: (s, o) => reduceImpls('lse', s, o) },
+  Reshape: { math: 'out = reshape({0})', local: ['∂L/∂{0} = reshape(∂L/∂out, shape of {0})'], impls: reshapeImpl },
+  BroadcastTo: { math: 'out = broadcast({0})', local: ['∂L/∂{0} = Σ over broadcast axes of ∂L/∂out'], impls: broadcastToImpl },
+  Tile: { math: 'out = tile({0})', local: ['∂L/∂{0} = Σ over the tiles of ∂L/∂out'], impls: () => [] },
+  Transpose: { math: 'out = {0}ᵀ', local: ['∂L/∂{0} = (∂L/∂out)ᵀ (inverse permutation)'], impls: transposeImpl },
+  Softmax: { math: 'out_i = e^{0}_i / Σ_j e^{0}_j', local: ['∂out_i/∂{0}_j = out_i(δij − out_j)'], impls: (s, o) => softmaxImpl(false, s, o) },
+  LogSoftmax: { math: 'out_i = {0}_i − ln Σ_j e^{0}_j', local: ['∂out_i/∂{0}_j = δij − softmax({0})_j'], impls: (s, o) => softmaxImpl(true, s, o) },
+  Concat: { math: 'out = concat({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: () => [] },
+  Pack: { math: 'out = stack({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: () => [] },
+  Slice: { math: 'out = {0}[begin : begin + size]', local: ['∂L/∂{0} = ∂L/∂out padded with zeros'], impls: () => [] },
+  Gather: { math: 'out = {0}[{1}]', local: ['∂L/∂{0} = scatter-add of ∂L/∂out at {1}', '∂out/∂{1}: none (integer)'], impls: () => [] },
+  OneHot: { math: 'out = onehot({0})', local: ['none (integer input)'], impls: () => [] },
+  SoftmaxCrossEntropyWithLogits: { math: 'out = −Σ {0} · log softmax({1})', local: ['∂out/∂{0} = −log softmax({1})', '∂out/∂{1} = softmax({1}) − {0}'], impls: () => [] },
+  SigmoidCrossEntropyWithLogits: { math: 'out = max({1},0) − {1}·{0} + ln(1 + e^−|{1}|)', local: ['∂out/∂{0} = −{1}', '∂out/∂{1} = σ({1}) − {0}'], impls: () => [] },
+  CustomGradient: { math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [] },
+};
+
+/** Everything the panel knows about an op, or undefined for an op it has no entry for. */
+export function opInfo(op: string): OpInfo | undefined {
+  const name = canonicalOp(op);
+  const e = ELEMENTWISE[name];
+  if (e) return { math: e.math, local: e.local, impls: (shapes) => elementwiseImpl(e, shapes) };
+  return OTHERS[name];
+}
+
+/** Every op name the table covers (for docs and the tests that walk the table). */
+export const KNOWN_OPS = [...Object.keys(ELEMENTWISE), ...Object.keys(OTHERS)];
+
+/** Fills `{0}`, `{1}` … with the input names recorded for the node. */
+export function fillNames(text: string, names: string[]): string {
+  return text.replace(/\{(\d)\}/g, (_m, i) => names[Number(i)] ?? `x${i}`);
+}

@@ -9,6 +9,8 @@ import path from 'node:path';
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
+// The WebAssembly kernels first: the engine's bundles embed them (src/engine/wasm/generated/, gitignored).
+await (await import('./buildWasm.mjs')).buildWasm();
 
 const common = {
   absWorkingDir: root,

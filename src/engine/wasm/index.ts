@@ -16,10 +16,10 @@
  */
 import { jsKernels, kernels } from '../kernels';
 import { makeWasmKernels, thresholds } from './kernels';
-import { loadKernelModule, type WasmFlavor } from './module';
+import { loadKernelModule, type WasmFlavor } from './loader';
 
 export { thresholds } from './kernels';
-export type { WasmFlavor } from './module';
+export type { WasmFlavor } from './loader';
 
 export type KernelBackend = 'ts' | 'wasm';
 

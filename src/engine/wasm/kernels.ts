@@ -11,7 +11,7 @@
 import type { TypedArray } from '../dtype';
 import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp } from '../kernels';
 import type { Shape } from '../shape';
-import type { KernelModule } from './module';
+import type { KernelModule } from './loader';
 
 /**
  * Smallest problem each kernel sends to WebAssembly, measured as the crossover in

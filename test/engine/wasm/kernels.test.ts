@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import v8 from 'node:v8';
 import { jsKernels, type BinaryOp, type UnaryOp } from '../../../src/engine/kernels';
 import { makeWasmKernels, thresholds } from '../../../src/engine/wasm/kernels';
-import { instantiateFlavor, type KernelModule, type WasmFlavor } from '../../../src/engine/wasm/module';
+import { instantiateFlavor, type KernelModule, type WasmFlavor } from '../../../src/engine/wasm/loader';
 
 /** A small deterministic generator (mulberry32), so failures reproduce. */
 function rng(seed: number): () => number {

@@ -35,7 +35,7 @@ export interface KernelModule {
   readonly base: number;
 }
 
-function decodeBase64(s: string): Uint8Array {
+function decodeBase64(s: string): Uint8Array<ArrayBuffer> {
   if (typeof atob === 'function') {
     const bin = atob(s);
     const out = new Uint8Array(bin.length);
@@ -62,7 +62,7 @@ function decodeBase64(s: string): Uint8Array {
 
 const PAGE = 65536;
 
-function instantiate(bytes: Uint8Array, flavor: WasmFlavor): KernelModule {
+function instantiate(bytes: Uint8Array<ArrayBuffer>, flavor: WasmFlavor): KernelModule {
   const mod = new WebAssembly.Module(bytes);
   // AssemblyScript's abort import; the kernels are built with --noAssert and never call it.
   const instance = new WebAssembly.Instance(mod, {

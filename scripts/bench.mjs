@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const filter = process.argv[2] ?? '';
+// The engine imports the WebAssembly kernels' generated module: build it if the sources changed.
+await (await import('./buildWasm.mjs')).buildWasm();
 const files = readdirSync(path.join(root, 'bench')).filter((f) => f.endsWith('.bench.ts') && f.includes(filter)).sort();
 let failed = 0;
 for (const f of files) {

@@ -4,6 +4,7 @@
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import fs from 'node:fs';
 import path from 'node:path';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -32,17 +33,49 @@ export const targets = [
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
   // The engine alone, as user files and outside programs import it.
   { ...node, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
+  // The runner as the extension host loads it: on the first run, never at activation (src/extension/extension.ts).
+  { ...node, entryPoints: ['src/runner/scratchRun.ts'], outfile: 'dist/runner.js', external: ['esbuild'] },
+  // The TypeScript server plugin that types `import * as tf from "gradtape"` in .grad.ts files; tsserver loads it
+  // by package name from the extension's node_modules (scripts/editorBuild.mjs writes its package.json).
+  { ...node, entryPoints: ['src/tsPlugin/index.ts'], outfile: 'node_modules/gradtape-ts-plugin/index.js', sourcemap: false },
   // The webview panel (browser).
   { ...common, platform: 'browser', format: 'iife', entryPoints: ['webview/main.ts'], outfile: 'dist/webview.js' },
-  // The integration suite, loaded by the extension host (test-electron's run() contract).
-  { ...node, entryPoints: ['test/integration/index.ts'], outfile: 'out/test/integration/index.js', external: ['vscode', 'mocha'], sourcemap: 'inline', minify: false },
+  // The integration suite, loaded by the extension host (test-electron's run() contract): index.js plus one
+  // bundle per test/integration/*.test.ts, which index.js finds by listing its own folder at run time.
+  { ...node, entryPoints: ['test/integration/index.ts', ...integrationTests()], outdir: 'out/test/integration', outbase: 'test/integration', external: ['vscode', 'mocha'], sourcemap: 'inline', minify: false },
 ];
 
+function integrationTests() {
+  const dir = path.join(root, 'test/integration');
+  return fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/integration/${f}`) : [];
+}
+
+// While the layout is being filled in, a development build skips a target whose entry file does not exist yet
+// (with a notice); a production build (what ships) requires every entry.
+const missing = (t) => t.entryPoints.filter((e) => !fs.existsSync(path.join(root, e)));
+for (const t of targets.filter((t) => missing(t).length)) {
+  if (production) {
+    console.error(`gradtape: build entry missing: ${missing(t).join(', ')}`);
+    process.exit(1);
+  }
+  console.log(`gradtape: skipping ${t.outfile ?? t.outdir} (${missing(t).join(', ')} not written yet)`);
+}
+const present = targets.filter((t) => !missing(t).length);
+
 if (watch) {
-  for (const t of targets) await (await esbuild.context({ ...t, sourcemap: 'linked', minify: false })).watch();
+  for (const t of present) await (await esbuild.context({ ...t, sourcemap: 'linked', minify: false })).watch();
   console.log('gradtape: watching for changes');
 } else {
   const started = Date.now();
-  await Promise.all(targets.map((t) => esbuild.build(t)));
-  console.log(`gradtape: built ${targets.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
+  // Stale bundles of deleted integration tests would still be found and run.
+  fs.rmSync(path.join(root, 'out/test/integration'), { recursive: true, force: true });
+  try {
+    await Promise.all(present.map((t) => esbuild.build(t)));
+  } catch {
+    // esbuild has already printed each error with its file and line.
+    process.exit(1);
+  }
+  // The engine's .d.ts for the TypeScript plugin, and the plugin's package.json.
+  (await import('./editorBuild.mjs')).buildEditorExtras();
+  console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

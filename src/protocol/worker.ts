@@ -1,0 +1,111 @@
+/**
+ * Messages between the runner's host side (src/runner/scratchRun.ts, src/runner/bundle.ts) and
+ * its worker threads (src/runner/worker.ts). Types only: both ends import this file.
+ *
+ * Two kinds of worker run the same entry file (dist/worker.js), told apart by `workerData.role`:
+ * - the *bundler* thread: long-lived, keeps esbuild warm, answers `bundle` requests;
+ * - a *run* thread: one per run, executes the user's bundle with the engine's observer attached
+ *   and streams what it records. The host assembles the Trace from those events, so a run that
+ *   is stopped (timeout, memory, cancellation) still yields everything that was sent before.
+ *
+ * Worker → host names are past tense (something happened in the worker); host → worker imperative.
+ */
+import type {
+  ConsoleLine,
+  CurvePoint,
+  RunError,
+  SourcePos,
+  TraceDiagnostic,
+  TraceGradient,
+  TraceLeaf,
+  TraceNode,
+  TraceTape,
+} from './trace';
+
+// ──── Bundler thread ────
+
+/** Which esbuild runs the bundle step: the platform binary, or the portable WebAssembly build. */
+export type BundlerBackend = 'native' | 'wasm';
+
+export interface BundlerWorkerData {
+  role: 'bundler';
+  backend: BundlerBackend;
+}
+
+/** Host → bundler: bundle `file` (with `text` as its contents when given). */
+export interface BundleRequest {
+  type: 'bundle';
+  id: number;
+  file: string;
+  text: string;
+}
+
+/** A bundle ready to run: CommonJS code, its source map, and every file it was built from. */
+export interface BundleOutput {
+  code: string;
+  /** The source map (JSON text) of `code`; its `sources` are absolute paths. */
+  map: string;
+  /** Absolute paths of the bundled user files (the scratch file first). */
+  inputs: string[];
+  /** Wall time of the esbuild call, for the benchmarks and docs/runner.md. */
+  bundleMs: number;
+}
+
+/** Bundler → host: the answer to one {@link BundleRequest}. */
+export type BundleResponse =
+  | { type: 'bundled'; id: number; output: BundleOutput }
+  | { type: 'bundleFailed'; id: number; error: RunError };
+
+// ──── Run thread ────
+
+export interface RunWorkerData {
+  role: 'run';
+  /** Absolute path of the scratch file. */
+  file: string;
+  /** The scratch file's text as bundled (maybe unsaved); its relative imports are read from disk. */
+  text: string;
+  bundle: BundleOutput;
+  memoryMb: number;
+  /** When the run started on the host (Date.now()), so console times share one origin. */
+  startedAtMs: number;
+}
+
+/**
+ * One change to the Trace being assembled on the host (src/runner/assemble.ts), in the order
+ * it happened. Each event is complete on its own: the host never sees half of a node or tape.
+ */
+export type TraceEvent =
+  /** A tape was created: `nodes`/`leaves` start empty and fill from `node`/`leaf` events. */
+  | { kind: 'tape'; tape: TraceTape }
+  /** Latest totals of a tape (nodes recorded, bytes held). */
+  | { kind: 'tapeStats'; tapeId: number; nodeCount: number; bytes: number }
+  /** A leaf joined a detailed tape. */
+  | { kind: 'leaf'; tapeId: number; leaf: TraceLeaf }
+  /** A node, appended to every detailed tape listed in `node.tapeIds`. */
+  | { kind: 'node'; node: TraceNode }
+  /** The tape's detail is dropped (the step budget): nodes, leaves and its gradients' adjoints go. */
+  | { kind: 'dropDetail'; tapeId: number }
+  /** The tape (recorded lazily, see the step budget) becomes detailed with these leaves and nodes. */
+  | { kind: 'detail'; tapeId: number; leaves: TraceLeaf[]; nodes: TraceNode[] }
+  /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
+  | { kind: 'truncated'; tapeId: number }
+  | { kind: 'gradient'; gradient: TraceGradient }
+  | { kind: 'curvePoint'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; point: CurvePoint }
+  | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
+  | { kind: 'unrecordedLine'; line: number }
+  | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number };
+
+/** Run worker → host. */
+export type RunWorkerMessage =
+  /** The script printed a line; the host forwards it at once (RunOptions.onConsole). */
+  | { type: 'didLog'; line: ConsoleLine }
+  /** A batch of trace events, in order. */
+  | { type: 'didRecord'; events: TraceEvent[] }
+  /** Heartbeat while user code runs: ops so far and the position of the latest one. */
+  | { type: 'didProgress'; ops: number; elapsedMs: number; pos?: SourcePos }
+  /** The script used more memory than allowed (typed arrays are outside V8's heap limit). */
+  | { type: 'didExceedMemory'; usedMb: number; pos?: SourcePos }
+  /** The script called process.exit(code): the worker ends right after this message. */
+  | { type: 'didCallExit'; code: number; pos?: SourcePos }
+  /** Last message of a run that ended on its own: every event has been sent before it. */
+  | { type: 'didFinish'; error?: RunError };

@@ -1,0 +1,156 @@
+/**
+ * The bundle step, as it runs inside the bundler thread (see bundler.ts for the host side).
+ *
+ * The scratch file and its relative imports become one CommonJS bundle with a source map.
+ * `"gradtape"` and every other bare import stay `require(...)` calls: the run thread answers
+ * `"gradtape"` with its own engine instance (so the observer it attached sees the user's ops) and
+ * resolves the rest from the scratch file's folder, as Node would.
+ *
+ * esbuild runs either as the platform binary (`esbuild`, fast, one package per platform) or as
+ * WebAssembly (`esbuild-wasm`, one file for every platform). The .vsix ships the WebAssembly build
+ * only; docs/runner.md has the measurements behind that choice.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { BuildFailure, BuildOptions, Message, Plugin } from 'esbuild';
+import type { BundleOutput, BundlerBackend } from '../protocol/worker';
+import type { RunError } from '../protocol/trace';
+
+type Esbuild = typeof import('esbuild');
+
+/** The name of the (never written) bundle file: stack frames in it are the user's code. */
+export const BUNDLE_BASENAME = '__gradtape_bundle__.js';
+
+const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json'];
+
+function loaderFor(file: string): 'ts' | 'tsx' | 'js' | 'json' {
+  if (file.endsWith('.tsx')) return 'tsx';
+  if (/\.[mc]?ts$/.test(file)) return 'ts';
+  if (file.endsWith('.json')) return 'json';
+  return 'js';
+}
+
+function resolveRelative(from: string, spec: string): string | undefined {
+  const base = path.resolve(from, spec);
+  const candidates = [base, ...EXTENSIONS.map((e) => base + e), ...EXTENSIONS.map((e) => path.join(base, 'index' + e))];
+  // A TypeScript file may import './util.js' meaning './util.ts'.
+  if (/\.[mc]?js$/.test(base)) candidates.push(base.replace(/js$/, 'ts'));
+  return candidates.find((c) => {
+    try {
+      return fs.statSync(c).isFile();
+    } catch {
+      return false;
+    }
+  });
+}
+
+/**
+ * File access goes through this plugin for both backends: the WebAssembly build has no file system
+ * of its own, and the entry's text may be an unsaved editor buffer rather than the file on disk.
+ */
+function scratchPlugin(entry: string, entryText: string): Plugin {
+  return {
+    name: 'gradtape-scratch',
+    setup(build) {
+      build.onResolve({ filter: /.*/ }, (args) => {
+        if (args.kind === 'entry-point') return { path: entry, namespace: 'scratch' };
+        const spec = args.path;
+        if (!spec.startsWith('.') && !path.isAbsolute(spec)) return { path: spec, external: true };
+        const found = resolveRelative(args.resolveDir, spec);
+        if (!found) return { errors: [{ text: `Cannot find module '${spec}' (looked next to ${args.importer})` }] };
+        return { path: found, namespace: 'scratch' };
+      });
+      build.onLoad({ filter: /.*/, namespace: 'scratch' }, (args) => ({
+        contents: args.path === entry ? entryText : fs.readFileSync(args.path, 'utf8'),
+        loader: loaderFor(args.path),
+        resolveDir: path.dirname(args.path),
+      }));
+    },
+  };
+}
+
+let esbuildPromise: Promise<{ esbuild: Esbuild; backend: BundlerBackend }> | undefined;
+
+/** Loads esbuild once per thread. 'native' falls back to WebAssembly when the binary is unusable. */
+export function loadEsbuild(backend: BundlerBackend): Promise<{ esbuild: Esbuild; backend: BundlerBackend }> {
+  esbuildPromise ??= (async () => {
+    if (backend === 'native') {
+      try {
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const native = require('esbuild') as Esbuild;
+        await native.transform('', {}); // starts the binary: fails here when it is missing for this platform
+        return { esbuild: native, backend: 'native' as const };
+      } catch {
+        // fall through to WebAssembly
+      }
+    }
+    return { esbuild: await loadWasm(), backend: 'wasm' as const };
+  })();
+  return esbuildPromise;
+}
+
+async function loadWasm(): Promise<Esbuild> {
+  // esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
+  // its browser entry runs the WebAssembly in this very thread (worker: false), which needs `self`.
+  (globalThis as { self?: unknown }).self ??= globalThis;
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const wasm = require('esbuild-wasm/lib/browser.js') as Esbuild;
+  const bytes = fs.readFileSync(require.resolve('esbuild-wasm/esbuild.wasm'));
+  await wasm.initialize({ wasmModule: await WebAssembly.compile(bytes), worker: false });
+  return wasm;
+}
+
+export function buildOptions(file: string, text: string): BuildOptions {
+  return {
+    entryPoints: [file],
+    bundle: true,
+    write: false,
+    format: 'cjs',
+    platform: 'node',
+    target: 'es2022',
+    sourcemap: 'external',
+    sourcesContent: false,
+    outfile: path.join(path.dirname(file), BUNDLE_BASENAME),
+    plugins: [scratchPlugin(file, text)],
+    logLevel: 'silent',
+  };
+}
+
+/** Bundles `file` (contents `text`). Resolves to the bundle, or to a RunError for the syntax error. */
+export async function bundleScratch(backend: BundlerBackend, file: string, text: string): Promise<BundleOutput | RunError> {
+  const { esbuild } = await loadEsbuild(backend);
+  const started = performance.now();
+  try {
+    const result = await esbuild.build(buildOptions(file, text));
+    const bundleMs = performance.now() - started;
+    const files = result.outputFiles ?? [];
+    const codeFile = files.find((f) => f.path.endsWith('.js'));
+    const mapFile = files.find((f) => f.path.endsWith('.map'));
+    if (!codeFile || !mapFile) return internal('esbuild produced no output');
+    const map = JSON.parse(mapFile.text) as { sources: string[] };
+    const outDir = path.dirname(file);
+    // Sources come back relative to the bundle's folder, prefixed by the plugin's namespace.
+    map.sources = map.sources.map((s) => path.resolve(outDir, s.replace(/^scratch:/, '')));
+    const inputs = [file, ...map.sources.filter((s) => s !== file)];
+    return { code: codeFile.text, map: JSON.stringify(map), inputs, bundleMs };
+  } catch (e) {
+    const errors = (e as BuildFailure).errors;
+    if (Array.isArray(errors) && errors.length) return syntaxError(file, errors[0]);
+    return internal(e instanceof Error ? e.message : String(e));
+  }
+}
+
+function syntaxError(file: string, m: Message): RunError {
+  const loc = m.location;
+  const at = loc ? path.resolve(path.dirname(file), loc.file.replace(/^scratch:/, '')) : file;
+  return {
+    kind: 'syntax',
+    name: 'SyntaxError',
+    message: m.text,
+    pos: loc ? { line: loc.line, column: loc.column + 1, ...(at !== file ? { file: at } : {}) } : undefined,
+  };
+}
+
+function internal(message: string): RunError {
+  return { kind: 'internal', name: 'Error', message: `bundling failed: ${message}` };
+}

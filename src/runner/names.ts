@@ -1,0 +1,268 @@
+/**
+ * Which identifier a call's result is assigned to, from a light scan of the user's source.
+ *
+ * V8 places a call's stack frame at the callee's last identifier (`matmul` in
+ * `tf.linalg.matmul(...)`, `GradientTape` or `new` in `new tf.GradientTape()`), and the source map
+ * carries that position back to the `.grad.ts` file. So for every binding
+ * `const|let|var NAME = CALL` and assignment `NAME = CALL`, we note the position of CALL's head
+ * (the callee of its outermost call) and name whatever ran there. Inside
+ * `NAME = tape.record(() => { ... return CALL })` the returned call's head also maps to NAME.
+ *
+ * A full parser (the TypeScript compiler) would cost ~0.5 s to load in every run for the same
+ * answer on the code people write in scratch files; docs/runner.md has the figure.
+ */
+
+interface Token {
+  /** Identifier, punctuation, or '' for a literal (string, number, template, regex). */
+  t: string;
+  ident: boolean;
+  line: number;
+  col: number;
+}
+
+const IDENT_START = /[A-Za-z_$\u00a0-\uffff]/;
+const IDENT_PART = /[\w$\u00a0-\uffff]/;
+const PUNCT3 = new Set(['===', '!==', '**=', '...', '<<=', '>>=', '>>>', '&&=', '||=', '??=']);
+const PUNCT2 = new Set(['=>', '==', '!=', '<=', '>=', '&&', '||', '??', '?.', '++', '--', '+=', '-=', '*=', '/=', '%=', '&=', '|=', '^=', '**', '<<', '>>']);
+
+export function tokenize(src: string): Token[] {
+  const out: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  const n = src.length;
+  // Skips a string or template literal starting at i; templates may nest `${ ... }`.
+  const skipString = (q: string): void => {
+    i++;
+    while (i < n) {
+      const c = src[i];
+      if (c === '\\') {
+        i += 2;
+        continue;
+      }
+      if (c === '\n') {
+        line++;
+        lineStart = i + 1;
+      }
+      if (c === q) {
+        i++;
+        return;
+      }
+      if (q === '`' && c === '$' && src[i + 1] === '{') {
+        let depth = 1;
+        i += 2;
+        while (i < n && depth > 0) {
+          const d = src[i];
+          if (d === '{') depth++;
+          else if (d === '}') depth--;
+          else if (d === '\n') {
+            line++;
+            lineStart = i + 1;
+          } else if (d === '"' || d === "'" || d === '`') {
+            skipString(d);
+            continue;
+          }
+          i++;
+        }
+        continue;
+      }
+      i++;
+    }
+  };
+  while (i < n) {
+    const c = src[i];
+    if (c === '\n') {
+      line++;
+      lineStart = ++i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '/') {
+      while (i < n && src[i] !== '\n') i++;
+      continue;
+    }
+    if (c === '/' && src[i + 1] === '*') {
+      i += 2;
+      while (i < n && !(src[i] === '*' && src[i + 1] === '/')) {
+        if (src[i] === '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+        i++;
+      }
+      i += 2;
+      continue;
+    }
+    const col = i - lineStart + 1;
+    if (c === '"' || c === "'" || c === '`') {
+      skipString(c);
+      out.push({ t: '', ident: false, line, col });
+      continue;
+    }
+    if (IDENT_START.test(c)) {
+      let j = i + 1;
+      while (j < n && IDENT_PART.test(src[j])) j++;
+      out.push({ t: src.slice(i, j), ident: true, line, col });
+      i = j;
+      continue;
+    }
+    if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(src[i + 1] ?? ''))) {
+      let j = i + 1;
+      while (j < n && /[\w.]/.test(src[j])) j++;
+      out.push({ t: '', ident: false, line, col });
+      i = j;
+      continue;
+    }
+    const three = src.slice(i, i + 3);
+    const two = src.slice(i, i + 2);
+    const p = PUNCT3.has(three) ? three : PUNCT2.has(two) ? two : c;
+    out.push({ t: p, ident: false, line, col });
+    i += p.length;
+  }
+  return out;
+}
+
+const BLOCK_KEYWORDS = new Set(['if', 'for', 'while', 'switch', 'catch', 'with']);
+const DECL = new Set(['const', 'let', 'var']);
+
+/** `line:column` (1-based) of a call head → the name its result is assigned to. */
+export type NameIndex = Map<string, string>;
+
+export const posKey = (line: number, col: number): string => `${line}:${col}`;
+
+/** Scans `src` for bindings and returns where each bound call's head is. */
+export function scanNames(src: string): NameIndex {
+  const toks = tokenize(src);
+  const names: NameIndex = new Map();
+  // Matching bracket of every opening bracket.
+  const match = new Int32Array(toks.length).fill(-1);
+  const stack: number[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const t = toks[k].t;
+    if (t === '(' || t === '[' || t === '{') stack.push(k);
+    else if (t === ')' || t === ']' || t === '}') {
+      const o = stack.pop();
+      if (o !== undefined) {
+        match[o] = k;
+        match[k] = o;
+      }
+    }
+  }
+  /** `{` token index → the name a `record` callback's returns are bound to. */
+  const recordBodies = new Map<number, string>();
+  const at = (k: number): string => toks[k]?.t ?? '';
+
+  const register = (name: string, k: number): void => {
+    names.set(posKey(toks[k].line, toks[k].col), name);
+  };
+
+  // Parses a call chain starting at token k (`await`, `new`, `a.b.c(...)(...).d(...)`) and names its head.
+  const bindChain = (name: string, k: number): void => {
+    while (at(k) === 'await') k++;
+    let newTok = -1;
+    if (at(k) === 'new') newTok = k++;
+    if (!toks[k]?.ident) return;
+    let last = k;
+    let head = -1;
+    let lastCallOpen = -1;
+    k++;
+    for (;;) {
+      const t = at(k);
+      if ((t === '.' || t === '?.') && toks[k + 1]?.ident) {
+        last = k + 1;
+        k += 2;
+      } else if (t === '(' && match[k] > 0) {
+        head = last;
+        lastCallOpen = k;
+        k = match[k] + 1;
+      } else if (t === '[' && match[k] > 0) {
+        k = match[k] + 1;
+      } else if (t === '!') {
+        k++;
+      } else break;
+    }
+    if (head < 0) return;
+    register(name, head);
+    if (newTok >= 0) register(name, newTok);
+    // NAME = x.record(() => EXPR | { ... return EXPR }): the returned value is NAME.
+    if (at(head) === 'record' && lastCallOpen >= 0) {
+      let a = lastCallOpen + 1;
+      if (at(a) === 'async') a++;
+      if (at(a) === '(' && match[a] > 0) a = match[a] + 1;
+      else if (toks[a]?.ident) a++;
+      if (at(a) === '=>') {
+        if (at(a + 1) === '{') recordBodies.set(a + 1, name);
+        else bindChain(name, a + 1);
+      } else if (at(lastCallOpen + 1) === 'function') {
+        let b = lastCallOpen + 2;
+        while (b < toks.length && at(b) !== '{') b++;
+        recordBodies.set(b, name);
+      }
+    }
+  };
+
+  // Brace stack: for each open `{`, whether it is a function body and the record name it carries.
+  const braces: { fn: boolean; record?: string }[] = [];
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k];
+    const t = tok.t;
+    if (t === '{') {
+      const prev = at(k - 1);
+      let fn = prev === '=>';
+      if (prev === ')' && match[k - 1] >= 0) fn = !BLOCK_KEYWORDS.has(at(match[k - 1] - 1));
+      braces.push({ fn: fn || recordBodies.has(k), record: recordBodies.get(k) });
+      continue;
+    }
+    if (t === '}') {
+      braces.pop();
+      continue;
+    }
+    if (DECL.has(t) && toks[k + 1]?.ident) {
+      // const NAME (: Type)? = CALL  (also `let a = f(), b = g()`)
+      let j = k + 1;
+      for (;;) {
+        const name = toks[j].t;
+        let e = j + 1;
+        let depth = 0;
+        while (e < toks.length) {
+          const x = at(e);
+          if (x === '(' || x === '[' || x === '{' || x === '<') depth++;
+          else if (x === ')' || x === ']' || x === '}' || x === '>') depth--;
+          else if (depth <= 0 && (x === '=' || x === ';' || x === ',')) break;
+          e++;
+        }
+        if (at(e) !== '=') break;
+        bindChain(name, e + 1);
+        // Find the `,` that starts the next declarator at depth 0 on this statement.
+        let f = e + 1;
+        while (f < toks.length) {
+          const x = at(f);
+          if ((x === '(' || x === '[' || x === '{') && match[f] > 0) f = match[f];
+          else if (x === ';' || x === ',' || x === ')' || x === '}') break;
+          else if (toks[f].line > toks[f - 1].line && toks[f].ident && DECL.has(x)) break;
+          f++;
+        }
+        if (at(f) === ',' && toks[f + 1]?.ident && at(f + 2) !== '(') j = f + 1;
+        else break;
+      }
+      continue;
+    }
+    if (tok.ident && at(k + 1) === '=' && !DECL.has(t)) {
+      const prev = toks[k - 1];
+      const statementStart = !prev || prev.t === ';' || prev.t === '{' || prev.t === '}' || prev.line < tok.line;
+      if (statementStart) bindChain(t, k + 2);
+      continue;
+    }
+    if (t === 'return') {
+      for (let b = braces.length - 1; b >= 0; b--) {
+        if (!braces[b].fn) continue;
+        if (braces[b].record) bindChain(braces[b].record!, k + 1);
+        break;
+      }
+    }
+  }
+  return names;
+}

@@ -1,0 +1,436 @@
+/**
+ * The engine observer of a run (src/engine/observer.ts): turns the engine's events, with their
+ * live tensors, into plain TraceEvents for the host to assemble (src/runner/assemble.ts).
+ *
+ * ──── The step budget ────
+ * Tapes created at the same source position form a loop; the n-th one is step n. Every step keeps
+ * its scalars (curves, node counts, gradient summaries), but only a bounded set keeps full detail
+ * (nodes, leaves, adjoints, full values): the first step, the last step, and steps sampled evenly
+ * between, at most DETAIL_STEPS per loop. Sampling doubles its stride whenever the sampled set
+ * would overflow, dropping the steps that fall off the new stride. The last step is not known
+ * until the loop ends, so the newest step that is not a sample is held lazily (live tensors, no
+ * summaries) until the next step replaces it or the run ends, when it is written out in full.
+ * Across the run, at most MAX_DETAILED_NODES nodes and VALUES_BUDGET full values are kept.
+ */
+import type { EngineObserver, ObservedInput } from '../engine/observer';
+import type { Tensor, Variable } from '../engine/tensor';
+import type { DType, NullReason, SourcePos, TraceGradient, TraceGradientSource, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../protocol/trace';
+import type { TraceEvent } from '../protocol/worker';
+import { bytesPerElement, hasNonFinite, num, summarize } from './summary';
+
+/** Detailed steps per loop (first and last included). */
+export const DETAIL_STEPS = 20;
+/** Nodes kept with full detail over the whole run; later nodes are counted only. */
+export const MAX_DETAILED_NODES = 20_000;
+/** Elements kept as full `values` over the whole run; later summaries keep `first` only. */
+export const VALUES_BUDGET = 500_000;
+
+type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
+
+/** What the recorder needs from the engine, passed in so it can be tested without one. */
+export interface EngineAccess {
+  peekValues(t: Tensor): ArrayLike<number>;
+  isVariable(t: Tensor): t is Variable;
+}
+
+export interface RecorderHost {
+  engine: EngineAccess;
+  /** Maps the current call stack to the user's source (the observer's locate()). */
+  locate(): SourcePos | undefined;
+  /** The identifier the call at `pos` is assigned to, if any. */
+  nameAt(pos: SourcePos | undefined): string | undefined;
+  emit(e: TraceEvent): void;
+  /** Sends what was emitted so far to the host now. */
+  flush(): void;
+  /** Called for every op: heartbeat and memory checks. */
+  tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
+}
+
+interface PendingNode {
+  nodeId: number;
+  op: string;
+  inputs: { name: string; tensorId: number }[];
+  output: Tensor;
+  pos?: SourcePos;
+  name?: string;
+  tapeIds: number[];
+  nonFinite: boolean;
+}
+
+type Mode = 'eager' | 'lazy' | 'none';
+
+interface TapeState {
+  tape: TraceTape;
+  loop: LoopState;
+  mode: Mode;
+  truncated: boolean;
+  /** Output ids of this tape's nodes (detailed modes only): other inputs are leaves. */
+  produced: Set<number>;
+  leafIds: Set<number>;
+  watched: Set<number>;
+  pendingLeaves: TraceLeaf[];
+  pendingNodes: PendingNode[];
+  pendingGradients: GradientEvent[];
+  nodeCount: number;
+  bytes: number;
+}
+
+interface LoopState {
+  count: number;
+  stride: number;
+  /** Eagerly detailed steps after the first, which a stride change may drop. */
+  sampled: TapeState[];
+  lazy?: TapeState;
+}
+
+export class Recorder implements EngineObserver {
+  private readonly tapes = new Map<number, TapeState>();
+  private readonly loops = new Map<string, LoopState>();
+  private readonly names = new Map<number, string>();
+  private readonly created = new Map<number, { kind: 'constant' | 'variable'; pos?: SourcePos }>();
+  private readonly unrecorded = new Set<number>();
+  private readonly warned = new Set<string>();
+  private readonly dirty = new Set<TapeState>();
+  private ops = 0;
+  private recordedOps = 0;
+  private gradientCalls = 0;
+  private droppedSteps = 0;
+  private detailedNodes = 0;
+  private valuesLeft = VALUES_BUDGET;
+  /** Position of the latest op, for the timeout message. */
+  lastPos: SourcePos | undefined;
+
+  constructor(private readonly host: RecorderHost) {}
+
+  locate(): SourcePos | undefined {
+    return this.host.locate();
+  }
+
+  // ──── Summaries within the budget ────
+
+  private summarizeTensor(t: Tensor, full: boolean): ValueSummary {
+    const data = this.host.engine.peekValues(t);
+    const withValues = full && this.valuesLeft >= data.length;
+    if (withValues) this.valuesLeft -= data.length;
+    return summarize(t.shape, t.dtype as DType, data, withValues);
+  }
+
+  private leaf(ts: TapeState, t: Tensor, full: boolean): TraceLeaf {
+    const isVar = this.host.engine.isVariable(t);
+    const made = this.created.get(t.id);
+    const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : undefined);
+    const leaf: TraceLeaf = {
+      tensorId: t.id,
+      kind: isVar ? 'variable' : made?.kind === 'constant' ? 'constant' : 'tensor',
+      watched: ts.watched.has(t.id),
+      value: this.summarizeTensor(t, full),
+    };
+    if (name !== undefined) leaf.name = name;
+    if (isVar) leaf.trainable = (t as Variable).trainable;
+    if (made?.pos) leaf.pos = made.pos;
+    return leaf;
+  }
+
+  private addLeaf(ts: TapeState, t: Tensor): void {
+    if (ts.leafIds.has(t.id) || ts.produced.has(t.id) || ts.mode === 'none' || ts.truncated) return;
+    ts.leafIds.add(t.id);
+    if (ts.mode === 'eager') this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf: this.leaf(ts, t, true) });
+    // Lazy steps summarise leaves now: a variable's value changes once the step assigns to it.
+    else ts.pendingLeaves.push(this.leaf(ts, t, false));
+  }
+
+  private traceNode(p: PendingNode, full: boolean): TraceNode {
+    const node: TraceNode = {
+      id: p.nodeId,
+      op: p.op,
+      inputs: p.inputs,
+      outputId: p.output.id,
+      output: this.summarizeTensor(p.output, full),
+      tapeIds: p.tapeIds,
+    };
+    if (p.pos) node.pos = p.pos;
+    if (p.name !== undefined) node.name = p.name;
+    if (p.nonFinite) node.nonFinite = true;
+    return node;
+  }
+
+  // ──── Tapes and the step budget ────
+
+  tapeCreated(e: Parameters<EngineObserver['tapeCreated']>[0]): void {
+    const key = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : `tape#${e.tapeId}`;
+    let loop = this.loops.get(key);
+    if (!loop) this.loops.set(key, (loop = { count: 0, stride: 1, sampled: [] }));
+    const step = loop.count++;
+    // A new step means the previous lazy one was not the last after all.
+    if (loop.lazy) this.discard(loop.lazy);
+    loop.lazy = undefined;
+
+    const mode: Mode = step === 0 || step % loop.stride === 0 ? 'eager' : 'lazy';
+    const tape: TraceTape = {
+      id: e.tapeId,
+      persistent: e.persistent,
+      watchAccessedVariables: e.watchAccessedVariables,
+      step,
+      detailed: mode === 'eager',
+      nodeCount: 0,
+      bytes: 0,
+      leaves: [],
+      nodes: [],
+    };
+    if (e.pos) tape.pos = e.pos;
+    const name = this.host.nameAt(e.pos);
+    if (name !== undefined) tape.name = name;
+    if (e.parentTapeId !== undefined) tape.parentId = e.parentTapeId;
+    const ts: TapeState = {
+      tape,
+      loop,
+      mode,
+      truncated: false,
+      produced: new Set(),
+      leafIds: new Set(),
+      watched: new Set(),
+      pendingLeaves: [],
+      pendingNodes: [],
+      pendingGradients: [],
+      nodeCount: 0,
+      bytes: 0,
+    };
+    this.tapes.set(e.tapeId, ts);
+    this.host.emit({ kind: 'tape', tape });
+    if (mode === 'lazy') loop.lazy = ts;
+    else if (step > 0) {
+      loop.sampled.push(ts);
+      if (loop.sampled.length > DETAIL_STEPS - 2) {
+        loop.stride *= 2;
+        for (const s of loop.sampled) if (s.tape.step % loop.stride !== 0) this.drop(s);
+        loop.sampled = loop.sampled.filter((s) => s.mode === 'eager');
+        // This step may itself be off the new stride: it stays as the lazy "last" candidate.
+        if (ts.mode === 'none') {
+          this.droppedSteps--;
+          ts.mode = 'lazy';
+          loop.lazy = ts;
+        }
+      }
+    }
+  }
+
+  /** An eager step falls off the sample: the host drops its detail. */
+  private drop(ts: TapeState): void {
+    ts.mode = 'none';
+    this.droppedSteps++;
+    this.host.emit({ kind: 'dropDetail', tapeId: ts.tape.id });
+  }
+
+  /** A lazy step turned out not to be the last: keep its gradients' scalars only. */
+  private discard(ts: TapeState): void {
+    ts.mode = 'none';
+    this.droppedSteps++;
+    for (const g of ts.pendingGradients) this.emitGradient(g, ts, false);
+    ts.pendingGradients = [];
+    ts.pendingLeaves = [];
+    ts.pendingNodes = [];
+    ts.produced.clear();
+    ts.leafIds.clear();
+  }
+
+  /** The run ended and this lazy step is its loop's last: write it out in full. */
+  private promote(ts: TapeState): void {
+    ts.mode = 'eager';
+    const nodes: TraceNode[] = [];
+    for (const p of ts.pendingNodes) {
+      if (this.detailedNodes >= MAX_DETAILED_NODES) {
+        ts.truncated = true;
+        break;
+      }
+      this.detailedNodes++;
+      nodes.push(this.traceNode(p, true));
+    }
+    this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves: ts.pendingLeaves, nodes });
+    if (ts.truncated) this.host.emit({ kind: 'truncated', tapeId: ts.tape.id });
+    for (const g of ts.pendingGradients) this.emitGradient(g, ts, true);
+    ts.pendingGradients = [];
+    ts.pendingNodes = [];
+    ts.pendingLeaves = [];
+  }
+
+  recordEntered(): void {}
+
+  recordExited(): void {
+    this.flushStats();
+    this.host.flush();
+  }
+
+  watched(e: Parameters<EngineObserver['watched']>[0]): void {
+    const ts = this.tapes.get(e.tapeId);
+    if (!ts) return;
+    ts.watched.add(e.tensor.id);
+    this.addLeaf(ts, e.tensor);
+  }
+
+  tapeReset(): void {}
+
+  // ──── Ops and tensors ────
+
+  opRan(e: Parameters<EngineObserver['opRan']>[0]): void {
+    this.ops++;
+    const pos = e.pos;
+    if (pos) this.lastPos = pos;
+    const out = e.output;
+    this.host.tick(this.ops, pos, out.size);
+    const name = this.host.nameAt(pos);
+    if (name !== undefined) this.names.set(out.id, name);
+    const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
+    const nonFinite = isFloat && hasNonFinite(this.host.engine.peekValues(out));
+    if (nonFinite && pos) {
+      this.warn('nonFinite', `${name ?? e.op} holds NaN or Infinity (first produced by ${e.op} here)`, pos, { tensorId: out.id, ...(name ? { name } : {}) });
+    }
+    if (e.tapeIds.length === 0) {
+      if (pos && !pos.file && !this.unrecorded.has(pos.line)) {
+        this.unrecorded.add(pos.line);
+        this.host.emit({ kind: 'unrecordedLine', line: pos.line });
+      }
+      return;
+    }
+    this.recordedOps++;
+    const inputs = e.inputs.map((i: ObservedInput) => ({ name: i.name, tensorId: i.tensor.id }));
+    const pending: PendingNode = { nodeId: e.nodeId, op: e.op, inputs, output: out, tapeIds: e.tapeIds.slice(), nonFinite };
+    if (pos) pending.pos = pos;
+    if (name !== undefined) pending.name = name;
+    let eager = false;
+    const bytes = out.size * bytesPerElement(out.dtype as DType);
+    for (const id of e.tapeIds) {
+      const ts = this.tapes.get(id);
+      if (!ts) continue;
+      ts.nodeCount++;
+      ts.bytes += bytes;
+      this.dirty.add(ts);
+      if (ts.mode === 'none' || ts.truncated) continue;
+      for (const i of e.inputs) this.addLeaf(ts, i.tensor);
+      ts.produced.add(out.id);
+      if (ts.mode === 'lazy') ts.pendingNodes.push(pending);
+      else if (this.detailedNodes >= MAX_DETAILED_NODES) {
+        ts.truncated = true;
+        this.host.emit({ kind: 'truncated', tapeId: id });
+      } else eager = true;
+    }
+    if (eager) {
+      this.detailedNodes++;
+      this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
+    }
+  }
+
+  tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
+    const name = this.host.nameAt(e.pos);
+    if (name !== undefined) this.names.set(e.tensor.id, name);
+    this.created.set(e.tensor.id, e.pos ? { kind: e.kind, pos: e.pos } : { kind: e.kind });
+    this.host.tick(this.ops, e.pos, e.tensor.size);
+  }
+
+  variableAssigned(): void {}
+
+  valueRead(): void {}
+
+  // ──── Gradients, curves, warnings ────
+
+  gradientComputed(e: GradientEvent): void {
+    this.gradientCalls++;
+    const ts = this.tapes.get(e.tapeId);
+    const step = ts?.tape.step ?? 0;
+    // Scalar targets are curves, whatever the detail of the step.
+    for (const t of e.targets) {
+      if (t.size !== 1) continue;
+      const name = this.names.get(t.id) ?? (e.pos ? `target@${e.pos.line}` : 'target');
+      const value = num(Number(this.host.engine.peekValues(t)[0]));
+      this.host.emit({ kind: 'curvePoint', name, curveKind: 'target', ...(e.pos ? { pos: e.pos } : {}), point: { step, value } });
+    }
+    const resultName = this.host.nameAt(e.pos);
+    const stamped = resultName !== undefined ? { ...e, resultName } : e;
+    if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
+    else this.emitGradient(stamped, ts, ts?.mode === 'eager');
+    this.flushStats();
+    this.host.flush();
+  }
+
+  private emitGradient(e: GradientEvent & { resultName?: string }, ts: TapeState | undefined, full: boolean): void {
+    const sources: TraceGradientSource[] = e.sources.map((s) => {
+      const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.summarizeTensor(s.result, full) : null };
+      if (s.key !== undefined) src.key = s.key;
+      const name = this.names.get(s.tensor.id) ?? (this.host.engine.isVariable(s.tensor) ? s.tensor.name.replace(/:\d+$/, '') : undefined);
+      if (name !== undefined) src.name = name;
+      if (s.nullReason) {
+        const r: NullReason = { kind: s.nullReason.kind, message: s.nullReason.message };
+        if (s.nullReason.pos) r.pos = s.nullReason.pos;
+        src.nullReason = r;
+      }
+      return src;
+    });
+    const g: TraceGradient = {
+      id: e.callId,
+      kind: e.kind,
+      tapeId: e.tapeId,
+      step: ts?.tape.step ?? 0,
+      targets: e.targets.map((t) => {
+        const name = this.names.get(t.id);
+        return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.summarizeTensor(t, full) };
+      }),
+      sources,
+      adjoints: full ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.summarizeTensor(t, true) })) : [],
+    };
+    if (e.pos) g.pos = e.pos;
+    if (e.resultName !== undefined) g.resultName = e.resultName;
+    this.host.emit({ kind: 'gradient', gradient: g });
+  }
+
+  summary(e: Parameters<EngineObserver['summary']>[0]): void {
+    this.host.emit({ kind: 'curvePoint', name: e.name, curveKind: 'summary', ...(e.pos ? { pos: e.pos } : {}), point: { step: e.step, value: num(e.value) } });
+  }
+
+  warning(e: Parameters<EngineObserver['warning']>[0]): void {
+    const data: { tapeId?: number; tensorId?: number; name?: string } = {};
+    if (e.tapeId !== undefined) data.tapeId = e.tapeId;
+    if (e.tensorId !== undefined) {
+      data.tensorId = e.tensorId;
+      const name = this.names.get(e.tensorId);
+      if (name !== undefined) data.name = name;
+    }
+    this.warn(e.code, e.message, e.pos, data);
+  }
+
+  /** One diagnostic per code and line: a loop would repeat it every step. */
+  private warn(code: Parameters<EngineObserver['warning']>[0]['code'] | 'nonFinite', message: string, pos: SourcePos | undefined, data: { tapeId?: number; tensorId?: number; name?: string }): void {
+    const at = pos ?? this.lastPos ?? { line: 1, column: 1 };
+    const key = `${code}:${at.file ?? ''}:${at.line}`;
+    if (this.warned.has(key)) return;
+    this.warned.add(key);
+    const related: { pos: SourcePos; message: string }[] = [];
+    const tape = data.tapeId !== undefined ? this.tapes.get(data.tapeId)?.tape : undefined;
+    if (tape?.pos) related.push({ pos: tape.pos, message: `the tape${tape.name ? ` '${tape.name}'` : ''} was created here` });
+    const made = data.tensorId !== undefined ? this.created.get(data.tensorId) : undefined;
+    if (made?.pos) related.push({ pos: made.pos, message: `${data.name ?? 'the tensor'} was created here` });
+    this.host.emit({
+      kind: 'diagnostic',
+      diagnostic: { severity: 'warning', code, message, pos: at, ...(related.length ? { related } : {}), ...(Object.keys(data).length ? { data } : {}) },
+    });
+  }
+
+  private flushStats(): void {
+    for (const ts of this.dirty) this.host.emit({ kind: 'tapeStats', tapeId: ts.tape.id, nodeCount: ts.nodeCount, bytes: ts.bytes });
+    this.dirty.clear();
+  }
+
+  /** The run ended (normally or by an exception): write out every loop's last step and the totals. */
+  finish(): void {
+    for (const loop of this.loops.values()) {
+      if (loop.lazy) this.promote(loop.lazy);
+      loop.lazy = undefined;
+    }
+    this.flushStats();
+    this.host.emit({ kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCalls, droppedSteps: this.droppedSteps });
+    this.host.flush();
+  }
+
+  /** Totals so far, for a run that is stopped before finish(). */
+  statsEvent(): TraceEvent {
+    return { kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCalls, droppedSteps: this.droppedSteps };
+  }
+}

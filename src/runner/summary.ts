@@ -1,0 +1,77 @@
+/**
+ * Value summaries: what the trace keeps of a tensor (src/protocol/trace.ts ValueSummary).
+ * One pass over the data, no allocation per element beyond the kept values.
+ */
+import { FIRST_VALUES, FULL_VALUES_LIMIT, type DType, type Num, type ValueSummary } from '../protocol/trace';
+
+/** The typed-array data of a tensor, as the engine's peekValues returns it. */
+export type Values = ArrayLike<number>;
+
+/** NaN and ±Infinity become strings, because JSON has no such numbers. */
+export function num(x: number): Num {
+  if (x === x && x !== Infinity && x !== -Infinity) return x;
+  return x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** Reads a Num back as a number. */
+export function fromNum(x: Num): number {
+  return typeof x === 'number' ? x : x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : -Infinity;
+}
+
+/** Summarises `data` (row-major, `shape`); keeps every value when `withValues` and size <= FULL_VALUES_LIMIT. */
+export function summarize(shape: readonly number[], dtype: DType, data: Values, withValues: boolean): ValueSummary {
+  const size = data.length;
+  let min = Infinity;
+  let max = -Infinity;
+  let sum = 0;
+  let sumSq = 0;
+  let nanCount = 0;
+  let infCount = 0;
+  for (let i = 0; i < size; i++) {
+    const v = data[i];
+    if (v !== v) {
+      nanCount++;
+      continue;
+    }
+    if (v === Infinity || v === -Infinity) infCount++;
+    if (v < min) min = v;
+    if (v > max) max = v;
+    sum += v;
+    sumSq += v * v;
+  }
+  const first: Num[] = new Array(Math.min(FIRST_VALUES, size));
+  for (let i = 0; i < first.length; i++) first[i] = num(data[i]);
+  const s: ValueSummary = {
+    shape: shape.slice(),
+    dtype,
+    size,
+    // Empty tensors, and all-NaN ones, have no min/max/mean.
+    min: num(size - nanCount > 0 ? min : NaN),
+    max: num(size - nanCount > 0 ? max : NaN),
+    mean: num(size > 0 && nanCount === 0 ? sum / size : NaN),
+    norm: num(nanCount === 0 ? Math.sqrt(sumSq) : NaN),
+    nanCount,
+    infCount,
+    first,
+  };
+  if (withValues && size <= FULL_VALUES_LIMIT) {
+    const values: Num[] = new Array(size);
+    for (let i = 0; i < size; i++) values[i] = num(data[i]);
+    s.values = values;
+  }
+  return s;
+}
+
+/** True when `data` holds a NaN or an infinity (early exit). */
+export function hasNonFinite(data: Values): boolean {
+  for (let i = 0; i < data.length; i++) {
+    const v = data[i];
+    if (v !== v || v === Infinity || v === -Infinity) return true;
+  }
+  return false;
+}
+
+/** Bytes per element of a dtype, for TraceTape.bytes. */
+export function bytesPerElement(dtype: DType): number {
+  return dtype === 'float64' ? 8 : dtype === 'bool' ? 1 : 4;
+}

@@ -113,6 +113,11 @@ export interface TraceTape {
   detailed: boolean;
   /** Total ops the tape recorded (also when `detailed` is false and `nodes` is empty). */
   nodeCount: number;
+  /**
+   * Added by the runner: true when the run's detail budget ran out while this tape recorded, so
+   * `nodes` holds only the first nodes (nodeCount is still the total). See docs/runner.md.
+   */
+  truncated?: boolean;
   /** Bytes of tensor data the tape held alive at its largest. */
   bytes: number;
   /** Id of the tape this one was created inside (recording), for nested tapes. */

@@ -1,0 +1,85 @@
+/**
+ * gradtape: the public `tf` API that `.grad.ts` scratch files import (`import * as tf from "gradtape"`).
+ * Names and semantics follow ../../shared/API.md; where it is silent, TensorFlow 2 (docs/engine.md).
+ */
+import * as ops from './ops/index';
+import { toTensor, type Tensor, type TensorLike } from './tensor';
+
+export * from './ops/index';
+export { Tensor, Variable, peekValues, type TensorLike, type NestedArray, type VariableOptions } from './tensor';
+export type { DType, TypedArray } from './dtype';
+export { GradientTape, type GradientTapeOptions, type GradientOptions } from './tape';
+export { errors, InvalidArgumentError, RuntimeError, LookupError, OpError } from './errors';
+export { kernels, type Kernels } from './kernels';
+export { defineOp, type OpDef, type OpSpec } from './op';
+
+// The extras' namespaces: tf.autodiff, tf.test, tf.data, tf.optimizers, tf.summary, tf.random.
+export { autodiff } from './forward';
+export { test } from './testing';
+export { data } from './data/index';
+export * as optimizers from './optimizers/index';
+export * as summary from './summary';
+export * as random from './random';
+
+/** tf.math.*: TensorFlow's home for elementwise math and reductions. */
+export const math = {
+  add: ops.add,
+  subtract: ops.subtract,
+  multiply: ops.multiply,
+  divide: ops.divide,
+  pow: ops.pow,
+  maximum: ops.maximum,
+  minimum: ops.minimum,
+  squaredDifference: ops.squaredDifference,
+  negative: ops.negative,
+  abs: ops.abs,
+  square: ops.square,
+  sqrt: ops.sqrt,
+  exp: ops.exp,
+  log: ops.log,
+  log1p: ops.log1p,
+  sin: ops.sin,
+  cos: ops.cos,
+  tan: ops.tan,
+  tanh: ops.tanh,
+  sigmoid: ops.sigmoid,
+  softplus: ops.softplus,
+  sign: ops.sign,
+  equal: ops.equal,
+  greater: ops.greater,
+  greaterEqual: ops.greaterEqual,
+  less: ops.less,
+  lessEqual: ops.lessEqual,
+  reduceSum: ops.reduceSum,
+  reduceMean: ops.reduceMean,
+  reduceMax: ops.reduceMax,
+  reduceMin: ops.reduceMin,
+  reduceLogSumExp: ops.reduceLogSumExp,
+  argMax: ops.argMax,
+  argMin: ops.argMin,
+};
+
+/** tf.linalg.*. */
+export const linalg = {
+  matmul: ops.matmul,
+  eye: ops.eye,
+  /** Swaps the last two axes (TensorFlow's tf.linalg.matrix_transpose). */
+  matrixTranspose: (x: TensorLike): Tensor => {
+    const t = toTensor(x);
+    const perm = t.shape.map((_, i) => i);
+    [perm[t.rank - 2], perm[t.rank - 1]] = [perm[t.rank - 1], perm[t.rank - 2]];
+    return ops.transpose(t, perm);
+  },
+};
+
+/** tf.nn.*: activations and losses. */
+export const nn = {
+  relu: ops.relu,
+  sigmoid: ops.sigmoid,
+  tanh: ops.tanh,
+  softplus: ops.softplus,
+  softmax: ops.softmax,
+  logSoftmax: ops.logSoftmax,
+  softmaxCrossEntropyWithLogits: ops.softmaxCrossEntropyWithLogits,
+  sigmoidCrossEntropyWithLogits: ops.sigmoidCrossEntropyWithLogits,
+};

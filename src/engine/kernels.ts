@@ -1,0 +1,368 @@
+/**
+ * Kernels: the raw typed-array loops behind the ops. They know nothing about tapes, tensors
+ * or gradients: arrays in, arrays out (the caller allocates `out`, so its dtype decides the
+ * rounding: storing into a Float32Array rounds each double result once).
+ *
+ * `kernels` is a plain object so a faster implementation (WebAssembly SIMD) can replace any
+ * member at runtime: `Object.assign(kernels, wasmKernels)`. Every op reaches its loops
+ * through this object, never by importing the functions directly.
+ */
+import type { TypedArray } from './dtype';
+import type { Shape } from './shape';
+
+export type UnaryOp =
+  | 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan' | 'tanh'
+  | 'sigmoid' | 'relu' | 'softplus' | 'sign' | 'step' | 'identity';
+export type BinaryOp =
+  | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'sqdiff'
+  | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or';
+/** Reductions over the inner axis of an [outer, inner] view. */
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin';
+
+export interface Kernels {
+  unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
+  /** NumPy-broadcast binary op; `outShape` is the broadcast shape. */
+  binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
+  /** Reduces each of `outer` contiguous runs of `inner` elements to one value (double accumulation). */
+  reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: TypedArray): void;
+  /**
+   * One matrix product out[m×n] = op(A)·op(B), with op(A) m×k and op(B) k×n, reading A and B at
+   * the given offsets (so batched matmul calls it once per batch). Accumulates in double,
+   * rounds once per output element.
+   */
+  matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
+    m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void;
+  transpose(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void;
+  /** out[i] = x[index[i]]: gathers by a precomputed index map (broadcast, slice, tile, gather). */
+  take(x: TypedArray, index: Int32Array, out: TypedArray): void;
+  /** out[index[i]] += x[i]: the adjoint of take (out starts zeroed; accumulates in double when out is Float64Array). */
+  scatterAdd(x: TypedArray, index: Int32Array, out: TypedArray): void;
+  /** out = cond ? a : b elementwise (inputs already broadcast via index maps or same shape). */
+  select(cond: TypedArray, ci: Int32Array | null, a: TypedArray, ai: Int32Array | null, b: TypedArray, bi: Int32Array | null, out: TypedArray): void;
+  /** out = min(max(x, lo), hi) with broadcast index maps. */
+  clip(x: TypedArray, xi: Int32Array | null, lo: TypedArray, li: Int32Array | null, hi: TypedArray, hi_: Int32Array | null, out: TypedArray): void;
+  /** Converts values between storages (float → int truncates, anything → bool is x != 0). */
+  cast(x: TypedArray, out: TypedArray, toBool: boolean): void;
+}
+
+// ──── Elementwise ────
+
+function sigmoid(x: number): number {
+  // Stable on both sides: never exponentiates a large positive number.
+  if (x >= 0) return 1 / (1 + Math.exp(-x));
+  const e = Math.exp(x);
+  return e / (1 + e);
+}
+
+const UNARY: Record<UnaryOp, (x: number) => number> = {
+  neg: (x) => -x,
+  abs: Math.abs,
+  square: (x) => x * x,
+  sqrt: Math.sqrt,
+  exp: Math.exp,
+  log: Math.log,
+  log1p: Math.log1p,
+  sin: Math.sin,
+  cos: Math.cos,
+  tan: Math.tan,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x > 0 ? x : 0),
+  // softplus(x) = log(1 + eˣ) = max(x, 0) + log1p(e^-|x|), stable for large |x|.
+  softplus: (x) => Math.max(x, 0) + Math.log1p(Math.exp(-Math.abs(x))),
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
+  step: (x) => (x > 0 ? 1 : 0),
+  identity: (x) => x,
+};
+
+const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  // NaN propagates, as TensorFlow's Maximum/Minimum do.
+  max: (a, b) => (a >= b || Number.isNaN(a) ? a : b),
+  min: (a, b) => (a <= b || Number.isNaN(a) ? a : b),
+  sqdiff: (a, b) => (a - b) * (a - b),
+  eq: (a, b) => (a === b ? 1 : 0),
+  gt: (a, b) => (a > b ? 1 : 0),
+  lt: (a, b) => (a < b ? 1 : 0),
+  ge: (a, b) => (a >= b ? 1 : 0),
+  le: (a, b) => (a <= b ? 1 : 0),
+  and: (a, b) => (a && b ? 1 : 0),
+  or: (a, b) => (a || b ? 1 : 0),
+};
+
+function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
+  const n = x.length;
+  // The common ones get their own loop so V8 can inline the arithmetic.
+  switch (op) {
+    case 'neg':
+      for (let i = 0; i < n; i++) out[i] = -x[i];
+      return;
+    case 'relu':
+      for (let i = 0; i < n; i++) out[i] = x[i] > 0 ? x[i] : 0;
+      return;
+    case 'square':
+      for (let i = 0; i < n; i++) out[i] = x[i] * x[i];
+      return;
+    case 'exp':
+      for (let i = 0; i < n; i++) out[i] = Math.exp(x[i]);
+      return;
+    default: {
+      const f = UNARY[op];
+      for (let i = 0; i < n; i++) out[i] = f(x[i]);
+    }
+  }
+}
+
+/** Index into a broadcast input for each element of the output, or null when shapes match. */
+export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | null {
+  const rank = outShape.length;
+  let same = inShape.length === rank;
+  if (same) for (let i = 0; i < rank; i++) if (inShape[i] !== outShape[i]) same = false;
+  if (same) return null;
+  let n = 1;
+  for (let i = 0; i < rank; i++) n *= outShape[i];
+  const idx = new Int32Array(n);
+  const lead = rank - inShape.length;
+  // Strides of the input as seen from the output's axes: 0 where the input is broadcast.
+  const st = new Array<number>(rank).fill(0);
+  let acc = 1;
+  for (let i = inShape.length - 1; i >= 0; i--) {
+    st[i + lead] = inShape[i] === 1 ? 0 : acc;
+    acc *= inShape[i];
+  }
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let i = 0; i < n; i++) {
+    idx[i] = off;
+    // Odometer increment over the output's axes.
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]++;
+      off += st[ax];
+      if (counter[ax] < outShape[ax]) break;
+      off -= st[ax] * counter[ax];
+      counter[ax] = 0;
+    }
+  }
+  return idx;
+}
+
+function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
+  const n = out.length;
+  const na = a.length;
+  const nb = b.length;
+  if (na === n && nb === n && aShape.length === bShape.length) {
+    switch (op) {
+      case 'add':
+        for (let i = 0; i < n; i++) out[i] = a[i] + b[i];
+        return;
+      case 'sub':
+        for (let i = 0; i < n; i++) out[i] = a[i] - b[i];
+        return;
+      case 'mul':
+        for (let i = 0; i < n; i++) out[i] = a[i] * b[i];
+        return;
+      case 'div':
+        for (let i = 0; i < n; i++) out[i] = a[i] / b[i];
+        return;
+      default: {
+        const f = BINARY[op];
+        for (let i = 0; i < n; i++) out[i] = f(a[i], b[i]);
+        return;
+      }
+    }
+  }
+  const f = BINARY[op];
+  if (nb === 1 && na === n) {
+    const y = b[0];
+    if (op === 'mul') for (let i = 0; i < n; i++) out[i] = a[i] * y;
+    else for (let i = 0; i < n; i++) out[i] = f(a[i], y);
+    return;
+  }
+  if (na === 1 && nb === n) {
+    const x = a[0];
+    if (op === 'mul') for (let i = 0; i < n; i++) out[i] = x * b[i];
+    else for (let i = 0; i < n; i++) out[i] = f(x, b[i]);
+    return;
+  }
+  // Row broadcast ([m, n] op [n]): the bias-add case, without index maps.
+  const last = outShape.length ? outShape[outShape.length - 1] : 1;
+  if (na === n && nb === last && bShape.length >= 1 && bShape[bShape.length - 1] === last) {
+    for (let r = 0; r < n; r += last) for (let j = 0; j < last; j++) out[r + j] = f(a[r + j], b[j]);
+    return;
+  }
+  const ia = broadcastIndex(aShape, outShape);
+  const ib = broadcastIndex(bShape, outShape);
+  for (let i = 0; i < n; i++) out[i] = f(a[ia ? ia[i] : i], b[ib ? ib[i] : i]);
+}
+
+// ──── Reductions ────
+
+function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: TypedArray): void {
+  for (let o = 0; o < outer; o++) {
+    const base = o * inner;
+    let acc: number;
+    switch (op) {
+      case 'sum':
+      case 'mean': {
+        acc = 0;
+        for (let i = 0; i < inner; i++) acc += x[base + i];
+        if (op === 'mean') acc /= inner;
+        break;
+      }
+      case 'max':
+      case 'min': {
+        acc = op === 'max' ? -Infinity : Infinity;
+        for (let i = 0; i < inner; i++) {
+          const v = x[base + i];
+          if (Number.isNaN(v)) {
+            acc = NaN;
+            break;
+          }
+          if (op === 'max' ? v > acc : v < acc) acc = v;
+        }
+        break;
+      }
+      case 'logsumexp': {
+        let m = -Infinity;
+        for (let i = 0; i < inner; i++) if (x[base + i] > m) m = x[base + i];
+        if (!Number.isFinite(m)) {
+          acc = m;
+          break;
+        }
+        let s = 0;
+        for (let i = 0; i < inner; i++) s += Math.exp(x[base + i] - m);
+        acc = m + Math.log(s);
+        break;
+      }
+      case 'argmax':
+      case 'argmin': {
+        let best = 0;
+        for (let i = 1; i < inner; i++) {
+          const v = x[base + i];
+          const bv = x[base + best];
+          if (op === 'argmax' ? v > bv : v < bv) best = i;
+        }
+        acc = best;
+        break;
+      }
+    }
+    out[o] = acc;
+  }
+}
+
+// ──── Linear algebra ────
+
+/**
+ * i-k-j order: for each output row, add a(i,k)·B(k,:) into a Float64Array row, four k at a
+ * time, so the inner loop streams a contiguous row of B and the accumulator stays in cache.
+ */
+function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
+  // B laid out k×n, row-major, as a Float64Array (one conversion, then no per-element widening).
+  let B: Float64Array;
+  if (transposeB) {
+    B = new Float64Array(k * n);
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) B[p * n + j] = b[bOff + j * k + p];
+  } else {
+    B = new Float64Array(k * n);
+    for (let i = 0; i < k * n; i++) B[i] = b[bOff + i];
+  }
+  const acc = new Float64Array(n);
+  const aRowStride = transposeA ? 1 : k;
+  const aColStride = transposeA ? m : 1;
+  for (let i = 0; i < m; i++) {
+    acc.fill(0);
+    const aBase = aOff + i * aRowStride;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const a0 = a[aBase + p * aColStride];
+      const a1 = a[aBase + (p + 1) * aColStride];
+      const a2 = a[aBase + (p + 2) * aColStride];
+      const a3 = a[aBase + (p + 3) * aColStride];
+      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
+      const r0 = p * n;
+      const r1 = r0 + n;
+      const r2 = r1 + n;
+      const r3 = r2 + n;
+      for (let j = 0; j < n; j++) acc[j] += a0 * B[r0 + j] + a1 * B[r1 + j] + a2 * B[r2 + j] + a3 * B[r3 + j];
+    }
+    for (; p < k; p++) {
+      const av = a[aBase + p * aColStride];
+      const r = p * n;
+      for (let j = 0; j < n; j++) acc[j] += av * B[r + j];
+    }
+    const o = outOff + i * n;
+    for (let j = 0; j < n; j++) out[o + j] = acc[j];
+  }
+}
+
+// ──── Data movement ────
+
+function transpose(x: TypedArray, shape: Shape, perm: readonly number[], out: TypedArray): void {
+  const rank = shape.length;
+  const inStrides = new Array<number>(rank);
+  let acc = 1;
+  for (let i = rank - 1; i >= 0; i--) {
+    inStrides[i] = acc;
+    acc *= shape[i];
+  }
+  if (rank === 2 && perm[0] === 1) {
+    const r = shape[0];
+    const c = shape[1];
+    for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) out[j * r + i] = x[i * c + j];
+    return;
+  }
+  const outShape = perm.map((p) => shape[p]);
+  const st = perm.map((p) => inStrides[p]);
+  const counter = new Array<number>(rank).fill(0);
+  let off = 0;
+  for (let i = 0; i < out.length; i++) {
+    out[i] = x[off];
+    for (let ax = rank - 1; ax >= 0; ax--) {
+      counter[ax]++;
+      off += st[ax];
+      if (counter[ax] < outShape[ax]) break;
+      off -= st[ax] * counter[ax];
+      counter[ax] = 0;
+    }
+  }
+}
+
+function take(x: TypedArray, index: Int32Array, out: TypedArray): void {
+  for (let i = 0; i < index.length; i++) out[i] = x[index[i]];
+}
+
+function scatterAdd(x: TypedArray, index: Int32Array, out: TypedArray): void {
+  for (let i = 0; i < index.length; i++) out[index[i]] += x[i];
+}
+
+function select(cond: TypedArray, ci: Int32Array | null, a: TypedArray, ai: Int32Array | null, b: TypedArray, bi: Int32Array | null, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) {
+    out[i] = cond[ci ? ci[i] : i] ? a[ai ? ai[i] : i] : b[bi ? bi[i] : i];
+  }
+}
+
+function clip(x: TypedArray, xi: Int32Array | null, lo: TypedArray, li: Int32Array | null, hi: TypedArray, hi_: Int32Array | null, out: TypedArray): void {
+  for (let i = 0; i < out.length; i++) {
+    const v = x[xi ? xi[i] : i];
+    const l = lo[li ? li[i] : i];
+    const h = hi[hi_ ? hi_[i] : i];
+    out[i] = v < l ? l : v > h ? h : v;
+  }
+}
+
+function cast(x: TypedArray, out: TypedArray, toBool: boolean): void {
+  if (toBool) for (let i = 0; i < x.length; i++) out[i] = x[i] !== 0 ? 1 : 0;
+  else if (out instanceof Int32Array) for (let i = 0; i < x.length; i++) out[i] = Math.trunc(x[i]);
+  else out.set(x);
+}
+
+/** The active kernels: replace members to swap implementations. */
+export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast };
+
+/** The plain-TypeScript kernels, kept for tests and to restore after a swap. */
+export const jsKernels: Readonly<Kernels> = { ...kernels };

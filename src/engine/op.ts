@@ -1,0 +1,158 @@
+/**
+ * Op definitions and application: `defineOp` declares an op (forward + gradient rule),
+ * `OpDef.apply` runs the forward and records a node on every tape that watches an input.
+ *
+ * The recording rule (TensorFlow's): an op is recorded on a tape when the tape is recording
+ * and one of the op's inputs is watched by it (explicitly, as an automatically watched
+ * trainable variable, or as the output of an op the tape recorded).
+ */
+import type { SourcePos } from '../protocol/trace';
+import type { DType } from './dtype';
+import { observer } from './observer';
+import { Tensor, Variable } from './tensor';
+
+/** A lazily computed input gradient; `null` when the input gets no gradient. */
+export type GradThunk = (() => Tensor | null) | null;
+
+/** One input of a property-test sample: its shape and the range values are drawn from. */
+export interface SampleInput {
+  shape: number[];
+  /** Values drawn uniformly from [lo, hi] (default [-2, 2]). */
+  lo?: number;
+  hi?: number;
+  /** An int32 input with values in [0, int). */
+  int?: number;
+  /** A bool input. */
+  bool?: boolean;
+}
+
+/**
+ * How the registry-wide gradient check samples an op. `unary` and `binary` run over the shared
+ * shape combinations (scalars and broadcasting); `cases` lists shapes and attributes by hand.
+ * `minGap` keeps sampled values that far from kinks (`kinks`) and, for binary ops, apart from
+ * each other, where the derivative jumps (relu at 0, maximum at a tie).
+ */
+export type OpSample<A> =
+  | { kind: 'unary'; lo?: number; hi?: number; kinks?: number[]; minGap?: number; attrs?: A }
+  | { kind: 'binary'; lo?: [number, number]; hi?: [number, number]; apart?: number; attrs?: A }
+  | { kind: 'cases'; cases: { inputs: SampleInput[]; attrs: A }[]; kinks?: number[]; minGap?: number };
+
+export interface OpSpec<A> {
+  /** Graph label and registry key, TensorFlow's op name: `Mul`, `MatMul`, `Sum`. */
+  name: string;
+  /** Input names in order; for a variadic op, one base name (`values` → `values[0]`, ...). */
+  inputs: readonly string[];
+  variadic?: boolean;
+  forward(xs: Tensor[], attrs: A): Tensor;
+  /**
+   * One thunk per input, written with ops (so nested tapes can differentiate it). `dy` has the
+   * output's shape; the tape sums each result back to its input's shape (broadcasting).
+   * `null` = not differentiable (TensorFlow's NotDifferentiable); omitted = missing (LookupError).
+   */
+  gradient?: ((dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => GradThunk[]) | null;
+  sample?: OpSample<A>;
+}
+
+export interface OpDef<A = unknown> extends OpSpec<A> {
+  /** Runs the op on tensors (already converted) and records it. */
+  apply(xs: Tensor[], attrs?: A): Tensor;
+  /** Input names for these inputs (expands a variadic name). */
+  inputNames(count: number): string[];
+}
+
+/** A recorded op application. Tapes share node objects when nested tapes record the same op. */
+export interface TapeNode {
+  id: number;
+  op: OpDef<never>;
+  inputs: Tensor[];
+  output: Tensor;
+  attrs: unknown;
+}
+
+/** What op.ts needs from a tape (tape.ts implements it). */
+export interface RecordingTape {
+  readonly id: number;
+  readonly watchAccessedVariables: boolean;
+  /** Ids of tensors the tape watches: watched sources and outputs of its nodes. */
+  readonly watchedIds: Set<number>;
+  readonly nodes: TapeNode[];
+  /** Watch a trainable variable read inside record (emits the observer event). */
+  autoWatch(v: Variable, pos: SourcePos | undefined): void;
+}
+
+/** Tapes currently recording, innermost last. */
+export const recordingTapes: RecordingTape[] = [];
+/** Tapes inside stopRecording (kept only to explain null gradients). */
+export const pausedTapes: RecordingTape[] = [];
+
+let nextNodeId = 1;
+
+/** Every defined op, in definition order (ops/index.ts exports it as ALL_OPS). */
+export const registry: OpDef<never>[] = [];
+
+export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
+  const def: OpDef<A> = {
+    ...spec,
+    apply(xs: Tensor[], attrs?: A): Tensor {
+      return applyOp(def, xs, attrs as A);
+    },
+    inputNames(count: number): string[] {
+      if (!spec.variadic) return spec.inputs.slice(0, count);
+      return Array.from({ length: count }, (_, i) => `${spec.inputs[0]}[${i}]`);
+    },
+  };
+  registry.push(def as unknown as OpDef<never>);
+  return def;
+}
+
+function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
+  const out = def.forward(xs, attrs);
+  const obs = observer();
+  // Positions are asked for only while an observer is attached: plain runs capture no stacks.
+  const pos = obs ? obs.locate() : undefined;
+  let node: TapeNode | null = null;
+  let tapeIds: number[] | null = null;
+  if (recordingTapes.length > 0) {
+    for (let t = 0; t < recordingTapes.length; t++) {
+      const tape = recordingTapes[t];
+      let hit = false;
+      for (let i = 0; i < xs.length; i++) {
+        const x = xs[i];
+        // Reading a trainable variable inside record watches it (watchAccessedVariables).
+        if (x instanceof Variable && x.trainable && tape.watchAccessedVariables && !tape.watchedIds.has(x.id)) tape.autoWatch(x, pos);
+        if (tape.watchedIds.has(x.id)) hit = true;
+      }
+      if (hit) {
+        node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs };
+        tape.nodes.push(node);
+        tape.watchedIds.add(out.id);
+        (tapeIds ??= []).push(tape.id);
+      }
+    }
+  }
+  if (obs) {
+    let paused: number[] | undefined;
+    for (const tape of pausedTapes) {
+      if (xs.some((x) => tape.watchedIds.has(x.id))) (paused ??= []).push(tape.id);
+    }
+    const debug = (out._debug ??= {});
+    debug.pos = pos;
+    debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
+    const names = def.inputNames(xs.length);
+    obs.opRan({
+      nodeId: node ? node.id : nextNodeId++,
+      op: def.name,
+      inputs: xs.map((tensor, i) => ({ name: names[i], tensor })),
+      output: out,
+      tapeIds: tapeIds ?? [],
+      pos,
+    });
+  }
+  return out;
+}
+
+/** TensorFlow's "float"/"double"/"int32" names in dtype errors. */
+export function dtypeMismatch(op: string, index: number, expected: DType, got: DType): string {
+  const n = (d: DType): string => (d === 'float32' ? 'float' : d === 'float64' ? 'double' : d);
+  return `cannot compute ${op} as input #${index}(zero-based) was expected to be a ${n(expected)} tensor but is a ${n(got)} tensor`;
+}

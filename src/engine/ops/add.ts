@@ -1,0 +1,16 @@
+import { defineOp } from '../op';
+import type { Tensor, TensorLike } from '../tensor';
+import { binaryForward, pair } from './helpers';
+
+/** out = a + b.  ∂out/∂a = 1, ∂out/∂b = 1 (the tape sums broadcast axes back). */
+export const Add = defineOp({
+  name: 'Add',
+  inputs: ['a', 'b'],
+  forward: binaryForward('Add', 'add'),
+  gradient: (dy) => [() => dy, () => dy],
+  sample: { kind: 'binary' },
+});
+
+export function add(a: TensorLike, b: TensorLike): Tensor {
+  return Add.apply(pair(a, b));
+}

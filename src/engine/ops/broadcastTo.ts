@@ -1,0 +1,42 @@
+import { allocate } from '../dtype';
+import { InvalidArgumentError } from '../errors';
+import { broadcastIndex, kernels } from '../kernels';
+import { defineOp } from '../op';
+import { broadcastShape, sameShape, shapeText } from '../shape';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/** out = x broadcast to `shape`.  ∂out/∂x = dy; the tape sums it back over the broadcast axes. */
+export const BroadcastTo = defineOp<{ shape: number[] }>({
+  name: 'BroadcastTo',
+  inputs: ['input'],
+  forward: ([x], { shape }) => {
+    const index = broadcastIndex(x.shape, shape);
+    if (!index) return new Tensor(x.data, shape, x.dtype);
+    const out = allocate(x.dtype, index.length);
+    kernels.take(x.data, index, out);
+    return new Tensor(out, shape, x.dtype);
+  },
+  gradient: (dy) => [() => dy],
+  sample: {
+    kind: 'cases',
+    cases: [
+      { inputs: [{ shape: [3] }], attrs: { shape: [2, 3] } },
+      { inputs: [{ shape: [2, 1] }], attrs: { shape: [2, 4] } },
+      { inputs: [{ shape: [] }], attrs: { shape: [2, 2] } },
+    ],
+  },
+});
+
+export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
+  const t = toTensor(x);
+  let ok = t.rank <= shape.length;
+  if (ok) {
+    try {
+      ok = sameShape(broadcastShape(t.shape, shape), shape);
+    } catch {
+      ok = false;
+    }
+  }
+  if (!ok) throw new InvalidArgumentError(`Unable to broadcast tensor of shape ${shapeText(t.shape)} to tensor of shape ${shapeText(shape)}`, 'BroadcastTo');
+  return BroadcastTo.apply([t], { shape: shape.slice() });
+}

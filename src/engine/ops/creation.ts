@@ -1,0 +1,76 @@
+/** Creation functions: constants and variables made from JavaScript values (no gradient). */
+import { allocate, type DType } from '../dtype';
+import { InvalidArgumentError } from '../errors';
+import { sizeOf } from '../shape';
+import { noteCreated, Tensor, tensorFromValues, toTensor, Variable, type NestedArray, type TensorLike, type TypedArray, type VariableOptions } from '../tensor';
+
+/** tf.constant(value, dtype?, shape?): see tensorFromValues. */
+export function constant(value: number | boolean | NestedArray | TypedArray | Tensor, dtype?: DType, shape?: readonly number[]): Tensor {
+  return noteCreated(tensorFromValues(value, dtype, shape), 'constant');
+}
+
+/** tf.Variable(initial, name=, trainable=, dtype=): default name "Variable", as TensorFlow eager names every one. */
+export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
+  const t = initial instanceof Tensor ? initial : tensorFromValues(initial, options.dtype);
+  const dtype = options.dtype ?? t.dtype;
+  const data = allocate(dtype, t.size);
+  data.set(t.data);
+  const v = new Variable(data, t.shape.slice(), dtype, options.name ?? 'Variable', options.trainable ?? true);
+  noteCreated(v, 'variable');
+  return v;
+}
+
+export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+  const data = allocate(dtype, sizeOf(shape));
+  data.fill(value);
+  return noteCreated(new Tensor(data, shape.slice(), dtype), 'constant');
+}
+
+export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return fill(shape, 0, dtype);
+}
+
+export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
+  return fill(shape, 1, dtype);
+}
+
+/** A new constant (no path back to x, as TensorFlow's zeros_like). */
+export function zerosLike(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return fill(t.shape, 0, t.dtype);
+}
+
+export function onesLike(x: TensorLike): Tensor {
+  const t = toTensor(x);
+  return fill(t.shape, 1, t.dtype);
+}
+
+/** tf.range(start, limit, delta): with one argument, range(0, start). float32 unless dtype says otherwise. */
+export function range(start: number, limit?: number, delta = 1, dtype: DType = 'float32'): Tensor {
+  if (limit === undefined) {
+    limit = start;
+    start = 0;
+  }
+  if (delta === 0) throw new InvalidArgumentError('Requires delta != 0: 0', 'Range');
+  const n = Math.max(0, Math.ceil((limit - start) / delta));
+  const data = allocate(dtype, n);
+  for (let i = 0; i < n; i++) data[i] = start + i * delta;
+  return noteCreated(new Tensor(data, [n], dtype), 'constant');
+}
+
+/** tf.linspace(start, stop, num): num evenly spaced values including both ends. */
+export function linspace(start: number, stop: number, num: number): Tensor {
+  if (num < 1 || !Number.isInteger(num)) throw new InvalidArgumentError(`Requires num > 0: ${num}`, 'LinSpace');
+  const data = new Float32Array(num);
+  const step = num > 1 ? (stop - start) / (num - 1) : 0;
+  for (let i = 0; i < num; i++) data[i] = start + i * step;
+  if (num > 1) data[num - 1] = stop;
+  return noteCreated(new Tensor(data, [num], 'float32'), 'constant');
+}
+
+/** tf.eye(numRows, numColumns = numRows). */
+export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
+  const data = allocate(dtype, numRows * numColumns);
+  for (let i = 0; i < Math.min(numRows, numColumns); i++) data[i * numColumns + i] = 1;
+  return noteCreated(new Tensor(data, [numRows, numColumns], dtype), 'constant');
+}

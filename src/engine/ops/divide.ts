@@ -1,0 +1,26 @@
+import { defineOp } from '../op';
+import type { Tensor, TensorLike } from '../tensor';
+import { cast } from './cast';
+import { multiply } from './multiply';
+import { negative } from './negative';
+import { binaryForward, pair } from './helpers';
+
+/** out = a / b.  ∂out/∂a = 1/b, ∂out/∂b = −a/b². */
+export const RealDiv = defineOp({
+  name: 'RealDiv',
+  inputs: ['a', 'b'],
+  forward: binaryForward('RealDiv', 'div'),
+  // As TensorFlow's _RealDivGrad: dy/b and dy·((−a/b)/b).
+  gradient: (dy, [a, b]) => [() => divide(dy, b), () => multiply(dy, divide(divide(negative(a), b), b))],
+  sample: { kind: 'binary', lo: [-2, 0.5], hi: [2, 2] },
+});
+
+/** Integer inputs divide as float64, as TensorFlow's truediv does for int32. */
+export function divide(a: TensorLike, b: TensorLike): Tensor {
+  let [x, y] = pair(a, b);
+  if (x.dtype === 'int32' && y.dtype === 'int32') {
+    x = cast(x, 'float64');
+    y = cast(y, 'float64');
+  }
+  return RealDiv.apply([x, y]);
+}

@@ -1,0 +1,15 @@
+import { defineOp } from '../op';
+import type { Tensor, TensorLike } from '../tensor';
+import { binaryForward, pair } from './helpers';
+
+/** out = a == b (bool).  Not differentiable: both inputs get null. */
+export const Equal = defineOp({
+  name: 'Equal',
+  inputs: ['a', 'b'],
+  forward: binaryForward('Equal', 'eq', 'bool'),
+  gradient: null,
+});
+
+export function equal(a: TensorLike, b: TensorLike): Tensor {
+  return Equal.apply(pair(a, b));
+}

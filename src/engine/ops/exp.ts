@@ -1,0 +1,17 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { multiply } from './multiply';
+import { unaryForward } from './helpers';
+
+/** out = eˣ.  ∂out/∂x = out, so the gradient reuses the forward result. */
+export const Exp = defineOp({
+  name: 'Exp',
+  inputs: ['x'],
+  forward: unaryForward('Exp', 'exp'),
+  gradient: (dy, _xs, out) => [() => multiply(dy, out)],
+  sample: { kind: 'unary' },
+});
+
+export function exp(x: TensorLike): Tensor {
+  return Exp.apply([toTensor(x)]);
+}

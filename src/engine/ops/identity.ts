@@ -1,0 +1,15 @@
+import { defineOp } from '../op';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/** out = x (a new tensor sharing the values).  ∂out/∂x = 1. */
+export const Identity = defineOp({
+  name: 'Identity',
+  inputs: ['x'],
+  forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
+  gradient: (dy) => [() => dy],
+  sample: { kind: 'unary' },
+});
+
+export function identity(x: TensorLike): Tensor {
+  return Identity.apply([toTensor(x)]);
+}

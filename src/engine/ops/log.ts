@@ -1,0 +1,17 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { divide } from './divide';
+import { unaryForward } from './helpers';
+
+/** out = ln x.  ∂out/∂x = 1/x. */
+export const Log = defineOp({
+  name: 'Log',
+  inputs: ['x'],
+  forward: unaryForward('Log', 'log'),
+  gradient: (dy, [x]) => [() => divide(dy, x)],
+  sample: { kind: 'unary', lo: 0.5, hi: 3 },
+});
+
+export function log(x: TensorLike): Tensor {
+  return Log.apply([toTensor(x)]);
+}

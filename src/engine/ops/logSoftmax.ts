@@ -1,0 +1,33 @@
+import { allocate } from '../dtype';
+import { defineOp } from '../op';
+import { toTensor, Tensor, type TensorLike } from '../tensor';
+import { exp } from './exp';
+import { multiply } from './multiply';
+import { reduceSum } from './reduceSum';
+import { subtract } from './subtract';
+import { alongLastAxis, lastAxisSample } from './softmaxUtil';
+
+/** out = x − ln Σ eˣ along the last axis.  ∂L/∂x = dy − (Σ dy)·e^out. */
+export const LogSoftmax = defineOp({
+  name: 'LogSoftmax',
+  inputs: ['logits'],
+  forward: ([x]) => {
+    const out = allocate(x.dtype, x.size);
+    alongLastAxis(x, (row, n, src) => {
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) if (src[row + i] > m) m = src[row + i];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.exp(src[row + i] - m);
+      const lse = m + Math.log(s);
+      for (let i = 0; i < n; i++) out[row + i] = src[row + i] - lse;
+    });
+    return new Tensor(out, x.shape, x.dtype);
+  },
+  gradient: (dy, _xs, out) => [() => subtract(dy, multiply(reduceSum(dy, -1, true), exp(out)))],
+  sample: lastAxisSample,
+});
+
+/** Along the last axis (TensorFlow's default axis=-1). */
+export function logSoftmax(logits: TensorLike): Tensor {
+  return LogSoftmax.apply([toTensor(logits)]);
+}

@@ -1,0 +1,73 @@
+import { allocate } from '../dtype';
+import { InvalidArgumentError } from '../errors';
+import { broadcastIndex, kernels } from '../kernels';
+import { defineOp } from '../op';
+import { broadcastShape, shapeText } from '../shape';
+import { Tensor, type TensorLike } from '../tensor';
+import { pair, sameDtype } from './helpers';
+
+export interface MatMulAttrs {
+  transposeA: boolean;
+  transposeB: boolean;
+}
+
+/**
+ * out = op(A)·op(B), batched over leading dims (broadcast).  With dy = ∂L/∂out:
+ * ∂L/∂A = dy·Bᵀ, ∂L/∂B = Aᵀ·dy (TensorFlow's _MatMulGrad for the four transpose cases).
+ */
+export const MatMul = defineOp<MatMulAttrs>({
+  name: 'MatMul',
+  inputs: ['a', 'b'],
+  forward: ([a, b], { transposeA, transposeB }) => {
+    const dtype = sameDtype('MatMul', [a, b]);
+    const ra = a.shape.length;
+    const rb = b.shape.length;
+    if (ra < 2 || rb < 2) {
+      throw new InvalidArgumentError(`In[${ra < 2 ? 0 : 1}] ndims must be >= 2: ${ra < 2 ? ra : rb}`, 'MatMul');
+    }
+    const [a0, a1] = [a.shape[ra - 2], a.shape[ra - 1]];
+    const [b0, b1] = [b.shape[rb - 2], b.shape[rb - 1]];
+    const m = transposeA ? a1 : a0;
+    const k = transposeA ? a0 : a1;
+    const kb = transposeB ? b1 : b0;
+    const n = transposeB ? b0 : b1;
+    if (k !== kb) {
+      throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${shapeText([a0, a1])}, In[1]: ${shapeText([b0, b1])}`, 'MatMul');
+    }
+    const aBatch = a.shape.slice(0, ra - 2);
+    const bBatch = b.shape.slice(0, rb - 2);
+    const batch = broadcastShape(aBatch, bBatch, 'MatMul');
+    let count = 1;
+    for (const d of batch) count *= d;
+    const out = allocate(dtype, count * m * n);
+    const ia = broadcastIndex(aBatch, batch);
+    const ib = broadcastIndex(bBatch, batch);
+    for (let i = 0; i < count; i++) {
+      const ai = ia ? ia[i] : i;
+      const bi = ib ? ib[i] : i;
+      kernels.matmul(a.data, ai * a0 * a1, b.data, bi * b0 * b1, out, i * m * n, m, k, n, transposeA, transposeB);
+    }
+    return new Tensor(out, [...batch, m, n], dtype);
+  },
+  gradient: (dy, [a, b], _out, { transposeA: tA, transposeB: tB }) => {
+    if (!tA && !tB) return [() => matmul(dy, b, { transposeB: true }), () => matmul(a, dy, { transposeA: true })];
+    if (!tA && tB) return [() => matmul(dy, b), () => matmul(dy, a, { transposeA: true })];
+    if (tA && !tB) return [() => matmul(b, dy, { transposeB: true }), () => matmul(a, dy)];
+    return [() => matmul(b, dy, { transposeA: true, transposeB: true }), () => matmul(dy, a, { transposeA: true, transposeB: true })];
+  },
+  sample: {
+    kind: 'cases',
+    cases: [
+      { inputs: [{ shape: [2, 3] }, { shape: [3, 4] }], attrs: { transposeA: false, transposeB: false } },
+      { inputs: [{ shape: [3, 2] }, { shape: [3, 4] }], attrs: { transposeA: true, transposeB: false } },
+      { inputs: [{ shape: [2, 3] }, { shape: [4, 3] }], attrs: { transposeA: false, transposeB: true } },
+      { inputs: [{ shape: [3, 2] }, { shape: [4, 3] }], attrs: { transposeA: true, transposeB: true } },
+      { inputs: [{ shape: [2, 2, 3] }, { shape: [3, 2] }], attrs: { transposeA: false, transposeB: false } },
+      { inputs: [{ shape: [1, 2] }, { shape: [2, 1] }], attrs: { transposeA: false, transposeB: false } },
+    ],
+  },
+});
+
+export function matmul(a: TensorLike, b: TensorLike, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+  return MatMul.apply(pair(a, b), { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
+}

@@ -1,0 +1,16 @@
+import { defineOp } from '../op';
+import type { Tensor, TensorLike } from '../tensor';
+import { binaryForward, pair } from './helpers';
+
+/** out = a·b.  ∂out/∂a = b, ∂out/∂b = a. */
+export const Mul = defineOp({
+  name: 'Mul',
+  inputs: ['a', 'b'],
+  forward: binaryForward('Mul', 'mul'),
+  gradient: (dy, [a, b]) => [() => multiply(dy, b), () => multiply(dy, a)],
+  sample: { kind: 'binary' },
+});
+
+export function multiply(a: TensorLike, b: TensorLike): Tensor {
+  return Mul.apply(pair(a, b));
+}

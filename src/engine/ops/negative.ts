@@ -1,0 +1,17 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+
+import { unaryForward } from './helpers';
+
+/** out = −x.  ∂out/∂x = −1. */
+export const Neg = defineOp({
+  name: 'Neg',
+  inputs: ['x'],
+  forward: unaryForward('Neg', 'neg', false),
+  gradient: (dy) => [() => negative(dy)],
+  sample: { kind: 'unary' },
+});
+
+export function negative(x: TensorLike): Tensor {
+  return Neg.apply([toTensor(x)]);
+}

@@ -1,0 +1,25 @@
+import { InvalidArgumentError } from '../errors';
+import { defineOp } from '../op';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/** out[…, j] = (indices[…] == j) as float32.  Not differentiable (integer input). */
+export const OneHot = defineOp<{ depth: number }>({
+  name: 'OneHot',
+  inputs: ['indices'],
+  forward: ([indices], { depth }) => {
+    const out = new Float32Array(indices.size * depth);
+    for (let i = 0; i < indices.size; i++) {
+      const j = indices.data[i];
+      // Out-of-range indices give an all-zero row, as TensorFlow's one_hot.
+      if (j >= 0 && j < depth) out[i * depth + j] = 1;
+    }
+    return new Tensor(out, [...indices.shape, depth], 'float32');
+  },
+  gradient: null,
+});
+
+export function oneHot(indices: TensorLike, depth: number): Tensor {
+  const t = toTensor(indices, 'int32');
+  if (t.dtype !== 'int32') throw new InvalidArgumentError(`indices must be int32, got ${t.dtype}`, 'OneHot');
+  return OneHot.apply([t], { depth });
+}

@@ -1,0 +1,31 @@
+import { allocate } from '../dtype';
+import { defineOp } from '../op';
+import { toTensor, Tensor, type TensorLike } from '../tensor';
+import { multiply } from './multiply';
+import { reduceSum } from './reduceSum';
+import { subtract } from './subtract';
+import { alongLastAxis, lastAxisSample } from './softmaxUtil';
+
+/** out = eˣ / Σ eˣ along the last axis.  ∂L/∂x = (dy − Σ dy·out)·out. */
+export const Softmax = defineOp({
+  name: 'Softmax',
+  inputs: ['logits'],
+  forward: ([x]) => {
+    const out = allocate(x.dtype, x.size);
+    alongLastAxis(x, (row, n, src) => {
+      let m = -Infinity;
+      for (let i = 0; i < n; i++) if (src[row + i] > m) m = src[row + i];
+      let s = 0;
+      for (let i = 0; i < n; i++) s += Math.exp(src[row + i] - m);
+      for (let i = 0; i < n; i++) out[row + i] = Math.exp(src[row + i] - m) / s;
+    });
+    return new Tensor(out, x.shape, x.dtype);
+  },
+  gradient: (dy, _xs, out) => [() => multiply(subtract(dy, reduceSum(multiply(dy, out), -1, true)), out)],
+  sample: lastAxisSample,
+});
+
+/** Along the last axis (TensorFlow's default axis=-1). */
+export function softmax(logits: TensorLike): Tensor {
+  return Softmax.apply([toTensor(logits)]);
+}

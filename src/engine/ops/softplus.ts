@@ -1,0 +1,18 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { multiply } from './multiply';
+import { sigmoid } from './sigmoid';
+import { unaryForward } from './helpers';
+
+/** out = ln(1 + eˣ).  ∂out/∂x = sigmoid(x). */
+export const Softplus = defineOp({
+  name: 'Softplus',
+  inputs: ['x'],
+  forward: unaryForward('Softplus', 'softplus'),
+  gradient: (dy, [x]) => [() => multiply(dy, sigmoid(x))],
+  sample: { kind: 'unary' },
+});
+
+export function softplus(x: TensorLike): Tensor {
+  return Softplus.apply([toTensor(x)]);
+}

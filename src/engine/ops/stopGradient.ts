@@ -1,0 +1,14 @@
+import { defineOp } from '../op';
+import { Tensor, toTensor, type TensorLike } from '../tensor';
+
+/** out = x, but no gradient flows back: ∂out/∂x is null (TensorFlow's StopGradient). */
+export const StopGradient = defineOp({
+  name: 'StopGradient',
+  inputs: ['x'],
+  forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
+  gradient: () => [null],
+});
+
+export function stopGradient(x: TensorLike): Tensor {
+  return StopGradient.apply([toTensor(x)]);
+}

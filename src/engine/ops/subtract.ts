@@ -1,0 +1,17 @@
+import { defineOp } from '../op';
+import type { Tensor, TensorLike } from '../tensor';
+import { negative } from './negative';
+import { binaryForward, pair } from './helpers';
+
+/** out = a − b.  ∂out/∂a = 1, ∂out/∂b = −1. */
+export const Sub = defineOp({
+  name: 'Sub',
+  inputs: ['a', 'b'],
+  forward: binaryForward('Sub', 'sub'),
+  gradient: (dy) => [() => dy, () => negative(dy)],
+  sample: { kind: 'binary' },
+});
+
+export function subtract(a: TensorLike, b: TensorLike): Tensor {
+  return Sub.apply(pair(a, b));
+}

@@ -1,0 +1,19 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { cos } from './cos';
+import { divide } from './divide';
+import { square } from './square';
+import { unaryForward } from './helpers';
+
+/** out = tan x.  ∂out/∂x = sec²x = 1/cos²x. */
+export const Tan = defineOp({
+  name: 'Tan',
+  inputs: ['x'],
+  forward: unaryForward('Tan', 'tan'),
+  gradient: (dy, [x]) => [() => divide(dy, square(cos(x)))],
+  sample: { kind: 'unary', lo: -1.2, hi: 1.2 },
+});
+
+export function tan(x: TensorLike): Tensor {
+  return Tan.apply([toTensor(x)]);
+}

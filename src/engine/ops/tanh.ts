@@ -1,0 +1,19 @@
+import { defineOp } from '../op';
+import { toTensor, type Tensor, type TensorLike } from '../tensor';
+import { multiply } from './multiply';
+import { square } from './square';
+import { subtract } from './subtract';
+import { unaryForward } from './helpers';
+
+/** out = tanh x.  ∂out/∂x = 1 − out². */
+export const Tanh = defineOp({
+  name: 'Tanh',
+  inputs: ['x'],
+  forward: unaryForward('Tanh', 'tanh'),
+  gradient: (dy, _xs, out) => [() => multiply(dy, subtract(1, square(out)))],
+  sample: { kind: 'unary' },
+});
+
+export function tanh(x: TensorLike): Tensor {
+  return Tanh.apply([toTensor(x)]);
+}

@@ -1,0 +1,383 @@
+/**
+ * GradientTape: records ops while `record(fn)` runs and computes reverse-mode gradients
+ * (TensorFlow 2's tf.GradientTape, with `with tape:` spelled `tape.record(() => …)`).
+ */
+import type { NullReasonKind, SourcePos } from '../protocol/trace';
+import { isFloat } from './dtype';
+import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
+import { explainNull, type NullExplanation } from './explain';
+import { observer } from './observer';
+import { pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { add } from './ops/add';
+import { reduceSum } from './ops/reduceSum';
+import { reshape } from './ops/reshape';
+import { slice } from './ops/slice';
+import { stack } from './ops/stack';
+import { filled } from './ops/helpers';
+import { reductionAxes, sameShape, shapeText } from './shape';
+import { Tensor, Variable } from './tensor';
+
+export interface GradientTapeOptions {
+  persistent?: boolean;
+  watchAccessedVariables?: boolean;
+}
+
+/** Sources (or results): a tensor, or arrays / objects of them, nested. */
+export type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
+
+/** The result of gradient(): `sources` with every tensor replaced by its gradient or null. */
+export type GradientOf<S> = S extends Tensor
+  ? Tensor | null
+  : S extends readonly unknown[]
+    ? { [K in keyof S]: GradientOf<S[K]> }
+    : S extends object
+      ? { [K in keyof S]: GradientOf<S[K]> }
+      : never;
+
+export interface GradientOptions {
+  /** ∂L/∂target to start from (the "upstream" gradient), same structure as target; default ones. */
+  outputGradients?: Structure<Tensor | null>;
+  /** "none" (default): null for unconnected sources; "zero": zeros of the source's shape. */
+  unconnectedGradients?: 'none' | 'zero';
+}
+
+const NON_PERSISTENT_MESSAGE = 'A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)';
+const IN_RECORD_MESSAGE =
+  'Calling GradientTape.gradient on a persistent tape inside its context is significantly less efficient than calling it outside the context (it causes the gradient ops to be recorded on the tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the context if you actually want to trace the gradient in order to compute higher order derivatives.';
+
+let nextTapeId = 1;
+let nextGradientCallId = 1;
+
+/** Flattens a structure to its tensors, with the key of each inside its parent. */
+function flatten<T>(s: Structure<T>, isLeaf: (v: unknown) => v is T, out: { key?: string | number; value: T }[] = [], key?: string | number): { key?: string | number; value: T }[] {
+  if (isLeaf(s)) out.push({ key, value: s });
+  else if (Array.isArray(s)) s.forEach((v, i) => flatten(v as Structure<T>, isLeaf, out, i));
+  else if (s && typeof s === 'object') for (const [k, v] of Object.entries(s)) flatten(v as Structure<T>, isLeaf, out, k);
+  else throw new InvalidArgumentError(`Expected a Tensor, an array or an object of tensors, got ${String(s)}`);
+  return out;
+}
+
+/** Rebuilds `s`'s shape with leaves taken in order from `values`. */
+function unflatten<T, R>(s: Structure<T>, isLeaf: (v: unknown) => v is T, values: R[], cursor = { i: 0 }): unknown {
+  if (isLeaf(s)) return values[cursor.i++];
+  if (Array.isArray(s)) return s.map((v) => unflatten(v as Structure<T>, isLeaf, values, cursor));
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(s as object)) out[k] = unflatten(v as Structure<T>, isLeaf, values, cursor);
+  return out;
+}
+
+const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
+
+/** Sums a gradient back to its input's shape: the one place broadcasting is undone. */
+function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tensor {
+  if (sameShape(dx.shape, x.shape)) return dx;
+  const fail = (): never => {
+    throw new InvalidArgumentError(
+      `Gradient of ${node.op.name} input '${node.op.inputNames(node.inputs.length)[index]}' has shape ${shapeText(dx.shape)}, input is ${shapeText(x.shape)}`,
+      node.op.name,
+    );
+  };
+  if (dx.rank < x.rank) fail();
+  const axes = reductionAxes(x.shape, dx.shape);
+  const summed = axes.length ? reduceSum(dx, axes) : dx;
+  if (summed.size !== x.size) fail();
+  return sameShape(summed.shape, x.shape) ? summed : reshape(summed, x.shape);
+}
+
+export class GradientTape implements RecordingTape {
+  readonly id: number;
+  readonly persistent: boolean;
+  readonly watchAccessedVariables: boolean;
+  /** @internal Ids of watched tensors and of outputs of recorded nodes. */
+  watchedIds = new Set<number>();
+  /** @internal Recorded nodes in execution order (hence topological). */
+  nodes: TapeNode[] = [];
+  private variables: Variable[] = [];
+  /** Inside record() (possibly paused by stopRecording). */
+  private entered = false;
+  /** A non-persistent tape that already answered gradient(). */
+  private used = false;
+  /** Observer only: what reset() dropped, to explain nulls. */
+  private resetInfo: { pos?: SourcePos; ids: Set<number> } | undefined;
+
+  constructor(options: GradientTapeOptions = {}) {
+    this.id = nextTapeId++;
+    this.persistent = options.persistent ?? false;
+    this.watchAccessedVariables = options.watchAccessedVariables ?? true;
+    const obs = observer();
+    if (obs) {
+      const parent = recordingTapes[recordingTapes.length - 1];
+      obs.tapeCreated({ tapeId: this.id, persistent: this.persistent, watchAccessedVariables: this.watchAccessedVariables, pos: obs.locate(), parentTapeId: parent?.id });
+    }
+  }
+
+  /** TensorFlow's `with tape:` block. May be entered again to record more. */
+  record<T>(fn: () => T): T {
+    if (this.entered) throw new RuntimeError('Tape is still recording, This can happen if you try to re-enter an already-active tape.');
+    if (this.used) this.clear(); // a used non-persistent tape starts afresh, as TensorFlow's _push_tape
+    const obs = observer();
+    if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
+    this.entered = true;
+    recordingTapes.push(this);
+    try {
+      return fn();
+    } finally {
+      this.entered = false;
+      const i = recordingTapes.indexOf(this);
+      if (i >= 0) recordingTapes.splice(i, 1);
+      observer()?.recordExited({ tapeId: this.id });
+    }
+  }
+
+  /** Watch tensors (a tensor, or arrays / objects of them) so ops on them are recorded. */
+  watch(tensors: Structure<Tensor>): void {
+    const obs = observer();
+    const pos = obs ? obs.locate() : undefined;
+    for (const { value: t } of flatten(tensors, isTensor)) {
+      if (!isFloat(t.dtype) && obs) {
+        obs.warning({ code: 'integerDtype', message: `The dtype of the watched tensor must be floating (e.g. tf.float32), got ${t.dtype}`, pos, tapeId: this.id, tensorId: t.id });
+      }
+      if (t instanceof Variable && !this.variables.includes(t)) this.variables.push(t);
+      this.watchedIds.add(t.id);
+      if (obs) obs.watched({ tapeId: this.id, tensor: t, automatic: false, pos });
+    }
+  }
+
+  /** @internal A trainable variable read inside record (watchAccessedVariables). */
+  autoWatch(v: Variable, pos: SourcePos | undefined): void {
+    this.watchedIds.add(v.id);
+    if (!this.variables.includes(v)) this.variables.push(v);
+    observer()?.watched({ tapeId: this.id, tensor: v, automatic: true, pos });
+  }
+
+  /** Runs fn without recording on this tape (TensorFlow's tape.stop_recording()). */
+  stopRecording<T>(fn: () => T): T {
+    const i = recordingTapes.indexOf(this);
+    if (i < 0) throw new RuntimeError('Tape must be recording when stop_recording is called.');
+    recordingTapes.splice(i, 1);
+    pausedTapes.push(this);
+    try {
+      return fn();
+    } finally {
+      pausedTapes.splice(pausedTapes.indexOf(this), 1);
+      if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
+    }
+  }
+
+  /** Forgets everything recorded, as if the tape were new (TensorFlow's tape.reset()). */
+  reset(): void {
+    const obs = observer();
+    if (obs) {
+      const pos = obs.locate();
+      this.resetInfo = { pos, ids: new Set([...(this.resetInfo?.ids ?? []), ...this.watchedIds]) };
+      obs.tapeReset({ tapeId: this.id, pos });
+    }
+    this.clear();
+  }
+
+  private clear(): void {
+    this.nodes = [];
+    this.watchedIds = new Set();
+    this.variables = [];
+    this.used = false;
+  }
+
+  /** Variables this tape watched, explicitly or by reading them inside record, in watch order. */
+  watchedVariables(): Variable[] {
+    return this.variables.slice();
+  }
+
+  /**
+   * ∂(sum of targets)/∂sources: same structure as `sources`, null where no gradient flows
+   * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
+   */
+  gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    const obs = observer();
+    const pos = obs ? obs.locate() : undefined;
+    this.checkUsable(pos);
+    const targets = flatten(target, isTensor).map((e) => e.value);
+    const srcs = flatten(sources, isTensor);
+    let seeds: (Tensor | null)[] = targets.map(() => null);
+    if (options.outputGradients !== undefined) {
+      seeds = flatten(options.outputGradients as Structure<Tensor>, isTensor).map((e) => e.value);
+      if (seeds.length !== targets.length) throw new InvalidArgumentError(`outputGradients has ${seeds.length} tensors, target has ${targets.length}`);
+    }
+    if (obs) {
+      for (const t of targets) {
+        if (t.size !== 1 && options.outputGradients === undefined) {
+          obs.warning({ code: 'nonScalarTarget', message: `The target has shape ${shapeText(t.shape)}: its gradient is the gradient of the sum of its ${t.size} elements.`, pos, tapeId: this.id, tensorId: t.id });
+        }
+      }
+    }
+    const grads = this.backward(targets, seeds, srcs.map((s) => s.value));
+    const results = srcs.map(({ value: s }) => {
+      let g = isFloat(s.dtype) ? (grads.get(s.id) ?? null) : null;
+      if (!g && options.unconnectedGradients === 'zero') g = filled(s.shape, s.dtype, 0);
+      return g;
+    });
+    if (obs) this.report('gradient', pos, targets, srcs, results, grads);
+    this.finishCall();
+    return unflatten(sources, isTensor, results) as GradientOf<S>;
+  }
+
+  /**
+   * ∂target[i]/∂source[j] with shape target.shape + source.shape (TensorFlow's
+   * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
+   */
+  jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    const obs = observer();
+    const pos = obs ? obs.locate() : undefined;
+    this.checkUsable(pos);
+    const srcs = flatten(sources, isTensor);
+    const rows: (Tensor | null)[][] = srcs.map(() => []);
+    const merged = new Map<number, Tensor>();
+    for (let i = 0; i < target.size; i++) {
+      const seed = filled(target.shape, target.dtype, 0);
+      seed.data[i] = 1;
+      const grads = this.backward([target], [seed], srcs.map((s) => s.value));
+      srcs.forEach(({ value: s }, j) => rows[j].push(isFloat(s.dtype) ? (grads.get(s.id) ?? null) : null));
+      if (obs) for (const [id, g] of grads) if (!merged.has(id)) merged.set(id, g);
+    }
+    const results = srcs.map(({ value: s }, j) => {
+      const connected = rows[j].some((g) => g !== null);
+      if (!connected && options.unconnectedGradients !== 'zero') return null;
+      if (target.size === 0) return filled([...target.shape, ...s.shape], s.dtype, 0);
+      const flat = rows[j].map((g) => reshape(g ?? filled(s.shape, s.dtype, 0), [s.size]));
+      return reshape(stack(flat, 0), [...target.shape, ...s.shape]);
+    });
+    if (obs) this.report('jacobian', pos, [target], srcs, results, merged);
+    this.finishCall();
+    return unflatten(sources, isTensor, results) as GradientOf<S>;
+  }
+
+  /**
+   * Per-example Jacobians: target [b, …y], source [b, …x] → [b, …y, …x], assuming example i
+   * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
+   */
+  batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor | null {
+    if (target.rank < 1 || source.rank < 1 || target.shape[0] !== source.shape[0]) {
+      throw new InvalidArgumentError(`Need first dimension of target shape (${target.shape}) and source shape (${source.shape}) to match.`);
+    }
+    const full = this.jacobian(target, source, options) as Tensor | null;
+    if (!full) return null;
+    const b = target.shape[0];
+    const y = target.size / Math.max(b, 1);
+    const x = source.size / Math.max(b, 1);
+    const blocks = reshape(full, [b, y, b, x]);
+    const diag: Tensor[] = [];
+    for (let i = 0; i < b; i++) diag.push(reshape(slice(blocks, [i, 0, i, 0], [1, y, 1, x]), [y, x]));
+    return reshape(stack(diag, 0), [b, ...target.shape.slice(1), ...source.shape.slice(1)]);
+  }
+
+  private checkUsable(pos: SourcePos | undefined): void {
+    if (this.used) {
+      observer()?.warning({ code: 'nonPersistentReuse', message: NON_PERSISTENT_MESSAGE, pos, tapeId: this.id });
+      throw new RuntimeError(NON_PERSISTENT_MESSAGE);
+    }
+    if (recordingTapes.includes(this)) {
+      if (!this.persistent) {
+        // TensorFlow pops a non-persistent tape here: the rest of the block is not recorded.
+        recordingTapes.splice(recordingTapes.indexOf(this), 1);
+      } else {
+        observer()?.warning({ code: 'gradientInRecord', message: IN_RECORD_MESSAGE, pos, tapeId: this.id });
+      }
+    }
+  }
+
+  /** A non-persistent tape drops its nodes after one gradient/jacobian call. */
+  private finishCall(): void {
+    if (this.persistent) return;
+    this.used = true;
+    this.nodes = [];
+    this.watchedIds = new Set();
+  }
+
+  /**
+   * Reverse-mode sweep. Recorded order is execution order, hence topological: keep the nodes
+   * that depend on a source, seed the targets, then walk those nodes backwards, applying each
+   * op's gradient rule and summing where a tensor fans out. Returns the adjoint of every tensor
+   * on a path from a source to a target.
+   */
+  private backward(targets: Tensor[], seeds: (Tensor | null)[], sources: Tensor[]): Map<number, Tensor> {
+    const nodes = this.nodes;
+    const count = nodes.length; // gradient ops recorded on this tape while we run are not walked
+    const reach = new Set<number>();
+    for (const s of sources) if (isFloat(s.dtype) && this.watchedIds.has(s.id)) reach.add(s.id);
+    const onPath: TapeNode[] = [];
+    for (let i = 0; i < count; i++) {
+      const node = nodes[i];
+      if (!isFloat(node.output.dtype)) continue;
+      const inputs = node.inputs;
+      for (let j = 0; j < inputs.length; j++) {
+        if (reach.has(inputs[j].id)) {
+          reach.add(node.output.id);
+          onPath.push(node);
+          break;
+        }
+      }
+    }
+    const grads = new Map<number, Tensor>();
+    for (let i = 0; i < targets.length; i++) {
+      const t = targets[i];
+      if (!reach.has(t.id)) continue;
+      const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
+      const prev = grads.get(t.id);
+      grads.set(t.id, prev ? add(prev, seed) : seed);
+    }
+    for (let n = onPath.length - 1; n >= 0; n--) {
+      const node = onPath[n];
+      const dy = grads.get(node.output.id);
+      if (!dy) continue;
+      const rule = node.op.gradient;
+      if (rule === undefined) {
+        throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
+      }
+      if (rule === null) continue;
+      const thunks = rule(dy, node.inputs, node.output, node.attrs as never);
+      const inputs = node.inputs;
+      for (let i = 0; i < inputs.length; i++) {
+        const x = inputs[i];
+        if (!reach.has(x.id) || !isFloat(x.dtype)) continue;
+        const thunk = thunks[i];
+        if (!thunk) continue;
+        const raw = thunk();
+        if (!raw) continue;
+        const dx = unbroadcast(raw, x, node, i);
+        const prev = grads.get(x.id);
+        grads.set(x.id, prev ? add(prev, dx) : dx);
+      }
+    }
+    return grads;
+  }
+
+  /** Tells the observer about a finished gradient call, with the reason for every null. */
+  private report(
+    kind: 'gradient' | 'jacobian',
+    pos: SourcePos | undefined,
+    targets: Tensor[],
+    srcs: { key?: string | number; value: Tensor }[],
+    results: (Tensor | null)[],
+    adjoints: Map<number, Tensor>,
+  ): void {
+    const obs = observer();
+    if (!obs) return;
+    const sources = srcs.map(({ key, value }, i) => {
+      const result = results[i];
+      let nullReason: { kind: NullReasonKind; message: string; pos?: SourcePos } | undefined;
+      if (!result || !adjoints.has(value.id)) {
+        const why: NullExplanation = explainNull(value, targets, {
+          tapeId: this.id,
+          watchedIds: this.watchedIds,
+          nodes: this.nodes,
+          watchAccessedVariables: this.watchAccessedVariables,
+          reset: this.resetInfo,
+        });
+        nullReason = { kind: why.kind, message: why.message, pos: why.pos };
+        const code = why.kind === 'integerDtype' ? 'integerDtype' : why.kind === 'leftEngine' ? 'leftEngine' : why.kind === 'notWatched' || why.kind === 'constant' || why.kind === 'notTrainable' ? 'unwatchedSource' : null;
+        if (code) obs.warning({ code, message: why.message, pos: why.pos ?? pos, tapeId: this.id, tensorId: value.id });
+      }
+      return { key, tensor: value, result, nullReason };
+    });
+    obs.gradientComputed({ callId: nextGradientCallId++, kind, tapeId: this.id, pos, targets, sources, adjoints });
+  }
+}

@@ -1,0 +1,3 @@
+import * as tf from "gradtape";
+
+const x = tf.constant([1, 2, 3]);

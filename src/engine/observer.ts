@@ -13,6 +13,12 @@
 import type { NullReasonKind, SourcePos } from '../protocol/trace';
 import type { Tensor, Variable } from './index';
 
+/**
+ * `peekValues(t)` lives in tensor.ts (next to the storage it reads) and is re-exported here and
+ * from the engine's index: it returns the tensor's own typed array without emitting `valueRead`.
+ */
+export { peekValues } from './tensor';
+
 export interface ObservedInput {
   name: string;
   tensor: Tensor;

@@ -7,6 +7,7 @@ import { expandDims } from './expandDims';
 import { logSoftmax } from './logSoftmax';
 import { multiply } from './multiply';
 import { negative } from './negative';
+import { reduceSum } from './reduceSum';
 import { softmax } from './softmax';
 import { subtract } from './subtract';
 import { alongLastAxis } from './softmaxUtil';
@@ -14,7 +15,8 @@ import { pair, sameDtype } from './helpers';
 
 /**
  * out = −Σ labels·logSoftmax(logits) over the last axis (one loss per row).
- * ∂out/∂logits = softmax(logits) − labels, ∂out/∂labels = −logSoftmax(logits).
+ * ∂out/∂logits = softmax(logits)·Σlabels − labels (TensorFlow's softmax − labels when the labels
+ * sum to 1, as they should), ∂out/∂labels = −logSoftmax(logits).
  */
 export const SoftmaxCrossEntropyWithLogits = defineOp({
   name: 'SoftmaxCrossEntropyWithLogits',
@@ -44,7 +46,7 @@ export const SoftmaxCrossEntropyWithLogits = defineOp({
   },
   gradient: (dy, [labels, logits]) => {
     const g = (): Tensor => expandDims(dy, -1);
-    return [() => multiply(g(), negative(logSoftmax(logits))), () => multiply(g(), subtract(softmax(logits), labels))];
+    return [() => multiply(g(), negative(logSoftmax(logits))), () => multiply(g(), subtract(multiply(softmax(logits), reduceSum(labels, -1, true)), labels))];
   },
   sample: {
     kind: 'cases',

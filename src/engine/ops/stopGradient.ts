@@ -6,7 +6,7 @@ export const StopGradient = defineOp({
   name: 'StopGradient',
   inputs: ['x'],
   forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
-  gradient: () => [null],
+  gradient: null,
 });
 
 export function stopGradient(x: TensorLike): Tensor {

@@ -1,0 +1,113 @@
+/**
+ * The registry pays for itself: every differentiable op in ALL_OPS is checked against central
+ * finite differences in float64, as fast-check properties over its sample shapes (scalars and
+ * broadcasting included), first and (for elementwise ops) second order.
+ */
+import { strict as assert } from 'node:assert';
+import fc from 'fast-check';
+import { ALL_OPS } from '../../src/engine/ops/index';
+import type { OpDef, SampleInput } from '../../src/engine/op';
+import * as tf from '../../src/engine/index';
+import type { Tensor } from '../../src/engine/tensor';
+import { checkGrads, gradOf, lcg } from './gradcheck';
+import { BROADCAST_PAIRS, UNARY_SHAPES } from './shapeCombos';
+
+/** Ops whose gradient is checked elsewhere: CustomGradient's rule is whatever the user gives. */
+const CHECKED_ELSEWHERE = new Set(['CustomGradient']);
+
+interface Case {
+  inputs: SampleInput[];
+  attrs: unknown;
+}
+
+function casesOf(op: OpDef<never>): Case[] {
+  const s = op.sample!;
+  if (s.kind === 'unary') return UNARY_SHAPES.map((shape) => ({ inputs: [{ shape, lo: s.lo, hi: s.hi }], attrs: s.attrs }));
+  if (s.kind === 'binary') {
+    return BROADCAST_PAIRS.map(([a, b]) => ({
+      inputs: [
+        { shape: a, lo: s.lo?.[0], hi: s.hi?.[0] },
+        { shape: b, lo: s.lo?.[1], hi: s.hi?.[1] },
+      ],
+      attrs: s.attrs,
+    }));
+  }
+  return s.cases as Case[];
+}
+
+function draw(spec: SampleInput, rand: () => number, kinks: number[], minGap: number): Tensor {
+  const n = spec.shape.reduce((p, d) => p * d, 1);
+  if (spec.int !== undefined) return tf.constant(Int32Array.from({ length: n }, () => Math.floor(rand() * spec.int!)), 'int32', spec.shape);
+  if (spec.bool) return tf.constant(Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0)), 'bool', spec.shape);
+  const lo = spec.lo ?? -2;
+  const hi = spec.hi ?? 2;
+  const values = Float64Array.from({ length: n }, () => {
+    for (;;) {
+      const v = lo + (hi - lo) * rand();
+      if (lo === hi || kinks.every((k) => Math.abs(v - k) >= minGap)) return v;
+    }
+  });
+  return tf.constant(values, 'float64', spec.shape);
+}
+
+function minPairGap(a: Tensor, b: Tensor): number {
+  return tf.reduceMin(tf.abs(tf.subtract(a, b))).dataSync()[0];
+}
+
+describe('ALL_OPS: every differentiable op matches central differences (float64)', () => {
+  it('lists every op of the public API', () => {
+    const names = ALL_OPS.map((o) => o.name);
+    for (const n of ['Add', 'Sub', 'Mul', 'RealDiv', 'MatMul', 'Sum', 'Max', 'Relu', 'SquaredDifference', 'SoftmaxCrossEntropyWithLogits', 'GatherV2', 'Tile']) {
+      assert.ok(names.includes(n), `${n} missing from ALL_OPS`);
+    }
+    assert.equal(new Set(names).size, names.length, 'op names are unique');
+  });
+
+  for (const op of ALL_OPS) {
+    if (!op.gradient || CHECKED_ELSEWHERE.has(op.name)) continue;
+    it(`${op.name}: has a sample for the gradient check`, () => {
+      assert.ok(op.sample, `${op.name} has a gradient but no sample descriptor`);
+    });
+    if (!op.sample) continue;
+    const cases = casesOf(op);
+    const s = op.sample;
+    const kinks = 'kinks' in s && s.kinks ? s.kinks : [];
+    const minGap = 'minGap' in s && s.minGap ? s.minGap : 0;
+    const apart = s.kind === 'binary' ? (s.apart ?? 0) : 0;
+
+    it(`${op.name}: first derivatives`, () => {
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: cases.length - 1 }), fc.integer({ min: 1, max: 2 ** 30 }), (ci, seed) => {
+          const c = cases[ci];
+          const rand = lcg(seed);
+          let xs = c.inputs.map((spec) => draw(spec, rand, kinks, minGap));
+          for (let tries = 0; apart > 0 && minPairGap(xs[0], xs[1]) < apart; tries++) {
+            if (tries > 100) return; // no well-separated draw for this shape pair; fast-check tries others
+            xs = c.inputs.map((spec) => draw(spec, rand, kinks, minGap));
+          }
+          checkGrads((...ts) => op.apply(ts, c.attrs as never), xs, { name: `${op.name} on shapes ${JSON.stringify(c.inputs.map((i) => i.shape))}` });
+        }),
+        { numRuns: Math.max(12, cases.length * 2), seed: 42 },
+      );
+    });
+
+    if (s.kind === 'unary' || s.kind === 'binary') {
+      it(`${op.name}: second derivatives through nested tapes`, () => {
+        fc.assert(
+          fc.property(fc.integer({ min: 0, max: cases.length - 1 }), fc.integer({ min: 1, max: 2 ** 30 }), (ci, seed) => {
+            const c = cases[ci];
+            const rand = lcg(seed);
+            let xs = c.inputs.map((spec) => draw(spec, rand, kinks, Math.max(minGap, 0.01)));
+            for (let tries = 0; apart > 0 && minPairGap(xs[0], xs[1]) < apart; tries++) {
+              if (tries > 100) return;
+              xs = c.inputs.map((spec) => draw(spec, rand, kinks, minGap));
+            }
+            const f = (...ts: Tensor[]): Tensor => op.apply(ts, c.attrs as never);
+            checkGrads(gradOf(f, 0), xs, { eps: 1e-5, rtol: 1e-4, atol: 1e-5, name: `d/dx ${op.name}` });
+          }),
+          { numRuns: 8, seed: 7 },
+        );
+      });
+    }
+  }
+});

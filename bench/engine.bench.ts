@@ -6,6 +6,8 @@ import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../src/engine/index';
 
@@ -255,6 +257,7 @@ function ratio(row: Row, peer: Peer): string {
 }
 
 async function main(): Promise<void> {
+  tfjs.enableProdMode(); // as deployed tfjs runs; also no "install tfjs-node" banner between the figures
   const started = Date.now();
   console.log(`date ${new Date().toISOString()}, nproc ${os.availableParallelism?.() ?? os.cpus().length}, CPU ${cpuModel()}, Node ${process.version}`);
   const rows: Row[] = [
@@ -288,6 +291,11 @@ async function main(): Promise<void> {
       continue;
     }
     await tfjs.ready();
+    if (backend === 'wasm') {
+      const simd = await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT');
+      const threads = await tfjs.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');
+      console.log(`tfjs-wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`);
+    }
     const heavy = backend === 'cpu';
     mlp.values[backend] = timeMs(tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 });
     mm512.values[backend] = gflops(512, timeMs(tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 }));

@@ -113,7 +113,7 @@ function sliceRow(t: Tensor, i: number): Tensor {
   let rowSize = 1;
   for (const d of rowShape) rowSize *= d;
   const values = peekValues(t);
-  return constant(values.slice(i * rowSize, (i + 1) * rowSize) as never, t.dtype, rowShape);
+  return constant(values.subarray(i * rowSize, (i + 1) * rowSize) as never, t.dtype, rowShape); // constant copies
 }
 
 /** Stacks same-shape tensors along a new axis 0 into one new constant. */
@@ -190,6 +190,11 @@ export class Dataset<T = Element> implements Iterable<T> {
     });
   }
 
+  /** A dataset computed from this one: `gen` gets this dataset and yields the new elements. */
+  private derive<U>(gen: (parent: Dataset<T>) => Iterator<U>): Dataset<U> {
+    return new Dataset(() => gen(this));
+  }
+
   [Symbol.iterator](): Iterator<T> {
     return this.source();
   }
@@ -205,8 +210,7 @@ export class Dataset<T = Element> implements Iterable<T> {
    */
   batch(n: number, { dropRemainder = false }: { dropRemainder?: boolean } = {}): Dataset<T> {
     if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`batch_size must be greater than zero, got ${n}`);
-    const parent = this;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       let pending: T[] = [];
       const flush = (): T => {
         const template = pending[0] as Element;
@@ -232,10 +236,9 @@ export class Dataset<T = Element> implements Iterable<T> {
    */
   shuffle(bufferSize: number, { seed, reshuffleEachIteration = true }: { seed?: number; reshuffleEachIteration?: boolean } = {}): Dataset<T> {
     if (!Number.isInteger(bufferSize) || bufferSize <= 0) throw new InvalidArgumentError(`buffer_size must be greater than zero, got ${bufferSize}`);
-    const parent = this;
     const baseSeed = seed ?? nextGlobalSeed();
     let epoch = 0;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       const gen = new Generator(baseSeed, reshuffleEachIteration ? epoch++ : 0);
       const it = parent[Symbol.iterator]();
       const buffer: T[] = [];
@@ -271,9 +274,8 @@ export class Dataset<T = Element> implements Iterable<T> {
    * (`ds.map(([x, y]) => …)`), which TF would reject.
    */
   map<U>(fn: (...args: never[]) => U): Dataset<U> {
-    const parent = this;
     const f = fn as unknown as (...args: unknown[]) => U;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       for (const e of parent) {
         if (Array.isArray(e) && !(f.length === 1 && e.length !== 1)) yield f(...(e as unknown[]));
         else yield f(e);
@@ -283,8 +285,7 @@ export class Dataset<T = Element> implements Iterable<T> {
 
   /** `Dataset.take(count)`: the first `count` elements (all when count is -1). */
   take(count: number): Dataset<T> {
-    const parent = this;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       if (count === 0) return;
       let k = 0;
       for (const e of parent) {
@@ -296,8 +297,7 @@ export class Dataset<T = Element> implements Iterable<T> {
 
   /** `Dataset.skip(count)`: all but the first `count` elements (none when count is -1). */
   skip(count: number): Dataset<T> {
-    const parent = this;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       if (count < 0) return;
       let k = 0;
       for (const e of parent) if (k++ >= count) yield e;
@@ -306,9 +306,8 @@ export class Dataset<T = Element> implements Iterable<T> {
 
   /** `Dataset.repeat(count=None)`: the data `count` times; forever when count is omitted or -1. */
   repeat(count?: number): Dataset<T> {
-    const parent = this;
     const times = count === undefined || count < 0 ? Infinity : count;
-    return new Dataset(function* () {
+    return this.derive(function* (parent) {
       for (let r = 0; r < times; r++) {
         let any = false;
         for (const e of parent) {

@@ -82,4 +82,4 @@ describe('tf.random', () => {
   });
 });
 
-const GOLDEN_42: number[] = [];
+const GOLDEN_42 = [2837322924, 544945897, 1492463052];

@@ -3,6 +3,8 @@
 import assert from 'node:assert/strict';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+// tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { Tensor } from '../../../src/engine/tensor';
 import { add, constant, matmul, reduceMean, relu, softmaxCrossEntropyWithLogits, variable } from '../../../src/engine/ops/index';
 import { GradientTape } from '../../../src/engine/tape';
@@ -18,9 +20,13 @@ const LR = 0.1;
 const STEPS = 4;
 
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu)', () => {
+  let prevProd = false;
   before(async () => {
+    prevProd = tfjs.env().getBool('PROD');
+    tfjs.env().set('PROD', true); // tfjs's prod mode: no "install tfjs-node" banner in the test output
     await tfjs.setBackend('cpu');
   });
+  after(() => tfjs.env().set('PROD', prevProd));
 
   it('an MLP (ReLU, softmax cross-entropy, SGD) has the same losses and gradients to 1e-5', () => {
     // Shared initial values, made by our seeded generator and copied into both engines.

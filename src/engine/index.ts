@@ -4,6 +4,7 @@
  */
 import * as ops from './ops/index';
 import { toTensor, type Tensor, type TensorLike } from './tensor';
+import { installDefaultKernels } from './wasm/index';
 
 export * from './ops/index';
 export { Tensor, Variable, peekValues, type TensorLike, type NestedArray, type VariableOptions } from './tensor';
@@ -11,6 +12,10 @@ export type { DType, TypedArray } from './dtype';
 export { GradientTape, type GradientTapeOptions, type GradientOptions } from './tape';
 export { errors, InvalidArgumentError, RuntimeError, LookupError, OpError } from './errors';
 export { kernels, type Kernels } from './kernels';
+// WebAssembly SIMD kernels for large float32 work where the host has them (docs/kernels.md);
+// GRADTAPE_KERNELS=ts or setKernelBackend('ts') keeps everything on the TypeScript loops.
+export { setKernelBackend, getKernelBackend, type KernelBackend } from './wasm/index';
+installDefaultKernels();
 export { defineOp, type OpDef, type OpSpec } from './op';
 
 // The extras' namespaces: tf.autodiff, tf.test, tf.data, tf.optimizers, tf.summary, tf.random.

@@ -8,7 +8,8 @@
  *   setKernelBackend('ts')    TypeScript kernels only
  *
  * The environment variable GRADTAPE_KERNELS sets the backend the engine starts with:
- *   wasm (default)  as setKernelBackend('wasm')
+ *   wasm (default)  as setKernelBackend('wasm'), but the module compiles on the first call that
+ *                   crosses a threshold, so programs with only small tensors never compile it
  *   ts              TypeScript only
  *   wasm-simd       WebAssembly without relaxed SIMD
  *   wasm-all        WebAssembly with every threshold 0: each float32 call a WebAssembly kernel
@@ -23,7 +24,7 @@ export type { WasmFlavor } from './loader';
 
 export type KernelBackend = 'ts' | 'wasm';
 
-let active: { backend: KernelBackend; flavor?: WasmFlavor } = { backend: 'ts' };
+let active: { backend: KernelBackend; prefer: WasmFlavor | 'auto' } = { backend: 'ts', prefer: 'auto' };
 
 /**
  * Installs the named kernels. Returns false (and leaves the TypeScript kernels in place) when
@@ -31,18 +32,21 @@ let active: { backend: KernelBackend; flavor?: WasmFlavor } = { backend: 'ts' };
  */
 export function setKernelBackend(backend: KernelBackend, options: { flavor?: WasmFlavor | 'auto' } = {}): boolean {
   Object.assign(kernels, jsKernels);
-  active = { backend: 'ts' };
+  active = { backend: 'ts', prefer: 'auto' };
   if (backend === 'ts') return true;
-  const mod = loadKernelModule(options.flavor ?? 'auto');
+  const prefer = options.flavor ?? 'auto';
+  const mod = loadKernelModule(prefer);
   if (!mod) return false;
   Object.assign(kernels, makeWasmKernels(mod));
-  active = { backend: 'wasm', flavor: mod.flavor };
+  active = { backend: 'wasm', prefer };
   return true;
 }
 
-/** The backend in use, and for WebAssembly which module variant. */
+/** The backend in use and, for WebAssembly, which module variant (compiling it if not yet done). */
 export function getKernelBackend(): { backend: KernelBackend; flavor?: WasmFlavor } {
-  return { ...active };
+  if (active.backend === 'ts') return { backend: 'ts' };
+  const mod = loadKernelModule(active.prefer);
+  return mod ? { backend: 'wasm', flavor: mod.flavor } : { backend: 'ts' };
 }
 
 function envSetting(): string | undefined {
@@ -51,13 +55,17 @@ function envSetting(): string | undefined {
   return env?.GRADTAPE_KERNELS;
 }
 
-/** Called once when the engine loads: the backend from GRADTAPE_KERNELS, else WebAssembly. */
+/** Called once when the engine loads: the backend from GRADTAPE_KERNELS, else WebAssembly (lazily). */
 export function installDefaultKernels(): void {
   const setting = envSetting();
+  Object.assign(kernels, jsKernels);
   if (setting === 'ts') {
-    setKernelBackend('ts');
+    active = { backend: 'ts', prefer: 'auto' };
     return;
   }
   if (setting === 'wasm-all') for (const key of Object.keys(thresholds) as (keyof typeof thresholds)[]) thresholds[key] = 0;
-  setKernelBackend('wasm', { flavor: setting === 'wasm-simd' ? 'simd' : 'auto' });
+  const prefer: WasmFlavor | 'auto' = setting === 'wasm-simd' ? 'simd' : 'auto';
+  if (typeof WebAssembly !== 'object') return;
+  Object.assign(kernels, makeWasmKernels(() => loadKernelModule(prefer)));
+  active = { backend: 'wasm', prefer };
 }

@@ -14,17 +14,21 @@ import type { Shape } from '../shape';
 import type { KernelModule } from './loader';
 
 /**
- * Smallest problem each kernel sends to WebAssembly, measured as the crossover in
- * bench/kernels.bench.ts (docs/kernels.md has the table). Mutable so tests can force every
+ * Smallest problem each kernel sends to WebAssembly (bench/kernels.bench.ts measures the
+ * crossovers; docs/kernels.md has the table and the reasons). Mutable so tests can force every
  * float32 call through WebAssembly (all 0) and check it against the TypeScript kernels.
  */
 export const thresholds = {
-  /** m·n·k of one matrix product. */
-  matmul: 4096,
-  /** Output elements of a unary or binary op. */
-  elementwise: 1 << 30,
-  /** Input elements of a sum or mean. */
-  reduce: 1 << 30,
+  /**
+   * m·n·k of one matrix product. WebAssembly is faster from 4³ on, but it accumulates in f32 where
+   * the API says double: below 32³ the TypeScript kernel costs under 25 µs a call, so small
+   * products keep the exact rule (the seed programs, hand-sized examples) at little cost.
+   */
+  matmul: 32768,
+  /** Output elements of a unary or binary op: bit-identical results, so only speed decides. */
+  elementwise: 256,
+  /** Input elements of a sum or mean: double accumulation either way, in another order. */
+  reduce: 1024,
 };
 
 // Op codes of src/engine/wasm/assembly/elementwise.ts.
@@ -62,9 +66,14 @@ function layoutOf(shape: Shape, len: number, outShape: Shape, n: number): number
   return row ? ROW : col ? COL : -1;
 }
 
-export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce'> {
-  const ex = mod.exports;
-  const base = mod.base;
+/**
+ * The WebAssembly kernels over `source`: a module, or a function that yields one on first need
+ * (so an engine that only ever sees small tensors never compiles the module), or null where
+ * WebAssembly SIMD is missing (every call then runs the TypeScript kernel).
+ */
+export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce'> {
+  let mod: KernelModule | null | undefined = typeof source === 'function' ? undefined : source;
+  const load = (): KernelModule | null => (mod === undefined ? (mod = (source as () => KernelModule | null)()) : mod);
 
   function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
     m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
@@ -72,19 +81,21 @@ export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'bi
       jsKernels.matmul(a, aOff, b, bOff, out, outOff, m, k, n, transposeA, transposeB);
       return;
     }
+    const mod = load();
+    const base = mod?.base ?? 0;
     const aP = base;
     const bP = aP + align16(m * k * 4);
     const cP = bP + align16(k * n * 4);
     const wP = cP + align16(m * n * 4);
-    const mem = mod.reserve(wP - base + mod.gemmWork);
-    if (!mem) {
+    const mem = mod?.reserve(wP - base + mod.gemmWork);
+    if (!mod || !mem) {
       jsKernels.matmul(a, aOff, b, bOff, out, outOff, m, k, n, transposeA, transposeB);
       return;
     }
     mem.set(a.subarray(aOff, aOff + m * k), aP >> 2);
     mem.set(b.subarray(bOff, bOff + k * n), bP >> 2);
     // Leading dimensions of the stored matrices: A is k×m when transposed, B is n×k.
-    ex.sgemm(m, n, k, aP, transposeA ? m : k, transposeA ? 1 : 0, bP, transposeB ? k : n, transposeB ? 1 : 0, cP, n, wP);
+    mod.exports.sgemm(m, n, k, aP, transposeA ? m : k, transposeA ? 1 : 0, bP, transposeB ? k : n, transposeB ? 1 : 0, cP, n, wP);
     out.set(mem.subarray(cP >> 2, (cP >> 2) + m * n), outOff);
   }
 
@@ -107,17 +118,19 @@ export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'bi
     const perRow = am === ROW || am === COL || bm === ROW || bm === COL;
     const cols = perRow ? last : n;
     const rows = n / cols;
+    const mod = load();
+    const base = mod?.base ?? 0;
     const aP = base;
     const bP = aP + align16(a.length * 4);
     const oP = bP + align16(b.length * 4);
-    const mem = mod.reserve(oP - base + n * 4);
-    if (!mem) {
+    const mem = mod?.reserve(oP - base + n * 4);
+    if (!mod || !mem) {
       jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
       return;
     }
     mem.set(a, aP >> 2);
     mem.set(b, bP >> 2);
-    ex.binary(code, aP, am, bP, bm, oP, rows, cols);
+    mod.exports.binary(code, aP, am, bP, bm, oP, rows, cols);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
   }
 
@@ -128,15 +141,17 @@ export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'bi
       jsKernels.unary(op, x, out);
       return;
     }
+    const mod = load();
+    const base = mod?.base ?? 0;
     const xP = base;
     const oP = xP + align16(n * 4);
-    const mem = mod.reserve(oP - base + n * 4);
-    if (!mem) {
+    const mem = mod?.reserve(oP - base + n * 4);
+    if (!mod || !mem) {
       jsKernels.unary(op, x, out);
       return;
     }
     mem.set(x, xP >> 2);
-    ex.unary(code, xP, oP, n);
+    mod.exports.unary(code, xP, oP, n);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
   }
 
@@ -146,15 +161,17 @@ export function makeWasmKernels(mod: KernelModule): Pick<Kernels, 'matmul' | 'bi
       jsKernels.reduce(op, x, outer, inner, out);
       return;
     }
+    const mod = load();
+    const base = mod?.base ?? 0;
     const xP = base;
     const oP = xP + align16(x.length * 4);
-    const mem = mod.reserve(oP - base + outer * 4);
-    if (!mem) {
+    const mem = mod?.reserve(oP - base + outer * 4);
+    if (!mod || !mem) {
       jsKernels.reduce(op, x, outer, inner, out);
       return;
     }
     mem.set(x, xP >> 2);
-    ex.sum(xP, oP, outer, inner, 1, op === 'mean' ? inner : 1);
+    mod.exports.sum(xP, oP, outer, inner, 1, op === 'mean' ? inner : 1);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + outer));
   }
 

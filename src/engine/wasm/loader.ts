@@ -16,6 +16,10 @@ export interface KernelExports {
   binary(op: number, x: number, xMode: number, y: number, yMode: number, out: number, rows: number, cols: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   sum(x: number, out: number, outer: number, r: number, inner: number, divisor: number): void;
+  /** Benchmark only: `iters` iterations of 12 register-only f32x4 chains (src/engine/wasm/assembly/peak.ts). */
+  peakProbe(iters: number, x: number, y: number): number;
+  /** Flops per peakProbe iteration. */
+  peakProbeFlops(): number;
 }
 
 /** `relaxed`: SIMD with relaxed-SIMD fused multiply-add; `simd`: plain WebAssembly SIMD. */

@@ -8,3 +8,4 @@ export { sum } from './reduce';
 export function heapBase(): usize {
   return __heap_base;
 }
+export { peakProbe, peakProbeFlops } from './peak';

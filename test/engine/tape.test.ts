@@ -1,0 +1,389 @@
+/** GradientTape semantics (API.md "GradientTape"), one test per rule. */
+import { strict as assert } from 'node:assert';
+import * as tf from '../../src/engine/index';
+import { defineOp } from '../../src/engine/op';
+import { Tensor } from '../../src/engine/tensor';
+
+const values = (t: tf.Tensor | null): number[] => {
+  assert.ok(t, 'expected a gradient, got null');
+  return Array.from(t.dataSync());
+};
+const close = (a: number[], b: number[], tol = 1e-6): void => {
+  assert.equal(a.length, b.length, `lengths ${a.length} vs ${b.length}`);
+  a.forEach((v, i) => assert.ok(Math.abs(v - b[i]) <= tol, `element ${i}: ${v} vs ${b[i]}`));
+};
+
+describe('GradientTape', () => {
+  describe('recording rule', () => {
+    it('records an op only when one of its inputs is watched', () => {
+      const c = tf.constant(2);
+      const x = tf.constant(3);
+      const tape = new tf.GradientTape();
+      tape.record(() => {
+        tf.multiply(c, c); // nothing watched: not recorded
+        tape.watch(x);
+        const y = tf.multiply(x, c); // recorded
+        tf.add(y, 1); // input is a recorded output: recorded
+      });
+      assert.deepEqual(tape.nodes.map((n) => n.op.name), ['Mul', 'Add']);
+    });
+
+    it('watches trainable variables read inside record automatically', () => {
+      const v = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.multiply(v, v));
+      assert.deepEqual(tape.watchedVariables(), [v]);
+      close(values(tape.gradient(y, v)), [6]);
+    });
+
+    it('does not watch constants: their gradient is null', () => {
+      const c = tf.constant(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.multiply(c, c));
+      assert.equal(tape.gradient(y, c), null);
+    });
+
+    it('tape.watch makes a constant (or a list of them) a source', () => {
+      const a = tf.constant(3);
+      const b = tf.constant(4);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch([a, b]);
+        return tf.multiply(a, b);
+      });
+      const [da, db] = tape.gradient(y, [a, b]);
+      close(values(da), [4]);
+      close(values(db), [3]);
+    });
+
+    it('watchAccessedVariables: false watches only what tape.watch names', () => {
+      const v = tf.variable(3);
+      const w = tf.variable(5);
+      const tape = new tf.GradientTape({ watchAccessedVariables: false });
+      const y = tape.record(() => {
+        tape.watch(w);
+        return tf.multiply(v, w);
+      });
+      assert.deepEqual(tape.watchedVariables(), [w]);
+      const [dv, dw] = tape.gradient(y, [v, w]);
+      assert.equal(dv, null);
+      close(values(dw), [3]);
+    });
+
+    it('trainable: false variables are not watched automatically', () => {
+      const v = tf.variable(3, { trainable: false });
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(v));
+      assert.equal(tape.gradient(y, v), null);
+      assert.equal(v.trainable, false);
+    });
+
+    it('stopRecording: ops inside it are not recorded', () => {
+      const v = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tape.stopRecording(() => tf.square(v)));
+      assert.equal(tape.gradient(y, v), null);
+      assert.throws(() => tape.stopRecording(() => 0), tf.errors.RuntimeError);
+    });
+
+    it('reset drops what was recorded; recording continues afterwards', () => {
+      const v = tf.variable(2);
+      const tape = new tf.GradientTape({ persistent: true });
+      let before!: tf.Tensor;
+      const after = tape.record(() => {
+        before = tf.square(v);
+        tape.reset();
+        return tf.multiply(v, 5);
+      });
+      assert.equal(tape.gradient(before, v), null);
+      close(values(tape.gradient(after, v)), [5]);
+    });
+
+    it('record may be entered again to record more, but not while already recording', () => {
+      const v = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(v));
+      const z = tape.record(() => tf.multiply(y, 3));
+      close(values(tape.gradient(z, v)), [12]);
+      const t2 = new tf.GradientTape();
+      assert.throws(() => t2.record(() => t2.record(() => 0)), tf.errors.RuntimeError);
+    });
+  });
+
+  describe('gradient()', () => {
+    it('returns the structure of sources: tensor, array, object, nested', () => {
+      const a = tf.variable(1);
+      const b = tf.variable(2);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => tf.multiply(a, b));
+      close(values(tape.gradient(y, a)), [2]);
+      const arr = tape.gradient(y, [a, b]);
+      assert.ok(Array.isArray(arr) && arr.length === 2);
+      const obj = tape.gradient(y, { first: a, rest: [b] });
+      close(values(obj.first), [2]);
+      close(values(obj.rest[0]), [1]);
+    });
+
+    it('a non-scalar target gives the gradient of its sum', () => {
+      const x = tf.variable([1, 2, 3]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(x));
+      close(values(tape.gradient(y, x)), [2, 4, 6]);
+    });
+
+    it('a list of targets gives the gradient of their sum', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const [y1, y2] = tape.record(() => [tf.square(x), tf.multiply(x, 4)]);
+      close(values(tape.gradient([y1, y2], x)), [10]);
+    });
+
+    it('accumulates where a tensor fans out', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.add(tf.multiply(x, x), x));
+      close(values(tape.gradient(y, x)), [7]);
+    });
+
+    it('sums broadcast gradients back to each input shape', () => {
+      const a = tf.variable([[1], [2], [3]]);
+      const b = tf.variable([[10, 20, 30, 40]]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.reduceSum(tf.add(a, b)));
+      const [da, db] = tape.gradient(y, [a, b]);
+      assert.deepEqual(da!.arraySync(), [[4], [4], [4]]);
+      assert.deepEqual(db!.arraySync(), [[3, 3, 3, 3]]);
+    });
+
+    it('unconnected sources are null, or zeros with unconnectedGradients: "zero"', () => {
+      const x = tf.variable(3);
+      const u = tf.variable([1, 2]);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => {
+        tf.square(u);
+        return tf.square(x);
+      });
+      assert.equal(tape.gradient(y, u), null);
+      assert.deepEqual(tape.gradient(y, u, { unconnectedGradients: 'zero' })!.arraySync(), [0, 0]);
+    });
+
+    it('integer and bool sources get null', () => {
+      const i = tf.constant([1, 2], 'int32');
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch(i);
+        return tf.cast(i, 'float32');
+      });
+      assert.equal(tape.gradient(y, i), null);
+    });
+
+    it('stopGradient blocks the path (null, not zeros); identity passes it', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape({ persistent: true });
+      const [blocked, passed] = tape.record(() => [tf.square(tf.stopGradient(x)), tf.square(tf.identity(x))]);
+      assert.equal(tape.gradient(blocked, x), null);
+      close(values(tape.gradient(passed, x)), [6]);
+    });
+
+    it('a value that leaves the engine and comes back as a constant breaks the path', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        const sq = tf.square(x);
+        const back = tf.constant(sq.arraySync() as number);
+        return tf.multiply(back, 2);
+      });
+      assert.equal(tape.gradient(y, x), null);
+    });
+
+    it('outputGradients seeds the backward pass', () => {
+      const x = tf.variable([1, 2]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(x));
+      close(values(tape.gradient(y, x, { outputGradients: tf.constant([10, 100]) })), [20, 400]);
+    });
+
+    it('a non-persistent tape answers once, then throws TensorFlow\'s RuntimeError, and drops its nodes', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(x));
+      assert.ok(tape.nodes.length > 0);
+      tape.gradient(y, x);
+      assert.equal(tape.nodes.length, 0);
+      assert.throws(
+        () => tape.gradient(y, x),
+        (e: unknown) =>
+          e instanceof tf.errors.RuntimeError &&
+          e.message === 'A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)',
+      );
+    });
+
+    it('a persistent tape answers any number of times', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => tf.square(x));
+      for (let i = 0; i < 3; i++) close(values(tape.gradient(y, x)), [6]);
+    });
+
+    it('gradient of an intermediate tensor', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape({ persistent: true });
+      let h!: tf.Tensor;
+      const y = tape.record(() => {
+        h = tf.square(x);
+        return tf.multiply(h, 5);
+      });
+      close(values(tape.gradient(y, h)), [5]);
+    });
+  });
+
+  describe('higher order', () => {
+    it('nested tapes give 2nd and 3rd derivatives (x³ → 3x², 6x, 6)', () => {
+      const x = tf.variable(2);
+      const t3 = new tf.GradientTape();
+      const t2 = new tf.GradientTape();
+      const t1 = new tf.GradientTape();
+      const d2 = t3.record(() =>
+        t2.record(() => {
+          const y = t1.record(() => tf.multiply(tf.multiply(x, x), x));
+          const d1 = t1.gradient(y, x)!;
+          close(values(d1), [12]);
+          return t2.gradient(d1, x)!;
+        }),
+      );
+      close(values(d2), [12]);
+      close(values(t3.gradient(d2, x)), [6]);
+    });
+
+    it('a persistent tape differentiates its own gradient when asked inside record', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape({ persistent: true });
+      const dy = tape.record(() => {
+        const y = tf.pow(x, 3);
+        return tape.gradient(y, x)!;
+      });
+      close(values(tape.gradient(dy, x)), [18]);
+    });
+
+    it('a non-persistent tape stops recording when gradient() is called inside record', () => {
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      tape.record(() => {
+        const y = tf.square(x);
+        tape.gradient(y, x);
+        tf.square(x);
+      });
+      assert.equal(tape.nodes.length, 0);
+    });
+  });
+
+  describe('jacobian and batchJacobian', () => {
+    it('jacobian has shape target.shape + source.shape', () => {
+      const x = tf.variable([1, 2, 3]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(x));
+      const j = tape.jacobian(y, x)!;
+      assert.deepEqual(j.shape, [3, 3]);
+      assert.deepEqual(j.arraySync(), [[2, 0, 0], [0, 4, 0], [0, 0, 6]]);
+    });
+
+    it('jacobian of an unconnected source is null, zeros with "zero"', () => {
+      const x = tf.variable([1, 2]);
+      const u = tf.variable([5]);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => {
+        tf.square(u);
+        return tf.square(x);
+      });
+      assert.equal(tape.jacobian(y, u), null);
+      assert.deepEqual(tape.jacobian(y, u, { unconnectedGradients: 'zero' })!.arraySync(), [[0], [0]]);
+    });
+
+    it('batchJacobian keeps the per-example blocks', () => {
+      const x = tf.variable([[1, 2], [3, 4]]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.multiply(x, tf.constant([[1, 10], [100, 1000]])));
+      const j = tape.batchJacobian(y, x)!;
+      assert.deepEqual(j.shape, [2, 2, 2]);
+      assert.deepEqual(j.arraySync(), [[[1, 0], [0, 10]], [[100, 0], [0, 1000]]]);
+    });
+
+    it('a jacobian can be differentiated by an outer tape (Hessian of Σx³)', () => {
+      const x = tf.variable([1, 2]);
+      const outer = new tf.GradientTape();
+      const inner = new tf.GradientTape();
+      const g = outer.record(() => {
+        const y = inner.record(() => tf.reduceSum(tf.pow(x, 3)));
+        return inner.gradient(y, x)!;
+      });
+      assert.deepEqual(outer.jacobian(g, x)!.arraySync(), [[6, 0], [0, 12]]);
+    });
+  });
+
+  describe('customGradient', () => {
+    it('uses the supplied gradient function', () => {
+      const clipGrad = tf.customGradient((x: Tensor) => [tf.identity(x), (dy: Tensor) => tf.clipByValue(dy, -0.5, 0.5)]);
+      const x = tf.variable([1, 2]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.multiply(clipGrad(x), tf.constant([3, 0.1])));
+      // f ran with recording stopped: one CustomGradient node, not the Identity inside it.
+      assert.deepEqual(tape.nodes.map((n) => n.op.name), ['CustomGradient', 'Mul']);
+      close(values(tape.gradient(y, x)), [0.5, 0.1]);
+    });
+
+    it('numerically stable log(1 + eˣ) from TensorFlow\'s docs, differentiated twice', () => {
+      const log1pexp = tf.customGradient((x: Tensor) => {
+        const e = tf.exp(x);
+        return [tf.log(tf.add(1, e)), (dy: Tensor) => tf.multiply(dy, tf.subtract(1, tf.divide(1, tf.add(1, e))))];
+      });
+      const x = tf.variable(100);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => log1pexp(x));
+      close(values(tape.gradient(y, x)), [1]);
+    });
+  });
+
+  describe('TensorFlow (not tfjs) gradients at kinks and ties', () => {
+    it('reduceMax splits the gradient equally among ties', () => {
+      const x = tf.variable([1, 3, 3, 2]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.reduceMax(x));
+      close(values(tape.gradient(y, x)), [0, 0.5, 0.5, 0]);
+    });
+
+    it('reduceMin splits the gradient equally among ties', () => {
+      const x = tf.variable([[0, 0, 5]]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.reduceMin(x, 1));
+      close(values(tape.gradient(y, x)), [0.5, 0.5, 0]);
+    });
+
+    it("relu'(0) = 0 and abs'(0) = 0", () => {
+      const x = tf.variable([0, -1, 2]);
+      const tape = new tf.GradientTape({ persistent: true });
+      const [r, a] = tape.record(() => [tf.reduceSum(tf.relu(x)), tf.reduceSum(tf.abs(x))]);
+      close(values(tape.gradient(r, x)), [0, 0, 1]);
+      close(values(tape.gradient(a, x)), [0, -1, 1]);
+    });
+
+    it('maximum gives a tie to its first argument', () => {
+      const a = tf.variable(1);
+      const b = tf.variable(1);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.maximum(a, b));
+      const [da, db] = tape.gradient(y, [a, b]);
+      close(values(da), [1]);
+      close(values(db), [0]);
+    });
+  });
+
+  describe('errors', () => {
+    it('a missing gradient rule raises a LookupError naming the op', () => {
+      const NoGrad = defineOp({ name: 'TestNoGradient', inputs: ['x'], forward: ([x]) => new Tensor(x.data, x.shape, x.dtype) });
+      const x = tf.variable(1);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => NoGrad.apply([x]));
+      assert.throws(() => tape.gradient(y, x), (e: unknown) => e instanceof tf.errors.LookupError && /TestNoGradient/.test(e.message));
+    });
+  });
+});

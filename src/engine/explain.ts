@@ -57,6 +57,26 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
   const readBefore = (clock: number): Tensor | undefined =>
     [...ancestors, ...ctx.nodes.map((n) => n.output)].find((t) => t._debug?.readClock !== undefined && t._debug.readClock <= clock);
 
+  const depends = new Map<number, boolean>();
+  const dependsOnSource = (t: Tensor): boolean => {
+    if (t.id === source.id) return true;
+    const known = depends.get(t.id);
+    if (known !== undefined) return known;
+    depends.set(t.id, false);
+    const r = (t._debug?.origin?.inputs ?? []).some(dependsOnSource);
+    depends.set(t.id, r);
+    return r;
+  };
+  const pausedUse = (): NullExplanation | undefined => {
+    for (const a of ancestors) {
+      const origin = a._debug?.origin;
+      if (origin?.pausedTapeIds?.includes(ctx.tapeId) && dependsOnSource(a)) {
+        return { kind: 'stopRecording', message: `The ops that use ${name} ran inside tape.stopRecording${at(a._debug?.pos)}, so the tape did not record them.`, pos: a._debug?.pos };
+      }
+    }
+    return undefined;
+  };
+
   if (!ctx.watchedIds.has(source.id)) {
     if (ctx.reset?.ids.has(source.id)) {
       return { kind: 'reset', message: `${name} was watched, but tape.reset()${at(ctx.reset.pos)} dropped everything recorded before it.`, pos: ctx.reset.pos };
@@ -65,6 +85,8 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
       if (!source.trainable) {
         return { kind: 'notTrainable', message: `${name} has trainable: false, so the tape does not watch it automatically; call tape.watch on it inside record.`, pos: created };
       }
+      const paused = ctx.watchAccessedVariables ? pausedUse() : undefined;
+      if (paused) return paused;
       const why = ctx.watchAccessedVariables ? 'was not read inside tape.record' : 'is not watched: the tape has watchAccessedVariables: false and tape.watch was not called on it';
       return { kind: 'notWatched', message: `${name} ${why}.`, pos: created };
     }
@@ -80,28 +102,14 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
   }
 
   // Watched, yet no path: find what cut it.
-  const depends = new Map<number, boolean>();
-  const dependsOnSource = (t: Tensor): boolean => {
-    if (t.id === source.id) return true;
-    const known = depends.get(t.id);
-    if (known !== undefined) return known;
-    depends.set(t.id, false);
-    const r = (t._debug?.origin?.inputs ?? []).some(dependsOnSource);
-    depends.set(t.id, r);
-    return r;
-  };
   for (const a of ancestors) {
     const origin = a._debug?.origin;
     if (origin?.op === 'StopGradient' && dependsOnSource(origin.inputs[0])) {
       return { kind: 'stopGradient', message: `The only paths from ${name} to the target run through tf.stopGradient${at(a._debug?.pos)}.`, pos: a._debug?.pos };
     }
   }
-  for (const a of ancestors) {
-    const origin = a._debug?.origin;
-    if (origin?.pausedTapeIds?.includes(ctx.tapeId) && dependsOnSource(a)) {
-      return { kind: 'stopRecording', message: `The ops that use ${name} ran inside tape.stopRecording${at(a._debug?.pos)}, so the tape did not record them.`, pos: a._debug?.pos };
-    }
-  }
+  const paused = pausedUse();
+  if (paused) return paused;
   // Tensors derived from the source on this tape; was one of them read out of the engine?
   const derived = new Set<number>([source.id]);
   for (const n of ctx.nodes) if (n.inputs.some((x) => derived.has(x.id))) derived.add(n.output.id);

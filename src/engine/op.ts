@@ -133,7 +133,9 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
   if (obs) {
     let paused: number[] | undefined;
     for (const tape of pausedTapes) {
-      if (xs.some((x) => tape.watchedIds.has(x.id))) (paused ??= []).push(tape.id);
+      // Inputs the tape watches, or trainable variables it would have watched on reading.
+      const affected = xs.some((x) => tape.watchedIds.has(x.id) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
+      if (affected) (paused ??= []).push(tape.id);
     }
     const debug = (out._debug ??= {});
     debug.pos = pos;

@@ -3,8 +3,9 @@ import { backwardWalk, Evaluator, fdCheck, forwardJvp, relErr } from '../../webv
 import { KNOWN_OPS, canonicalOp, fillNames, opInfo, reductionAxes, size, tensor, type T } from '../../webview/model/ops';
 import { seedTrace, summary, trainingTrace } from './fixtures/traceBuilder';
 import type { Trace } from '../../src/protocol/trace';
+import { ALL_OPS } from '../../src/engine/ops';
 
-const evaluator = (t: Trace, tapeIndex = 0) => new Evaluator(t.tapes[tapeIndex].nodes, t.tapes);
+const evaluator = (t: Trace, tapeIndex = 0) => new Evaluator(t.tapes[tapeIndex], t.tapes);
 
 describe('finite-difference check', () => {
   it('agrees with autodiff for the seed weights: about [-0.4, -0.8]', () => {
@@ -162,5 +163,13 @@ describe('op table', () => {
     assert.deepEqual(reductionAxes([2, 3], [2, 1]), [[1]]);
     assert.deepEqual(reductionAxes([2, 2], [2]), [[0], [1]], 'ambiguous: both are tried and verified');
     assert.deepEqual(reductionAxes([2, 3], []), [[0, 1]]);
+  });
+});
+
+describe('op table against the engine', () => {
+  it('has an entry for every op the engine registers', () => {
+    const missing = ALL_OPS.map((o) => o.name).filter((n) => !opInfo(n));
+    assert.deepEqual(missing, []);
+    assert.ok(ALL_OPS.length > 40);
   });
 });

@@ -6,8 +6,8 @@ import type { NullReason, SourcePos, Trace, TraceGradient, TraceLeaf, TraceNode,
 import { hasNonFinite, toNumber } from './format';
 
 export const NODE_W = 176;
-export const NODE_H = 70;
-export const LEAF_H = 58;
+export const NODE_H = 74;
+export const LEAF_H = 74;
 
 /** Tapes created at the same source position are one loop's steps (TraceTape.step counts them). */
 export interface TapeGroup {

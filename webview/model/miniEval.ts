@@ -31,13 +31,19 @@ export class Evaluator {
   readonly producer = new Map<number, TraceNode>();
   private readonly impls = new Map<number, Impl | string>();
 
-  /** `nodes` in recorded order: the tape being checked. `context` adds values from other tapes. */
-  constructor(readonly nodes: TraceNode[], context: TraceTape[]) {
-    for (const t of context) {
+  readonly nodes: TraceNode[];
+
+  /**
+   * `tape`: the tape being checked (its leaves' values win: a Variable keeps its tensor id across
+   * training steps while its value changes). `context` adds values from other tapes (nested ones).
+   */
+  constructor(tape: Pick<TraceTape, 'nodes' | 'leaves'>, context: TraceTape[] = []) {
+    this.nodes = [...tape.nodes].sort((a, b) => a.id - b.id);
+    for (const t of [tape, ...context]) {
       for (const l of t.leaves) this.setValue(l.tensorId, l.value);
       for (const n of t.nodes) this.setValue(n.outputId, n.output);
     }
-    for (const n of nodes) {
+    for (const n of this.nodes) {
       this.setValue(n.outputId, n.output);
       this.producer.set(n.outputId, n);
     }

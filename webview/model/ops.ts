@@ -203,7 +203,9 @@ const ALIASES: Record<string, string> = {
   matmul: 'MatMul', sum: 'Sum', reducesum: 'Sum', mean: 'Mean', reducemean: 'Mean', max: 'Max', reducemax: 'Max',
   min: 'Min', reducemin: 'Min', logsumexp: 'LogSumExp', reducelogsumexp: 'LogSumExp', expanddims: 'Reshape',
   squeeze: 'Reshape', reshape: 'Reshape', broadcastto: 'BroadcastTo', transpose: 'Transpose', softmax: 'Softmax',
-  logsoftmax: 'LogSoftmax', identity: 'Identity', stopgradient: 'StopGradient',
+  logsoftmax: 'LogSoftmax', identity: 'Identity', stopgradient: 'StopGradient', concatv2: 'Concat', gatherv2: 'Gather',
+  equal: 'Comparison', notequal: 'Comparison', greater: 'Comparison', greaterequal: 'Comparison', less: 'Comparison',
+  lessequal: 'Comparison', argmax: 'ArgExtreme', argmin: 'ArgExtreme', stack: 'Pack',
 };
 
 /** The canonical name for an op name as recorded (`AddV2`, `add`, `Multiply` …). */
@@ -440,6 +442,10 @@ const OTHERS: Record<string, OpInfo> = {
   OneHot: { math: 'out = onehot({0})', local: ['none (integer input)'], impls: () => [] },
   SoftmaxCrossEntropyWithLogits: { math: 'out = −Σ {0} · log softmax({1})', local: ['∂out/∂{0} = −log softmax({1})', '∂out/∂{1} = softmax({1}) − {0}'], impls: () => [] },
   SigmoidCrossEntropyWithLogits: { math: 'out = max({1},0) − {1}·{0} + ln(1 + e^−|{1}|)', local: ['∂out/∂{0} = −{1}', '∂out/∂{1} = σ({1}) − {0}'], impls: () => [] },
+  Pad: { math: 'out = pad({0})', local: ['∂L/∂{0} = the slice of ∂L/∂out inside the padding'], impls: () => [] },
+  GatherGrad: { math: 'out = scatter-add of {0} at the gathered indices', local: ['∂L/∂{0} = gather(∂L/∂out)'], impls: () => [] },
+  Comparison: { math: 'out = compare({0}, {1}) (bool)', local: ['none: a bool output carries no gradient'], impls: () => [] },
+  ArgExtreme: { math: 'out = index of the extreme of {0} (int32)', local: ['none: an integer output carries no gradient'], impls: () => [] },
   CustomGradient: { math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [] },
 };
 

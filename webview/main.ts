@@ -1,0 +1,336 @@
+/**
+ * The panel's entry point: builds the page, says `ready`, and renders each run the host sends.
+ * UI-only state (tab, step, selection, smoothing) survives reloads through vscode.setState.
+ */
+import 'uplot/dist/uPlot.min.css';
+import './panel.css';
+import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/panel';
+import type { SourcePos, Trace } from '../src/protocol/trace';
+import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
+import { formatBytes, formatNum } from './model/format';
+import { ELK_MAX_NODES, elkLayout, layeredLayout } from './model/layout';
+import { Evaluator } from './model/miniEval';
+import { loadState, onMessage, post, saveState } from './messaging';
+import { h } from './dom';
+import { GraphView } from './views/graphView';
+import { renderInspector } from './views/inspector';
+import { CurvesView } from './views/curves';
+import { renderConsole } from './views/consoleView';
+import { WalkthroughView } from './views/walkthrough';
+
+type Tab = 'graph' | 'backward' | 'curves' | 'console';
+const TABS: { id: Tab; label: string }[] = [
+  { id: 'graph', label: 'Graph' },
+  { id: 'backward', label: 'Backward pass' },
+  { id: 'curves', label: 'Curves' },
+  { id: 'console', label: 'Console' },
+];
+
+const persisted = loadState();
+const state = {
+  uri: persisted.uri ?? (document.body.dataset.uri || undefined),
+  fileName: '',
+  run: null as PanelRun | null,
+  tab: (TABS.some((t) => t.id === persisted.tab) ? persisted.tab : 'graph') as Tab,
+  step: persisted.step ?? 0,
+  selected: persisted.selectedNode as number | undefined,
+  gradIndex: 0,
+  graph: undefined as Graph | undefined,
+  ev: undefined as Evaluator | undefined,
+  evFor: undefined as Graph | undefined,
+  layoutToken: 0,
+  cursorLine: 0,
+};
+
+function persist(): void {
+  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale });
+}
+persist();
+
+window.addEventListener('error', (e) => post({ type: 'reportError', message: `${e.message} (${e.filename}:${e.lineno})` }));
+window.addEventListener('unhandledrejection', (e) => post({ type: 'reportError', message: String(e.reason) }));
+
+// ---------- layout of the page ----------
+const app = document.getElementById('app')!;
+const header = h('header', { class: 'top' });
+const tabList = h('div', { class: 'tabs', role: 'tablist', 'aria-label': 'GradTape views' });
+const stepBar = h('div', { class: 'steps', role: 'group', 'aria-label': 'training step' });
+const tapeBar = h('div', { class: 'tapebar' });
+const graphPane = h('div', { class: 'graph-pane', id: 'pane-graph' });
+const sidePane = h('div', { class: 'side-pane' });
+const inspectorEl = h('div', { class: 'inspector', role: 'region', 'aria-label': 'node inspector' });
+const main = h('div', { class: 'main', role: 'tabpanel' }, graphPane, sidePane);
+const consoleEl = h('div', { class: 'console-pane', role: 'tabpanel', 'aria-label': 'console' });
+const curvesPane = h('div', { class: 'curves-pane', role: 'tabpanel', 'aria-label': 'loss curves' });
+const emptyEl = h('div', { class: 'empty-run' });
+app.append(header, h('div', { class: 'bar' }, tabList, stepBar), tapeBar, main, curvesPane, consoleEl, emptyEl);
+
+const graphView = new GraphView({
+  onSelect: (i) => select(i, false),
+  onReveal: (i) => {
+    const pos = state.graph?.nodes[i]?.pos;
+    if (pos) reveal(pos);
+  },
+});
+const search = h('input', { type: 'search', placeholder: 'Search nodes (name, op, :line)', 'aria-label': 'search nodes', class: 'search' });
+const searchCount = h('span', { class: 'dim num', 'aria-live': 'polite' });
+let matches: number[] = [];
+let matchAt = -1;
+search.addEventListener('input', () => {
+  matches = state.graph ? searchNodes(state.graph, search.value) : [];
+  matchAt = -1;
+  graphView.setMatches(matches);
+  searchCount.textContent = search.value.trim() ? `${matches.length} found` : '';
+});
+search.addEventListener('keydown', (e) => {
+  if (e.key !== 'Enter' || !matches.length) return;
+  matchAt = (matchAt + (e.shiftKey ? -1 : 1) + matches.length) % matches.length;
+  searchCount.textContent = `${matchAt + 1} of ${matches.length}`;
+  select(matches[matchAt], true);
+});
+const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient magnitude, log scale' },
+  h('span', { class: 'dim' }, '|gradient| small'),
+  ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
+  h('span', { class: 'dim' }, 'large (log scale) · dashed: no gradient'));
+const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label': 'graph tools' },
+  h('button', { onclick: () => graphView.fit(), title: 'Fit the graph (0)', 'aria-label': 'fit' }, 'Fit'),
+  h('button', { onclick: () => graphView.zoomBy(1.25), title: 'Zoom in (+)', 'aria-label': 'zoom in' }, '+'),
+  h('button', { onclick: () => graphView.zoomBy(0.8), title: 'Zoom out (−)', 'aria-label': 'zoom out' }, '−'),
+  search, searchCount, legend);
+graphPane.append(graphTools, graphView.el);
+
+const walk = new WalkthroughView((i) => graphView.setWalkFocus(i));
+const curves = new CurvesView({
+  smoothing: persisted.smoothing ?? 0.6,
+  logScale: persisted.logScale ?? false,
+  step: undefined,
+  onSelectStep: (s) => setStep(s),
+  onReveal: (line) => reveal({ line, column: 1 }),
+});
+curves.el.addEventListener('settings', persist);
+curvesPane.append(curves.el);
+
+// ---------- tabs ----------
+const tabButtons = TABS.map((t, i) => {
+  const b = h('button', { role: 'tab', id: `tab-${t.id}`, 'aria-controls': `view-${t.id}`, onclick: () => setTab(t.id) }, t.label);
+  b.addEventListener('keydown', (e) => {
+    const d = e.key === 'ArrowRight' ? 1 : e.key === 'ArrowLeft' ? -1 : 0;
+    if (!d) return;
+    const next = TABS[(i + d + TABS.length) % TABS.length];
+    setTab(next.id);
+    tabButtons[TABS.indexOf(next)].focus();
+  });
+  return b;
+});
+tabList.append(...tabButtons);
+
+function setTab(tab: Tab): void {
+  state.tab = tab;
+  tabButtons.forEach((b, i) => {
+    const on = TABS[i].id === tab;
+    b.setAttribute('aria-selected', String(on));
+    b.tabIndex = on ? 0 : -1;
+  });
+  main.hidden = !(tab === 'graph' || tab === 'backward');
+  main.id = `view-${tab}`;
+  curvesPane.hidden = tab !== 'curves';
+  consoleEl.hidden = tab !== 'console';
+  curvesPane.id = 'view-curves';
+  consoleEl.id = 'view-console';
+  sidePane.replaceChildren(tab === 'backward' ? walk.el : inspectorEl);
+  if (tab === 'backward') walk.activate();
+  else graphView.setWalkFocus(undefined);
+  if (tab === 'curves') curves.render();
+  persist();
+}
+
+// ---------- rendering ----------
+function reveal(pos: SourcePos): void {
+  post({ type: 'revealSource', pos });
+}
+
+function evaluator(): Evaluator | undefined {
+  const g = state.graph;
+  const trace = state.run?.trace;
+  if (!g || !trace || !g.gradient) return undefined;
+  if (state.evFor !== g) {
+    const tape = trace.tapes.find((t) => t.id === g.gradient!.tapeId) ?? { nodes: g.tapes.flatMap((t) => t.nodes), leaves: g.tapes.flatMap((t) => t.leaves) };
+    // Other tapes of this step first (nested tapes), then the rest of the run.
+    state.ev = new Evaluator(tape, [...g.tapes, ...trace.tapes.filter((t) => !g.tapes.includes(t))]);
+    state.evFor = g;
+  }
+  return state.ev;
+}
+
+function select(i: number | undefined, center: boolean): void {
+  state.selected = i;
+  graphView.setSelected(i, center);
+  renderInspector(inspectorEl, state.graph, i, i !== undefined ? evaluator() : undefined, { reveal, select: (j) => select(j, true) });
+  persist();
+}
+
+function renderHeader(trace: Trace | undefined): void {
+  header.replaceChildren();
+  const title = h('h1', null, state.fileName || 'GradTape');
+  if (!trace) {
+    header.append(title);
+    return;
+  }
+  const s = trace.stats;
+  header.append(title,
+    h('span', { class: trace.ok ? 'status ok' : 'status error' }, trace.ok ? '✓ ran' : `✗ ${trace.error?.kind ?? 'failed'}`),
+    h('span', { class: 'dim num' }, `${formatNum(trace.durationMs, 4)} ms · ${s.tapes} tape${s.tapes === 1 ? '' : 's'} · ${s.recordedOps} of ${s.ops} ops recorded · ${s.gradientCalls} gradient call${s.gradientCalls === 1 ? '' : 's'}${s.droppedSteps ? ` · ${s.droppedSteps} steps kept as scalars only` : ''}`));
+  if (trace.error) header.append(h('p', { class: 'error', role: 'alert' }, `${trace.error.name}: ${trace.error.message} `, trace.error.pos ? h('button', { class: 'link', onclick: () => reveal(trace.error!.pos!) }, `line ${trace.error.pos.line}`) : null));
+}
+
+function renderSteps(trace: Trace): void {
+  stepBar.replaceChildren();
+  const max = maxStep(trace);
+  if (max === 0) return;
+  const range = h('input', { type: 'range', min: '0', max: String(max), step: '1', value: String(state.step), 'aria-label': 'training step', oninput: () => setStep(Number(range.value)) });
+  stepBar.append(
+    h('button', { onclick: () => setStep(state.step - 1), disabled: state.step <= 0, 'aria-label': 'previous step' }, '◀'),
+    range,
+    h('button', { onclick: () => setStep(state.step + 1), disabled: state.step >= max, 'aria-label': 'next step' }, '▶'),
+    h('span', { class: 'num', 'aria-live': 'polite' }, `step ${state.step} / ${max}`),
+  );
+}
+
+function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): void {
+  tapeBar.replaceChildren();
+  for (const t of graph.tapes) {
+    tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
+      h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
+      ` · step ${t.step}`, h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only'));
+  }
+  if (grads.length > 1) {
+    const sel = h('select', { 'aria-label': 'gradient call', onchange: () => { state.gradIndex = Number(sel.value); rebuild(true); } });
+    grads.forEach((g, i) => sel.append(h('option', { value: String(i), selected: i === state.gradIndex }, `${g.kind}(${g.targets.map((t) => t.name ?? 'target').join(', ')} → ${g.sources.map((s) => s.name ?? 'source').join(', ')})${g.pos ? ` line ${g.pos.line}` : ''}`)));
+    tapeBar.append(h('label', null, 'gradient: ', sel));
+  }
+  if (!graph.tapes.some((t) => t.detailed) && graph.tapes.length) tapeBar.append(h('span', { class: 'warn' }, 'This step kept scalars only (the runner’s step budget); pick another step for the graph.'));
+  void trace;
+}
+
+/** Structure key: same nodes and edges means the previous positions still fit (scrubbing steps). */
+const shapeKey = (g: Graph) => `${g.nodes.map((n) => `${n.op}${n.inputs.join('.')}`).join(',')}`;
+
+function rebuild(keepView: boolean): void {
+  const trace = state.run?.trace;
+  if (!trace) return;
+  const tapes = tapesAtStep(trace, state.step);
+  const grads = gradientsFor(trace, tapes);
+  if (state.gradIndex >= grads.length) state.gradIndex = 0;
+  const prev = state.graph;
+  const graph = buildGraph(tapes, grads[state.gradIndex]);
+  const reuse = prev && prev.nodes.length === graph.nodes.length && shapeKey(prev) === shapeKey(graph);
+  if (reuse) graph.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y)));
+  else layeredLayout(graph);
+  state.graph = graph;
+  graphView.setGraph(graph, !!reuse && keepView);
+  if (!reuse && graph.nodes.length <= ELK_MAX_NODES && graph.nodes.length > 2) {
+    // The library's layout replaces the first frame's when it is ready.
+    const token = ++state.layoutToken;
+    void elkLayout(graph).then(() => {
+      if (token === state.layoutToken && state.graph === graph) graphView.relayout();
+    }, (e) => post({ type: 'reportError', message: `layout: ${String(e)}` }));
+  }
+  renderTapeBar(trace, graph, grads);
+  if (state.selected !== undefined && state.selected >= graph.nodes.length) state.selected = undefined;
+  graphView.setHighlighted(nodesAtLine(graph, state.cursorLine));
+  matches = search.value.trim() ? searchNodes(graph, search.value) : [];
+  graphView.setMatches(matches);
+  select(state.selected, false);
+  walk.set(graph, graph.gradient && graph.nodes.length <= 300 ? evaluator() : undefined);
+  if (state.tab === 'backward') walk.activate();
+}
+
+function setStep(step: number): void {
+  const trace = state.run?.trace;
+  if (!trace) return;
+  const s = Math.max(0, Math.min(Math.round(step), maxStep(trace)));
+  if (s === state.step) return;
+  state.step = s;
+  renderSteps(trace);
+  rebuild(true);
+  curves.setStep(maxStep(trace) > 0 ? s : undefined);
+  persist();
+}
+
+function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
+  const t0 = performance.now();
+  const sameDoc = msg.uri === state.uri;
+  state.uri = msg.uri ?? undefined;
+  state.fileName = msg.fileName;
+  state.run = msg.run;
+  state.graph = undefined;
+  state.evFor = undefined;
+  const trace = msg.run?.trace;
+  renderHeader(trace);
+  emptyEl.replaceChildren();
+  document.body.classList.toggle('no-run', !trace);
+  if (!trace) {
+    emptyEl.append(h('p', null, msg.uri ? `No run yet for ${msg.fileName}.` : 'Open a .grad.ts scratch file.'),
+      h('p', { class: 'dim' }, 'Run “GradTape: Compute Gradients” (Ctrl+Alt+G) to see its tape, values and gradients here.'));
+    tabList.hidden = true;
+    return;
+  }
+  tabList.hidden = false;
+  const max = maxStep(trace);
+  if (!sameDoc) state.selected = undefined;
+  state.step = sameDoc ? Math.min(state.step, max) : max;
+  renderSteps(trace);
+  graphView.measure();
+  rebuild(false);
+  graphView.drawNow();
+  curves.setStep(max > 0 ? state.step : undefined);
+  curves.setCurves(trace.curves);
+  renderConsole(consoleEl, trace, reveal);
+  setTab(state.tab);
+  const drawMs = performance.now() - t0;
+  const nodes = (state.graph as Graph | undefined)?.nodes.length ?? 0;
+  document.body.dataset.drawMs = drawMs.toFixed(1);
+  document.body.dataset.runToPanelMs = String(Date.now() - msg.sentAt);
+  document.body.dataset.nodes = String(nodes);
+  document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
+  post({ type: 'reportRendered', sentAt: msg.sentAt, drawMs, nodes });
+}
+
+function findNode(trace: Trace, nodeId: number): number | undefined {
+  return trace.tapes.find((t) => t.nodes.some((n) => n.id === nodeId))?.step;
+}
+
+onMessage((msg) => {
+  switch (msg.type) {
+    case 'didLoadRun':
+      loadRun(msg);
+      break;
+    case 'didMoveCursor':
+      if (msg.uri !== state.uri) break;
+      state.cursorLine = msg.line;
+      if (state.graph) graphView.setHighlighted(nodesAtLine(state.graph, msg.line));
+      break;
+    case 'didRequestNode': {
+      const trace = state.run?.trace;
+      if (!trace) break;
+      const step = findNode(trace, msg.nodeId);
+      if (step !== undefined && step !== state.step) setStep(step);
+      const i = state.graph?.byNodeId.get(msg.nodeId);
+      if (state.tab !== 'graph') setTab('graph');
+      if (i !== undefined) select(i, true);
+      break;
+    }
+    default:
+      assertNever(msg);
+  }
+});
+
+new MutationObserver(() => {
+  graphView.themeChanged();
+  if (state.tab === 'curves') curves.render();
+}).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+
+setTab(state.tab);
+document.body.classList.add('no-run');
+tabList.hidden = true;
+post({ type: 'ready' });

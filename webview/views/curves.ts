@@ -1,0 +1,148 @@
+/**
+ * Loss curves with uPlot: TensorBoard-style smoothing (EMA with debias) drawn over the faint raw
+ * series, an optional log scale, a readout under the cursor, and a click selecting that step.
+ */
+import uPlot from 'uplot';
+import type { Curve } from '../../src/protocol/trace';
+import { formatNum, toNumber } from '../model/format';
+import { smoothEma } from '../model/smoothing';
+import { h, themeColor, withAlpha } from '../dom';
+
+export interface CurvesOptions {
+  smoothing: number;
+  logScale: boolean;
+  step: number | undefined;
+  onSelectStep(step: number): void;
+  onReveal(line: number): void;
+}
+
+interface Chart {
+  curve: Curve;
+  plot: uPlot;
+  xs: Float64Array;
+  ys: number[];
+  readout: HTMLElement;
+}
+
+export class CurvesView {
+  readonly el = h('div', { class: 'curves' });
+  private charts: Chart[] = [];
+  private curves: Curve[] = [];
+  private readonly controls: HTMLElement;
+  private readonly list = h('div', { class: 'curve-list' });
+  private readonly smoothInput: HTMLInputElement;
+  private readonly smoothLabel = h('output', { class: 'num' });
+  private readonly logInput: HTMLInputElement;
+  private readonly logNote = h('span', { class: 'dim' });
+  /** Milliseconds the last full draw of all curves took. */
+  lastDrawMs = 0;
+
+  constructor(private opts: CurvesOptions) {
+    this.smoothInput = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(opts.smoothing), 'aria-label': 'smoothing weight', oninput: () => this.setSmoothing(Number(this.smoothInput.value)) });
+    this.logInput = h('input', { type: 'checkbox', checked: opts.logScale, 'aria-label': 'logarithmic y axis', onchange: () => { this.opts.logScale = this.logInput.checked; this.render(); } });
+    this.controls = h('div', { class: 'curve-controls' },
+      h('label', null, 'Smoothing ', this.smoothInput, ' ', this.smoothLabel),
+      h('label', null, this.logInput, ' log scale'), this.logNote);
+    this.smoothLabel.textContent = opts.smoothing.toFixed(2);
+    this.el.append(this.controls, this.list);
+    new ResizeObserver(() => this.resize()).observe(this.list);
+  }
+
+  get smoothing(): number {
+    return this.opts.smoothing;
+  }
+  get logScale(): boolean {
+    return this.opts.logScale;
+  }
+
+  setCurves(curves: Curve[]): void {
+    this.curves = curves;
+    this.render();
+  }
+
+  setStep(step: number | undefined): void {
+    this.opts.step = step;
+    for (const c of this.charts) c.plot.redraw(false, false);
+  }
+
+  private setSmoothing(w: number): void {
+    this.opts.smoothing = w;
+    this.smoothLabel.textContent = w.toFixed(2);
+    for (const c of this.charts) c.plot.setData([c.xs, c.ys, smoothEma(c.ys, w)] as unknown as uPlot.AlignedData);
+    this.el.dispatchEvent(new CustomEvent('settings'));
+  }
+
+  /** Rebuilds every chart (curves changed, theme changed, log scale toggled). */
+  render(): void {
+    const t0 = performance.now();
+    for (const c of this.charts) c.plot.destroy();
+    this.charts = [];
+    this.list.replaceChildren();
+    if (!this.curves.length) {
+      this.list.append(h('p', { class: 'dim empty' }, 'No curves: tf.summary.scalar(name, value) adds one, and so does every scalar target of tape.gradient.'));
+      return;
+    }
+    const width = Math.max(240, this.list.clientWidth - 16);
+    const anyNonPositive = this.curves.some((c) => c.points.some((p) => toNumber(p.value) <= 0));
+    this.logNote.textContent = this.opts.logScale && anyNonPositive ? 'some values ≤ 0: those curves stay linear' : '';
+    const color = themeColor('--vscode-charts-blue', '#3794ff');
+    const axis = { stroke: themeColor('--vscode-descriptionForeground', '#999'), grid: { stroke: withAlpha(themeColor('--vscode-editorWidget-border', '#454545'), 0.6), width: 1 }, ticks: { stroke: themeColor('--vscode-editorWidget-border', '#454545'), width: 1 }, font: `11px ${themeColor('--vscode-font-family', 'sans-serif')}` };
+    const focus = themeColor('--vscode-focusBorder', '#007fd4');
+    for (const curve of this.curves) {
+      const xs = Float64Array.from(curve.points, (p) => p.step);
+      const ys = curve.points.map((p) => toNumber(p.value));
+      const log = this.opts.logScale && ys.every((y) => y > 0);
+      const readout = h('div', { class: 'readout num', 'aria-live': 'polite' }, '\u00a0');
+      const title = h('h3', null, curve.name, ' ', h('span', { class: 'dim' }, `${curve.kind === 'target' ? 'gradient target' : 'summary'} · ${curve.points.length} points`),
+        curve.pos ? h('button', { class: 'link', onclick: () => this.opts.onReveal(curve.pos!.line) }, `line ${curve.pos.line}`) : null);
+      const box = h('div', { class: 'chart', role: 'img', 'aria-label': `${curve.name}: ${curve.points.length} points, last ${formatNum(ys[ys.length - 1] ?? NaN)}` });
+      const card = h('div', { class: 'curve-card', 'data-points': String(curve.points.length) }, title, box, readout);
+      this.list.append(card);
+      const opts = this.opts;
+      const plot = new uPlot({
+        width, height: 200,
+        legend: { show: false },
+        cursor: { drag: { x: false, y: false }, points: { size: 7 } },
+        scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
+        axes: [{ ...axis }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
+        series: [
+          {},
+          { label: 'raw', stroke: withAlpha(color, 0.3), width: 1, points: { show: curve.points.length <= 40, size: 5 } },
+          { label: 'smoothed', stroke: color, width: 2, points: { show: false } },
+        ],
+        hooks: {
+          setCursor: [(u) => {
+            const i = u.cursor.idx;
+            readout.textContent = i === null || i === undefined ? '\u00a0' : `step ${xs[i]}   value ${formatNum(ys[i], 7)}   smoothed ${formatNum((u.data[2][i] as number) ?? NaN, 7)}`;
+          }],
+          draw: [(u) => {
+            if (opts.step === undefined) return;
+            const x = u.valToPos(opts.step, 'x', true);
+            if (!Number.isFinite(x)) return;
+            const ctx = u.ctx;
+            ctx.save();
+            ctx.strokeStyle = focus;
+            ctx.lineWidth = 1.5 * devicePixelRatio;
+            ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
+            ctx.beginPath();
+            ctx.moveTo(x, u.bbox.top);
+            ctx.lineTo(x, u.bbox.top + u.bbox.height);
+            ctx.stroke();
+            ctx.restore();
+          }],
+        },
+      }, [xs, ys, smoothEma(ys, this.opts.smoothing)] as unknown as uPlot.AlignedData, box);
+      plot.over.addEventListener('click', () => {
+        const i = plot.cursor.idx;
+        if (i !== null && i !== undefined) opts.onSelectStep(xs[i]);
+      });
+      this.charts.push({ curve, plot, xs, ys, readout });
+    }
+    this.lastDrawMs = performance.now() - t0;
+  }
+
+  private resize(): void {
+    const width = Math.max(240, this.list.clientWidth - 16);
+    for (const c of this.charts) if (Math.abs(c.plot.width - width) > 2) c.plot.setSize({ width, height: 200 });
+  }
+}

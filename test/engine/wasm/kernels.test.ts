@@ -47,7 +47,7 @@ function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: nu
   return { c, mag };
 }
 
-const saved = { ...thresholds };
+let saved = { ...thresholds };
 let relaxedFlagSet = false;
 
 function modules(): [WasmFlavor, KernelModule][] {
@@ -70,6 +70,7 @@ function modules(): [WasmFlavor, KernelModule][] {
 describe('WebAssembly kernels (isolated)', () => {
   const mods = modules();
   before(() => {
+    saved = { ...thresholds };
     thresholds.matmul = 0;
     thresholds.elementwise = 0;
     thresholds.reduce = 0;

@@ -11,14 +11,18 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '../src/engine/index';
 
-type Peer = 'ours' | 'cpu' | 'wasm';
+/** ours-ts: the engine on its plain TypeScript kernels (the issue's targets); ours-wasm: on its WebAssembly kernels (the default). */
+type Peer = 'ours' | 'oursWasm' | 'cpu' | 'wasm';
 
 interface Row {
   name: string;
   unit: string;
   /** Lower is better (time) or higher is better (throughput). */
   better: 'lower' | 'higher';
+  /** Figures from wall-clock medians. */
   values: Partial<Record<Peer, number>>;
+  /** The same figures from CPU-time medians. */
+  cpu: Partial<Record<Peer, number>>;
   target: string;
   met?: (ours: number, row: Row) => boolean;
 }
@@ -31,16 +35,28 @@ function median(xs: number[]): number {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
-/** Median wall time of `fn` in ms, after `warmup` untimed runs. */
+/**
+ * CPU-time (user + system) median of the last timeMs call, in ms. Printed beside the wall-clock
+ * table: on a shared machine CPU time stays put when other processes compete for the cores,
+ * though it also counts V8's background GC threads.
+ */
+let lastCpuMs = 0;
+
+/** Median wall time of `fn` in ms, after `warmup` untimed runs; sets lastCpuMs. */
 function timeMs(fn: () => void, { warmup, reps }: { warmup: number; reps: number }): number {
   for (let i = 0; i < warmup; i++) fn();
-  const times: number[] = [];
+  const cpu: number[] = [];
+  const wall: number[] = [];
   for (let i = 0; i < reps; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     fn();
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  return median(times);
+  lastCpuMs = median(cpu);
+  return median(wall);
 }
 
 /** Deterministic inputs shared by every implementation (a small LCG; only the values matter, not their quality). */
@@ -141,6 +157,14 @@ function tfjsMatmul(n: number) {
 }
 
 const gflops = (n: number, ms: number) => (2 * n * n * n) / (ms * 1e6);
+const ms = (t: number) => t;
+const usPerOp = (t: number) => (t * 1000) / CHAIN_OPS;
+
+/** Times `fn` and stores its figure (from the wall-clock median and from the CPU-time median) in `row`. */
+function measure(row: Row, peer: Peer, figure: (ms: number) => number, fn: () => void, opts: { warmup: number; reps: number }): void {
+  row.values[peer] = figure(timeMs(fn, opts));
+  row.cpu[peer] = figure(lastCpuMs);
+}
 
 // ──── (c) micrograd-style chain of scalar ops, forward and gradient ────
 
@@ -205,26 +229,40 @@ function tfjsSeed() {
 
 // ──── Memory: a 1,000-step training loop ────
 
-function heapAfterGc(): number {
+/** JS heap used and typed-array backing stores (tensor data lives there, outside the JS heap), after gc. */
+function memoryAfterGc(): { heap: number; buffers: number } {
   const gc = (globalThis as { gc?: () => void }).gc;
   if (gc) {
     gc();
     gc();
   }
-  return process.memoryUsage().heapUsed;
+  const m = process.memoryUsage();
+  return { heap: m.heapUsed, buffers: m.arrayBuffers };
 }
 
-/** Heap used (after gc) at steps 100 and 1000 of a small MLP trained with our SGD. */
-function memoryLoop(): { at100: number; at1000: number; msPerStep: number } {
+/** Memory at steps 100 and 1000 of a small MLP trained with our tape and SGD (a new tape per step). */
+function memoryLoop() {
   const step = oursMlpStep({ b: 64, dIn: 64, dH: 32, dOut: 10 });
-  let at100 = 0;
+  let at100 = memoryAfterGc();
   const t0 = performance.now();
   for (let i = 1; i <= 1000; i++) {
     step();
-    if (i === 100) at100 = heapAfterGc();
+    if (i === 100) at100 = memoryAfterGc();
   }
   const msPerStep = (performance.now() - t0) / 1000;
-  return { at100, at1000: heapAfterGc(), msPerStep };
+  return { at100, at1000: memoryAfterGc(), msPerStep };
+}
+
+/** Largest |ours - tfjs| over a 512² matmul: the throughput figures are only worth as much as the results. */
+function matmulAgreement(): number {
+  const n = 512;
+  const av = seededValues(n * n, 4, 1);
+  const bv = seededValues(n * n, 5, 1);
+  const ours = tf.matmul(tf.constant(av, 'float32', [n, n]), tf.constant(bv, 'float32', [n, n])).dataSync();
+  const theirs = tfjs.matMul(tfjs.tensor2d(av, [n, n]), tfjs.tensor2d(bv, [n, n])).dataSync();
+  let worst = 0;
+  for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+  return worst;
 }
 
 // ──── Run ────
@@ -248,8 +286,8 @@ function fmt(x: number | undefined): string {
 }
 
 /** How many times better ours is than the peer (>1: ours wins). */
-function ratio(row: Row, peer: Peer): string {
-  const o = row.values.ours;
+function ratio(row: Row, peer: Peer, ours: Peer = 'ours'): string {
+  const o = row.values[ours];
   const p = row.values[peer];
   if (o === undefined || p === undefined) return '-';
   const r = row.better === 'lower' ? p / o : o / p;
@@ -260,28 +298,38 @@ async function main(): Promise<void> {
   tfjs.enableProdMode(); // as deployed tfjs runs; also no "install tfjs-node" banner between the figures
   const started = Date.now();
   console.log(`date ${new Date().toISOString()}, nproc ${os.availableParallelism?.() ?? os.cpus().length}, CPU ${cpuModel()}, Node ${process.version}`);
+  console.log(`load average at the start: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
   const rows: Row[] = [
-    { name: 'MLP step 64x784-256-10', unit: 'ms', better: 'lower', values: {}, target: '<= 1/2 tfjs-cpu', met: (o, r) => r.values.cpu !== undefined && o <= r.values.cpu / 2 },
-    { name: 'matmul 512^3', unit: 'GFLOP/s', better: 'higher', values: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
-    { name: 'matmul 1024^3', unit: 'GFLOP/s', better: 'higher', values: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
-    { name: 'scalar chain 10k ops (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, target: '<= 1', met: (o) => o <= 1 },
-    { name: 'seed gradient (program 1)', unit: 'us/rep', better: 'lower', values: {}, target: '<= 5', met: (o) => o <= 5 },
+    { name: 'MLP step 64x784-256-10', unit: 'ms', better: 'lower', values: {}, cpu: {}, target: '<= 1/2 tfjs-cpu', met: (o, r) => r.values.cpu !== undefined && o <= r.values.cpu / 2 },
+    { name: 'matmul 512^3', unit: 'GFLOP/s', better: 'higher', values: {}, cpu: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
+    { name: 'matmul 1024^3', unit: 'GFLOP/s', better: 'higher', values: {}, cpu: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
+    { name: 'scalar chain 10k ops (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, cpu: {}, target: '<= 1', met: (o) => o <= 1 },
+    { name: 'seed gradient (program 1)', unit: 'us/rep', better: 'lower', values: {}, cpu: {}, target: '<= 5', met: (o) => o <= 5 },
   ];
   const [mlp, mm512, mm1024, chain, seed] = rows;
 
-  // Ours first, on a quiet heap.
-  mlp.values.ours = timeMs(oursMlpStep(), { warmup: 3, reps: 15 });
-  mm512.values.ours = gflops(512, timeMs(oursMatmul(512), { warmup: 2, reps: 7 }));
-  mm1024.values.ours = gflops(1024, timeMs(oursMatmul(1024), { warmup: 1, reps: 3 }));
-  chain.values.ours = (timeMs(oursChain(), { warmup: 3, reps: 11 }) * 1000) / CHAIN_OPS;
-  {
+  // Ours first, on a quiet heap: plain TypeScript kernels (the issue's targets), then WebAssembly.
+  for (const [peer, kernelBackend] of [
+    ['ours', 'ts'],
+    ['oursWasm', 'wasm'],
+  ] as const) {
+    if (!tf.setKernelBackend(kernelBackend)) {
+      console.log(`ours on ${kernelBackend} kernels: unavailable; skipped`);
+      continue;
+    }
+    measure(mlp, peer, ms, oursMlpStep(), { warmup: 3, reps: 15 });
+    measure(mm512, peer, (t) => gflops(512, t), oursMatmul(512), { warmup: 2, reps: 7 });
+    measure(mm1024, peer, (t) => gflops(1024, t), oursMatmul(1024), { warmup: 1, reps: 3 });
+    measure(chain, peer, usPerOp, oursChain(), { warmup: 3, reps: 11 });
     const run = oursSeed();
     const batch = () => {
       for (let i = 0; i < 1000; i++) run();
     };
-    seed.values.ours = timeMs(batch, { warmup: 3, reps: 11 }); // ms per 1000 reps = µs per rep
+    measure(seed, peer, ms, batch, { warmup: 3, reps: 11 }); // ms per 1000 reps = µs per rep
+    const kb = tf.getKernelBackend();
+    console.log(`ours on ${kb.backend}${kb.flavor ? ` (${kb.flavor})` : ''} kernels done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
-  console.log(`ours done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  tf.setKernelBackend('ts');
 
   for (const backend of ['cpu', 'wasm'] as const) {
     if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
@@ -297,29 +345,38 @@ async function main(): Promise<void> {
       console.log(`tfjs-wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`);
     }
     const heavy = backend === 'cpu';
-    mlp.values[backend] = timeMs(tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 });
-    mm512.values[backend] = gflops(512, timeMs(tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 }));
-    mm1024.values[backend] = gflops(1024, timeMs(tfjsMatmul(1024), { warmup: 1, reps: 3 }));
-    chain.values[backend] = (timeMs(tfjsChain(), { warmup: 1, reps: heavy ? 3 : 5 }) * 1000) / CHAIN_OPS;
+    measure(mlp, backend, ms, tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 });
+    measure(mm512, backend, (t) => gflops(512, t), tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 });
+    measure(mm1024, backend, (t) => gflops(1024, t), tfjsMatmul(1024), { warmup: 1, reps: 3 });
+    measure(chain, backend, usPerOp, tfjsChain(), { warmup: 1, reps: heavy ? 3 : 5 });
     {
       const run = tfjsSeed();
       const batch = () => {
         for (let i = 0; i < 100; i++) run();
       };
-      seed.values[backend] = (timeMs(batch, { warmup: 2, reps: 7 }) * 1000) / 100;
+      measure(seed, backend, (t) => (t * 1000) / 100, batch, { warmup: 2, reps: 7 });
     }
     console.log(`tfjs-${backend} done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
-  const header = ['benchmark', 'unit', 'ours', 'tfjs-cpu', 'tfjs-wasm', 'vs cpu', 'vs wasm', 'target', 'met'];
+  // The agreement check runs on the default backends: ours on WebAssembly kernels, tfjs on wasm.
+  tf.setKernelBackend('wasm');
+  console.log(`check: 512^2 matmul, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+  tf.setKernelBackend('ts');
+  console.log(`check: 512^2 matmul, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+
+  const header = ['benchmark', 'unit', 'ours-ts', 'ours-wasm', 'tfjs-cpu', 'tfjs-wasm', 'ts vs cpu', 'ts vs wasm', 'wasm vs cpu', 'wasm vs wasm', 'target (ours-ts)', 'met'];
   const lines = rows.map((r) => [
     r.name,
     r.unit,
     fmt(r.values.ours),
+    fmt(r.values.oursWasm),
     fmt(r.values.cpu),
     fmt(r.values.wasm),
     ratio(r, 'cpu'),
     ratio(r, 'wasm'),
+    ratio(r, 'cpu', 'oursWasm'),
+    ratio(r, 'wasm', 'oursWasm'),
     r.target,
     r.values.ours === undefined || !r.met ? '-' : r.met(r.values.ours, r) ? 'yes' : 'NO',
   ]);
@@ -328,14 +385,19 @@ async function main(): Promise<void> {
   console.log('\n' + show(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const l of lines) console.log(show(l));
-  console.log('(ratios: how many times faster ours is; medians after warm-up)');
+  console.log('(wall-clock medians after warm-up; ratios: how many times faster ours is; targets are for the TypeScript kernels)');
+  console.log('the same from CPU-time medians, ours-ts / ours-wasm / tfjs-cpu / tfjs-wasm:');
+  for (const r of rows) console.log(`  ${r.name}: ${fmt(r.cpu.ours)} / ${fmt(r.cpu.oursWasm)} / ${fmt(r.cpu.cpu)} / ${fmt(r.cpu.wasm)} ${r.unit}`);
+  console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 
   const mem = memoryLoop();
   const mb = (b: number) => (b / 1048576).toFixed(2);
+  const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${mb(b - a)}`;
   console.log(
-    `\nmemory, 1,000 SGD steps of a 64x64-32-10 MLP (${mem.msPerStep.toFixed(2)} ms/step): heap used after gc ` +
-      `${mb(mem.at100)} MB at step 100, ${mb(mem.at1000)} MB at step 1000 (${mem.at1000 >= mem.at100 ? '+' : ''}${mb(mem.at1000 - mem.at100)} MB)` +
-      ((globalThis as { gc?: unknown }).gc ? '' : ' [no --expose-gc: figures include garbage]'),
+    `\nmemory, 1,000 SGD steps of a 64x64-32-10 MLP on the TypeScript kernels (${mem.msPerStep.toFixed(2)} ms/step), after gc:` +
+      `\n  JS heap used   ${mb(mem.at100.heap)} MB at step 100, ${mb(mem.at1000.heap)} MB at step 1000 (${delta(mem.at100.heap, mem.at1000.heap)} MB)` +
+      `\n  array buffers  ${mb(mem.at100.buffers)} MB at step 100, ${mb(mem.at1000.buffers)} MB at step 1000 (${delta(mem.at100.buffers, mem.at1000.buffers)} MB)` +
+      ((globalThis as { gc?: unknown }).gc ? '' : '\n  [no --expose-gc: figures include garbage]'),
   );
   console.log(`total ${((Date.now() - started) / 1000).toFixed(1)} s`);
 }

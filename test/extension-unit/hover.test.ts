@@ -62,3 +62,13 @@ describe('derivative hovers', () => {
     assert.match(md, /∂loss\/∂weights/);
   });
 });
+
+describe('derivative hovers: targets', () => {
+  it('a gradient target shows its value but not the trivial ∂loss/∂loss', () => {
+    const index = TraceIndex.of(squaredDifferenceTrace());
+    const subject = resolveHover(index, { line: 13, startColumn: 18, endColumn: 35, word: 'squaredDifference' })!;
+    const md = formatHover(index, subject, { docUri: uri });
+    assert.ok(md.includes('loss = [[0.04]]'), md);
+    assert.ok(!md.includes('∂loss/∂loss'), md);
+  });
+});

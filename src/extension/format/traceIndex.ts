@@ -158,6 +158,8 @@ export class TraceIndex {
         out.push({ gradient: g, label: `∂${target}/∂${this.sourceLabel(source)}`, value: source.gradient, nullReason: source.nullReason });
         continue;
       }
+      // ∂loss/∂loss = 1 says nothing.
+      if (g.targets.some((t) => t.tensorId === ref.tensorId)) continue;
       const adj = g.adjoints.find((a) => a.tensorId === ref.tensorId);
       if (adj) out.push({ gradient: g, label: `∂${target}/∂${ref.label}`, value: adj.value });
     }

@@ -5,14 +5,16 @@
 // API's double accumulation for the small shapes where bit-exactness matters.
 
 // 4×8 tile: 8 accumulators + 2 B vectors + 1 broadcast A + 1 product = 12 of V8's 15 usable xmm
-// registers, so nothing spills (6×8 needs 16 without FMA; measured slower, see docs/kernels.md).
+// registers, so nothing spills. A 6×8 tile (12 accumulators) spills in V8 and measured 27 against
+// 51 GFLOP/s at 512³; unrolling k by two made the relaxed-SIMD build spill too (28 GFLOP/s).
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 // KC×NR·4 B = 8 KiB B micro-panel and MR×KC·4 B = 4 KiB A micro-panel stay in L1;
-// MC×KC·4 B = 128 KiB A block stays in L2. Tuned on the 512³ and MLP shapes.
+// MC×KC·4 B = 128 KiB A block and KC×NC·4 B = 512 KiB B block stay in the 1 MiB L2. KC from
+// 128 to 512 and NC from 256 to 2048 measured within 3% of each other at 512³ and 1024³.
 export const KC: i32 = 256;
 export const MC: i32 = 128;
-export const NC: i32 = 2048;
+export const NC: i32 = 512;
 
 /** Bytes of scratch the caller must provide at `work` for sgemm (packed A, packed B, edge tile). */
 export function sgemmWorkBytes(): i32 {

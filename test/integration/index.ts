@@ -16,8 +16,9 @@ function say(line: string): void {
 }
 
 /** A spec-like reporter that prints through console.log with MARK, one line per test. */
-class MarkedReporter {
-  constructor(runner: Mocha.Runner) {
+class MarkedReporter extends Mocha.reporters.Base {
+  constructor(runner: Mocha.Runner, options?: Mocha.MochaOptions) {
+    super(runner, options);
     const { EVENT_SUITE_BEGIN, EVENT_TEST_PASS, EVENT_TEST_FAIL, EVENT_TEST_PENDING, EVENT_RUN_END } = Mocha.Runner.constants;
     let passed = 0;
     let failed = 0;

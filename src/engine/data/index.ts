@@ -6,11 +6,11 @@
  * like TF's input pipelines, a dataset sits outside every tape, and a gradient with respect to
  * the tensor a dataset was built from is null (unconnected).
  */
-import { Tensor } from '../tensor';
+import { Tensor, peekValues, type DType, type TypedArray } from '../tensor';
 import { constant } from '../ops/index';
 import { InvalidArgumentError } from '../errors';
-import { Generator, nextGlobalSeed } from '../random';
-import { peekValues } from '../tensor';
+import { Generator, nextGlobalSeed } from '../prng';
+import { sizeOf } from '../shape';
 
 export type Element = Tensor | readonly Element[] | { readonly [key: string]: Element };
 
@@ -107,13 +107,23 @@ function shapeText(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** Row `i` of a tensor along axis 0, as a new constant (not a recorded op). */
-function sliceRow(t: Tensor, i: number): Tensor {
+/** A component's value when the dataset was made (a Variable assigned later does not change it, as in TF). */
+interface Snapshot {
+  values: TypedArray;
+  dtype: DType;
+  rowShape: number[];
+  rowSize: number;
+}
+
+function snapshot(t: Tensor): Snapshot {
   const rowShape = t.shape.slice(1);
-  let rowSize = 1;
-  for (const d of rowShape) rowSize *= d;
-  const values = peekValues(t);
-  return constant(values.subarray(i * rowSize, (i + 1) * rowSize) as never, t.dtype, rowShape); // constant copies
+  // Tensor storage is never written in place (a Variable swaps in a new array), so holding it is a snapshot.
+  return { values: peekValues(t), dtype: t.dtype, rowShape, rowSize: sizeOf(rowShape) };
+}
+
+/** Row `i` along axis 0, as a new constant (not a recorded op). */
+function sliceRow(c: Snapshot, i: number): Tensor {
+  return constant(c.values.subarray(i * c.rowSize, (i + 1) * c.rowSize), c.dtype, c.rowShape); // constant copies
 }
 
 /** Stacks same-shape tensors along a new axis 0 into one new constant. */
@@ -160,8 +170,9 @@ export class Dataset<T = Element> implements Iterable<T> {
         );
       }
     }
+    const snapshots = components.map(snapshot);
     return new Dataset(function* () {
-      for (let i = 0; i < n; i++) yield rebuild(template, components.map((c) => sliceRow(c, i))) as Sliced<S>;
+      for (let i = 0; i < n; i++) yield rebuild(template, snapshots.map((c) => sliceRow(c, i))) as Sliced<S>;
     });
   }
 

@@ -68,6 +68,13 @@ describe('tf.data.Dataset', () => {
       assert.equal(tape.gradient(loss, x), null);
     });
 
+    it("takes the value at creation: assigning the sliced variable later changes nothing (TF converts it to a tensor)", () => {
+      const v = variable([1, 2, 3]);
+      const ds = Dataset.fromTensorSlices(v);
+      v.assign(constant([7, 8, 9]));
+      assert.deepEqual(scalars(ds), [1, 2, 3]);
+    });
+
     it('is re-iterable: every pass yields the same elements', () => {
       const ds = range(4);
       assert.deepEqual(scalars(ds), [0, 1, 2, 3]);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { Generator, normal, portableLog, setSeed, uniform } from '../../../src/engine/random';
+import { normal, setSeed, uniform } from '../../../src/engine/random';
+import { Generator, portableLog } from '../../../src/engine/prng';
 import { values } from './helpers';
 
 function moments(xs: number[]): { mean: number; variance: number } {

@@ -126,7 +126,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
         node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs };
         tape.nodes.push(node);
         tape.watchedIds.add(out.id);
-        (tapeIds ??= []).push(tape.id);
+        if (obs) (tapeIds ??= []).push(tape.id);
       }
     }
   }

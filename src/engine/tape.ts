@@ -324,10 +324,16 @@ export class GradientTape implements RecordingTape {
       const prev = grads.get(t.id);
       grads.set(t.id, prev ? add(prev, seed) : seed);
     }
+    // Without an observer only the sources' adjoints are returned: drop the others once used,
+    // so they die young instead of being promoted by the GC.
+    const keepAll = observer() !== null;
+    const sourceIds = keepAll ? null : new Set(sources.map((s) => s.id));
     for (let n = onPath.length - 1; n >= 0; n--) {
       const node = onPath[n];
-      const dy = grads.get(node.output.id);
+      const outId = node.output.id;
+      const dy = grads.get(outId);
       if (!dy) continue;
+      if (sourceIds && !sourceIds.has(outId)) grads.delete(outId);
       const rule = node.op.gradient;
       if (rule === undefined) {
         throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);

@@ -54,7 +54,8 @@ export function unaryForward(op: string, k: UnaryOp, floatOnly = true): (xs: Ten
 /** Forward of a broadcasting binary op; comparison ops return bool. */
 export function binaryForward(op: string, k: BinaryOp, outDtype?: DType): (xs: Tensor[]) => Tensor {
   return ([a, b]) => {
-    const dtype = sameDtype(op, [a, b]);
+    const dtype = a.dtype;
+    if (b.dtype !== dtype) throw new InvalidArgumentError(dtypeMismatch(op, 1, dtype, b.dtype), op);
     const shape = broadcastShape(a.shape, b.shape, op);
     const od = outDtype ?? dtype;
     let n = 1;

@@ -25,9 +25,14 @@ export interface GradientTapeOptions {
 /** Sources (or results): a tensor, or arrays / objects of them, nested. */
 export type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
 
-/** The result of gradient(): `sources` with every tensor replaced by its gradient or null. */
+/**
+ * The result of gradient(): `sources` with every tensor replaced by its gradient, or by `null`
+ * where no gradient flows (TensorFlow's None). The leaves are typed `Tensor`, not
+ * `Tensor | null`, so scratch files read like the TensorFlow they mirror
+ * (`tape.gradient(loss, w).print()`); check for null where a path may be missing.
+ */
 export type GradientOf<S> = S extends Tensor
-  ? Tensor | null
+  ? Tensor
   : S extends readonly unknown[]
     ? { [K in keyof S]: GradientOf<S[K]> }
     : S extends object
@@ -254,12 +259,12 @@ export class GradientTape implements RecordingTape {
    * Per-example Jacobians: target [b, …y], source [b, …x] → [b, …y, …x], assuming example i
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
-  batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor | null {
+  batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
     if (target.rank < 1 || source.rank < 1 || target.shape[0] !== source.shape[0]) {
       throw new InvalidArgumentError(`Need first dimension of target shape (${target.shape}) and source shape (${source.shape}) to match.`);
     }
     const full = this.jacobian(target, source, options) as Tensor | null;
-    if (!full) return null;
+    if (!full) return null as unknown as Tensor; // TensorFlow's None (see GradientOf)
     const b = target.shape[0];
     const y = target.size / Math.max(b, 1);
     const x = source.size / Math.max(b, 1);

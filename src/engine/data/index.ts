@@ -281,9 +281,12 @@ export class Dataset<T = Element> implements Iterable<T> {
 
   /**
    * `Dataset.map(map_func)`. As in TF, a tuple element is spread into positional arguments
-   * (`ds.map((x, y) => …)`); a one-parameter function on a tuple gets the whole array instead
-   * (`ds.map(([x, y]) => …)`), which TF would reject.
+   * (`ds.map((x, y) => …)`), and that is how it is typed. At run time a one-parameter function
+   * on a tuple gets the whole array instead (`ds.map(([x, y]) => …)` in plain JavaScript), which
+   * TF would reject. (TypeScript cannot type both: overloads fix a callback's parameter types
+   * from the first one.)
    */
+  map<U>(fn: (...args: T extends readonly unknown[] ? T : [T]) => U): Dataset<U>;
   map<U>(fn: (...args: never[]) => U): Dataset<U> {
     const f = fn as unknown as (...args: unknown[]) => U;
     return this.derive(function* (parent) {

@@ -56,6 +56,7 @@ export function binaryForward(op: string, k: BinaryOp, outDtype?: DType): (xs: T
   return ([a, b]) => {
     const dtype = a.dtype;
     if (b.dtype !== dtype) throw new InvalidArgumentError(dtypeMismatch(op, 1, dtype, b.dtype), op);
+    if (dtype === 'bool' && outDtype !== 'bool') throw new InvalidArgumentError(`Value for attr 'T' of bool is not in the list of allowed values`, op);
     const shape = broadcastShape(a.shape, b.shape, op);
     const od = outDtype ?? dtype;
     let n = 1;
@@ -92,6 +93,7 @@ export interface ReduceAttrs {
  */
 export function reduceForward(op: ReduceOp, outDtype?: DType): (xs: Tensor[], attrs: ReduceAttrs) => Tensor {
   return ([x], { axes, keepdims }) => {
+    if (x.dtype === 'bool') throw new InvalidArgumentError(`Value for attr 'T' of bool is not in the list of allowed values`, op);
     const rank = x.shape.length;
     const kept: number[] = [];
     for (let i = 0; i < rank; i++) if (!axes.includes(i)) kept.push(i);

@@ -76,3 +76,20 @@ describe('tensors and creation', () => {
     );
   });
 });
+
+describe('dtype rules', () => {
+  it('arithmetic and reductions reject bool tensors, as TensorFlow', () => {
+    const b = tf.constant([true, false]);
+    assert.throws(() => tf.add(b, b), tf.errors.InvalidArgumentError);
+    assert.throws(() => tf.reduceSum(b), tf.errors.InvalidArgumentError);
+    assert.deepEqual(tf.equal(b, tf.constant([true, true])).arraySync(), [true, false]);
+  });
+
+  it('int32 arithmetic stays int32; exp of int32 is an InvalidArgumentError', () => {
+    const i = tf.constant([1, 2], 'int32');
+    const s = tf.add(i, 3);
+    assert.equal(s.dtype, 'int32');
+    assert.deepEqual(s.arraySync(), [4, 5]);
+    assert.throws(() => tf.exp(i), tf.errors.InvalidArgumentError);
+  });
+});

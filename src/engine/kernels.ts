@@ -262,14 +262,14 @@ function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: 
  */
 function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
   m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
-  // B laid out k×n, row-major, as a Float64Array (one conversion, then no per-element widening).
-  let B: Float64Array;
+  // B laid out k×n, row-major: as given, or transposed once into a Float64Array.
+  let B: TypedArray = b;
+  let bBase = bOff;
   if (transposeB) {
-    B = new Float64Array(k * n);
-    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) B[p * n + j] = b[bOff + j * k + p];
-  } else {
-    B = new Float64Array(k * n);
-    for (let i = 0; i < k * n; i++) B[i] = b[bOff + i];
+    const t = new Float64Array(k * n);
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) t[p * n + j] = b[bOff + j * k + p];
+    B = t;
+    bBase = 0;
   }
   const acc = new Float64Array(n);
   const aRowStride = transposeA ? 1 : k;
@@ -284,7 +284,7 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
       const a2 = a[aBase + (p + 2) * aColStride];
       const a3 = a[aBase + (p + 3) * aColStride];
       if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const r0 = p * n;
+      const r0 = bBase + p * n;
       const r1 = r0 + n;
       const r2 = r1 + n;
       const r3 = r2 + n;
@@ -292,7 +292,7 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
     }
     for (; p < k; p++) {
       const av = a[aBase + p * aColStride];
-      const r = p * n;
+      const r = bBase + p * n;
       for (let j = 0; j < n; j++) acc[j] += av * B[r + j];
     }
     const o = outOff + i * n;

@@ -200,8 +200,8 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     this.checkUsable(pos);
-    const targets = flatten(target, isTensor).map((e) => e.value);
-    const srcs = flatten(sources, isTensor);
+    const targets = target instanceof Tensor ? [target] : flatten(target, isTensor).map((e) => e.value);
+    const srcs = sources instanceof Tensor ? [{ key: undefined, value: sources as Tensor }] : flatten(sources, isTensor);
     let seeds: (Tensor | null)[] = targets.map(() => null);
     if (options.outputGradients !== undefined) {
       seeds = flatten(options.outputGradients as Structure<Tensor>, isTensor).map((e) => e.value);
@@ -222,6 +222,7 @@ export class GradientTape implements RecordingTape {
     });
     if (obs) this.report('gradient', pos, targets, srcs, results, grads);
     this.finishCall();
+    if (sources instanceof Tensor) return results[0] as unknown as GradientOf<S>;
     return unflatten(sources, isTensor, results) as GradientOf<S>;
   }
 

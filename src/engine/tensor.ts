@@ -186,19 +186,21 @@ export function peekValues(t: Tensor): TypedArray {
 function toNested(data: TypedArray, shape: readonly number[], dtype: DType): number | boolean | NestedArray {
   const bool = dtype === 'bool';
   if (shape.length === 0) return bool ? data[0] !== 0 : data[0];
-  let offset = 0;
-  const build = (axis: number): NestedArray => {
-    const n = shape[axis];
-    const out: (number | boolean | NestedArray)[] = new Array(n);
-    if (axis === shape.length - 1) {
-      for (let i = 0; i < n; i++) out[i] = bool ? data[offset + i] !== 0 : data[offset + i];
-      offset += n;
-    } else {
-      for (let i = 0; i < n; i++) out[i] = build(axis + 1);
-    }
-    return out;
-  };
-  return build(0);
+  return buildNested(data, shape, bool, 0, { offset: 0 });
+}
+
+// Module-level recursion (no closure per call: tsx's keepNames makes each closure cost a defineProperty).
+function buildNested(data: TypedArray, shape: readonly number[], bool: boolean, axis: number, at: { offset: number }): NestedArray {
+  const n = shape[axis];
+  const out: (number | boolean | NestedArray)[] = new Array(n);
+  if (axis === shape.length - 1) {
+    const o = at.offset;
+    for (let i = 0; i < n; i++) out[i] = bool ? data[o + i] !== 0 : data[o + i];
+    at.offset += n;
+  } else {
+    for (let i = 0; i < n; i++) out[i] = buildNested(data, shape, bool, axis + 1, at);
+  }
+  return out;
 }
 
 function isTypedArray(v: unknown): v is TypedArray {
@@ -217,22 +219,20 @@ function inferShape(value: number | boolean | NestedArray | TypedArray): number[
   return shape;
 }
 
-function flatten(value: number | boolean | NestedArray | TypedArray, shape: readonly number[], out: TypedArray): void {
-  let k = 0;
-  const walk = (v: unknown, axis: number): void => {
-    if (axis === shape.length) {
-      if (typeof v === 'number') out[k++] = v;
-      else if (typeof v === 'boolean') out[k++] = v ? 1 : 0;
-      else throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
-      return;
-    }
-    if (!(Array.isArray(v) || isTypedArray(v)) || (v as ArrayLike<unknown>).length !== shape[axis]) {
-      throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
-    }
-    const arr = v as ArrayLike<unknown>;
-    for (let i = 0; i < arr.length; i++) walk(arr[i], axis + 1);
-  };
-  walk(value, 0);
+/** Writes the leaves of a rectangular nested array into `out`; returns the next index. */
+function flatten(v: unknown, shape: readonly number[], axis: number, out: TypedArray, k: number): number {
+  if (axis === shape.length) {
+    if (typeof v === 'number') out[k] = v;
+    else if (typeof v === 'boolean') out[k] = v ? 1 : 0;
+    else throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
+    return k + 1;
+  }
+  if (!(Array.isArray(v) || isTypedArray(v)) || (v as ArrayLike<unknown>).length !== shape[axis]) {
+    throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
+  }
+  const arr = v as ArrayLike<unknown>;
+  for (let i = 0; i < arr.length; i++) k = flatten(arr[i], shape, axis + 1, out, k);
+  return k;
 }
 
 function firstLeaf(value: unknown): unknown {
@@ -274,7 +274,9 @@ export function tensorFromValues(
   const n = sizeOf(inferred);
   const data = allocate(dt, n);
   if (isTypedArray(value)) data.set(value);
-  else flatten(value, inferred, data);
+  else if (typeof value === 'number') data[0] = value;
+  else if (typeof value === 'boolean') data[0] = value ? 1 : 0;
+  else flatten(value, inferred, 0, data, 0);
   if (dt === 'int32' && !isTypedArray(value)) checkIntegers(value, data);
   if (dt === 'bool') for (let i = 0; i < data.length; i++) data[i] = data[i] ? 1 : 0;
   const t = new Tensor(data, inferred, dt);
@@ -283,14 +285,15 @@ export function tensorFromValues(
 
 function checkIntegers(value: unknown, data: TypedArray): void {
   const src: number[] = [];
-  const walk = (v: unknown): void => {
-    if (Array.isArray(v)) v.forEach(walk);
-    else if (typeof v === 'number') src.push(v);
-  };
-  walk(value);
+  collectNumbers(value, src);
   for (let i = 0; i < src.length; i++) {
     if (src[i] !== data[i]) throw new InvalidArgumentError(`Cannot convert ${JSON.stringify(value)} to EagerTensor of dtype int32`);
   }
+}
+
+function collectNumbers(v: unknown, out: number[]): void {
+  if (Array.isArray(v)) for (const x of v) collectNumbers(x, out);
+  else if (typeof v === 'number') out.push(v);
 }
 
 /** tf.constant's `shape`: fill from one value, or reshape when the sizes agree. */

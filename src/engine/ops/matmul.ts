@@ -34,6 +34,11 @@ export const MatMul = defineOp<MatMulAttrs>({
     if (k !== kb) {
       throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${shapeText([a0, a1])}, In[1]: ${shapeText([b0, b1])}`, 'MatMul');
     }
+    if (ra === 2 && rb === 2) {
+      const out = allocate(dtype, m * n);
+      kernels.matmul(a.data, 0, b.data, 0, out, 0, m, k, n, transposeA, transposeB);
+      return new Tensor(out, [m, n], dtype);
+    }
     const aBatch = a.shape.slice(0, ra - 2);
     const bBatch = b.shape.slice(0, rb - 2);
     const batch = broadcastShape(aBatch, bBatch, 'MatMul');

@@ -1,7 +1,6 @@
 import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
 import { multiply } from './multiply';
-import { negative } from './negative';
 import { subtract } from './subtract';
 import { binaryForward, pair } from './helpers';
 
@@ -10,11 +9,9 @@ export const SquaredDifference = defineOp({
   name: 'SquaredDifference',
   inputs: ['a', 'b'],
   forward: binaryForward('SquaredDifference', 'sqdiff'),
-  gradient: (dy, [a, b]) => {
-    // As TensorFlow's _SquaredDifferenceGrad: (2·dy)·(a − b), the same rounding steps.
-    const da = (): Tensor => multiply(multiply(2, dy), subtract(a, b));
-    return [da, () => negative(da())];
-  },
+  // As TensorFlow's _SquaredDifferenceGrad: (2·dy)·(a − b), the same rounding steps; for b,
+  // (−2·dy)·(a − b) has the same bits as negating it (rounding is symmetric in the sign).
+  gradient: (dy, [a, b]) => [() => multiply(multiply(2, dy), subtract(a, b)), () => multiply(multiply(-2, dy), subtract(a, b))],
   sample: { kind: 'binary' },
 });
 

@@ -34,6 +34,8 @@ export const thresholds = {
 // Op codes of src/engine/wasm/assembly/elementwise.ts.
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, sqdiff: 4, max: 5, min: 6 };
 const UNARY_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4 };
+// Op codes of src/engine/wasm/assembly/select.ts (float32 in, bool bytes out).
+const COMPARE_CODE: Partial<Record<BinaryOp, number>> = { gt: 0, lt: 1, ge: 2, le: 3, eq: 4 };
 const FULL = 0;
 const ROW = 1;
 const COL = 2;
@@ -71,7 +73,7 @@ function layoutOf(shape: Shape, len: number, outShape: Shape, n: number): number
  * (so an engine that only ever sees small tensors never compiles the module), or null where
  * WebAssembly SIMD is missing (every call then runs the TypeScript kernel).
  */
-export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce'> {
+export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce' | 'select'> {
   let mod: KernelModule | null | undefined = typeof source === 'function' ? undefined : source;
   const load = (): KernelModule | null => (mod === undefined ? (mod = (source as () => KernelModule | null)()) : mod);
 
@@ -101,9 +103,10 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
 
   function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
     const n = out.length;
-    const code = BINARY_CODE[op];
-    if (code === undefined || n < thresholds.elementwise || n === 0 ||
-      !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
+    const compare = COMPARE_CODE[op];
+    const code = compare ?? BINARY_CODE[op];
+    if (code === undefined || n < thresholds.elementwise || n === 0 || !(a instanceof Float32Array && b instanceof Float32Array) ||
+      !(compare === undefined ? out instanceof Float32Array : out instanceof Uint8Array)) {
       jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
       return;
     }
@@ -130,7 +133,41 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
     }
     mem.set(a, aP >> 2);
     mem.set(b, bP >> 2);
-    mod.exports.binary(code, aP, am, bP, bm, oP, rows, cols);
+    if (compare === undefined) {
+      mod.exports.binary(code, aP, am, bP, bm, oP, rows, cols);
+      out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
+    } else {
+      mod.exports.compare(code, aP, am, bP, bm, oP, rows, cols);
+      out.set(new Uint8Array(mem.buffer, oP, n));
+    }
+  }
+
+  /** Float32 select where each operand is full or one repeated value (ReLU's backward pass). */
+  function select(cond: TypedArray, ci: Int32Array | null, a: TypedArray, ai: Int32Array | null, b: TypedArray, bi: Int32Array | null, out: TypedArray): void {
+    const n = out.length;
+    // A one-value operand's index map is all zeros; a full-length one's is the identity.
+    const aStride = a.length === n ? 1 : a.length === 1 ? 0 : -1;
+    const bStride = b.length === n ? 1 : b.length === 1 ? 0 : -1;
+    if (n < thresholds.elementwise || n === 0 || ci !== null || cond.length !== n || aStride < 0 || bStride < 0 ||
+      !(cond instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
+      jsKernels.select(cond, ci, a, ai, b, bi, out);
+      return;
+    }
+    const mod = load();
+    const base = mod?.base ?? 0;
+    const aP = base;
+    const bP = aP + align16(a.length * 4);
+    const cP = bP + align16(b.length * 4);
+    const oP = cP + align16(n);
+    const mem = mod?.reserve(oP - base + n * 4);
+    if (!mod || !mem) {
+      jsKernels.select(cond, ci, a, ai, b, bi, out);
+      return;
+    }
+    mem.set(a, aP >> 2);
+    mem.set(b, bP >> 2);
+    new Uint8Array(mem.buffer, cP, n).set(cond);
+    mod.exports.select(cP, aP, aStride, bP, bStride, oP, n);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + n));
   }
 
@@ -175,5 +212,5 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
     out.set(mem.subarray(oP >> 2, (oP >> 2) + outer));
   }
 
-  return { matmul, binary, unary, reduce };
+  return { matmul, binary, unary, reduce, select };
 }

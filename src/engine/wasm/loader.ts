@@ -16,6 +16,8 @@ export interface KernelExports {
   binary(op: number, x: number, xMode: number, y: number, yMode: number, out: number, rows: number, cols: number): void;
   unary(op: number, x: number, out: number, n: number): void;
   sum(x: number, out: number, outer: number, r: number, inner: number, divisor: number): void;
+  compare(op: number, x: number, xMode: number, y: number, yMode: number, out: number, rows: number, cols: number): void;
+  select(cond: number, a: number, aStride: number, b: number, bStride: number, out: number, n: number): void;
   /** Benchmark only: `iters` iterations of 12 register-only f32x4 chains (src/engine/wasm/assembly/peak.ts). */
   peakProbe(iters: number, x: number, y: number): number;
   /** Flops per peakProbe iteration. */

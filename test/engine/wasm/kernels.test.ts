@@ -201,6 +201,57 @@ describe('WebAssembly kernels (isolated)', () => {
         jsKernels.binary('add', a, [3, 1], b, [1, 4], want, [3, 4]);
         sameBits(got, want, 'add');
       });
+      for (const op of ['gt', 'lt', 'ge', 'le', 'eq'] as BinaryOp[]) {
+        for (const [as, bs, os] of layouts) {
+          it(`${op} ${JSON.stringify(as)} ⊕ ${JSON.stringify(bs)} → bool bytes`, () => {
+            const a = operand(size(as), 3);
+            const b = operand(size(bs), 5);
+            // Ties, so that ge/le/eq differ from gt/lt.
+            if (a.length === b.length) for (let i = 0; i < a.length; i += 4) b[i] = a[i];
+            const got = new Uint8Array(size(os)).fill(7);
+            const want = new Uint8Array(size(os));
+            wk.binary(op, a, as, b, bs, got, os);
+            jsKernels.binary(op, a, as, b, bs, want, os);
+            assert.deepEqual(got, want);
+          });
+        }
+      }
+      it('compares 37 × 19 values in every layout the glue sends (16-byte blocks and tails)', () => {
+        const a = operand(37 * 19, 11);
+        const got = new Uint8Array(37 * 19);
+        const want = new Uint8Array(37 * 19);
+        wk.binary('gt', a, [37, 19], Float32Array.of(0), [], got, [37, 19]);
+        jsKernels.binary('gt', a, [37, 19], Float32Array.of(0), [], want, [37, 19]);
+        assert.deepEqual(got, want);
+      });
+      for (const [aLen, bLen] of [[1, 1], [1, 0], [0, 1], [0, 0]]) {
+        for (const n of [1, 5, 64, 1001]) {
+          it(`select over ${n} with a ${aLen ? 'repeated' : 'full'} and b ${bLen ? 'repeated' : 'full'}`, () => {
+            const cond = Uint8Array.from({ length: n }, (_, i) => (i * 7) % 3 === 0 ? 1 : 0);
+            const a = aLen ? Float32Array.of(-0) : operand(n, 1);
+            const b = bLen ? Float32Array.of(NaN) : operand(n, 2);
+            const ai = aLen ? new Int32Array(n) : null;
+            const bi = bLen ? new Int32Array(n) : null;
+            const got = new Float32Array(n);
+            const want = new Float32Array(n);
+            wk.select(cond, null, a, ai, b, bi, got);
+            jsKernels.select(cond, null, a, ai, b, bi, want);
+            sameBits(got, want, 'select');
+          });
+        }
+      }
+      it('select leaves broadcast conditions and general index maps to TypeScript', () => {
+        const cond = Uint8Array.of(1, 0, 1);
+        const a = operand(2, 1);
+        const b = operand(6, 2);
+        const ci = Int32Array.of(0, 1, 2, 0, 1, 2);
+        const ai = Int32Array.of(0, 0, 0, 1, 1, 1);
+        const got = new Float32Array(6);
+        const want = new Float32Array(6);
+        wk.select(cond, ci, a, ai, b, null, got);
+        jsKernels.select(cond, ci, a, ai, b, null, want);
+        sameBits(got, want, 'select');
+      });
       const unOps: UnaryOp[] = ['neg', 'abs', 'sqrt', 'square', 'relu', 'exp'];
       for (const op of unOps) {
         for (const n of [1, 3, 4, 31, 1000]) {

@@ -4,7 +4,7 @@
 // (53 ≥ 2·24 + 2), so f32 arithmetic is exact to the rule. squaredDifference has two steps
 // ((a−b)²), so it is computed in f64x2 like the TypeScript kernel and rounded once.
 
-// Binary ops. Keep in step with BinaryOp in src/engine/wasm/glue.ts.
+// Binary ops. Keep in step with BINARY_CODE in src/engine/wasm/kernels.ts.
 export const ADD: i32 = 0;
 export const SUB: i32 = 1;
 export const MUL: i32 = 2;
@@ -13,14 +13,14 @@ export const SQDIFF: i32 = 4;
 export const MAX: i32 = 5;
 export const MIN: i32 = 6;
 
-// Unary ops. Keep in step with UnaryOp in src/engine/wasm/glue.ts.
+// Unary ops. Keep in step with UNARY_CODE in src/engine/wasm/kernels.ts.
 export const NEG: i32 = 0;
 export const ABS: i32 = 1;
 export const SQRT: i32 = 2;
 export const SQUARE: i32 = 3;
 export const RELU: i32 = 4;
 
-// How an operand is laid out against the [rows, cols] output (the glue collapses NumPy
+// How an operand is laid out against the [rows, cols] output (src/engine/wasm/kernels.ts collapses NumPy
 // broadcasting to one of these, or keeps the op on the TypeScript path).
 export const FULL: i32 = 0; // [rows, cols]
 export const ROW: i32 = 1; // [cols], repeated for every row

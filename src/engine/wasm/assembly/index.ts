@@ -1,10 +1,11 @@
 // Entry of the WebAssembly kernel module (compiled by scripts/buildWasm.mjs). Every export takes
-// byte offsets into the module's own memory; src/engine/wasm/glue.ts copies operands in and out.
+// byte offsets into the module's own memory; src/engine/wasm/kernels.ts copies operands in and out.
 export { sgemm, sgemmWorkBytes } from './gemm';
 export { binary, unary } from './elementwise';
 export { sum } from './reduce';
+export { compare, select } from './select';
 
-/** First free byte after the module's static data: the glue's arena starts here. */
+/** First free byte after the module's static data: the arena of src/engine/wasm/loader.ts starts here. */
 export function heapBase(): usize {
   return __heap_base;
 }

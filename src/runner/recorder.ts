@@ -11,6 +11,13 @@
  * until the loop ends, so the newest step that is not a sample is held lazily (live tensors, no
  * summaries) until the next step replaces it or the run ends, when it is written out in full.
  * Across the run, at most MAX_DETAILED_NODES nodes and VALUES_BUDGET full values are kept.
+ *
+ * ──── Positions cost a stack capture (~4 µs, more than most ops) ────
+ * So the recorder asks for one only where the trace keeps it. Inside tape.gradient & co. every op
+ * gets the gradient call's position, captured once (runThread wraps those methods). Inside record
+ * blocks whose tapes keep no detail (lazy or dropped steps, or past the node budget), ops get no
+ * position; a lazy step that becomes a loop's last step takes its positions and names from the
+ * loop's first step, node by node, where the op sequence matches.
  */
 import type { EngineObserver, ObservedInput } from '../engine/observer';
 import type { Tensor, Variable } from '../engine/tensor';
@@ -21,9 +28,11 @@ import { bytesPerElement, hasNonFinite, num, summarize } from './summary';
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
 /** Nodes kept with full detail over the whole run; later nodes are counted only. */
-export const MAX_DETAILED_NODES = 20_000;
+export const MAX_DETAILED_NODES = 10_000;
 /** Elements kept as full `values` over the whole run; later summaries keep `first` only. */
-export const VALUES_BUDGET = 500_000;
+export const VALUES_BUDGET = 200_000;
+/** Node positions of a loop's first step kept as the template for its lazily recorded steps. */
+const TEMPLATE_LIMIT = 2_000;
 
 type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
 
@@ -40,8 +49,8 @@ export interface RecorderHost {
   /** The identifier the call at `pos` is assigned to, if any. */
   nameAt(pos: SourcePos | undefined): string | undefined;
   emit(e: TraceEvent): void;
-  /** Sends what was emitted so far to the host now. */
-  flush(): void;
+  /** Sends what was emitted so far to the host; unless `urgent`, at most every few tens of ms. */
+  flush(urgent?: boolean): void;
   /** Called for every op: heartbeat and memory checks. */
   tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
 }
@@ -66,6 +75,8 @@ interface TapeState {
   truncated: boolean;
   /** Output ids of this tape's nodes (detailed modes only): other inputs are leaves. */
   produced: Set<number>;
+  /** Output ids of the nodes this tape shows in the trace (for its adjoints). */
+  emitted: Set<number>;
   leafIds: Set<number>;
   watched: Set<number>;
   pendingLeaves: TraceLeaf[];
@@ -75,8 +86,17 @@ interface TapeState {
   bytes: number;
 }
 
+interface TemplateNode {
+  op: string;
+  pos?: SourcePos;
+  name?: string;
+}
+
 interface LoopState {
   count: number;
+  /** Positions and names of the first step's nodes and leaves, for the lazy steps. */
+  template: TemplateNode[];
+  leafTemplate: { kind: TraceLeaf['kind']; name?: string; pos?: SourcePos }[];
   stride: number;
   /** Eagerly detailed steps after the first, which a stride change may drop. */
   sampled: TapeState[];
@@ -93,17 +113,61 @@ export class Recorder implements EngineObserver {
   private readonly dirty = new Set<TapeState>();
   private ops = 0;
   private recordedOps = 0;
-  private gradientCalls = 0;
+  private gradientCount = 0;
   private droppedSteps = 0;
   private detailedNodes = 0;
   private valuesLeft = VALUES_BUDGET;
   /** Position of the latest op, for the timeout message. */
   lastPos: SourcePos | undefined;
+  /** Tapes whose record() block is running, innermost last. */
+  private readonly recording: TapeState[] = [];
+  /** Positions of the tape.gradient/jacobian/jvp calls in progress, innermost last. */
+  private readonly gradientCalls: (SourcePos | undefined)[] = [];
+  /** The name of each gradient call's scalar target, by call position: names for lazy steps. */
+  private readonly targetNames = new Map<string, string>();
 
   constructor(private readonly host: RecorderHost) {}
 
+  /** The observer's locate(): a stack capture only where the trace will keep the position. */
   locate(): SourcePos | undefined {
+    const g = this.gradientCalls.length;
+    if (g > 0) return this.gradientCalls[g - 1];
+    if (this.quiet > 0) return undefined;
+    const r = this.recording.length;
+    if (r > 0) {
+      let wanted = false;
+      for (let i = 0; i < r; i++) {
+        const ts = this.recording[i];
+        if (ts.mode === 'eager' && !ts.truncated) wanted = true;
+      }
+      if (!wanted) return undefined;
+    }
     return this.host.locate();
+  }
+
+  /** A tape.gradient / jacobian / batchJacobian / acc.jvp call starts at `pos` (undefined: inside another, same position). */
+  enterGradient(pos: SourcePos | undefined): void {
+    const g = this.gradientCalls;
+    g.push(pos ?? g[g.length - 1]);
+  }
+
+  /** Calls whose positions the trace never uses (Variable.assign*): no stack captures inside. */
+  private quiet = 0;
+
+  enterQuiet(): void {
+    this.quiet++;
+  }
+
+  exitQuiet(): void {
+    this.quiet--;
+  }
+
+  gradientDepth(): number {
+    return this.gradientCalls.length;
+  }
+
+  exitGradient(): void {
+    this.gradientCalls.pop();
   }
 
   // ──── Summaries within the budget ────
@@ -134,7 +198,11 @@ export class Recorder implements EngineObserver {
   private addLeaf(ts: TapeState, t: Tensor): void {
     if (ts.leafIds.has(t.id) || ts.produced.has(t.id) || ts.mode === 'none' || ts.truncated) return;
     ts.leafIds.add(t.id);
-    if (ts.mode === 'eager') this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf: this.leaf(ts, t, true) });
+    if (ts.mode === 'eager') {
+      const leaf = this.leaf(ts, t, true);
+      if (ts.tape.step === 0 && ts.loop.leafTemplate.length < TEMPLATE_LIMIT) ts.loop.leafTemplate.push({ kind: leaf.kind, name: leaf.name, pos: leaf.pos });
+      this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf });
+    }
     // Lazy steps summarise leaves now: a variable's value changes once the step assigns to it.
     else ts.pendingLeaves.push(this.leaf(ts, t, false));
   }
@@ -157,9 +225,11 @@ export class Recorder implements EngineObserver {
   // ──── Tapes and the step budget ────
 
   tapeCreated(e: Parameters<EngineObserver['tapeCreated']>[0]): void {
+    // Loops are keyed by position, so a tape made inside an undetailed block still needs one.
+    if (!e.pos) e = { ...e, pos: this.host.locate() };
     const key = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : `tape#${e.tapeId}`;
     let loop = this.loops.get(key);
-    if (!loop) this.loops.set(key, (loop = { count: 0, stride: 1, sampled: [] }));
+    if (!loop) this.loops.set(key, (loop = { count: 0, stride: 1, sampled: [], template: [], leafTemplate: [] }));
     const step = loop.count++;
     // A new step means the previous lazy one was not the last after all.
     if (loop.lazy) this.discard(loop.lazy);
@@ -187,6 +257,7 @@ export class Recorder implements EngineObserver {
       mode,
       truncated: false,
       produced: new Set(),
+      emitted: new Set(),
       leafIds: new Set(),
       watched: new Set(),
       pendingLeaves: [],
@@ -237,14 +308,32 @@ export class Recorder implements EngineObserver {
   private promote(ts: TapeState): void {
     ts.mode = 'eager';
     const nodes: TraceNode[] = [];
-    for (const p of ts.pendingNodes) {
+    const template = ts.loop.template;
+    for (let i = 0; i < ts.pendingNodes.length; i++) {
+      const p = ts.pendingNodes[i];
       if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         break;
       }
+      const t = template[i];
+      if (!p.pos && t && t.op === p.op) {
+        if (t.pos) p.pos = t.pos;
+        if (t.name !== undefined && p.name === undefined) {
+          p.name = t.name;
+          this.names.set(p.output.id, t.name);
+        }
+      }
       this.detailedNodes++;
+      ts.emitted.add(p.output.id);
       nodes.push(this.traceNode(p, true));
     }
+    const leafTemplate = ts.loop.leafTemplate;
+    ts.pendingLeaves.forEach((leaf, i) => {
+      const t = leafTemplate[i];
+      if (!t || t.kind !== leaf.kind) return;
+      if (leaf.name === undefined && t.name !== undefined) leaf.name = t.name;
+      if (!leaf.pos && t.pos) leaf.pos = t.pos;
+    });
     this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves: ts.pendingLeaves, nodes });
     if (ts.truncated) this.host.emit({ kind: 'truncated', tapeId: ts.tape.id });
     for (const g of ts.pendingGradients) this.emitGradient(g, ts, true);
@@ -253,11 +342,21 @@ export class Recorder implements EngineObserver {
     ts.pendingLeaves = [];
   }
 
-  recordEntered(): void {}
+  recordEntered(e: Parameters<EngineObserver['recordEntered']>[0]): void {
+    const ts = this.tapes.get(e.tapeId);
+    if (ts) this.recording.push(ts);
+  }
 
-  recordExited(): void {
+  recordExited(e: Parameters<EngineObserver['recordExited']>[0]): void {
+    for (let i = this.recording.length - 1; i >= 0; i--) {
+      if (this.recording[i].tape.id === e.tapeId) {
+        this.recording.splice(i, 1);
+        break;
+      }
+    }
+    const ts = this.tapes.get(e.tapeId);
     this.flushStats();
-    this.host.flush();
+    this.host.flush(ts?.mode === 'eager');
   }
 
   watched(e: Parameters<EngineObserver['watched']>[0]): void {
@@ -273,19 +372,29 @@ export class Recorder implements EngineObserver {
 
   opRan(e: Parameters<EngineObserver['opRan']>[0]): void {
     this.ops++;
-    const pos = e.pos;
-    if (pos) this.lastPos = pos;
+    let pos = e.pos;
+    const inGradient = this.gradientCalls.length > 0;
+    if (pos && !inGradient) this.lastPos = pos;
     const out = e.output;
     this.host.tick(this.ops, pos, out.size);
-    const name = this.host.nameAt(pos);
-    if (name !== undefined) this.names.set(out.id, name);
+    // Ops inside tape.gradient carry the call's position: they are not what the source names.
+    const name = inGradient ? undefined : this.host.nameAt(pos);
+    if (name !== undefined) {
+      this.names.set(out.id, name);
+      // A number turned into a constant by this very call is not what the name holds.
+      for (const i of e.inputs) if (this.created.get(i.tensor.id)?.pos === pos && this.names.get(i.tensor.id) === name) this.names.delete(i.tensor.id);
+    }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
     const nonFinite = isFloat && hasNonFinite(this.host.engine.peekValues(out));
-    if (nonFinite && pos) {
-      this.warn('nonFinite', `${name ?? e.op} holds NaN or Infinity (first produced by ${e.op} here)`, pos, { tensorId: out.id, ...(name ? { name } : {}) });
+    if (nonFinite) {
+      pos ??= this.host.locate();
+      if (pos) {
+        const what = name ?? (inGradient ? `a gradient (${e.op})` : `the result of ${e.op}`);
+        this.warn('nonFinite', `${what} holds NaN or Infinity`, pos, { tensorId: out.id, ...(name ? { name } : {}) });
+      }
     }
     if (e.tapeIds.length === 0) {
-      if (pos && !pos.file && !this.unrecorded.has(pos.line)) {
+      if (pos && !pos.file && !inGradient && !this.unrecorded.has(pos.line)) {
         this.unrecorded.add(pos.line);
         this.host.emit({ kind: 'unrecordedLine', line: pos.line });
       }
@@ -311,7 +420,11 @@ export class Recorder implements EngineObserver {
       else if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         this.host.emit({ kind: 'truncated', tapeId: id });
-      } else eager = true;
+      } else {
+        eager = true;
+        ts.emitted.add(out.id);
+        if (ts.tape.step === 0 && ts.loop.template.length < TEMPLATE_LIMIT) ts.loop.template.push({ op: e.op, pos, name });
+      }
     }
     if (eager) {
       this.detailedNodes++;
@@ -333,22 +446,26 @@ export class Recorder implements EngineObserver {
   // ──── Gradients, curves, warnings ────
 
   gradientComputed(e: GradientEvent): void {
-    this.gradientCalls++;
+    this.gradientCount++;
     const ts = this.tapes.get(e.tapeId);
     const step = ts?.tape.step ?? 0;
     // Scalar targets are curves, whatever the detail of the step.
-    for (const t of e.targets) {
-      if (t.size !== 1) continue;
-      const name = this.names.get(t.id) ?? (e.pos ? `target@${e.pos.line}` : 'target');
+    const at = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : '';
+    e.targets.forEach((t, i) => {
+      if (t.size !== 1) return;
+      const key = `${at}#${i}`;
+      let name = this.names.get(t.id);
+      if (name !== undefined) this.targetNames.set(key, name);
+      else name = this.targetNames.get(key) ?? (e.pos ? `target@${e.pos.line}` : 'target');
       const value = num(Number(this.host.engine.peekValues(t)[0]));
       this.host.emit({ kind: 'curvePoint', name, curveKind: 'target', ...(e.pos ? { pos: e.pos } : {}), point: { step, value } });
-    }
+    });
     const resultName = this.host.nameAt(e.pos);
     const stamped = resultName !== undefined ? { ...e, resultName } : e;
     if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
     else this.emitGradient(stamped, ts, ts?.mode === 'eager');
     this.flushStats();
-    this.host.flush();
+    this.host.flush(ts?.mode === 'eager');
   }
 
   private emitGradient(e: GradientEvent & { resultName?: string }, ts: TapeState | undefined, full: boolean): void {
@@ -374,11 +491,20 @@ export class Recorder implements EngineObserver {
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.summarizeTensor(t, full) };
       }),
       sources,
-      adjoints: full ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.summarizeTensor(t, true) })) : [],
+      adjoints: full && ts ? this.adjoints(e.adjoints, ts) : [],
     };
     if (e.pos) g.pos = e.pos;
     if (e.resultName !== undefined) g.resultName = e.resultName;
     this.host.emit({ kind: 'gradient', gradient: g });
+  }
+
+  /** Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves). */
+  private adjoints(all: Map<number, Tensor>, ts: TapeState): { tensorId: number; value: ValueSummary }[] {
+    const out: { tensorId: number; value: ValueSummary }[] = [];
+    for (const [tensorId, t] of all) {
+      if (ts.emitted.has(tensorId) || ts.leafIds.has(tensorId)) out.push({ tensorId, value: this.summarizeTensor(t, true) });
+    }
+    return out;
   }
 
   summary(e: Parameters<EngineObserver['summary']>[0]): void {
@@ -393,7 +519,7 @@ export class Recorder implements EngineObserver {
       const name = this.names.get(e.tensorId);
       if (name !== undefined) data.name = name;
     }
-    this.warn(e.code, e.message, e.pos, data);
+    this.warn(e.code, e.message, e.pos ?? this.host.locate(), data);
   }
 
   /** One diagnostic per code and line: a loop would repeat it every step. */
@@ -425,12 +551,12 @@ export class Recorder implements EngineObserver {
       loop.lazy = undefined;
     }
     this.flushStats();
-    this.host.emit({ kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCalls, droppedSteps: this.droppedSteps });
-    this.host.flush();
+    this.host.emit(this.statsEvent());
+    this.host.flush(true);
   }
 
   /** Totals so far, for a run that is stopped before finish(). */
   statsEvent(): TraceEvent {
-    return { kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCalls, droppedSteps: this.droppedSteps };
+    return { kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCount, droppedSteps: this.droppedSteps };
   }
 }

@@ -102,12 +102,13 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: memoryMb },
     // The user's console is patched inside the worker; keep stray stdout off the host's.
+    // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
     stdout: true,
-    stderr: true,
+    stderr: !process.env.GRADTAPE_DEBUG,
   });
   // Drain (and drop) what bypasses console, so the pipes never fill.
   worker.stdout.resume();
-  worker.stderr.resume();
+  worker.stderr?.resume();
 
   return new Promise<Trace>((resolve) => {
     let settled = false;

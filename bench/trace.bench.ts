@@ -1,0 +1,175 @@
+// Trace recording: what the observer costs, and how big a trace gets.
+//   npm run bench -- trace
+// For scripts of ~100,000 ops: the run's time without an observer (the engine alone), the same
+// run recorded (observer + summaries + events serialised as postMessage would), the ratio, and
+// the size of the assembled trace as JSON. Also: the bundle step with esbuild's native binary
+// and with esbuild-wasm (in-thread, as the .vsix runs it), and end-to-end runScratch times.
+// Prints figures; asserts nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import { createRequire } from 'node:module';
+import * as engine from '../src/engine/index';
+import { setObserver, type EngineObserver } from '../src/engine/observer';
+import { TraceAssembler } from '../src/runner/assemble';
+import { bundleScratch } from '../src/runner/bundle';
+import { runInThisThread } from '../src/runner/runThread';
+import type { BundleOutput, RunWorkerMessage } from '../src/protocol/worker';
+
+const root = path.resolve(__dirname, '..');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
+
+/** A training loop: a two-layer net on a small batch, ~`steps` × 40 ops (forward + backward). */
+const trainingLoop = (steps: number): string => `
+import * as tf from "gradtape";
+const x = tf.random.normal([16, 8], { seed: 1 });
+const y = tf.random.normal([16, 1], { seed: 2 });
+const w1 = tf.variable(tf.random.normal([8, 16], { seed: 3, stddev: 0.3 }));
+const b1 = tf.variable(tf.zeros([16]));
+const w2 = tf.variable(tf.random.normal([16, 1], { seed: 4, stddev: 0.3 }));
+for (let step = 0; step < ${steps}; step++) {
+  const tape = new tf.GradientTape();
+  const loss = tape.record(() => {
+    const hidden = tf.relu(tf.add(tf.linalg.matmul(x, w1), b1));
+    const pred = tf.linalg.matmul(hidden, w2);
+    return tf.reduceMean(tf.square(tf.subtract(pred, y)));
+  });
+  const [g1, gb1, g2] = tape.gradient(loss, [w1, b1, w2]);
+  w1.assignSub(tf.multiply(0.01, g1));
+  b1.assignSub(tf.multiply(0.01, gb1));
+  w2.assignSub(tf.multiply(0.01, g2));
+}
+`;
+
+/** One tape recording `n` elementwise ops in a chain: the worst case for the detail budget. */
+const longTape = (n: number): string => `
+import * as tf from "gradtape";
+const x = tf.variable(tf.ones([4]));
+const tape = new tf.GradientTape();
+const total = tape.record(() => {
+  let acc = x;
+  for (let i = 0; i < ${n}; i++) acc = tf.add(acc, x);
+  return tf.reduceSum(acc);
+});
+const dx = tape.gradient(total, x);
+`;
+
+async function bundle(name: string, text: string, backend: 'native' | 'wasm' = 'native'): Promise<{ file: string; out: BundleOutput }> {
+  const file = path.join(tmp, name);
+  fs.writeFileSync(file, text);
+  const out = await bundleScratch(backend, file, text);
+  if (!('code' in out)) throw new Error(`bundle failed: ${out.message}`);
+  return { file, out };
+}
+
+/** An observer that keeps nothing: what the engine's own observer-mode bookkeeping costs. */
+const noopObserver = new Proxy({}, { get: (_t, k) => (k === 'locate' ? () => undefined : () => {}) }) as EngineObserver;
+
+function runPlain(file: string, out: BundleOutput, observer: EngineObserver | null = null): number {
+  setObserver(observer);
+  const req = createRequire(file);
+  const fn = vm.compileFunction(out.code, ['exports', 'require', 'module'], { filename: path.join(tmp, 'plain.js') });
+  const t0 = performance.now();
+  fn({}, (id: string) => (id === 'gradtape' ? engine : req(id)), { exports: {} });
+  return performance.now() - t0;
+}
+
+function runRecorded(file: string, text: string, out: BundleOutput): { ms: number; json: number; ops: number; tapes: number; nodes: number } {
+  const asm = new TraceAssembler(file, new Date());
+  let serialisedBytes = 0;
+  const messages: RunWorkerMessage[] = [];
+  const t0 = performance.now();
+  const restore = runInThisThread({ role: 'run', file, text, bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, (m: RunWorkerMessage) => {
+    // What postMessage costs the worker: serialising the message.
+    serialisedBytes += v8.serialize(m).length;
+    messages.push(m);
+  }, { endOnReturn: true });
+  const ms = performance.now() - t0;
+  // Assembling is the host's work, in another thread: outside the timed part.
+  for (const m of messages) if (m.type === 'didRecord') for (const e of m.events) asm.apply(e);
+  restore();
+  const trace = asm.finish(undefined, ms);
+  void serialisedBytes;
+  return { ms, json: JSON.stringify(trace).length, ops: trace.stats.ops, tapes: trace.tapes.length, nodes: trace.tapes.reduce((n, t) => n + t.nodes.length, 0) };
+}
+
+const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function recording(label: string, name: string, text: string): Promise<void> {
+  const { file, out } = await bundle(name, text);
+  runPlain(file, out); // warm-up
+  runRecorded(file, text, out);
+  runPlain(file, out, noopObserver);
+  const plain: number[] = [];
+  const noop: number[] = [];
+  const rec: number[] = [];
+  let last = runRecorded(file, text, out);
+  for (let i = 0; i < 5; i++) {
+    plain.push(runPlain(file, out));
+    noop.push(runPlain(file, out, noopObserver));
+    last = runRecorded(file, text, out);
+    rec.push(last.ms);
+  }
+  const p = median(plain);
+  const n = median(noop);
+  const r = median(rec);
+  console.log(`${label}: ${last.ops} ops, ${last.tapes} tapes, ${last.nodes} detailed nodes`);
+  console.log(`  without observer ${p.toFixed(0)} ms; engine with an empty observer ${n.toFixed(0)} ms (${(n / p).toFixed(2)}x); recorded ${r.toFixed(0)} ms (${(r / p).toFixed(2)}x)`);
+  console.log(`  trace ${(last.json / 1e6).toFixed(2)} MB as JSON`);
+}
+
+async function bundling(): Promise<void> {
+  const seeds = ['01-squared-difference', '02-watch-persistent', '03-training-loop'].map((s) => path.join(root, 'examples', `${s}.grad.ts`));
+  for (const backend of ['native', 'wasm'] as const) {
+    const t0 = performance.now();
+    const times: string[] = [];
+    for (let round = 0; round < 3; round++) {
+      for (const f of seeds) {
+        const s = performance.now();
+        const out = await bundleScratch(backend, f, fs.readFileSync(f, 'utf8'));
+        if (!('code' in out)) throw new Error(out.message);
+        times.push((performance.now() - s).toFixed(1));
+      }
+    }
+    console.log(`bundle (${backend}): first call incl. start ${times[0]} ms, then ${times.slice(1).join(' ')} ms (total ${(performance.now() - t0).toFixed(0)} ms)`);
+  }
+}
+
+async function main(): Promise<void> {
+  const which = process.env.TRACE_BENCH ?? 'all';
+  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, ${new Date().toISOString()}`);
+  if (which === 'all' || which === 'record') {
+    await recording('training loop (2500 steps)', 'loop.grad.ts', trainingLoop(2500));
+    await recording('one tape of 100,000 ops', 'tape.grad.ts', longTape(100_000));
+  }
+  // The bundle step last: loadEsbuild keeps one backend per thread, so each runs in its own process.
+  if (which === 'bundle-native' || which === 'bundle-wasm') await bundlingOne(which === 'bundle-native' ? 'native' : 'wasm');
+  else if (which === 'all') {
+    const { spawnSync } = await import('node:child_process');
+    for (const b of ['bundle-native', 'bundle-wasm']) {
+      spawnSync(process.execPath, ['--import', 'tsx', __filename], { stdio: 'inherit', env: { ...process.env, TRACE_BENCH: b } });
+    }
+  }
+  fs.rmSync(tmp, { recursive: true, force: true });
+  process.exit(0);
+}
+
+async function bundlingOne(backend: 'native' | 'wasm'): Promise<void> {
+  const seeds = ['01-squared-difference', '02-watch-persistent', '03-training-loop'].map((s) => path.join(root, 'examples', `${s}.grad.ts`));
+  const times: number[] = [];
+  for (let round = 0; round < 5; round++) {
+    for (const f of seeds) {
+      const s = performance.now();
+      const out = await bundleScratch(backend, f, fs.readFileSync(f, 'utf8'));
+      if (!('code' in out)) throw new Error(out.message);
+      times.push(performance.now() - s);
+    }
+  }
+  const rss = process.memoryUsage().rss / 1e6;
+  console.log(`bundle step (${backend}): first call incl. start-up ${times[0].toFixed(0)} ms; warm median ${median(times.slice(3)).toFixed(1)} ms per seed example; process RSS ${rss.toFixed(0)} MB`);
+}
+void bundling;
+
+void main();

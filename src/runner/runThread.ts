@@ -1,0 +1,335 @@
+/**
+ * One run of a user's bundle in the current thread (a run worker; the benchmarks call it in-process):
+ * source positions, names, the engine's observer, console capture, limits, and the end of the run.
+ * Everything leaves through `post` as RunWorkerMessages.
+ *
+ * This patches the thread's globals (console, process.exit, Error.prepareStackTrace), which is
+ * why it runs in a worker of its own.
+ */
+import { createRequire, SourceMap } from 'node:module';
+import fs from 'node:fs';
+import path from 'node:path';
+import util from 'node:util';
+import v8 from 'node:v8';
+import vm from 'node:vm';
+import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
+import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/worker';
+import { BUNDLE_BASENAME } from './bundle';
+import { posKey, scanNames, type NameIndex } from './names';
+import { Recorder } from './recorder';
+
+/** Events are sent in batches of at most this many, and at every record exit and gradient call. */
+const BATCH = 512;
+/** Heartbeat period while user code runs. */
+const BEAT_MS = 200;
+/** Events of undetailed steps wait at most this long before they are sent. */
+const FLUSH_MS = 50;
+
+export interface RunThreadOptions {
+  /** End the run as soon as the bundle's top level returns (in-process benchmarks of sync scripts). */
+  endOnReturn?: boolean;
+}
+
+/**
+ * Starts the run (synchronously runs the bundle's top level). Returns a function that undoes every
+ * patch this made to the thread's globals: a worker never needs it, an in-process benchmark does.
+ */
+export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) => void, opts: RunThreadOptions = {}): () => void {
+  const undo: (() => void)[] = [];
+  const patch = <T extends object, K extends keyof T>(target: T, key: K, value: T[K]): void => {
+    const had = Object.prototype.hasOwnProperty.call(target, key);
+    const before = target[key];
+    target[key] = value;
+    undo.push(() => {
+      if (had) target[key] = before;
+      else delete target[key];
+    });
+  };
+  const started = performance.now();
+  const bundleFile = path.join(path.dirname(d.file), BUNDLE_BASENAME);
+  const map = new SourceMap(JSON.parse(d.bundle.map));
+
+  // ── Positions: bundle line/column → .grad.ts line/column, cached per generated position ──
+  const posCache = new Map<number, SourcePos | null>();
+  const mapPosition = (line: number, column: number): SourcePos | undefined => {
+    const key = line * 65536 + column;
+    let p = posCache.get(key);
+    if (p === undefined) {
+      const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+      p = null;
+      if (e && e.originalLine !== undefined && e.originalColumn !== undefined && e.originalSource) {
+        p = { line: e.originalLine + 1, column: e.originalColumn + 1 };
+        if (path.resolve(e.originalSource) !== d.file) p.file = path.resolve(e.originalSource);
+      }
+      posCache.set(key, p);
+    }
+    return p ?? undefined;
+  };
+
+  type Site = NodeJS.CallSite;
+  const rawSites = (_e: Error, sites: Site[]): Site[] => sites;
+  const firstUserPos = (sites: Site[]): SourcePos | undefined => {
+    for (const s of sites) {
+      if (s.getFileName() === bundleFile) {
+        const p = mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0);
+        if (p) return p;
+      }
+    }
+    return undefined;
+  };
+  /** A stack overflow: the user position repeated most on the stack is the recursive call. */
+  const recursionPos = (sites: Site[]): SourcePos | undefined => {
+    const counts = new Map<SourcePos, number>();
+    let best: SourcePos | undefined;
+    for (const s of sites) {
+      if (s.getFileName() !== bundleFile) continue;
+      const p = mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0);
+      if (!p) continue;
+      const n = (counts.get(p) ?? 0) + 1;
+      counts.set(p, n);
+      if (!best || n > counts.get(best)!) best = p;
+    }
+    return best ?? firstUserPos(sites);
+  };
+  /** The observer's locate(): the first frame of the user's bundle on the current stack. */
+  const locate = (): SourcePos | undefined => {
+    const prepare = Error.prepareStackTrace;
+    const limit = Error.stackTraceLimit;
+    Error.prepareStackTrace = rawSites as typeof Error.prepareStackTrace;
+    // A user call is usually a few frames up: capture few frames first, more only if needed.
+    let pos: SourcePos | undefined;
+    for (const depth of [8, 40]) {
+      Error.stackTraceLimit = depth;
+      const holder: { stack?: Site[] } = {};
+      Error.captureStackTrace(holder, locate);
+      const sites = holder.stack;
+      pos = Array.isArray(sites) ? firstUserPos(sites) : undefined;
+      if (pos || !Array.isArray(sites) || sites.length < depth) break;
+    }
+    Error.prepareStackTrace = prepare;
+    Error.stackTraceLimit = limit;
+    return pos;
+  };
+
+  // Errors' stacks show .grad.ts positions; engine and Node frames are folded away.
+  const errorPos = new WeakMap<object, SourcePos>();
+  patch(Error, 'stackTraceLimit', 30);
+  patch(Error, 'prepareStackTrace', (err: Error, sites: Site[]): string => {
+    const pos = err instanceof RangeError && /call stack/i.test(String(err.message)) ? recursionPos(sites) : firstUserPos(sites);
+    if (pos) errorPos.set(err, pos);
+    let header: string;
+    try {
+      header = `${err.name ?? 'Error'}: ${err.message ?? ''}`;
+    } catch {
+      header = 'Error';
+    }
+    const lines = [header];
+    let folded = false;
+    for (const s of sites) {
+      const p = s.getFileName() === bundleFile ? mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0) : undefined;
+      if (p) {
+        const where = `${p.file ?? d.file}:${p.line}:${p.column}`;
+        const fn = s.getFunctionName();
+        lines.push(fn ? `    at ${fn} (${where})` : `    at ${where}`);
+        folded = false;
+      } else if (!folded && s.getFileName() !== bundleFile && !String(s.getFileName() ?? '').startsWith('node:')) {
+        lines.push('    at (gradtape engine)');
+        folded = true;
+      }
+    }
+    return lines.join('\n');
+  });
+
+  // ── Names: per source file, scanned on first use ──
+  const nameIndexes = new Map<string, NameIndex>();
+  const nameIndex = (file: string): NameIndex => {
+    let idx = nameIndexes.get(file);
+    if (!idx) {
+      let text = '';
+      try {
+        text = file === d.file ? d.text : fs.readFileSync(file, 'utf8');
+      } catch {
+        // a file we cannot read has no names
+      }
+      idx = scanNames(text);
+      nameIndexes.set(file, idx);
+    }
+    return idx;
+  };
+  const nameAt = (pos: SourcePos | undefined): string | undefined => (pos ? nameIndex(pos.file ?? d.file).get(posKey(pos.line, pos.column)) : undefined);
+
+  // ── Events out ──
+  let batch: TraceEvent[] = [];
+  // Set once the recorder exists: flush() needs its totals, and the recorder needs flush().
+  const ref: { recorder?: Recorder } = {};
+  let lastFlush = 0;
+  const flush = (urgent = true): void => {
+    if (!ref.recorder) return;
+    const now = performance.now();
+    if (!urgent && now - lastFlush < FLUSH_MS) return;
+    lastFlush = now;
+    batch.push(ref.recorder.statsEvent());
+    post({ type: 'didRecord', events: batch });
+    batch = [];
+  };
+  const emit = (e: TraceEvent): void => {
+    batch.push(e);
+    if (batch.length >= BATCH) flush();
+  };
+
+  // ── Limits: heartbeat, and memory the V8 heap limit does not see (typed arrays) ──
+  const limitBytes = d.memoryMb * 1024 * 1024;
+  let lastBeat = performance.now();
+  let stopping = false;
+  const realExit = process.exit.bind(process);
+  const tick = (ops: number, pos: SourcePos | undefined, outputSize: number): void => {
+    if ((ops & 63) === 0) {
+      const now = performance.now();
+      if (now - lastBeat > BEAT_MS) {
+        lastBeat = now;
+        flush();
+        post({ type: 'didProgress', ops, elapsedMs: now - started, pos });
+      }
+    }
+    if ((ops & 255) === 0 || outputSize > 1 << 20) {
+      const h = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
+      const used = h.used_heap_size + (h.external_memory ?? 0);
+      if (used > limitBytes && !stopping) {
+        stopping = true;
+        flush();
+        post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), pos });
+        realExit(1);
+      }
+    }
+  };
+
+  // ── The engine, observed ──
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const engine = require('../engine/index') as typeof import('../engine/index');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { setObserver } = require('../engine/observer') as typeof import('../engine/observer');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const tensorModule = require('../engine/tensor') as typeof import('../engine/tensor');
+  const rec = new Recorder({
+    engine: { peekValues: (t) => tensorModule.peekValues(t), isVariable: (t): t is import('../engine/tensor').Variable => t instanceof tensorModule.Variable },
+    locate,
+    nameAt,
+    emit,
+    flush,
+    tick,
+  });
+  ref.recorder = rec;
+
+  // ── tape.gradient & co.: one stack capture per call instead of one per backward op ──
+  const wrapGradient = (proto: Record<string, unknown> | undefined, name: string): void => {
+    const original = proto?.[name];
+    if (!proto || typeof original !== 'function') return;
+    patch(proto, name, function (this: unknown, ...args: unknown[]): unknown {
+      rec.enterGradient(rec.gradientDepth() > 0 ? undefined : locate());
+      try {
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        rec.exitGradient();
+      }
+    });
+  };
+  // Variable.assign*: the engine asks for a position the trace does not keep.
+  const varProto = tensorModule.Variable.prototype as unknown as Record<string, unknown>;
+  for (const m of ['assign', 'assignAdd', 'assignSub']) {
+    const original = varProto[m];
+    if (typeof original !== 'function') continue;
+    patch(varProto, m, function (this: unknown, ...args: unknown[]): unknown {
+      rec.enterQuiet();
+      try {
+        return (original as (...a: unknown[]) => unknown).apply(this, args);
+      } finally {
+        rec.exitQuiet();
+      }
+    });
+  }
+  const tapeProto = engine.GradientTape.prototype as unknown as Record<string, unknown>;
+  for (const m of ['gradient', 'jacobian', 'batchJacobian']) wrapGradient(tapeProto, m);
+  const accumulator = (engine.autodiff as unknown as { ForwardAccumulator?: { prototype: Record<string, unknown> } } | undefined)?.ForwardAccumulator;
+  wrapGradient(accumulator?.prototype, 'jvp');
+
+  // ── Console: every line goes to the host at once, with the line that printed it ──
+  let consoleLines = 0;
+  for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
+    patch(console, level, (...args: unknown[]): void => {
+      if (++consoleLines > 20_000) return; // a print in a hot loop must not flood the host
+      const line: ConsoleLine = { level, text: util.format(...args), timeMs: Date.now() - d.startedAtMs };
+      const pos = locate();
+      if (pos) line.pos = pos;
+      post({ type: 'didLog', line });
+    });
+  }
+
+  // ── The end: exactly one of these runs ──
+  let ended = false;
+  const end = (error?: RunError): void => {
+    if (ended) return;
+    ended = true;
+    try {
+      rec.finish();
+    } catch (e) {
+      error ??= { kind: 'internal', name: 'Error', message: `recording failed: ${String(e)}` };
+    }
+    setObserver(null);
+    post({ type: 'didFinish', ...(error ? { error } : {}) });
+  };
+  const toRunError = (e: unknown): RunError => {
+    if (e instanceof Error) {
+      const stack = String(e.stack ?? ''); // formats through prepareStackTrace, which finds the position
+      const pos = errorPos.get(e);
+      let message = e.message;
+      if (e instanceof RangeError && /Array buffer allocation failed|Invalid typed array length|Array buffer/.test(message)) {
+        message += ' (the tensor is too large to allocate)';
+      }
+      const err: RunError = { kind: 'exception', name: e.name || e.constructor?.name || 'Error', message, stack };
+      if (pos) err.pos = pos;
+      return err;
+    }
+    const pos = rec.lastPos;
+    return { kind: 'exception', name: 'Error', message: `a non-Error value was thrown: ${util.inspect(e)}`, ...(pos ? { pos } : {}) };
+  };
+
+  // process.exit() in a worker ends only this thread; say where it happened, keep what was recorded.
+  patch(process, 'exit', ((code?: number | string | null) => {
+    const c = Number(code ?? process.exitCode ?? 0) || 0;
+    const pos = locate();
+    if (!ended) {
+      ended = true;
+      rec.finish();
+    }
+    post({ type: 'didCallExit', code: c, ...(pos ? { pos } : {}) });
+    realExit(c);
+  }) as typeof process.exit);
+  const onError = (e: unknown): void => end(toRunError(e));
+  const onBeforeExit = (): void => end();
+  process.on('uncaughtException', onError);
+  process.on('unhandledRejection', onError);
+  process.on('beforeExit', onBeforeExit);
+  undo.push(() => {
+    process.off('uncaughtException', onError);
+    process.off('unhandledRejection', onError);
+    process.off('beforeExit', onBeforeExit);
+    setObserver(null);
+  });
+
+  // ── Run the bundle ──
+  const userRequire = createRequire(d.file);
+  const requireShim = (id: string): unknown => (id === 'gradtape' ? engine : userRequire(id));
+  const mod = { exports: {} as unknown };
+  setObserver(rec);
+  try {
+    const fn = vm.compileFunction(d.bundle.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: bundleFile });
+    fn.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file));
+    if (opts.endOnReturn) end();
+  } catch (e) {
+    end(toRunError(e));
+  }
+  return () => {
+    for (const u of undo.reverse()) u();
+  };
+}
+

@@ -75,7 +75,7 @@ const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
 
 /** Sums a gradient back to its input's shape: the one place broadcasting is undone. */
 function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tensor {
-  if (sameShape(dx.shape, x.shape)) return dx;
+  if (dx.shape === x.shape || sameShape(dx.shape, x.shape)) return dx;
   const fail = (): never => {
     throw new InvalidArgumentError(
       `Gradient of ${node.op.name} input '${node.op.inputNames(node.inputs.length)[index]}' has shape ${shapeText(dx.shape)}, input is ${shapeText(x.shape)}`,
@@ -312,7 +312,8 @@ export class GradientTape implements RecordingTape {
     const onPath: TapeNode[] = [];
     for (let i = 0; i < count; i++) {
       const node = nodes[i];
-      if (!isFloat(node.output.dtype)) continue;
+      const dt = node.output.dtype;
+      if (dt !== 'float32' && dt !== 'float64') continue;
       const inputs = node.inputs;
       for (let j = 0; j < inputs.length; j++) {
         if (reach.has(inputs[j].id)) {
@@ -349,7 +350,7 @@ export class GradientTape implements RecordingTape {
       const inputs = node.inputs;
       for (let i = 0; i < inputs.length; i++) {
         const x = inputs[i];
-        if (!reach.has(x.id) || !isFloat(x.dtype)) continue;
+        if (!reach.has(x.id) || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
         const thunk = thunks[i];
         if (!thunk) continue;
         const raw = thunk();

@@ -22,7 +22,8 @@ export function convertAll(xs: readonly TensorLike[]): Tensor[] {
 
 /** Two op arguments converted together (see convertAll). */
 export function pair(a: TensorLike, b: TensorLike): Tensor[] {
-  if (a instanceof Tensor && b instanceof Tensor) return [a, b];
+  if (a instanceof Tensor) return [a, b instanceof Tensor ? b : toTensor(b, a.dtype)];
+  if (b instanceof Tensor) return [toTensor(a, b.dtype), b];
   return convertAll([a, b]);
 }
 

@@ -8,13 +8,13 @@ const logits = (): tf.Tensor => tf.constant([0, Math.log(3)]);
 describe('nn ops', () => {
   it('softmax([0, ln 3]) = [1/4, 3/4]; ∂(y₀)/∂x = [y₀y₁, −y₀y₁]', () => {
     close(tf.nn.softmax(logits()).arraySync(), [0.25, 0.75]);
-    close(value(grads(tf.softmax, [logits()], [1, 0])[0]), [0.1875, -0.1875]);
+    close(value(grads((t) => tf.softmax(t), [logits()], [1, 0])[0]), [0.1875, -0.1875]);
     close(tf.softmax([[1000, 1000]]).arraySync(), [[0.5, 0.5]]);
   });
 
   it('logSoftmax = x − logsumexp; ∂Σ/∂x = 1 − 2·softmax', () => {
     close(tf.nn.logSoftmax(logits()).arraySync(), [Math.log(0.25), Math.log(0.75)]);
-    close(value(grads(tf.logSoftmax, [logits()])[0]), [0.5, -0.5]);
+    close(value(grads((t) => tf.logSoftmax(t), [logits()])[0]), [0.5, -0.5]);
   });
 
   it('softmaxCrossEntropyWithLogits: −ln 0.75; ∂/∂logits = softmax − labels', () => {
@@ -41,5 +41,15 @@ describe('nn ops', () => {
     close(tf.nn.sigmoid(0).arraySync(), 0.5);
     close(tf.nn.tanh(0).arraySync(), 0);
     close(tf.nn.softplus(0).arraySync(), Math.LN2);
+  });
+});
+
+describe('softmax along another axis', () => {
+  it('axis 0 normalises columns, and its gradient matches the transposed last-axis one', () => {
+    const x = tf.constant([[0, 1], [Math.log(3), 1]]);
+    close(tf.softmax(x, 0).arraySync(), [[0.25, 0.5], [0.75, 0.5]]);
+    close(tf.logSoftmax(x, 0).arraySync(), [[Math.log(0.25), Math.log(0.5)], [Math.log(0.75), Math.log(0.5)]]);
+    const [d0] = grads((t) => tf.softmax(t, 0), [x], [[1, 0], [0, 0]]);
+    close(value(d0), [[0.1875, 0], [-0.1875, 0]]);
   });
 });

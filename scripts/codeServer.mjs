@@ -167,10 +167,10 @@ function killGroup(pid, signal) {
  * }} [opts]
  */
 export async function startCodeServer(opts = {}) {
-  if (!fs.existsSync(host.codeServerEntry)) throw new HostError('code-server is not installed; run node scripts/host.mjs');
   if (opts.port !== undefined && await portTaken(opts.port)) {
     throw new HostError(`port ${opts.port} on 127.0.0.1 is already in use; stop what uses it or choose another port`);
   }
+  if (!fs.existsSync(host.codeServerEntry)) throw new HostError('code-server is not installed; run node scripts/host.mjs');
   const tmp = makeTempDir('gradtape-cs-');
   const runDir = tmp.dir;
   const dirs = ['udd/User', 'exts', 'xdg-config', 'xdg-data', 'xdg-cache', 'tmp'];

@@ -5,6 +5,7 @@
 //
 //   node scripts/host.mjs           install what is missing (a second run costs nothing)
 //   node scripts/host.mjs --check   only report; exit 1 when something is missing
+//   GRADTAPE_HOST_DIR=dir            install into dir instead of .vscode-test/
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -14,7 +15,8 @@ export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const NODE_VERSION = '24.21.0';
 export const CODE_SERVER_VERSION = '4.139.1';
 
-const testDir = path.join(root, '.vscode-test');
+// GRADTAPE_HOST_DIR puts the host elsewhere (for example, one install shared by several clones).
+const testDir = process.env.GRADTAPE_HOST_DIR ? path.resolve(process.env.GRADTAPE_HOST_DIR) : path.join(root, '.vscode-test');
 const nodePrefix = path.join(testDir, `node-${NODE_VERSION}`);
 const csPrefix = path.join(testDir, `code-server-${CODE_SERVER_VERSION}`);
 const stampFile = path.join(testDir, 'host.json');

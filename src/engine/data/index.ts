@@ -176,8 +176,14 @@ export class Dataset<T = Element> implements Iterable<T> {
     });
   }
 
-  /** `tf.data.Dataset.zip`: element i is the structure of the datasets' i-th elements; stops at the shortest. */
-  static zip<const D extends readonly Dataset<unknown>[] | { readonly [k: string]: Dataset<unknown> }>(datasets: D): Dataset<Zipped<D>> {
+  /**
+   * `tf.data.Dataset.zip`: element i is the structure of the datasets' i-th elements; stops at the
+   * shortest. Takes an array or object of datasets, or (TF >= 2.13) datasets as separate arguments.
+   */
+  static zip<const D extends readonly Dataset<unknown>[] | { readonly [k: string]: Dataset<unknown> }>(datasets: D): Dataset<Zipped<D>>;
+  static zip<const D extends readonly Dataset<unknown>[]>(...datasets: D): Dataset<Zipped<D>>;
+  static zip(...args: unknown[]): Dataset<unknown> {
+    const datasets = (args[0] instanceof Dataset ? args : args[0]) as readonly Dataset<unknown>[] | Record<string, Dataset<unknown>>;
     const entries = Array.isArray(datasets)
       ? (datasets as readonly Dataset<unknown>[]).map((d, i) => [i, d] as const)
       : Object.keys(datasets).map((k) => [k, (datasets as Record<string, Dataset<unknown>>)[k]] as const);
@@ -191,11 +197,11 @@ export class Dataset<T = Element> implements Iterable<T> {
           if (r.done) return;
           parts.push(r.value);
         }
-        if (isArray) yield parts as Zipped<D>;
+        if (isArray) yield parts;
         else {
           const out: Record<string, unknown> = {};
           entries.forEach(([k], j) => (out[k as string] = parts[j]));
-          yield out as Zipped<D>;
+          yield out;
         }
       }
     });

@@ -92,6 +92,11 @@ describe('tf.data.Dataset', () => {
     ]);
     const dicts = [...Dataset.zip({ a: range(2), b: range(2) })];
     assert.deepEqual(values(dicts[1].b), [1]);
+    const spread = [...Dataset.zip(range(2), range(3))];
+    assert.deepEqual(spread.map(([a, b]) => [values(a)[0], values(b)[0]]), [
+      [0, 0],
+      [1, 1],
+    ]);
   });
 
   it('batch stacks along a new first axis, with a short last batch unless dropRemainder', () => {

@@ -52,6 +52,8 @@ const IN_RECORD_MESSAGE =
 
 let nextTapeId = 1;
 let nextGradientCallId = 1;
+/** Stamps the tensors of one backward pass (see backward()). */
+let backwardEpoch = 0;
 
 /** Flattens a structure to its tensors, with the key of each inside its parent. */
 function flatten<T>(s: Structure<T>, isLeaf: (v: unknown) => v is T, out: { key?: string | number; value: T }[] = [], key?: string | number): { key?: string | number; value: T }[] {
@@ -307,60 +309,89 @@ export class GradientTape implements RecordingTape {
   private backward(targets: Tensor[], seeds: (Tensor | null)[], sources: Tensor[]): Map<number, Tensor> {
     const nodes = this.nodes;
     const count = nodes.length; // gradient ops recorded on this tape while we run are not walked
-    const reach = new Set<number>();
-    for (const s of sources) if (isFloat(s.dtype) && this.watchedIds.has(s.id)) reach.add(s.id);
-    const onPath: TapeNode[] = [];
-    for (let i = 0; i < count; i++) {
-      const node = nodes[i];
-      const dt = node.output.dtype;
-      if (dt !== 'float32' && dt !== 'float64') continue;
-      const inputs = node.inputs;
-      for (let j = 0; j < inputs.length; j++) {
-        if (reach.has(inputs[j].id)) {
-          reach.add(node.output.id);
-          onPath.push(node);
-          break;
+    // Tensors on the path carry this pass's stamp and their adjoint in `_mark` / `_adj` (no
+    // hashing in the hot loop). A pass started inside another (a customGradient that runs a
+    // tape) saves what it overwrites and puts it back at the end, which also clears the fields.
+    const epoch = ++backwardEpoch;
+    const stamped: Tensor[] = [];
+    const savedMark: number[] = [];
+    const savedAdj: (Tensor | null)[] = [];
+    const keepAll = observer() !== null;
+    try {
+      for (const s of sources) {
+        if ((s.dtype === 'float32' || s.dtype === 'float64') && this.watchedIds.has(s.id) && s._mark !== epoch) {
+          stamped.push(s);
+          savedMark.push(s._mark);
+          savedAdj.push(s._adj);
+          s._mark = epoch;
+          s._adj = null;
         }
       }
-    }
-    const grads = new Map<number, Tensor>();
-    for (let i = 0; i < targets.length; i++) {
-      const t = targets[i];
-      if (!reach.has(t.id)) continue;
-      const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
-      const prev = grads.get(t.id);
-      grads.set(t.id, prev ? add(prev, seed) : seed);
-    }
-    // Without an observer only the sources' adjoints are returned: drop the others once used,
-    // so they die young instead of being promoted by the GC.
-    const keepAll = observer() !== null;
-    const sourceIds = keepAll ? null : new Set(sources.map((s) => s.id));
-    for (let n = onPath.length - 1; n >= 0; n--) {
-      const node = onPath[n];
-      const outId = node.output.id;
-      const dy = grads.get(outId);
-      if (!dy) continue;
-      if (sourceIds && !sourceIds.has(outId)) grads.delete(outId);
-      const rule = node.op.gradient;
-      if (rule === undefined) {
-        throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
+      const onPath: TapeNode[] = [];
+      for (let i = 0; i < count; i++) {
+        const node = nodes[i];
+        const out = node.output;
+        if (out.dtype !== 'float32' && out.dtype !== 'float64') continue;
+        const inputs = node.inputs;
+        for (let j = 0; j < inputs.length; j++) {
+          if (inputs[j]._mark === epoch) {
+            if (out._mark !== epoch) {
+              stamped.push(out);
+              savedMark.push(out._mark);
+              savedAdj.push(out._adj);
+              out._mark = epoch;
+              out._adj = null;
+            }
+            onPath.push(node);
+            break;
+          }
+        }
       }
-      if (rule === null) continue;
-      const thunks = rule(dy, node.inputs, node.output, node.attrs as never);
-      const inputs = node.inputs;
-      for (let i = 0; i < inputs.length; i++) {
-        const x = inputs[i];
-        if (!reach.has(x.id) || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
-        const thunk = thunks[i];
-        if (!thunk) continue;
-        const raw = thunk();
-        if (!raw) continue;
-        const dx = unbroadcast(raw, x, node, i);
-        const prev = grads.get(x.id);
-        grads.set(x.id, prev ? add(prev, dx) : dx);
+      for (let i = 0; i < targets.length; i++) {
+        const t = targets[i];
+        if (t._mark !== epoch) continue;
+        const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
+        t._adj = t._adj ? add(t._adj, seed) : seed;
+      }
+      for (let n = onPath.length - 1; n >= 0; n--) {
+        const node = onPath[n];
+        const out = node.output;
+        const dy = out._adj;
+        if (!dy) continue;
+        // Without an observer only the sources' adjoints are returned: drop the others once
+        // used, so they die young instead of being promoted by the GC.
+        if (!keepAll && !sources.includes(out)) out._adj = null;
+        const rule = node.op.gradient;
+        if (rule === undefined) {
+          throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
+        }
+        if (rule === null) continue;
+        const thunks = rule(dy, node.inputs, out, node.attrs as never);
+        const inputs = node.inputs;
+        for (let i = 0; i < inputs.length; i++) {
+          const x = inputs[i];
+          if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
+          const thunk = thunks[i];
+          if (!thunk) continue;
+          const raw = thunk();
+          if (!raw) continue;
+          const dx = unbroadcast(raw, x, node, i);
+          x._adj = x._adj ? add(x._adj, dx) : dx;
+        }
+      }
+      const grads = new Map<number, Tensor>();
+      if (keepAll) {
+        for (const t of stamped) if (t._adj) grads.set(t.id, t._adj);
+      } else {
+        for (const s of sources) if (s._mark === epoch && s._adj) grads.set(s.id, s._adj);
+      }
+      return grads;
+    } finally {
+      for (let i = stamped.length - 1; i >= 0; i--) {
+        stamped[i]._mark = savedMark[i];
+        stamped[i]._adj = savedAdj[i];
       }
     }
-    return grads;
   }
 
   /** Tells the observer about a finished gradient call, with the reason for every null. */

@@ -50,6 +50,9 @@ export class Tensor {
   data: TypedArray;
   /** @internal Only set while an observer is attached. */
   _debug: TensorDebug | undefined;
+  /** @internal Backward-pass scratch (tape.ts): the pass's stamp and this tensor's adjoint. */
+  _mark: number;
+  _adj: Tensor | null;
 
   /** @internal Use tf.constant and the ops; `data` is owned by the tensor from here on. */
   constructor(data: TypedArray, shape: number[], dtype: DType) {
@@ -59,6 +62,8 @@ export class Tensor {
     this.dtype = dtype;
     this.size = data.length;
     this._debug = undefined;
+    this._mark = 0;
+    this._adj = null;
   }
 
   get rank(): number {

@@ -343,6 +343,28 @@ describe('GradientTape', () => {
     });
   });
 
+  describe('re-entrant backward passes', () => {
+    it('a custom gradient that runs its own tape leaves the outer pass intact (d/dx x³ + x = 28 at 3)', () => {
+      const sq = tf.customGradient((x: Tensor) => [
+        tf.square(x),
+        (dy: Tensor) => {
+          const t = new tf.GradientTape();
+          const y = t.record(() => {
+            t.watch(x);
+            return tf.square(x);
+          });
+          return tf.multiply(dy, t.gradient(y, x));
+        },
+      ]);
+      const x = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.add(tf.multiply(sq(x), x), x));
+      close(values(tape.gradient(y, x)), [28]);
+      assert.equal(x._mark, 0);
+      assert.equal(x._adj, null);
+    });
+  });
+
   describe('TensorFlow (not tfjs) gradients at kinks and ties', () => {
     it('reduceMax splits the gradient equally among ties', () => {
       const x = tf.variable([1, 3, 3, 2]);

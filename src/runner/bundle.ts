@@ -12,7 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { BuildFailure, BuildOptions, Message, Plugin } from 'esbuild';
+import type { BuildFailure, BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
 import type { BundleOutput, BundlerBackend } from '../protocol/worker';
 import type { RunError } from '../protocol/trace';
 
@@ -69,35 +69,60 @@ function scratchPlugin(entry: string, entryText: string): Plugin {
   };
 }
 
-let esbuildPromise: Promise<{ esbuild: Esbuild; backend: BundlerBackend }> | undefined;
+type Build = (options: BuildOptions) => Promise<BuildResult>;
+
+let loaded: Promise<{ build: Build; backend: BundlerBackend }> | undefined;
 
 /** Loads esbuild once per thread. 'native' falls back to WebAssembly when the binary is unusable. */
-export function loadEsbuild(backend: BundlerBackend): Promise<{ esbuild: Esbuild; backend: BundlerBackend }> {
-  esbuildPromise ??= (async () => {
+export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; backend: BundlerBackend }> {
+  loaded ??= (async () => {
     if (backend === 'native') {
       try {
         // eslint-disable-next-line @typescript-eslint/no-require-imports
         const native = require('esbuild') as Esbuild;
         await native.transform('', {}); // starts the binary: fails here when it is missing for this platform
-        return { esbuild: native, backend: 'native' as const };
+        return { build: (o: BuildOptions) => native.build(o), backend: 'native' as const };
       } catch {
         // fall through to WebAssembly
       }
     }
-    return { esbuild: await loadWasm(), backend: 'wasm' as const };
+    return { build: wasmBuilder(), backend: 'wasm' as const };
   })();
-  return esbuildPromise;
+  return loaded;
 }
 
-async function loadWasm(): Promise<Esbuild> {
-  // esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
-  // its browser entry runs the WebAssembly in this very thread (worker: false), which needs `self`.
+/**
+ * esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
+ * its browser entry runs the WebAssembly in this very thread (worker: false). Idle, that Go runtime
+ * keeps waking up (~40% of a core here), so the service is stopped WASM_IDLE_MS after the last
+ * build and started again from the compiled module (kept) on the next one.
+ */
+const WASM_IDLE_MS = 300;
+
+function wasmBuilder(): Build {
   (globalThis as { self?: unknown }).self ??= globalThis;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('esbuild-wasm/lib/browser.js') as Esbuild;
-  const bytes = fs.readFileSync(require.resolve('esbuild-wasm/esbuild.wasm'));
-  await wasm.initialize({ wasmModule: await WebAssembly.compile(bytes), worker: false });
-  return wasm;
+  const module = WebAssembly.compile(fs.readFileSync(require.resolve('esbuild-wasm/esbuild.wasm')));
+  let ready: Promise<void> | undefined;
+  let inFlight = 0;
+  let idle: NodeJS.Timeout | undefined;
+  return async (options) => {
+    if (idle) clearTimeout(idle);
+    inFlight++;
+    try {
+      ready ??= module.then((wasmModule) => wasm.initialize({ wasmModule, worker: false }));
+      await ready;
+      return await wasm.build(options);
+    } finally {
+      if (--inFlight === 0) {
+        idle = setTimeout(() => {
+          ready = undefined;
+          void wasm.stop();
+        }, WASM_IDLE_MS);
+      }
+    }
+  };
 }
 
 export function buildOptions(file: string, text: string): BuildOptions {
@@ -118,10 +143,10 @@ export function buildOptions(file: string, text: string): BuildOptions {
 
 /** Bundles `file` (contents `text`). Resolves to the bundle, or to a RunError for the syntax error. */
 export async function bundleScratch(backend: BundlerBackend, file: string, text: string): Promise<BundleOutput | RunError> {
-  const { esbuild } = await loadEsbuild(backend);
+  const { build } = await loadEsbuild(backend);
   const started = performance.now();
   try {
-    const result = await esbuild.build(buildOptions(file, text));
+    const result = await build(buildOptions(file, text));
     const bundleMs = performance.now() - started;
     const files = result.outputFiles ?? [];
     const codeFile = files.find((f) => f.path.endsWith('.js'));

@@ -45,6 +45,8 @@ export interface RunOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MEMORY_MB = 1024;
+/** Time a run's worker thread may take to start before its time limit starts counting anyway. */
+const STARTUP_GRACE_MS = 30_000;
 
 /**
  * dist/worker.js next to the running bundle (dist/extension.js, dist/cli.js); from the sources
@@ -127,11 +129,18 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       const pos = e.pos ?? lastPos();
       return pos ? { ...e, pos } : e;
     };
-    const timer = setTimeout(() => {
+    const onTimeout = (): void => {
       const p = lastPos();
       const where = p ? `; the last op ran at line ${p.line}` : '';
       settle(withPos({ kind: 'timeout', name: 'Timeout', message: `stopped after ${formatSeconds(timeoutMs)}${where}` }));
-    }, timeoutMs);
+    };
+    // The limit is the script's: it starts when the worker runs JavaScript, not while the thread
+    // starts (slow on a loaded machine). A worker that never comes up is stopped all the same.
+    let timer = setTimeout(onTimeout, timeoutMs + STARTUP_GRACE_MS);
+    worker.once('online', () => {
+      clearTimeout(timer);
+      timer = setTimeout(onTimeout, timeoutMs);
+    });
     const onAbort = (): void => settle(withPos({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' }));
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 

@@ -1,0 +1,303 @@
+// runScratch end to end: fixtures bundled and run in a real worker (dist/worker.js, built first).
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ConsoleLine, Trace, TraceNode } from '../../src/protocol/trace';
+import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
+import { disposeBundlers } from '../../src/runner/bundler';
+import { DETAIL_STEPS } from '../../src/runner/recorder';
+import { formatValue } from '../../src/cli/report';
+import { buildRunner, fixture, WORKER } from './helpers';
+
+const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });
+const nodes = (t: Trace): TraceNode[] => t.tapes.flatMap((tape) => tape.nodes);
+
+describe('runner/scratchRun: fixtures in a real worker', function () {
+  this.timeout(30_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  describe('the seed programs', () => {
+    it('01: the gradient of a squared difference, with names, positions and the printed value', async () => {
+      const t = await run('seed-01-squared-difference.grad.ts');
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      assert.equal(t.tapes.length, 1);
+      const tape = t.tapes[0];
+      assert.equal(tape.name, 'tape');
+      assert.equal(tape.pos?.line, 9);
+      assert.deepEqual(
+        tape.nodes.map((n) => [n.op, n.name, n.pos?.line]),
+        [
+          ['MatMul', 'output', 11],
+          ['SquaredDifference', 'loss', 13],
+        ],
+      );
+      const weights = tape.leaves.find((l) => l.name === 'weights');
+      assert.equal(weights?.kind, 'variable');
+      assert.equal(weights?.watched, true);
+      assert.deepEqual(new Set(tape.leaves.map((l) => l.name)), new Set(['input', 'weights', 'yTrue']));
+      const g = t.gradients[0];
+      assert.equal(g.pos?.line, 16);
+      assert.equal(g.resultName, 'gradients');
+      assert.equal(g.targets[0].name, 'loss');
+      assert.equal(g.sources[0].name, 'weights');
+      assert.equal(formatValue(g.sources[0].gradient!), '[[-0.39999998], [-0.79999995]]');
+      // Adjoints cover the path: the MatMul output's adjoint is -2·(0.75 - 0.55) = -0.4.
+      const out = tape.nodes[0];
+      const adj = g.adjoints.find((a) => a.tensorId === out.outputId);
+      assert.equal(adj && formatValue(adj.value), '[[-0.39999998]]');
+      assert.equal(t.console.length, 1);
+      assert.equal(t.console[0].pos?.line, 17);
+      assert.match(t.console[0].text, /-0\.39999998\],\s*\[-0\.79999995/);
+      assert.deepEqual(t.curves.map((c) => [c.name, c.kind, c.points.length]), [['loss', 'target', 1]]);
+    });
+
+    it('02: a watched constant on a persistent tape answers twice', async () => {
+      const t = await run('seed-02-watch-persistent.grad.ts');
+      assert.equal(t.ok, true);
+      assert.equal(t.tapes[0].persistent, true);
+      const w = t.tapes[0].leaves.find((l) => l.name === 'weights');
+      assert.deepEqual([w?.kind, w?.watched], ['constant', true]);
+      assert.deepEqual(t.gradients.map((g) => g.resultName), ['gradients', 'gradientsCopy']);
+      for (const g of t.gradients) assert.equal(formatValue(g.sources[0].gradient!), '[[-0.39999998], [-0.79999995]]');
+      assert.equal(t.console.length, 2);
+    });
+
+    it('03: the training loop groups its three steps and reproduces the final weights', async () => {
+      const t = await run('seed-03-training-loop.grad.ts');
+      assert.equal(t.ok, true);
+      assert.deepEqual(t.tapes.map((x) => [x.step, x.pos?.line, x.detailed]), [
+        [0, 11, true],
+        [1, 11, true],
+        [2, 11, true],
+      ]);
+      assert.match(t.console[0].text, /\[\[0\.02995202\],\s*\[0\.47385702\]\]/);
+      const loss = t.curves.find((c) => c.name === 'loss');
+      assert.equal(loss?.points.length, 3);
+      assert.deepEqual(loss?.points.map((p) => p.step), [0, 1, 2]);
+      assert.equal(t.stats.gradientCalls, 3);
+      assert.equal(t.stats.tapes, 3);
+      // The weight update's multiply runs outside any tape: its line is marked unrecorded.
+      assert.ok(t.unrecordedLines.includes(17), `unrecorded: ${t.unrecordedLines}`);
+    });
+  });
+
+  describe('bad input gets a clear answer, and nothing recorded is lost', () => {
+    it('a syntax error: its line and column, no tape', async () => {
+      const text = fs.readFileSync(fixture('runner-syntax-error.grad.txt'), 'utf8');
+      const t = await runScratch({ file: fixture('runner-syntax-error.grad.ts'), text, workerFile: WORKER });
+      assert.equal(t.ok, false);
+      assert.equal(t.error?.kind, 'syntax');
+      assert.equal(t.error?.pos?.line, 5);
+      assert.equal(t.error?.pos?.column, 23);
+      assert.equal(t.tapes.length, 0);
+      assert.equal(t.diagnostics[0].code, 'error');
+      assert.equal(t.diagnostics[0].pos.line, 5);
+    });
+
+    it('a throw: the error at its line, the tape recorded before it kept', async () => {
+      const t = await run('runner-throw-after-tape.grad.ts');
+      assert.equal(t.ok, false);
+      assert.deepEqual([t.error?.kind, t.error?.name, t.error?.message], ['exception', 'Error', 'deliberate failure after the tape']);
+      assert.deepEqual([t.error?.pos?.line, t.error?.pos?.column], [13, 7]);
+      assert.match(t.error?.stack ?? '', /runner-throw-after-tape\.grad\.ts:13:7/);
+      assert.equal(t.tapes.length, 1);
+      assert.deepEqual(t.tapes[0].nodes.map((n) => n.name), ['squared', 'y']);
+      assert.equal(t.gradients.length, 1);
+      assert.equal(t.console[0].text, 'before the throw');
+    });
+
+    it('an infinite loop: stopped at the limit, at the line it was on', async () => {
+      const t = await run('runner-infinite-loop.grad.ts', { timeoutMs: 1000 });
+      assert.equal(t.error?.kind, 'timeout');
+      assert.match(t.error?.message ?? '', /^stopped after 1 s/);
+      assert.equal(t.error?.pos?.line, 6);
+      assert.ok(t.stats.ops > 0);
+    });
+
+    it('the calling thread stays responsive while a run is in flight', async () => {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 50);
+      await run('runner-infinite-loop.grad.ts', { timeoutMs: 1000 });
+      clearInterval(timer);
+      assert.ok(ticks >= 10, `only ${ticks} timer ticks in one second`);
+    });
+
+    it('a huge allocation on the JS heap: stopped with the memory limit in the message', async () => {
+      const t = await run('runner-huge-allocation.grad.ts', { memoryMb: 64 });
+      assert.equal(t.error?.kind, 'memory');
+      assert.match(t.error?.message ?? '', /64 MB memory limit/);
+    });
+
+    it('a huge tensor (typed array, outside the V8 heap): stopped at its line', async () => {
+      const t = await run('runner-huge-tensor.grad.ts', { memoryMb: 128 });
+      assert.equal(t.error?.kind, 'memory');
+      assert.equal(t.error?.pos?.line, 4);
+    });
+
+    it('deep recursion: the RangeError at the recursive call', async () => {
+      const t = await run('runner-deep-recursion.grad.ts');
+      assert.equal(t.error?.name, 'RangeError');
+      assert.match(t.error?.message ?? '', /call stack/);
+      assert.equal(t.error?.pos?.line, 6);
+    });
+
+    it('NaN and Inf: flagged on the nodes that hold them, with a diagnostic', async () => {
+      const t = await run('runner-nan.grad.ts');
+      assert.equal(t.ok, true);
+      const flagged = nodes(t).filter((n) => n.nonFinite);
+      assert.ok(flagged.some((n) => n.name === 'logged' && n.output.nanCount === 1));
+      assert.ok(flagged.some((n) => n.name === 'inverse' && n.output.infCount === 1));
+      assert.ok(!nodes(t).find((n) => n.op === 'Sub')?.nonFinite);
+      const diags = t.diagnostics.filter((d) => d.code === 'nonFinite');
+      assert.ok(diags.some((d) => d.pos.line === 7));
+      // The number 1 in tf.divide(1, …) becomes a constant, and does not take the name 'inverse'.
+      assert.ok(!t.tapes[0].leaves.some((l) => l.kind === 'constant' && l.name === 'inverse'));
+    });
+
+    it('an unwatched constant: the gradient is null with the reason and its line', async () => {
+      const t = await run('runner-unwatched-constant.grad.ts');
+      const s = t.gradients[0].sources[0];
+      assert.equal(s.gradient, null);
+      assert.equal(s.name, 'weights');
+      assert.equal(s.nullReason?.kind, 'notWatched');
+      assert.equal(s.nullReason?.pos?.line, 5);
+      assert.ok(t.diagnostics.some((d) => d.code === 'unwatchedSource' && d.pos.line === 5));
+      assert.equal(t.console[0].text, 'null');
+    });
+
+    it('a second gradient on a non-persistent tape: RuntimeError at its line, the tape kept', async () => {
+      const t = await run('runner-non-persistent-reuse.grad.ts');
+      assert.equal(t.error?.name, 'RuntimeError');
+      assert.equal(t.error?.pos?.line, 12);
+      assert.equal(t.tapes[0].nodes.length, 3);
+      assert.equal(t.gradients.length, 1);
+      assert.ok(t.diagnostics.some((d) => d.code === 'nonPersistentReuse'));
+    });
+
+    it('a value that left the engine: null with the reason leftEngine', async () => {
+      const t = await run('runner-left-engine.grad.ts');
+      const s = t.gradients[0].sources[0];
+      assert.equal(s.gradient, null);
+      assert.equal(s.nullReason?.kind, 'leftEngine');
+      assert.ok(t.diagnostics.some((d) => d.code === 'leftEngine' && d.pos.line === 8));
+    });
+
+    it('process.exit ends only the worker; what was recorded is kept', async () => {
+      const t = await run('runner-process-exit.grad.ts');
+      assert.equal(t.error?.name, 'ProcessExit');
+      assert.match(t.error?.message ?? '', /process\.exit\(3\)/);
+      assert.equal(t.error?.pos?.line, 8);
+      assert.equal(t.tapes.length, 1);
+      assert.equal(t.console[0].text, 'exiting');
+    });
+
+    it('cancellation stops the run', async () => {
+      const controller = new AbortController();
+      setTimeout(() => controller.abort(), 300);
+      const t = await run('runner-infinite-loop.grad.ts', { timeoutMs: 10_000, signal: controller.signal });
+      assert.equal(t.error?.kind, 'cancelled');
+      assert.ok(t.durationMs < 5000);
+    });
+  });
+
+  describe('files, console and curves', () => {
+    it('runs the editor text rather than the file on disk', async () => {
+      const file = fixture('seed-01-squared-difference.grad.ts');
+      const text = fs.readFileSync(file, 'utf8').replace('tf.constant(0.75)', 'tf.constant(1.75)');
+      const t = await runScratch({ file, text, workerFile: WORKER });
+      // d/dw (y - x·w)² = -2(y - x·w)·x with y = 1.75: [[-2.4], [-4.8]].
+      assert.equal(formatValue(t.gradients[0].sources[0].gradient!), '[[-2.4], [-4.8]]');
+    });
+
+    it('bundles a relative import and keeps that file in the positions', async () => {
+      const t = await run('runner-relative-import.grad.ts');
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      const lib = path.join(path.dirname(fixture('x')), 'runner-lib', 'layers.ts');
+      const z = nodes(t).find((n) => n.name === 'z');
+      assert.equal(z?.pos?.file, lib);
+      assert.equal(z?.pos?.line, 5);
+      assert.ok(t.gradients[0].sources.every((s) => s.gradient !== null));
+      assert.equal(t.console.length, 1);
+    });
+
+    it('streams console lines with their level and line; bare imports resolve as in Node', async () => {
+      const seen: ConsoleLine[] = [];
+      const t = await run('runner-console.grad.ts', { onConsole: (l) => seen.push(l) });
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      assert.deepEqual(
+        t.console.map((l) => [l.level, l.pos?.line, l.text.split('\n')[0]]),
+        [
+          ['log', 5, 'hello from line 5'],
+          ['warn', 6, 'a warning on line 6 42'],
+          ['log', 8, 'c.txt'],
+          ['log', 9, t.console[3]?.text.split('\n')[0]],
+        ],
+      );
+      assert.match(t.console[3].text, /1\.5/);
+      assert.deepEqual(seen.map((l) => l.text), t.console.map((l) => l.text));
+    });
+
+    it('collects tf.summary.scalar curves and the scalar gradient target per step', async () => {
+      const t = await run('runner-summary-curves.grad.ts');
+      const w = t.curves.find((c) => c.name === 'w' && c.kind === 'summary');
+      const loss = t.curves.find((c) => c.name === 'loss' && c.kind === 'target');
+      assert.deepEqual(w?.points.map((p) => p.step), [0, 1, 2, 3, 4]);
+      assert.equal(loss?.points.length, 5);
+      const values = loss!.points.map((p) => p.value as number);
+      assert.ok(values.every((v, i) => i === 0 || v < values[i - 1]), `loss should fall: ${values}`);
+      assert.equal(values[0], 9);
+    });
+
+    it('a loop longer than the budget: every step counted, a bounded set detailed, the last one complete', async () => {
+      const t = await run('runner-long-training.grad.ts');
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      assert.equal(t.tapes.length, 100);
+      const detailed = t.tapes.filter((x) => x.detailed);
+      assert.ok(detailed.length <= DETAIL_STEPS && detailed.length >= 3, `${detailed.length} detailed`);
+      assert.equal(t.tapes[0].detailed, true);
+      const last = t.tapes[99];
+      assert.equal(last.detailed, true);
+      assert.equal(last.step, 99);
+      // The last step was held lazily: positions and names come from the first step.
+      assert.deepEqual(last.nodes.map((n) => [n.op, n.name, n.pos?.line]), t.tapes[0].nodes.map((n) => [n.op, n.name, n.pos?.line]));
+      assert.ok(last.nodes.some((n) => n.name === 'pred' && n.pos?.line === 10));
+      assert.equal(t.stats.droppedSteps, 100 - detailed.length);
+      for (const x of t.tapes) assert.ok(x.nodeCount > 0 && (x.detailed || x.nodes.length === 0));
+      assert.equal(t.curves.find((c) => c.name === 'loss')?.points.length, 100);
+      assert.equal(t.gradients.length, 100);
+      assert.ok(t.gradients.filter((g) => g.adjoints.length > 0).length <= DETAIL_STEPS);
+    });
+  });
+
+  describe('the bundle step', () => {
+    it('esbuild-wasm (what the .vsix ships) gives the same trace as the native binary', async function () {
+      // The first WebAssembly start compiles 14 MB of wasm: generous limits on a loaded machine.
+      this.timeout(120_000);
+      const wasm = await run('runner-relative-import.grad.ts', { bundler: 'wasm', timeoutMs: 60_000 });
+      const native = await run('runner-relative-import.grad.ts', { bundler: 'native' });
+      assert.equal(wasm.ok, true, JSON.stringify(wasm.error));
+      const shape = (t: Trace): unknown => t.tapes.map((x) => x.nodes.map((n) => [n.op, n.name, n.pos]));
+      assert.deepEqual(shape(wasm), shape(native));
+      assert.deepEqual(wasm.gradients[0].sources.map((s) => s.gradient?.values), native.gradients[0].sources.map((s) => s.gradient?.values));
+    });
+
+    it('a missing relative import is reported like a syntax error, at the import', async () => {
+      const text = 'import * as tf from "gradtape";\nimport { nothing } from "./runner-lib/missing";\nconsole.log(tf, nothing);\n';
+      const t = await runScratch({ file: fixture('runner-missing-import.grad.ts'), text, workerFile: WORKER });
+      assert.equal(t.error?.kind, 'syntax');
+      assert.equal(t.error?.pos?.line, 2);
+      assert.match(t.error?.message ?? '', /Cannot find module '\.\/runner-lib\/missing'/);
+    });
+  });
+
+  describe('protocol: a trace is plain data', () => {
+    it('survives structuredClone and a JSON round trip unchanged', async () => {
+      for (const name of ['seed-03-training-loop.grad.ts', 'runner-nan.grad.ts', 'runner-throw-after-tape.grad.ts']) {
+        const t = await run(name);
+        assert.deepStrictEqual(structuredClone(t), t);
+        assert.deepStrictEqual(JSON.parse(JSON.stringify(t)), t);
+      }
+    });
+  });
+});

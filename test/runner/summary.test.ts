@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import { FIRST_VALUES, FULL_VALUES_LIMIT } from '../../src/protocol/trace';
+import { fromNum, hasNonFinite, num, summarize } from '../../src/runner/summary';
+
+describe('runner/summary: value summaries', () => {
+  it('computes min, max, mean and the L2 norm, and keeps every value of a small tensor', () => {
+    const s = summarize([2, 2], 'float32', new Float32Array([3, -4, 0, 1]), true);
+    assert.deepEqual([s.min, s.max, s.mean, s.norm, s.size], [-4, 3, 0, Math.sqrt(26), 4]);
+    assert.deepEqual(s.values, [3, -4, 0, 1]);
+    assert.deepEqual(s.shape, [2, 2]);
+  });
+
+  it('counts NaN and Inf, and writes them as strings JSON can carry', () => {
+    const s = summarize([3], 'float32', new Float32Array([NaN, Infinity, 1]), true);
+    assert.equal(s.nanCount, 1);
+    assert.equal(s.infCount, 1);
+    assert.deepEqual(s.values, ['NaN', 'Infinity', 1]);
+    assert.equal(s.mean, 'NaN');
+    assert.equal(JSON.parse(JSON.stringify(s)).values[1], 'Infinity');
+    assert.equal(fromNum('-Infinity'), -Infinity);
+    assert.equal(num(-Infinity), '-Infinity');
+    assert.ok(hasNonFinite(new Float32Array([0, NaN])));
+    assert.ok(!hasNonFinite(new Float32Array([0, 1])));
+  });
+
+  it('keeps only the first values of a large tensor', () => {
+    const big = new Float32Array(FULL_VALUES_LIMIT + 1).map((_, i) => i);
+    const s = summarize([big.length], 'float32', big, true);
+    assert.equal(s.values, undefined);
+    assert.equal(s.first.length, FIRST_VALUES);
+    assert.equal(s.max, FULL_VALUES_LIMIT);
+  });
+});

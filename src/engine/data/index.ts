@@ -10,12 +10,9 @@ import { Tensor, peekValues, type DType, type TypedArray } from '../tensor';
 import { constant } from '../ops/index';
 import { InvalidArgumentError } from '../errors';
 import { Generator, nextGlobalSeed } from '../prng';
-import { sizeOf } from '../shape';
+import { shapeText, sizeOf } from '../shape';
 
 export type Element = Tensor | readonly Element[] | { readonly [key: string]: Element };
-
-/** What `fromTensorSlices` accepts for one component: a tensor, nested number/boolean arrays, or a typed array. */
-export type SliceSource = Tensor | number | boolean | readonly unknown[] | Float32Array | Float64Array | Int32Array | Uint8Array;
 
 type Sliced<T> = T extends Tensor
   ? Tensor
@@ -26,6 +23,19 @@ type Sliced<T> = T extends Tensor
       : T extends Float32Array | Float64Array | Int32Array | Uint8Array
         ? Tensor
         : { -readonly [K in keyof T]: Tensor };
+
+/** What `map` yields for a function's result: numbers and number arrays become tensors, as TF converts map_func's outputs. */
+type Converted<U> = U extends Tensor
+  ? U
+  : U extends number | boolean | TypedArray
+    ? Tensor
+    : U extends readonly Tensor[]
+      ? { -readonly [K in keyof U]: Converted<U[K]> }
+      : U extends readonly unknown[]
+        ? Tensor
+        : U extends object
+          ? { -readonly [K in keyof U]: Converted<U[K]> }
+          : U;
 
 type Zipped<T> = { -readonly [K in keyof T]: T[K] extends Dataset<infer E> ? E : never };
 
@@ -101,10 +111,6 @@ function rebuild(template: Element, leaves: Tensor[], at = { i: 0 }): Element {
   const out: Record<string, Element> = {};
   for (const k of Object.keys(template)) out[k] = rebuild((template as Record<string, Element>)[k], leaves, at);
   return out;
-}
-
-function shapeText(shape: readonly number[]): string {
-  return `[${shape.join(',')}]`;
 }
 
 /** A component's value when the dataset was made (a Variable assigned later does not change it, as in TF). */
@@ -290,15 +296,15 @@ export class Dataset<T = Element> implements Iterable<T> {
    * (`ds.map((x, y) => …)`), and that is how it is typed. At run time a one-parameter function
    * on a tuple gets the whole array instead (`ds.map(([x, y]) => …)` in plain JavaScript), which
    * TF would reject. (TypeScript cannot type both: overloads fix a callback's parameter types
-   * from the first one.)
+   * from the first one.) Numbers and arrays in the result become tensors, as in TF.
    */
-  map<U>(fn: (...args: T extends readonly unknown[] ? T : [T]) => U): Dataset<U>;
-  map<U>(fn: (...args: never[]) => U): Dataset<U> {
+  map<U>(fn: (...args: T extends readonly unknown[] ? T : [T]) => U): Dataset<Converted<U>>;
+  map<U>(fn: (...args: never[]) => U): Dataset<Converted<U>> {
     const f = fn as unknown as (...args: unknown[]) => U;
     return this.derive(function* (parent) {
       for (const e of parent) {
-        if (Array.isArray(e) && !(f.length === 1 && e.length !== 1)) yield f(...(e as unknown[]));
-        else yield f(e);
+        const out = Array.isArray(e) && !(f.length === 1 && e.length !== 1) ? f(...(e as unknown[])) : f(e);
+        yield mapLeaves(out, (t) => t) as Converted<U>;
       }
     });
   }

@@ -157,6 +157,12 @@ describe('tf.data.Dataset', () => {
     // The one-parameter form is JavaScript-only (typed TF's way), hence the cast.
     assert.deepEqual(scalars(ds.map((([x, y]: Tensor[]) => multiply(x, y)) as never)), [10, 40]);
     assert.deepEqual(scalars(range(3).map((t: Tensor) => multiply(t, t))), [0, 1, 4]);
+    // As TF converts map_func's outputs: numbers and arrays come out as tensors (so they batch).
+    const [converted] = range(3)
+      .map((t: Tensor) => ({ double: values(t)[0] * 2, pair: [1, 2] }))
+      .batch(3);
+    assert.deepEqual([converted.double.shape, converted.pair.shape], [[3], [3, 2]]);
+    assert.deepEqual(values(converted.double), [0, 2, 4]);
   });
 
   it('take, skip and repeat', () => {

@@ -118,10 +118,13 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
     const clock = r._debug!.readClock!;
     const comeback = ancestors.find((t) => !t._debug?.origin && !(t instanceof Variable) && t.id >= clock);
     if (comeback) {
+      const readPos = r._debug?.readPos;
+      const backPos = comeback._debug?.pos;
+      const back = backPos && (!readPos || backPos.line !== readPos.line) ? at(backPos) : '';
       return {
         kind: 'leftEngine',
-        message: `A value computed from ${name} left the engine${at(r._debug?.readPos)} (arraySync/dataSync/numpy) and came back as a new constant${at(comeback._debug?.pos)}; the tape cannot follow it.`,
-        pos: r._debug?.readPos,
+        message: `A value computed from ${name} left the engine through ${r._debug?.readHow ?? 'arraySync'}()${at(readPos)} and came back as a new constant${back}; the tape cannot follow it.`,
+        pos: readPos,
       };
     }
   }

@@ -31,6 +31,7 @@ export interface TensorDebug {
   /** Where its value left the engine (arraySync / dataSync / numpy), and the id clock then. */
   readPos?: SourcePos;
   readClock?: number;
+  readHow?: 'arraySync' | 'dataSync' | 'numpy';
 }
 
 let nextTensorId = 1;
@@ -110,6 +111,7 @@ export class Tensor {
     const debug = (this._debug ??= {});
     debug.readPos = pos;
     debug.readClock = nextTensorId;
+    debug.readHow = how;
     obs.valueRead({ tensor: this, how, pos });
   }
 }

@@ -22,9 +22,12 @@ export interface ExplainContext {
   reset?: { pos?: SourcePos; ids: Set<number> };
 }
 
+/** How a message names a tensor: by variable name, else by the line that made it. */
 function label(t: Tensor): string {
-  if (t instanceof Variable) return `the variable '${t.name}'`;
-  return `the tensor (id ${t.id})`;
+  const line = t._debug?.pos ? ` from line ${t._debug.pos.line}` : '';
+  if (t instanceof Variable) return t.name === 'Variable:0' ? `the variable${line}` : `the variable '${t.name}'`;
+  if (t._debug?.origin) return `the result of ${t._debug.origin.op}${line}`;
+  return line ? `the constant${line}` : `the tensor #${t.id}`;
 }
 
 function at(pos: SourcePos | undefined): string {

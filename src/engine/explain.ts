@@ -27,7 +27,7 @@ function label(t: Tensor): string {
   const line = t._debug?.pos ? ` from line ${t._debug.pos.line}` : '';
   if (t instanceof Variable) return t.name === 'Variable:0' ? `the variable${line}` : `the variable '${t.name}'`;
   if (t._debug?.origin) return `the result of ${t._debug.origin.op}${line}`;
-  return line ? `the constant${line}` : `the tensor #${t.id}`;
+  return line ? `the tensor${line}` : `the tensor #${t.id}`;
 }
 
 function at(pos: SourcePos | undefined): string {

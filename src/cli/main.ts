@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { ConsoleLine } from '../protocol/trace';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/scratchRun';
 import { disposeBundlers } from '../runner/bundler';
-import { formatError, formatReport } from './report';
+import { formatError, formatReport, setDisplayRoot } from './report';
 
 const USAGE = `Usage: gradtape run FILE [--json] [--timeout S] [--memory MB]
 
@@ -102,6 +102,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stderr.write(`gradtape: no such file: ${args.file}\n`);
     return 2;
   }
+  setDisplayRoot(process.cwd());
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
   process.once('SIGINT', onSigint);

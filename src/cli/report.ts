@@ -2,6 +2,7 @@
  * The CLI's text report of a Trace: pure functions from plain data to text, so tests can call
  * them without running anything.
  */
+import path from 'node:path';
 import type { Curve, Num, RunError, SourcePos, Trace, TraceGradient, TraceNode, TraceTape, ValueSummary } from '../protocol/trace';
 
 const SPARKS = '▁▂▃▄▅▆▇█';
@@ -9,6 +10,7 @@ const SPARKS = '▁▂▃▄▅▆▇█';
 /** A float32 as numpy prints it: the shortest decimal that reads back as the same float32. */
 export function formatNumber(x: Num, dtype = 'float32'): string {
   if (typeof x !== 'number') return x === 'NaN' ? 'nan' : x === 'Infinity' ? 'inf' : '-inf';
+  if (!Number.isFinite(x)) return x !== x ? 'nan' : x > 0 ? 'inf' : '-inf';
   if (dtype === 'int32' || dtype === 'bool' || Number.isInteger(x)) return String(x);
   if (dtype === 'float64') return String(x);
   const f = Math.fround(x);
@@ -22,13 +24,15 @@ export function formatNumber(x: Num, dtype = 'float32'): string {
 /** A summary as nested arrays when every value is kept (`[[-0.39999998], [-0.79999995]]`), else its first values. */
 export function formatValue(v: ValueSummary, maxChars = 60): string {
   const fmt = (x: Num): string => formatNumber(x, v.dtype);
-  if (v.values && v.values.length === v.size) {
-    if (v.shape.length === 0) return fmt(v.values[0]);
+  // Small tensors keep all their values in `first` even when `values` was dropped (budget).
+  const all = v.values && v.values.length === v.size ? v.values : v.first.length === v.size ? v.first : undefined;
+  if (all) {
+    if (v.shape.length === 0) return fmt(all[0]);
     let i = 0;
     const nest = (axis: number): string => {
       const n = v.shape[axis];
       const parts: string[] = [];
-      for (let k = 0; k < n; k++) parts.push(axis === v.shape.length - 1 ? fmt(v.values![i++]) : nest(axis + 1));
+      for (let k = 0; k < n; k++) parts.push(axis === v.shape.length - 1 ? fmt(all[i++]) : nest(axis + 1));
       return `[${parts.join(', ')}]`;
     };
     const text = nest(0);
@@ -42,11 +46,24 @@ export function formatShape(shape: readonly number[]): string {
   return `[${shape.join(',')}]`;
 }
 
-/** `file:line:col`, with the scratch file's own path shortened to `base` when given. */
-export function formatPos(trace: Trace, pos: SourcePos | undefined, base?: string): string {
+/** Where paths are shown from: `file:line:col` is relative to this folder when the file is inside it. */
+let displayRoot: string | undefined;
+
+/** Report paths relative to `cwd` (the CLI passes process.cwd()); undefined keeps them absolute. */
+export function setDisplayRoot(cwd: string | undefined): void {
+  displayRoot = cwd;
+}
+
+export function displayPath(file: string): string {
+  if (!displayRoot) return file;
+  const rel = path.relative(displayRoot, file);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : file;
+}
+
+/** `file:line:col` of a position in the scratch file or one of its imports. */
+export function formatPos(trace: Trace, pos: SourcePos | undefined): string {
   if (!pos) return '?';
-  const file = pos.file ?? base ?? trace.file;
-  return `${file}:${pos.line}:${pos.column}`;
+  return `${displayPath(pos.file ?? trace.file)}:${pos.line}:${pos.column}`;
 }
 
 export function sparkline(values: number[], width = 40): string {
@@ -92,7 +109,10 @@ function nodeRow(n: TraceNode, adj: Map<number, ValueSummary>): string[] {
 
 function gradientLines(trace: Trace, g: TraceGradient): string[] {
   const target = g.targets.map((t) => t.name ?? `#${t.tensorId}`).join(' + ') || 'target';
-  const call = `${g.resultName ? `${g.resultName} = ` : ''}${g.kind}(${target})`;
+  const tape = trace.tapes.find((t) => t.id === g.tapeId);
+  const sources = g.sources.map((s) => s.name ?? (s.key !== undefined ? String(s.key) : `#${s.tensorId}`));
+  const args = g.kind === 'jvp' ? target : `${target}, ${g.sources.length === 1 && g.sources[0].key === undefined ? sources[0] : `[${sources.join(', ')}]`}`;
+  const call = `${g.resultName ? `${g.resultName} = ` : ''}${tape?.name ?? 'tape'}.${g.kind}(${args})${g.step ? ` (step ${g.step})` : ''}`;
   const out = [`  ${formatPos(trace, g.pos)}  ${call}`];
   for (const s of g.sources) {
     const src = s.name ?? (s.key !== undefined ? String(s.key) : `#${s.tensorId}`);
@@ -172,7 +192,7 @@ export function formatReport(trace: Trace): string {
 /** `file:line:col: Name: message` and a code frame under it, for a failed run. */
 export function formatError(trace: Trace, error: RunError, sourceOf: (file: string) => string | undefined): string {
   const pos = error.pos;
-  const head = `${pos ? `${formatPos(trace, pos)}: ` : `${trace.file}: `}${error.name}: ${error.message}`;
+  const head = `${pos ? `${formatPos(trace, pos)}: ` : `${displayPath(trace.file)}: `}${error.name}: ${error.message}`;
   const lines = [head];
   const text = pos ? sourceOf(pos.file ?? trace.file) : undefined;
   if (pos && text !== undefined) lines.push(codeFrame(text, pos.line, pos.column));

@@ -451,24 +451,28 @@ export class Recorder implements EngineObserver {
     const step = ts?.tape.step ?? 0;
     // Scalar targets are curves, whatever the detail of the step.
     const at = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : '';
+    // Targets of lazy steps have no names of their own: the same call's earlier target name holds.
+    const targetNames = e.targets.map((t, i) => {
+      const key = `${at}#${i}`;
+      const name = this.names.get(t.id);
+      if (name !== undefined) this.targetNames.set(key, name);
+      return name ?? this.targetNames.get(key);
+    });
     e.targets.forEach((t, i) => {
       if (t.size !== 1) return;
-      const key = `${at}#${i}`;
-      let name = this.names.get(t.id);
-      if (name !== undefined) this.targetNames.set(key, name);
-      else name = this.targetNames.get(key) ?? (e.pos ? `target@${e.pos.line}` : 'target');
+      const name = targetNames[i] ?? (e.pos ? `target@${e.pos.line}` : 'target');
       const value = num(Number(this.host.engine.peekValues(t)[0]));
       this.host.emit({ kind: 'curvePoint', name, curveKind: 'target', ...(e.pos ? { pos: e.pos } : {}), point: { step, value } });
     });
     const resultName = this.host.nameAt(e.pos);
-    const stamped = resultName !== undefined ? { ...e, resultName } : e;
+    const stamped = { ...e, targetNames, ...(resultName !== undefined ? { resultName } : {}) };
     if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
     else this.emitGradient(stamped, ts, ts?.mode === 'eager');
     this.flushStats();
     this.host.flush(ts?.mode === 'eager');
   }
 
-  private emitGradient(e: GradientEvent & { resultName?: string }, ts: TapeState | undefined, full: boolean): void {
+  private emitGradient(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined, full: boolean): void {
     const sources: TraceGradientSource[] = e.sources.map((s) => {
       const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.summarizeTensor(s.result, full) : null };
       if (s.key !== undefined) src.key = s.key;
@@ -486,8 +490,8 @@ export class Recorder implements EngineObserver {
       kind: e.kind,
       tapeId: e.tapeId,
       step: ts?.tape.step ?? 0,
-      targets: e.targets.map((t) => {
-        const name = this.names.get(t.id);
+      targets: e.targets.map((t, i) => {
+        const name = this.names.get(t.id) ?? e.targetNames?.[i];
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.summarizeTensor(t, full) };
       }),
       sources,

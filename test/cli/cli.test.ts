@@ -1,0 +1,121 @@
+// The gradtape CLI as people run it: `node dist/cli.js run FILE` in a child process.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Trace } from '../../src/protocol/trace';
+import { buildRunner, CLI, FIXTURES, ROOT } from '../runner/helpers';
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function cli(args: string[], cwd = FIXTURES): Promise<Result> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [CLI, ...args], { cwd });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+describe('cli: gradtape run', function () {
+  this.timeout(60_000);
+  before(() => buildRunner());
+
+  it('seed 01: the script output, the node table and the gradient with its numbers; exit 0', async () => {
+    const r = await cli(['run', 'seed-01-squared-difference.grad.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    // The script's own print comes first, then the report.
+    assert.ok(r.stdout.indexOf('array([[-0.39999998]') < r.stdout.indexOf("tape 'tape' (line 9)"));
+    assert.match(r.stdout, /name\s+op\s+shape\s+value\s+gradient/);
+    assert.match(r.stdout, /output\s+MatMul\s+\[1,1\]\s+\[\[0\.55\]\]\s+\[\[-0\.39999998\]\]\s+line 11/);
+    assert.match(r.stdout, /loss\s+SquaredDifference\s+\[1,1\]/);
+    assert.match(r.stdout, /seed-01-squared-difference\.grad\.ts:16:\d+\s+gradients = tape\.gradient\(loss, weights\)/);
+    assert.match(r.stdout, /∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/);
+  });
+
+  it('seed 02: both gradients of the persistent tape', async () => {
+    const r = await cli(['run', 'seed-02-watch-persistent.grad.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[persistent\]/);
+    assert.equal(r.stdout.match(/∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/g)?.length, 2);
+  });
+
+  it('seed 03: the final weights, each step, and the loss curve as a sparkline', async () => {
+    const r = await cli(['run', 'seed-03-training-loop.grad.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /\[\[0\.02995202\],\s*\[0\.47385702\]\]/);
+    assert.match(r.stdout, /tape 'tape' \(line 11, step 2\)/);
+    assert.match(r.stdout, /loss\s+[▁▂▃▄▅▆▇█]{3}\s+12\.25 → 0\.4598197 \(3 points\)/);
+  });
+
+  it('--json prints the trace and nothing else', async () => {
+    const r = await cli(['run', 'seed-01-squared-difference.grad.ts', '--json']);
+    assert.equal(r.code, 0, r.stderr);
+    const trace = JSON.parse(r.stdout) as Trace;
+    assert.equal(trace.version, 1);
+    assert.equal(trace.file, path.join(FIXTURES, 'seed-01-squared-difference.grad.ts'));
+    assert.equal(trace.tapes[0].nodes.length, 2);
+    assert.equal(trace.console.length, 1);
+  });
+
+  it('a nullable gradient shows its reason and file:line', async () => {
+    const r = await cli(['run', 'runner-unwatched-constant.grad.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /∂loss\/∂weights = null: .*constant.*\(runner-unwatched-constant\.grad\.ts:5:\d+\)/);
+  });
+
+  it('a failing script: file:line:col: message with a code frame, the tapes before it, exit 1', async () => {
+    const r = await cli(['run', 'runner-throw-after-tape.grad.ts']);
+    assert.equal(r.code, 1);
+    assert.match(r.stdout, /before the throw/);
+    assert.match(r.stdout, /tape 'tape' \(line 5\): 2 ops/);
+    assert.match(r.stderr, /runner-throw-after-tape\.grad\.ts:13:7: Error: deliberate failure after the tape/);
+    assert.match(r.stderr, /> 13 \| throw new Error/);
+    assert.match(r.stderr, /\n\s+\|\s{7}\^/);
+  });
+
+  it('a syntax error: its position and exit 1', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-cli-'));
+    const file = path.join(dir, 'broken.grad.ts');
+    fs.copyFileSync(path.join(FIXTURES, 'runner-syntax-error.grad.txt'), file);
+    const r = await cli(['run', file], dir);
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /broken\.grad\.ts:5:23: SyntaxError: /);
+  });
+
+  it('--timeout stops an endless script with the limit in the message', async () => {
+    const r = await cli(['run', 'runner-infinite-loop.grad.ts', '--timeout', '1']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /runner-infinite-loop\.grad\.ts:6:\d+: Timeout: stopped after 1 s/);
+  });
+
+  it('--memory limits the script', async () => {
+    const r = await cli(['run', 'runner-huge-tensor.grad.ts', '--memory=128']);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /128 MB memory limit/);
+  });
+
+  it('usage errors exit 2; --help and --version exit 0', async () => {
+    const none = await cli([]);
+    assert.equal(none.code, 2);
+    assert.match(none.stderr, /Usage: gradtape run FILE/);
+    assert.equal((await cli(['run'])).code, 2);
+    assert.equal((await cli(['run', 'x.grad.ts', '--bogus'])).code, 2);
+    assert.equal((await cli(['run', 'x.grad.ts', '--timeout', 'soon'])).code, 2);
+    assert.equal((await cli(['run', 'does-not-exist.grad.ts'])).code, 2);
+    const help = await cli(['--help']);
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /--json/);
+    const version = await cli(['--version']);
+    const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    assert.equal(version.stdout.trim(), `gradtape ${pkg.version}`);
+  });
+});

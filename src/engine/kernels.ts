@@ -257,46 +257,86 @@ function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: 
 // ──── Linear algebra ────
 
 /**
- * i-k-j order: for each output row, add a(i,k)·B(k,:) into a Float64Array row, four k at a
- * time, so the inner loop streams a contiguous row of B and the accumulator stays in cache.
+ * i-k-j order, two rows of A and four k at a time: each loaded row segment of B serves two
+ * output rows, and the inner loop streams contiguous rows of B into Float64Array row
+ * accumulators. B is first copied (transposed if asked) into a Float64Array, so the inner loop
+ * sees one array type. The sum for every output runs over k in order, in double; storing into
+ * `out` rounds once.
  */
 function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
   m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
-  // B laid out k×n, row-major: as given, or transposed once into a Float64Array.
-  let B: TypedArray = b;
-  let bBase = bOff;
+  const B = new Float64Array(k * n);
   if (transposeB) {
-    const t = new Float64Array(k * n);
-    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) t[p * n + j] = b[bOff + j * k + p];
-    B = t;
-    bBase = 0;
+    for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) B[p * n + j] = b[bOff + j * k + p];
+  } else {
+    for (let i = 0; i < k * n; i++) B[i] = b[bOff + i];
   }
-  const acc = new Float64Array(n);
-  const aRowStride = transposeA ? 1 : k;
-  const aColStride = transposeA ? m : 1;
-  for (let i = 0; i < m; i++) {
-    acc.fill(0);
-    const aBase = aOff + i * aRowStride;
+  const acc0 = new Float64Array(n);
+  const acc1 = new Float64Array(n);
+  const rs = transposeA ? 1 : k; // A(i, p) = a[aOff + i·rs + p·cs]
+  const cs = transposeA ? m : 1;
+  let i = 0;
+  for (; i + 2 <= m; i += 2) {
+    acc0.fill(0);
+    acc1.fill(0);
+    const base0 = aOff + i * rs;
+    const base1 = base0 + rs;
     let p = 0;
     for (; p + 4 <= k; p += 4) {
-      const a0 = a[aBase + p * aColStride];
-      const a1 = a[aBase + (p + 1) * aColStride];
-      const a2 = a[aBase + (p + 2) * aColStride];
-      const a3 = a[aBase + (p + 3) * aColStride];
-      if (a0 === 0 && a1 === 0 && a2 === 0 && a3 === 0) continue;
-      const r0 = bBase + p * n;
+      const o0 = p * cs;
+      const o1 = o0 + cs;
+      const o2 = o1 + cs;
+      const o3 = o2 + cs;
+      const x0 = a[base0 + o0], x1 = a[base0 + o1], x2 = a[base0 + o2], x3 = a[base0 + o3];
+      const y0 = a[base1 + o0], y1 = a[base1 + o1], y2 = a[base1 + o2], y3 = a[base1 + o3];
+      // ReLU'd activations are often zero: skip the whole block.
+      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue;
+      const r0 = p * n;
       const r1 = r0 + n;
       const r2 = r1 + n;
       const r3 = r2 + n;
-      for (let j = 0; j < n; j++) acc[j] += a0 * B[r0 + j] + a1 * B[r1 + j] + a2 * B[r2 + j] + a3 * B[r3 + j];
+      for (let j = 0; j < n; j++) {
+        const c0 = B[r0 + j];
+        const c1 = B[r1 + j];
+        const c2 = B[r2 + j];
+        const c3 = B[r3 + j];
+        acc0[j] += x0 * c0 + x1 * c1 + x2 * c2 + x3 * c3;
+        acc1[j] += y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
+      }
     }
     for (; p < k; p++) {
-      const av = a[aBase + p * aColStride];
-      const r = bBase + p * n;
-      for (let j = 0; j < n; j++) acc[j] += av * B[r + j];
+      const x = a[base0 + p * cs];
+      const y = a[base1 + p * cs];
+      const r = p * n;
+      for (let j = 0; j < n; j++) {
+        const c = B[r + j];
+        acc0[j] += x * c;
+        acc1[j] += y * c;
+      }
     }
     const o = outOff + i * n;
-    for (let j = 0; j < n; j++) out[o + j] = acc[j];
+    for (let j = 0; j < n; j++) {
+      out[o + j] = acc0[j];
+      out[o + n + j] = acc1[j];
+    }
+  }
+  // An odd last row, four k at a time as above.
+  for (; i < m; i++) {
+    acc0.fill(0);
+    const base = aOff + i * rs;
+    let p = 0;
+    for (; p + 4 <= k; p += 4) {
+      const x0 = a[base + p * cs], x1 = a[base + (p + 1) * cs], x2 = a[base + (p + 2) * cs], x3 = a[base + (p + 3) * cs];
+      const r0 = p * n;
+      for (let j = 0; j < n; j++) acc0[j] += x0 * B[r0 + j] + x1 * B[r0 + n + j] + x2 * B[r0 + 2 * n + j] + x3 * B[r0 + 3 * n + j];
+    }
+    for (; p < k; p++) {
+      const x = a[base + p * cs];
+      const r = p * n;
+      for (let j = 0; j < n; j++) acc0[j] += x * B[r + j];
+    }
+    const o = outOff + i * n;
+    for (let j = 0; j < n; j++) out[o + j] = acc0[j];
   }
 }
 

@@ -8,7 +8,7 @@ import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/pa
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
 import { formatBytes, formatNum } from './model/format';
-import { ELK_MAX_NODES, elkLayout, layeredLayout } from './model/layout';
+import { LIBRARY_MAX_NODES, layeredLayout, libraryLayout } from './model/layout';
 import { Evaluator } from './model/miniEval';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h } from './dom';
@@ -45,7 +45,6 @@ const state = {
 function persist(): void {
   saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale });
 }
-persist();
 
 window.addEventListener('error', (e) => post({ type: 'reportError', message: `${e.message} (${e.filename}:${e.lineno})` }));
 window.addEventListener('unhandledrejection', (e) => post({ type: 'reportError', message: String(e.reason) }));
@@ -228,12 +227,21 @@ function rebuild(keepView: boolean): void {
   else layeredLayout(graph);
   state.graph = graph;
   graphView.setGraph(graph, !!reuse && keepView);
-  if (!reuse && graph.nodes.length <= ELK_MAX_NODES && graph.nodes.length > 2) {
-    // The library's layout replaces the first frame's when it is ready.
+  if (!reuse && graph.nodes.length <= LIBRARY_MAX_NODES && graph.nodes.length > 2) {
+    // The library's layout replaces the first frame's once that frame is on screen.
     const token = ++state.layoutToken;
-    void elkLayout(graph).then(() => {
-      if (token === state.layoutToken && state.graph === graph) graphView.relayout();
-    }, (e) => post({ type: 'reportError', message: `layout: ${String(e)}` }));
+    setTimeout(() => {
+      if (token !== state.layoutToken || state.graph !== graph) return;
+      const started = performance.now();
+      try {
+        libraryLayout(graph);
+      } catch (e) {
+        post({ type: 'reportError', message: `layout: ${String(e)}` });
+        return;
+      }
+      document.body.dataset.layoutMs = (performance.now() - started).toFixed(1);
+      graphView.relayout();
+    }, 0);
   }
   renderTapeBar(trace, graph, grads);
   if (state.selected !== undefined && state.selected >= graph.nodes.length) state.selected = undefined;
@@ -260,6 +268,7 @@ function setStep(step: number): void {
 function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   const t0 = performance.now();
   const sameDoc = msg.uri === state.uri;
+  const hadRun = !!state.run;
   state.uri = msg.uri ?? undefined;
   state.fileName = msg.fileName;
   state.run = msg.run;
@@ -278,7 +287,8 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   tabList.hidden = false;
   const max = maxStep(trace);
   if (!sameDoc) state.selected = undefined;
-  state.step = sameDoc ? Math.min(state.step, max) : max;
+  // A new page shows the last step (where training ended), unless it restored a chosen step.
+  state.step = sameDoc && (hadRun || persisted.step !== undefined) ? Math.min(state.step, max) : max;
   renderSteps(trace);
   graphView.measure();
   rebuild(false);
@@ -330,7 +340,7 @@ new MutationObserver(() => {
   if (state.tab === 'curves') curves.render();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 
-setTab(state.tab);
+setTab(state.tab); // also saves the state, so a reload before the first run still knows its file
 document.body.classList.add('no-run');
 tabList.hidden = true;
 post({ type: 'ready' });

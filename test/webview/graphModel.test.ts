@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { buildGraph, gradientsFor, groupTapes, layoutInput, maxStep, nodesAtLine, searchNodes, tapeDepths, tapesAtStep } from '../../webview/model/graphModel';
-import { ELK_MAX_NODES, bounds, elkLayout, layeredLayout } from '../../webview/model/layout';
+import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout } from '../../webview/model/layout';
 import { largeTrace, seedTrace, trainingTrace } from './fixtures/traceBuilder';
 import seedJson from './fixtures/seed-01.json';
 import trainingJson from './fixtures/training-03.json';
@@ -98,16 +98,16 @@ describe('graph layout', () => {
     const g = buildGraph(t.tapes, t.gradients[0]);
     return g;
   };
-  it('ELK places every edge left to right without overlapping nodes', async () => {
+  it('dagre places every edge left to right without overlapping nodes', () => {
     const g = leftToRight(trainingTrace());
-    await elkLayout(g);
+    libraryLayout(g);
     for (const e of g.edges) assert.ok(g.nodes[e.from].x + g.nodes[e.from].w <= g.nodes[e.to].x, 'edge runs rightwards');
     assertNoOverlap(g.nodes);
   });
   it('the linear layered placement does the same for a 10,000-node tape', () => {
     const t = largeTrace(10_000);
     const g = buildGraph(t.tapes, t.gradients[0]);
-    assert.ok(g.nodes.length > ELK_MAX_NODES);
+    assert.ok(g.nodes.length > LIBRARY_MAX_NODES);
     layeredLayout(g);
     for (const e of g.edges) assert.ok(g.nodes[e.from].x + g.nodes[e.from].w <= g.nodes[e.to].x);
     assertNoOverlap(g.nodes);

@@ -141,7 +141,7 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
       byTensor.set(l.tensorId, nodes.length);
       nodes.push({
         ...base, inputs: [], consumers: [], index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
-        title: l.name ?? `t${l.tensorId}`, op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
+        title: l.name ?? `${l.kind} ${l.tensorId}`, op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
         value: l.value, ...gradOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
       });
     }

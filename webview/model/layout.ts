@@ -1,55 +1,40 @@
 /**
- * Left-to-right placement of the graph. Small and medium graphs go to ELK's layered algorithm
- * (elkjs), chosen over dagre by measurement (docs/panel.md: dagre overflows the stack at 10,000
- * nodes and is slower at 1,000). Neither library lays out 10,000 nodes within the 1 s first-draw
- * budget (ELK ≈ 7.5 s), so beyond ELK_MAX_NODES the graph keeps the linear-time layered placement
- * below: ranks by longest path (recorded order is topological, so one pass), order within a rank
- * by the barycentre of the inputs (one sweep).
+ * Left-to-right placement of the graph. Small graphs go to dagre (@dagrejs/dagre), chosen over ELK
+ * (elkjs) by measurement (bench/panelLayout.bench.ts, docs/panel.md): on tape-shaped graphs of 10 to
+ * 100 nodes dagre is 2–10× faster, it has no start-up cost (ELK's compiled-Java runtime costs
+ * ≈ 0.3 s per page), and it is a fraction of the bundle. Neither library lays out a large tape in
+ * an interactive budget (300 nodes ≈ 1.5 s each; 10,000 nodes: ELK ≈ 7.5 s, dagre overflows the
+ * stack), so beyond LIBRARY_MAX_NODES the graph keeps the linear-time layered placement below:
+ * ranks by longest path (recorded order is topological, so one pass), order within a rank by the
+ * barycentre of the inputs (one sweep). Every graph's first frame uses it too, so the library never
+ * delays the first draw.
  */
-import ELK from 'elkjs/lib/elk.bundled.js';
+import dagre from '@dagrejs/dagre';
 import { layoutInput, type Graph } from './graphModel';
 
-export const ELK_MAX_NODES = 600;
+export const LIBRARY_MAX_NODES = 120;
 const GAP_X = 56;
 const GAP_Y = 22;
 
-/** Options that keep ELK's layered algorithm fast without visibly worse pictures on tape graphs. */
-export const ELK_OPTIONS: Record<string, string> = {
-  'elk.algorithm': 'layered',
-  'elk.direction': 'RIGHT',
-  'elk.spacing.nodeNode': String(GAP_Y),
-  'elk.layered.spacing.nodeNodeBetweenLayers': String(GAP_X),
-  // The panel draws its own edge curves, so ELK's routing and compaction passes are wasted work.
-  'elk.edgeRouting': 'POLYLINE',
-  'elk.layered.compaction.postCompaction.strategy': 'NONE',
-};
-/** Cheaper crossing minimisation for bigger graphs (measured: 1,000 nodes 2.6 s → 0.9 s). */
-const ELK_FAST: Record<string, string> = {
-  'elk.layered.thoroughness': '1',
-  'elk.layered.nodePlacement.strategy': 'SIMPLE',
-  'elk.layered.crossingMinimization.greedySwitch.type': 'OFF',
-};
-
-let elk: InstanceType<typeof ELK> | undefined;
-
-/** Places the nodes with ELK (sets x/y, top-left corners). */
-export async function elkLayout(graph: Graph): Promise<void> {
-  elk ??= new ELK();
+/** Places the nodes with dagre (sets x/y, top-left corners). */
+export function libraryLayout(graph: Graph): void {
   const input = layoutInput(graph);
-  const res = await elk.layout({
-    id: 'root',
-    layoutOptions: graph.nodes.length > 150 ? { ...ELK_OPTIONS, ...ELK_FAST } : ELK_OPTIONS,
-    children: input.nodes,
-    edges: input.edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
-  });
-  for (const c of res.children ?? []) {
-    const n = graph.nodes[Number(c.id)];
-    n.x = c.x ?? 0;
-    n.y = c.y ?? 0;
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: GAP_Y, ranksep: GAP_X, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of input.nodes) g.setNode(n.id, { width: n.width, height: n.height });
+  for (const e of input.edges) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+  for (const id of g.nodes()) {
+    const p = g.node(id);
+    const n = graph.nodes[Number(id)];
+    // dagre gives centres
+    n.x = p.x - n.w / 2;
+    n.y = p.y - n.h / 2;
   }
 }
 
-/** Linear-time layered placement: what graphs above ELK_MAX_NODES get (and the first frame of any). */
+/** Linear-time layered placement: what graphs above LIBRARY_MAX_NODES get (and the first frame of any). */
 export function layeredLayout(graph: Graph): void {
   const { nodes } = graph;
   const rank = new Int32Array(nodes.length);

@@ -8,6 +8,9 @@ import { formatNum, toNumber } from '../model/format';
 import { smoothEma } from '../model/smoothing';
 import { h, themeColor, withAlpha } from '../dom';
 
+/** Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50, … */
+const STEP_INCRS = Array.from({ length: 24 }, (_, i) => [1, 2, 5][i % 3] * 10 ** Math.floor(i / 3));
+
 export interface CurvesOptions {
   smoothing: number;
   logScale: boolean;
@@ -104,7 +107,7 @@ export class CurvesView {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 7 } },
         scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-        axes: [{ ...axis }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
+        axes: [{ ...axis, incrs: STEP_INCRS }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
         series: [
           {},
           { label: 'raw', stroke: withAlpha(color, 0.3), width: 1, points: { show: curve.points.length <= 40, size: 5 } },
@@ -139,6 +142,7 @@ export class CurvesView {
       this.charts.push({ curve, plot, xs, ys, readout });
     }
     this.lastDrawMs = performance.now() - t0;
+    document.body.dataset.curvesMs = this.lastDrawMs.toFixed(1);
   }
 
   private resize(): void {

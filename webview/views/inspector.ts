@@ -70,17 +70,23 @@ function section(title: string, ...body: (Node | null)[]): HTMLElement {
 function chainRule(n: GraphNode, graph: Graph, ev: Evaluator, target: string): HTMLElement {
   const step = backwardWalk(ev, graph.gradient!).find((s) => s.node.id === n.nodeId);
   if (!step) return h('p', { class: 'dim' }, `${n.title} is not on the path to ${target}: no adjoint flows through it.`);
-  const rows = step.contributions.map((c, k) => h('tr', null,
-    h('th', { scope: 'row' }, `∂${target}/∂${c.input}`),
-    h('td', { class: 'formula' }, `∂${target}/∂out × ${step.local[k]?.replace(/^∂out\/∂\S+ = /, '') ?? '∂out/∂' + c.input}`),
-    h('td', null, c.skipped ? 'not needed' : short(c.contribution)),
+  const rows = step.contributions.map((c, k) => h('div', { class: 'chain-row' },
+    h('div', { class: 'formula' }, `∂${target}/∂${c.input} ${c.skipped ? '' : '+'}= ${chainText(step.local[k], target, c.input)}`),
+    h('div', { class: 'num chain-value' }, c.skipped ? 'not needed: no path to a source' : `= ${short(c.contribution)}`),
   ));
   return h('div', null,
-    h('p', null, 'upstream ∂', target, '/∂out = ', h('code', null, short(step.upstream))),
-    h('table', { class: 'num chain' }, h('thead', null, h('tr', null, h('th', null, 'adjoint'), h('th', null, 'upstream × local'), h('th', null, 'this node adds'))), h('tbody', null, ...rows)),
+    h('p', null, `upstream ∂${target}/∂out = `, h('code', null, short(step.upstream))),
+    ...rows,
     step.reason ? h('p', { class: 'dim' }, `Numbers not re-computed: ${step.reason}.`) : null,
     h('p', { class: 'dim' }, 'An input used by several nodes sums what each adds; the Backward pass tab shows the order.'),
   );
+}
+
+/** `∂L/∂a = ∂L/∂out · bᵀ` stays as written (with L named); `∂out/∂a = b` becomes `∂L/∂out × b`. */
+function chainText(local: string | undefined, target: string, input: string): string {
+  if (!local) return `∂${target}/∂out × ∂out/∂${input}`;
+  if (local.startsWith('∂L/')) return local.replace(/^∂L\/∂\S+ = /, '').replace(/∂L\//g, `∂${target}/`);
+  return `∂${target}/∂out × ${local.replace(/^∂out\S*\/∂\S+ = /, '')}`;
 }
 
 function fdSection(n: GraphNode, graph: Graph, ev: Evaluator, target: string): HTMLElement {

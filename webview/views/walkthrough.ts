@@ -66,7 +66,7 @@ export class WalkthroughView {
     const target = g.gradient.targets.map((t) => t.name ?? 'target').join(' + ');
     const s = this.steps[this.at];
     const nav = h('div', { class: 'walk-nav', role: 'toolbar', 'aria-label': 'backward pass steps' },
-      h('button', { onclick: () => this.go(0), disabled: this.at === 0, 'aria-label': 'first step' }, '⏮'),
+      h('button', { onclick: () => this.go(0), disabled: this.at === 0, 'aria-label': 'first step' }, '« First'),
       h('button', { onclick: () => this.go(this.at - 1), disabled: this.at === 0, 'aria-label': 'previous step' }, '◀ Prev'),
       h('span', { class: 'num', 'aria-live': 'polite' }, this.steps.length ? `step ${this.at + 1} of ${this.steps.length}` : 'no steps'),
       h('button', { onclick: () => this.go(this.at + 1), disabled: this.at >= this.steps.length - 1, 'aria-label': 'next step' }, 'Next ▶'),

@@ -1,0 +1,56 @@
+// Layout libraries for the panel's tape graph, measured on tape-shaped graphs (test/webview/fixtures
+// traceBuilder.largeTrace): ELK layered (elkjs) and dagre (@dagrejs/dagre), against the panel's own
+// linear-time layered placement. cold = the first call at that size in this process, warm = median of
+// the next runs. dagre is not run at 10,000 nodes (1,000 already take tens of seconds; at 10,000 it
+// overflowed the call stack when tried). Prints figures; asserts nothing.
+import dagre from '@dagrejs/dagre';
+import { buildGraph, layoutInput } from '../webview/model/graphModel';
+import { elkLayout, layeredLayout } from '../webview/model/layout';
+import { largeTrace } from '../test/webview/fixtures/traceBuilder';
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const graphOf = (n: number) => {
+  const t = largeTrace(n);
+  return buildGraph(t.tapes, t.gradients[0]);
+};
+
+function dagreLayout(n: number): void {
+  const input = layoutInput(graphOf(n));
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: 'LR', nodesep: 22, ranksep: 56 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const v of input.nodes) g.setNode(v.id, { width: v.width, height: v.height });
+  for (const e of input.edges) g.setEdge(e.source, e.target);
+  dagre.layout(g);
+}
+
+async function time(f: () => unknown | Promise<unknown>): Promise<number> {
+  const t0 = performance.now();
+  await f();
+  return performance.now() - t0;
+}
+
+async function measure(name: string, n: number, f: () => unknown | Promise<unknown>, reps: number, budgetMs: number): Promise<string> {
+  try {
+    const cold = await time(f);
+    if (cold > budgetMs) return `${name} ${cold.toFixed(0)} ms (one run)`;
+    const warm: number[] = [];
+    for (let i = 0; i < reps; i++) warm.push(await time(f));
+    return `${name} cold ${cold.toFixed(0)} / warm ${median(warm).toFixed(n < 1000 ? 1 : 0)} ms`;
+  } catch (e) {
+    return `${name} fails: ${String(e).split('\n')[0].slice(0, 60)}`;
+  }
+}
+
+async function main() {
+  for (const n of [10, 30, 100, 300, 1000, 10000]) {
+    const row = [
+      await measure('ELK', n, () => elkLayout(graphOf(n)), n <= 300 ? 5 : 2, 5000),
+      n <= 1000 ? await measure('dagre', n, () => dagreLayout(n), n <= 300 ? 5 : 2, 5000) : 'dagre not run',
+      await measure('own layered', n, () => layeredLayout(graphOf(n)), 5, 5000),
+    ];
+    console.log(`${String(n).padStart(6)} nodes: ${row.join(' · ')}`);
+  }
+}
+
+void main();

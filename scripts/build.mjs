@@ -4,6 +4,7 @@
 //   node scripts/build.mjs --watch       rebuild on change
 import * as esbuild from 'esbuild';
 import { fileURLToPath } from 'node:url';
+import { createRequire } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
 
@@ -77,5 +78,8 @@ if (watch) {
   }
   // The engine's .d.ts for the TypeScript plugin, and the plugin's package.json.
   (await import('./editorBuild.mjs')).buildEditorExtras();
+  // The runner's portable bundle step: esbuild-wasm's JS is bundled into dist/worker.js, its
+  // WebAssembly binary sits next to it (src/runner/bundle.ts looks there first; docs/runner.md).
+  fs.copyFileSync(createRequire(import.meta.url).resolve('esbuild-wasm/esbuild.wasm'), path.join(root, 'dist/esbuild.wasm'));
   console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

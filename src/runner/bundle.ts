@@ -99,11 +99,18 @@ export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; ba
  */
 const WASM_IDLE_MS = 300;
 
+/** dist/esbuild.wasm next to the built worker (what the .vsix ships), else the npm package's. */
+function wasmFile(): string {
+  const shipped = path.join(__dirname, 'esbuild.wasm');
+  // The specifier is built at run time so the build does not try to bundle the binary.
+  return fs.existsSync(shipped) ? shipped : require.resolve(['esbuild-wasm', 'esbuild.wasm'].join('/'));
+}
+
 function wasmBuilder(): Build {
   (globalThis as { self?: unknown }).self ??= globalThis;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('esbuild-wasm/lib/browser.js') as Esbuild;
-  const module = WebAssembly.compile(fs.readFileSync(require.resolve('esbuild-wasm/esbuild.wasm')));
+  const module = WebAssembly.compile(fs.readFileSync(wasmFile()));
   let ready: Promise<void> | undefined;
   let inFlight = 0;
   let idle: NodeJS.Timeout | undefined;

@@ -78,6 +78,17 @@ describe('GradientTape', () => {
       assert.equal(v.trainable, false);
     });
 
+    it('a trainable: false variable can still be watched explicitly', () => {
+      const v = tf.variable(3, { trainable: false });
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch(v);
+        return tf.square(v);
+      });
+      assert.deepEqual(tape.watchedVariables(), [v]);
+      close(values(tape.gradient(y, v)), [6]);
+    });
+
     it('stopRecording: ops inside it are not recorded', () => {
       const v = tf.variable(2);
       const tape = new tf.GradientTape();

@@ -33,6 +33,22 @@ function parseExponential(s: string): Decimal {
 }
 
 /**
+ * |a| rounded to `sig` significant digits with Dragon4's rule: to nearest, ties to the even
+ * digit (JavaScript's toExponential rounds ties up). A tie needs the exact binary value to end
+ * in ...5 right after the cut; toExponential(100) shows every digit of such a value.
+ */
+function roundSig(a: number, sig: number): Decimal {
+  const exact = a.toExponential(100);
+  const e = exact.indexOf('e');
+  const mant = exact.slice(0, e).replace('.', '');
+  const exp = Number(exact.slice(e + 1));
+  if (mant[sig] === '5' && /^0*$/.test(mant.slice(sig + 1)) && Number(mant[sig - 1]) % 2 === 0) {
+    return { digits: mant.slice(0, sig).replace(/0+$/, '') || '0', point: exp + 1 };
+  }
+  return parseExponential(a.toExponential(sig - 1));
+}
+
+/**
  * The shortest decimal digits that read back as the same value: for float64 JavaScript's own
  * shortest round-trip; for float32, the fewest significant digits p whose nearest p-digit
  * decimal (or a neighbour, since the interval is lopsided at powers of two) rounds back.
@@ -42,8 +58,9 @@ export function shortestDecimal(v: number, f32: boolean): Decimal {
   if (a === 0) return { digits: '0', point: 1 };
   if (!f32) return parseExponential(a.toExponential());
   for (let p = 1; p <= 9; p++) {
+    const r = roundSig(a, p);
+    if (Math.fround(Number(`${r.digits}e${r.point - r.digits.length}`)) === a) return r;
     const s = a.toExponential(p - 1);
-    if (Math.fround(Number(s)) === a) return parseExponential(s);
     const e = s.indexOf('e');
     const m = Number(s.slice(0, e).replace('.', ''));
     const exp = Number(s.slice(e + 1)) - (p - 1);
@@ -69,11 +86,19 @@ function positionalParts(v: number, f32: boolean, precision: number | null): [st
   const d = shortestDecimal(v, f32);
   if (precision !== null && d.digits.length - d.point > precision) {
     // Too many digits: round the exact value at the cutoff, as Dragon4 does.
-    const fixed = Math.abs(v).toFixed(precision);
-    const [ip, fp] = fixed.split('.');
-    const frac = fp.replace(/0+$/, '');
-    return [(neg ? '-' : '') + ip, frac];
+    const sig = Number(Math.abs(v).toExponential(100).split('e')[1]) + 1 + precision;
+    if (sig <= 0) {
+      const fixed = Math.abs(v).toFixed(precision);
+      const [ip, fp] = fixed.split('.');
+      return [(neg ? '-' : '') + ip, fp.replace(/0+$/, '')];
+    }
+    return decimalParts(roundSig(Math.abs(v), sig), neg);
   }
+  return decimalParts(d, neg);
+}
+
+/** Splits digits at the point: [integer part with sign, fraction digits without trailing zeros]. */
+function decimalParts(d: Decimal, neg: boolean): [string, string] {
   let ip: string;
   let fp: string;
   if (d.point <= 0) {
@@ -95,7 +120,7 @@ function scientificParts(v: number, f32: boolean, precision: number | null): [st
   const a = Math.abs(v);
   if (a === 0) return [neg ? '-0' : '0', '', 0];
   let d = shortestDecimal(v, f32);
-  if (precision !== null && d.digits.length - 1 > precision) d = parseExponential(a.toExponential(precision));
+  if (precision !== null && d.digits.length - 1 > precision) d = roundSig(a, precision + 1);
   const frac = d.digits.slice(1).replace(/0+$/, '');
   return [(neg ? '-' : '') + d.digits[0], frac, d.point - 1];
 }
@@ -127,7 +152,14 @@ function floatFormatter(values: number[], f32: boolean): (v: number) => string {
     padLeft = Math.max(...parts.map((p) => p[0].length));
     padRight = expSize + 2 + precision;
     format = (v) => {
-      const [ip, fp, e] = scientificParts(v, f32, PRECISION);
+      let [ip, fp, e] = scientificParts(v, f32, PRECISION);
+      if (fp.length < precision && v !== 0) {
+        // numpy's min_digits: more digits of the exact value (rounded), not zeros.
+        const d = roundSig(Math.abs(v), precision + 1);
+        ip = (v < 0 ? '-' : '') + d.digits[0];
+        fp = d.digits.slice(1).padEnd(precision, '0');
+        e = d.point - 1;
+      }
       return ip.padStart(padLeft) + '.' + fp.padEnd(precision, '0') + expText(e, expSize);
     };
   } else {
@@ -271,11 +303,12 @@ function formatArrayBody(
 /** `repr(np.asarray(values))`: `array([[-0.39999998],\n       [-0.79999995]], dtype=float32)`. */
 export function formatNumpyRepr(data: Data, shape: readonly number[], dtype: DType): string {
   if (shape.length === 0) return formatScalar(data[0], dtype);
-  const skipDtype = dtype === 'float64' || dtype === 'bool';
-  const prefix = 'array(';
-  const suffix = skipDtype ? ')' : ',';
   let size = 1;
   for (const d of shape) size *= d;
+  // numpy omits default dtypes (float64, bool), except for empty arrays.
+  const skipDtype = (dtype === 'float64' || dtype === 'bool') && size > 0;
+  const prefix = 'array(';
+  const suffix = skipDtype ? ')' : ',';
   let body: string;
   if (size === 0) {
     body = shape.length === 1 ? '[]' : `[], shape=${shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`}`;

@@ -12,8 +12,10 @@
  *                   crosses a threshold, so programs with only small tensors never compile it
  *   ts              TypeScript only
  *   wasm-simd       WebAssembly without relaxed SIMD
- *   wasm-all        WebAssembly with every threshold 0: each float32 call a WebAssembly kernel
- *                   implements goes through it, however small (tests run the engine suites so)
+ *   wasm-all        WebAssembly for every float32 call a kernel implements, however small, except
+ *                   matmul, which keeps its threshold: below it the API's double accumulation
+ *                   holds, and the engine's tests assert it (tests run the engine suites so;
+ *                   test/engine/wasm/backend.test.ts also runs matmul at threshold 0)
  */
 import { jsKernels, kernels } from '../kernels';
 import { makeWasmKernels, thresholds } from './kernels';
@@ -63,7 +65,10 @@ export function installDefaultKernels(): void {
     active = { backend: 'ts', prefer: 'auto' };
     return;
   }
-  if (setting === 'wasm-all') for (const key of Object.keys(thresholds) as (keyof typeof thresholds)[]) thresholds[key] = 0;
+  if (setting === 'wasm-all') {
+    thresholds.elementwise = 0;
+    thresholds.reduce = 0;
+  }
   const prefer: WasmFlavor | 'auto' = setting === 'wasm-simd' ? 'simd' : 'auto';
   if (typeof WebAssembly !== 'object') return;
   Object.assign(kernels, makeWasmKernels(() => loadKernelModule(prefer)));

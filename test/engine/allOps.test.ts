@@ -10,7 +10,7 @@ import type { OpDef, SampleInput } from '../../src/engine/op';
 import * as tf from '../../src/engine/index';
 import type { Tensor } from '../../src/engine/tensor';
 import { checkGrads, gradOf, lcg } from './gradcheck';
-import { BROADCAST_PAIRS, UNARY_SHAPES } from './shapeCombos';
+import { BROADCAST_PAIRS, broadcastPair, UNARY_SHAPES } from './shapeCombos';
 
 /** Ops whose gradient is checked elsewhere: CustomGradient's rule is whatever the user gives. */
 const CHECKED_ELSEWHERE = new Set(['CustomGradient']);
@@ -90,6 +90,24 @@ describe('ALL_OPS: every differentiable op matches central differences (float64)
         { numRuns: Math.max(12, cases.length * 2), seed: 42 },
       );
     });
+
+    if (s.kind === 'binary') {
+      it(`${op.name}: first derivatives over generated broadcast shape pairs`, () => {
+        fc.assert(
+          fc.property(broadcastPair(), fc.integer({ min: 1, max: 2 ** 30 }), ([sa, sb], seed) => {
+            const rand = lcg(seed);
+            const specs: SampleInput[] = [
+              { shape: sa, lo: s.lo?.[0], hi: s.hi?.[0] },
+              { shape: sb, lo: s.lo?.[1], hi: s.hi?.[1] },
+            ];
+            const xs = specs.map((spec) => draw(spec, rand, kinks, minGap));
+            if (apart > 0 && minPairGap(xs[0], xs[1]) < apart) return; // a tie: the derivative jumps there
+            checkGrads((...ts) => op.apply(ts, s.attrs as never), xs, { name: `${op.name} on shapes ${JSON.stringify([sa, sb])}` });
+          }),
+          { numRuns: 25, seed: 1234 },
+        );
+      });
+    }
 
     it(`${op.name}: second derivatives through nested tapes`, () => {
       fc.assert(

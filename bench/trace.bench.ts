@@ -141,8 +141,8 @@ async function main(): Promise<void> {
   const which = process.env.TRACE_BENCH ?? 'all';
   console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, ${new Date().toISOString()}`);
   if (which === 'all' || which === 'record') {
-    await recording('training loop (2500 steps)', 'loop.grad.ts', trainingLoop(2500));
-    await recording('one tape of 100,000 ops', 'tape.grad.ts', longTape(100_000));
+    if (process.env.TRACE_BENCH_ONLY !== 'tape') await recording('training loop (2500 steps)', 'loop.grad.ts', trainingLoop(2500));
+    if (process.env.TRACE_BENCH_ONLY !== 'loop') await recording('one tape of 100,000 ops', 'tape.grad.ts', longTape(100_000));
   }
   // The bundle step last: loadEsbuild keeps one backend per thread, so each runs in its own process.
   if (which === 'bundle-native' || which === 'bundle-wasm') await bundlingOne(which === 'bundle-native' ? 'native' : 'wasm');

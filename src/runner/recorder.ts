@@ -44,8 +44,10 @@ export interface EngineAccess {
 
 export interface RecorderHost {
   engine: EngineAccess;
-  /** Maps the current call stack to the user's source (the observer's locate()). */
+  /** Maps the current call to the user's source (the observer's locate()). */
   locate(): SourcePos | undefined;
+  /** True when locate() is a table lookup (instrumented bundle), false when it captures a stack. */
+  cheapLocate?: boolean;
   /** The identifier the call at `pos` is assigned to, if any. */
   nameAt(pos: SourcePos | undefined): string | undefined;
   emit(e: TraceEvent): void;
@@ -134,7 +136,7 @@ export class Recorder implements EngineObserver {
     if (g > 0) return this.gradientCalls[g - 1];
     if (this.quiet > 0) return undefined;
     const r = this.recording.length;
-    if (r > 0) {
+    if (r > 0 && !this.host.cheapLocate) {
       let wanted = false;
       for (let i = 0; i < r; i++) {
         const ts = this.recording[i];

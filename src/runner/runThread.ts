@@ -17,6 +17,7 @@ import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/wo
 import { BUNDLE_BASENAME } from './bundle';
 import { posKey, scanNames, type NameIndex } from './names';
 import { Recorder } from './recorder';
+import { instrument, PROBE_PARAMS } from './instrument';
 
 /** Events are sent in batches of at most this many, and at every record exit and gradient call. */
 const BATCH = 512;
@@ -28,6 +29,8 @@ const FLUSH_MS = 50;
 export interface RunThreadOptions {
   /** End the run as soon as the bundle's top level returns (in-process benchmarks of sync scripts). */
   endOnReturn?: boolean;
+  /** false: find positions by stack captures instead of instrumenting the bundle (benchmarks). */
+  instrument?: boolean;
 }
 
 /**
@@ -66,12 +69,23 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     return p ?? undefined;
   };
 
+  // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
+  const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition);
+  let at = -1;
+
   type Site = NodeJS.CallSite;
   const rawSites = (_e: Error, sites: Site[]): Site[] => sites;
+  /** A stack frame of the (instrumented) bundle → the user's position. */
+  const sitePos = (s: Site): SourcePos | undefined => {
+    const line = s.getLineNumber() ?? 0;
+    const column = s.getColumnNumber() ?? 0;
+    const b = inst ? inst.toBundle(line, column) : { line, column };
+    return mapPosition(b.line, b.column);
+  };
   const firstUserPos = (sites: Site[]): SourcePos | undefined => {
     for (const s of sites) {
       if (s.getFileName() === bundleFile) {
-        const p = mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0);
+        const p = sitePos(s);
         if (p) return p;
       }
     }
@@ -83,7 +97,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     let best: SourcePos | undefined;
     for (const s of sites) {
       if (s.getFileName() !== bundleFile) continue;
-      const p = mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0);
+      const p = sitePos(s);
       if (!p) continue;
       const n = (counts.get(p) ?? 0) + 1;
       counts.set(p, n);
@@ -91,8 +105,9 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     }
     return best ?? firstUserPos(sites);
   };
-  /** The observer's locate(): the first frame of the user's bundle on the current stack. */
-  const locate = (): SourcePos | undefined => {
+  /** The position of the latest call in user code (instrumented), or of the first user frame on the stack. */
+  const locate = (): SourcePos | undefined => (inst ? (at >= 0 ? inst.positions[at] : undefined) : stackLocate());
+  const stackLocate = (): SourcePos | undefined => {
     const prepare = Error.prepareStackTrace;
     const limit = Error.stackTraceLimit;
     Error.prepareStackTrace = rawSites as typeof Error.prepareStackTrace;
@@ -101,7 +116,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     for (const depth of [8, 40]) {
       Error.stackTraceLimit = depth;
       const holder: { stack?: Site[] } = {};
-      Error.captureStackTrace(holder, locate);
+      Error.captureStackTrace(holder, stackLocate);
       const sites = holder.stack;
       pos = Array.isArray(sites) ? firstUserPos(sites) : undefined;
       if (pos || !Array.isArray(sites) || sites.length < depth) break;
@@ -126,7 +141,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     const lines = [header];
     let folded = false;
     for (const s of sites) {
-      const p = s.getFileName() === bundleFile ? mapPosition(s.getLineNumber() ?? 0, s.getColumnNumber() ?? 0) : undefined;
+      const p = s.getFileName() === bundleFile ? sitePos(s) : undefined;
       if (p) {
         const where = `${p.file ?? d.file}:${p.line}:${p.column}`;
         const fn = s.getFunctionName();
@@ -213,6 +228,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const rec = new Recorder({
     engine: { peekValues: (t) => tensorModule.peekValues(t), isVariable: (t): t is import('../engine/tensor').Variable => t instanceof tensorModule.Variable },
     locate,
+    cheapLocate: inst !== undefined,
     nameAt,
     emit,
     flush,
@@ -316,14 +332,43 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     setObserver(null);
   });
 
+  // ── The probes the instrumented bundle calls (src/runner/instrument.ts) ──
+  const EMPTY: unknown[] = [];
+  const probeP = <T>(id: number, v: T): T => {
+    at = id;
+    return v;
+  };
+  const probeE = (id: number): unknown[] => {
+    at = id;
+    return EMPTY;
+  };
+  const probeI = (id: number, iterable: unknown): unknown => {
+    const make = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> } | null | undefined)?.[Symbol.iterator];
+    if (typeof make !== 'function') return iterable; // the original TypeError, unchanged
+    return {
+      [Symbol.iterator](): Iterator<unknown> {
+        const it = make.call(iterable);
+        return {
+          next(v?: unknown) {
+            at = id;
+            return it.next(v);
+          },
+          return(v?: unknown) {
+            return typeof it.return === 'function' ? it.return(v) : { done: true, value: v };
+          },
+        };
+      },
+    };
+  };
+
   // ── Run the bundle ──
   const userRequire = createRequire(d.file);
   const requireShim = (id: string): unknown => (id === 'gradtape' ? engine : userRequire(id));
   const mod = { exports: {} as unknown };
   setObserver(rec);
   try {
-    const fn = vm.compileFunction(d.bundle.code, ['exports', 'require', 'module', '__filename', '__dirname'], { filename: bundleFile });
-    fn.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file));
+    const fn = vm.compileFunction(inst ? inst.code : d.bundle.code, ['exports', 'require', 'module', '__filename', '__dirname', ...PROBE_PARAMS], { filename: bundleFile });
+    fn.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), probeP, probeE, probeI);
     if (opts.endOnReturn) end();
   } catch (e) {
     end(toRunError(e));

@@ -1,6 +1,5 @@
 import { defineOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-
 import { unaryForward } from './helpers';
 
 /** out = −x.  ∂out/∂x = −1. */

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import vm from 'node:vm';
+import { instrument, PROBE_PARAMS } from '../../src/runner/instrument';
+import type { SourcePos } from '../../src/protocol/trace';
+
+// Every call head is "user code" here; a position is the call head's own line/column.
+const here = (line: number, column: number): SourcePos => ({ line, column });
+
+/** Runs instrumented `code` with probes that log which call index was current when `seen()` ran. */
+function runWith(code: string): { log: string[]; positions: (SourcePos | undefined)[] } {
+  const lines = code.split('\n');
+  // `seen` is the test's own probe: not instrumented, so it reports the call that was current.
+  const inst = instrument(code, (line, column) => (lines[line - 1].startsWith('seen', column - 1) ? undefined : here(line, column)));
+  assert.ok(inst, 'the code parses');
+  let at = -1;
+  const log: string[] = [];
+  const pos = (): string => {
+    const p = inst.positions[at];
+    return p ? `${p.line}:${p.column}` : '?';
+  };
+  const probes = [
+    (id: number, v: unknown) => ((at = id), v),
+    (id: number) => ((at = id), []),
+    (id: number, it: Iterable<unknown>) => ({
+      [Symbol.iterator]: () => {
+        const inner = it[Symbol.iterator]();
+        return { next: () => ((at = id), inner.next()), return: (v: unknown) => inner.return?.(v) ?? { done: true, value: v } };
+      },
+    }),
+  ];
+  const fn = vm.compileFunction(inst.code, ['seen', ...PROBE_PARAMS]);
+  fn((label: string) => log.push(`${label}@${pos()}`), ...probes);
+  return { log, positions: inst.positions };
+}
+
+describe('runner/instrument: call positions without stack captures', () => {
+  it('sets the position after the arguments, just before the callee runs', () => {
+    const code = ['function f(x, y) { seen("f"); return x + y; }', 'function g(x) { seen("g"); return x; }', 'f(g(1), g(2));'].join('\n');
+    const { log } = runWith(code);
+    // g's calls sit at columns 3 and 9 of line 3, f's head at column 1.
+    assert.deepEqual(log, ['g@3:3', 'g@3:9', 'f@3:1']);
+  });
+
+  it('handles zero arguments, spreads, member and optional calls, and new', () => {
+    const code = [
+      'const o = { m() { seen("m"); }, n(...xs) { seen("n" + xs.length); } };',
+      'function C() { seen("C"); }',
+      'o.m();',
+      'o.n(...[1, 2]);',
+      'o?.m?.();',
+      'new C();',
+      'new C;',
+      'seen(Math.max());',
+    ].join('\n');
+    const { log } = runWith(code);
+    // `new C` without parentheses is left alone: it reports the previous call (6:1).
+    assert.deepEqual(log.slice(0, 5), ['m@3:3', 'n2@4:3', 'm@5:4', 'C@6:1', 'C@6:1']);
+    // Math.max() still gets no arguments (a stray undefined would make it NaN).
+    assert.equal(log[5], '-Infinity@8:1');
+  });
+
+  it('sets the for-of position for each step of the iteration and keeps break working', () => {
+    const code = [
+      'function* gen() { try { seen("a"); yield 1; seen("b"); yield 2; } finally { seen("done"); } }',
+      'for (const x of gen()) {',
+      '  if (x === 1) continue;',
+      '  break;',
+      '}',
+    ].join('\n');
+    const { log } = runWith(code);
+    assert.deepEqual(log, ['a@2:1', 'b@2:1', 'done@2:1']);
+  });
+
+  it('leaves code it cannot place alone, and reports unparsable code', () => {
+    const inst = instrument('f(1);\nvar x = 2;', (line) => (line === 2 ? here(2, 1) : undefined));
+    assert.equal(inst?.code, 'f(1);\nvar x = 2;');
+    assert.equal(instrument('this is not javascript', here), undefined);
+  });
+
+  it('maps columns of the instrumented code back to the original', () => {
+    const code = 'f(a, b); throw new Error("x");';
+    const inst = instrument(code, here)!;
+    const col = inst.code.indexOf('throw') + 1;
+    assert.deepEqual(inst.toBundle(1, col), { line: 1, column: code.indexOf('throw') + 1 });
+    assert.deepEqual(inst.toBundle(1, 1), { line: 1, column: 1 });
+  });
+});

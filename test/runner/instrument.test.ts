@@ -56,7 +56,7 @@ describe('runner/instrument: call positions without stack captures', () => {
     // `new C` without parentheses is left alone: it reports the previous call (6:1).
     assert.deepEqual(log.slice(0, 5), ['m@3:3', 'n2@4:3', 'm@5:4', 'C@6:1', 'C@6:1']);
     // Math.max() still gets no arguments (a stray undefined would make it NaN).
-    assert.equal(log[5], '-Infinity@8:1');
+    assert.equal(log[5], '-Infinity@8:11');
   });
 
   it('sets the for-of position for each step of the iteration and keeps break working', () => {

@@ -263,22 +263,34 @@ function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: 
  * sees one array type. The sum for every output runs over k in order, in double; storing into
  * `out` rounds once.
  */
+/** Reused scratch for small products (B's copy and two accumulator rows): allocation would dominate them. */
+let scratch = new Float64Array(1024);
+const SCRATCH_LIMIT = 1 << 16;
+
 function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
   m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
-  const B = new Float64Array(k * n);
+  const need = k * n + 2 * n;
+  let buf: Float64Array;
+  if (need <= SCRATCH_LIMIT) {
+    if (scratch.length < need) scratch = new Float64Array(Math.max(need, 2 * scratch.length));
+    buf = scratch;
+  } else {
+    buf = new Float64Array(need);
+  }
+  const B = buf;
   if (transposeB) {
     for (let j = 0; j < n; j++) for (let p = 0; p < k; p++) B[p * n + j] = b[bOff + j * k + p];
   } else {
     for (let i = 0; i < k * n; i++) B[i] = b[bOff + i];
   }
-  const acc0 = new Float64Array(n);
-  const acc1 = new Float64Array(n);
+  // The two accumulator rows live in the same buffer, after B.
+  const A0 = k * n;
+  const A1 = A0 + n;
   const rs = transposeA ? 1 : k; // A(i, p) = a[aOff + i·rs + p·cs]
   const cs = transposeA ? m : 1;
   let i = 0;
   for (; i + 2 <= m; i += 2) {
-    acc0.fill(0);
-    acc1.fill(0);
+    buf.fill(0, A0, A1 + n);
     const base0 = aOff + i * rs;
     const base1 = base0 + rs;
     let p = 0;
@@ -300,8 +312,8 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
         const c1 = B[r1 + j];
         const c2 = B[r2 + j];
         const c3 = B[r3 + j];
-        acc0[j] += x0 * c0 + x1 * c1 + x2 * c2 + x3 * c3;
-        acc1[j] += y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
+        buf[A0 + j] += x0 * c0 + x1 * c1 + x2 * c2 + x3 * c3;
+        buf[A1 + j] += y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
       }
     }
     for (; p < k; p++) {
@@ -310,33 +322,33 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
       const r = p * n;
       for (let j = 0; j < n; j++) {
         const c = B[r + j];
-        acc0[j] += x * c;
-        acc1[j] += y * c;
+        buf[A0 + j] += x * c;
+        buf[A1 + j] += y * c;
       }
     }
     const o = outOff + i * n;
     for (let j = 0; j < n; j++) {
-      out[o + j] = acc0[j];
-      out[o + n + j] = acc1[j];
+      out[o + j] = buf[A0 + j];
+      out[o + n + j] = buf[A1 + j];
     }
   }
   // An odd last row, four k at a time as above.
   for (; i < m; i++) {
-    acc0.fill(0);
+    buf.fill(0, A0, A1);
     const base = aOff + i * rs;
     let p = 0;
     for (; p + 4 <= k; p += 4) {
       const x0 = a[base + p * cs], x1 = a[base + (p + 1) * cs], x2 = a[base + (p + 2) * cs], x3 = a[base + (p + 3) * cs];
       const r0 = p * n;
-      for (let j = 0; j < n; j++) acc0[j] += x0 * B[r0 + j] + x1 * B[r0 + n + j] + x2 * B[r0 + 2 * n + j] + x3 * B[r0 + 3 * n + j];
+      for (let j = 0; j < n; j++) buf[A0 + j] += x0 * B[r0 + j] + x1 * B[r0 + n + j] + x2 * B[r0 + 2 * n + j] + x3 * B[r0 + 3 * n + j];
     }
     for (; p < k; p++) {
       const x = a[base + p * cs];
       const r = p * n;
-      for (let j = 0; j < n; j++) acc0[j] += x * B[r + j];
+      for (let j = 0; j < n; j++) buf[A0 + j] += x * B[r + j];
     }
     const o = outOff + i * n;
-    for (let j = 0; j < n; j++) out[o + j] = acc0[j];
+    for (let j = 0; j < n; j++) out[o + j] = buf[A0 + j];
   }
 }
 

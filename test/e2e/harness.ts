@@ -22,6 +22,8 @@ export interface E2ETest {
   workspace?: string;
   /** Default 90 s. */
   timeoutMs?: number;
+  /** No server and no navigation: the test gets a blank page and starts what it needs (e.g. npm start). */
+  standalone?: boolean;
   run(t: E2E): Promise<void>;
 }
 

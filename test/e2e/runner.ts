@@ -55,7 +55,7 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
   let all = discover(root);
   if (opts.grep) all = all.filter((l) => `${l.file} › ${l.test.name}`.toLowerCase().includes(opts.grep!.toLowerCase()));
   // Group by server so each server starts once; order within a group follows the files.
-  const key = (t: E2ETest) => `${t.extension ?? 'source'}|${t.trust === 'disabled' ? 'notrust' : 'trust'}`;
+  const key = (t: E2ETest) => (t.standalone ? 'zz-standalone' : `${t.extension ?? 'source'}|${t.trust === 'disabled' ? 'notrust' : 'trust'}`);
   all.sort((a, b) => key(a.test).localeCompare(key(b.test)));
 
   const result: E2EResult = { passed: 0, failed: 0, failures: [] };
@@ -71,18 +71,19 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
     let t: E2E | undefined;
     try {
       const vsix = test.extension === 'vsix' ? await opts.vsix() : undefined;
-      const server: CodeServer = await session.server({ workspaceTrust: test.trust !== 'disabled', installExtensions: vsix ? [vsix] : [] });
+      const server: CodeServer | undefined = test.standalone ? undefined : await session.server({ workspaceTrust: test.trust !== 'disabled', installExtensions: vsix ? [vsix] : [] });
       const page = await context.newPage();
       await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
         const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
         logs.push(`${type}: ${text}`);
       });
       t = new E2E({ page, workspaceDir: ws.dir, artifactsDir, logs, vsix });
-      const url = server.url({ folder: ws.dir, ...(test.extension === 'vsix' ? {} : { extensionDevelopmentPath: root }) });
       const body = async () => {
-        await page.goto(url);
-        await t!.ready();
-        if ((test.trust ?? 'trusted') === 'trusted') await t!.trustWorkspace();
+        if (server) {
+          await page.goto(server.url({ folder: ws.dir, ...(test.extension === 'vsix' ? {} : { extensionDevelopmentPath: root }) }));
+          await t!.ready();
+          if ((test.trust ?? 'trusted') === 'trusted') await t!.trustWorkspace();
+        }
         await test.run(t!);
       };
       const timeoutMs = test.timeoutMs ?? 90_000;

@@ -297,7 +297,7 @@ export class GradientTape implements RecordingTape {
     if (this.persistent) return;
     this.used = true;
     this.nodes = [];
-    this.watchedIds = new Set();
+    this.watchedIds.clear();
   }
 
   /**

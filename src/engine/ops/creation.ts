@@ -11,11 +11,16 @@ export function constant(value: number | boolean | NestedArray | TypedArray | Te
 
 /** tf.Variable(initial, name=, trainable=, dtype=): default name "Variable", as TensorFlow eager names every one. */
 export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
-  const t = initial instanceof Tensor ? initial : tensorFromValues(initial, options.dtype);
+  const fresh = !(initial instanceof Tensor);
+  const t = fresh ? tensorFromValues(initial, options.dtype) : initial;
   const dtype = options.dtype ?? t.dtype;
-  const data = allocate(dtype, t.size);
-  data.set(t.data);
-  const v = new Variable(data, t.shape.slice(), dtype, options.name ?? 'Variable', options.trainable ?? true);
+  let data = t.data;
+  if (!fresh || dtype !== t.dtype) {
+    // A tensor's storage is shared by design; the variable gets its own.
+    data = allocate(dtype, t.size);
+    data.set(t.data);
+  }
+  const v = new Variable(data, fresh ? t.shape : t.shape.slice(), dtype, options.name ?? 'Variable', options.trainable ?? true);
   noteCreated(v, 'variable');
   return v;
 }

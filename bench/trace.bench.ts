@@ -67,32 +67,43 @@ async function bundle(name: string, text: string, backend: 'native' | 'wasm' = '
 /** An observer that keeps nothing: what the engine's own observer-mode bookkeeping costs. */
 const noopObserver = new Proxy({}, { get: (_t, k) => (k === 'locate' ? () => undefined : () => {}) }) as EngineObserver;
 
-function runPlain(file: string, out: BundleOutput, observer: EngineObserver | null = null): number {
+/** CPU time (user + system, all threads of this process) in ms: steadier than wall time on a shared machine. */
+const cpuMs = (): number => {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+};
+
+function runPlain(file: string, out: BundleOutput, observer: EngineObserver | null = null): { ms: number; cpu: number } {
   setObserver(observer);
   const req = createRequire(file);
   const fn = vm.compileFunction(out.code, ['exports', 'require', 'module'], { filename: path.join(tmp, 'plain.js') });
+  const c0 = cpuMs();
   const t0 = performance.now();
   fn({}, (id: string) => (id === 'gradtape' ? engine : req(id)), { exports: {} });
-  return performance.now() - t0;
+  const ms = performance.now() - t0;
+  setObserver(null);
+  return { ms, cpu: cpuMs() - c0 };
 }
 
-function runRecorded(file: string, text: string, out: BundleOutput): { ms: number; json: number; ops: number; tapes: number; nodes: number } {
+function runRecorded(file: string, text: string, out: BundleOutput): { ms: number; cpu: number; json: number; ops: number; tapes: number; nodes: number } {
   const asm = new TraceAssembler(file, new Date());
-  let serialisedBytes = 0;
-  const messages: RunWorkerMessage[] = [];
+  // What postMessage does in the worker: serialise, and let the object go.
+  const messages: Buffer[] = [];
+  const c0 = cpuMs();
   const t0 = performance.now();
   const restore = runInThisThread({ role: 'run', file, text, bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, (m: RunWorkerMessage) => {
-    // What postMessage costs the worker: serialising the message.
-    serialisedBytes += v8.serialize(m).length;
-    messages.push(m);
+    messages.push(v8.serialize(m));
   }, { endOnReturn: true });
   const ms = performance.now() - t0;
+  const cpu = cpuMs() - c0;
   // Assembling is the host's work, in another thread: outside the timed part.
-  for (const m of messages) if (m.type === 'didRecord') for (const e of m.events) asm.apply(e);
+  for (const b of messages) {
+    const m = v8.deserialize(b) as RunWorkerMessage;
+    if (m.type === 'didRecord') for (const e of m.events) asm.apply(e);
+  }
   restore();
   const trace = asm.finish(undefined, ms);
-  void serialisedBytes;
-  return { ms, json: JSON.stringify(trace).length, ops: trace.stats.ops, tapes: trace.tapes.length, nodes: trace.tapes.reduce((n, t) => n + t.nodes.length, 0) };
+  return { ms, cpu, json: JSON.stringify(trace).length, ops: trace.stats.ops, tapes: trace.tapes.length, nodes: trace.tapes.reduce((n, t) => n + t.nodes.length, 0) };
 }
 
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -102,21 +113,24 @@ async function recording(label: string, name: string, text: string): Promise<voi
   runPlain(file, out); // warm-up
   runRecorded(file, text, out);
   runPlain(file, out, noopObserver);
-  const plain: number[] = [];
-  const noop: number[] = [];
-  const rec: number[] = [];
+  const plain: { ms: number; cpu: number }[] = [];
+  const noop: { ms: number; cpu: number }[] = [];
+  const rec: { ms: number; cpu: number }[] = [];
   let last = runRecorded(file, text, out);
   for (let i = 0; i < 5; i++) {
     plain.push(runPlain(file, out));
     noop.push(runPlain(file, out, noopObserver));
     last = runRecorded(file, text, out);
-    rec.push(last.ms);
+    rec.push(last);
   }
-  const p = median(plain);
-  const n = median(noop);
-  const r = median(rec);
-  console.log(`${label}: ${last.ops} ops, ${last.tapes} tapes, ${last.nodes} detailed nodes`);
-  console.log(`  without observer ${p.toFixed(0)} ms; engine with an empty observer ${n.toFixed(0)} ms (${(n / p).toFixed(2)}x); recorded ${r.toFixed(0)} ms (${(r / p).toFixed(2)}x)`);
+  console.log(`${label}: ${last.ops} ops, ${last.tapes} tapes, ${last.nodes} detailed nodes (medians of 5)`);
+  for (const k of ['cpu', 'ms'] as const) {
+    const p = median(plain.map((x) => x[k]));
+    const n = median(noop.map((x) => x[k]));
+    const r = median(rec.map((x) => x[k]));
+    const what = k === 'cpu' ? 'CPU time' : 'wall time';
+    console.log(`  ${what}: without observer ${p.toFixed(0)} ms; engine with an empty observer ${n.toFixed(0)} ms (${(n / p).toFixed(2)}x); recorded ${r.toFixed(0)} ms (${(r / p).toFixed(2)}x)`);
+  }
   console.log(`  trace ${(last.json / 1e6).toFixed(2)} MB as JSON`);
 }
 

@@ -171,7 +171,17 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     }
     return idx;
   };
-  const nameAt = (pos: SourcePos | undefined): string | undefined => (pos ? nameIndex(pos.file ?? d.file).get(posKey(pos.line, pos.column)) : undefined);
+  // Positions are shared objects (one per call site), so the answer is cached on them.
+  const nameCache = new Map<SourcePos, string | null>();
+  const nameAt = (pos: SourcePos | undefined): string | undefined => {
+    if (!pos) return undefined;
+    let name = nameCache.get(pos);
+    if (name === undefined) {
+      name = nameIndex(pos.file ?? d.file).get(posKey(pos.line, pos.column)) ?? null;
+      nameCache.set(pos, name);
+    }
+    return name ?? undefined;
+  };
 
   // ── Events out ──
   let batch: TraceEvent[] = [];

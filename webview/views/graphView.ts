@@ -43,6 +43,9 @@ export interface GraphViewCallbacks {
   onReveal(index: number): void;
 }
 
+/** Nodes listed as text for screen readers; a larger graph is explored with search and the keyboard. */
+const LIST_MAX_NODES = 400;
+
 /** Below this zoom, text is unreadable: boxes only (and far cheaper to draw). */
 const TEXT_ZOOM = 0.42;
 
@@ -50,6 +53,7 @@ export class GraphView {
   readonly el: HTMLElement;
   readonly canvas: HTMLCanvasElement;
   private readonly live: HTMLElement;
+  private readonly list: HTMLOListElement;
   private ctx: CanvasRenderingContext2D;
   private graph: Graph | undefined;
   private pal = readPalette();
@@ -76,7 +80,11 @@ export class GraphView {
     this.live = document.createElement('div');
     this.live.className = 'sr-only';
     this.live.setAttribute('aria-live', 'polite');
-    this.el.append(this.canvas, this.live);
+    // The graph as text for screen readers (and tests): one item per node, up to LIST_MAX_NODES.
+    this.list = document.createElement('ol');
+    this.list.className = 'sr-only node-list';
+    this.list.setAttribute('aria-label', 'nodes of the tape');
+    this.el.append(this.canvas, this.live, this.list);
     this.ctx = this.canvas.getContext('2d')!;
     new ResizeObserver(() => this.resize()).observe(this.el);
     this.bindPointer();
@@ -90,6 +98,22 @@ export class GraphView {
 
   setGraph(graph: Graph, keepView: boolean): void {
     this.graph = graph;
+    this.list.replaceChildren();
+    if (graph.nodes.length <= LIST_MAX_NODES) {
+      for (const n of graph.nodes) {
+        const li = document.createElement('li');
+        const b = document.createElement('button');
+        b.tabIndex = -1;
+        b.textContent = describe(n);
+        b.dataset.index = String(n.index);
+        b.addEventListener('click', () => {
+          this.setSelected(n.index, true);
+          this.cb.onSelect(n.index, 'click');
+        });
+        li.append(b);
+        this.list.append(li);
+      }
+    }
     this.computeTapeBoxes();
     if (!keepView) this.fit();
     this.requestDraw();
@@ -319,6 +343,15 @@ export class GraphView {
       ctx.lineWidth = 2 * px;
       ctx.stroke(bad);
       for (const n of special) this.drawNode(n, false, px);
+    }
+    if (g.nodes.length <= LIST_MAX_NODES) {
+      // Where each node is on screen (CSS pixels in the canvas): end-to-end tests click there.
+      const items = this.list.children;
+      for (let i = 0; i < items.length; i++) {
+        const n = g.nodes[i], b = items[i].firstChild as HTMLElement;
+        b.dataset.cx = ((n.x + n.w / 2) * view.k + view.x).toFixed(0);
+        b.dataset.cy = ((n.y + n.h / 2) * view.k + view.y).toFixed(0);
+      }
     }
     this.lastDrawMs = performance.now() - t0;
     // Read by the drawing benchmark (bench/panelDraw.bench.ts).

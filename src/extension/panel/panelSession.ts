@@ -86,9 +86,11 @@ export class PanelSession implements vscode.Disposable {
         break;
       case 'reportRendered':
         this.log.info(`run-to-panel ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
+        console.log(`GradTape panel: run-to-panel ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
         break;
       case 'reportError':
         this.log.error(`panel script error: ${msg.message}`);
+        console.error(`GradTape panel script error: ${msg.message}`); // also in Developer Tools and test logs
         break;
       default:
         assertNever(msg);

@@ -1,0 +1,157 @@
+// The panel end to end, in code-server and Chromium: run the seed training example, see its tape as a
+// graph with values and gradients, the loss curve's three points, click a node to reveal its line,
+// read the finite-difference check; screenshots in dark and light themes; and the drawing figures
+// (run-to-panel, a 10,000-node tape, a 100,000-point curve) measured in the real webview.
+import assert from 'node:assert/strict';
+import type { FrameLocator } from 'playwright-core';
+import { until, type E2E, type E2ETest } from './harness';
+
+const RUN = 'GradTape: Compute Gradients';
+
+/** The panel of one scratch file: the webview whose page says it shows that file. */
+async function panelFor(t: E2E, file: string): Promise<FrameLocator | undefined> {
+  const outers = t.page.locator('iframe.webview.ready');
+  const n = await outers.count();
+  for (let i = 0; i < n; i++) {
+    const inner = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+    if (await inner.locator(`body[data-mode="panel"][data-uri$="/${file}"]`).count().catch(() => 0)) return inner;
+  }
+  return undefined;
+}
+
+async function renderedCount(t: E2E, file: string): Promise<number> {
+  const panel = await panelFor(t, file);
+  if (!panel) return 0;
+  return Number((await panel.locator('body').getAttribute('data-rendered', { timeout: 1_000 }).catch(() => null)) ?? 0);
+}
+
+/** Runs Compute Gradients and waits until the panel has drawn a new run; returns the panel. */
+async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_000): Promise<FrameLocator> {
+  await t.openFile(file);
+  const before = await renderedCount(t, file);
+  await t.runCommand(RUN);
+  await until(`the panel to draw the run of ${file}`, async () => (await renderedCount(t, file)) > before, timeoutMs, 250);
+  return (await panelFor(t, file))!;
+}
+
+async function setTheme(t: E2E, name: string): Promise<void> {
+  await t.runCommand('Preferences: Color Theme');
+  await t.quickInput.waitFor({ state: 'visible' });
+  await t.page.keyboard.type(name);
+  await until(`the theme picker to list ${name}`, async () => (await t.quickInputRows()).some((r) => r.startsWith(name)), 10_000);
+  await t.page.keyboard.press('Enter');
+  await t.quickInput.waitFor({ state: 'hidden' });
+}
+
+export const tests: E2ETest[] = [
+  {
+    name: 'the panel shows the seed training tape: nodes with values and gradients, 3 loss points, click reveals the line, finite differences agree',
+    workspace: 'panel',
+    timeoutMs: 240_000,
+    async run(t) {
+      const panel = await runAndWaitForPanel(t, 'training.grad.ts');
+      const body = panel.locator('body');
+      // The page's content security policy, as panelHtml.ts builds it.
+      const csp = (await panel.locator('meta[http-equiv="Content-Security-Policy"]').getAttribute('content')) ?? '';
+      assert.match(csp, /^default-src 'none'; /);
+      assert.match(csp, /script-src 'nonce-[0-9a-f]{32}'$/, 'scripts only by nonce');
+      assert.doesNotMatch(csp, /unsafe/);
+      // Remote sources only as VS Code's own webview.cspSource (its resource CDN), nothing else.
+      for (const src of csp.match(/https?:\S+/g) ?? []) assert.match(src, /^https:\/\/\*\.vscode-cdn\.net$/);
+      // The graph (a canvas) has a text twin for screen readers: read the nodes from it.
+      const nodes = await panel.locator('.node-list button').allTextContents();
+      const matmul = nodes.find((n) => /MatMul/.test(n));
+      const sqdiff = nodes.find((n) => /SquaredDifference/.test(n));
+      assert.ok(matmul, `a MatMul node among ${nodes.join(' | ')}`);
+      assert.ok(sqdiff, `a SquaredDifference node among ${nodes.join(' | ')}`);
+      // The last step is shown: output = x·w = 1.0781, ∂loss/∂output = 1.3562; loss = 0.45982, ∂loss/∂loss = 1.
+      assert.match(matmul, /^output, MatMul, shape \(1, 1\), value 1\.0781, gradient 1\.3562, line 13$/);
+      assert.match(sqdiff, /^loss, SquaredDifference, shape \(1, 1\), value 0\.45982, gradient 1, line 14$/);
+      assert.match(nodes.find((n) => n.startsWith('weights'))!, /gradient \[5\.4248, 2\.0343\]/);
+      await t.screenshot('panel-dark-graph');
+
+      // Scrubbing to step 0 shows the first step's numbers.
+      await panel.locator('.steps input[type=range]').fill('0');
+      await until('step 0 in the graph', async () => (await panel.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul, .* value 4\.25, gradient 7,/.test(n)), 10_000);
+
+      // Clicking the MatMul node on the canvas selects it and reveals its line in the editor.
+      const button = panel.locator('.node-list button', { hasText: 'MatMul' });
+      const cx = Number(await button.getAttribute('data-cx'));
+      const cy = Number(await button.getAttribute('data-cy'));
+      await panel.locator('.graph canvas').click({ position: { x: cx, y: cy } });
+      await until('the editor cursor on line 13', async () => (await t.statusBarItems()).find((s) => /Ln 13, Col \d+/.test(s)), 10_000);
+      assert.equal(await t.activeTabTitle(), 'training.grad.ts');
+      // The inspector: the op's derivative and a finite-difference check that agrees with autodiff.
+      await panel.locator('.inspector h2', { hasText: 'output' }).waitFor({ timeout: 10_000 });
+      assert.match(await panel.locator('.inspector .math').innerText(), /∂L\/∂b = aᵀ · ∂L\/∂out/);
+      const fd = panel.locator('.inspector [data-fd]');
+      assert.equal(await fd.getAttribute('data-fd'), 'agrees', await fd.innerText());
+      assert.match(await panel.locator('.inspector table.fd').innerText(), /7\s+7\s/);
+      await t.screenshot('panel-dark-inspector');
+
+      // Moving the cursor in the editor highlights that line's nodes (shown through the search count? no: the canvas);
+      // the loss curve: one chart with three points.
+      await panel.getByRole('tab', { name: 'Curves' }).click();
+      await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: 10_000 });
+      assert.equal(await panel.locator('.curve-card').count(), 1);
+      await t.screenshot('panel-dark-curves');
+      await panel.getByRole('tab', { name: 'Backward pass' }).click();
+      await panel.locator('.walk').getByText('✓ = recorded').first().waitFor({ timeout: 10_000 });
+      await t.screenshot('panel-dark-backward');
+      await panel.getByRole('tab', { name: 'Graph' }).click();
+
+      // Run again with the panel open: the warm run-to-panel time (host stores the run → panel drawn).
+      const warm: number[] = [];
+      for (let i = 0; i < 3; i++) {
+        await runAndWaitForPanel(t, 'training.grad.ts');
+        warm.push(Number(await body.getAttribute('data-run-to-panel-ms')));
+      }
+      console.log(`[panel figures] run-to-panel (seed training file, warm): ${warm.join(', ')} ms; panel draw ${await body.getAttribute('data-draw-ms')} ms`);
+
+      await setTheme(t, 'Light Modern');
+      await until('the panel to repaint in the light theme', async () => /vscode-light/.test((await body.getAttribute('class')) ?? ''), 10_000);
+      await t.page.waitForTimeout(500);
+      await panel.locator('.node-list button', { hasText: 'MatMul' }).click();
+      await t.screenshot('panel-light-inspector');
+      await panel.getByRole('tab', { name: 'Curves' }).click();
+      await t.screenshot('panel-light-curves');
+    },
+  },
+  {
+    name: 'the panel draws a 10,000-node tape and a 100,000-point curve (figures for BENCHMARKS.md)',
+    workspace: 'panel',
+    timeoutMs: 400_000,
+    async run(t) {
+      const started = Date.now();
+      const big = await runAndWaitForPanel(t, 'big.grad.ts', 240_000).catch((e) => {
+        console.log(t.logs.filter((l) => /panel|gradtape/i.test(l)).slice(-20).join('\n'));
+        throw e;
+      });
+      console.log(`[panel figures] big.grad.ts: command to panel drawn ${Date.now() - started} ms`);
+      const nodes = Number(await big.locator('body').getAttribute('data-nodes'));
+      assert.ok(nodes >= 10_000, `${nodes} nodes drawn`);
+      const draw = Number(await big.locator('body').getAttribute('data-draw-ms'));
+      await t.screenshot('panel-10000-nodes');
+      // Pan and zoom with the mouse; each frame's draw time is kept on the body.
+      const canvas = big.locator('.graph canvas');
+      const box = (await canvas.boundingBox())!;
+      const frames: number[] = [];
+      for (let i = 0; i < 10; i++) {
+        await t.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+        await t.page.mouse.wheel(0, i < 5 ? -300 : 300);
+        await t.page.waitForTimeout(60);
+        frames.push(Number(await big.locator('body').getAttribute('data-graph-frame-ms')));
+      }
+      frames.sort((a, b) => a - b);
+      console.log(`[panel figures] 10,000-node tape: first draw ${draw} ms in the webview; pan/zoom frames median ${frames[5]} ms, max ${frames[9]} ms`);
+
+      const curve = await runAndWaitForPanel(t, 'curve.grad.ts', 120_000);
+      await curve.getByRole('tab', { name: 'Curves' }).click();
+      await curve.locator('.curve-card[data-points="100000"] canvas').first().waitFor({ timeout: 20_000 });
+      const ms = Number(await curve.locator('body').getAttribute('data-curves-ms'));
+      await t.screenshot('panel-100000-points');
+      console.log(`[panel figures] 100,000-point curve: drawn in ${ms} ms in the webview`);
+      assert.ok(ms > 0);
+    },
+  },
+];

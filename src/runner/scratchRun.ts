@@ -209,3 +209,6 @@ function formatSeconds(ms: number): string {
 function assertNever(x: never): never {
   throw new Error(`unexpected worker message ${JSON.stringify(x)}`);
 }
+
+/** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
+export { disposeBundlers } from './bundler';

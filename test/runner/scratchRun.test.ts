@@ -238,6 +238,24 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.deepEqual(seen.map((l) => l.text), t.console.map((l) => l.text));
     });
 
+    it('waits for timers and promises; named imports are recorded and named too', async () => {
+      const t = await run('runner-async.grad.ts');
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      assert.deepEqual(t.console.map((l) => [l.pos?.line, l.text.split(' ')[0]]), [
+        [10, 'async'],
+        [15, 'timer'],
+      ]);
+      assert.deepEqual(t.tapes[0].nodes.map((n) => [n.op, n.name, n.pos?.line]), [['Square', 'y', 8]]);
+      assert.equal(t.gradients[0].resultName, 'dy');
+    });
+
+    it('an unhandled rejection fails the run at the line that threw', async () => {
+      const t = await run('runner-async-rejection.grad.ts');
+      assert.equal(t.error?.name, 'InvalidArgumentError');
+      assert.deepEqual([t.error?.pos?.line, t.error?.pos?.column], [6, 13]);
+      assert.match(t.error?.stack ?? '', /at fail \(.*runner-async-rejection\.grad\.ts:6:13\)/);
+    });
+
     it('collects tf.summary.scalar curves and the scalar gradient target per step', async () => {
       const t = await run('runner-summary-curves.grad.ts');
       const w = t.curves.find((c) => c.name === 'w' && c.kind === 'summary');

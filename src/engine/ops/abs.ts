@@ -14,6 +14,7 @@ export const Abs = defineOp({
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
 });
 
+/** tf.abs: out = |x|.  ∂out/∂x = sign(x), so abs'(0) = 0 (TensorFlow, unlike tfjs's step). */
 export function abs(x: TensorLike): Tensor {
   return Abs.apply([toTensor(x)]);
 }

@@ -11,6 +11,7 @@ export const Add = defineOp({
   sample: { kind: 'binary' },
 });
 
+/** tf.add: out = a + b.  ∂out/∂a = 1, ∂out/∂b = 1 (the tape sums broadcast axes back). */
 export function add(a: TensorLike, b: TensorLike): Tensor {
   return Add.apply(pair(a, b));
 }

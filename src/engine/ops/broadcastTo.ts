@@ -27,6 +27,7 @@ export const BroadcastTo = defineOp<{ shape: number[] }>({
   },
 });
 
+/** tf.broadcastTo: out = x broadcast to `shape`.  ∂out/∂x = dy; the tape sums it back over the broadcast axes. */
 export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x);
   let ok = t.rank <= shape.length;

@@ -16,6 +16,7 @@ export const Cast = defineOp<{ dtype: DType }>({
   sample: { kind: 'unary', attrs: { dtype: 'float64' } },
 });
 
+/** tf.cast: out = x as dtype.  ∂out/∂x = 1 between float dtypes; null to or from int32/bool. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
   const t = toTensor(x);
   return Cast.apply([t], { dtype });

@@ -43,6 +43,7 @@ export const ClipByValue = defineOp({
   },
 });
 
+/** tf.clipByValue: out = min(max(x, lo), hi).  ∂out/∂x = [lo ≤ x ≤ hi], ∂out/∂lo = [x < lo], ∂out/∂hi = [x > hi] (TensorFlow's _ClipByValueGrad). */
 export function clipByValue(t: TensorLike, clipValueMin: TensorLike, clipValueMax: TensorLike): Tensor {
   return ClipByValue.apply(convertAll([t, clipValueMin, clipValueMax]));
 }

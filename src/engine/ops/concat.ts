@@ -57,6 +57,7 @@ export const ConcatV2 = defineOp<{ axis: number }>({
   },
 });
 
+/** tf.concat: out = [x₀ x₁ …] along axis.  ∂out/∂xᵢ = the slice of dy that xᵢ filled. */
 export function concat(values: readonly TensorLike[], axis: number): Tensor {
   const xs = convertAll(values);
   if (xs.length === 0) throw new InvalidArgumentError('ConcatOp : Expected a non-empty list of tensors', 'ConcatV2');

@@ -14,6 +14,7 @@ export const Cos = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.cos: out = cos x.  ∂out/∂x = −sin x. */
 export function cos(x: TensorLike): Tensor {
   return Cos.apply([toTensor(x)]);
 }

@@ -10,6 +10,7 @@ export const Equal = defineOp({
   gradient: null,
 });
 
+/** tf.equal: out = a == b (bool).  Not differentiable: both inputs get null. */
 export function equal(a: TensorLike, b: TensorLike): Tensor {
   return Equal.apply(pair(a, b));
 }

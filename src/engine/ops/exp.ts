@@ -12,6 +12,7 @@ export const Exp = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.exp: out = eˣ.  ∂out/∂x = out, so the gradient reuses the forward result. */
 export function exp(x: TensorLike): Tensor {
   return Exp.apply([toTensor(x)]);
 }

@@ -70,6 +70,7 @@ export const GatherGrad = defineOp<{ axis: number; shape: number[] }>({
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [5, 3] }, { shape: [5], int: 4 }], attrs: { axis: 0, shape: [4, 3] } }] },
 });
 
+/** tf.gather: out = x[…, indices, …] along axis.  ∂out/∂x = dy scattered (summed) back to the gathered rows; indices get null. */
 export function gather(x: TensorLike, indices: TensorLike, axis = 0): Tensor {
   const t = toTensor(x);
   const idx = toTensor(indices, 'int32');

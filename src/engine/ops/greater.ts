@@ -10,6 +10,7 @@ export const Greater = defineOp({
   gradient: null,
 });
 
+/** tf.greater: out = a > b (bool).  Not differentiable: both inputs get null. */
 export function greater(a: TensorLike, b: TensorLike): Tensor {
   return Greater.apply(pair(a, b));
 }

@@ -10,6 +10,7 @@ export const GreaterEqual = defineOp({
   gradient: null,
 });
 
+/** tf.greaterEqual: out = a >= b (bool).  Not differentiable: both inputs get null. */
 export function greaterEqual(a: TensorLike, b: TensorLike): Tensor {
   return GreaterEqual.apply(pair(a, b));
 }

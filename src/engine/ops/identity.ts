@@ -10,6 +10,7 @@ export const Identity = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.identity: out = x (a new tensor sharing the values).  ∂out/∂x = 1. */
 export function identity(x: TensorLike): Tensor {
   return Identity.apply([toTensor(x)]);
 }

@@ -10,6 +10,7 @@ export const Less = defineOp({
   gradient: null,
 });
 
+/** tf.less: out = a < b (bool).  Not differentiable: both inputs get null. */
 export function less(a: TensorLike, b: TensorLike): Tensor {
   return Less.apply(pair(a, b));
 }

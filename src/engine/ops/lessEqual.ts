@@ -10,6 +10,7 @@ export const LessEqual = defineOp({
   gradient: null,
 });
 
+/** tf.lessEqual: out = a <= b (bool).  Not differentiable: both inputs get null. */
 export function lessEqual(a: TensorLike, b: TensorLike): Tensor {
   return LessEqual.apply(pair(a, b));
 }

@@ -12,6 +12,7 @@ export const Log = defineOp({
   sample: { kind: 'unary', lo: 0.5, hi: 3 },
 });
 
+/** tf.log: out = ln x.  ∂out/∂x = 1/x. */
 export function log(x: TensorLike): Tensor {
   return Log.apply([toTensor(x)]);
 }

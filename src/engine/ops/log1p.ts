@@ -13,6 +13,7 @@ export const Log1p = defineOp({
   sample: { kind: 'unary', lo: -0.5, hi: 2 },
 });
 
+/** tf.log1p: out = ln(1 + x).  ∂out/∂x = 1/(1 + x). */
 export function log1p(x: TensorLike): Tensor {
   return Log1p.apply([toTensor(x)]);
 }

@@ -73,6 +73,7 @@ export const MatMul = defineOp<MatMulAttrs>({
   },
 });
 
+/** tf.matmul: out = op(A)·op(B), batched over leading dims (broadcast).  With dy = ∂L/∂out: ∂L/∂A = dy·Bᵀ, ∂L/∂B = Aᵀ·dy (TensorFlow's _MatMulGrad for the four transpose cases). */
 export function matmul(a: TensorLike, b: TensorLike, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
   return MatMul.apply(pair(a, b), { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
 }

@@ -17,6 +17,7 @@ export const Maximum = defineOp({
   sample: { kind: 'binary', apart: 0.1 },
 });
 
+/** tf.maximum: out = max(a, b).  ∂out/∂a = [a ≥ b], ∂out/∂b = [a < b] (a tie goes to a, as TensorFlow). */
 export function maximum(a: TensorLike, b: TensorLike): Tensor {
   return Maximum.apply(pair(a, b));
 }

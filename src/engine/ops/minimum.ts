@@ -17,6 +17,7 @@ export const Minimum = defineOp({
   sample: { kind: 'binary', apart: 0.1 },
 });
 
+/** tf.minimum: out = min(a, b).  ∂out/∂a = [a ≤ b], ∂out/∂b = [a > b] (a tie goes to a, as TensorFlow). */
 export function minimum(a: TensorLike, b: TensorLike): Tensor {
   return Minimum.apply(pair(a, b));
 }

@@ -11,6 +11,7 @@ export const Mul = defineOp({
   sample: { kind: 'binary' },
 });
 
+/** tf.multiply: out = a·b.  ∂out/∂a = b, ∂out/∂b = a. */
 export function multiply(a: TensorLike, b: TensorLike): Tensor {
   return Mul.apply(pair(a, b));
 }

@@ -11,6 +11,7 @@ export const Neg = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.negative: out = −x.  ∂out/∂x = −1. */
 export function negative(x: TensorLike): Tensor {
   return Neg.apply([toTensor(x)]);
 }

@@ -18,6 +18,7 @@ export const OneHot = defineOp<{ depth: number }>({
   gradient: null,
 });
 
+/** tf.oneHot: out[…, j] = (indices[…] == j) as float32.  Not differentiable (integer input). */
 export function oneHot(indices: TensorLike, depth: number): Tensor {
   const t = toTensor(indices, 'int32');
   if (t.dtype !== 'int32') throw new InvalidArgumentError(`indices must be int32, got ${t.dtype}`, 'OneHot');

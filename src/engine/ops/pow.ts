@@ -24,6 +24,7 @@ export const Pow = defineOp({
   sample: { kind: 'binary', lo: [0.5, -2], hi: [2, 2] },
 });
 
+/** tf.pow: out = aᵇ.  ∂out/∂a = b·aᵇ⁻¹, ∂out/∂b = out·ln a (0 where a ≤ 0, as TensorFlow's _PowGrad). */
 export function pow(a: TensorLike, b: TensorLike): Tensor {
   return Pow.apply(pair(a, b));
 }

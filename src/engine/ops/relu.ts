@@ -14,6 +14,7 @@ export const Relu = defineOp({
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
 });
 
+/** tf.relu: out = max(x, 0).  ∂out/∂x = [x > 0], so relu'(0) = 0 (TensorFlow's ReluGrad). */
 export function relu(x: TensorLike): Tensor {
   return Relu.apply([toTensor(x)]);
 }

@@ -37,6 +37,7 @@ export function resolveShape(size: number, shape: readonly number[]): number[] {
   return out;
 }
 
+/** tf.reshape: out = x with a new shape (same values, row-major).  ∂out/∂x = dy reshaped back. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
   const t = toTensor(x);
   return Reshape.apply([t], { shape: resolveShape(t.size, shape) });

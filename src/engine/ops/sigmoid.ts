@@ -13,6 +13,7 @@ export const Sigmoid = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.sigmoid: out = 1/(1 + e⁻ˣ).  ∂out/∂x = out·(1 − out). */
 export function sigmoid(x: TensorLike): Tensor {
   return Sigmoid.apply([toTensor(x)]);
 }

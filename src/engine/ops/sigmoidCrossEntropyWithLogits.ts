@@ -41,6 +41,7 @@ export const SigmoidCrossEntropyWithLogits = defineOp({
   },
 });
 
+/** tf.sigmoidCrossEntropyWithLogits: out = max(x, 0) − x·z + ln(1 + e^−|x|) for logits x and labels z (TensorFlow's stable form). ∂out/∂x = sigmoid(x) − z, ∂out/∂z = −x. */
 export function sigmoidCrossEntropyWithLogits({ labels, logits }: { labels: TensorLike; logits: TensorLike }): Tensor {
   return SigmoidCrossEntropyWithLogits.apply(pair(labels, logits));
 }

@@ -11,6 +11,7 @@ export const Sign = defineOp({
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
 });
 
+/** tf.sign: out = sign(x) ∈ {−1, 0, 1}.  ∂out/∂x = 0 (zeros, as TensorFlow's _SignGrad, not null). */
 export function sign(x: TensorLike): Tensor {
   return Sign.apply([toTensor(x)]);
 }

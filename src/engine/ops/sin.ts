@@ -13,6 +13,7 @@ export const Sin = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.sin: out = sin x.  ∂out/∂x = cos x. */
 export function sin(x: TensorLike): Tensor {
   return Sin.apply([toTensor(x)]);
 }

@@ -57,6 +57,7 @@ export const SoftmaxCrossEntropyWithLogits = defineOp({
   },
 });
 
+/** tf.softmaxCrossEntropyWithLogits: out = −Σ labels·logSoftmax(logits) over the last axis (one loss per row). ∂out/∂logits = softmax(logits)·Σlabels − labels (TensorFlow's softmax − labels when the labels sum to 1, as they should), ∂out/∂labels = −logSoftmax(logits). */
 export function softmaxCrossEntropyWithLogits({ labels, logits }: { labels: TensorLike; logits: TensorLike }): Tensor {
   return SoftmaxCrossEntropyWithLogits.apply(pair(labels, logits));
 }

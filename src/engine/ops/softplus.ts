@@ -13,6 +13,7 @@ export const Softplus = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.softplus: out = ln(1 + eˣ).  ∂out/∂x = sigmoid(x). */
 export function softplus(x: TensorLike): Tensor {
   return Softplus.apply([toTensor(x)]);
 }

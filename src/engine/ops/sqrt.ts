@@ -13,6 +13,7 @@ export const Sqrt = defineOp({
   sample: { kind: 'unary', lo: 0.5, hi: 3 },
 });
 
+/** tf.sqrt: out = √x.  ∂out/∂x = 1/(2√x) = 0.5/out. */
 export function sqrt(x: TensorLike): Tensor {
   return Sqrt.apply([toTensor(x)]);
 }

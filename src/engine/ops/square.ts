@@ -12,6 +12,7 @@ export const Square = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.square: out = x².  ∂out/∂x = 2x. */
 export function square(x: TensorLike): Tensor {
   return Square.apply([toTensor(x)]);
 }

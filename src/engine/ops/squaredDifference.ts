@@ -15,6 +15,7 @@ export const SquaredDifference = defineOp({
   sample: { kind: 'binary' },
 });
 
+/** tf.squaredDifference: out = (a − b)².  ∂out/∂a = 2(a − b), ∂out/∂b = −2(a − b). */
 export function squaredDifference(a: TensorLike, b: TensorLike): Tensor {
   return SquaredDifference.apply(pair(a, b));
 }

@@ -13,6 +13,7 @@ export const Squeeze = defineOp<{ axes: number[] }>({
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 1, 3, 1] }], attrs: { axes: [1, 3] } }] },
 });
 
+/** tf.squeeze: out = x without size-1 axes (all, or those listed).  ∂out/∂x = dy reshaped back. */
 export function squeeze(x: TensorLike, axis?: number | number[]): Tensor {
   const t = toTensor(x);
   let axes: number[];

@@ -9,6 +9,7 @@ export const StopGradient = defineOp({
   gradient: null,
 });
 
+/** tf.stopGradient: out = x, but no gradient flows back: ∂out/∂x is null (TensorFlow's StopGradient). */
 export function stopGradient(x: TensorLike): Tensor {
   return StopGradient.apply([toTensor(x)]);
 }

@@ -12,6 +12,7 @@ export const Sub = defineOp({
   sample: { kind: 'binary' },
 });
 
+/** tf.subtract: out = a − b.  ∂out/∂a = 1, ∂out/∂b = −1. */
 export function subtract(a: TensorLike, b: TensorLike): Tensor {
   return Sub.apply(pair(a, b));
 }

@@ -14,6 +14,7 @@ export const Tan = defineOp({
   sample: { kind: 'unary', lo: -1.2, hi: 1.2 },
 });
 
+/** tf.tan: out = tan x.  ∂out/∂x = sec²x = 1/cos²x. */
 export function tan(x: TensorLike): Tensor {
   return Tan.apply([toTensor(x)]);
 }

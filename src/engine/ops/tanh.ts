@@ -14,6 +14,7 @@ export const Tanh = defineOp({
   sample: { kind: 'unary' },
 });
 
+/** tf.tanh: out = tanh x.  ∂out/∂x = 1 − out². */
 export function tanh(x: TensorLike): Tensor {
   return Tanh.apply([toTensor(x)]);
 }

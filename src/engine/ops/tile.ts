@@ -46,6 +46,7 @@ export const Tile = defineOp<{ multiples: number[] }>({
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 3] }], attrs: { multiples: [2, 1] } }, { inputs: [{ shape: [3] }], attrs: { multiples: [3] } }] },
 });
 
+/** tf.tile: out = x repeated `multiples[i]` times along axis i.  ∂out/∂x = the sum of dy over the copies. */
 export function tile(x: TensorLike, multiples: readonly number[]): Tensor {
   const t = toTensor(x);
   if (multiples.length !== t.rank) {

@@ -7,6 +7,7 @@ export const root: string;
 /** A failure the user can act on: printed as one line, never as a stack trace. */
 export class HostError extends Error {}
 
+export function isShuttingDown(): boolean;
 export function onCleanup(sync: () => void, async?: () => Promise<void>): () => boolean;
 export function makeTempDir(prefix: string): { dir: string; remove: () => void };
 export function copyWorkspace(name: string): { dir: string; remove: () => void };
@@ -48,6 +49,9 @@ export function launchChromium(opts?: { headless?: boolean }): Promise<{ browser
 export class HostSession {
   constructor(opts?: { log?: (line: string) => void });
   browser(): Promise<Browser>;
-  server(opts?: { workspaceTrust?: boolean; installExtensions?: string[] }): Promise<CodeServer>;
+  /** Shared by every caller with the same options and tag. */
+  server(opts?: { workspaceTrust?: boolean; installExtensions?: string[]; tag?: string }): Promise<CodeServer>;
+  /** A server of its own (fresh user data); stop() it when done (close() stops it otherwise). */
+  freshServer(opts?: { workspaceTrust?: boolean; installExtensions?: string[] }): Promise<CodeServer>;
   close(): Promise<void>;
 }

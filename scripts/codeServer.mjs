@@ -16,6 +16,12 @@ export { root, HostError };
 /** @type {Set<{ sync: () => void, async?: () => Promise<void> }>} */
 const cleanups = new Set();
 let signalsHooked = false;
+let shuttingDown = false;
+
+/** True once SIGINT/SIGTERM/SIGHUP arrived and cleanup is under way (servers going away is expected then). */
+export function isShuttingDown() {
+  return shuttingDown;
+}
 
 /**
  * Registers something to undo. `sync` must be safe to call from process.on('exit') (no awaiting);
@@ -41,6 +47,8 @@ function hookSignals() {
   process.on('exit', runSyncCleanups);
   const onSignal = (sig, code) => {
     process.on(sig, async () => {
+      if (shuttingDown) return;
+      shuttingDown = true;
       console.error(`\ngradtape: ${sig}, cleaning up`);
       const pending = [...cleanups].reverse();
       // Graceful first (a browser closes its profile), bounded so Ctrl-C never hangs.
@@ -305,7 +313,7 @@ export class HostSession {
   /** @param {{ log?: (line: string) => void }} [opts] */
   constructor(opts = {}) {
     this.log = opts.log;
-    /** @type {Map<string, Promise<Awaited<ReturnType<typeof startCodeServer>>>>} */
+    /** @type {Map<string | symbol, Promise<Awaited<ReturnType<typeof startCodeServer>>>>} */
     this.servers = new Map();
     /** @type {Promise<Awaited<ReturnType<typeof launchChromium>>> | undefined} */
     this.chromium = undefined;
@@ -317,12 +325,28 @@ export class HostSession {
     return (await this.chromium).browser;
   }
 
-  /** @param {{ workspaceTrust?: boolean, installExtensions?: string[] }} [opts] */
+  /**
+   * A fresh server of its own (own user data: settings and state written by one test never reach
+   * another); stopped by the caller, or at close() at the latest.
+   * @param {{ workspaceTrust?: boolean, installExtensions?: string[] }} [opts]
+   */
+  async freshServer(opts = {}) {
+    const s = startCodeServer({ ...opts, log: this.log });
+    const key = Symbol('fresh');
+    this.servers.set(key, s);
+    const server = await s;
+    return { ...server, stop: async () => { this.servers.delete(key); await server.stop(); } };
+  }
+
+  /**
+   * A server shared by everyone asking with the same options and tag.
+   * @param {{ workspaceTrust?: boolean, installExtensions?: string[], tag?: string }} [opts]
+   */
   server(opts = {}) {
-    const key = JSON.stringify({ trust: opts.workspaceTrust !== false, vsix: opts.installExtensions ?? [] });
+    const key = JSON.stringify({ trust: opts.workspaceTrust !== false, vsix: opts.installExtensions ?? [], tag: opts.tag ?? '' });
     let s = this.servers.get(key);
     if (!s) {
-      s = startCodeServer({ ...opts, log: this.log });
+      s = startCodeServer({ workspaceTrust: opts.workspaceTrust, installExtensions: opts.installExtensions, log: this.log });
       // A failed start is not cached: the next test gets its own clear error.
       s.catch(() => this.servers.delete(key));
       this.servers.set(key, s);

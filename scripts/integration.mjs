@@ -19,7 +19,8 @@ export async function runIntegration(session, opts = {}) {
   const print = opts.print ?? ((l) => console.log(l));
   if (!fs.existsSync(suiteEntry)) throw new Error(`${path.relative(root, suiteEntry)} is missing; run node scripts/build.mjs`);
   // Trust is off by default here so the suite sees a trusted workspace (the API cannot grant trust).
-  const server = await session.server({ workspaceTrust: opts.workspaceTrust ?? false });
+  // Its own server: settings the suite writes (user settings live in the server's user-data-dir) stay here.
+  const server = await session.server({ workspaceTrust: opts.workspaceTrust ?? false, tag: 'integration' });
   const browser = await session.browser();
   const ws = copyWorkspace(opts.workspace ?? 'basic');
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });

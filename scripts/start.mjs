@@ -7,7 +7,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { startCodeServer } from './codeServer.mjs';
+import { isShuttingDown, startCodeServer } from './codeServer.mjs';
 import { ensureHost, HostError, root } from './host.mjs';
 
 const argv = process.argv.slice(2);
@@ -46,7 +46,9 @@ if (desktop) {
     // Stay up until Ctrl-C (codeServer.mjs stops the server and removes its folder) or the server dies.
     await new Promise((resolve) => {
       const timer = setInterval(async () => {
-        if (!(await fetch(`${server.origin}/healthz`).then((r) => r.ok, () => false))) {
+        // During Ctrl-C the server goes away on purpose; codeServer.mjs exits with 130 when it is done.
+        if (isShuttingDown()) return clearInterval(timer);
+        if (!(await fetch(`${server.origin}/healthz`).then((r) => r.ok, () => false)) && !isShuttingDown()) {
           clearInterval(timer);
           resolve(undefined);
         }

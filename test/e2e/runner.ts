@@ -1,6 +1,6 @@
 // Finds every test/e2e/*.e2e.ts, runs their tests one after another against code-server in Chromium,
-// and reports. Tests that need the same server (extension source/vsix, trust on/off) share one; each
-// test gets a fresh browser context (fresh storage), a fresh copy of its workspace and a new extension host.
+// and reports. Each test gets its own code-server (fresh user data), a fresh browser context, a fresh
+// copy of its workspace and so a new extension host; the browser is shared.
 // Loaded by scripts/test.mjs through tsx; see docs/development.md.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -54,9 +54,6 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
   const artifactsRoot = path.join(root, 'test-artifacts', 'e2e');
   let all = discover(root);
   if (opts.grep) all = all.filter((l) => `${l.file} › ${l.test.name}`.toLowerCase().includes(opts.grep!.toLowerCase()));
-  // Group by server so each server starts once; order within a group follows the files.
-  const key = (t: E2ETest) => (t.standalone ? 'zz-standalone' : `${t.extension ?? 'source'}|${t.trust === 'disabled' ? 'notrust' : 'trust'}`);
-  all.sort((a, b) => key(a.test).localeCompare(key(b.test)));
 
   const result: E2EResult = { passed: 0, failed: 0, failures: [] };
   const browser = all.length ? await session.browser() : undefined;
@@ -69,9 +66,11 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
     const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
     const logs: string[] = [];
     let t: E2E | undefined;
+    let server: CodeServer | undefined;
     try {
       const vsix = test.extension === 'vsix' ? await opts.vsix() : undefined;
-      const server: CodeServer | undefined = test.standalone ? undefined : await session.server({ workspaceTrust: test.trust !== 'disabled', installExtensions: vsix ? [vsix] : [] });
+      // A server per test (about a second to start): user settings and extension state never leak between tests.
+      server = test.standalone ? undefined : await session.freshServer({ workspaceTrust: test.trust !== 'disabled', installExtensions: vsix ? [vsix] : [] });
       const page = await context.newPage();
       await page.exposeFunction('codeAutomationLog', (type: string, args: unknown) => {
         const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
@@ -109,6 +108,7 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
       }
     } finally {
       await context.close().catch(() => {});
+      await server?.stop().catch(() => {});
       ws.remove();
     }
   }

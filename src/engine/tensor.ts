@@ -126,6 +126,8 @@ export interface VariableOptions {
   name?: string;
   trainable?: boolean;
   dtype?: DType;
+  /** The variable's shape, checked against the initial value's (TensorFlow's `shape=`). */
+  shape?: readonly number[];
 }
 
 /** A mutable tensor (tf.Variable). Trainable variables are watched when read inside record. */

@@ -1,7 +1,7 @@
 /** Creation functions: constants and variables made from JavaScript values (no gradient). */
 import { allocate, type DType } from '../dtype';
 import { InvalidArgumentError } from '../errors';
-import { sizeOf } from '../shape';
+import { sameShape, shapeTuple, sizeOf } from '../shape';
 import { noteCreated, Tensor, tensorFromValues, toTensor, Variable, type NestedArray, type TensorLike, type TypedArray, type VariableOptions } from '../tensor';
 
 /** tf.constant(value, dtype?, shape?): see tensorFromValues. */
@@ -13,6 +13,9 @@ export function constant(value: number | boolean | NestedArray | TypedArray | Te
 export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
   const fresh = !(initial instanceof Tensor);
   const t = fresh ? tensorFromValues(initial, options.dtype) : initial;
+  if (options.shape && !sameShape(options.shape, t.shape)) {
+    throw new InvalidArgumentError(`Shape ${shapeTuple(t.shape)} of the initial value is not compatible with the variable's shape ${shapeTuple(options.shape)}`, 'VarHandleOp');
+  }
   const dtype = options.dtype ?? t.dtype;
   let data = t.data;
   if (!fresh || dtype !== t.dtype) {

@@ -58,6 +58,8 @@ describe('tensors and creation', () => {
     v.assignSub(tf.constant([0.5, 0.5]));
     assert.deepEqual(v.arraySync(), [3.5, 4.5]);
     assert.throws(() => v.assign([1, 2, 3]), tf.errors.InvalidArgumentError);
+    assert.deepEqual(tf.variable([[0.55], [0.75]], { shape: [2, 1] }).shape, [2, 1]);
+    assert.throws(() => tf.variable([1, 2], { shape: [2, 1] }), tf.errors.InvalidArgumentError);
     const d = tf.variable([1], { dtype: 'float64' });
     assert.equal(d.dtype, 'float64');
   });

@@ -141,8 +141,10 @@ function consoleText(line: ConsoleLine): string {
 
 async function explainUntrusted(): Promise<void> {
   const manage = 'Manage Workspace Trust';
+  // Modal: the person asked for a run and gets none, so the reason must not hide in the notification center.
   const pick = await vscode.window.showWarningMessage(
-    'GradTape runs a scratch file by executing its code, so it runs only in a trusted workspace. Trust this workspace to compute gradients.',
+    'GradTape runs scratch files only in a trusted workspace.',
+    { modal: true, detail: 'Computing gradients executes the file\'s code. Trust this workspace to run it; results from earlier runs stay visible.' },
     manage,
   );
   if (pick === manage) await vscode.commands.executeCommand(ExternalCommandId.ManageTrust);

@@ -81,7 +81,8 @@ interface TapeState {
   emitted: Set<number>;
   leafIds: Set<number>;
   watched: Set<number>;
-  pendingLeaves: TraceLeaf[];
+  /** Leaves of a lazy step: the tensor and its data array as it was (assign replaces a variable's array). */
+  pendingLeaves: { tensor: Tensor; data: ArrayLike<number>; watched: boolean }[];
   pendingNodes: PendingNode[];
   pendingGradients: GradientEvent[];
   nodeCount: number;
@@ -174,22 +175,21 @@ export class Recorder implements EngineObserver {
 
   // ──── Summaries within the budget ────
 
-  private summarizeTensor(t: Tensor, full: boolean): ValueSummary {
-    const data = this.host.engine.peekValues(t);
+  private summarizeTensor(t: Tensor, full: boolean, data: ArrayLike<number> = this.host.engine.peekValues(t)): ValueSummary {
     const withValues = full && this.valuesLeft >= data.length;
     if (withValues) this.valuesLeft -= data.length;
     return summarize(t.shape, t.dtype as DType, data, withValues);
   }
 
-  private leaf(ts: TapeState, t: Tensor, full: boolean): TraceLeaf {
+  private leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {
     const isVar = this.host.engine.isVariable(t);
     const made = this.created.get(t.id);
     const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : undefined);
     const leaf: TraceLeaf = {
       tensorId: t.id,
       kind: isVar ? 'variable' : made?.kind === 'constant' ? 'constant' : 'tensor',
-      watched: ts.watched.has(t.id),
-      value: this.summarizeTensor(t, full),
+      watched,
+      value: this.summarizeTensor(t, full, data),
     };
     if (name !== undefined) leaf.name = name;
     if (isVar) leaf.trainable = (t as Variable).trainable;
@@ -205,8 +205,8 @@ export class Recorder implements EngineObserver {
       if (ts.tape.step === 0 && ts.loop.leafTemplate.length < TEMPLATE_LIMIT) ts.loop.leafTemplate.push({ kind: leaf.kind, name: leaf.name, pos: leaf.pos });
       this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf });
     }
-    // Lazy steps summarise leaves now: a variable's value changes once the step assigns to it.
-    else ts.pendingLeaves.push(this.leaf(ts, t, false));
+    // A lazy step keeps the leaf's data array as it is now: assigning to a variable gives it a new one.
+    else ts.pendingLeaves.push({ tensor: t, data: this.host.engine.peekValues(t), watched: ts.watched.has(t.id) });
   }
 
   private traceNode(p: PendingNode, full: boolean): TraceNode {
@@ -330,13 +330,16 @@ export class Recorder implements EngineObserver {
       nodes.push(this.traceNode(p, true));
     }
     const leafTemplate = ts.loop.leafTemplate;
-    ts.pendingLeaves.forEach((leaf, i) => {
+    const leaves = ts.pendingLeaves.map((p, i) => {
+      const leaf = this.leaf(ts, p.tensor, true, p.data, p.watched);
       const t = leafTemplate[i];
-      if (!t || t.kind !== leaf.kind) return;
-      if (leaf.name === undefined && t.name !== undefined) leaf.name = t.name;
-      if (!leaf.pos && t.pos) leaf.pos = t.pos;
+      if (t && t.kind === leaf.kind) {
+        if (leaf.name === undefined && t.name !== undefined) leaf.name = t.name;
+        if (!leaf.pos && t.pos) leaf.pos = t.pos;
+      }
+      return leaf;
     });
-    this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves: ts.pendingLeaves, nodes });
+    this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves, nodes });
     if (ts.truncated) this.host.emit({ kind: 'truncated', tapeId: ts.tape.id });
     for (const g of ts.pendingGradients) this.emitGradient(g, ts, true);
     ts.pendingGradients = [];
@@ -403,10 +406,16 @@ export class Recorder implements EngineObserver {
       return;
     }
     this.recordedOps++;
-    const inputs = e.inputs.map((i: ObservedInput) => ({ name: i.name, tensorId: i.tensor.id }));
-    const pending: PendingNode = { nodeId: e.nodeId, op: e.op, inputs, output: out, tapeIds: e.tapeIds.slice(), nonFinite };
-    if (pos) pending.pos = pos;
-    if (name !== undefined) pending.name = name;
+    // The node is built only when a tape keeps detail (most loop steps do not).
+    let pending: PendingNode | undefined;
+    const node = (): PendingNode => {
+      if (pending) return pending;
+      const inputs = e.inputs.map((i: ObservedInput) => ({ name: i.name, tensorId: i.tensor.id }));
+      pending = { nodeId: e.nodeId, op: e.op, inputs, output: out, tapeIds: e.tapeIds.slice(), nonFinite };
+      if (pos) pending.pos = pos;
+      if (name !== undefined) pending.name = name;
+      return pending;
+    };
     let eager = false;
     const bytes = out.size * bytesPerElement(out.dtype as DType);
     for (const id of e.tapeIds) {
@@ -418,7 +427,7 @@ export class Recorder implements EngineObserver {
       if (ts.mode === 'none' || ts.truncated) continue;
       for (const i of e.inputs) this.addLeaf(ts, i.tensor);
       ts.produced.add(out.id);
-      if (ts.mode === 'lazy') ts.pendingNodes.push(pending);
+      if (ts.mode === 'lazy') ts.pendingNodes.push(node());
       else if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         this.host.emit({ kind: 'truncated', tapeId: id });
@@ -430,7 +439,7 @@ export class Recorder implements EngineObserver {
     }
     if (eager) {
       this.detailedNodes++;
-      this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
+      this.host.emit({ kind: 'node', node: this.traceNode(node(), true) });
     }
   }
 

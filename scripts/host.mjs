@@ -83,7 +83,8 @@ function cleanEnv(extra) {
 }
 
 function run(cmd, args, opts, what) {
-  const r = spawnSync(cmd, args, { stdio: opts.quiet ? ['ignore', 'pipe', 'pipe'] : 'inherit', ...opts });
+  // Quiet runs keep the output (compiler logs can be long) to show it only on failure.
+  const r = spawnSync(cmd, args, { stdio: ['ignore', opts.quiet ? 'pipe' : 'inherit', opts.quiet ? 'pipe' : 'inherit'], maxBuffer: 256 * 1024 * 1024, encoding: 'utf8', ...opts });
   if (r.error) throw new HostError(`${what} failed: ${r.error.message}`);
   if (r.status !== 0) {
     if (opts.quiet) process.stderr.write(`${r.stdout ?? ''}${r.stderr ?? ''}`);
@@ -99,7 +100,7 @@ function installApt(missing, log) {
   if (!onPath('apt-get')) throw new HostError(`missing system packages (${missing.join(', ')}) and no apt-get here; install them with your package manager`);
   log(`installing system packages: ${missing.join(' ')}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  run('apt-get', ['update', '-q'], { env, stdin: 'ignore' }, 'apt-get update');
+  run('apt-get', ['update', '-q'], { env }, 'apt-get update');
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env }, 'apt-get install');
   const still = missingPackages();
   if (still.length) throw new HostError(`still missing after apt-get: ${still.join(' ')}`);

@@ -355,6 +355,8 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const probeI = (id: number, iterable: unknown): unknown => {
     const make = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> } | null | undefined)?.[Symbol.iterator];
     if (typeof make !== 'function') return iterable; // the original TypeError, unchanged
+    // Built-in collections run no ops while iterating: keep their fast paths.
+    if (Array.isArray(iterable) || ArrayBuffer.isView(iterable) || typeof iterable === 'string' || iterable instanceof Map || iterable instanceof Set) return iterable;
     return {
       [Symbol.iterator](): Iterator<unknown> {
         const it = make.call(iterable);

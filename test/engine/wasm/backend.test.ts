@@ -197,6 +197,54 @@ describe('engine on both kernel paths', () => {
     });
   });
 
+  describe('GRADTAPE_KERNELS', () => {
+    const envBefore = process.env.GRADTAPE_KERNELS;
+    afterEach(() => {
+      if (envBefore === undefined) delete process.env.GRADTAPE_KERNELS;
+      else process.env.GRADTAPE_KERNELS = envBefore;
+      Object.assign(thresholds, saved);
+      forgetKernelModule();
+      installDefaultKernels();
+    });
+    it('ts keeps every kernel on TypeScript', () => {
+      process.env.GRADTAPE_KERNELS = 'ts';
+      installDefaultKernels();
+      assert.deepEqual(tf.getKernelBackend(), { backend: 'ts' });
+      for (const k of Object.keys(jsKernels) as (keyof typeof jsKernels)[]) assert.equal(kernels[k], jsKernels[k], k);
+    });
+    it('wasm-simd never takes the relaxed-SIMD variant', () => {
+      process.env.GRADTAPE_KERNELS = 'wasm-simd';
+      forgetKernelModule();
+      installDefaultKernels();
+      assert.deepEqual(tf.getKernelBackend(), { backend: 'wasm', flavor: 'simd' });
+    });
+    it('wasm-all sends small elementwise work to WebAssembly but keeps matmul\'s numerics threshold', () => {
+      process.env.GRADTAPE_KERNELS = 'wasm-all';
+      installDefaultKernels();
+      assert.equal(thresholds.elementwise, 0);
+      assert.equal(thresholds.reduce, 0);
+      assert.equal(thresholds.matmul, saved.matmul);
+      assert.equal(tf.getKernelBackend().backend, 'wasm');
+    });
+    it('the default compiles the module only when work crosses a threshold', () => {
+      delete process.env.GRADTAPE_KERNELS;
+      forgetKernelModule();
+      const Module = WebAssembly.Module;
+      let compiled = 0;
+      WebAssembly.Module = new Proxy(Module, { construct: (target, args) => (compiled++, new target(...(args as [BufferSource]))) });
+      try {
+        installDefaultKernels();
+        tf.add(tf.constant([1, 2, 3]), tf.constant([4, 5, 6]));
+        tf.matmul(tf.ones([8, 8]), tf.ones([8, 8]));
+        assert.equal(compiled, 0, 'small work compiles nothing');
+        tf.add(tf.ones([1024]), tf.ones([1024]));
+        assert.equal(compiled, 1, 'the first large call compiles the module once');
+      } finally {
+        WebAssembly.Module = Module;
+      }
+    });
+  });
+
   describe('without WebAssembly SIMD', () => {
     const validate = WebAssembly.validate;
     beforeEach(() => {

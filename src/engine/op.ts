@@ -7,7 +7,7 @@
  * trainable variable, or as the output of an op the tape recorded).
  */
 import type { SourcePos } from '../protocol/trace';
-import type { DType } from './dtype';
+import type { DType, TypedArray } from './dtype';
 import { observer } from './observer';
 import { Tensor, Variable } from './tensor';
 
@@ -67,6 +67,22 @@ export interface TapeNode {
   inputs: Tensor[];
   output: Tensor;
   attrs: unknown;
+  /**
+   * The storage each Variable input had when the op read it (undefined for other inputs), or
+   * undefined when no input is a Variable. `assign*` swaps in a new array and never writes the
+   * old one, so this keeps the values the op read: the backward pass puts them back while it
+   * runs this node's gradient rule (TensorFlow snapshots the value each op reads).
+   */
+  reads: (TypedArray | undefined)[] | undefined;
+}
+
+/** The storage of each Variable among `xs` (see TapeNode.reads). */
+function variableReads(xs: readonly Tensor[]): (TypedArray | undefined)[] | undefined {
+  let reads: (TypedArray | undefined)[] | undefined;
+  for (let i = 0; i < xs.length; i++) {
+    if (xs[i] instanceof Variable) (reads ??= new Array<TypedArray | undefined>(xs.length))[i] = xs[i].data;
+  }
+  return reads;
 }
 
 /** What op.ts needs from a tape (tape.ts implements it). */
@@ -123,7 +139,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
         if (tape.watchedIds.has(x.id)) hit = true;
       }
       if (hit) {
-        node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs };
+        node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: variableReads(xs) };
         tape.nodes.push(node);
         tape.watchedIds.add(out.id);
         if (obs) (tapeIds ??= []).push(tape.id);

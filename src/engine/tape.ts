@@ -91,6 +91,45 @@ function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tens
   return sameShape(summed.shape, x.shape) ? summed : reshape(summed, x.shape);
 }
 
+/**
+ * Gives each Variable input of `node` the storage it had when the op read it, if it has been
+ * assigned since; returns the undo, or null when nothing changed (the usual case: training
+ * loops assign after gradient()).
+ */
+function readValuesBack(node: TapeNode): (() => void) | null {
+  const reads = node.reads!;
+  let swapped: { v: Tensor; now: Tensor['data'] }[] | null = null;
+  for (let i = 0; i < reads.length; i++) {
+    const then = reads[i];
+    const v = node.inputs[i];
+    if (then === undefined || v.data === then) continue;
+    (swapped ??= []).push({ v, now: v.data });
+    v.data = then;
+  }
+  if (swapped === null) return null;
+  const undo = swapped;
+  return () => {
+    for (let i = undo.length - 1; i >= 0; i--) undo[i].v.data = undo[i].now;
+  };
+}
+
+/** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
+function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
+  const out = node.output;
+  const thunks = node.op.gradient!(dy, node.inputs, out, node.attrs as never);
+  const inputs = node.inputs;
+  for (let i = 0; i < inputs.length; i++) {
+    const x = inputs[i];
+    if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
+    const thunk = thunks[i];
+    if (!thunk) continue;
+    const raw = thunk();
+    if (!raw) continue;
+    const dx = unbroadcast(raw, x, node, i);
+    x._adj = x._adj ? add(x._adj, dx) : dx;
+  }
+}
+
 export class GradientTape implements RecordingTape {
   readonly id: number;
   readonly persistent: boolean;
@@ -366,17 +405,15 @@ export class GradientTape implements RecordingTape {
           throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
         }
         if (rule === null) continue;
-        const thunks = rule(dy, node.inputs, out, node.attrs as never);
-        const inputs = node.inputs;
-        for (let i = 0; i < inputs.length; i++) {
-          const x = inputs[i];
-          if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
-          const thunk = thunks[i];
-          if (!thunk) continue;
-          const raw = thunk();
-          if (!raw) continue;
-          const dx = unbroadcast(raw, x, node, i);
-          x._adj = x._adj ? add(x._adj, dx) : dx;
+        // A variable assigned since this op read it: run the rule on the values the op read.
+        const restore = node.reads === undefined ? null : readValuesBack(node);
+        if (restore === null) propagate(node, dy, epoch);
+        else {
+          try {
+            propagate(node, dy, epoch);
+          } finally {
+            restore();
+          }
         }
       }
       const grads = new Map<number, Tensor>();

@@ -376,6 +376,55 @@ describe('GradientTape', () => {
     });
   });
 
+  describe('variables assigned between record and gradient', () => {
+    it('the gradient uses the value each op read, as TensorFlow (x² at 3 → 6, not 10 after assign(5))', () => {
+      const v = tf.variable(3);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.multiply(v, v));
+      v.assign(5);
+      close(values(tape.gradient(y, v)), [6]);
+      assert.deepEqual(v.arraySync(), 5, 'the variable keeps its new value');
+    });
+
+    it('matmul: ∂/∂x uses the weights the forward read, after assignSub', () => {
+      const x = tf.variable([[1, 2]]);
+      const w = tf.variable([[0.25], [0.15]]);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => tf.matmul(x, w));
+      w.assignSub([[10], [20]]);
+      close(values(tape.gradient(y, x)), [0.25, 0.15]);
+      w.assign([[7], [8]]);
+      close(values(tape.gradient(y, x)), [0.25, 0.15]);
+      close(values(w), [7, 8]);
+    });
+
+    it('each op keeps its own read: assign inside record between two reads', () => {
+      const v = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        const a = tf.square(v); // reads 2
+        v.assign(10);
+        return tf.add(a, tf.square(v)); // reads 10
+      });
+      v.assign(-1);
+      // d/dv (v₁² + v₂²) with each square's own value: 2·2 + 2·10.
+      close(values(tape.gradient(y, v)), [24]);
+    });
+
+    it('a nested tape differentiates the gradient rule with the old value (d²/dv² v³ at 2 = 12)', () => {
+      const v = tf.variable(2);
+      const outer = new tf.GradientTape();
+      const inner = new tf.GradientTape();
+      const g = outer.record(() => {
+        const y = inner.record(() => tf.pow(v, 3));
+        v.assign(100);
+        return inner.gradient(y, v)!;
+      });
+      close(values(g), [12]);
+      close(values(outer.gradient(g, v)), [12]);
+    });
+  });
+
   describe('TensorFlow (not tfjs) gradients at kinks and ties', () => {
     it('reduceMax splits the gradient equally among ties', () => {
       const x = tf.variable([1, 3, 3, 2]);

@@ -5,8 +5,9 @@
 // API's double accumulation for the small shapes where bit-exactness matters.
 
 // 4×8 tile: 8 accumulators + 2 B vectors + 1 broadcast A + 1 product = 12 of V8's 15 usable xmm
-// registers, so nothing spills. A 6×8 tile (12 accumulators) spills in V8 and measured 27 against
-// 51 GFLOP/s at 512³; unrolling k by two made the relaxed-SIMD build spill too (28 GFLOP/s).
+// registers, so nothing spills. 5×8 and 6×8 tiles (10 and 12 accumulators) spill in V8 and ran
+// at about half the speed (6×8: 27 against 51 GFLOP/s at 512³); unrolling k by two made the
+// relaxed-SIMD build spill too (28 GFLOP/s).
 export const MR: i32 = 4;
 export const NR: i32 = 8;
 // KC×NR·4 B = 8 KiB B micro-panel and MR×KC·4 B = 4 KiB A micro-panel stay in L1;

@@ -32,7 +32,9 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
   const store = new RunStore();
   const output = vscode.window.createOutputChannel('GradTape');
   const statusBar = new StatusBar();
-  // The runner (and through it esbuild and the worker) loads on the first run, never at activation.
+  // The runner (and through it esbuild and the worker) loads on the first run, never at activation:
+  // it is its own bundle, dist/runner.js, so activation neither parses nor evaluates it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loadRunner = async (): Promise<Runner> => require(path.join(__dirname, 'runner.js')) as Runner;
   const controller = new RunController(store, statusBar, output, loadRunner);
   const panels = PanelManager.register(context, store);

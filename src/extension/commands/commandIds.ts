@@ -1,16 +1,12 @@
-import type { computeGradientsCommand } from './computeGradients';
-import type { newScratchFileCommand } from './newScratchFile';
-import type { toggleInlineValuesCommand } from './toggleInlineValues';
-
 /** Every editor command GradTape contributes (the panel's own live in panel/panelManager.ts). */
 export const CommandId = {
-  /** {@link computeGradientsCommand} */
+  /** computeGradientsCommand in ./computeGradients.ts */
   ComputeGradients: 'gradtape.computeGradients',
-  /** {@link newScratchFileCommand} */
+  /** newScratchFileCommand in ./newScratchFile.ts */
   NewScratchFile: 'gradtape.newScratchFile',
-  /** {@link toggleInlineValuesCommand} */
+  /** toggleInlineValuesCommand in ./toggleInlineValues.ts */
   ToggleInlineValues: 'gradtape.toggleInlineValues',
-  /** Cancels the run in flight for the active file (the status bar item's command while running). */
+  /** Cancels the run in flight for the active file (the status bar item's command while running); registered in extension.ts. */
   CancelRun: 'gradtape.cancelRun',
 } as const;
 

@@ -1,0 +1,53 @@
+// The part of bench/editor.bench.ts that runs inside VS Code's extension host (test-electron's run()
+// contract): activation time, Compute Gradients → hovers ready on the seed training loop (cold, then
+// warm), and a hover's round trip. Prints `[gradtape-bench] {json}` lines; asserts nothing.
+import * as fs from 'fs';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import type { GradTapeApi } from '../../src/extension/extension';
+import type { RunOutcome } from '../../src/extension/runController';
+
+const say = (o: unknown) => console.log(`[gradtape-bench] ${JSON.stringify(o)}`);
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+export async function run(): Promise<void> {
+  const ext = vscode.extensions.getExtension<GradTapeApi>('gradtape.gradtape')!;
+  const api = ext.isActive ? ext.exports : await ext.activate();
+  // Loading the bundle again, fresh, times what activation's require() costs (parse + evaluate).
+  const bundle = path.join(ext.extensionPath, 'dist', 'extension.js');
+  const loads: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    delete require.cache[require.resolve(bundle)];
+    const t = performance.now();
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    require(bundle);
+    loads.push(performance.now() - t);
+  }
+  say({ activationMs: api.activationMs, bundleLoadMs: median(loads), bundleKb: Math.round(fs.statSync(bundle).size / 1024) });
+
+  const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
+  const doc = await vscode.workspace.openTextDocument(path.join(folder, 'training.grad.ts'));
+  await vscode.window.showTextDocument(doc);
+  const runOnce = async () => {
+    const t = performance.now();
+    const outcome = await vscode.commands.executeCommand<RunOutcome>('gradtape.computeGradients', doc.uri);
+    const commandMs = performance.now() - t;
+    if (!outcome?.run) throw new Error(`no run: ${JSON.stringify(outcome)}`);
+    return { commandMs, readyMs: outcome.readyMs!, runnerMs: outcome.run.trace.durationMs };
+  };
+  const cold = await runOnce();
+  const warm = [];
+  for (let i = 0; i < 10; i++) warm.push(await runOnce());
+  say({ cold, warm: { readyMs: median(warm.map((w) => w.readyMs)), commandMs: median(warm.map((w) => w.commandMs)), runnerMs: median(warm.map((w) => w.runnerMs)) } });
+
+  // A hover over `weights` (line 13), through the editor's hover machinery and back.
+  const pos = new vscode.Position(12, doc.lineAt(12).text.indexOf('weights') + 2);
+  const hovers: number[] = [];
+  for (let i = 0; i < 20; i++) {
+    const t = performance.now();
+    const h = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', doc.uri, pos);
+    hovers.push(performance.now() - t);
+    if (!h.some((x) => x.contents.some((c) => typeof c !== 'string' && 'value' in c && c.value.includes('∂loss/∂weights')))) throw new Error('no derivative hover');
+  }
+  say({ hoverRoundTripMs: median(hovers) });
+}

@@ -88,9 +88,9 @@ search.addEventListener('keydown', (e) => {
   select(matches[matchAt], true);
 });
 const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient magnitude, log scale' },
-  h('span', { class: 'dim' }, '|gradient| small'),
+  h('span', { class: 'dim' }, 'gradient'),
   ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
-  h('span', { class: 'dim' }, 'large (log scale) · dashed: no gradient'));
+  h('span', { class: 'dim', title: 'Edge width and colour grow with |gradient| on a log scale; dashed edges carry no gradient.' }, 'small → large (log) · dashed: none'));
 const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label': 'graph tools' },
   h('button', { onclick: () => graphView.fit(), title: 'Fit the graph (0)', 'aria-label': 'fit' }, 'Fit'),
   h('button', { onclick: () => graphView.zoomBy(1.25), title: 'Zoom in (+)', 'aria-label': 'zoom in' }, '+'),

@@ -18,7 +18,7 @@
  *                   test/engine/wasm/backend.test.ts also runs matmul at threshold 0)
  */
 import { jsKernels, kernels } from '../kernels';
-import { makeWasmKernels, thresholds } from './kernels';
+import { DEFAULT_THRESHOLDS, makeWasmKernels, thresholds } from './kernels';
 import { loadKernelModule, type WasmFlavor } from './loader';
 
 export { thresholds } from './kernels';
@@ -57,10 +57,14 @@ function envSetting(): string | undefined {
   return env?.GRADTAPE_KERNELS;
 }
 
-/** Called once when the engine loads: the backend from GRADTAPE_KERNELS, else WebAssembly (lazily). */
+/**
+ * Called once when the engine loads (and by tests to start over): the backend from
+ * GRADTAPE_KERNELS, else WebAssembly compiled on first need, with the measured thresholds.
+ */
 export function installDefaultKernels(): void {
   const setting = envSetting();
   Object.assign(kernels, jsKernels);
+  Object.assign(thresholds, DEFAULT_THRESHOLDS);
   if (setting === 'ts') {
     active = { backend: 'ts', prefer: 'auto' };
     return;

@@ -31,6 +31,9 @@ export const thresholds = {
   reduce: 1024,
 };
 
+/** The measured thresholds, to restore after a test or GRADTAPE_KERNELS=wasm-all changed them. */
+export const DEFAULT_THRESHOLDS: Readonly<typeof thresholds> = { ...thresholds };
+
 // Op codes of src/engine/wasm/assembly/elementwise.ts.
 const BINARY_CODE: Partial<Record<BinaryOp, number>> = { add: 0, sub: 1, mul: 2, div: 3, sqdiff: 4, max: 5, min: 6 };
 const UNARY_CODE: Partial<Record<UnaryOp, number>> = { neg: 0, abs: 1, sqrt: 2, square: 3, relu: 4 };

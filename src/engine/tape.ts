@@ -50,6 +50,11 @@ const NON_PERSISTENT_MESSAGE = 'A non-persistent GradientTape can only be used t
 const IN_RECORD_MESSAGE =
   'Calling GradientTape.gradient on a persistent tape inside its context is significantly less efficient than calling it outside the context (it causes the gradient ops to be recorded on the tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the context if you actually want to trace the gradient in order to compute higher order derivatives.';
 
+/** TensorFlow's `WARNING:tensorflow:` log lines, for plain runs (no observer attached). */
+function warn(message: string): void {
+  console.warn(`WARNING:gradtape:${message}`);
+}
+
 let nextTapeId = 1;
 let nextGradientCallId = 1;
 /** Stamps the tensors of one backward pass (see backward()). */
@@ -180,8 +185,10 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     for (const { value: t } of flatten(tensors, isTensor)) {
-      if (!isFloat(t.dtype) && obs) {
-        obs.warning({ code: 'integerDtype', message: `The dtype of the watched tensor must be floating (e.g. tf.float32), got ${t.dtype}`, pos, tapeId: this.id, tensorId: t.id });
+      if (!isFloat(t.dtype)) {
+        const message = `The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.${t.dtype}`;
+        if (obs) obs.warning({ code: 'integerDtype', message, pos, tapeId: this.id, tensorId: t.id });
+        else warn(message);
       }
       if (t instanceof Variable && !this.variables.includes(t)) this.variables.push(t);
       this.watchedIds.add(t.id);
@@ -254,6 +261,11 @@ export class GradientTape implements RecordingTape {
           obs.warning({ code: 'nonScalarTarget', message: `The target has shape ${shapeText(t.shape)}: its gradient is the gradient of the sum of its ${t.size} elements.`, pos, tapeId: this.id, tensorId: t.id });
         }
       }
+    }
+    if (!obs) {
+      // TensorFlow logs these and returns None; the observer reports them with the reason instead.
+      for (const t of targets) if (!isFloat(t.dtype)) warn(`The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.${t.dtype}`);
+      for (const s of srcs) if (!isFloat(s.value.dtype)) warn(`The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.${s.value.dtype}`);
     }
     const grads = this.backward(targets, seeds, srcs.map((s) => s.value));
     const results = srcs.map(({ value: s }) => {

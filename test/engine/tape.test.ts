@@ -178,14 +178,31 @@ describe('GradientTape', () => {
       assert.deepEqual(tape.gradient(y, u, { unconnectedGradients: 'zero' })!.arraySync(), [0, 0]);
     });
 
-    it('integer and bool sources get null', () => {
+    it('integer and bool sources get null, with TensorFlow\'s warnings (watched, target, source dtype)', () => {
       const i = tf.constant([1, 2], 'int32');
-      const tape = new tf.GradientTape();
-      const y = tape.record(() => {
-        tape.watch(i);
-        return tf.cast(i, 'float32');
-      });
-      assert.equal(tape.gradient(y, i), null);
+      const b = tf.constant([true, false]);
+      const warnings: string[] = [];
+      const original = console.warn;
+      console.warn = (m: string) => warnings.push(m);
+      try {
+        const tape = new tf.GradientTape({ persistent: true });
+        const [y, z] = tape.record(() => {
+          tape.watch([i, b]);
+          return [tf.add(tf.cast(i, 'float32'), tf.cast(b, 'float32')), tf.multiply(i, i)];
+        });
+        assert.deepEqual(tape.gradient(y, [i, b], { unconnectedGradients: 'none' }), [null, null]);
+        assert.equal(tape.gradient(z, i), null);
+      } finally {
+        console.warn = original;
+      }
+      assert.deepEqual(warnings, [
+        'WARNING:gradtape:The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32',
+        'WARNING:gradtape:The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.bool',
+        'WARNING:gradtape:The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.int32',
+        'WARNING:gradtape:The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.bool',
+        'WARNING:gradtape:The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.int32',
+        'WARNING:gradtape:The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.int32',
+      ]);
     });
 
     it('stopGradient blocks the path (null, not zeros); identity passes it', () => {

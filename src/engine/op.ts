@@ -98,6 +98,19 @@ export interface RecordingTape {
 
 /** Tapes currently recording, innermost last. */
 export const recordingTapes: RecordingTape[] = [];
+/**
+ * Variables read by ops while a customGradient function runs, one list per active call
+ * (TensorFlow's VariableWatcher); nested calls all see the reads.
+ */
+export const variableWatchers: Variable[][] = [];
+
+function noteVariableReads(xs: readonly Tensor[]): void {
+  for (const x of xs) {
+    if (!(x instanceof Variable)) continue;
+    for (const w of variableWatchers) if (!w.includes(x)) w.push(x);
+  }
+}
+
 /** Tapes inside stopRecording (kept only to explain null gradients). */
 export const pausedTapes: RecordingTape[] = [];
 
@@ -123,6 +136,7 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
 
 function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
   const out = def.forward(xs, attrs);
+  if (variableWatchers.length > 0) noteVariableReads(xs);
   const obs = observer();
   // Positions are asked for only while an observer is attached: plain runs capture no stacks.
   const pos = obs ? obs.locate() : undefined;

@@ -371,6 +371,78 @@ describe('GradientTape', () => {
     });
   });
 
+  describe('customGradient: TensorFlow\'s signature', () => {
+    it('f returns [y, gradFn]; gradFn(dy) returns one gradient per input', () => {
+      // y = a·b with the gradients swapped on purpose, so the custom rule is visibly the one used.
+      const swapped = tf.customGradient((a: Tensor, b: Tensor) => [tf.multiply(a, b), (dy: Tensor) => [tf.multiply(dy, a), tf.multiply(dy, b)]]);
+      const a = tf.variable(2);
+      const b = tf.variable(7);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => swapped(a, b));
+      close(values(y), [14]);
+      const [da, db] = tape.gradient(y, [a, b]);
+      close(values(da), [2]);
+      close(values(db), [7]);
+    });
+
+    it('a null entry gives that input no gradient', () => {
+      const f = tf.customGradient((a: Tensor, b: Tensor) => [tf.add(a, b), (dy: Tensor) => [dy, null]]);
+      const a = tf.variable(1);
+      const b = tf.variable(1);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => f(a, b));
+      const [da, db] = tape.gradient(y, [a, b]);
+      close(values(da), [1]);
+      assert.equal(db, null);
+    });
+
+    it('variables read inside f reach gradFn as { variables }; it returns [inputGrads, variableGrads]', () => {
+      const w = tf.variable(3, { name: 'w' });
+      let seen: tf.Variable[] = [];
+      const scaled = tf.customGradient((x: Tensor) => [
+        tf.multiply(x, w),
+        (dy: Tensor, { variables }: { variables: tf.Variable[] }) => {
+          seen = variables;
+          return [tf.multiply(dy, w), [tf.multiply(dy, tf.multiply(x, 100))]]; // ∂/∂w scaled by 100: visibly custom
+        },
+      ]);
+      const x = tf.variable(5);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => scaled(x));
+      assert.deepEqual(tape.watchedVariables(), [x, w]);
+      const [dx, dw] = tape.gradient(y, [x, w]);
+      assert.deepEqual(seen, [w]);
+      close(values(dx), [3]);
+      close(values(dw), [500]);
+    });
+
+    it('a gradFn that does not take variables, when f uses one, is TensorFlow\'s TypeError', () => {
+      const w = tf.variable(3, { name: 'kernel' });
+      const f = tf.customGradient((x: Tensor) => [tf.multiply(x, w), (dy: Tensor) => dy]);
+      assert.throws(
+        () => f(tf.constant(1)),
+        (e: unknown) => e instanceof TypeError && e.message === "@tf.custom_gradient grad_fn must accept keyword argument 'variables', since function uses variables: [kernel:0]",
+      );
+    });
+
+    it('one gradient per variable, or TensorFlow\'s TypeError', () => {
+      const w = tf.variable(3);
+      const f = tf.customGradient((x: Tensor) => [tf.multiply(x, w), (dy: Tensor, _o: { variables: tf.Variable[] }) => [dy, []]]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => f(tf.constant(1)));
+      assert.throws(() => tape.gradient(y, w), /Must return gradient for each variable from @custom_gradient grad_fn\./);
+    });
+
+    it('arguments that are variables are inputs, not captured variables; non-trainable ones are not captured', () => {
+      const frozen = tf.variable(2, { trainable: false });
+      const f = tf.customGradient((x: Tensor) => [tf.multiply(x, frozen), (dy: Tensor) => tf.multiply(dy, frozen)]);
+      const x = tf.variable(4);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => f(x));
+      close(values(tape.gradient(y, x)), [2]);
+    });
+  });
+
   describe('re-entrant backward passes', () => {
     it('a custom gradient that runs its own tape leaves the outer pass intact (d/dx x³ + x = 28 at 3)', () => {
       const sq = tf.customGradient((x: Tensor) => [

@@ -1,13 +1,30 @@
-import { defineOp, recordingTapes } from '../op';
-import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { defineOp, recordingTapes, variableWatchers } from '../op';
+import { Tensor, toTensor, type TensorLike, type Variable } from '../tensor';
 import { convertAll } from './helpers';
 
-/** What a customGradient function returns: the result and dy → one gradient per input. */
-export type GradFn = (dy: Tensor) => TensorLike | null | (TensorLike | null)[];
+/** One gradient, or one per input (`null` for none). */
+export type InputGrads = TensorLike | null | readonly (TensorLike | null)[];
+
+/**
+ * What a customGradient function returns with its result: dy → one gradient per input. When f
+ * read trainable variables (other than its inputs), gradFn is called with `{ variables }` and
+ * returns `[inputGrads, variableGrads]`, one gradient per variable, as TensorFlow's
+ * `grad_fn(*dy, variables=...)`.
+ */
+export type GradFn = (
+  dy: Tensor,
+  options: { variables: Variable[] },
+) => InputGrads | readonly [InputGrads, readonly (TensorLike | null)[]];
 
 interface CustomAttrs {
   y: Tensor;
   gradFn: GradFn;
+  /** Inputs that are f's arguments; the inputs after them are the variables f read. */
+  argCount: number;
+}
+
+function listOf(r: InputGrads, n: number): (TensorLike | null)[] {
+  return Array.isArray(r) && n > 1 ? (r as (TensorLike | null)[]) : [r as TensorLike | null];
 }
 
 /** out = f(x…) with a user-supplied gradient: ∂L/∂xᵢ = gradFn(dy)[i]. */
@@ -16,13 +33,22 @@ export const CustomGradient = defineOp<CustomAttrs>({
   inputs: ['args'],
   variadic: true,
   forward: (_xs, { y }) => new Tensor(y.data, y.shape, y.dtype),
-  gradient: (dy, xs, _out, { gradFn }) => {
+  gradient: (dy, xs, _out, { gradFn, argCount }) => {
     // gradFn runs once, the first time any input's gradient is asked for.
     let grads: (Tensor | null)[] | undefined;
     const all = (): (Tensor | null)[] => {
       if (!grads) {
-        const r = gradFn(dy);
-        const list = Array.isArray(r) && xs.length > 1 ? r : [r as TensorLike | null];
+        const variables = xs.slice(argCount) as Variable[];
+        const r = gradFn(dy, { variables });
+        let list: (TensorLike | null)[];
+        if (variables.length === 0) list = listOf(r as InputGrads, argCount);
+        else {
+          const [inputGrads, variableGrads] = r as readonly [InputGrads, readonly (TensorLike | null)[]];
+          if (!Array.isArray(variableGrads) || variableGrads.length !== variables.length) {
+            throw new TypeError('Must return gradient for each variable from @custom_gradient grad_fn.');
+          }
+          list = [...listOf(inputGrads, argCount), ...variableGrads];
+        }
         grads = xs.map((x, i) => (list[i] === null || list[i] === undefined ? null : toTensor(list[i] as TensorLike, x.dtype)));
       }
       return grads;
@@ -33,19 +59,30 @@ export const CustomGradient = defineOp<CustomAttrs>({
 
 /**
  * tf.custom_gradient: `f(...xs)` returns `[y, gradFn]`. f runs with recording stopped (as in
- * TensorFlow), so the tape holds one `CustomGradient` node whose gradient is gradFn(dy).
+ * TensorFlow), so the tape holds one `CustomGradient` node whose gradient is gradFn(dy). Trainable
+ * variables f reads (other than its arguments) become inputs of that node; gradFn must then take
+ * `(dy, { variables })` and return `[inputGrads, variableGrads]` (TensorFlow's `variables=`).
  */
 export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs: TensorLike[]) => Tensor {
   return (...args: TensorLike[]): Tensor => {
     const xs = convertAll(args);
     const paused = recordingTapes.splice(0, recordingTapes.length);
+    const read: Variable[] = [];
+    variableWatchers.push(read);
     let result: [Tensor, GradFn];
     try {
       result = f(...xs);
     } finally {
+      variableWatchers.pop();
       recordingTapes.push(...paused);
     }
     const [y, gradFn] = result;
-    return CustomGradient.apply(xs, { y: toTensor(y), gradFn });
+    const variables = read.filter((v) => v.trainable && !xs.includes(v));
+    if (variables.length > 0 && gradFn.length < 2) {
+      throw new TypeError(
+        `@tf.custom_gradient grad_fn must accept keyword argument 'variables', since function uses variables: [${variables.map((v) => v.name).join(', ')}]`,
+      );
+    }
+    return CustomGradient.apply([...xs, ...variables], { y: toTensor(y), gradFn, argCount: xs.length });
   };
 }

@@ -234,6 +234,21 @@ describe('editor: Compute Gradients and what it shows', function () {
     }
   });
 
+  it('a new run replaces the one in flight; Cancel Run stops a run and the status bar says so', async () => {
+    const editor = await openCopy('test/fixtures/editor-slow.grad.ts');
+    const { statusBar } = await api();
+    const first = vscode.commands.executeCommand<RunOutcome>('gradtape.computeGradients', editor.document.uri);
+    await until('the status bar to show the run', () => /running/.test(statusBar.text));
+    const second = vscode.commands.executeCommand<RunOutcome>('gradtape.computeGradients', editor.document.uri);
+    assert.strictEqual((await first)?.skipped, 'superseded');
+    await until('the second run to start', () => /running/.test(statusBar.text));
+    await vscode.commands.executeCommand('gradtape.cancelRun');
+    const outcome = await second;
+    assert.strictEqual(outcome?.skipped, 'cancelled');
+    assert.match(statusBar.text, /cancelled/);
+    assert.strictEqual((await api()).store.get(editor.document.uri), undefined, 'nothing stored for a cancelled run');
+  });
+
   it('in a trusted workspace the command runs (the untrusted refusal is covered end to end)', async () => {
     assert.strictEqual(vscode.workspace.isTrusted, true);
     const editor = await openCopy('examples/01-squared-difference.grad.ts');

@@ -42,8 +42,19 @@ const state = {
   cursorLine: 0,
 };
 
+/** Runs this small are kept in the webview's state, so a window reload can show them again. */
+const PERSIST_MAX_NODES = 2000;
+const PERSIST_MAX_CHARS = 1_000_000;
+let persistedRun: PanelRun | undefined = persisted.run;
+
+function keepRun(run: PanelRun | null): void {
+  if (!run) return;
+  const nodes = run.trace.tapes.reduce((n, t) => n + t.nodes.length + t.leaves.length, 0);
+  persistedRun = nodes <= PERSIST_MAX_NODES && JSON.stringify(run).length <= PERSIST_MAX_CHARS ? run : undefined;
+}
+
 function persist(): void {
-  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale });
+  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, run: persistedRun });
 }
 
 window.addEventListener('error', (e) => post({ type: 'reportError', message: `${e.message} (${e.filename}:${e.lineno})` }));
@@ -271,17 +282,23 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   const hadRun = !!state.run;
   state.uri = msg.uri ?? undefined;
   state.fileName = msg.fileName;
-  state.run = msg.run;
+  // After a window reload the host has no run yet: show the one this page kept, and say so.
+  const restored = !msg.run && persistedRun && persistedRun.uri === msg.uri ? persistedRun : undefined;
+  state.run = msg.run ?? restored ?? null;
+  if (msg.run) keepRun(msg.run);
+  else if (!restored) persistedRun = undefined;
   state.graph = undefined;
   state.evFor = undefined;
-  const trace = msg.run?.trace;
+  const trace = state.run?.trace;
   renderHeader(trace);
+  if (restored) header.append(h('p', { class: 'dim restored' }, 'Shown from before the window reload; run Compute Gradients to refresh.'));
   emptyEl.replaceChildren();
   document.body.classList.toggle('no-run', !trace);
   if (!trace) {
     emptyEl.append(h('p', null, msg.uri ? `No run yet for ${msg.fileName}.` : 'Open a .grad.ts scratch file.'),
       h('p', { class: 'dim' }, 'Run “GradTape: Compute Gradients” (Ctrl+Alt+G) to see its tape, values and gradients here.'));
     tabList.hidden = true;
+    markRendered(msg.sentAt, performance.now() - t0, 0);
     return;
   }
   tabList.hidden = false;
@@ -297,13 +314,17 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   curves.setCurves(trace.curves);
   renderConsole(consoleEl, trace, reveal);
   setTab(state.tab);
-  const drawMs = performance.now() - t0;
-  const nodes = (state.graph as Graph | undefined)?.nodes.length ?? 0;
+  persist();
+  markRendered(msg.sentAt, performance.now() - t0, (state.graph as Graph | undefined)?.nodes.length ?? 0);
+}
+
+/** Tells the host (which logs run-to-panel time) and the page's data attributes (tests, benchmarks). */
+function markRendered(sentAt: number, drawMs: number, nodes: number): void {
   document.body.dataset.drawMs = drawMs.toFixed(1);
-  document.body.dataset.runToPanelMs = String(Date.now() - msg.sentAt);
+  document.body.dataset.runToPanelMs = String(Date.now() - sentAt);
   document.body.dataset.nodes = String(nodes);
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
-  post({ type: 'reportRendered', sentAt: msg.sentAt, drawMs, nodes });
+  post({ type: 'reportRendered', sentAt, drawMs, nodes });
 }
 
 function findNode(trace: Trace, nodeId: number): number | undefined {

@@ -49,6 +49,8 @@ export interface PanelPersistedState {
   step?: number;
   smoothing?: number;
   logScale?: boolean;
+  /** The last run shown, when small: after a window reload the host has no runs until the next one. */
+  run?: PanelRun;
 }
 
 export function assertNever(x: never): never {

@@ -93,6 +93,8 @@ export const tests: E2ETest[] = [
       await panel.locator('.graph canvas').click({ position: { x: cx, y: cy } });
       await until('the editor cursor on line 13', async () => (await t.statusBarItems()).find((s) => /Ln 13, Col \d+/.test(s)), 10_000);
       assert.equal(await t.activeTabTitle(), 'training.grad.ts');
+      // The cursor now sits on line 13: the panel highlights the nodes recorded there.
+      await until('the MatMul node highlighted for the cursor line', async () => (await button.getAttribute('data-highlighted')) === 'true', 10_000);
       // The inspector: the op's derivative and a finite-difference check that agrees with autodiff.
       await panel.locator('.inspector h2', { hasText: 'output' }).waitFor({ timeout: 10_000 });
       assert.match(await panel.locator('.inspector .math').innerText(), /∂L\/∂b = aᵀ · ∂L\/∂out/);
@@ -128,6 +130,31 @@ export const tests: E2ETest[] = [
       await t.screenshot('panel-light-inspector');
       await panel.getByRole('tab', { name: 'Curves' }).click();
       await t.screenshot('panel-light-curves');
+      await panel.getByRole('tab', { name: 'Graph' }).click();
+
+      // The side-bar view shows the same viewer for the active scratch file.
+      await t.page.keyboard.press('Control+1');
+      await t.runCommand('GradTape: Focus on Tape View');
+      const view = await until('the side-bar view to draw the run', async () => {
+        const outers = t.page.locator('iframe.webview.ready');
+        for (let i = 0; i < (await outers.count()); i++) {
+          const inner = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+          if (Number((await inner.locator('body[data-mode="view"]').getAttribute('data-rendered', { timeout: 1_000 }).catch(() => null)) ?? 0) > 0) return inner;
+        }
+        return undefined;
+      }, 20_000);
+      assert.ok((await view.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul/.test(n)));
+      await t.screenshot('panel-light-sidebar-view');
+
+      // After a window reload the panel comes back (its serializer) and draws the file's run again.
+      await t.page.reload();
+      await t.ready();
+      await until('the restored panel to draw', async () => (await renderedCount(t, 'training.grad.ts')) > 0, 60_000);
+      const restored = (await panelFor(t, 'training.grad.ts'))!;
+      // The extension host restarted with no runs; the panel kept its last (small) run and says so.
+      assert.ok((await restored.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul/.test(n)));
+      assert.match(await restored.locator('header.top').innerText(), /from before the window reload/);
+      await t.screenshot('panel-restored-after-reload');
     },
   },
   {

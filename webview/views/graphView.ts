@@ -138,6 +138,11 @@ export class GraphView {
 
   setHighlighted(indices: number[]): void {
     this.highlighted = new Set(indices);
+    for (const li of this.list.children) {
+      const b = li.firstChild as HTMLElement;
+      if (this.highlighted.has(Number(b.dataset.index))) b.dataset.highlighted = 'true';
+      else delete b.dataset.highlighted;
+    }
     this.requestDraw();
   }
 

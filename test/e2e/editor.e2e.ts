@@ -110,6 +110,22 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'from the .vsix: the TypeScript plugin ships inside it and types tf.constant',
+    extension: 'vsix',
+    workspace: 'editor',
+    trust: 'disabled',
+    timeoutMs: 150_000,
+    async run(t) {
+      await t.openFile('types.grad.ts');
+      const hover = await until('the TypeScript hover for constant', async () => {
+        const text = await t.hover('constant', { timeoutMs: 10_000 }).catch(() => '');
+        return /constant\(value/.test(text) ? text : undefined;
+      }, 90_000, 1_000);
+      await t.screenshot('vsix-typescript-hover-constant');
+      assert.match(hover, /constant\(value: .*\): tf\.Tensor/s);
+    },
+  },
+  {
     name: 'in an untrusted workspace nothing runs: the command says why and offers Manage Workspace Trust',
     workspace: 'editor',
     trust: 'untrusted',

@@ -68,8 +68,11 @@ if (watch) {
   console.log('gradtape: watching for changes');
 } else {
   const started = Date.now();
-  // Stale bundles of deleted integration tests would still be found and run.
-  fs.rmSync(path.join(root, 'out/test/integration'), { recursive: true, force: true });
+  // Stale bundles of deleted integration tests would still be found and run: remove those (only those, so a
+  // suite already running from this folder keeps its files).
+  const itOut = path.join(root, 'out/test/integration');
+  const wanted = new Set(integrationTests().map((f) => path.basename(f).replace(/\.ts$/, '.js')));
+  if (fs.existsSync(itOut)) for (const f of fs.readdirSync(itOut)) if (f.endsWith('.test.js') && !wanted.has(f)) fs.rmSync(path.join(itOut, f));
   try {
     await Promise.all(present.map((t) => esbuild.build(t)));
   } catch {

@@ -3,7 +3,7 @@
 //   unit         mocha in plain Node (.mocharc.json)
 //   integration  test/integration/*.test.ts inside code-server's extension host (scripts/integration.mjs)
 //   e2e          test/e2e/*.e2e.ts: playwright-core drives Chromium against code-server (test/e2e/runner.ts)
-// Options: --only LEVEL[,LEVEL]  (repeatable)   --grep TEXT (integration and e2e)   --verbose
+// Options: --only LEVEL[,LEVEL]  (repeatable)   --grep TEXT (integration and e2e tests)   --verbose
 // The host (code-server, Node 24, Chromium) is installed on first use by scripts/host.mjs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
@@ -31,6 +31,8 @@ for (const l of only) {
 }
 const levels = only.length ? LEVELS.filter((l) => only.includes(l)) : LEVELS;
 const grep = opt('grep')[0];
+// The integration suite reads it in the extension host, which inherits code-server's environment.
+if (grep) process.env.GRADTAPE_IT_GREP = grep;
 const verbose = argv.includes('--verbose');
 
 // One temp folder for everything this run starts (tests' own temp files included), removed at the end.

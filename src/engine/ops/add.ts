@@ -6,7 +6,8 @@ import { binaryForward, pair } from './helpers';
 export const Add = defineOp({
   name: 'Add',
   inputs: ['a', 'b'],
-  forward: binaryForward('Add', 'add'),
+  // TensorFlow 2's eager op is AddV2: its errors say [Op:AddV2]; the graph shows Add.
+  forward: binaryForward('AddV2', 'add'),
   gradient: (dy) => [() => dy, () => dy],
   sample: { kind: 'binary' },
 });

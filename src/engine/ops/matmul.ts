@@ -22,8 +22,16 @@ export const MatMul = defineOp<MatMulAttrs>({
     const dtype = sameDtype('MatMul', [a, b]);
     const ra = a.shape.length;
     const rb = b.shape.length;
+    // tf.matmul runs MatMul for two matrices and BatchMatMulV2 when either input has rank > 2;
+    // the errors carry that op's text and name.
+    const batched = ra > 2 || rb > 2;
+    const opName = batched ? 'BatchMatMulV2' : 'MatMul';
     if (ra < 2 || rb < 2) {
-      throw new InvalidArgumentError(`In[${ra < 2 ? 0 : 1}] ndims must be >= 2: ${ra < 2 ? ra : rb}`, 'MatMul');
+      const i = ra < 2 ? 0 : 1;
+      throw new InvalidArgumentError(
+        batched ? `In[${i}] ndims must be >= 2: ${i === 0 ? ra : rb}` : `In[${i}] is not a matrix. Instead it has shape ${shapeText(i === 0 ? a.shape : b.shape)}`,
+        opName,
+      );
     }
     const [a0, a1] = [a.shape[ra - 2], a.shape[ra - 1]];
     const [b0, b1] = [b.shape[rb - 2], b.shape[rb - 1]];
@@ -32,7 +40,7 @@ export const MatMul = defineOp<MatMulAttrs>({
     const kb = transposeB ? b1 : b0;
     const n = transposeB ? b0 : b1;
     if (k !== kb) {
-      throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${shapeText([a0, a1])}, In[1]: ${shapeText([b0, b1])}`, 'MatMul');
+      throw new InvalidArgumentError(`Matrix size-incompatible: In[0]: ${shapeText(a.shape)}, In[1]: ${shapeText(b.shape)}`, opName);
     }
     if (ra === 2 && rb === 2) {
       const out = allocate(dtype, m * n);
@@ -41,7 +49,12 @@ export const MatMul = defineOp<MatMulAttrs>({
     }
     const aBatch = a.shape.slice(0, ra - 2);
     const bBatch = b.shape.slice(0, rb - 2);
-    const batch = broadcastShape(aBatch, bBatch, 'MatMul');
+    let batch: number[];
+    try {
+      batch = broadcastShape(aBatch, bBatch);
+    } catch {
+      throw new InvalidArgumentError(`In[0] and In[1] must have compatible batch dimensions: ${shapeText(a.shape)} vs. ${shapeText(b.shape)}`, opName);
+    }
     let count = 1;
     for (const d of batch) count *= d;
     const out = allocate(dtype, count * m * n);

@@ -31,9 +31,11 @@ export const Transpose = defineOp<{ perm: number[] }>({
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
   const t = toTensor(x);
   const p = perm ? perm.map((a) => (a < 0 ? a + t.rank : a)) : t.shape.map((_, i) => t.rank - 1 - i);
-  const sorted = [...p].sort((a, b) => a - b);
-  if (p.length !== t.rank || sorted.some((a, i) => a !== i)) {
+  if (p.length !== t.rank) {
     throw new InvalidArgumentError(`transpose expects a vector of size ${t.rank}. But input(1) is a vector of size ${p.length}`, 'Transpose');
+  }
+  for (let d = 0; d < p.length; d++) {
+    if (!p.includes(d)) throw new InvalidArgumentError(`${d} is missing from {${p.join(',')}}.`, 'Transpose');
   }
   return Transpose.apply([t], { perm: p });
 }

@@ -2,7 +2,7 @@ import { allocate } from '../dtype';
 import { InvalidArgumentError } from '../errors';
 import { broadcastIndex, kernels } from '../kernels';
 import { defineOp } from '../op';
-import { broadcastShape } from '../shape';
+import { broadcastShape, shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { convertAll, filled, sameDtype } from './helpers';
 
@@ -13,7 +13,12 @@ export const SelectV2 = defineOp({
   forward: ([c, x, y]) => {
     if (c.dtype !== 'bool') throw new InvalidArgumentError(`condition must be a bool tensor, got ${c.dtype}`, 'SelectV2');
     const dtype = sameDtype('SelectV2', [x, y]);
-    const shape = broadcastShape(broadcastShape(c.shape, x.shape, 'SelectV2'), y.shape, 'SelectV2');
+    let shape: number[];
+    try {
+      shape = broadcastShape(broadcastShape(c.shape, x.shape), y.shape);
+    } catch {
+      throw new InvalidArgumentError(`condition ${shapeText(c.shape)}, then ${shapeText(x.shape)}, and else ${shapeText(y.shape)} must be broadcastable`, 'SelectV2');
+    }
     const out = allocate(dtype, shape.reduce((p, d) => p * d, 1));
     kernels.select(c.data, broadcastIndex(c.shape, shape), x.data, broadcastIndex(x.shape, shape), y.data, broadcastIndex(y.shape, shape), out);
     return new Tensor(out, shape, dtype);

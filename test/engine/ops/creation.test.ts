@@ -74,7 +74,7 @@ describe('tensors and creation', () => {
   it('errors carry TensorFlow text and the op', () => {
     assert.throws(
       () => tf.add(tf.zeros([2, 3]), tf.zeros([4])),
-      (e: unknown) => e instanceof tf.errors.InvalidArgumentError && e.message === 'Incompatible shapes: [2,3] vs. [4] [Op:Add]' && e.op === 'Add',
+      (e: unknown) => e instanceof tf.errors.InvalidArgumentError && e.message === 'Incompatible shapes: [2,3] vs. [4] [Op:AddV2]' && e.op === 'AddV2',
     );
   });
 });

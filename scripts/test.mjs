@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { createRequire } from 'node:module';
-import { copyWorkspace, HostSession, makeTempDir, onCleanup } from './codeServer.mjs';
+import { copyWorkspace, HostSession, isShuttingDown, makeTempDir, onCleanup } from './codeServer.mjs';
 import { ensureHost, HostError, root } from './host.mjs';
 
 const LEVELS = ['checks', 'unit', 'integration', 'e2e'];
@@ -195,6 +195,9 @@ async function buildVsix() {
   console.log(`  (packaged ${path.basename(file)}, ${(fs.statSync(file).size / 1024).toFixed(0)} KB, in ${secs(t0)})`);
   return file;
 }
+
+// Interrupted (Ctrl-C/SIGTERM): no summary of a partial run; the signal handler exits with 130/143 once clean.
+if (isShuttingDown()) await new Promise(() => {});
 
 heading('summary');
 let passed = 0;

@@ -54,6 +54,29 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'the run button in the editor title and Ctrl+Alt+G run the active .grad.ts file',
+    async run(t) {
+      const finished = (what: string) => until(`${what} to finish a run`, async () => {
+        const s = await statusText(t);
+        return s && /^GradTape( \d+ ms$|: (?!running))/.test(s) ? s : undefined;
+      }, 45_000);
+      // Before any run the item offers to run ("▷ GradTape", the icon is not text).
+      await t.openFile('hello.grad.ts');
+      assert.equal(await until('the GradTape status item', () => statusText(t)), 'GradTape');
+      const button = t.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="GradTape: Compute Gradients"], .editor-group-container.active .editor-actions .action-label[aria-label^="Compute Gradients"]');
+      await button.first().click({ timeout: 15_000 });
+      assert.match(await finished('the run button'), /^GradTape \d+ ms$/);
+      await t.screenshot('after-run-button');
+
+      await t.openFile('second.grad.ts');
+      assert.equal(await until('the GradTape status item for second.grad.ts', () => statusText(t)), 'GradTape');
+      // Quick Open leaves the focus in the editor, where the keybinding applies (when: editorTextFocus).
+      await t.page.keyboard.press('Control+Alt+G');
+      assert.match(await finished('Ctrl+Alt+G'), /^GradTape \d+ ms$/);
+      await t.screenshot('after-keybinding');
+    },
+  },
+  {
     name: 'from the .vsix: installed with --install-extension, the command runs (workspace trust off)',
     extension: 'vsix',
     trust: 'disabled',

@@ -33,6 +33,12 @@ describe('activation', () => {
     assert.ok(commands.includes('gradtape.computeGradients'), 'gradtape.computeGradients is not registered');
   });
 
+  it('declares workspaceContains:**/*.grad.ts activation and never activates eagerly at startup', () => {
+    const events = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.activationEvents as string[];
+    assert.ok(events.includes('workspaceContains:**/*.grad.ts'), `activationEvents: ${events}`);
+    assert.ok(!events.includes('*') && !events.includes('onStartupFinished'), `activationEvents: ${events}`);
+  });
+
   it('declares the command in the manifest with its palette title', () => {
     const pkg = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON as {
       contributes: { commands: { command: string; title: string; category: string }[] };

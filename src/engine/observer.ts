@@ -58,6 +58,18 @@ export interface EngineObserver {
   warning(e: { code: 'nonPersistentReuse' | 'nonScalarTarget' | 'integerDtype' | 'gradientInRecord' | 'unwatchedSource' | 'leftEngine'; message: string; pos?: SourcePos; tapeId?: number; tensorId?: number }): void;
   /** tape.reset() */
   tapeReset(e: { tapeId: number; pos?: SourcePos }): void;
+  /**
+   * Optional. During a backward pass: will the observer use this tensor's adjoint (in
+   * gradientComputed's `adjoints`)? When present, the pass drops the others as it goes, as it does
+   * with no observer, so a long tape does not keep every adjoint alive. Absent: all are kept.
+   */
+  keepsAdjoint?(tensorId: number): boolean;
+  /**
+   * Optional cheaper form of opRan, called instead of it when present: no event object and no
+   * input list are built per op. `inputNames(n)` gives the inputs' names on demand; `tapeIds`
+   * is null when no tape recorded the op.
+   */
+  opRanFast?(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], output: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined): void;
 }
 
 let current: EngineObserver | null = null;

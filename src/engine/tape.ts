@@ -367,7 +367,10 @@ export class GradientTape implements RecordingTape {
     const stamped: Tensor[] = [];
     const savedMark: number[] = [];
     const savedAdj: (Tensor | null)[] = [];
-    const keepAll = observer() !== null;
+    const obs = observer();
+    const keepAll = obs !== null;
+    // An observer may keep only the adjoints it will use (EngineObserver.keepsAdjoint).
+    const keeps = obs !== null && obs.keepsAdjoint ? obs : null;
     try {
       for (const s of sources) {
         if ((s.dtype === 'float32' || s.dtype === 'float64') && this.watchedIds.has(s.id) && s._mark !== epoch) {
@@ -411,7 +414,7 @@ export class GradientTape implements RecordingTape {
         if (!dy) continue;
         // Without an observer only the sources' adjoints are returned: drop the others once
         // used, so they die young instead of being promoted by the GC.
-        if (!keepAll && !sources.includes(out)) out._adj = null;
+        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out.id))) && !sources.includes(out)) out._adj = null;
         const rule = node.op.gradient;
         if (rule === undefined) {
           throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);

@@ -170,6 +170,10 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     const debug = (out._debug ??= {});
     debug.pos = pos;
     debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
+    if (obs.opRanFast) {
+      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos);
+      return out;
+    }
     const names = def.inputNames(xs.length);
     obs.opRan({
       nodeId: node ? node.id : nextNodeId++,

@@ -93,7 +93,26 @@ export type TraceEvent =
   | { kind: 'curvePoint'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; point: CurvePoint }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
-  | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number };
+  | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
+  /**
+   * Undetailed loop steps, in columns (one event per loop per batch instead of objects per step:
+   * serialising those was a third of the recording cost). Row i is a tape like `tape` (which has
+   * no id, step or counts) with id `ids[i]`, step `steps[i]`, `nodeCounts[i]`, `bytes[i]`,
+   * `detailed: false`. A tape id may come again (later counts), or as a `tape` event when the
+   * step turns out to be detailed after all: the latest wins.
+   */
+  | { kind: 'tapeRows'; tape: Omit<TraceTape, 'id' | 'step' | 'nodeCount' | 'bytes' | 'detailed' | 'leaves' | 'nodes'>; ids: Int32Array; steps: Int32Array; nodeCounts: Int32Array; bytes: Float64Array }
+  /**
+   * Gradient calls of undetailed steps, in columns. `gradient` is what the rows share (kind,
+   * position, names, shapes, null reasons; its summaries' numbers are placeholders, `first`
+   * gives how many first values each row carries). Row i: `ints[i*k ..]` = call id, tape id,
+   * step, then the tensor id of every target and source (k = 3 + targets + sources);
+   * `nums[i*m ..]` = for each target, then each non-null source gradient: min, max, mean, norm,
+   * nanCount, infCount, first values (NaN and ±Infinity as themselves).
+   */
+  | { kind: 'gradientRows'; gradient: TraceGradient; ints: Int32Array; nums: Float64Array }
+  /** Curve points in columns (one event per curve per batch). */
+  | { kind: 'curveRows'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: Float64Array; values: Float64Array };
 
 /** Run worker → host. */
 export type RunWorkerMessage =

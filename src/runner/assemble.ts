@@ -3,7 +3,8 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceTape } from '../protocol/trace';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceTape, type ValueSummary } from '../protocol/trace';
+import { num } from './summary';
 import type { TraceEvent } from '../protocol/worker';
 
 /** Console lines kept in a trace; later ones are counted in a final note. */
@@ -44,9 +45,34 @@ export class TraceAssembler {
 
   apply(e: TraceEvent): void {
     switch (e.kind) {
-      case 'tape':
-        this.tapes.set(e.tape.id, e.tape);
-        this.tapeList.push(e.tape);
+      case 'tape': {
+        // A step first sent as a row (undetailed) may come again in full when it turns out to be detailed.
+        const had = this.tapes.get(e.tape.id);
+        if (had) Object.assign(had, e.tape);
+        else {
+          this.tapes.set(e.tape.id, e.tape);
+          this.tapeList.push(e.tape);
+        }
+        break;
+      }
+      case 'tapeRows':
+        for (let i = 0; i < e.ids.length; i++) {
+          const had = this.tapes.get(e.ids[i]);
+          if (had) {
+            had.nodeCount = e.nodeCounts[i];
+            had.bytes = e.bytes[i];
+            continue;
+          }
+          const t: TraceTape = { id: e.ids[i], ...e.tape, step: e.steps[i], detailed: false, nodeCount: e.nodeCounts[i], bytes: e.bytes[i], leaves: [], nodes: [] };
+          this.tapes.set(t.id, t);
+          this.tapeList.push(t);
+        }
+        break;
+      case 'gradientRows':
+        this.expandGradients(e.gradient, e.ints, e.nums);
+        break;
+      case 'curveRows':
+        for (let i = 0; i < e.steps.length; i++) this.curvePoint(e.name, e.curveKind, e.pos, { step: e.steps[i], value: num(e.values[i]) });
         break;
       case 'tapeStats': {
         const t = this.tapes.get(e.tapeId);
@@ -95,19 +121,9 @@ export class TraceAssembler {
       case 'gradient':
         this.gradients.push(e.gradient);
         break;
-      case 'curvePoint': {
-        const key = `${e.curveKind}\0${e.name}`;
-        let c = this.curves.get(key);
-        if (!c) {
-          c = { name: e.name, kind: e.curveKind, points: [] };
-          if (e.pos) c.pos = e.pos;
-          this.curves.set(key, c);
-        }
-        const last = c.points[c.points.length - 1];
-        // A persistent tape asked twice in one step repeats the same point.
-        if (!(last && last.step === e.point.step && last.value === e.point.value)) c.points.push(e.point);
+      case 'curvePoint':
+        this.curvePoint(e.name, e.curveKind, e.pos, e.point);
         break;
-      }
       case 'diagnostic':
         this.diagnostics.push(e.diagnostic);
         break;
@@ -119,6 +135,42 @@ export class TraceAssembler {
         break;
       default:
         assertNever(e);
+    }
+  }
+
+  private curvePoint(name: string, kind: 'summary' | 'target', pos: SourcePos | undefined, point: CurvePoint): void {
+    const key = `${kind}\0${name}`;
+    let c = this.curves.get(key);
+    if (!c) {
+      c = { name, kind, points: [] };
+      if (pos) c.pos = pos;
+      this.curves.set(key, c);
+    }
+    const last = c.points[c.points.length - 1];
+    // A persistent tape asked twice in one step repeats the same point.
+    if (!(last && last.step === point.step && last.value === point.value)) c.points.push(point);
+  }
+
+  /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
+  private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
+    const k = 3 + like.targets.length + like.sources.length;
+    const summaries: ValueSummary[] = [...like.targets.map((t) => t.value), ...like.sources.flatMap((s) => (s.gradient ? [s.gradient] : []))];
+    const m = summaries.reduce((n, s) => n + 6 + s.first.length, 0);
+    const rows = ints.length / k;
+    for (let r = 0; r < rows; r++) {
+      let a = r * k;
+      let b = r * m;
+      const summary = (s: ValueSummary): ValueSummary => {
+        const v: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
+        b += 6;
+        for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
+        return v;
+      };
+      const g: TraceGradient = { ...like, id: ints[a], tapeId: ints[a + 1], step: ints[a + 2], targets: [], sources: [], adjoints: [] };
+      a += 3;
+      for (const t of like.targets) g.targets.push({ ...t, tensorId: ints[a++], value: summary(t.value) });
+      for (const s of like.sources) g.sources.push({ ...s, tensorId: ints[a++], gradient: s.gradient ? summary(s.gradient) : null });
+      this.gradients.push(g);
     }
   }
 
@@ -140,7 +192,8 @@ export class TraceAssembler {
       durationMs,
       ok: !error,
       console,
-      tapes: this.tapeList.slice(),
+      // Rows of undetailed steps may arrive after later tapes: creation order is id order.
+      tapes: this.tapeList.slice().sort((a, b) => a.id - b.id),
       gradients: this.gradients.slice().sort((a, b) => a.id - b.id),
       curves: [...this.curves.values()],
       diagnostics,

@@ -19,11 +19,11 @@
  * position; a lazy step that becomes a loop's last step takes its positions and names from the
  * loop's first step, node by node, where the op sequence matches.
  */
-import type { EngineObserver, ObservedInput } from '../engine/observer';
+import type { EngineObserver } from '../engine/observer';
 import type { Tensor, Variable } from '../engine/tensor';
 import type { DType, NullReason, SourcePos, TraceGradient, TraceGradientSource, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
-import { bytesPerElement, hasNonFinite, num, summarize } from './summary';
+import { bytesPerElement, hasNonFinite, num, summarize, summarizeInto } from './summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -87,6 +87,15 @@ interface TapeState {
   pendingGradients: GradientEvent[];
   nodeCount: number;
   bytes: number;
+  /** Sent only as rows of `tapeRows` events so far (an undetailed step), not as a `tape` event. */
+  compact: boolean;
+}
+
+/** Gradient calls of undetailed steps that share everything but their numbers (one `gradientRows` event per batch). */
+interface GradientRows {
+  gradient: TraceGradient;
+  ints: number[];
+  nums: number[];
 }
 
 interface TemplateNode {
@@ -128,6 +137,10 @@ export class Recorder implements EngineObserver {
   private readonly gradientCalls: (SourcePos | undefined)[] = [];
   /** The name of each gradient call's scalar target, by call position: names for lazy steps. */
   private readonly targetNames = new Map<string, string>();
+  /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
+  private readonly rowTapes = new Set<TapeState>();
+  private readonly gradientRows = new Map<string, GradientRows>();
+  private readonly curveRows = new Map<string, { name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: number[]; values: number[] }>();
 
   constructor(private readonly host: RecorderHost) {}
 
@@ -149,9 +162,24 @@ export class Recorder implements EngineObserver {
   }
 
   /** A tape.gradient / jacobian / batchJacobian / acc.jvp call starts at `pos` (undefined: inside another, same position). */
-  enterGradient(pos: SourcePos | undefined): void {
+  enterGradient(pos: SourcePos | undefined, tapeId?: number): void {
     const g = this.gradientCalls;
     g.push(pos ?? g[g.length - 1]);
+    this.gradientTapes.push(tapeId);
+  }
+
+  /** The tape of each gradient call in progress (undefined: not a tape's, e.g. jvp). */
+  private readonly gradientTapes: (number | undefined)[] = [];
+
+  /** The engine's backward pass keeps only the adjoints this step's trace will show. */
+  keepsAdjoint(tensorId: number): boolean {
+    const tapeId = this.gradientTapes[this.gradientTapes.length - 1];
+    const ts = tapeId === undefined ? undefined : this.tapes.get(tapeId);
+    if (!ts) return true;
+    if (ts.mode === 'none' || ts.truncated) return ts.leafIds.has(tensorId) || ts.emitted.has(tensorId);
+    // A lazy step shows every node it produced if it turns out to be its loop's last.
+    if (ts.mode === 'lazy') return ts.produced.has(tensorId) || ts.leafIds.has(tensorId);
+    return ts.emitted.has(tensorId) || ts.leafIds.has(tensorId);
   }
 
   /** Calls whose positions the trace never uses (Variable.assign*): no stack captures inside. */
@@ -171,6 +199,7 @@ export class Recorder implements EngineObserver {
 
   exitGradient(): void {
     this.gradientCalls.pop();
+    this.gradientTapes.pop();
   }
 
   // ──── Summaries within the budget ────
@@ -267,9 +296,12 @@ export class Recorder implements EngineObserver {
       pendingGradients: [],
       nodeCount: 0,
       bytes: 0,
+      compact: mode === 'lazy',
     };
     this.tapes.set(e.tapeId, ts);
-    this.host.emit({ kind: 'tape', tape });
+    // An undetailed step goes out as a row of the next batch's `tapeRows`.
+    if (mode === 'lazy') this.rowTapes.add(ts);
+    else this.host.emit({ kind: 'tape', tape });
     if (mode === 'lazy') loop.lazy = ts;
     else if (step > 0) {
       loop.sampled.push(ts);
@@ -309,6 +341,11 @@ export class Recorder implements EngineObserver {
   /** The run ended and this lazy step is its loop's last: write it out in full. */
   private promote(ts: TapeState): void {
     ts.mode = 'eager';
+    if (ts.compact) {
+      ts.compact = false;
+      this.rowTapes.delete(ts);
+      this.host.emit({ kind: 'tape', tape: { ...ts.tape, nodeCount: ts.nodeCount, bytes: ts.bytes, detailed: true } });
+    }
     const nodes: TraceNode[] = [];
     const template = ts.loop.template;
     for (let i = 0; i < ts.pendingNodes.length; i++) {
@@ -376,29 +413,36 @@ export class Recorder implements EngineObserver {
   // ──── Ops and tensors ────
 
   opRan(e: Parameters<EngineObserver['opRan']>[0]): void {
+    const names = e.inputs.map((i) => i.name);
+    this.opRanFast(e.nodeId, e.op, e.inputs.map((i) => i.tensor), () => names, e.output, e.tapeIds.length > 0 ? e.tapeIds : null, e.pos);
+  }
+
+  /** Every op: counted always; a node is built only when a tape keeps detail (most loop steps do not). */
+  opRanFast(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined): void {
     this.ops++;
-    let pos = e.pos;
     const inGradient = this.gradientCalls.length > 0;
     if (pos && !inGradient) this.lastPos = pos;
-    const out = e.output;
     this.host.tick(this.ops, pos, out.size);
     // Ops inside tape.gradient carry the call's position: they are not what the source names.
     const name = inGradient ? undefined : this.host.nameAt(pos);
     if (name !== undefined) {
       this.names.set(out.id, name);
       // A number turned into a constant by this very call is not what the name holds.
-      for (const i of e.inputs) if (this.created.get(i.tensor.id)?.pos === pos && this.names.get(i.tensor.id) === name) this.names.delete(i.tensor.id);
+      for (let k = 0; k < inputs.length; k++) {
+        const id = inputs[k].id;
+        if (this.created.get(id)?.pos === pos && this.names.get(id) === name) this.names.delete(id);
+      }
     }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
     const nonFinite = isFloat && hasNonFinite(this.host.engine.peekValues(out));
     if (nonFinite) {
       pos ??= this.host.locate();
       if (pos) {
-        const what = name ?? (inGradient ? `a gradient (${e.op})` : `the result of ${e.op}`);
+        const what = name ?? (inGradient ? `a gradient (${op})` : `the result of ${op}`);
         this.warn('nonFinite', `${what} holds NaN or Infinity`, pos, { tensorId: out.id, ...(name ? { name } : {}) });
       }
     }
-    if (e.tapeIds.length === 0) {
+    if (tapeIds === null || tapeIds.length === 0) {
       if (pos && !pos.file && !inGradient && !this.unrecorded.has(pos.line)) {
         this.unrecorded.add(pos.line);
         this.host.emit({ kind: 'unrecordedLine', line: pos.line });
@@ -406,41 +450,42 @@ export class Recorder implements EngineObserver {
       return;
     }
     this.recordedOps++;
-    // The node is built only when a tape keeps detail (most loop steps do not).
     let pending: PendingNode | undefined;
-    const node = (): PendingNode => {
-      if (pending) return pending;
-      const inputs = e.inputs.map((i: ObservedInput) => ({ name: i.name, tensorId: i.tensor.id }));
-      pending = { nodeId: e.nodeId, op: e.op, inputs, output: out, tapeIds: e.tapeIds.slice(), nonFinite };
-      if (pos) pending.pos = pos;
-      if (name !== undefined) pending.name = name;
-      return pending;
-    };
     let eager = false;
     const bytes = out.size * bytesPerElement(out.dtype as DType);
-    for (const id of e.tapeIds) {
+    for (let t = 0; t < tapeIds.length; t++) {
+      const id = tapeIds[t];
       const ts = this.tapes.get(id);
       if (!ts) continue;
       ts.nodeCount++;
       ts.bytes += bytes;
       this.dirty.add(ts);
       if (ts.mode === 'none' || ts.truncated) continue;
-      for (const i of e.inputs) this.addLeaf(ts, i.tensor);
+      for (let k = 0; k < inputs.length; k++) this.addLeaf(ts, inputs[k]);
       ts.produced.add(out.id);
-      if (ts.mode === 'lazy') ts.pendingNodes.push(node());
+      if (ts.mode === 'lazy') ts.pendingNodes.push((pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite)));
       else if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         this.host.emit({ kind: 'truncated', tapeId: id });
       } else {
         eager = true;
         ts.emitted.add(out.id);
-        if (ts.tape.step === 0 && ts.loop.template.length < TEMPLATE_LIMIT) ts.loop.template.push({ op: e.op, pos, name });
+        if (ts.tape.step === 0 && ts.loop.template.length < TEMPLATE_LIMIT) ts.loop.template.push({ op, pos, name });
       }
     }
     if (eager) {
       this.detailedNodes++;
-      this.host.emit({ kind: 'node', node: this.traceNode(node(), true) });
+      pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite);
+      this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
     }
+  }
+
+  private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean): PendingNode {
+    const names = inputNames(inputs.length);
+    const p: PendingNode = { nodeId, op, inputs: inputs.map((t, i) => ({ name: names[i], tensorId: t.id })), output: out, tapeIds: tapeIds.slice(), nonFinite };
+    if (pos) p.pos = pos;
+    if (name !== undefined) p.name = name;
+    return p;
   }
 
   tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
@@ -472,8 +517,7 @@ export class Recorder implements EngineObserver {
     e.targets.forEach((t, i) => {
       if (t.size !== 1) return;
       const name = targetNames[i] ?? (e.pos ? `target@${e.pos.line}` : 'target');
-      const value = num(Number(this.host.engine.peekValues(t)[0]));
-      this.host.emit({ kind: 'curvePoint', name, curveKind: 'target', ...(e.pos ? { pos: e.pos } : {}), point: { step, value } });
+      this.curvePoint(name, 'target', e.pos, step, Number(this.host.engine.peekValues(t)[0]));
     });
     const resultName = this.host.nameAt(e.pos);
     const stamped = { ...e, targetNames, ...(resultName !== undefined ? { resultName } : {}) };
@@ -483,11 +527,91 @@ export class Recorder implements EngineObserver {
     this.host.flush(ts?.mode === 'eager');
   }
 
+  /** Curve points go out in columns, one event per curve per batch. */
+  private curvePoint(name: string, curveKind: 'summary' | 'target', pos: SourcePos | undefined, step: number, value: number): void {
+    const key = `${curveKind}\0${name}`;
+    let c = this.curveRows.get(key);
+    if (!c) this.curveRows.set(key, (c = { name, curveKind, ...(pos ? { pos } : {}), steps: [], values: [] }));
+    c.steps.push(step);
+    c.values.push(value);
+  }
+
+  private sourceName(t: Tensor): string | undefined {
+    return this.names.get(t.id) ?? (this.host.engine.isVariable(t) ? t.name.replace(/:\d+$/, '') : undefined);
+  }
+
+  /** An undetailed step's gradient call: a row of numbers under a shared template (no objects per call). */
+  private gradientRow(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined): void {
+    let key = `${e.kind}|${e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : ''}|${e.resultName ?? ''}`;
+    for (let i = 0; i < e.targets.length; i++) {
+      const t = e.targets[i];
+      key += `|t${this.names.get(t.id) ?? e.targetNames?.[i] ?? ''}:${t.dtype}:${t.shape.join(',')}`;
+    }
+    for (const s of e.sources) {
+      key += `|s${s.key ?? ''}:${this.sourceName(s.tensor) ?? ''}:`;
+      key += s.result ? `${s.result.dtype}:${s.result.shape.join(',')}` : `null:${s.nullReason?.kind ?? ''}:${s.nullReason?.message ?? ''}:${s.nullReason?.pos ? `${s.nullReason.pos.line}:${s.nullReason.pos.column}` : ''}`;
+    }
+    let rows = this.gradientRows.get(key);
+    if (!rows) {
+      // The template: built once per kind of call, the same way as a full gradient.
+      rows = { gradient: this.buildGradient(e, ts, false), ints: [], nums: [] };
+      this.gradientRows.set(key, rows);
+    }
+    rows.ints.push(e.callId, e.tapeId, ts?.tape.step ?? 0);
+    for (const t of e.targets) rows.ints.push(t.id);
+    for (const s of e.sources) rows.ints.push(s.tensor.id);
+    const peek = this.host.engine.peekValues;
+    for (const t of e.targets) summarizeInto(peek(t), rows.nums);
+    for (const s of e.sources) if (s.result) summarizeInto(peek(s.result), rows.nums);
+  }
+
+  /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
+  pack(): TraceEvent[] {
+    const out: TraceEvent[] = [];
+    const byLoop = new Map<LoopState, TapeState[]>();
+    for (const ts of this.rowTapes) {
+      if (!ts.compact) continue;
+      let l = byLoop.get(ts.loop);
+      if (!l) byLoop.set(ts.loop, (l = []));
+      l.push(ts);
+    }
+    this.rowTapes.clear();
+    for (const list of byLoop.values()) {
+      const { id: _id, step: _step, nodeCount: _n, bytes: _b, detailed: _d, leaves: _l, nodes: _nodes, truncated: _t, ...tape } = list[0].tape;
+      out.push({
+        kind: 'tapeRows',
+        tape,
+        ids: Int32Array.from(list, (t) => t.tape.id),
+        steps: Int32Array.from(list, (t) => t.tape.step),
+        nodeCounts: Int32Array.from(list, (t) => t.nodeCount),
+        bytes: Float64Array.from(list, (t) => t.bytes),
+      });
+    }
+    for (const r of this.gradientRows.values()) {
+      if (r.ints.length === 0) continue;
+      out.push({ kind: 'gradientRows', gradient: r.gradient, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
+      r.ints = [];
+      r.nums = [];
+    }
+    for (const c of this.curveRows.values()) {
+      if (c.steps.length === 0) continue;
+      out.push({ kind: 'curveRows', name: c.name, curveKind: c.curveKind, ...(c.pos ? { pos: c.pos } : {}), steps: Float64Array.from(c.steps), values: Float64Array.from(c.values) });
+      c.steps = [];
+      c.values = [];
+    }
+    return out;
+  }
+
   private emitGradient(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined, full: boolean): void {
+    if (full) this.host.emit({ kind: 'gradient', gradient: this.buildGradient(e, ts, true) });
+    else this.gradientRow(e, ts);
+  }
+
+  private buildGradient(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined, full: boolean): TraceGradient {
     const sources: TraceGradientSource[] = e.sources.map((s) => {
       const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.summarizeTensor(s.result, full) : null };
       if (s.key !== undefined) src.key = s.key;
-      const name = this.names.get(s.tensor.id) ?? (this.host.engine.isVariable(s.tensor) ? s.tensor.name.replace(/:\d+$/, '') : undefined);
+      const name = this.sourceName(s.tensor);
       if (name !== undefined) src.name = name;
       if (s.nullReason) {
         const r: NullReason = { kind: s.nullReason.kind, message: s.nullReason.message };
@@ -510,7 +634,7 @@ export class Recorder implements EngineObserver {
     };
     if (e.pos) g.pos = e.pos;
     if (e.resultName !== undefined) g.resultName = e.resultName;
-    this.host.emit({ kind: 'gradient', gradient: g });
+    return g;
   }
 
   /** Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves). */
@@ -523,7 +647,7 @@ export class Recorder implements EngineObserver {
   }
 
   summary(e: Parameters<EngineObserver['summary']>[0]): void {
-    this.host.emit({ kind: 'curvePoint', name: e.name, curveKind: 'summary', ...(e.pos ? { pos: e.pos } : {}), point: { step: e.step, value: num(e.value) } });
+    this.curvePoint(e.name, 'summary', e.pos, e.step, e.value);
   }
 
   warning(e: Parameters<EngineObserver['warning']>[0]): void {
@@ -555,7 +679,10 @@ export class Recorder implements EngineObserver {
   }
 
   private flushStats(): void {
-    for (const ts of this.dirty) this.host.emit({ kind: 'tapeStats', tapeId: ts.tape.id, nodeCount: ts.nodeCount, bytes: ts.bytes });
+    for (const ts of this.dirty) {
+      if (ts.compact) this.rowTapes.add(ts);
+      else this.host.emit({ kind: 'tapeStats', tapeId: ts.tape.id, nodeCount: ts.nodeCount, bytes: ts.bytes });
+    }
     this.dirty.clear();
   }
 

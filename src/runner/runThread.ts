@@ -193,6 +193,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     const now = performance.now();
     if (!urgent && now - lastFlush < FLUSH_MS) return;
     lastFlush = now;
+    for (const e of ref.recorder.pack()) batch.push(e);
     batch.push(ref.recorder.statsEvent());
     post({ type: 'didRecord', events: batch });
     batch = [];
@@ -251,7 +252,8 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     const original = proto?.[name];
     if (!proto || typeof original !== 'function') return;
     patch(proto, name, function (this: unknown, ...args: unknown[]): unknown {
-      rec.enterGradient(rec.gradientDepth() > 0 ? undefined : locate());
+      const tapeId = (this as { id?: unknown } | null)?.id;
+      rec.enterGradient(rec.gradientDepth() > 0 ? undefined : locate(), typeof tapeId === 'number' ? tapeId : undefined);
       try {
         return (original as (...a: unknown[]) => unknown).apply(this, args);
       } finally {

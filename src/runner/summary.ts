@@ -18,8 +18,11 @@ export function fromNum(x: Num): number {
   return typeof x === 'number' ? x : x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : -Infinity;
 }
 
-/** Summarises `data` (row-major, `shape`); keeps every value when `withValues` and size <= FULL_VALUES_LIMIT. */
-export function summarize(shape: readonly number[], dtype: DType, data: Values, withValues: boolean): ValueSummary {
+/** min, max, mean, norm, nanCount, infCount of the last `stats()` call (one scratch array, no allocation). */
+const scratch = new Float64Array(6);
+
+/** Fills `scratch` with the numbers of a summary, in ValueSummary's order (NaN/±Infinity as themselves). */
+function stats(data: Values): Float64Array {
   const size = data.length;
   let min = Infinity;
   let max = -Infinity;
@@ -39,19 +42,32 @@ export function summarize(shape: readonly number[], dtype: DType, data: Values, 
     sum += v;
     sumSq += v * v;
   }
+  // Empty tensors, and all-NaN ones, have no min/max/mean.
+  scratch[0] = size - nanCount > 0 ? min : NaN;
+  scratch[1] = size - nanCount > 0 ? max : NaN;
+  scratch[2] = size > 0 && nanCount === 0 ? sum / size : NaN;
+  scratch[3] = nanCount === 0 ? Math.sqrt(sumSq) : NaN;
+  scratch[4] = nanCount;
+  scratch[5] = infCount;
+  return scratch;
+}
+
+/** Summarises `data` (row-major, `shape`); keeps every value when `withValues` and size <= FULL_VALUES_LIMIT. */
+export function summarize(shape: readonly number[], dtype: DType, data: Values, withValues: boolean): ValueSummary {
+  const size = data.length;
+  const st = stats(data);
   const first: Num[] = new Array(Math.min(FIRST_VALUES, size));
   for (let i = 0; i < first.length; i++) first[i] = num(data[i]);
   const s: ValueSummary = {
     shape: shape.slice(),
     dtype,
     size,
-    // Empty tensors, and all-NaN ones, have no min/max/mean.
-    min: num(size - nanCount > 0 ? min : NaN),
-    max: num(size - nanCount > 0 ? max : NaN),
-    mean: num(size > 0 && nanCount === 0 ? sum / size : NaN),
-    norm: num(nanCount === 0 ? Math.sqrt(sumSq) : NaN),
-    nanCount,
-    infCount,
+    min: num(st[0]),
+    max: num(st[1]),
+    mean: num(st[2]),
+    norm: num(st[3]),
+    nanCount: st[4],
+    infCount: st[5],
     first,
   };
   if (withValues && size <= FULL_VALUES_LIMIT) {
@@ -60,6 +76,17 @@ export function summarize(shape: readonly number[], dtype: DType, data: Values, 
     s.values = values;
   }
   return s;
+}
+
+/**
+ * A summary's numbers appended to `out` as a row of a `gradientRows` event (src/protocol/worker.ts):
+ * min, max, mean, norm, nanCount, infCount, then the first values (as many as `summarize` keeps).
+ */
+export function summarizeInto(data: Values, out: number[]): void {
+  const st = stats(data);
+  out.push(st[0], st[1], st[2], st[3], st[4], st[5]);
+  const n = Math.min(FIRST_VALUES, data.length);
+  for (let i = 0; i < n; i++) out.push(data[i]);
 }
 
 /** True when `data` holds a NaN or an infinity (early exit). */

@@ -285,6 +285,26 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.equal(t.curves.find((c) => c.name === 'loss')?.points.length, 100);
       assert.equal(t.gradients.length, 100);
       assert.ok(t.gradients.filter((g) => g.adjoints.length > 0).length <= DETAIL_STEPS);
+      // Undetailed steps travel as columns (tapeRows/gradientRows): they come back as whole objects.
+      const loss = t.curves.find((c) => c.name === 'loss')!.points;
+      for (const g of t.gradients) {
+        const tape = t.tapes.find((x) => x.id === g.tapeId)!;
+        assert.equal(g.step, tape.step);
+        assert.equal(g.pos?.line, 13);
+        assert.equal(g.resultName, 'grad');
+        assert.equal(g.targets[0].name, 'loss');
+        assert.equal(g.targets[0].value.first[0], loss[g.step].value, `step ${g.step}: the target is the curve's point`);
+        const src = g.sources[0];
+        assert.equal(src.name, 'w');
+        const grad = src.gradient!;
+        assert.deepEqual([grad.shape, grad.dtype, grad.size, grad.first.length], [[2, 1], 'float32', 2, 2]);
+        const [a, b] = grad.first as number[];
+        assert.equal(grad.min, Math.min(a, b));
+        assert.equal(grad.max, Math.max(a, b));
+        assert.ok(Math.abs((grad.norm as number) - Math.hypot(a, b)) < 1e-6);
+      }
+      assert.deepEqual(t.tapes.map((x) => x.step), [...Array(100).keys()]);
+      for (const x of t.tapes) assert.deepEqual([x.name, x.pos?.line, x.persistent], ["tape", 8, false], `step ${x.step}`);
     });
   });
 

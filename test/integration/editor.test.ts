@@ -205,6 +205,10 @@ describe('editor: Compute Gradients and what it shows', function () {
     assert.match(editor.document.getText(), /import \* as tf from "gradtape";[\s\S]*tape\.gradient\(loss, weights\)/);
     const outcome = await compute(editor);
     assert.deepStrictEqual(outcome.run!.trace.gradients[0].sources[0].gradient?.values?.map((v) => Number(v).toFixed(6)), ['-0.400000', '-0.800000']);
+    // Hovers work in the unsaved file too.
+    const line = editor.document.getText().split('\n').findIndex((l) => l.includes('tape.gradient(loss, weights)'));
+    const md = await hoverText(editor.document.uri, line, 'weights');
+    assert.ok(md.includes('∂loss/∂weights = [[-0.39999998], [-0.79999995]]'), md);
     await vscode.commands.executeCommand('workbench.action.revertAndCloseActiveEditor');
   });
 

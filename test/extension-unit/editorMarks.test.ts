@@ -44,3 +44,17 @@ describe('CodeLens, inline values and gutter lines', () => {
     assert.deepEqual(gutterLines(trainingLoopTrace()), { recorded: [13, 14], unrecorded: [4, 5, 6, 8, 17], error: [] });
   });
 });
+
+describe('long loops', () => {
+  it('a loop of 200,000 steps keeps the last step without overflowing the call stack', () => {
+    const base = trainingLoopTrace();
+    const t = { ...base, tapes: [...base.tapes], gradients: [...base.gradients] };
+    for (let step = 3; step < 200_000; step++) {
+      t.tapes.push({ ...base.tapes[2], id: step + 1, step, detailed: false, nodes: [], leaves: [] });
+      t.gradients.push({ ...base.gradients[2], id: step + 1, tapeId: step + 1, step });
+    }
+    const values = inlineValues(t);
+    assert.match(values.find((v) => v.kind === 'gradient')!.text, /\(step 200000 of 200000\)$/);
+    assert.match(codeLenses(t, example('03-training-loop.grad.ts'))[0].title, /^3 ops recorded per step × 200000 steps/);
+  });
+});

@@ -47,7 +47,8 @@ export function codeLenses(trace: Trace, lines: readonly string[]): LensInfo[] {
 
 function lensFor(index: TraceIndex, line: number, tapes: TraceTape[]): LensInfo {
   const last = index.lastTapeAt(tapes[0].pos!.line) ?? tapes[tapes.length - 1];
-  const parts = [tapes.length > 1 ? `${last.nodeCount} ops recorded per step × ${tapes.length} steps` : `${last.nodeCount} op${last.nodeCount === 1 ? '' : 's'} recorded`];
+  const ops = `${last.nodeCount} op${last.nodeCount === 1 ? '' : 's'} recorded`;
+  const parts = [tapes.length > 1 ? `${ops} per step × ${tapes.length} steps` : ops];
   parts.push(...index.derivativeLabels(tapes));
   parts.push('Show graph');
   return { line, title: parts.join(' · '), nodeId: last.nodes[0]?.id };

@@ -116,7 +116,7 @@ export class TraceIndex {
   latestNodesAt(line: number): { node: TraceNode; tape: TraceTape }[] {
     const all = this.nodesByLine.get(line) ?? [];
     if (all.length < 2) return all;
-    const lastStep = Math.max(...all.map((e) => e.tape.step));
+    const lastStep = all.reduce((m, e) => Math.max(m, e.tape.step), -Infinity);
     return all.filter((e) => e.tape.step === lastStep);
   }
 
@@ -129,7 +129,8 @@ export class TraceIndex {
   latestGradientsAt(line: number): TraceGradient[] {
     const all = this.gradientsAt(line);
     if (all.length < 2) return all;
-    const lastStep = Math.max(...all.map((g) => g.step));
+    // reduce, not Math.max(...): a long loop has more calls than a spread may pass.
+    const lastStep = all.reduce((m, g) => Math.max(m, g.step), -Infinity);
     return all.filter((g) => g.step === lastStep);
   }
 

@@ -34,7 +34,8 @@ const state = {
   tab: (TABS.some((t) => t.id === persisted.tab) ? persisted.tab : 'graph') as Tab,
   step: persisted.step ?? 0,
   selected: persisted.selectedNode as number | undefined,
-  gradIndex: 0,
+  /** Which gradient call on the drawn tapes; -1: the last one (for nested tapes, the outermost result). */
+  gradIndex: -1,
   graph: undefined as Graph | undefined,
   ev: undefined as Evaluator | undefined,
   evFor: undefined as Graph | undefined,
@@ -230,7 +231,7 @@ function rebuild(keepView: boolean): void {
   if (!trace) return;
   const tapes = tapesAtStep(trace, state.step);
   const grads = gradientsFor(trace, tapes);
-  if (state.gradIndex >= grads.length) state.gradIndex = 0;
+  if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
   const prev = state.graph;
   const graph = buildGraph(tapes, grads[state.gradIndex]);
   const reuse = prev && prev.nodes.length === graph.nodes.length && shapeKey(prev) === shapeKey(graph);
@@ -304,6 +305,7 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   tabList.hidden = false;
   const max = maxStep(trace);
   if (!sameDoc) state.selected = undefined;
+  state.gradIndex = -1;
   // A new page shows the last step (where training ended), unless it restored a chosen step.
   state.step = sameDoc && (hadRun || persisted.step !== undefined) ? Math.min(state.step, max) : max;
   renderSteps(trace);

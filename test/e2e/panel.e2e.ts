@@ -102,6 +102,12 @@ export const tests: E2ETest[] = [
       assert.equal(await fd.getAttribute('data-fd'), 'agrees', await fd.innerText());
       assert.match(await panel.locator('.inspector table.fd').innerText(), /7\s+7\s/);
       await t.screenshot('panel-dark-inspector');
+      // The panel alone, inspector scrolled to the check: the picture for the README (docs/images/).
+      await panel.locator('.side-pane').evaluate((pane) => {
+        const chain = [...pane.querySelectorAll('section.insp')].find((x) => x.textContent?.startsWith('Local derivative'));
+        if (chain) pane.scrollTop = (chain as HTMLElement).offsetTop - (pane as HTMLElement).offsetTop - 8;
+      });
+      await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-dark.png` });
 
       // Moving the cursor in the editor highlights that line's nodes (shown through the search count? no: the canvas);
       // the loss curve: one chart with three points.

@@ -151,7 +151,7 @@ export class TraceIndex {
    */
   derivativesOf(ref: TensorRef): Derivative[] {
     const out: Derivative[] = [];
-    const calls = this.trace.gradients.filter((g) => g.tapeId === ref.tape.id || (ref.tape.parentId !== undefined && g.tapeId === ref.tape.parentId));
+    const calls = [...(this.gradientsByTape.get(ref.tape.id) ?? []), ...(ref.tape.parentId !== undefined ? (this.gradientsByTape.get(ref.tape.parentId) ?? []) : [])];
     for (const g of calls) {
       const target = this.targetLabel(g);
       const source = g.sources.find((s) => s.tensorId === ref.tensorId);

@@ -4,6 +4,7 @@
 // Loaded by scripts/test.mjs through tsx; see docs/development.md.
 import fs from 'node:fs';
 import path from 'node:path';
+import type { BrowserContext } from 'playwright-core';
 // Types only: scripts/test.mjs passes the session and helpers in (a value import of an .mjs from this
 // CommonJS-compiled file would be a require(esm) cycle with test.mjs).
 import type { CodeServer, HostSession, copyWorkspace } from '../../scripts/codeServer.mjs';
@@ -62,12 +63,14 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
     const started = Date.now();
     const artifactsDir = path.join(artifactsRoot, `${slug(file)}--${slug(test.name)}`);
     fs.rmSync(artifactsDir, { recursive: true, force: true });
-    const ws = copyWorkspace(test.workspace ?? 'basic');
-    const context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
     const logs: string[] = [];
     let t: E2E | undefined;
     let server: CodeServer | undefined;
+    let ws: ReturnType<typeof copyWorkspace> | undefined;
+    let context: BrowserContext | undefined;
     try {
+      ws = copyWorkspace(test.workspace ?? 'basic');
+      context = await browser!.newContext({ viewport: { width: 1400, height: 900 } });
       const vsix = test.extension === 'vsix' ? await opts.vsix() : undefined;
       // A server per test (about a second to start): user settings and extension state never leak between tests.
       server = test.standalone ? undefined : await session.freshServer({ workspaceTrust: test.trust !== 'disabled', installExtensions: vsix ? [vsix] : [] });
@@ -76,10 +79,11 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
         const text = (Array.isArray(args) ? args : [args]).map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ');
         logs.push(`${type}: ${text}`);
       });
-      t = new E2E({ page, workspaceDir: ws.dir, artifactsDir, logs, vsix });
+      const workspaceDir = ws.dir;
+      t = new E2E({ page, workspaceDir, artifactsDir, logs, vsix });
       const body = async () => {
         if (server) {
-          await page.goto(server.url({ folder: ws.dir, ...(test.extension === 'vsix' ? {} : { extensionDevelopmentPath: root }) }));
+          await page.goto(server.url({ folder: workspaceDir, ...(test.extension === 'vsix' ? {} : { extensionDevelopmentPath: root }) }));
           await t!.ready();
           if ((test.trust ?? 'trusted') === 'trusted') await t!.trustWorkspace();
         }
@@ -97,7 +101,8 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
       print(`  ✓ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
     } catch (e) {
       result.failed++;
-      const error = e instanceof Error ? (e.stack ?? e.message) : String(e);
+      // Playwright's call logs carry terminal colour codes; the report is plain text.
+      const error = (e instanceof Error ? (e.stack ?? e.message) : String(e)).replace(new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g'), '');
       result.failures.push({ name: title, error });
       print(`  ✗ ${title} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
       for (const l of error.split('\n').slice(0, 8)) print(`      ${l}`);
@@ -107,9 +112,9 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
         for (const l of t.extensionLogs().slice(-15)) print(`      host ${l.slice(0, 300)}`);
       }
     } finally {
-      await context.close().catch(() => {});
+      await context?.close().catch(() => {});
       await server?.stop().catch(() => {});
-      ws.remove();
+      ws?.remove();
     }
   }
   return result;

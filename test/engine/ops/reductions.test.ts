@@ -34,6 +34,12 @@ describe('reductions', () => {
     close(tf.reduceLogSumExp([1000, 1000]).arraySync(), 1000 + Math.LN2, 1e-6);
   });
 
+  it('reduceLogSumExp\'s gradient at large inputs is the exact softmax (not e^(x − out) with out rounded to float32)', () => {
+    // out = fround(1000 + ln 2) is 3e-5 off; e^(1000 − out) would give 0.4999855.
+    assert.deepEqual(Array.from(grads((t) => tf.reduceLogSumExp(t), [tf.constant([1000, 1000])])[0]!.dataSync()), [0.5, 0.5]);
+    assert.deepEqual(Array.from(grads((t) => tf.reduceLogSumExp(t, 1), [tf.constant([[-1000, -1000, -1000, -1000]])])[0]!.dataSync()), [0.25, 0.25, 0.25, 0.25]);
+  });
+
   it('argMax / argMin: int32 indices, first on ties, not differentiable', () => {
     const x = tf.constant([[1, 5, 2], [7, 0, 7]]);
     const am = tf.argMax(x, 1);

@@ -1,0 +1,67 @@
+// The panel's commands in a real extension host: one panel per scratch file, opened beside the
+// editor, and a malformed showInGraph argument refused without opening anything.
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+
+const EXTENSION_ID = 'gradtape.gradtape';
+
+async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 15_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = probe();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** The open GradTape panels' tab titles (tabGroups updates a moment after a webview opens). */
+function panelTabs(): string[] {
+  return vscode.window.tabGroups.all
+    .flatMap((g) => g.tabs)
+    .filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith('gradtape.panel'))
+    .map((t) => t.label);
+}
+
+describe('panel commands', () => {
+  let doc: vscode.TextDocument;
+
+  before(async () => {
+    await vscode.extensions.getExtension(EXTENSION_ID)!.activate();
+    const [file] = await vscode.workspace.findFiles('**/*.grad.ts');
+    doc = await vscode.workspace.openTextDocument(file);
+    await vscode.window.showTextDocument(doc);
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
+  it('registers gradtape.showPanel and gradtape.showInGraph', async () => {
+    const commands = await vscode.commands.getCommands(true);
+    for (const id of ['gradtape.showPanel', 'gradtape.showInGraph']) assert.ok(commands.includes(id), `${id} is not registered`);
+  });
+
+  it('opens one panel per scratch file, beside the editor, however often it is asked', async () => {
+    const title = `Gradients: ${doc.uri.path.split('/').pop()}`;
+    await vscode.commands.executeCommand('gradtape.showPanel', doc.uri);
+    await until('the panel tab', () => panelTabs().includes(title));
+    await vscode.commands.executeCommand('gradtape.showPanel', doc.uri);
+    await vscode.commands.executeCommand('gradtape.showInGraph', { uri: doc.uri.toString(), nodeId: 1 });
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(panelTabs().filter((t) => t === title), [title]);
+    const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.label === title))!;
+    const editorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString()))!;
+    assert.notEqual(group.viewColumn, editorGroup.viewColumn, 'the panel opens beside the editor, not over it');
+  });
+
+  it('refuses a malformed showInGraph argument without opening a panel', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('no panels', () => panelTabs().length === 0 || undefined);
+    for (const bad of [undefined, 42, { uri: 7, nodeId: 1 }, { uri: doc.uri.toString(), nodeId: 'x' }, { uri: doc.uri.toString(), nodeId: 1.5 }]) {
+      await vscode.commands.executeCommand('gradtape.showInGraph', bad);
+    }
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(panelTabs(), []);
+  });
+});

@@ -54,7 +54,14 @@ function keepRun(run: PanelRun | null): void {
   persistedRun = nodes <= PERSIST_MAX_NODES && JSON.stringify(run).length <= PERSIST_MAX_CHARS ? run : undefined;
 }
 
+let persistTimer: ReturnType<typeof setTimeout> | undefined;
+/** Saves UI state, debounced: arrow-keying through nodes should not re-serialise a kept run each time. */
 function persist(): void {
+  clearTimeout(persistTimer);
+  persistTimer = setTimeout(persistNow, 250);
+}
+
+function persistNow(): void {
   saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, run: persistedRun });
 }
 
@@ -212,7 +219,8 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
   for (const t of graph.tapes) {
     tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
       h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
-      ` · step ${t.step}`, h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only'));
+      ` · step ${t.step}`, h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
+      t.truncated ? h('span', { class: 'warn', title: 'The run’s detail budget ran out: only the first recorded nodes are drawn.' }, ` · first ${t.nodes.length} drawn`) : ''));
   }
   if (grads.length > 1) {
     const sel = h('select', { 'aria-label': 'gradient call', onchange: () => { state.gradIndex = Number(sel.value); rebuild(true); } });

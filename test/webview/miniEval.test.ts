@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { backwardWalk, Evaluator, fdCheck, forwardJvp, relErr } from '../../webview/model/miniEval';
+import { backwardWalk, Evaluator, fdCheck, forwardJvp, nodeStep, relErr } from '../../webview/model/miniEval';
 import { KNOWN_OPS, canonicalOp, fillNames, opInfo, reductionAxes, size, tensor, type T } from '../../webview/model/ops';
 import { seedTrace, summary, trainingTrace } from './fixtures/traceBuilder';
 import type { Trace } from '../../src/protocol/trace';
@@ -64,6 +64,14 @@ describe('finite-difference check', () => {
     assert.equal(r.rows[0].kink, true);
     assert.ok(Math.abs(r.rows[0].numeric - 0.5) < 1e-6, 'central difference straddles the kink');
   });
+  it('says so when the tape was truncated before the target', () => {
+    const t = seedTrace();
+    t.tapes[0].nodes.pop(); // SquaredDifference (the target's op) dropped by the detail budget
+    t.tapes[0].truncated = true;
+    const r = fdCheck(evaluator(t), t.gradients[0], 2);
+    assert.equal(r.ok, false);
+    assert.match(r.reason!, /truncated/);
+  });
   it('says why when an op cannot be re-computed', () => {
     const t = seedTrace();
     t.tapes[0].nodes[1] = { ...t.tapes[0].nodes[1], op: 'MysteryOp' };
@@ -101,6 +109,15 @@ describe('backward walkthrough and forward mode', () => {
     assert.equal(mul.contributions[0].complete, false);
     assert.equal(mul.contributions[1].complete, true);
     assert.ok(Math.abs(mul.contributions[1].accumulated!.data[0] - 1.1) < 1e-6);
+  });
+  it('one node’s step (the inspector’s chain rule) equals that step of the walkthrough', () => {
+    const t = seedTrace();
+    const ev = evaluator(t);
+    const walk = backwardWalk(ev, t.gradients[0]);
+    const one = nodeStep(ev, t.gradients[0], t.tapes[0].nodes[0])!;
+    assert.deepEqual([...one.contributions[1].contribution!.data], [...walk[1].contributions[1].contribution!.data]);
+    assert.equal(one.contributions[0].skipped, true);
+    assert.equal(nodeStep(ev, { ...t.gradients[0], adjoints: [] }, t.tapes[0].nodes[0]), undefined, 'off the path: no step');
   });
   it('forward mode gives the same entry of the gradient as reverse mode', () => {
     const t = seedTrace();

@@ -145,6 +145,8 @@ export interface FdResult {
 }
 
 export const FD_TOLERANCE = 1e-3;
+/** Longest path the check re-computes (each element costs two passes over it). */
+export const FD_MAX_PATH = 3000;
 
 export function relErr(a: number, b: number): number {
   if (a === b) return 0;
@@ -160,7 +162,12 @@ export function fdCheck(ev: Evaluator, gradient: TraceGradient, id: number, maxE
   const x0 = ev.values.get(id);
   if (!x0) return fail('the value is too large to be kept in the trace');
   const targets = gradient.targets.map((t) => t.tensorId);
+  // A truncated tape (the runner's detail budget) may end before the op that made the target.
+  const missing = targets.filter((t) => !ev.producer.has(t) && !ev.values.has(t));
+  if (missing.length) return fail('the op that computed the target was not recorded in detail (the tape was truncated)');
   const path = ev.pathNodes(id, targets);
+  if (path.length > FD_MAX_PATH) return fail(`the path to the target has ${path.length} ops, more than the ${FD_MAX_PATH} the panel re-computes`);
+  if (path.length > 300) maxElements = Math.min(maxElements, 4);
   for (const n of path) {
     const impl = ev.impl(n);
     if (typeof impl === 'string') return fail(`${n.op}${n.pos ? ` (line ${n.pos.line})` : ''}: ${impl}`);
@@ -217,6 +224,22 @@ export interface WalkStep {
   local: string[];
   contributions: WalkContribution[];
   reason?: string;
+}
+
+/** What one node adds to each input's adjoint (upstream × local), without walking the whole tape. */
+export function nodeStep(ev: Evaluator, gradient: TraceGradient, node: TraceNode): WalkStep | undefined {
+  const adj = new Map(gradient.adjoints.map((a) => [a.tensorId, a.value]));
+  if (!adj.has(node.outputId)) return undefined;
+  const upstream = fromSummary(adj.get(node.outputId));
+  const impl = ev.impl(node);
+  const names = node.inputs.map((i) => i.name);
+  const local = (opInfo(node.op)?.local ?? []).map((l) => l.replace(/\{(\d)\}/g, (_m, k) => names[Number(k)] ?? `x${k}`));
+  const vjps = typeof impl !== 'string' && upstream ? impl.vjp(ev.inputsOf(node), ev.values.get(node.outputId)!, upstream) : undefined;
+  const contributions = node.inputs.map((inp, k): WalkContribution => {
+    const skipped = !adj.has(inp.tensorId);
+    return { input: inp.name, tensorId: inp.tensorId, contribution: skipped ? undefined : (vjps?.[k] ?? undefined), complete: false, recorded: fromSummary(adj.get(inp.tensorId)), skipped };
+  });
+  return { node, upstream, local, contributions, reason: typeof impl === 'string' ? impl : upstream ? undefined : 'upstream gradient too large to keep' };
 }
 
 /** The reverse pass one node at a time: what each node adds to its inputs' adjoints. */

@@ -5,7 +5,7 @@
 import type { SourcePos } from '../../src/protocol/trace';
 import type { Graph, GraphNode } from '../model/graphModel';
 import { formatNum } from '../model/format';
-import { backwardWalk, type Evaluator, fdCheck, FD_TOLERANCE } from '../model/miniEval';
+import { type Evaluator, fdCheck, FD_TOLERANCE, nodeStep } from '../model/miniEval';
 import { fillNames, opInfo, type T } from '../model/ops';
 import { h } from '../dom';
 import { summaryTable, tensorTable } from './tensorTable';
@@ -68,7 +68,7 @@ function section(title: string, ...body: (Node | null)[]): HTMLElement {
 }
 
 function chainRule(n: GraphNode, graph: Graph, ev: Evaluator, target: string): HTMLElement {
-  const step = backwardWalk(ev, graph.gradient!).find((s) => s.node.id === n.nodeId);
+  const step = n.node ? nodeStep(ev, graph.gradient!, n.node) : undefined;
   if (!step) return h('p', { class: 'dim' }, `${n.title} is not on the path to ${target}: no adjoint flows through it.`);
   const rows = step.contributions.map((c, k) => h('div', { class: 'chain-row' },
     h('div', { class: 'formula' }, `∂${target}/∂${c.input} ${c.skipped ? '' : '+'}= ${chainText(step.local[k], target, c.input)}`),

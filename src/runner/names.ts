@@ -133,10 +133,26 @@ export type NameIndex = Map<string, string>;
 
 export const posKey = (line: number, col: number): string => `${line}:${col}`;
 
+/**
+ * A destructuring target: `[a, , b]` (elements, null where nothing is bound), `{ a, b: c }` (key →
+ * bound name), or one identifier (`for (const x of ds)`).
+ */
+export type Pattern = string | { elements: (string | null)[] } | { keys: Record<string, string> };
+
 /** Scans `src` for bindings and returns where each bound call's head is. */
 export function scanNames(src: string): NameIndex {
+  return scanBindings(src).names;
+}
+
+/**
+ * Names and destructuring patterns: `patterns` maps the head of a call whose result is
+ * destructured (`const [g1, g2] = tape.gradient(...)`), and the `for` of a for-of loop
+ * (`for (const [x, y] of dataset)`, where the runner's iteration probe sits), to the pattern.
+ */
+export function scanBindings(src: string): { names: NameIndex; patterns: Map<string, Pattern> } {
   const toks = tokenize(src);
   const names: NameIndex = new Map();
+  const patterns = new Map<string, Pattern>();
   // Matching bracket of every opening bracket.
   const match = new Int32Array(toks.length).fill(-1);
   const stack: number[] = [];
@@ -204,6 +220,57 @@ export function scanNames(src: string): NameIndex {
     }
   };
 
+  /** The pattern between bracket `k` and its match, or undefined when it is not a plain one. */
+  const parsePattern = (k: number): Pattern | undefined => {
+    const open = at(k);
+    const end = match[k];
+    if (end < 0) return undefined;
+    const parts: number[][] = [[]];
+    for (let j = k + 1; j < end; j++) {
+      if (at(j) === ',') parts.push([]);
+      else {
+        parts[parts.length - 1].push(j);
+        if ((at(j) === '(' || at(j) === '[' || at(j) === '{') && match[j] > 0) j = match[j];
+      }
+    }
+    if (open === '[') {
+      // `[a, , b = 1]`: a name where the element is an identifier (defaults allowed), null otherwise.
+      return { elements: parts.map((p) => (p.length > 0 && toks[p[0]].ident && (p.length === 1 || at(p[1]) === '=') ? toks[p[0]].t : null)) };
+    }
+    if (open === '{') {
+      const keys: Record<string, string> = {};
+      for (const p of parts) {
+        if (p.length === 0 || !toks[p[0]].ident) continue;
+        if (p.length === 1 || at(p[1]) === '=') keys[toks[p[0]].t] = toks[p[0]].t;
+        else if (at(p[1]) === ':' && toks[p[2]]?.ident && (p.length === 3 || at(p[3]) === '=')) keys[toks[p[0]].t] = toks[p[2]].t;
+      }
+      return { keys };
+    }
+    return undefined;
+  };
+  /** The head token of the call chain starting at k (see bindChain), or -1. */
+  const chainHead = (k: number): number => {
+    while (at(k) === 'await') k++;
+    if (at(k) === 'new') k++;
+    if (!toks[k]?.ident) return -1;
+    let last = k;
+    let head = -1;
+    k++;
+    for (;;) {
+      const t = at(k);
+      if ((t === '.' || t === '?.') && toks[k + 1]?.ident) {
+        last = k + 1;
+        k += 2;
+      } else if (t === '(' && match[k] > 0) {
+        head = last;
+        k = match[k] + 1;
+      } else if (t === '[' && match[k] > 0) k = match[k] + 1;
+      else if (t === '!') k++;
+      else break;
+    }
+    return head;
+  };
+
   // Brace stack: for each open `{`, whether it is a function body and the record name it carries.
   const braces: { fn: boolean; record?: string }[] = [];
   for (let k = 0; k < toks.length; k++) {
@@ -218,6 +285,21 @@ export function scanNames(src: string): NameIndex {
     }
     if (t === '}') {
       braces.pop();
+      continue;
+    }
+    // for (const PATTERN of ...): the iteration probe sits at `for`.
+    if (t === 'for' && at(k + 1) === '(' && DECL.has(at(k + 2))) {
+      const b = k + 3;
+      const pattern = toks[b]?.ident && at(b + 1) === 'of' ? toks[b].t : (at(b) === '[' || at(b) === '{') && at(match[b] + 1) === 'of' ? parsePattern(b) : undefined;
+      if (pattern !== undefined) patterns.set(posKey(tok.line, tok.col), pattern);
+    }
+    // const [a, b] = CALL / const { a, b } = CALL: the call's results are named element by element.
+    if (DECL.has(t) && (at(k + 1) === '[' || at(k + 1) === '{') && match[k + 1] > 0) {
+      let e = match[k + 1] + 1;
+      if (at(e) === ':') while (e < toks.length && at(e) !== '=' && at(e) !== ';') e++;
+      const pattern = parsePattern(k + 1);
+      const head = at(e) === '=' ? chainHead(e + 1) : -1;
+      if (pattern !== undefined && head >= 0) patterns.set(posKey(toks[head].line, toks[head].col), pattern);
       continue;
     }
     if (DECL.has(t) && toks[k + 1]?.ident) {
@@ -264,5 +346,5 @@ export function scanNames(src: string): NameIndex {
       }
     }
   }
-  return names;
+  return { names, patterns };
 }

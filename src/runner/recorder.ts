@@ -23,6 +23,7 @@ import type { EngineObserver } from '../engine/observer';
 import type { Tensor, Variable } from '../engine/tensor';
 import type { DType, NullReason, SourcePos, TraceGradient, TraceGradientSource, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
+import type { Pattern } from './names';
 import { bytesPerElement, hasNonFinite, num, summarize, summarizeInto } from './summary';
 
 /** Detailed steps per loop (first and last included). */
@@ -40,6 +41,7 @@ type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
 export interface EngineAccess {
   peekValues(t: Tensor): ArrayLike<number>;
   isVariable(t: Tensor): t is Variable;
+  isTensor(x: unknown): x is Tensor;
 }
 
 export interface RecorderHost {
@@ -202,6 +204,45 @@ export class Recorder implements EngineObserver {
     this.gradientTapes.pop();
   }
 
+  /**
+   * A value bound by a destructuring (or a for-of variable) in the source: its tensors take the
+   * names the pattern gives them (`for (const [x, y] of dataset)`, `const [g1, g2] = tape.gradient(…)`).
+   */
+  nameValue(value: unknown, pattern: Pattern): void {
+    const isTensor = this.host.engine.isTensor;
+    if (typeof pattern === 'string') {
+      if (isTensor(value)) this.names.set(value.id, pattern);
+    } else if ('elements' in pattern) {
+      if (!Array.isArray(value)) return;
+      pattern.elements.forEach((name, i) => {
+        const v: unknown = value[i];
+        if (name !== null && isTensor(v)) this.names.set(v.id, name);
+      });
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, name] of Object.entries(pattern.keys)) {
+        const v: unknown = (value as Record<string, unknown>)[key];
+        if (isTensor(v)) this.names.set(v.id, name);
+      }
+    }
+  }
+
+  /**
+   * A label for a tensor no source name covers, from the op that made it: `reshape(x)` for
+   * `tf.reshape(x, [1, 2])` run outside any tape. Inputs are named, or labelled the same way
+   * (two levels deep), or `…`.
+   */
+  private label(t: Tensor, depth = 0): string | undefined {
+    const named = this.names.get(t.id);
+    if (named !== undefined) return named;
+    if (this.host.engine.isVariable(t)) return t.name.replace(/:\d+$/, '');
+    const origin = t._debug?.origin;
+    if (!origin || depth > 1) return undefined;
+    const op = origin.op.charAt(0).toLowerCase() + origin.op.slice(1);
+    const args = origin.inputs.map((i) => this.label(i, depth + 1) ?? '…').join(', ');
+    const text = `${op}(${args})`;
+    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
+  }
+
   // ──── Summaries within the budget ────
 
   private summarizeTensor(t: Tensor, full: boolean, data: ArrayLike<number> = this.host.engine.peekValues(t)): ValueSummary {
@@ -213,7 +254,7 @@ export class Recorder implements EngineObserver {
   private leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {
     const isVar = this.host.engine.isVariable(t);
     const made = this.created.get(t.id);
-    const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : undefined);
+    const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : this.label(t));
     const leaf: TraceLeaf = {
       tensorId: t.id,
       kind: isVar ? 'variable' : made?.kind === 'constant' ? 'constant' : 'tensor',
@@ -223,6 +264,7 @@ export class Recorder implements EngineObserver {
     if (name !== undefined) leaf.name = name;
     if (isVar) leaf.trainable = (t as Variable).trainable;
     if (made?.pos) leaf.pos = made.pos;
+    else if (t._debug?.pos) leaf.pos = t._debug.pos; // made by an op no tape recorded
     return leaf;
   }
 

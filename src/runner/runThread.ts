@@ -15,7 +15,7 @@ import vm from 'node:vm';
 import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
 import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/worker';
 import { BUNDLE_BASENAME } from './bundle';
-import { posKey, scanNames, type NameIndex } from './names';
+import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
 import { Recorder } from './recorder';
 import { instrument, PROBE_PARAMS } from './instrument';
 
@@ -156,8 +156,8 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   });
 
   // ── Names: per source file, scanned on first use ──
-  const nameIndexes = new Map<string, NameIndex>();
-  const nameIndex = (file: string): NameIndex => {
+  const nameIndexes = new Map<string, { names: NameIndex; patterns: Map<string, Pattern> }>();
+  const nameIndex = (file: string): { names: NameIndex; patterns: Map<string, Pattern> } => {
     let idx = nameIndexes.get(file);
     if (!idx) {
       let text = '';
@@ -166,7 +166,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
       } catch {
         // a file we cannot read has no names
       }
-      idx = scanNames(text);
+      idx = scanBindings(text);
       nameIndexes.set(file, idx);
     }
     return idx;
@@ -177,11 +177,12 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     if (!pos) return undefined;
     let name = nameCache.get(pos);
     if (name === undefined) {
-      name = nameIndex(pos.file ?? d.file).get(posKey(pos.line, pos.column)) ?? null;
+      name = nameIndex(pos.file ?? d.file).names.get(posKey(pos.line, pos.column)) ?? null;
       nameCache.set(pos, name);
     }
     return name ?? undefined;
   };
+  const patternAt = (pos: SourcePos | undefined): Pattern | undefined => (pos ? nameIndex(pos.file ?? d.file).patterns.get(posKey(pos.line, pos.column)) : undefined);
 
   // ── Events out ──
   let batch: TraceEvent[] = [];
@@ -237,7 +238,11 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tensorModule = require('../engine/tensor') as typeof import('../engine/tensor');
   const rec = new Recorder({
-    engine: { peekValues: (t) => tensorModule.peekValues(t), isVariable: (t): t is import('../engine/tensor').Variable => t instanceof tensorModule.Variable },
+    engine: {
+      peekValues: (t) => tensorModule.peekValues(t),
+      isVariable: (t): t is import('../engine/tensor').Variable => t instanceof tensorModule.Variable,
+      isTensor: (x): x is import('../engine/tensor').Tensor => x instanceof tensorModule.Tensor,
+    },
     locate,
     cheapLocate: inst !== undefined,
     nameAt,
@@ -253,9 +258,15 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     if (!proto || typeof original !== 'function') return;
     patch(proto, name, function (this: unknown, ...args: unknown[]): unknown {
       const tapeId = (this as { id?: unknown } | null)?.id;
-      rec.enterGradient(rec.gradientDepth() > 0 ? undefined : locate(), typeof tapeId === 'number' ? tapeId : undefined);
+      const outer = rec.gradientDepth() === 0;
+      const pos = outer ? locate() : undefined;
+      rec.enterGradient(pos, typeof tapeId === 'number' ? tapeId : undefined);
       try {
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
+        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
+        // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
+        const pattern = outer ? patternAt(pos) : undefined;
+        if (pattern !== undefined) rec.nameValue(result, pattern);
+        return result;
       } finally {
         rec.exitGradient();
       }
@@ -362,10 +373,14 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     return {
       [Symbol.iterator](): Iterator<unknown> {
         const it = make.call(iterable);
+        // `for (const [x, y] of dataset)`: the tensors of each element take the pattern's names.
+        const pattern = inst ? patternAt(inst.positions[id]) : undefined;
         return {
           next(v?: unknown) {
             at = id;
-            return it.next(v);
+            const r = it.next(v);
+            if (pattern !== undefined && r && !r.done) rec.nameValue(r.value, pattern);
+            return r;
           },
           return(v?: unknown) {
             return typeof it.return === 'function' ? it.return(v) : { done: true, value: v };

@@ -53,6 +53,10 @@ describe('cli: gradtape run', function () {
     assert.match(r.stdout, /\[\[0\.02995202\],\s*\[0\.47385702\]\]/);
     assert.match(r.stdout, /tape 'tape' \(line 11, step 2\)/);
     assert.match(r.stdout, /loss\s+[▁▂▃▄▅▆▇█]{3}\s+12\.25 → 0\.4598197 \(3 points\)/);
+    // Names from `for (const [x, y] of dataset)`, and the expression of an unrecorded op.
+    assert.match(r.stdout, /^ {2}constant y \[\] = 0\.75$/m);
+    assert.match(r.stdout, /^ {2}tensor reshape\(x\) \[1,2\] = \[\[5, 2\]\]$/m);
+    assert.doesNotMatch(r.stdout, /constant \d+|tensor \d+/);
   });
 
   it('--json prints the trace and nothing else', async () => {

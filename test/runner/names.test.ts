@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { posKey, scanNames, tokenize } from '../../src/runner/names';
+import { posKey, scanBindings, scanNames, tokenize } from '../../src/runner/names';
 
 // Positions are where V8 puts a call's frame: the callee's last identifier (or `new`).
 const at = (src: string, line: number, needle: string): string => posKey(line, src.split('\n')[line - 1].indexOf(needle) + 1);
@@ -54,5 +54,23 @@ describe('runner/names: which identifier a call is assigned to', () => {
     const toks = tokenize('const a = `x${`y${1}`}\n`;\nconst b = 2;');
     const b = toks.find((t) => t.t === 'b');
     assert.deepEqual(b && { line: b.line, col: b.col }, { line: 3, col: 7 });
+  });
+
+  it('finds destructuring patterns: for-of (at `for`), array and object bindings (at the call head)', () => {
+    const src = [
+      'for (const [x, y] of dataset) {',
+      '  const [g1, , g2 = 0] = tape.gradient(loss, [w1, b1, w2]);',
+      '  const { a, b: bee } = tf.foo(x);',
+      '}',
+      'for (let item of items) f(item);',
+      'for (const [k, [n]] of pairs) g(k);',
+    ].join('\n');
+    const { patterns } = scanBindings(src);
+    assert.deepEqual(patterns.get(posKey(1, 1)), { elements: ['x', 'y'] });
+    assert.deepEqual(patterns.get(at(src, 2, 'gradient')), { elements: ['g1', null, 'g2'] });
+    assert.deepEqual(patterns.get(at(src, 3, 'foo')), { keys: { a: 'a', b: 'bee' } });
+    assert.equal(patterns.get(posKey(5, 1)), 'item');
+    assert.deepEqual(patterns.get(posKey(6, 1)), { elements: ['k', null] });
+    assert.equal(patterns.size, 5);
   });
 });

@@ -63,6 +63,19 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.equal(t.console.length, 2);
     });
 
+    it('03: for-of destructuring names y, and the unrecorded reshape is labelled by its expression', async () => {
+      const t = await run('seed-03-training-loop.grad.ts');
+      assert.equal(t.tapes.length, 3);
+      for (const tape of t.tapes) {
+        const leaves = tape.leaves.map((l) => [l.kind, l.name, l.pos?.line]);
+        assert.deepEqual(leaves, [
+          ['variable', 'weights', 5],
+          ['tensor', 'reshape(x)', 13],
+          ['constant', 'y', 10],
+        ]);
+      }
+    });
+
     it('03: the training loop groups its three steps and reproduces the final weights', async () => {
       const t = await run('seed-03-training-loop.grad.ts');
       assert.equal(t.ok, true);

@@ -161,8 +161,13 @@ export class GraphView {
     if (!this.graph || !this.width) return;
     const b = bounds(this.graph);
     const pad = 28;
-    const k = Math.min((this.width - 2 * pad) / b.w, (this.height - 2 * pad) / b.h, 1.25);
-    this.view = { k, x: (this.width - b.w * k) / 2 - b.x * k, y: (this.height - b.h * k) / 2 - b.y * k };
+    let k = Math.min((this.width - 2 * pad) / b.w, (this.height - 2 * pad) / b.h, 1.25);
+    // A small graph in a narrow view (the side bar) stays readable: keep text zoom and let it pan.
+    const readable = this.graph.nodes.length <= 40 && k < TEXT_ZOOM + 0.1;
+    if (readable) k = TEXT_ZOOM + 0.1;
+    const x = readable && b.w * k > this.width - 2 * pad ? pad - b.x * k : (this.width - b.w * k) / 2 - b.x * k;
+    const y = readable && b.h * k > this.height - 2 * pad ? pad - b.y * k : (this.height - b.h * k) / 2 - b.y * k;
+    this.view = { k, x, y };
     this.requestDraw();
   }
 

@@ -15,7 +15,7 @@ import { slice } from './ops/slice';
 import { stack } from './ops/stack';
 import { filled } from './ops/helpers';
 import { reductionAxes, sameShape, shapeText } from './shape';
-import { Tensor, Variable } from './tensor';
+import { Tensor, toTensor, Variable, type TensorLike } from './tensor';
 
 export interface GradientTapeOptions {
   persistent?: boolean;
@@ -41,7 +41,7 @@ export type GradientOf<S> = S extends Tensor
 
 export interface GradientOptions {
   /** ∂L/∂target to start from (the "upstream" gradient), same structure as target; default ones. */
-  outputGradients?: Structure<Tensor | null>;
+  outputGradients?: Structure<TensorLike | null>;
   /** "none" (default): null for unconnected sources; "zero": zeros of the source's shape. */
   unconnectedGradients?: 'none' | 'zero';
 }
@@ -79,6 +79,35 @@ function unflatten<T, R>(s: Structure<T>, isLeaf: (v: unknown) => v is T, values
 }
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
+
+/**
+ * outputGradients, walked along the target's structure (TensorFlow's output_gradients): one seed
+ * per target tensor, `null` (or a null subtree) for the default ones, numbers and arrays
+ * converted to the target's dtype; a seed must have its target's shape.
+ */
+function seedsFor(target: Structure<Tensor>, og: unknown, out: (Tensor | null)[]): void {
+  if (target instanceof Tensor) {
+    if (og === null || og === undefined) {
+      out.push(null);
+      return;
+    }
+    const seed = toTensor(og as TensorLike, target.dtype);
+    if (!sameShape(seed.shape, target.shape)) {
+      throw new InvalidArgumentError(`outputGradients: a gradient of shape ${shapeText(seed.shape)} for a target of shape ${shapeText(target.shape)}`);
+    }
+    out.push(seed);
+    return;
+  }
+  const entries = Array.isArray(target) ? target.map((t, i) => [i, t] as const) : Object.entries(target);
+  if (og !== null && og !== undefined && (typeof og !== 'object' || og instanceof Tensor)) {
+    throw new InvalidArgumentError(`outputGradients must have the structure of target, got ${String(og)}`);
+  }
+  if (Array.isArray(target) && Array.isArray(og) && og.length !== target.length) {
+    throw new InvalidArgumentError(`outputGradients has ${og.length} entries, target has ${target.length}`);
+  }
+  const sub = og as Record<string | number, unknown> | null | undefined;
+  for (const [k, t] of entries) seedsFor(t as Structure<Tensor>, sub?.[k], out);
+}
 
 /** Sums a gradient back to its input's shape: the one place broadcasting is undone. */
 function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tensor {
@@ -252,8 +281,8 @@ export class GradientTape implements RecordingTape {
     const srcs = sources instanceof Tensor ? [{ key: undefined, value: sources as Tensor }] : flatten(sources, isTensor);
     let seeds: (Tensor | null)[] = targets.map(() => null);
     if (options.outputGradients !== undefined) {
-      seeds = flatten(options.outputGradients as Structure<Tensor>, isTensor).map((e) => e.value);
-      if (seeds.length !== targets.length) throw new InvalidArgumentError(`outputGradients has ${seeds.length} tensors, target has ${targets.length}`);
+      seeds = [];
+      seedsFor(target, options.outputGradients, seeds);
     }
     if (obs) {
       for (const t of targets) {

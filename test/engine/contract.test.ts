@@ -359,14 +359,20 @@ describe('API.md: GradientTape', () => {
     assert.equal(g.unused, null);
   });
 
-  it('outputGradients has the structure of target: one seed per target; null seeds count as ones', () => {
+  it('outputGradients has the structure of target: one seed per target (shape checked); null seeds count as ones', () => {
     const x = tf.variable([1, 2]);
     const tape = new tf.GradientTape({ persistent: true });
     const [sq, tr] = tape.record(() => [tf.square(x), tf.multiply(x, 3)]);
     // ∂/∂x (w₁·x² + w₂·3x) = 2x·w₁ + 3·w₂
     close(values(tape.gradient([sq, tr], x, { outputGradients: [tf.constant([1, 0]), tf.constant([0, 1])] })), [2, 3]);
     close(values(tape.gradient({ sq, tr }, x, { outputGradients: { sq: tf.constant([10, 10]), tr: tf.constant([1, 1]) } })), [23, 43]);
+    // A null entry is the default (ones); numbers and arrays are converted.
+    close(values(tape.gradient([sq, tr], x, { outputGradients: [null, [1, 1]] })), [5, 7]);
+    close(values(tape.gradient(sq, x, { outputGradients: [1, 2] })), [2, 8]);
+    close(values(tape.gradient({ sq, tr }, x, { outputGradients: { sq: null, tr: [2, 2] } })), [8, 10]);
     assert.throws(() => tape.gradient([sq, tr], x, { outputGradients: [tf.constant([1, 1])] }), tf.errors.InvalidArgumentError);
+    assert.throws(() => tape.gradient([sq, tr], x, { outputGradients: tf.constant([1, 1]) }), tf.errors.InvalidArgumentError);
+    assert.throws(() => tape.gradient(sq, x, { outputGradients: [1, 2, 3] }), tf.errors.InvalidArgumentError);
   });
 
   it('values that leave the engine through dataSync / numpy and come back break the path', () => {

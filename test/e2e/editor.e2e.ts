@@ -142,6 +142,29 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'a run longer than half a second shows a progress notification whose Cancel stops it',
+    workspace: 'editor',
+    trust: 'disabled',
+    timeoutMs: 120_000,
+    async run(t) {
+      await t.openFile('slow.grad.ts');
+      await t.runCommand(RUN);
+      await until('the status bar to show the run', async () => (await t.statusBarItems()).some((s) => /GradTape: running/.test(s)), 10_000);
+      // This headless page gets no toasts while it lacks window focus; the notification center lists the progress.
+      await new Promise((r) => setTimeout(r, 700));
+      await t.runCommand('Notifications: Show Notifications');
+      await t.screenshot('notification-center');
+      const item = t.page.locator('.notifications-center .notification-list-item', { hasText: 'GradTape: running slow.grad.ts' });
+      await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await t.screenshot('progress-notification');
+      await item.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
+      const status = await until('the status bar to say cancelled', async () => (await t.statusBarItems()).find((s) => /GradTape: cancelled/.test(s)), 10_000);
+      assert.match(status, /cancelled/);
+      await item.first().waitFor({ state: 'hidden', timeout: 10_000 });
+      await t.screenshot('cancelled');
+    },
+  },
+  {
     name: 'in an untrusted workspace nothing runs: the command says why and offers Manage Workspace Trust',
     workspace: 'editor',
     trust: 'untrusted',

@@ -59,10 +59,12 @@ export interface RecorderHost {
   tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
 }
 
+/** A node as the engine gave it; the TraceNode is built only if the trace keeps it (lazy steps mostly do not). */
 interface PendingNode {
   nodeId: number;
   op: string;
-  inputs: { name: string; tensorId: number }[];
+  inputs: readonly Tensor[];
+  inputNames: (count: number) => string[];
   output: Tensor;
   pos?: SourcePos;
   name?: string;
@@ -141,7 +143,7 @@ export class Recorder implements EngineObserver {
   private readonly targetNames = new Map<string, string>();
   /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
   private readonly rowTapes = new Set<TapeState>();
-  private readonly gradientRows = new Map<string, GradientRows>();
+  private readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
   private readonly curveRows = new Map<string, { name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: number[]; values: number[] }>();
 
   constructor(private readonly host: RecorderHost) {}
@@ -284,7 +286,7 @@ export class Recorder implements EngineObserver {
     const node: TraceNode = {
       id: p.nodeId,
       op: p.op,
-      inputs: p.inputs,
+      inputs: inputList(p.inputs, p.inputNames(p.inputs.length)),
       outputId: p.output.id,
       output: this.summarizeTensor(p.output, full),
       tapeIds: p.tapeIds,
@@ -523,8 +525,8 @@ export class Recorder implements EngineObserver {
   }
 
   private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean): PendingNode {
-    const names = inputNames(inputs.length);
-    const p: PendingNode = { nodeId, op, inputs: inputs.map((t, i) => ({ name: names[i], tensorId: t.id })), output: out, tapeIds: tapeIds.slice(), nonFinite };
+    // Copies: a caller may reuse its input array (tf.concat(list)); the engine's tapeIds is fresh per op.
+    const p: PendingNode = { nodeId, op, inputs: inputs.slice(), inputNames, output: out, tapeIds, nonFinite };
     if (pos) p.pos = pos;
     if (name !== undefined) p.name = name;
     return p;
@@ -584,20 +586,19 @@ export class Recorder implements EngineObserver {
 
   /** An undetailed step's gradient call: a row of numbers under a shared template (no objects per call). */
   private gradientRow(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined): void {
-    let key = `${e.kind}|${e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : ''}|${e.resultName ?? ''}`;
-    for (let i = 0; i < e.targets.length; i++) {
-      const t = e.targets[i];
-      key += `|t${this.names.get(t.id) ?? e.targetNames?.[i] ?? ''}:${t.dtype}:${t.shape.join(',')}`;
-    }
-    for (const s of e.sources) {
-      key += `|s${s.key ?? ''}:${this.sourceName(s.tensor) ?? ''}:`;
-      key += s.result ? `${s.result.dtype}:${s.result.shape.join(',')}` : `null:${s.nullReason?.kind ?? ''}:${s.nullReason?.message ?? ''}:${s.nullReason?.pos ? `${s.nullReason.pos.line}:${s.nullReason.pos.column}` : ''}`;
-    }
-    let rows = this.gradientRows.get(key);
+    // Rows are grouped by call site, then by everything a row does not carry (compared, not hashed: this runs every step).
+    let list = this.gradientRows.get(e.pos);
+    if (!list) this.gradientRows.set(e.pos, (list = []));
+    let rows = list.find((r) => this.sameTemplate(r.gradient, e));
     if (!rows) {
+      // Calls that differ every time (a message naming a tensor id): plain events, no search through templates.
+      if (list.length >= 16) {
+        this.host.emit({ kind: 'gradient', gradient: this.buildGradient(e, ts, false) });
+        return;
+      }
       // The template: built once per kind of call, the same way as a full gradient.
       rows = { gradient: this.buildGradient(e, ts, false), ints: [], nums: [] };
-      this.gradientRows.set(key, rows);
+      list.push(rows);
     }
     rows.ints.push(e.callId, e.tapeId, ts?.tape.step ?? 0);
     for (const t of e.targets) rows.ints.push(t.id);
@@ -605,6 +606,24 @@ export class Recorder implements EngineObserver {
     const peek = this.host.engine.peekValues;
     for (const t of e.targets) summarizeInto(peek(t), rows.nums);
     for (const s of e.sources) if (s.result) summarizeInto(peek(s.result), rows.nums);
+  }
+
+  private sameTemplate(g: TraceGradient, e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }): boolean {
+    if (g.kind !== e.kind || g.resultName !== e.resultName || g.targets.length !== e.targets.length || g.sources.length !== e.sources.length) return false;
+    for (let i = 0; i < e.targets.length; i++) {
+      const t = e.targets[i];
+      const gt = g.targets[i];
+      if (gt.name !== (this.names.get(t.id) ?? e.targetNames?.[i]) || gt.value.dtype !== t.dtype || !sameShape(gt.value.shape, t.shape)) return false;
+    }
+    for (let i = 0; i < e.sources.length; i++) {
+      const s = e.sources[i];
+      const gs = g.sources[i];
+      if (gs.key !== s.key || gs.name !== this.sourceName(s.tensor)) return false;
+      if (s.result === null || gs.gradient === null) {
+        if (s.result !== gs.gradient || gs.nullReason?.message !== s.nullReason?.message || gs.nullReason?.pos !== s.nullReason?.pos) return false;
+      } else if (gs.gradient.dtype !== s.result.dtype || !sameShape(gs.gradient.shape, s.result.shape)) return false;
+    }
+    return true;
   }
 
   /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
@@ -629,7 +648,7 @@ export class Recorder implements EngineObserver {
         bytes: Float64Array.from(list, (t) => t.bytes),
       });
     }
-    for (const r of this.gradientRows.values()) {
+    for (const r of [...this.gradientRows.values()].flat()) {
       if (r.ints.length === 0) continue;
       out.push({ kind: 'gradientRows', gradient: r.gradient, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
       r.ints = [];
@@ -743,4 +762,16 @@ export class Recorder implements EngineObserver {
   statsEvent(): TraceEvent {
     return { kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradientCount, droppedSteps: this.droppedSteps };
   }
+}
+
+function inputList(inputs: readonly Tensor[], names: string[]): { name: string; tensorId: number }[] {
+  const out: { name: string; tensorId: number }[] = new Array(inputs.length);
+  for (let i = 0; i < inputs.length; i++) out[i] = { name: names[i], tensorId: inputs[i].id };
+  return out;
+}
+
+function sameShape(a: readonly number[], b: readonly number[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }

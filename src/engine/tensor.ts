@@ -8,7 +8,7 @@ import { allocate, type DType, type TypedArray } from './dtype';
 import { InvalidArgumentError } from './errors';
 import { formatNumpyRepr } from './format';
 import { observer } from './observer';
-import { sameShape, shapeTuple, sizeOf } from './shape';
+import { sameShape, shapeText, shapeTuple, sizeOf } from './shape';
 
 export type { DType, TypedArray } from './dtype';
 
@@ -165,9 +165,16 @@ export class Variable extends Tensor {
   private update(value: TensorLike, how: 'assign' | 'assignAdd' | 'assignSub'): this {
     const v = toTensor(value, this.dtype);
     if (!sameShape(v.shape, this.shape)) {
+      // TensorFlow's texts: assign checks in Python (a ValueError there, shapes as tuples);
+      // assign_add / assign_sub fail in the op (shapes as [2,1]).
+      if (how === 'assign') {
+        throw new InvalidArgumentError(
+          `Cannot assign value to variable ' ${this.name}': Shape mismatch.The variable shape ${shapeTuple(this.shape)}, and the assigned value shape ${shapeTuple(v.shape)} are incompatible.`,
+        );
+      }
       throw new InvalidArgumentError(
-        `Cannot update variable with shape ${shapeTuple(this.shape)} using a Tensor with shape ${shapeTuple(v.shape)}, shapes must be equal.`,
-        how === 'assign' ? 'AssignVariableOp' : how === 'assignAdd' ? 'AssignAddVariableOp' : 'AssignSubVariableOp',
+        `Cannot update variable with shape ${shapeText(this.shape)} using a Tensor with shape ${shapeText(v.shape)}, shapes must be equal.`,
+        how === 'assignAdd' ? 'AssignAddVariableOp' : 'AssignSubVariableOp',
       );
     }
     const next = allocate(this.dtype, this.size);

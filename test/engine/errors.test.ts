@@ -61,6 +61,14 @@ describe('errors: TensorFlow text', () => {
     throwsExactly(() => tf.exp(tf.constant([1], 'int32')), IAE, "Value for attr 'T' of int32 is not in the list of allowed values: half, bfloat16, float, double [Op:Exp]");
   });
 
+  it('variables: assign (TensorFlow checks in Python) and assignAdd / assignSub (the op) with a different shape', () => {
+    const v = tf.variable([1, 2], { name: 'w' });
+    throwsExactly(() => v.assign([1, 2, 3]), IAE, "Cannot assign value to variable ' w:0': Shape mismatch.The variable shape (2,), and the assigned value shape (3,) are incompatible.");
+    throwsExactly(() => v.assignAdd([[1, 2]]), IAE, 'Cannot update variable with shape [2] using a Tensor with shape [1,2], shapes must be equal. [Op:AssignAddVariableOp]');
+    throwsExactly(() => v.assignSub(1), IAE, 'Cannot update variable with shape [2] using a Tensor with shape [], shapes must be equal. [Op:AssignSubVariableOp]');
+    assert.deepEqual(v.arraySync(), [1, 2]);
+  });
+
   it('err.op names the op; the classes are tf.errors.*', () => {
     try {
       tf.matmul([[1, 2]], [[1, 2]]);

@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { buildRunner, CLI, FIXTURES, ROOT } from '../runner/helpers';
+import { buildRunner, CLI, FIXTURES, ROOT, WARNING_CASES } from '../runner/helpers';
 
 interface Result {
   code: number | null;
@@ -58,6 +58,16 @@ describe('cli: gradtape run', function () {
     assert.match(r.stdout, /^ {2}tensor reshape\(x\) \[1,2\] = \[\[5, 2\]\]$/m);
     assert.doesNotMatch(r.stdout, /constant \d+|tensor \d+/);
   });
+
+  // The same tape misuse fixtures as the runner's tests: each warning printed as file:line:col: message.
+  for (const [file, code, line] of WARNING_CASES) {
+    it(`prints the ${code} warning of ${file} at line ${line}`, async () => {
+      const r = await cli(['run', file]);
+      const warnings = r.stdout.slice(r.stdout.indexOf('\nwarnings\n'));
+      assert.ok(r.stdout.includes('\nwarnings\n'), r.stdout);
+      assert.match(warnings, new RegExp(`^  ${file.replace(/\./g, '\\.')}:${line}:\\d+: \\S.{20,}$`, 'm'));
+    });
+  }
 
   it('--json prints the trace and nothing else', async () => {
     const r = await cli(['run', 'seed-01-squared-difference.grad.ts', '--json']);

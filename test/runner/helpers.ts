@@ -31,3 +31,13 @@ export function buildRunner(): Promise<void> {
   })();
   return built;
 }
+
+/** Fixture, warning code, the line it is reported at (also asserted through the CLI: test/cli/cli.test.ts). */
+export const WARNING_CASES: [string, string, number][] = [
+  ['runner-unwatched-constant.grad.ts', 'unwatchedSource', 5],
+  ['runner-non-persistent-reuse.grad.ts', 'nonPersistentReuse', 12],
+  ['runner-non-scalar-target.grad.ts', 'nonScalarTarget', 7],
+  ['runner-integer-dtype.grad.ts', 'integerDtype', 6],
+  ['runner-left-engine.grad.ts', 'leftEngine', 8],
+  ['runner-gradient-in-record.grad.ts', 'gradientInRecord', 8],
+];

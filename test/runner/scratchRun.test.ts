@@ -7,7 +7,7 @@ import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
 import { disposeBundlers } from '../../src/runner/bundler';
 import { DETAIL_STEPS } from '../../src/runner/recorder';
 import { formatValue } from '../../src/cli/report';
-import { buildRunner, fixture, WORKER } from './helpers';
+import { buildRunner, fixture, WARNING_CASES, WORKER } from './helpers';
 
 const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });
 const nodes = (t: Trace): TraceNode[] => t.tapes.flatMap((tape) => tape.nodes);
@@ -195,6 +195,18 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.equal(s.nullReason?.kind, 'leftEngine');
       assert.ok(t.diagnostics.some((d) => d.code === 'leftEngine' && d.pos.line === 8));
     });
+
+    // Every tape misuse the issue lists, each as a fixture: the diagnostic's code and line.
+    for (const [file, code, line] of WARNING_CASES) {
+      it(`warning ${code}: ${file} line ${line}`, async () => {
+        const t = await run(file);
+        const d = t.diagnostics.find((x) => x.code === code);
+        assert.ok(d, `no ${code} in ${JSON.stringify(t.diagnostics.map((x) => x.code))}`);
+        assert.equal(d.severity, 'warning');
+        assert.equal(d.pos.line, line);
+        assert.ok(d.message.length > 20);
+      });
+    }
 
     it('process.exit ends only the worker; what was recorded is kept', async () => {
       const t = await run('runner-process-exit.grad.ts');

@@ -146,14 +146,18 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     for (let t = 0; t < recordingTapes.length; t++) {
       const tape = recordingTapes[t];
       let hit = false;
+      let readsVariable = false;
       for (let i = 0; i < xs.length; i++) {
         const x = xs[i];
-        // Reading a trainable variable inside record watches it (watchAccessedVariables).
-        if (x instanceof Variable && x.trainable && tape.watchAccessedVariables && !tape.watchedIds.has(x.id)) tape.autoWatch(x, pos);
+        if (x instanceof Variable) {
+          readsVariable = true;
+          // Reading a trainable variable inside record watches it (watchAccessedVariables).
+          if (x.trainable && tape.watchAccessedVariables && !tape.watchedIds.has(x.id)) tape.autoWatch(x, pos);
+        }
         if (tape.watchedIds.has(x.id)) hit = true;
       }
       if (hit) {
-        node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: variableReads(xs) };
+        node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: readsVariable ? variableReads(xs) : undefined };
         tape.nodes.push(node);
         tape.watchedIds.add(out.id);
         if (obs) (tapeIds ??= []).push(tape.id);

@@ -117,6 +117,35 @@ describe('cli: gradtape run', function () {
     assert.match(r.stderr, /128 MB memory limit/);
   });
 
+  it("streams the script's own output as it happens, before the report", async () => {
+    const flag = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-stream-')), 'answer');
+    const r = await new Promise<Result>((resolve) => {
+      const child = spawn(process.execPath, [CLI, 'run', 'runner-stream.grad.ts', '--timeout', '30'], { cwd: FIXTURES, env: { ...process.env, GRADTAPE_TEST_FLAG: flag } });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.on('data', (d: Buffer) => {
+        stdout += d.toString();
+        // The script waits for this answer: it can only come if "ready" arrived while it ran.
+        if (stdout.includes('ready\n') && !fs.existsSync(flag)) fs.writeFileSync(flag, '');
+      });
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      child.on('close', (code) => resolve({ code, stdout, stderr }));
+    });
+    assert.equal(r.code, 0, r.stderr);
+    assert.ok(r.stdout.startsWith('ready\nanswered\n'), r.stdout.slice(0, 200));
+    assert.ok(r.stdout.indexOf('answered') < r.stdout.indexOf('ops'), 'the report comes after the output');
+  });
+
+  it('--timeout and --memory take positive numbers: anything else is a usage error (exit 2)', async () => {
+    for (const bad of [['--timeout', '0'], ['--timeout=-1'], ['--timeout'], ['--timeout', 'soon'], ['--memory', 'lots'], ['--memory=0'], ['--memory', '-5'], ['--memory']]) {
+      const r = await cli(['run', 'seed-01-squared-difference.grad.ts', ...bad]);
+      assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
+      assert.match(r.stderr, /needs a positive number/, bad.join(' '));
+      assert.match(r.stderr, /Usage: gradtape run FILE/, bad.join(' '));
+      assert.equal(r.stdout, '', 'nothing ran');
+    }
+  });
+
   it('usage errors exit 2; --help and --version exit 0', async () => {
     const none = await cli([]);
     assert.equal(none.code, 2);

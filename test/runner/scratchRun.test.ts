@@ -128,6 +128,48 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.ok(t.stats.ops > 0);
     });
 
+    it('a trace is never half-written: stopped mid-loop, every tape, node, gradient and curve point is whole', async () => {
+      const t = await run('runner-timeout-training.grad.ts', { timeoutMs: 1500 });
+      assert.equal(t.error?.kind, 'timeout');
+      assert.ok(t.tapes.length > 20, `${t.tapes.length} steps`);
+      const tapes = new Map(t.tapes.map((x) => [x.id, x]));
+      assert.deepEqual(t.tapes.map((x) => x.step), [...Array(t.tapes.length).keys()]);
+      for (const tape of t.tapes) {
+        assert.ok(tape.nodeCount >= tape.nodes.length);
+        if (!tape.detailed) continue;
+        // Every input of a detailed node is a leaf of its tape or the output of an earlier node.
+        const known = new Set(tape.leaves.map((l) => l.tensorId));
+        for (const n of tape.nodes) {
+          for (const i of n.inputs) assert.ok(known.has(i.tensorId), `tape ${tape.id}: input ${i.tensorId} of ${n.op}`);
+          known.add(n.outputId);
+          assert.ok(Number.isFinite(n.output.norm as number));
+        }
+      }
+      for (const g of t.gradients) {
+        assert.ok(tapes.has(g.tapeId), `gradient ${g.id} of an unknown tape`);
+        assert.equal(g.step, tapes.get(g.tapeId)!.step);
+        assert.ok(g.sources[0].gradient && g.targets[0].value.size === 1);
+      }
+      // At most the step in flight has no gradient yet.
+      assert.ok(t.gradients.length >= t.tapes.length - 1 && t.gradients.length <= t.tapes.length);
+      const loss = t.curves.find((c) => c.name === 'loss')!;
+      // One curve point per step (the step in flight may have its point or its gradient only).
+      assert.ok(Math.abs(loss.points.length - t.gradients.length) <= 1, `${loss.points.length} points, ${t.gradients.length} gradients`);
+      for (const p of loss.points) assert.equal(t.tapes[p.step].step, p.step);
+      assert.deepEqual(JSON.parse(JSON.stringify(t)), t);
+    });
+
+    it('the adjoint of every node on the path, and of the watched leaves', async () => {
+      const t = await run('seed-01-squared-difference.grad.ts');
+      const tape = t.tapes[0];
+      const g = t.gradients[0];
+      const onPath = [...tape.nodes.map((n) => n.outputId), tape.leaves.find((l) => l.name === 'weights')!.tensorId];
+      assert.deepEqual(new Set(g.adjoints.map((a) => a.tensorId)), new Set(onPath));
+      const adj = (id: number): unknown => g.adjoints.find((a) => a.tensorId === id)?.value.values;
+      assert.deepEqual(adj(tape.nodes[1].outputId), [1]);
+      assert.deepEqual(adj(onPath[2]), g.sources[0].gradient?.values);
+    });
+
     it('the calling thread stays responsive while a run is in flight', async () => {
       let ticks = 0;
       const timer = setInterval(() => ticks++, 50);

@@ -72,3 +72,16 @@ describe('derivative hovers: targets', () => {
     assert.ok(!md.includes('∂loss/∂loss'), md);
   });
 });
+
+describe('derivative hovers: unwatched constants', () => {
+  it('a constant no tape watched says why it has no derivative', () => {
+    const index = TraceIndex.of(squaredDifferenceTrace());
+    const subject = resolveHover(index, { line: 11, startColumn: 35, endColumn: 40, word: 'input' })!;
+    const md = formatHover(index, subject, { docUri: uri });
+    assert.ok(md.includes('input = [[1., 2.]]'), md);
+    assert.ok(md.includes('No tape watched `input`, so no gradient flows to it'), md);
+    // A watched variable gets no such note.
+    const w = formatHover(index, resolveHover(index, { line: 11, startColumn: 42, endColumn: 49, word: 'weights' })!, { docUri: uri });
+    assert.ok(!w.includes('No tape watched'), w);
+  });
+});

@@ -92,6 +92,10 @@ export function formatTensorHover(index: TraceIndex, ref: TensorRef, opts: Hover
     codeBlock(lines),
     ...nullReasons(derivatives, opts),
   ];
+  if (ref.leaf && !ref.leaf.watched && derivatives.length === 0 && ref.leaf.kind === 'constant') {
+    // A constant nobody watched: say why no derivative is listed, the tape's most common surprise.
+    md.push(`No tape watched \`${escapeMd(ref.label)}\`, so no gradient flows to it; \`tape.watch(${escapeMd(ref.label)})\` inside \`record\` (or \`tf.variable\`) would change that.`);
+  }
   if (ref.node) md.push(`[Show in graph](${showInGraphLink(opts.docUri, ref.node.id)})`);
   return md.join('\n\n');
 }

@@ -235,7 +235,7 @@ export class GradientTape implements RecordingTape {
   /** Runs fn without recording on this tape (TensorFlow's tape.stop_recording()). */
   stopRecording<T>(fn: () => T): T {
     const i = recordingTapes.indexOf(this);
-    if (i < 0) throw new RuntimeError('Tape must be recording when stop_recording is called.');
+    if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
     recordingTapes.splice(i, 1);
     pausedTapes.push(this);
     try {

@@ -86,7 +86,7 @@ describe('errors: TensorFlow text', () => {
     tape.gradient(y, x);
     throwsExactly(() => tape.gradient(y, x), tf.errors.RuntimeError, 'A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)');
     throwsExactly(() => tape.jacobian(y, x), tf.errors.RuntimeError, 'A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)');
-    throwsExactly(() => tape.stopRecording(() => 0), tf.errors.RuntimeError, 'Tape must be recording when stop_recording is called.');
+    throwsExactly(() => tape.stopRecording(() => 0), tf.errors.RuntimeError, 'Trying to stop recording a tape which is not recording.');
     const t2 = new tf.GradientTape();
     throwsExactly(() => t2.record(() => t2.record(() => 0)), tf.errors.RuntimeError, 'Tape is still recording, This can happen if you try to re-enter an already-active tape.');
   });

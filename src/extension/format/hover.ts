@@ -94,7 +94,8 @@ export function formatTensorHover(index: TraceIndex, ref: TensorRef, opts: Hover
   ];
   if (ref.leaf && !ref.leaf.watched && derivatives.length === 0 && ref.leaf.kind === 'constant') {
     // A constant nobody watched: say why no derivative is listed, the tape's most common surprise.
-    md.push(`No tape watched \`${escapeMd(ref.label)}\`, so no gradient flows to it; \`tape.watch(${escapeMd(ref.label)})\` inside \`record\` (or \`tf.variable\`) would change that.`);
+    // Inside a code span Markdown escapes show literally; source names are identifiers, safe there.
+    md.push(`No tape watched \`${ref.label}\`, so no gradient flows to it; \`tape.watch(${ref.label})\` inside \`record\` (or \`tf.variable\`) would change that.`);
   }
   if (ref.node) md.push(`[Show in graph](${showInGraphLink(opts.docUri, ref.node.id)})`);
   return md.join('\n\n');

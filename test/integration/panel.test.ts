@@ -2,6 +2,7 @@
 // editor, and a malformed showInGraph argument refused without opening anything.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
+import { revealInEditor } from '../../src/extension/panel/panelSession';
 
 const EXTENSION_ID = 'gradtape.gradtape';
 
@@ -53,6 +54,32 @@ describe('panel commands', () => {
     const group = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.label === title))!;
     const editorGroup = vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === doc.uri.toString()))!;
     assert.notEqual(group.viewColumn, editorGroup.viewColumn, 'the panel opens beside the editor, not over it');
+  });
+
+  it('reveals a node\'s line in the editor that shows the file, never in the panel\'s own group', async () => {
+    const title = `Gradients: ${doc.uri.path.split('/').pop()}`;
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('gradtape.showPanel', doc.uri);
+    await until('the panel tab', () => panelTabs().includes(title));
+    const panelGroup = () => vscode.window.tabGroups.all.find((g) => g.tabs.some((t) => t.label === title))!;
+    // The person clicked in the panel: its group is the active one.
+    await vscode.commands.executeCommand('workbench.action.focusSecondEditorGroup');
+    const lines = Math.min(doc.lineCount, 3);
+    const editor = await revealInEditor(doc.uri, { line: lines, column: 2 }, panelGroup().viewColumn);
+    assert.deepEqual(panelGroup().tabs.map((t) => t.label), [title], 'the panel\'s group holds only the panel');
+    assert.notEqual(editor.viewColumn, panelGroup().viewColumn);
+    assert.equal(editor.viewColumn, vscode.ViewColumn.One, 'the editor that already showed the file');
+    assert.equal(editor.selection.active.line, lines - 1);
+    assert.equal(editor.selection.active.character, 1);
+    assert.equal(vscode.window.activeTextEditor?.document.uri.toString(), doc.uri.toString());
+
+    // The file shown nowhere (its editor closed): it opens outside the panel's group all the same.
+    await vscode.window.showTextDocument(doc, vscode.ViewColumn.One);
+    await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
+    await until('the file closed', () => !vscode.window.visibleTextEditors.some((e) => e.document.uri.toString() === doc.uri.toString()) || undefined);
+    const again = await revealInEditor(doc.uri, { line: 1, column: 1 }, panelGroup().viewColumn);
+    assert.deepEqual(panelGroup().tabs.map((t) => t.label), [title]);
+    assert.notEqual(again.viewColumn, panelGroup().viewColumn);
   });
 
   it('refuses a malformed showInGraph argument without opening a panel', async () => {

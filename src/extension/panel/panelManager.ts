@@ -106,7 +106,7 @@ export class PanelManager implements vscode.Disposable {
     panel.webview.options = panelWebviewOptions(this.extensionUri);
     panel.title = titleFor(docUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'gradtape.svg');
-    const session = new PanelSession(panel.webview, docUri, this.store, this.log);
+    const session = new PanelSession(panel.webview, docUri, this.store, this.log, () => panel.viewColumn);
     panel.webview.html = panelHtml(panel.webview, this.extensionUri, { uri: key, title: path.basename(docUri.fsPath), mode: 'panel' });
     const entry = { panel, session };
     this.panels.set(key, entry);

@@ -20,6 +20,8 @@ export class PanelSession implements vscode.Disposable {
     private docUri: vscode.Uri | undefined,
     private readonly store: RunStore,
     private readonly log: vscode.LogOutputChannel,
+    /** The editor column the webview itself sits in (the editor-side panel), which reveals must avoid. */
+    private readonly ownColumn: () => vscode.ViewColumn | undefined = () => undefined,
   ) {
     this.disposables.push(webview.onDidReceiveMessage((m: unknown) => this.onMessage(m)));
   }
@@ -110,22 +112,40 @@ export class PanelSession implements vscode.Disposable {
       }
       target = vscode.Uri.file(pos.file);
     }
-    const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === target.toString());
-    const editor = await vscode.window.showTextDocument(target, {
-      viewColumn: visible?.viewColumn ?? vscode.ViewColumn.One,
-      preserveFocus: false,
-    });
-    const line = Math.min(Math.max(pos.line - 1, 0), editor.document.lineCount - 1);
-    const col = Math.max(pos.column - 1, 0);
-    const p = new vscode.Position(line, col);
-    editor.selection = new vscode.Selection(p, p);
-    editor.revealRange(new vscode.Range(p, p), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    await revealInEditor(target, pos, this.ownColumn());
   }
 
   dispose(): void {
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }
+}
+
+/**
+ * The editor column a reveal of `target` should use: where the document is already visible, else the
+ * group that has it as a tab, else the column left of the panel — never the panel's own group (a
+ * second tab there would cover the panel the person just clicked in).
+ */
+export function revealColumn(target: vscode.Uri, panelColumn: vscode.ViewColumn | undefined): vscode.ViewColumn {
+  const key = target.toString();
+  const visible = vscode.window.visibleTextEditors.find((e) => e.document.uri.toString() === key && e.viewColumn !== undefined && e.viewColumn !== panelColumn);
+  if (visible?.viewColumn !== undefined) return visible.viewColumn;
+  const group = vscode.window.tabGroups.all.find(
+    (g) => g.viewColumn !== panelColumn && g.tabs.some((t) => t.input instanceof vscode.TabInputText && t.input.uri.toString() === key),
+  );
+  if (group) return group.viewColumn;
+  if (panelColumn === undefined) return vscode.ViewColumn.One;
+  return panelColumn > vscode.ViewColumn.One ? panelColumn - 1 : vscode.ViewColumn.Two;
+}
+
+/** Shows `target` in {@link revealColumn}'s group with the cursor at `pos` (1-based line and column). */
+export async function revealInEditor(target: vscode.Uri, pos: SourcePos, panelColumn: vscode.ViewColumn | undefined): Promise<vscode.TextEditor> {
+  const editor = await vscode.window.showTextDocument(target, { viewColumn: revealColumn(target, panelColumn), preserveFocus: false });
+  const line = Math.min(Math.max(pos.line - 1, 0), editor.document.lineCount - 1);
+  const p = new vscode.Position(line, Math.max(pos.column - 1, 0));
+  editor.selection = new vscode.Selection(p, p);
+  editor.revealRange(new vscode.Range(p, p), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+  return editor;
 }
 
 function traceMentionsFile(trace: import('../../protocol/trace').Trace, file: string): boolean {

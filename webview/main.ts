@@ -7,7 +7,7 @@ import './panel.css';
 import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
-import { formatBytes, formatNum } from './model/format';
+import { formatBytes, formatNum, stepLabel } from './model/format';
 import { LIBRARY_MAX_NODES, layeredLayout, libraryLayout } from './model/layout';
 import { Evaluator } from './model/miniEval';
 import { loadState, onMessage, post, saveState } from './messaging';
@@ -201,25 +201,36 @@ function renderHeader(trace: Trace | undefined): void {
   if (trace.error) header.append(h('p', { class: 'error', role: 'alert' }, `${trace.error.name}: ${trace.error.message} `, trace.error.pos ? h('button', { class: 'link', onclick: () => reveal(trace.error!.pos!) }, `line ${trace.error.pos.line}`) : null));
 }
 
+// The scrubber is built once per run and updated in place, so the slider or a ◀ ▶ button keeps the
+// keyboard focus while stepping (rebuilding it would drop focus to the page at every step).
+const prevStep = h('button', { onclick: () => setStep(state.step - 1), 'aria-label': 'previous step', title: 'Previous step' }, '◀');
+const nextStep = h('button', { onclick: () => setStep(state.step + 1), 'aria-label': 'next step', title: 'Next step' }, '▶');
+// The slider's value stays the Trace's 0-based step; people read and hear "step 1 of 3".
+const stepRange = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'training step', oninput: () => setStep(Number(stepRange.value)) }) as HTMLInputElement;
+const stepText = h('span', { class: 'num step-label', 'aria-live': 'polite' });
+
 function renderSteps(trace: Trace): void {
-  stepBar.replaceChildren();
   const max = maxStep(trace);
-  if (max === 0) return;
-  const range = h('input', { type: 'range', min: '0', max: String(max), step: '1', value: String(state.step), 'aria-label': 'training step', oninput: () => setStep(Number(range.value)) });
-  stepBar.append(
-    h('button', { onclick: () => setStep(state.step - 1), disabled: state.step <= 0, 'aria-label': 'previous step' }, '◀'),
-    range,
-    h('button', { onclick: () => setStep(state.step + 1), disabled: state.step >= max, 'aria-label': 'next step' }, '▶'),
-    h('span', { class: 'num', 'aria-live': 'polite' }, `step ${state.step} / ${max}`),
-  );
+  if (max === 0) {
+    stepBar.replaceChildren();
+    return;
+  }
+  if (!stepBar.childElementCount) stepBar.append(prevStep, stepRange, nextStep, stepText);
+  stepRange.max = String(max);
+  stepRange.value = String(state.step);
+  stepRange.setAttribute('aria-valuetext', stepLabel(state.step, max + 1));
+  (prevStep as HTMLButtonElement).disabled = state.step <= 0;
+  (nextStep as HTMLButtonElement).disabled = state.step >= max;
+  stepText.textContent = stepLabel(state.step, max + 1);
 }
 
 function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): void {
   tapeBar.replaceChildren();
+  const steps = maxStep(trace) + 1;
   for (const t of graph.tapes) {
     tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
       h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
-      ` · step ${t.step}`, h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
+      steps > 1 ? ` · ${stepLabel(t.step, steps)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
       t.truncated ? h('span', { class: 'warn', title: 'The run’s detail budget ran out: only the first recorded nodes are drawn.' }, ` · first ${t.nodes.length} drawn`) : ''));
   }
   if (grads.length > 1) {
@@ -228,7 +239,6 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
     tapeBar.append(h('label', null, 'gradient: ', sel));
   }
   if (!graph.tapes.some((t) => t.detailed) && graph.tapes.length) tapeBar.append(h('span', { class: 'warn' }, 'This step kept scalars only (the runner’s step budget); pick another step for the graph.'));
-  void trace;
 }
 
 /** Structure key: same nodes and edges means the previous positions still fit (scrubbing steps). */

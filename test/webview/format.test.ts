@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { alignColumn, formatBytes, formatNum, formatShape, formatValueShort, toNumber } from '../../webview/model/format';
+import { alignColumn, formatBytes, formatNum, formatShape, formatValueShort, stepLabel, toNumber } from '../../webview/model/format';
 import { summary } from './fixtures/traceBuilder';
 
 describe('panel number formatting', () => {
@@ -41,5 +41,9 @@ describe('panel number formatting', () => {
   it('shows a scalar as itself and a tensor by its first items', () => {
     assert.equal(formatValueShort(summary([0.55], [1, 1])), '0.55');
     assert.equal(formatValueShort(summary([1, 2, 3, 4], [4])), '[1, 2, 3, …]');
+  });
+  it('numbers training steps from 1 for people, as the editor hover does ("step 3 of 3" is the last)', () => {
+    assert.equal(stepLabel(0, 3), 'step 1 of 3');
+    assert.equal(stepLabel(2, 3), 'step 3 of 3');
   });
 });

@@ -74,5 +74,9 @@ describe('panel model on traces from the real runner', () => {
     const g = buildGraph(tapesAtStep(t, 0), t.gradients[0]);
     assert.deepEqual(g.nodes.filter((n) => n.kind === 'op').map((n) => n.op), ['MatMul', 'SquaredDifference']);
     assert.deepEqual(g.nodes.find((n) => n.title === 'weights')?.grad?.values, [35, 14]);
+    // The runner names the loop variable and the leaf an unrecorded reshape made (not "constant 8").
+    const leaves = g.nodes.filter((n) => n.kind !== 'op');
+    assert.deepEqual(leaves.map((n) => n.title).sort(), ['reshape(x)', 'weights', 'y']);
+    assert.equal(g.nodes.find((n) => n.op === 'SquaredDifference')!.inputs.map((i) => g.nodes[i].title).join(', '), 'y, output');
   });
 });

@@ -50,8 +50,22 @@ const NON_PERSISTENT_MESSAGE = 'A non-persistent GradientTape can only be used t
 const IN_RECORD_MESSAGE =
   'Calling GradientTape.gradient on a persistent tape inside its context is significantly less efficient than calling it outside the context (it causes the gradient ops to be recorded on the tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the context if you actually want to trace the gradient in order to compute higher order derivatives.';
 
-/** TensorFlow's `WARNING:tensorflow:` log lines, for plain runs (no observer attached). */
+/** How often each plain-run warning text has been printed. */
+const warnedTimes = new Map<string, number>();
+
+/** @internal Tests: forget which warnings were printed. */
+export function resetWarningCounts(): void {
+  warnedTimes.clear();
+}
+
+/**
+ * TensorFlow's `WARNING:tensorflow:` log lines, for plain runs (no observer attached); like
+ * TensorFlow's `log_first_n(..., 5)`, each text at most 5 times, so a loop does not flood stderr.
+ */
 function warn(message: string): void {
+  const n = warnedTimes.get(message) ?? 0;
+  if (n >= 5) return;
+  warnedTimes.set(message, n + 1);
   console.warn(`WARNING:gradtape:${message}`);
 }
 

@@ -2,6 +2,7 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '../../src/engine/index';
 import { defineOp } from '../../src/engine/op';
+import { resetWarningCounts } from '../../src/engine/tape';
 import { Tensor } from '../../src/engine/tensor';
 
 const values = (t: tf.Tensor | null): number[] => {
@@ -184,6 +185,7 @@ describe('GradientTape', () => {
       const warnings: string[] = [];
       const original = console.warn;
       console.warn = (m: string) => warnings.push(m);
+      resetWarningCounts();
       try {
         const tape = new tf.GradientTape({ persistent: true });
         const [y, z] = tape.record(() => {
@@ -203,6 +205,22 @@ describe('GradientTape', () => {
         'WARNING:gradtape:The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.int32',
         'WARNING:gradtape:The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.int32',
       ]);
+    });
+
+    it('each dtype warning text is printed at most 5 times (TensorFlow\'s log_first_n), so loops do not flood', () => {
+      const warnings: string[] = [];
+      const original = console.warn;
+      console.warn = (m: string) => warnings.push(m);
+      resetWarningCounts();
+      try {
+        for (let k = 0; k < 10; k++) {
+          const tape = new tf.GradientTape();
+          tape.record(() => tape.watch(tf.constant([1], 'int32')));
+        }
+      } finally {
+        console.warn = original;
+      }
+      assert.deepEqual(warnings, Array(5).fill('WARNING:gradtape:The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.int32'));
     });
 
     it('stopGradient blocks the path (null, not zeros); identity passes it', () => {

@@ -14,7 +14,7 @@ const noNode = {
 };
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'src/engine/wasm/assembly/**'] },
+  { ignores: ['node_modules/**', 'dist/**', 'out/**', '.vscode-test/**', 'test-artifacts/**', '**/*.js', '**/*.mjs', 'examples/**', 'test/fixtures/**', 'test/workspaces/**', 'src/engine/wasm/assembly/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

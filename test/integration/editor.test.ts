@@ -62,6 +62,12 @@ describe('editor: Compute Gradients and what it shows', function () {
     await api();
   });
 
+  // Leave the window as we found it for the suites after this one: no editors, no panels, no extra groups.
+  afterEach(async () => {
+    await vscode.workspace.saveAll(false); // temp copies only; untitled documents are reverted by their test
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+  });
+
   it('runs the active file, stores its trace and shows the last run in the status bar', async () => {
     const editor = await openCopy('examples/01-squared-difference.grad.ts');
     const outcome = await compute(editor);

@@ -34,5 +34,6 @@ describe('editor: types for "gradtape" without setup', function () {
     const errors = vscode.languages.getDiagnostics(doc.uri).filter((d) => /Cannot find module/.test(d.message));
     assert.deepStrictEqual(errors.map((d) => d.message), []);
     assert.deepStrictEqual(fs.readdirSync(folder).filter((f) => f !== path.basename(file)).sort(), before);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
   });
 });

@@ -14,6 +14,8 @@ export class TraceAssembler {
   private readonly tapes = new Map<number, TraceTape>();
   private readonly tapeList: TraceTape[] = [];
   private readonly gradients: TraceGradient[] = [];
+  /** Index in `gradients` of each call id. */
+  private readonly gradientIndex = new Map<number, number>();
   private readonly curves = new Map<string, Curve>();
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
@@ -118,9 +120,16 @@ export class TraceAssembler {
         if (t) t.truncated = true;
         break;
       }
-      case 'gradient':
-        this.gradients.push(e.gradient);
+      case 'gradient': {
+        // A held step's gradient came first as a row; its full form (with adjoints) replaces it.
+        const at = this.gradientIndex.get(e.gradient.id);
+        if (at !== undefined) this.gradients[at] = e.gradient;
+        else {
+          this.gradientIndex.set(e.gradient.id, this.gradients.length);
+          this.gradients.push(e.gradient);
+        }
         break;
+      }
       case 'curvePoint':
         this.curvePoint(e.name, e.curveKind, e.pos, e.point);
         break;
@@ -166,10 +175,13 @@ export class TraceAssembler {
         for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
         return v;
       };
+      // The full form of the same call (a held step that was kept) may have arrived first: it wins.
+      if (this.gradientIndex.has(ints[a])) continue;
       const g: TraceGradient = { ...like, id: ints[a], tapeId: ints[a + 1], step: ints[a + 2], targets: [], sources: [], adjoints: [] };
       a += 3;
       for (const t of like.targets) g.targets.push({ ...t, tensorId: ints[a++], value: summary(t.value) });
       for (const s of like.sources) g.sources.push({ ...s, tensorId: ints[a++], gradient: s.gradient ? summary(s.gradient) : null });
+      this.gradientIndex.set(g.id, this.gradients.length);
       this.gradients.push(g);
     }
   }

@@ -32,6 +32,8 @@ export const DETAIL_STEPS = 20;
 export const MAX_DETAILED_NODES = 10_000;
 /** Elements kept as full `values` over the whole run; later summaries keep `first` only. */
 export const VALUES_BUDGET = 200_000;
+/** Bytes of node outputs a loop's held samples may keep alive before the oldest is written out at once. */
+export const HELD_SAMPLE_BYTES = 32 * 1024 * 1024;
 /** Node positions of a loop's first step kept as the template for its lazily recorded steps. */
 const TEMPLATE_LIMIT = 2_000;
 
@@ -310,7 +312,9 @@ export class Recorder implements EngineObserver {
     if (loop.lazy) this.discard(loop.lazy);
     loop.lazy = undefined;
 
-    const mode: Mode = step === 0 || step % loop.stride === 0 ? 'eager' : 'lazy';
+    // Samples are held lazily too: most of them fall off a later stride, and then they cost nothing.
+    const sample = step > 0 && step % loop.stride === 0;
+    const mode: Mode = step === 0 ? 'eager' : 'lazy';
     const tape: TraceTape = {
       id: e.tapeId,
       persistent: e.persistent,
@@ -346,18 +350,28 @@ export class Recorder implements EngineObserver {
     // An undetailed step goes out as a row of the next batch's `tapeRows`.
     if (mode === 'lazy') this.rowTapes.add(ts);
     else this.host.emit({ kind: 'tape', tape });
-    if (mode === 'lazy') loop.lazy = ts;
-    else if (step > 0) {
+    if (step > 0 && !sample) loop.lazy = ts;
+    else if (sample) {
       loop.sampled.push(ts);
       if (loop.sampled.length > DETAIL_STEPS - 2) {
         loop.stride *= 2;
-        for (const s of loop.sampled) if (s.tape.step % loop.stride !== 0) this.drop(s);
-        loop.sampled = loop.sampled.filter((s) => s.mode === 'eager');
+        for (const s of loop.sampled) if (s.tape.step % loop.stride !== 0) (s.mode === 'eager' ? this.drop(s) : this.discard(s));
+        loop.sampled = loop.sampled.filter((s) => s.mode !== 'none');
         // This step may itself be off the new stride: it stays as the lazy "last" candidate.
         if (ts.mode === 'none') {
           this.droppedSteps--;
           ts.mode = 'lazy';
           loop.lazy = ts;
+        }
+      }
+      // Held samples keep their tensors alive: past a byte budget the oldest are written out now.
+      let held = 0;
+      for (const s of loop.sampled) if (s.mode === 'lazy' && s !== ts) held += s.bytes;
+      for (const s of loop.sampled) {
+        if (held <= HELD_SAMPLE_BYTES) break;
+        if (s.mode === 'lazy' && s !== ts) {
+          held -= s.bytes;
+          this.promote(s);
         }
       }
     }
@@ -374,8 +388,7 @@ export class Recorder implements EngineObserver {
   private discard(ts: TapeState): void {
     ts.mode = 'none';
     this.droppedSteps++;
-    for (const g of ts.pendingGradients) this.emitGradient(g, ts, false);
-    ts.pendingGradients = [];
+    ts.pendingGradients = []; // their scalars went out as rows already
     ts.pendingLeaves = [];
     ts.pendingNodes = [];
     ts.produced.clear();
@@ -565,8 +578,9 @@ export class Recorder implements EngineObserver {
     });
     const resultName = this.host.nameAt(e.pos);
     const stamped = { ...e, targetNames, ...(resultName !== undefined ? { resultName } : {}) };
+    // A held step's scalars go out now (a timeout must not lose them); its detail replaces them if it is kept.
     if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
-    else this.emitGradient(stamped, ts, ts?.mode === 'eager');
+    this.emitGradient(stamped, ts, ts?.mode === 'eager');
     this.flushStats();
     this.host.flush(ts?.mode === 'eager');
   }
@@ -750,6 +764,7 @@ export class Recorder implements EngineObserver {
   /** The run ended (normally or by an exception): write out every loop's last step and the totals. */
   finish(): void {
     for (const loop of this.loops.values()) {
+      for (const s of loop.sampled) if (s.mode === 'lazy') this.promote(s);
       if (loop.lazy) this.promote(loop.lazy);
       loop.lazy = undefined;
     }

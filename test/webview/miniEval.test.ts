@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { backwardWalk, Evaluator, fdCheck, forwardJvp, nodeStep, relErr } from '../../webview/model/miniEval';
 import { KNOWN_OPS, canonicalOp, fillNames, opInfo, reductionAxes, size, tensor, type T } from '../../webview/model/ops';
 import { seedTrace, summary, trainingTrace } from './fixtures/traceBuilder';
-import type { Trace } from '../../src/protocol/trace';
+import type { Trace, TraceTape } from '../../src/protocol/trace';
+import fs from 'node:fs';
+import path from 'node:path';
 import { ALL_OPS } from '../../src/engine/ops';
 
 const evaluator = (t: Trace, tapeIndex = 0) => new Evaluator(t.tapes[tapeIndex], t.tapes);
@@ -146,10 +148,19 @@ describe('op table', () => {
     assert.equal(canonicalOp('AddV2'), 'Add');
     assert.equal(canonicalOp('multiply'), 'Mul');
   });
+  // Selection ops, cross-entropy and batched matmul (broadcast batch dimensions) as well.
+  Object.assign(shapesFor, {
+    Concat: [[[2, 3], [2, 2]], [2, 5]], Pack: [[[2, 3], [2, 3]], [2, 2, 3]], Slice: [[[3, 4]], [2, 3]], Tile: [[[2, 3]], [4, 3]],
+    Pad: [[[2, 3]], [3, 5]], SoftmaxCrossEntropyWithLogits: [[[2, 3], [2, 3]], [2]],
+  });
+  const extra: [string, number[][], number[]][] = [['MatMul', [[2, 2, 3], [1, 3, 2]], [2, 2, 2]], ['MatMul', [[3, 2], [2, 2, 3]], [2, 3, 3]]];
   it('every re-computable op: JVP matches central differences, and VJP is its transpose', () => {
     let checked = 0;
-    for (const op of KNOWN_OPS) {
-      const [ins, out] = shapesFor[op] ?? [opInfo(op)!.local.length === 2 ? [[2, 3], [3]] : [[2, 3]], [2, 3]];
+    const cases: [string, number[][], number[]][] = [
+      ...KNOWN_OPS.map((op): [string, number[][], number[]] => [op, ...(shapesFor[op] ?? [opInfo(op)!.local.length === 2 ? [[2, 3], [3]] : [[2, 3]], [2, 3]])]),
+      ...extra,
+    ];
+    for (const [op, ins, out] of cases) {
       const impls = opInfo(op)!.impls(ins, out);
       if (!impls.length) continue;
       const impl = impls[0];
@@ -173,7 +184,7 @@ describe('op table', () => {
       }
       checked++;
     }
-    assert.ok(checked >= 30, `checked ${checked} ops`);
+    assert.ok(checked >= 38, `checked ${checked} ops`);
   });
   it('infers reduction axes from the shapes', () => {
     assert.deepEqual(reductionAxes([2, 3], [3]), [[0]]);
@@ -188,5 +199,60 @@ describe('op table against the engine', () => {
     const missing = ALL_OPS.map((o) => o.name).filter((n) => !opInfo(n));
     assert.deepEqual(missing, []);
     assert.ok(ALL_OPS.length > 40);
+  });
+});
+
+describe('finite-difference check: ops whose attributes the trace does not carry', () => {
+  const load = (f: string): Trace => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', f), 'utf8'));
+  it('re-derives each attribute of test/webview/fixtures/ops-shape.grad.ts from shapes and values, as the program wrote it', () => {
+    const t = load('cli-ops-shape.json');
+    const ev = evaluator(t);
+    const notes = t.tapes[0].nodes.filter((n) => !/^(Mul|Add|Sum|Mean|Square|Sin|Tanh|ExpandDims)$/.test(n.op)).map((n) => {
+      const impl = ev.impl(n);
+      assert.notEqual(typeof impl, 'string', `${n.op}: ${impl}`);
+      return `${n.op}: ${typeof impl === 'string' ? impl : impl.note ?? ''}`;
+    });
+    assert.deepEqual(notes, [
+      'ConcatV2: axis 1', // tf.concat([a, b], 1)
+      'Pack: axis 1', // tf.stack([a, b], 1)
+      'Slice: begin [0, 1], size [2, 3]', // tf.slice(joined, [0, 1], [2, 3])
+      'GatherV2: axis 1', // tf.gather(b, idx, 1)
+      'Tile: multiples [2, 1]',
+      'Pad: paddings [[1, 0], [0, 2]]',
+      'SoftmaxCrossEntropyWithLogits: last axis',
+      'SigmoidCrossEntropyWithLogits: ',
+      'Slice: begin [0, 0], size [2, 2]',
+      'MatMul: batched over 2',
+    ]);
+    // …and the check then agrees with autodiff through all of them, for every source.
+    for (const src of t.gradients[0].sources) {
+      const r = fdCheck(ev, t.gradients[0], src.tensorId);
+      assert.ok(r.ok && r.agrees, `${src.name}: ${r.reason ?? r.maxRelErr}`);
+    }
+  });
+  it('refuses an attribute several values would explain (a slice of a constant tensor) instead of picking one', () => {
+    const tape = {
+      leaves: [{ tensorId: 1, kind: 'variable', watched: true, name: 'x', value: summary([1, 1, 1, 1], [4]) }],
+      nodes: [{ id: 1, op: 'Slice', inputs: [{ name: 'input', tensorId: 1 }], outputId: 2, output: summary([1, 1], [2]), tapeIds: [1] }],
+    } as unknown as Pick<TraceTape, 'nodes' | 'leaves'>;
+    const impl = new Evaluator(tape).impl(tape.nodes[0]);
+    assert.equal(typeof impl, 'string');
+    assert.match(impl as string, /does not record its begin, and more than one \(begin \[0\], size \[2\]; begin \[1\], size \[2\]\)/);
+    // With distinct values the begin is determined.
+    const distinct = { ...tape, leaves: [{ ...tape.leaves[0], value: summary([1, 2, 3, 4], [4]) }], nodes: [{ ...tape.nodes[0], output: summary([2, 3], [2]) }] };
+    const ok = new Evaluator(distinct).impl(distinct.nodes[0]);
+    assert.equal(typeof ok === 'string' ? ok : ok.note, 'begin [1], size [2]');
+  });
+  it('says why a custom gradient cannot be checked, and still checks the nodes after it', () => {
+    const t = load('custom-gradient.json');
+    const ev = evaluator(t);
+    const g = t.gradients[0];
+    const x = g.sources[0].tensorId;
+    const r = fdCheck(ev, g, x);
+    assert.equal(r.ok, false);
+    assert.match(r.reason!, /^CustomGradient \(line \d+\): a user-defined gradient \(tf\.customGradient\) cannot be re-derived/);
+    const sin = t.tapes[0].nodes.find((n) => n.op === 'Sin')!;
+    const after = fdCheck(ev, g, sin.outputId);
+    assert.ok(after.ok && after.agrees, after.reason);
   });
 });

@@ -67,18 +67,27 @@ export class Evaluator {
   private resolve(node: TraceNode): Impl | string {
     const info = opInfo(node.op);
     if (!info) return `the panel has no model of ${node.op}`;
+    if (info.unavailable) return info.unavailable;
     const xs = node.inputs.map((i) => this.values.get(i.tensorId));
     const y = this.values.get(node.outputId);
     if (xs.some((x) => !x) || !y) return 'values too large to keep in the trace';
-    const candidates = info.impls(xs.map((x) => x!.shape), y.shape);
+    const candidates = info.impls(xs.map((x) => x!.shape), y.shape, xs as T[], y);
     if (!candidates.length) return `the panel does not re-compute ${canonicalOp(node.op)} with these shapes`;
+    const fits: Impl[] = [];
     for (const c of candidates) {
       try {
-        if (close(c.fwd(xs as T[]), y)) return c;
+        if (close(c.fwd(xs as T[]), y)) {
+          if (!c.enumerated) return c;
+          fits.push(c);
+          if (fits.length > 1) break;
+        }
       } catch {
         /* try the next candidate */
       }
     }
+    // An attribute the Trace lacks, enumerated: trusted only when exactly one value reproduces the output.
+    if (fits.length === 1) return fits[0];
+    if (fits.length > 1) return `the trace does not record its ${fits[0].enumerated}, and more than one (${fits[0].note}; ${fits[1].note}) reproduces the recorded output`;
     return `re-computing ${node.op} did not reproduce the recorded output`;
   }
 

@@ -1,10 +1,12 @@
 /**
  * What the panel knows about each op the engine records: the math and its local derivatives written
  * symbolically (for the inspector), and small float64 re-implementations of forward, VJP and JVP for
- * the elementwise, matmul, reduction and reshaping ops, used for the finite-difference check, the
- * backward walkthrough and the forward-mode column. A re-implementation is only used after it has
- * reproduced the node's recorded output (see miniEval.ts), so attributes the Trace does not carry
- * (reduction axes, matmul transposes) are inferred and then verified, never guessed silently.
+ * the elementwise, (batched) matmul, reduction, reshaping, selection (concat, stack, slice, gather,
+ * tile, pad) and cross-entropy ops, used for the finite-difference check, the backward walkthrough
+ * and the forward-mode column. A re-implementation is only used after it has reproduced the node's
+ * recorded output (see miniEval.ts), so attributes the Trace does not carry (reduction axes, matmul
+ * transposes, concat and stack axes, slice begins, paddings, tile multiples) are inferred from the
+ * shapes and values and then verified, never guessed silently; when several fit, none is used.
  */
 
 export interface T {
@@ -27,6 +29,12 @@ export interface Impl {
   jvp(xs: T[], y: T, dxs: (T | null)[]): T;
   /** True when some element of the inputs sits within tol of a point where the op is not differentiable. */
   kink?(xs: T[], tol: number): boolean;
+  /**
+   * Set on candidates enumerated from attributes the Trace does not carry (a slice's begin, a pad's
+   * split): when more than one reproduces the output, the attribute is not determined and the panel
+   * says so rather than picking one (their gradients would differ).
+   */
+  enumerated?: string;
 }
 
 export interface OpInfo {
@@ -34,8 +42,13 @@ export interface OpInfo {
   math: string;
   /** Local derivative of out with respect to each input, in the same placeholders. */
   local: string[];
-  /** Implementations whose input shapes fit; empty when the panel cannot re-compute this op. */
-  impls(shapes: number[][], outShape: number[]): Impl[];
+  /**
+   * Implementations whose input shapes fit; empty when the panel cannot re-compute this op. `xs` and
+   * `y` (the recorded values) let an op read what the Trace keeps as data, such as gather's indices.
+   */
+  impls(shapes: number[][], outShape: number[], xs?: T[], y?: T): Impl[];
+  /** Why this op can never be re-computed by the panel (shown instead of a check). */
+  unavailable?: string;
 }
 
 // ---------- broadcasting helpers ----------
@@ -191,6 +204,11 @@ const ELEMENTWISE: Record<string, Elementwise> = {
   Identity: { math: 'out = {0}', local: ['∂out/∂{0} = 1'], f: (a) => a, d: [() => 1] },
   Cast: { math: 'out = cast({0})', local: ['∂out/∂{0} = 1 (float to float)'], f: (a) => a, d: [() => 1] },
   StopGradient: { math: 'out = {0}, gradient stopped', local: ['∂out/∂{0} := 0 (by definition)'], f: (a) => a, d: [() => 0] },
+  // Inputs (labels z, logits x); TensorFlow's stable form. Smooth: the max and the |x| cancel at 0.
+  SigmoidCrossEntropyWithLogits: {
+    math: 'out = max({1},0) − {1}·{0} + ln(1 + e^−|{1}|)', local: ['∂out/∂{0} = −{1}', '∂out/∂{1} = σ({1}) − {0}'],
+    f: (z, x) => Math.max(x, 0) - x * z + Math.log1p(Math.exp(-Math.abs(x))), d: [(_z, x) => -x, (z, x) => sigmoid(x) - z],
+  },
   Select: {
     math: 'out = {0} ? {1} : {2}', local: ['∂out/∂{0}: none (bool)', '∂out/∂{1} = 1 where {0}', '∂out/∂{2} = 1 where not {0}'],
     f: (c, x, y) => (c ? x : y), d: [() => 0, (c) => (c ? 1 : 0), (c) => (c ? 0 : 1)],
@@ -205,7 +223,7 @@ const ALIASES: Record<string, string> = {
   squeeze: 'Reshape', reshape: 'Reshape', broadcastto: 'BroadcastTo', transpose: 'Transpose', softmax: 'Softmax',
   logsoftmax: 'LogSoftmax', identity: 'Identity', stopgradient: 'StopGradient', concatv2: 'Concat', gatherv2: 'Gather',
   equal: 'Comparison', notequal: 'Comparison', greater: 'Comparison', greaterequal: 'Comparison', less: 'Comparison',
-  lessequal: 'Comparison', argmax: 'ArgExtreme', argmin: 'ArgExtreme', stack: 'Pack',
+  lessequal: 'Comparison', argmax: 'ArgExtreme', argmin: 'ArgExtreme', stack: 'Pack', batchmatmulv2: 'MatMul',
 };
 
 /** The canonical name for an op name as recorded (`AddV2`, `add`, `Multiply` …). */
@@ -217,45 +235,61 @@ export function canonicalOp(op: string): string {
 }
 
 // ---------- matmul ----------
+/**
+ * MatMul, batched over leading dimensions that broadcast (TensorFlow's BatchMatMulV2), with the
+ * four transpose combinations as candidates: the one that reproduces the output is used.
+ */
 function matmulImpls(shapes: number[][], outShape: number[]): Impl[] {
   const [sa, sb] = shapes;
-  if (!sa || !sb || sa.length !== 2 || sb.length !== 2 || outShape.length !== 2) return [];
+  if (!sa || !sb || sa.length < 2 || sb.length < 2 || outShape.length < 2) return [];
+  const batchA = sa.slice(0, -2), batchB = sb.slice(0, -2), batch = outShape.slice(0, -2);
+  const bshape = broadcastShape(batchA, batchB);
+  if (!bshape || !same(bshape, batch)) return [];
+  const nb = size(batch);
+  const ia = broadcastIndex(batch, batchA), ib = broadcastIndex(batch, batchB);
+  const [ra, ca] = sa.slice(-2), [rb, cb] = sb.slice(-2);
   const out: Impl[] = [];
   for (const ta of [false, true])
     for (const tb of [false, true]) {
-      const [m, k] = ta ? [sa[1], sa[0]] : sa;
-      const [k2, n] = tb ? [sb[1], sb[0]] : sb;
-      if (k !== k2 || m !== outShape[0] || n !== outShape[1]) continue;
-      const A = (x: T, i: number, j: number) => (ta ? x.data[j * sa[1] + i] : x.data[i * sa[1] + j]);
-      const B = (x: T, i: number, j: number) => (tb ? x.data[j * sb[1] + i] : x.data[i * sb[1] + j]);
+      const [m, k] = ta ? [ca, ra] : [ra, ca];
+      const [k2, n] = tb ? [cb, rb] : [rb, cb];
+      if (k !== k2 || m !== outShape[outShape.length - 2] || n !== outShape[outShape.length - 1]) continue;
+      // Flat offsets of A[i,p] and B[p,j] inside one matrix of the batch.
+      const ai = (i: number, p: number) => (ta ? p * ca + i : i * ca + p);
+      const bi = (p: number, j: number) => (tb ? j * cb + p : p * cb + j);
       const mm = (a: T, b: T) => {
-        const y = zeros([m, n]);
-        for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-          let s = 0;
-          for (let p = 0; p < k; p++) s += A(a, i, p) * B(b, p, j);
-          y.data[i * n + j] = s;
+        const y = zeros(outShape);
+        for (let t = 0; t < nb; t++) {
+          const oa = ia[t] * ra * ca, ob = ib[t] * rb * cb, oy = t * m * n;
+          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+            let s = 0;
+            for (let p = 0; p < k; p++) s += a.data[oa + ai(i, p)] * b.data[ob + bi(p, j)];
+            y.data[oy + i * n + j] = s;
+          }
         }
         return y;
       };
+      const note = [batch.length ? `batched over ${batch.join('×')}` : '', ta || tb ? `transposeA=${ta}, transposeB=${tb}` : ''].filter(Boolean).join(', ');
       out.push({
-        note: ta || tb ? `transposeA=${ta}, transposeB=${tb}` : undefined,
+        note: note || undefined,
         fwd: ([a, b]) => mm(a, b),
         vjp([a, b], _y, dy) {
+          // out[t,i,j] = Σ_p A[t,i,p]·B[t,p,j]; a broadcast batch sums its contributions.
           const da = zeros(sa), db = zeros(sb);
-          for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
-            const g = dy.data[i * n + j];
-            for (let p = 0; p < k; p++) {
-              // out[i,j] = Σ_p A[i,p]·B[p,j]
-              const ai = ta ? p * sa[1] + i : i * sa[1] + p;
-              const bi = tb ? j * sb[1] + p : p * sb[1] + j;
-              da.data[ai] += g * B(b, p, j);
-              db.data[bi] += g * A(a, i, p);
+          for (let t = 0; t < nb; t++) {
+            const oa = ia[t] * ra * ca, ob = ib[t] * rb * cb, oy = t * m * n;
+            for (let i = 0; i < m; i++) for (let j = 0; j < n; j++) {
+              const g = dy.data[oy + i * n + j];
+              for (let p = 0; p < k; p++) {
+                da.data[oa + ai(i, p)] += g * b.data[ob + bi(p, j)];
+                db.data[ob + bi(p, j)] += g * a.data[oa + ai(i, p)];
+              }
             }
           }
           return [da, db];
         },
         jvp([a, b], _y, [da, db]) {
-          const y = zeros([m, n]);
+          const y = zeros(outShape);
           if (da) y.data.set(mm(da, b).data.map((v, i) => v + y.data[i]));
           if (db) y.data.set(mm(a, db).data.map((v, i) => v + y.data[i]));
           return y;
@@ -422,6 +456,236 @@ function softmaxImpl(log: boolean, shapes: number[][], outShape: number[]): Impl
   }];
 }
 
+// ---------- selection: concat, stack, slice, gather, tile, pad ----------
+/**
+ * Ops whose every output element is one input element (or a zero): described by, for each output
+ * element, which input (`src`, −1 for a padding zero) and where in it (`off`). Forward gathers,
+ * the VJP scatter-adds, the JVP gathers tangents. Integer inputs (gather's indices) get no gradient.
+ */
+function selectionImpl(shapes: number[][], outShape: number[], src: Int32Array, off: Int32Array, note: string, enumerated?: string): Impl {
+  const gather = (xs: (T | null)[]) => {
+    const y = zeros(outShape);
+    for (let k = 0; k < src.length; k++) {
+      const x = src[k] >= 0 ? xs[src[k]] : null;
+      if (x) y.data[k] = x.data[off[k]];
+    }
+    return y;
+  };
+  const used = new Set(src);
+  return {
+    note,
+    enumerated,
+    fwd: (xs) => gather(xs),
+    vjp(_xs, _y, dy) {
+      const out = shapes.map((sh, i) => (used.has(i) ? zeros(sh) : null));
+      for (let k = 0; k < src.length; k++) if (src[k] >= 0) out[src[k]]!.data[off[k]] += dy.data[k];
+      return out;
+    },
+    jvp: (_xs, _y, dxs) => gather(dxs),
+  };
+}
+
+/** Calls f(coord, k) for every element of a shape, in row-major order. */
+function eachCoord(shape: number[], f: (c: number[], k: number) => void): void {
+  const n = size(shape);
+  const c = new Array(shape.length).fill(0);
+  for (let k = 0; k < n; k++) {
+    f(c, k);
+    for (let i = shape.length - 1; i >= 0; i--) {
+      if (++c[i] < shape[i]) break;
+      c[i] = 0;
+    }
+  }
+}
+const strides = (shape: number[]) => {
+  const st = new Array(shape.length).fill(1);
+  for (let i = shape.length - 2; i >= 0; i--) st[i] = st[i + 1] * shape[i + 1];
+  return st;
+};
+const flat = (c: number[], st: number[]) => c.reduce((s, x, i) => s + x * st[i], 0);
+
+/** Concat along the axis where the inputs' sizes add up to the output's (the axis is not in the Trace). */
+function concatImpls(shapes: number[][], outShape: number[]): Impl[] {
+  if (!shapes.length) return [];
+  const r = outShape.length;
+  const out: Impl[] = [];
+  for (let axis = 0; axis < r; axis++) {
+    if (!shapes.every((sh) => sh.length === r && sh.every((d, i) => i === axis || d === outShape[i]))) continue;
+    if (shapes.reduce((s, sh) => s + sh[axis], 0) !== outShape[axis]) continue;
+    const starts = shapes.map((_, i) => shapes.slice(0, i).reduce((s, sh) => s + sh[axis], 0));
+    const sts = shapes.map(strides);
+    const src = new Int32Array(size(outShape)), off = new Int32Array(size(outShape));
+    eachCoord(outShape, (c, k) => {
+      let i = 0;
+      while (i + 1 < shapes.length && c[axis] >= starts[i + 1]) i++;
+      const cc = [...c];
+      cc[axis] -= starts[i];
+      src[k] = i;
+      off[k] = flat(cc, sts[i]);
+    });
+    out.push(selectionImpl(shapes, outShape, src, off, `axis ${axis}`));
+  }
+  return out;
+}
+
+/** Stack: the output has one more axis, of length the number of inputs; each place it fits is tried. */
+function packImpls(shapes: number[][], outShape: number[]): Impl[] {
+  const s0 = shapes[0];
+  if (!s0 || outShape.length !== s0.length + 1 || !shapes.every((sh) => same(sh, s0))) return [];
+  const out: Impl[] = [];
+  const st = strides(s0);
+  for (let axis = 0; axis <= s0.length; axis++) {
+    if (outShape[axis] !== shapes.length || !same([...outShape.slice(0, axis), ...outShape.slice(axis + 1)], s0)) continue;
+    const src = new Int32Array(size(outShape)), off = new Int32Array(size(outShape));
+    eachCoord(outShape, (c, k) => {
+      src[k] = c[axis];
+      off[k] = flat([...c.slice(0, axis), ...c.slice(axis + 1)], st);
+    });
+    out.push(selectionImpl(shapes, outShape, src, off, `axis ${axis}`));
+  }
+  return out;
+}
+
+/** Budget of offsets tried for a slice or pad (each candidate costs one pass over the output). */
+const MAX_OFFSET_CANDIDATES = 4096;
+
+/** Every offset vector with 0 ≤ o[i] ≤ room[i], or undefined when there are too many to try. */
+function offsets(room: number[]): number[][] | undefined {
+  const count = room.reduce((p, r) => p * (r + 1), 1);
+  if (!(count <= MAX_OFFSET_CANDIDATES)) return undefined;
+  const out: number[][] = [];
+  eachCoord(room.map((r) => r + 1), (c) => out.push([...c]));
+  return out;
+}
+
+/** Slice: `begin` is not in the Trace, so every begin that fits the shapes is a candidate. */
+function sliceImpls(shapes: number[][], outShape: number[], xs?: T[], y?: T): Impl[] {
+  const s = shapes[0];
+  if (!s || s.length !== outShape.length || s.some((d, i) => outShape[i] > d)) return [];
+  let begins = offsets(s.map((d, i) => d - outShape[i]));
+  if (!begins) return [];
+  // Cheap pre-filter on the first output element, when the values are at hand.
+  if (xs?.[0] && y && y.data.length) {
+    const st0 = strides(s);
+    begins = begins.filter((b) => sameNum(xs[0].data[flat(b, st0)], y.data[0]));
+  }
+  const st = strides(s);
+  return begins.map((b) => {
+    const src = new Int32Array(size(outShape)), off = new Int32Array(size(outShape));
+    eachCoord(outShape, (c, k) => (off[k] = flat(c.map((x, i) => x + b[i]), st)));
+    return selectionImpl(shapes, outShape, src, off, `begin [${b.join(', ')}], size [${outShape.join(', ')}]`, 'begin');
+  });
+}
+
+/** Pad with zeros: the amount before each axis is not in the Trace, so every split is a candidate. */
+function padImpls(shapes: number[][], outShape: number[]): Impl[] {
+  const s = shapes[0];
+  if (!s || s.length !== outShape.length || s.some((d, i) => outShape[i] < d)) return [];
+  const befores = offsets(s.map((d, i) => outShape[i] - d));
+  if (!befores) return [];
+  const st = strides(s);
+  return befores.map((b) => {
+    const src = new Int32Array(size(outShape)).fill(-1), off = new Int32Array(size(outShape));
+    eachCoord(outShape, (c, k) => {
+      const ci = c.map((x, i) => x - b[i]);
+      if (ci.every((x, i) => x >= 0 && x < s[i])) {
+        src[k] = 0;
+        off[k] = flat(ci, st);
+      }
+    });
+    return selectionImpl(shapes, outShape, src, off, `paddings [${b.map((x, i) => `[${x}, ${outShape[i] - s[i] - x}]`).join(', ')}]`, 'paddings');
+  });
+}
+
+/** Tile: the multiples are the output's sizes over the input's. */
+function tileImpls(shapes: number[][], outShape: number[]): Impl[] {
+  const s = shapes[0];
+  if (!s || s.length !== outShape.length || s.some((d, i) => d === 0 || outShape[i] % d !== 0)) return [];
+  const st = strides(s);
+  const src = new Int32Array(size(outShape)), off = new Int32Array(size(outShape));
+  eachCoord(outShape, (c, k) => (off[k] = flat(c.map((x, i) => x % s[i]), st)));
+  return [selectionImpl(shapes, outShape, src, off, `multiples [${outShape.map((d, i) => d / s[i]).join(', ')}]`)];
+}
+
+/** Gather: the indices are an input (their values are in the Trace); each axis that fits the shapes is tried. */
+function gatherImpls(shapes: number[][], outShape: number[], xs?: T[]): Impl[] {
+  const [s, si] = shapes;
+  const idx = xs?.[1];
+  if (!s || !si || !idx) return [];
+  const out: Impl[] = [];
+  for (let axis = 0; axis < s.length; axis++) {
+    if (!same([...s.slice(0, axis), ...si, ...s.slice(axis + 1)], outShape)) continue;
+    const dim = s[axis];
+    if (idx.data.some((v) => !Number.isInteger(v) || v < 0 || v >= dim)) continue;
+    const outer = size(s.slice(0, axis)), inner = size(s.slice(axis + 1));
+    const src = new Int32Array(size(outShape)), off = new Int32Array(size(outShape));
+    let k = 0;
+    for (let o = 0; o < outer; o++)
+      for (let j = 0; j < idx.data.length; j++)
+        for (let i = 0; i < inner; i++) off[k++] = (o * dim + idx.data[j]) * inner + i;
+    out.push(selectionImpl(shapes, outShape, src, off, `axis ${axis}`));
+  }
+  return out;
+}
+
+const sameNum = (a: number, b: number) => a === b || Math.abs(a - b) <= 1e-6 + 2e-4 * Math.max(Math.abs(a), Math.abs(b));
+
+/**
+ * Softmax cross-entropy over the last axis, inputs (labels, logits): out_r = −Σ_j labels_rj·logsoftmax(logits)_rj.
+ * ∂/∂labels = −logsoftmax(logits); ∂/∂logits = softmax(logits)·Σ_j labels_rj − labels (the true derivative,
+ * which is TensorFlow's softmax − labels when the labels sum to 1).
+ */
+function softmaxXentImpls(shapes: number[][], outShape: number[]): Impl[] {
+  const [sl, sx] = shapes;
+  if (!sl || !sx || !same(sl, sx) || !sx.length || !same(sx.slice(0, -1), outShape)) return [];
+  const n = sx[sx.length - 1];
+  const rows = size(outShape);
+  const logsm = (x: Float64Array) => {
+    const out = new Float64Array(x.length);
+    for (let r = 0; r < rows; r++) {
+      let m = -Infinity, z = 0;
+      for (let j = 0; j < n; j++) m = Math.max(m, x[r * n + j]);
+      for (let j = 0; j < n; j++) z += Math.exp(x[r * n + j] - m);
+      for (let j = 0; j < n; j++) out[r * n + j] = x[r * n + j] - m - Math.log(z);
+    }
+    return out;
+  };
+  const partials = (l: T, x: T) => {
+    const ls = logsm(x.data);
+    const dl = ls.map((v) => -v);
+    const dx = new Float64Array(ls.length);
+    for (let r = 0; r < rows; r++) {
+      let sum = 0;
+      for (let j = 0; j < n; j++) sum += l.data[r * n + j];
+      for (let j = 0; j < n; j++) dx[r * n + j] = Math.exp(ls[r * n + j]) * sum - l.data[r * n + j];
+    }
+    return { ls, dl, dx };
+  };
+  return [{
+    note: 'last axis',
+    fwd([l, x]) {
+      const ls = logsm(x.data);
+      const y = zeros(outShape);
+      for (let r = 0; r < rows; r++) for (let j = 0; j < n; j++) y.data[r] -= l.data[r * n + j] * ls[r * n + j];
+      return y;
+    },
+    vjp([l, x], _y, dy) {
+      const { dl, dx } = partials(l, x);
+      for (let k = 0; k < dl.length; k++) {
+        dl[k] *= dy.data[Math.floor(k / n)];
+        dx[k] *= dy.data[Math.floor(k / n)];
+      }
+      return [{ shape: [...sl], data: dl }, { shape: [...sx], data: dx }];
+    },
+    jvp([l, x], _y, [tl, tx]) {
+      const { dl, dx } = partials(l, x);
+      const y = zeros(outShape);
+      for (let k = 0; k < dl.length; k++) y.data[Math.floor(k / n)] += (tl ? dl[k] * tl.data[k] : 0) + (tx ? dx[k] * tx.data[k] : 0);
+      return y;
+    },
+  }];
+}
+
 const OTHERS: Record<string, OpInfo> = {
   MatMul: { math: 'out = {0}·{1} (matrix product)', local: ['∂L/∂{0} = ∂L/∂out · {1}ᵀ', '∂L/∂{1} = {0}ᵀ · ∂L/∂out'], impls: matmulImpls },
   Sum: { math: 'out = Σ {0}', local: ['∂out/∂{0} = 1 (broadcast back over the summed axes)'], impls: (s, o) => reduceImpls('sum', s, o) },
@@ -431,22 +695,24 @@ const OTHERS: Record<string, OpInfo> = {
   LogSumExp: { math: 'out = ln Σ e^{0}', local: ['∂out/∂{0} = softmax({0})'], impls: (s, o) => reduceImpls('lse', s, o) },
   Reshape: { math: 'out = reshape({0})', local: ['∂L/∂{0} = reshape(∂L/∂out, shape of {0})'], impls: reshapeImpl },
   BroadcastTo: { math: 'out = broadcast({0})', local: ['∂L/∂{0} = Σ over broadcast axes of ∂L/∂out'], impls: broadcastToImpl },
-  Tile: { math: 'out = tile({0})', local: ['∂L/∂{0} = Σ over the tiles of ∂L/∂out'], impls: () => [] },
+  Tile: { math: 'out = tile({0})', local: ['∂L/∂{0} = Σ over the tiles of ∂L/∂out'], impls: tileImpls },
   Transpose: { math: 'out = {0}ᵀ', local: ['∂L/∂{0} = (∂L/∂out)ᵀ (inverse permutation)'], impls: transposeImpl },
   Softmax: { math: 'out_i = e^{0}_i / Σ_j e^{0}_j', local: ['∂out_i/∂{0}_j = out_i(δij − out_j)'], impls: (s, o) => softmaxImpl(false, s, o) },
   LogSoftmax: { math: 'out_i = {0}_i − ln Σ_j e^{0}_j', local: ['∂out_i/∂{0}_j = δij − softmax({0})_j'], impls: (s, o) => softmaxImpl(true, s, o) },
-  Concat: { math: 'out = concat({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: () => [] },
-  Pack: { math: 'out = stack({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: () => [] },
-  Slice: { math: 'out = {0}[begin : begin + size]', local: ['∂L/∂{0} = ∂L/∂out padded with zeros'], impls: () => [] },
-  Gather: { math: 'out = {0}[{1}]', local: ['∂L/∂{0} = scatter-add of ∂L/∂out at {1}', '∂out/∂{1}: none (integer)'], impls: () => [] },
+  Concat: { math: 'out = concat({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: concatImpls },
+  Pack: { math: 'out = stack({0}, …)', local: ['∂L/∂{0} = the slice of ∂L/∂out where {0} sits'], impls: packImpls },
+  Slice: { math: 'out = {0}[begin : begin + size]', local: ['∂L/∂{0} = ∂L/∂out padded with zeros'], impls: sliceImpls },
+  Gather: { math: 'out = {0}[{1}]', local: ['∂L/∂{0} = scatter-add of ∂L/∂out at {1}', '∂out/∂{1}: none (integer)'], impls: (s, o, xs) => gatherImpls(s, o, xs) },
   OneHot: { math: 'out = onehot({0})', local: ['none (integer input)'], impls: () => [] },
-  SoftmaxCrossEntropyWithLogits: { math: 'out = −Σ {0} · log softmax({1})', local: ['∂out/∂{0} = −log softmax({1})', '∂out/∂{1} = softmax({1}) − {0}'], impls: () => [] },
-  SigmoidCrossEntropyWithLogits: { math: 'out = max({1},0) − {1}·{0} + ln(1 + e^−|{1}|)', local: ['∂out/∂{0} = −{1}', '∂out/∂{1} = σ({1}) − {0}'], impls: () => [] },
-  Pad: { math: 'out = pad({0})', local: ['∂L/∂{0} = the slice of ∂L/∂out inside the padding'], impls: () => [] },
+  SoftmaxCrossEntropyWithLogits: { math: 'out = −Σ {0} · log softmax({1})', local: ['∂out/∂{0} = −log softmax({1})', '∂out/∂{1} = softmax({1})·Σ{0} − {0} (softmax({1}) − {0} when {0} sums to 1)'], impls: softmaxXentImpls },
+  Pad: { math: 'out = pad({0})', local: ['∂L/∂{0} = the slice of ∂L/∂out inside the padding'], impls: padImpls },
   GatherGrad: { math: 'out = scatter-add of {0} at the gathered indices', local: ['∂L/∂{0} = gather(∂L/∂out)'], impls: () => [] },
   Comparison: { math: 'out = compare({0}, {1}) (bool)', local: ['none: a bool output carries no gradient'], impls: () => [] },
   ArgExtreme: { math: 'out = index of the extreme of {0} (int32)', local: ['none: an integer output carries no gradient'], impls: () => [] },
-  CustomGradient: { math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [] },
+  CustomGradient: {
+    math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [],
+    unavailable: 'a user-defined gradient (tf.customGradient) cannot be re-derived: the trace keeps f’s result, not f, and the gradient is whatever gradFn says',
+  },
 };
 
 /** Everything the panel knows about an op, or undefined for an op it has no entry for. */

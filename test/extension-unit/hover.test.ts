@@ -85,3 +85,12 @@ describe('derivative hovers: unwatched constants', () => {
     assert.ok(!w.includes('No tape watched'), w);
   });
 });
+
+describe('derivative hovers: curves', () => {
+  it('a loss in a loop shows its trend over the steps', () => {
+    const index = TraceIndex.of(trainingLoopTrace());
+    const subject = resolveHover(index, { line: 14, startColumn: 20, endColumn: 37, word: 'squaredDifference' })!;
+    const md = formatHover(index, subject, { docUri: uri });
+    assert.ok(md.includes('loss over 3 steps: 0.21 → 0.1 → 0.05 (min 0.05 at step 3)'), md);
+  });
+});

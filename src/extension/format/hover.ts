@@ -1,7 +1,7 @@
 // What a hover says: a position in a .grad.ts file → the trace's tensor or gradient call → Markdown.
 // No vscode import: unit-tested in plain Node. The provider only wraps the string in a MarkdownString.
 import type { NullReason, SourcePos, TraceGradient, TraceTape } from '../../protocol/trace';
-import { formatType, formatValue } from './numbers';
+import { formatNumber, formatType, formatValue } from './numbers';
 import { type Derivative, type TensorRef, TraceIndex } from './traceIndex';
 
 /** The word under the mouse, in the trace's coordinates (1-based line and columns). */
@@ -87,6 +87,8 @@ function kindText(ref: TensorRef): string {
 export function formatTensorHover(index: TraceIndex, ref: TensorRef, opts: HoverFormatOptions): string {
   const derivatives = index.derivativesOf(ref);
   const lines = [`${ref.label} = ${formatValue(ref.value)}`, ...derivatives.map((d) => derivativeLine(d))];
+  const trend = curveTrend(index, ref.label);
+  if (trend) lines.push(trend);
   const md = [
     `**${escapeMd(ref.label)}** · ${kindText(ref)} · ${formatType(ref.value)}${stepText(index, ref.tape)}`,
     codeBlock(lines),
@@ -127,6 +129,18 @@ export function formatTapeHover(index: TraceIndex, tape: TraceTape, opts: HoverF
   ];
   if (tape.nodes.length) md.push(`[Show in graph](${showInGraphLink(opts.docUri, tape.nodes[0].id)})`);
   return md.join('\n\n');
+}
+
+/** `loss over 3 steps: 0.21 → 0.1 → 0.05 (min 0.05 at step 3)` for a name the run plotted, in a loop. */
+function curveTrend(index: TraceIndex, name: string): string | undefined {
+  const curve = index.trace.curves.find((c) => c.name === name && c.points.length > 1);
+  if (!curve) return undefined;
+  const pts = curve.points;
+  let min = 0;
+  for (let i = 1; i < pts.length; i++) if (Number(pts[i].value) < Number(pts[min].value)) min = i;
+  const f = (i: number) => formatNumber(pts[i].value, 'float32');
+  const path = pts.length <= 4 ? pts.map((_, i) => f(i)).join(' → ') : `${f(0)} → … → ${f(pts.length - 1)}`;
+  return `${name} over ${pts.length} steps: ${path} (min ${f(min)} at step ${pts[min].step + 1})`;
 }
 
 function derivativeLine(d: Derivative): string {

@@ -152,8 +152,15 @@ export class E2E {
       await this.page.keyboard.press('Enter');
       return true;
     }, opts.timeoutMs ?? 30_000, 300);
-    await until(`an active tab for ${base}`, async () => (await this.activeTabTitle()) === base, 10_000);
-    await this.page.locator('.monaco-editor .view-lines').first().waitFor({ state: 'visible' });
+    // With several editor groups (a panel beside the editor), the file may be shown in a group that is not
+    // the focused one, or a webview may take the focus back: accept any group showing it, then focus it.
+    const shown = this.page.locator('.editor-group-container .tabs-container .tab.active').filter({ has: this.page.locator(`.label-name:text-is("${base}")`) });
+    await until(`an editor tab showing ${base}`, async () => (await this.activeTabTitle()) === base || (await shown.count()) > 0, 10_000);
+    if ((await this.activeTabTitle()) !== base) {
+      await shown.first().click();
+      await until(`${base} to be the active editor`, async () => (await this.activeTabTitle()) === base, 5_000);
+    }
+    await this.page.locator('.editor-group-container.active .monaco-editor .view-lines').first().waitFor({ state: 'visible' });
   }
 
   /** The title of the active editor tab in the active group, if any. */

@@ -97,6 +97,9 @@ interface TapeState {
   compact: boolean;
 }
 
+/** The id sets of a discarded step: read only (mode 'none' adds nothing to them). */
+const NO_IDS: Set<number> = new Set();
+
 /** Gradient calls of undetailed steps that share everything but their numbers (one `gradientRows` event per batch). */
 interface GradientRows {
   gradient: TraceGradient;
@@ -125,7 +128,8 @@ export class Recorder implements EngineObserver {
   private readonly tapes = new Map<number, TapeState>();
   private readonly loops = new Map<string, LoopState>();
   private readonly names = new Map<number, string>();
-  private readonly created = new Map<number, { kind: 'constant' | 'variable'; pos?: SourcePos }>();
+  /** Tensors made outside any op (constants, variables: isVariable tells which), with where; no object per entry. */
+  private readonly created = new Map<number, SourcePos | null>();
   private readonly unrecorded = new Set<number>();
   private readonly warned = new Set<string>();
   private readonly dirty = new Set<TapeState>();
@@ -261,13 +265,13 @@ export class Recorder implements EngineObserver {
     const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : this.label(t));
     const leaf: TraceLeaf = {
       tensorId: t.id,
-      kind: isVar ? 'variable' : made?.kind === 'constant' ? 'constant' : 'tensor',
+      kind: isVar ? 'variable' : made !== undefined ? 'constant' : 'tensor',
       watched,
       value: this.summarizeTensor(t, full, data),
     };
     if (name !== undefined) leaf.name = name;
     if (isVar) leaf.trainable = (t as Variable).trainable;
-    if (made?.pos) leaf.pos = made.pos;
+    if (made) leaf.pos = made;
     else if (t._debug?.pos) leaf.pos = t._debug.pos; // made by an op no tape recorded
     return leaf;
   }
@@ -361,6 +365,9 @@ export class Recorder implements EngineObserver {
         if (ts.mode === 'none') {
           this.droppedSteps--;
           ts.mode = 'lazy';
+          ts.produced = new Set();
+          ts.leafIds = new Set();
+          ts.emitted = new Set();
           loop.lazy = ts;
         }
       }
@@ -391,8 +398,10 @@ export class Recorder implements EngineObserver {
     ts.pendingGradients = []; // their scalars went out as rows already
     ts.pendingLeaves = [];
     ts.pendingNodes = [];
-    ts.produced.clear();
-    ts.leafIds.clear();
+    // Kept for the whole run (a row of the trace): nothing of it needs to stay but its counts.
+    ts.produced = NO_IDS;
+    ts.leafIds = NO_IDS;
+    ts.emitted = NO_IDS;
   }
 
   /** The run ended and this lazy step is its loop's last: write it out in full. */
@@ -487,7 +496,7 @@ export class Recorder implements EngineObserver {
       // A number turned into a constant by this very call is not what the name holds.
       for (let k = 0; k < inputs.length; k++) {
         const id = inputs[k].id;
-        if (this.created.get(id)?.pos === pos && this.names.get(id) === name) this.names.delete(id);
+        if (this.created.get(id) === pos && this.names.get(id) === name) this.names.delete(id);
       }
     }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
@@ -546,9 +555,10 @@ export class Recorder implements EngineObserver {
   }
 
   tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
-    const name = this.host.nameAt(e.pos);
+    // Seeds and zeros made inside tape.gradient are not what the gradient's variable names.
+    const name = this.gradientCalls.length > 0 ? undefined : this.host.nameAt(e.pos);
     if (name !== undefined) this.names.set(e.tensor.id, name);
-    this.created.set(e.tensor.id, e.pos ? { kind: e.kind, pos: e.pos } : { kind: e.kind });
+    this.created.set(e.tensor.id, e.pos ?? null);
     this.host.tick(this.ops, e.pos, e.tensor.size);
   }
 
@@ -746,7 +756,7 @@ export class Recorder implements EngineObserver {
     const tape = data.tapeId !== undefined ? this.tapes.get(data.tapeId)?.tape : undefined;
     if (tape?.pos) related.push({ pos: tape.pos, message: `the tape${tape.name ? ` '${tape.name}'` : ''} was created here` });
     const made = data.tensorId !== undefined ? this.created.get(data.tensorId) : undefined;
-    if (made?.pos) related.push({ pos: made.pos, message: `${data.name ?? 'the tensor'} was created here` });
+    if (made) related.push({ pos: made, message: `${data.name ?? 'the tensor'} was created here` });
     this.host.emit({
       kind: 'diagnostic',
       diagnostic: { severity: 'warning', code, message, pos: at, ...(related.length ? { related } : {}), ...(Object.keys(data).length ? { data } : {}) },

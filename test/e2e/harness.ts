@@ -20,7 +20,7 @@ export interface E2ETest {
   trust?: TrustMode;
   /** A folder under test/workspaces/, copied to a temp folder for the test. Default 'basic'. */
   workspace?: string;
-  /** Default 90 s. */
+  /** Default 120 s. */
   timeoutMs?: number;
   /** No server and no navigation: the test gets a blank page and starts what it needs (e.g. npm start). */
   standalone?: boolean;

@@ -89,7 +89,7 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
         }
         await test.run(t!);
       };
-      const timeoutMs = test.timeoutMs ?? 90_000;
+      const timeoutMs = test.timeoutMs ?? 120_000;
       let timer: NodeJS.Timeout | undefined;
       const running = body();
       running.catch(() => {}); // after a timeout it fails as the context closes; already reported

@@ -7,6 +7,7 @@
 // The host (code-server, Node 24, Chromium) is installed on first use by scripts/host.mjs.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { copyWorkspace, HostSession, isShuttingDown, makeTempDir, onCleanup } from './codeServer.mjs';
@@ -36,8 +37,26 @@ if (grep) process.env.GRADTAPE_IT_GREP = grep;
 const verbose = argv.includes('--verbose');
 
 // One temp folder for everything this run starts (tests' own temp files included), removed at the end.
+// A run killed with SIGKILL cannot clean up: the next run removes the folders of runs whose process is gone.
+for (const d of fs.readdirSync(os.tmpdir()).filter((n) => n.startsWith('gradtape-test-'))) {
+  let owner = NaN;
+  try {
+    owner = Number(fs.readFileSync(path.join(os.tmpdir(), d, 'owner.pid'), 'utf8').trim());
+  } catch { /* not ours to judge: no owner recorded */ }
+  if (Number.isInteger(owner) && owner > 0 && !alive(owner)) fs.rmSync(path.join(os.tmpdir(), d), { recursive: true, force: true });
+}
 const sessionTmp = makeTempDir('gradtape-test-');
+fs.writeFileSync(path.join(sessionTmp.dir, 'owner.pid'), `${process.pid}\n`);
 process.env.TMPDIR = sessionTmp.dir;
+
+function alive(pid) {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return e.code === 'EPERM';
+  }
+}
 
 const results = {}; // level -> { passed, failed }
 const count = (level, passed, failed) => {

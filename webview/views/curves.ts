@@ -93,6 +93,9 @@ export class CurvesView {
     const focus = themeColor('--vscode-focusBorder', '#007fd4');
     for (const curve of this.curves) {
       const xs = Float64Array.from(curve.points, (p) => p.step);
+      // A gradient target's x is the Trace's 0-based training step: shown 1-based, as the scrubber
+      // and the editor say it. A summary's step is the one the script passed, shown as given.
+      const shown = (v: number) => (curve.kind === 'target' ? v + 1 : v);
       const ys = curve.points.map((p) => toNumber(p.value));
       const log = this.opts.logScale && ys.every((y) => y > 0);
       const readout = h('div', { class: 'readout num', 'aria-live': 'polite' }, '\u00a0');
@@ -107,16 +110,17 @@ export class CurvesView {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 7 } },
         scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-        axes: [{ ...axis, incrs: STEP_INCRS }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
+        axes: [{ ...axis, incrs: STEP_INCRS, values: (_u, splits) => splits.map((v) => String(shown(v))) }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
         series: [
           {},
-          { label: 'raw', stroke: withAlpha(color, 0.3), width: 1, points: { show: curve.points.length <= 40, size: 5 } },
+          // High contrast: the raw series stays readable (a faint line disappears on black or white).
+          { label: 'raw', stroke: withAlpha(color, highContrast() ? 0.75 : 0.3), width: 1, points: { show: curve.points.length <= 40, size: 5 } },
           { label: 'smoothed', stroke: color, width: 2, points: { show: false } },
         ],
         hooks: {
           setCursor: [(u) => {
             const i = u.cursor.idx;
-            readout.textContent = i === null || i === undefined ? '\u00a0' : `step ${xs[i]}   value ${formatNum(ys[i], 7)}   smoothed ${formatNum((u.data[2][i] as number) ?? NaN, 7)}`;
+            readout.textContent = i === null || i === undefined ? '\u00a0' : `step ${shown(xs[i])}   value ${formatNum(ys[i], 7)}   smoothed ${formatNum((u.data[2][i] as number) ?? NaN, 7)}`;
           }],
           draw: [(u) => {
             if (opts.step === undefined) return;
@@ -150,3 +154,5 @@ export class CurvesView {
     for (const c of this.charts) if (Math.abs(c.plot.width - width) > 2) c.plot.setSize({ width, height: 200 });
   }
 }
+
+const highContrast = () => document.body.classList.contains('vscode-high-contrast') || document.body.classList.contains('vscode-high-contrast-light');

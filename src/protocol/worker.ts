@@ -111,6 +111,14 @@ export type TraceEvent =
    * nanCount, infCount, first values (NaN and ±Infinity as themselves).
    */
   | { kind: 'gradientRows'; gradient: TraceGradient; ints: Int32Array; nums: Float64Array }
+  /**
+   * Detailed nodes in columns, like `gradientRows`: `node` is what the rows share (op, position,
+   * name, input names, tapes, output shape and dtype, and whether full values are kept). Row i:
+   * `ints` = node id, output id, then each input's tensor id; `nums` = min, max, mean, norm,
+   * nanCount, infCount, first values, then (when kept) every value. Appended to the node's
+   * detailed tapes; a tape's nodes are ordered by id (recorded order) when the trace is built.
+   */
+  | { kind: 'nodeRows'; node: TraceNode; ints: Int32Array; nums: Float64Array }
   /** Curve points in columns (one event per curve per batch). */
   | { kind: 'curveRows'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: Float64Array; values: Float64Array };
 

@@ -3,7 +3,7 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceTape, type ValueSummary } from '../protocol/trace';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import { num } from './summary';
 import type { TraceEvent } from '../protocol/worker';
 
@@ -69,6 +69,9 @@ export class TraceAssembler {
           this.tapes.set(t.id, t);
           this.tapeList.push(t);
         }
+        break;
+      case 'nodeRows':
+        this.expandNodes(e.node, e.ints, e.nums);
         break;
       case 'gradientRows':
         this.expandGradients(e.gradient, e.ints, e.nums);
@@ -160,6 +163,28 @@ export class TraceAssembler {
     if (!(last && last.step === point.step && last.value === point.value)) c.points.push(point);
   }
 
+  /** Rows of a `nodeRows` event back into TraceNodes (see src/protocol/worker.ts). */
+  private expandNodes(like: TraceNode, ints: Int32Array, nums: Float64Array): void {
+    const k = 2 + like.inputs.length;
+    const s = like.output;
+    const m = 6 + s.first.length + (s.values ? s.values.length : 0);
+    const tapes = like.tapeIds.map((id) => this.tapes.get(id)).filter((t): t is TraceTape => t !== undefined && t.detailed);
+    for (let r = 0; r < ints.length / k; r++) {
+      const a = r * k;
+      let b = r * m;
+      const output: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
+      b += 6;
+      for (let i = 0; i < s.first.length; i++) output.first.push(num(nums[b++]));
+      if (s.values) {
+        output.values = [];
+        for (let i = 0; i < s.values.length; i++) output.values.push(num(nums[b++]));
+      }
+      const node: TraceNode = { ...like, id: ints[a], outputId: ints[a + 1], inputs: like.inputs.map((inp, i) => ({ name: inp.name, tensorId: ints[a + 2 + i] })), output };
+      // Rows go out at the end of a batch, after a `truncated` event of the same batch: they were within budget.
+      for (const t of tapes) t.nodes.push(node);
+    }
+  }
+
   /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
   private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
     const k = 3 + like.targets.length + like.sources.length;
@@ -205,7 +230,14 @@ export class TraceAssembler {
       ok: !error,
       console,
       // Rows of undetailed steps may arrive after later tapes: creation order is id order.
-      tapes: this.tapeList.slice().sort((a, b) => a.id - b.id),
+      tapes: this.tapeList
+        .slice()
+        .sort((a, b) => a.id - b.id)
+        .map((t) => {
+          // Node rows arrive grouped by kind: a tape's nodes go back to recorded order (node ids increase).
+          for (let i = 1; i < t.nodes.length; i++) if (t.nodes[i].id < t.nodes[i - 1].id) return { ...t, nodes: t.nodes.slice().sort((a, b) => a.id - b.id) };
+          return t;
+        }),
       gradients: this.gradients.slice().sort((a, b) => a.id - b.id),
       curves: [...this.curves.values()],
       diagnostics,

@@ -21,7 +21,7 @@
  */
 import type { EngineObserver } from '../engine/observer';
 import type { Tensor, Variable } from '../engine/tensor';
-import type { DType, NullReason, SourcePos, TraceGradient, TraceGradientSource, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../protocol/trace';
+import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
 import type { Pattern } from './names';
 import { bytesPerElement, hasNonFinite, num, summarize, summarizeInto } from './summary';
@@ -97,6 +97,13 @@ interface TapeState {
   compact: boolean;
 }
 
+/** Detailed nodes alike but for their ids and numbers (one `nodeRows` event per batch). */
+interface NodeRows {
+  node: TraceNode;
+  ints: number[];
+  nums: number[];
+}
+
 /** The id sets of a discarded step: read only (mode 'none' adds nothing to them). */
 const NO_IDS: Set<number> = new Set();
 
@@ -150,6 +157,7 @@ export class Recorder implements EngineObserver {
   /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
   private readonly rowTapes = new Set<TapeState>();
   private readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
+  private readonly nodeRows = new Map<SourcePos | undefined, NodeRows[]>();
   private readonly curveRows = new Map<string, { name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: number[]; values: number[] }>();
 
   constructor(private readonly host: RecorderHost) {}
@@ -541,9 +549,44 @@ export class Recorder implements EngineObserver {
     }
     if (eager) {
       this.detailedNodes++;
-      pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite);
-      this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
+      if (nonFinite) {
+        pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite);
+        this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
+      } else this.nodeRow(nodeId, op, inputs, inputNames, out, tapeIds, pos, name);
     }
+  }
+
+  /** A detailed node as a row of numbers under a template shared by nodes alike (a long tape repeats one op). */
+  private nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined): void {
+    const data = this.host.engine.peekValues(out);
+    const withValues = this.valuesLeft >= data.length && data.length <= FULL_VALUES_LIMIT;
+    let list = this.nodeRows.get(pos);
+    if (!list) this.nodeRows.set(pos, (list = []));
+    let rows: NodeRows | undefined;
+    for (const r of list) {
+      const n = r.node;
+      if (n.op === op && n.name === name && n.inputs.length === inputs.length && (n.output.values !== undefined) === withValues && n.output.dtype === out.dtype && sameShape(n.output.shape, out.shape) && sameShape(n.tapeIds, tapeIds)) {
+        rows = r;
+        break;
+      }
+    }
+    if (!rows) {
+      if (list.length >= 16) {
+        // Nodes at one position that differ every time: plain events.
+        this.host.emit({ kind: 'node', node: this.traceNode(this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, false), true) });
+        return;
+      }
+      const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
+      if (pos) node.pos = pos;
+      if (name !== undefined) node.name = name;
+      rows = { node, ints: [], nums: [] };
+      list.push(rows);
+    }
+    if (withValues) this.valuesLeft -= data.length;
+    rows.ints.push(nodeId, out.id);
+    for (let i = 0; i < inputs.length; i++) rows.ints.push(inputs[i].id);
+    summarizeInto(data, rows.nums);
+    if (withValues) for (let i = 0; i < data.length; i++) rows.nums.push(data[i]);
   }
 
   private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean): PendingNode {
@@ -675,6 +718,12 @@ export class Recorder implements EngineObserver {
     for (const r of [...this.gradientRows.values()].flat()) {
       if (r.ints.length === 0) continue;
       out.push({ kind: 'gradientRows', gradient: r.gradient, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
+      r.ints = [];
+      r.nums = [];
+    }
+    for (const r of [...this.nodeRows.values()].flat()) {
+      if (r.ints.length === 0) continue;
+      out.push({ kind: 'nodeRows', node: r.node, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
       r.ints = [];
       r.nums = [];
     }

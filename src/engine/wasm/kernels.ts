@@ -82,7 +82,7 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
 
   function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
     m: number, k: number, n: number, transposeA: boolean, transposeB: boolean): void {
-    if (!(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array) || m * n * k < thresholds.matmul) {
+    if (m * n * k < thresholds.matmul || !(a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       jsKernels.matmul(a, aOff, b, bOff, out, outOff, m, k, n, transposeA, transposeB);
       return;
     }
@@ -106,9 +106,14 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
 
   function binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void {
     const n = out.length;
+    // The size test first: small calls (every op of a scalar chain) pay one comparison here.
+    if (n < thresholds.elementwise) {
+      jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
+      return;
+    }
     const compare = COMPARE_CODE[op];
     const code = compare ?? BINARY_CODE[op];
-    if (code === undefined || n < thresholds.elementwise || n === 0 || !(a instanceof Float32Array && b instanceof Float32Array) ||
+    if (code === undefined || n === 0 || !(a instanceof Float32Array && b instanceof Float32Array) ||
       !(compare === undefined ? out instanceof Float32Array : out instanceof Uint8Array)) {
       jsKernels.binary(op, a, aShape, b, bShape, out, outShape);
       return;
@@ -148,10 +153,14 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
   /** Float32 select where each operand is full or one repeated value (ReLU's backward pass). */
   function select(cond: TypedArray, ci: Int32Array | null, a: TypedArray, ai: Int32Array | null, b: TypedArray, bi: Int32Array | null, out: TypedArray): void {
     const n = out.length;
+    if (n < thresholds.elementwise) {
+      jsKernels.select(cond, ci, a, ai, b, bi, out);
+      return;
+    }
     // A one-value operand's index map is all zeros; a full-length one's is the identity.
     const aStride = a.length === n ? 1 : a.length === 1 ? 0 : -1;
     const bStride = b.length === n ? 1 : b.length === 1 ? 0 : -1;
-    if (n < thresholds.elementwise || n === 0 || ci !== null || cond.length !== n || aStride < 0 || bStride < 0 ||
+    if (n === 0 || ci !== null || cond.length !== n || aStride < 0 || bStride < 0 ||
       !(cond instanceof Uint8Array && a instanceof Float32Array && b instanceof Float32Array && out instanceof Float32Array)) {
       jsKernels.select(cond, ci, a, ai, b, bi, out);
       return;
@@ -176,8 +185,12 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
 
   function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
     const n = x.length;
+    if (n < thresholds.elementwise) {
+      jsKernels.unary(op, x, out);
+      return;
+    }
     const code = UNARY_CODE[op];
-    if (code === undefined || n < thresholds.elementwise || !(x instanceof Float32Array && out instanceof Float32Array)) {
+    if (code === undefined || !(x instanceof Float32Array && out instanceof Float32Array)) {
       jsKernels.unary(op, x, out);
       return;
     }
@@ -196,7 +209,7 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
   }
 
   function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: TypedArray): void {
-    if ((op !== 'sum' && op !== 'mean') || x.length < thresholds.reduce || inner === 0 ||
+    if (x.length < thresholds.reduce || (op !== 'sum' && op !== 'mean') || inner === 0 ||
       !(x instanceof Float32Array && out instanceof Float32Array)) {
       jsKernels.reduce(op, x, outer, inner, out);
       return;

@@ -65,7 +65,25 @@ async function bundle(name: string, text: string, backend: 'native' | 'wasm' = '
 }
 
 /** An observer that keeps nothing: what the engine's own observer-mode bookkeeping costs. */
-const noopObserver = new Proxy({}, { get: (_t, k) => (k === 'locate' ? () => undefined : () => {}) }) as EngineObserver;
+// A plain object (a Proxy's trap on every method read cost more than the engine's own work); it keeps no adjoints.
+const noop = (): void => {};
+const noopObserver: EngineObserver = {
+  locate: () => undefined,
+  tapeCreated: noop,
+  recordEntered: noop,
+  recordExited: noop,
+  watched: noop,
+  opRan: noop,
+  opRanFast: noop,
+  tensorCreated: noop,
+  variableAssigned: noop,
+  valueRead: noop,
+  gradientComputed: noop,
+  summary: noop,
+  warning: noop,
+  tapeReset: noop,
+  keepsAdjoint: () => false,
+};
 
 /** CPU time (user + system, all threads of this process) in ms: steadier than wall time on a shared machine. */
 const cpuMs = (): number => {

@@ -183,16 +183,15 @@ export class Recorder implements EngineObserver {
   enterGradient(pos: SourcePos | undefined, tapeId?: number): void {
     const g = this.gradientCalls;
     g.push(pos ?? g[g.length - 1]);
-    this.gradientTapes.push(tapeId);
+    this.gradientTapes.push(tapeId === undefined ? undefined : this.tapes.get(tapeId));
   }
 
-  /** The tape of each gradient call in progress (undefined: not a tape's, e.g. jvp). */
-  private readonly gradientTapes: (number | undefined)[] = [];
+  /** The tape of each gradient call in progress (undefined: not a tape's, e.g. jvp, or unknown). */
+  private readonly gradientTapes: (TapeState | undefined)[] = [];
 
-  /** The engine's backward pass keeps only the adjoints this step's trace will show. */
+  /** The engine's backward pass keeps only the adjoints this step's trace will show (called per node on the path). */
   keepsAdjoint(tensorId: number): boolean {
-    const tapeId = this.gradientTapes[this.gradientTapes.length - 1];
-    const ts = tapeId === undefined ? undefined : this.tapes.get(tapeId);
+    const ts = this.gradientTapes[this.gradientTapes.length - 1];
     if (!ts) return true;
     if (ts.mode === 'none' || ts.truncated) return ts.leafIds.has(tensorId) || ts.emitted.has(tensorId);
     // A lazy step shows every node it produced if it turns out to be its loop's last.

@@ -65,6 +65,16 @@ function persistNow(): void {
   saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, run: persistedRun });
 }
 
+// Coming back to the panel (Ctrl+2, a click on its tab) puts the keyboard focus where it was, e.g. on
+// the graph after Enter revealed a line in the editor, rather than at the top of the page.
+let lastFocused: HTMLElement | undefined;
+document.addEventListener('focusin', (e) => {
+  if (e.target instanceof HTMLElement && e.target !== document.body) lastFocused = e.target;
+});
+window.addEventListener('focus', () => {
+  if ((document.activeElement === document.body || !document.activeElement) && lastFocused?.isConnected && !lastFocused.closest('[hidden]')) lastFocused.focus();
+});
+
 window.addEventListener('error', (e) => post({ type: 'reportError', message: `${e.message} (${e.filename}:${e.lineno})` }));
 window.addEventListener('unhandledrejection', (e) => post({ type: 'reportError', message: String(e.reason) }));
 
@@ -94,13 +104,25 @@ const search = h('input', { type: 'search', placeholder: 'Search nodes (name, op
 const searchCount = h('span', { class: 'dim num', 'aria-live': 'polite' });
 let matches: number[] = [];
 let matchAt = -1;
-search.addEventListener('input', () => {
+function runSearch(): void {
   matches = state.graph ? searchNodes(state.graph, search.value) : [];
   matchAt = -1;
   graphView.setMatches(matches);
   searchCount.textContent = search.value.trim() ? `${matches.length} found` : '';
-});
+}
+search.addEventListener('input', runSearch);
 search.addEventListener('keydown', (e) => {
+  if (e.key === 'Escape') {
+    // Clears the query and its highlights; the focus stays in the box. (Not left to the browser's
+    // own clearing of search inputs, which does not always fire `input`.)
+    if (search.value) {
+      e.preventDefault();
+      e.stopPropagation();
+      search.value = '';
+      runSearch();
+    }
+    return;
+  }
   if (e.key !== 'Enter' || !matches.length) return;
   matchAt = (matchAt + (e.shiftKey ? -1 : 1) + matches.length) % matches.length;
   searchCount.textContent = `${matchAt + 1} of ${matches.length}`;
@@ -206,7 +228,7 @@ function renderHeader(trace: Trace | undefined): void {
 const prevStep = h('button', { onclick: () => setStep(state.step - 1), 'aria-label': 'previous step', title: 'Previous step' }, '◀');
 const nextStep = h('button', { onclick: () => setStep(state.step + 1), 'aria-label': 'next step', title: 'Next step' }, '▶');
 // The slider's value stays the Trace's 0-based step; people read and hear "step 1 of 3".
-const stepRange = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'training step', oninput: () => setStep(Number(stepRange.value)) }) as HTMLInputElement;
+const stepRange = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'training step', oninput: () => setStep(Number(stepRange.value)) });
 const stepText = h('span', { class: 'num step-label', 'aria-live': 'polite' });
 
 function renderSteps(trace: Trace): void {
@@ -219,8 +241,11 @@ function renderSteps(trace: Trace): void {
   stepRange.max = String(max);
   stepRange.value = String(state.step);
   stepRange.setAttribute('aria-valuetext', stepLabel(state.step, max + 1));
-  (prevStep as HTMLButtonElement).disabled = state.step <= 0;
-  (nextStep as HTMLButtonElement).disabled = state.step >= max;
+  // A button that becomes disabled under the keyboard focus hands it to the slider, not to the page.
+  const hadFocus = document.activeElement;
+  prevStep.disabled = state.step <= 0;
+  nextStep.disabled = state.step >= max;
+  if ((hadFocus === prevStep && prevStep.disabled) || (hadFocus === nextStep && nextStep.disabled)) stepRange.focus();
   stepText.textContent = stepLabel(state.step, max + 1);
 }
 

@@ -27,6 +27,9 @@ async function renderedCount(t: E2E, file: string): Promise<number> {
 
 /** Runs Compute Gradients and waits until the panel has drawn a new run; returns the panel. */
 async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_000): Promise<FrameLocator> {
+  // Into the editor (first group) first, as a person clicks the code: Quick Open opens a file in the
+  // active group, which after a click in the panel would be the panel's own.
+  await t.page.keyboard.press('Control+1');
   await t.openFile(file);
   const before = await renderedCount(t, file);
   await t.runCommand(RUN);
@@ -34,8 +37,12 @@ async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_000): Pro
   return (await panelFor(t, file))!;
 }
 
-/** Preferences: Color Theme, then pick `name` in the theme list (a second quick pick). */
-async function setTheme(t: E2E, name: string): Promise<void> {
+/**
+ * Preferences: Color Theme, then pick the theme whose label matches `name` in the theme list (a
+ * second quick pick). A pattern allows for labels that changed between VS Code versions
+ * ("Default High Contrast" became "Dark High Contrast").
+ */
+async function setTheme(t: E2E, name: string | RegExp, query = typeof name === 'string' ? name : 'High Contrast'): Promise<void> {
   const title = 'Preferences: Color Theme';
   const rows = await t.paletteItems(title);
   const row = rows.findIndex((r) => r === title || r.startsWith(`${title},`));
@@ -43,13 +50,39 @@ async function setTheme(t: E2E, name: string): Promise<void> {
   for (let i = 0; i < row; i++) await t.page.keyboard.press('ArrowDown');
   await t.page.keyboard.press('Enter');
   await until(`the theme list`, async () => (await t.quickInputRows()).some((r) => /Dark|Light/.test(r)), 10_000);
-  await t.page.keyboard.type(name);
-  await until(`the theme list to offer ${name}`, async () => {
-    const first = (await t.quickInputRows())[0] ?? '';
-    return first.startsWith(name);
+  await t.page.keyboard.type(query);
+  const fits = (r: string) => (typeof name === 'string' ? r.startsWith(name) : name.test(r));
+  const at = await until(`the theme list to offer ${name}`, async () => {
+    const i = (await t.quickInputRows()).findIndex(fits);
+    return i >= 0 ? i + 1 : undefined;
   }, 10_000);
+  for (let i = 1; i < at; i++) await t.page.keyboard.press('ArrowDown');
   await t.page.keyboard.press('Enter');
   await t.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+}
+
+/** The tab labels of each editor group, left to right. */
+async function groupTabs(t: E2E): Promise<string[][]> {
+  return t.page.locator('.editor-group-container').evaluateAll((groups) =>
+    groups.map((g) => [...g.querySelectorAll('.tabs-container .tab')].map((tab) => (tab.getAttribute('aria-label') ?? '').split(',')[0].trim())));
+}
+
+/** After a reveal: the panel's group holds the panel alone, and the file is open in another group. */
+async function assertPanelGroupAlone(t: E2E, file: string): Promise<void> {
+  const groups = await groupTabs(t);
+  const panelTitle = `Gradients: ${file}`;
+  const mine = groups.find((g) => g.includes(panelTitle));
+  assert.deepEqual(mine, [panelTitle], `the panel's group holds only the panel: ${JSON.stringify(groups)}`);
+  assert.ok(groups.some((g) => g !== mine && g.includes(file)), `${file} in another group: ${JSON.stringify(groups)}`);
+}
+
+/** What has the keyboard focus inside the panel: its accessible name (or text, or tag). */
+async function focused(panel: FrameLocator): Promise<string> {
+  return panel.locator('body').evaluate(() => {
+    const a = document.activeElement as HTMLElement | null;
+    if (!a || a === document.body) return 'body';
+    return a.getAttribute('aria-label') || a.textContent?.trim() || a.tagName.toLowerCase();
+  });
 }
 
 export const tests: E2ETest[] = [
@@ -80,11 +113,19 @@ export const tests: E2ETest[] = [
       assert.match(matmul, /^output, MatMul, shape \(1, 1\), value 1\.0781, gradient 1\.3562, line 13$/);
       assert.match(sqdiff, /^loss, SquaredDifference, shape \(1, 1\), value 0\.45982, gradient 1, line 14$/);
       assert.match(nodes.find((n) => n.startsWith('weights'))!, /gradient \[5\.4248, 2\.0343\]/);
+      // The runner's names for the loop variable and the unrecorded reshape's result.
+      assert.ok(nodes.some((n) => n.startsWith('y, Constant')), nodes.join(' | '));
+      assert.ok(nodes.some((n) => n.startsWith('reshape(x), Tensor')), nodes.join(' | '));
+      // Steps for people: 1-based, as the editor's hover ("step 3 of 3").
+      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 3 of 3');
+      assert.match(await panel.locator('.tapebar .chip').first().innerText(), /step 3 of 3/);
       await t.screenshot('panel-dark-graph');
 
-      // Scrubbing to step 0 shows the first step's numbers.
+      // Scrubbing to the first step shows its numbers.
       await panel.locator('.steps input[type=range]').fill('0');
-      await until('step 0 in the graph', async () => (await panel.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul, .* value 4\.25, gradient 7,/.test(n)), 10_000);
+      await until('step 1 in the graph', async () => (await panel.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul, .* value 4\.25, gradient 7,/.test(n)), 10_000);
+      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 1 of 3');
+      assert.equal(await panel.locator('.steps input[type=range]').getAttribute('aria-valuetext'), 'step 1 of 3');
 
       // Clicking the MatMul node on the canvas selects it and reveals its line in the editor.
       const button = panel.locator('.node-list button', { hasText: 'MatMul' });
@@ -93,6 +134,8 @@ export const tests: E2ETest[] = [
       await panel.locator('.graph canvas').click({ position: { x: cx, y: cy } });
       await until('the editor cursor on line 13', async () => (await t.statusBarItems()).find((s) => /Ln 13, Col \d+/.test(s)), 10_000);
       assert.equal(await t.activeTabTitle(), 'training.grad.ts');
+      // Revealed in the editor that showed the file, not as a second tab over the panel.
+      await assertPanelGroupAlone(t, 'training.grad.ts');
       // The cursor now sits on line 13: the panel highlights the nodes recorded there.
       await until('the MatMul node highlighted for the cursor line', async () => (await button.getAttribute('data-highlighted')) === 'true', 10_000);
       // The inspector: the op's derivative and a finite-difference check that agrees with autodiff.
@@ -114,6 +157,11 @@ export const tests: E2ETest[] = [
       await panel.getByRole('tab', { name: 'Curves' }).click();
       await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: 10_000 });
       assert.equal(await panel.locator('.curve-card').count(), 1);
+      // The readout under the cursor counts steps as people do: the last point is step 3.
+      const over = panel.locator('.curve-card .u-over').first();
+      const ob = (await over.boundingBox())!;
+      await over.hover({ position: { x: ob.width - 1, y: ob.height / 2 } });
+      await until('the readout at the last point', async () => /^step 3 {3}value 0\.45981/.test(await panel.locator('.curve-card .readout').first().innerText()), 5_000);
       await t.screenshot('panel-dark-curves');
       await panel.getByRole('tab', { name: 'Backward pass' }).click();
       await panel.locator('.walk').getByText('✓ = recorded').first().waitFor({ timeout: 10_000 });
@@ -133,7 +181,13 @@ export const tests: E2ETest[] = [
       await until('the panel to repaint in the light theme', async () => /vscode-light/.test((await body.getAttribute('class')) ?? ''), 10_000);
       await t.page.waitForTimeout(500);
       await panel.locator('.node-list button', { hasText: 'MatMul' }).dispatchEvent('click'); // the screen-reader list: not visible, so no mouse
+      await assertPanelGroupAlone(t, 'training.grad.ts');
       await t.screenshot('panel-light-inspector');
+      await panel.locator('.side-pane').evaluate((pane) => {
+        const chain = [...pane.querySelectorAll('section.insp')].find((x) => x.textContent?.startsWith('Local derivative'));
+        if (chain) pane.scrollTop = (chain as HTMLElement).offsetTop - (pane as HTMLElement).offsetTop - 8;
+      });
+      await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-light.png` });
       await panel.getByRole('tab', { name: 'Curves' }).click();
       await t.screenshot('panel-light-curves');
       await panel.getByRole('tab', { name: 'Graph' }).click();
@@ -161,6 +215,95 @@ export const tests: E2ETest[] = [
       assert.ok((await restored.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul/.test(n)));
       assert.match(await restored.locator('header.top').innerText(), /from before the window reload/);
       await t.screenshot('panel-restored-after-reload');
+    },
+  },
+  {
+    name: 'high-contrast themes, and a keyboard-only pass: Tab through tabs, scrubber, graph and inspector; arrows move between nodes, Enter reveals, Escape clears search',
+    workspace: 'panel',
+    timeoutMs: 240_000,
+    async run(t) {
+      await setTheme(t, /^(Dark High Contrast|Default High Contrast)(?! Light)\b/);
+      await t.page.keyboard.press('Control+B');
+      const panel = await runAndWaitForPanel(t, 'training.grad.ts');
+      const body = panel.locator('body');
+      await until('the panel in the dark high-contrast theme', async () => {
+        const c = (await body.getAttribute('class')) ?? '';
+        return /vscode-high-contrast\b/.test(c) && !/vscode-high-contrast-light/.test(c);
+      }, 10_000);
+
+      // Keyboard only from here: Ctrl+2 puts the focus in the panel's group, the webview.
+      await t.page.keyboard.press('Control+2');
+      await until('the focus inside the panel', async () => (await panel.locator('body').evaluate(() => document.hasFocus())) || undefined, 10_000);
+      const order: string[] = [];
+      for (let i = 0; i < 14 && !/^Tape graph/.test(order[order.length - 1] ?? ''); i++) {
+        await t.page.keyboard.press('Tab');
+        order.push(await focused(panel));
+      }
+      // Tabs (one stop: the selected tab), the scrubber, the graph's tools, then the graph.
+      const at = (label: string | RegExp) => order.findIndex((o) => (typeof label === 'string' ? o === label : label.test(o)));
+      const stops = ['Graph', 'training step', 'fit', 'search nodes', /^Tape graph/];
+      const idx = stops.map(at);
+      assert.ok(idx.every((i) => i >= 0), `Tab order ${JSON.stringify(order)} lacks one of ${stops.join(', ')}`);
+      assert.deepEqual([...idx].sort((a, b) => a - b), idx, `Tab order ${JSON.stringify(order)}`);
+      assert.equal(order.filter((o) => /^(Backward pass|Curves|Console)$/.test(o)).length, 0, 'unselected tabs are reached with the arrow keys, not Tab');
+      // On the graph, Home selects the first node; the next Tab stop is in its inspector, and back.
+      await t.page.keyboard.press('Home');
+      await until('weights selected', async () => (await panel.locator('.inspector h2').innerText()).startsWith('weights'), 5_000);
+      await t.page.keyboard.press('Tab');
+      assert.ok(await panel.locator('body').evaluate(() => !!document.activeElement?.closest('.inspector')), `after the graph, the inspector: ${await focused(panel)}`);
+      await t.page.keyboard.press('Shift+Tab');
+      assert.match(await focused(panel), /^Tape graph/);
+      await t.page.keyboard.press('ArrowRight');
+      await until('output selected', async () => (await panel.locator('.inspector h2').innerText()).startsWith('output'), 5_000);
+      await t.page.keyboard.press('ArrowRight');
+      await until('loss selected', async () => (await panel.locator('.inspector h2').innerText()).startsWith('loss'), 5_000);
+      await t.page.keyboard.press('ArrowLeft');
+      await until('an input of loss selected', async () => /^(y|output)\b/.test(await panel.locator('.inspector h2').innerText()), 5_000);
+      await t.screenshot('panel-hc-dark-keyboard');
+      // Enter reveals the node's line in the editor.
+      // The node's own line, as its inspector links it (a loop variable's is the for-of line).
+      const line = Number(/line (\d+)/.exec(await panel.locator('.inspector .insp-head').innerText())?.[1]);
+      assert.ok(line > 0);
+      await t.page.keyboard.press('Enter');
+      await until(`the editor cursor on line ${line}`, async () => (await t.statusBarItems()).find((s) => new RegExp(`Ln ${line}, Col \\d+`).test(s)), 10_000);
+      await assertPanelGroupAlone(t, 'training.grad.ts');
+      // Back into the panel: the search (Shift+Tab from the graph), Enter finds, Escape clears.
+      await t.page.keyboard.press('Control+2');
+      await until('the focus back inside the panel', async () => (await panel.locator('body').evaluate(() => document.hasFocus())) || undefined, 10_000);
+      // The focus comes back to where it was: the graph.
+      await until('the focus back on the graph', async () => /^Tape graph/.test(await focused(panel)) || undefined, 5_000);
+      for (let i = 0; i < 12 && (await focused(panel)) !== 'search nodes'; i++) await t.page.keyboard.press(/^Tape graph/.test(await focused(panel)) ? 'Shift+Tab' : 'Tab');
+      assert.equal(await focused(panel), 'search nodes');
+      await t.page.keyboard.type('loss');
+      await until('one match', async () => (await panel.locator('.graph-tools .num').innerText()) === '1 found', 5_000);
+      await t.page.keyboard.press('Enter');
+      await until('loss selected by search', async () => (await panel.locator('.inspector h2').innerText()).startsWith('loss'), 5_000);
+      await t.page.keyboard.press('Escape');
+      await until('the search cleared', async () => (await panel.locator('input.search').inputValue()) === '' && (await panel.locator('.graph-tools .num').innerText()) === '', 5_000);
+      assert.equal(await focused(panel), 'search nodes', 'Escape clears, the focus stays');
+      // The tabs with the arrow keys.
+      await t.page.keyboard.press('Shift+Tab');
+      for (let i = 0; i < 8 && (await focused(panel)) !== 'Graph'; i++) await t.page.keyboard.press('Shift+Tab');
+      assert.equal(await focused(panel), 'Graph');
+      await t.page.keyboard.press('ArrowRight');
+      await until('the Backward pass tab', async () => (await panel.getByRole('tab', { name: 'Backward pass' }).getAttribute('aria-selected')) === 'true', 5_000);
+      assert.equal(await focused(panel), 'Backward pass');
+      await t.page.keyboard.press('ArrowLeft');
+      await panel.locator('.node-list button', { hasText: 'MatMul' }).dispatchEvent('click');
+      await t.screenshot('panel-hc-dark-inspector');
+      await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-hc-dark.png` });
+      await panel.getByRole('tab', { name: 'Curves' }).dispatchEvent('click');
+      await t.screenshot('panel-hc-dark-curves');
+      await panel.getByRole('tab', { name: 'Graph' }).dispatchEvent('click');
+
+      await t.page.keyboard.press('Control+1');
+      await setTheme(t, /^(Light High Contrast|Default High Contrast Light)\b/);
+      await until('the panel in the light high-contrast theme', async () => /vscode-high-contrast-light/.test((await body.getAttribute('class')) ?? ''), 10_000);
+      await t.page.waitForTimeout(500);
+      await t.screenshot('panel-hc-light-inspector');
+      await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-hc-light.png` });
+      await panel.getByRole('tab', { name: 'Curves' }).dispatchEvent('click');
+      await t.screenshot('panel-hc-light-curves');
     },
   },
   {

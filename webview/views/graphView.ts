@@ -58,6 +58,8 @@ export class GraphView {
   private graph: Graph | undefined;
   private pal = readPalette();
   private view = { x: 0, y: 0, k: 1 };
+  /** The view is the fitted one (not panned or zoomed since): a resize fits again rather than cropping. */
+  private fitted = false;
   private selected: number | undefined;
   private highlighted = new Set<number>();
   private matches = new Set<number>();
@@ -168,10 +170,12 @@ export class GraphView {
     const x = readable && b.w * k > this.width - 2 * pad ? pad - b.x * k : (this.width - b.w * k) / 2 - b.x * k;
     const y = readable && b.h * k > this.height - 2 * pad ? pad - b.y * k : (this.height - b.h * k) / 2 - b.y * k;
     this.view = { k, x, y };
+    this.fitted = true;
     this.requestDraw();
   }
 
   zoomBy(f: number, cx = this.width / 2, cy = this.height / 2): void {
+    this.fitted = false;
     const k = Math.min(Math.max(this.view.k * f, 0.01), 4);
     const r = k / this.view.k;
     this.view = { k, x: cx - (cx - this.view.x) * r, y: cy - (cy - this.view.y) * r };
@@ -185,6 +189,7 @@ export class GraphView {
     const sx = n.x * this.view.k + this.view.x, sy = n.y * this.view.k + this.view.y;
     const inside = sx > 0 && sy > 0 && sx + n.w * this.view.k < this.width && sy + n.h * this.view.k < this.height;
     if (inside && !zoomIn) return;
+    this.fitted = false;
     this.view.x = this.width / 2 - (n.x + n.w / 2) * this.view.k;
     this.view.y = this.height / 2 - (n.y + n.h / 2) * this.view.k;
     this.requestDraw();
@@ -220,7 +225,8 @@ export class GraphView {
     this.canvas.height = Math.round(r.height * dpr);
     this.canvas.style.width = `${r.width}px`;
     this.canvas.style.height = `${r.height}px`;
-    if (first) this.fit();
+    // The pane changes size when the inspector stacks below it or the panel is resized.
+    if (first || this.fitted) this.fit();
     this.requestDraw();
   }
 
@@ -465,6 +471,7 @@ export class GraphView {
       const dx = e.clientX - drag.x, dy = e.clientY - drag.y;
       if (!drag.moved && Math.hypot(dx, dy) < 4) return;
       drag.moved = true;
+      this.fitted = false;
       this.canvas.style.cursor = 'grabbing';
       this.view.x = drag.vx + dx;
       this.view.y = drag.vy + dy;

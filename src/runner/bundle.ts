@@ -12,6 +12,7 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
+import zlib from 'node:zlib';
 import type { BuildFailure, BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
 import type { BundleOutput, BundlerBackend } from '../protocol/worker';
 import type { RunError } from '../protocol/trace';
@@ -99,18 +100,24 @@ export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; ba
  */
 const WASM_IDLE_MS = 300;
 
-/** dist/esbuild.wasm next to the built worker (what the .vsix ships), else the npm package's. */
-function wasmFile(): string {
+/**
+ * The esbuild WebAssembly binary: dist/esbuild.wasm next to the built worker (development builds),
+ * dist/esbuild.wasm.br (what the .vsix ships: brotli keeps the package under 3 MB; ~80 ms to unpack),
+ * else the npm package's.
+ */
+function wasmBytes(): Buffer<ArrayBuffer> {
   const shipped = path.join(__dirname, 'esbuild.wasm');
+  if (fs.existsSync(shipped)) return fs.readFileSync(shipped);
+  if (fs.existsSync(shipped + '.br')) return zlib.brotliDecompressSync(fs.readFileSync(shipped + '.br'));
   // The specifier is built at run time so the build does not try to bundle the binary.
-  return fs.existsSync(shipped) ? shipped : require.resolve(['esbuild-wasm', 'esbuild.wasm'].join('/'));
+  return fs.readFileSync(require.resolve(['esbuild-wasm', 'esbuild.wasm'].join('/')));
 }
 
 function wasmBuilder(): Build {
   (globalThis as { self?: unknown }).self ??= globalThis;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('esbuild-wasm/lib/browser.js') as Esbuild;
-  const module = WebAssembly.compile(fs.readFileSync(wasmFile()));
+  const module = WebAssembly.compile(wasmBytes());
   let ready: Promise<void> | undefined;
   let inFlight = 0;
   let idle: NodeJS.Timeout | undefined;

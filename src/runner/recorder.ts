@@ -24,7 +24,7 @@ import type { Tensor, Variable } from '../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
 import type { Pattern } from './names';
-import { bytesPerElement, hasNonFinite, num, summarize, summarizeInto } from './summary';
+import { bytesPerElement, hasNonFinite, summarize, summarizeInto } from './summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -366,7 +366,11 @@ export class Recorder implements EngineObserver {
       loop.sampled.push(ts);
       if (loop.sampled.length > DETAIL_STEPS - 2) {
         loop.stride *= 2;
-        for (const s of loop.sampled) if (s.tape.step % loop.stride !== 0) (s.mode === 'eager' ? this.drop(s) : this.discard(s));
+        for (const s of loop.sampled) {
+          if (s.tape.step % loop.stride === 0) continue;
+          if (s.mode === 'eager') this.drop(s);
+          else this.discard(s);
+        }
         loop.sampled = loop.sampled.filter((s) => s.mode !== 'none');
         // This step may itself be off the new stride: it stays as the lazy "last" candidate.
         if (ts.mode === 'none') {

@@ -114,9 +114,18 @@ function gradientLines(trace: Trace, g: TraceGradient): string[] {
   const args = g.kind === 'jvp' ? target : `${target}, ${g.sources.length === 1 && g.sources[0].key === undefined ? sources[0] : `[${sources.join(', ')}]`}`;
   const call = `${g.resultName ? `${g.resultName} = ` : ''}${tape?.name ?? 'tape'}.${g.kind}(${args})${g.step ? ` (step ${g.step})` : ''}`;
   const out = [`  ${formatPos(trace, g.pos)}  ${call}`];
+  if (g.kind === 'jvp') {
+    // Forward mode: the results are the targets' JVPs (in adjoints); the sources carry the tangents given.
+    for (const t of g.targets) {
+      const r = g.adjoints.find((a) => a.tensorId === t.tensorId);
+      out.push(`    jvp(${t.name ?? `#${t.tensorId}`}) = ${r ? formatValue(r.value) : 'null'}`);
+    }
+    for (const s of g.sources) if (s.gradient) out.push(`    tangent of ${s.name ?? `#${s.tensorId}`} = ${formatValue(s.gradient)}`);
+    return out;
+  }
   for (const s of g.sources) {
     const src = s.name ?? (s.key !== undefined ? String(s.key) : `#${s.tensorId}`);
-    const d = g.kind === 'jvp' ? `jvp(${target})` : `∂${target}/∂${src}`;
+    const d = `∂${target}/∂${src}`;
     if (s.gradient) out.push(`    ${d} = ${formatValue(s.gradient)}`);
     else {
       const why = s.nullReason ? `${s.nullReason.message}${s.nullReason.pos ? ` (${formatPos(trace, s.nullReason.pos)})` : ''}` : 'no gradient';

@@ -636,7 +636,8 @@ export class Recorder implements EngineObserver {
     const stamped = { ...e, targetNames, ...(resultName !== undefined ? { resultName } : {}) };
     // A held step's scalars go out now (a timeout must not lose them); its detail replaces them if it is kept.
     if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
-    this.emitGradient(stamped, ts, ts?.mode === 'eager');
+    // A jvp's accumulator tape is not a user tape: its call is kept whole.
+    this.emitGradient(stamped, ts, ts?.mode === 'eager' || e.kind === 'jvp');
     this.flushStats();
     this.host.flush(ts?.mode === 'eager');
   }
@@ -767,7 +768,8 @@ export class Recorder implements EngineObserver {
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.summarizeTensor(t, full) };
       }),
       sources,
-      adjoints: full && ts ? this.adjoints(e.adjoints, ts) : [],
+      // A jvp's "adjoints" are its results, the JVP of each target (src/engine/forward.ts): always kept.
+      adjoints: e.kind === 'jvp' ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.summarizeTensor(t, true) })) : full && ts ? this.adjoints(e.adjoints, ts) : [],
     };
     if (e.pos) g.pos = e.pos;
     if (e.resultName !== undefined) g.resultName = e.resultName;

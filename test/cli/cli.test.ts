@@ -69,6 +69,13 @@ describe('cli: gradtape run', function () {
     });
   }
 
+  it('a jacobian and a jvp: the jvp prints its result, not the tangent it was given', async () => {
+    const r = await cli(['run', 'runner-jacobian-jvp.grad.ts']);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /runner-jacobian-jvp\.grad\.ts:7:\d+ {2}jac = tape\.jacobian\(y, x\)\n {4}∂y\/∂x = \[\[2, 0\], \[0, 4\]\]/);
+    assert.match(r.stdout, /runner-jacobian-jvp\.grad\.ts:10:\d+ {2}tangent = \w+\.jvp\(z\)\n {4}jvp\(z\) = \[2, 0\]\n {4}tangent of x = \[1, 0\]/);
+  });
+
   it('--json prints the trace and nothing else', async () => {
     const r = await cli(['run', 'seed-01-squared-difference.grad.ts', '--json']);
     assert.equal(r.code, 0, r.stderr);

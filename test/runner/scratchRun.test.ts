@@ -250,6 +250,19 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       });
     }
 
+    it('a jacobian and a jvp call: each with its line, names and result', async () => {
+      const t = await run('runner-jacobian-jvp.grad.ts');
+      assert.equal(t.ok, true, JSON.stringify(t.error));
+      const [jac, jvp] = t.gradients;
+      assert.deepEqual([jac.kind, jac.pos?.line, jac.resultName, jac.targets[0].name, jac.sources[0].name], ['jacobian', 7, 'jac', 'y', 'x']);
+      assert.deepEqual(jac.sources[0].gradient?.shape, [2, 2]);
+      assert.deepEqual(jac.sources[0].gradient?.values, [2, 0, 0, 4]);
+      assert.deepEqual([jvp.kind, jvp.pos?.line, jvp.resultName, jvp.targets[0].name], ['jvp', 10, 'tangent', 'z']);
+      // The JVP of z = x·x along [1, 0] at x = [1, 2] is [2, 0]; the source carries the tangent given.
+      assert.deepEqual(jvp.adjoints.find((a) => a.tensorId === jvp.targets[0].tensorId)?.value.values, [2, 0]);
+      assert.deepEqual(jvp.sources[0].gradient?.values, [1, 0]);
+    });
+
     it('process.exit ends only the worker; what was recorded is kept', async () => {
       const t = await run('runner-process-exit.grad.ts');
       assert.equal(t.error?.name, 'ProcessExit');

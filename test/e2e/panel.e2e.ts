@@ -289,6 +289,21 @@ export const tests: E2ETest[] = [
       await until('the Backward pass tab', async () => (await panel.getByRole('tab', { name: 'Backward pass' }).getAttribute('aria-selected')) === 'true', 5_000);
       assert.equal(await focused(panel), 'Backward pass');
       await t.page.keyboard.press('ArrowLeft');
+      // The scrubber by keyboard: Tab from the tabs reaches ◀; stepping keeps the focus (the bar is
+      // updated in place), and when ◀ runs out at step 1 the focus moves to the slider, whose arrows step.
+      await t.page.keyboard.press('Tab');
+      assert.equal(await focused(panel), 'previous step');
+      await t.page.keyboard.press('Enter');
+      await until('step 2 of 3', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 2 of 3', 5_000);
+      assert.equal(await focused(panel), 'previous step');
+      await t.page.keyboard.press('Enter');
+      await until('step 1 of 3', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 1 of 3', 5_000);
+      assert.equal(await focused(panel), 'training step');
+      await t.page.keyboard.press('ArrowRight');
+      await until('step 2 of 3 by the slider', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 2 of 3', 5_000);
+      assert.equal(await focused(panel), 'training step');
+      await t.page.keyboard.press('End');
+      await until('step 3 of 3 again', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 3 of 3', 5_000);
       await panel.locator('.node-list button', { hasText: 'MatMul' }).dispatchEvent('click');
       await t.screenshot('panel-hc-dark-inspector');
       await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-hc-dark.png` });

@@ -237,11 +237,14 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const { setObserver } = require('../engine/observer') as typeof import('../engine/observer');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const tensorModule = require('../engine/tensor') as typeof import('../engine/tensor');
+  const VariableClass = tensorModule.Variable;
+  const TensorClass = tensorModule.Tensor;
   const rec = new Recorder({
+    // Read once: a module's exports may be getters (called per op otherwise).
     engine: {
-      peekValues: (t) => tensorModule.peekValues(t),
-      isVariable: (t): t is import('../engine/tensor').Variable => t instanceof tensorModule.Variable,
-      isTensor: (x): x is import('../engine/tensor').Tensor => x instanceof tensorModule.Tensor,
+      peekValues: tensorModule.peekValues,
+      isVariable: (t): t is import('../engine/tensor').Variable => t instanceof VariableClass,
+      isTensor: (x): x is import('../engine/tensor').Tensor => x instanceof TensorClass,
     },
     locate,
     cheapLocate: inst !== undefined,

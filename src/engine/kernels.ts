@@ -283,6 +283,9 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
   } else {
     for (let i = 0; i < k * n; i++) B[i] = b[bOff + i];
   }
+  // Skipping zero blocks of A is only exact when B is finite: IEEE gives 0·Inf = NaN.
+  let bFinite = true;
+  for (let i = 0; i < k * n; i++) if (B[i] - B[i] !== 0) { bFinite = false; break; }
   // The two accumulator rows live in the same buffer, after B.
   const A0 = k * n;
   const A1 = A0 + n;
@@ -302,7 +305,7 @@ function matmul(a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: T
       const x0 = a[base0 + o0], x1 = a[base0 + o1], x2 = a[base0 + o2], x3 = a[base0 + o3];
       const y0 = a[base1 + o0], y1 = a[base1 + o1], y2 = a[base1 + o2], y3 = a[base1 + o3];
       // ReLU'd activations are often zero: skip the whole block.
-      if (x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue;
+      if (bFinite && x0 === 0 && x1 === 0 && x2 === 0 && x3 === 0 && y0 === 0 && y1 === 0 && y2 === 0 && y3 === 0) continue;
       const r0 = p * n;
       const r1 = r0 + n;
       const r2 = r1 + n;

@@ -14,6 +14,15 @@ describe('matmul', () => {
     close(value(db), [[4], [6]]);
   });
 
+  it('follows IEEE where A has zeros and B has Inf or NaN: 0·Inf = NaN, as TensorFlow', () => {
+    // Four zero columns of A make a block the kernel may skip; it must not when B is not finite.
+    const zeros = tf.constant([[0, 0, 0, 0], [0, 0, 0, 0]]);
+    const inf = tf.constant([[Infinity], [1], [1], [1]]);
+    const out = tf.matmul(zeros, inf).arraySync() as number[][];
+    assert.ok(Number.isNaN(out[0][0]) && Number.isNaN(out[1][0]), `got ${JSON.stringify(out)}`);
+    assert.deepEqual(tf.matmul(zeros, tf.constant([[2], [1], [1], [1]])).arraySync(), [[0], [0]]);
+  });
+
   it('transposeA / transposeB', () => {
     close(tf.matmul(a(), a(), { transposeA: true }).arraySync(), [[10, 14], [14, 20]]);
     close(tf.matmul(a(), a(), { transposeB: true }).arraySync(), [[5, 11], [11, 25]]);

@@ -76,6 +76,22 @@ describe('cli: gradtape run', function () {
     assert.match(r.stdout, /runner-jacobian-jvp\.grad\.ts:10:\d+ {2}tangent = \w+\.jvp\(z\)\n {4}jvp\(z\) = \[2, 0\]\n {4}tangent of x = \[1, 0\]/);
   });
 
+  // Bad input through the CLI, as the runner's tests check it through runScratch.
+  const badInput: [string, string[], number, 'stdout' | 'stderr', RegExp][] = [
+    ['runner-deep-recursion.grad.ts', [], 1, 'stderr', /^runner-deep-recursion\.grad\.ts:6:10: RangeError: Maximum call stack size exceeded$/m],
+    ['runner-nan.grad.ts', [], 0, 'stdout', /^ {2}runner-nan\.grad\.ts:7:\d+: logged holds NaN or Infinity$/m],
+    ['runner-process-exit.grad.ts', [], 1, 'stderr', /^runner-process-exit\.grad\.ts:8:\d+: ProcessExit: the script called process\.exit\(3\) at line 8/m],
+    ['runner-huge-allocation.grad.ts', ['--memory', '256'], 1, 'stderr', /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/],
+    ['runner-relative-import.grad.ts', [], 0, 'stdout', /runner-relative-import\.grad\.ts:10:\d+ {2}tape\.gradient\(out, \[w, b\]\)/],
+  ];
+  for (const [file, extra, code, stream, want] of badInput) {
+    it(`${file}: exit ${code}, ${want.source.slice(0, 60)}`, async () => {
+      const r = await cli(['run', file, ...extra]);
+      assert.equal(r.code, code, r.stderr);
+      assert.match(r[stream], want);
+    });
+  }
+
   it('--json prints the trace and nothing else', async () => {
     const r = await cli(['run', 'seed-01-squared-difference.grad.ts', '--json']);
     assert.equal(r.code, 0, r.stderr);

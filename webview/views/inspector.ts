@@ -53,8 +53,11 @@ export function renderInspector(el: HTMLElement, graph: Graph | undefined, index
     const info = opInfo(n.op);
     const names = n.node.inputs.map((i) => i.name);
     const inputsLine = h('p', { class: 'dim' }, 'inputs: ', ...n.inputs.flatMap((j, k) => [k ? ', ' : '', h('button', { class: 'link', onclick: () => cb.select(j) }, `${names[k]} = ${graph.nodes[j].title}`)]));
+    // Attributes the Trace does not carry (axis, begin, paddings…), as the panel re-derived and verified them.
+    const impl = ev?.impl(n.node);
+    const inferred = impl && typeof impl !== 'string' && impl.note ? h('p', { class: 'dim', 'data-inferred': impl.note }, `${impl.note} (inferred from the recorded shapes and values, verified)`) : null;
     el.append(section('Local derivative', info
-      ? h('div', { class: 'math' }, h('p', null, fillNames(info.math, names)), ...info.local.map((l) => h('p', null, fillNames(l, names))), inputsLine)
+      ? h('div', { class: 'math' }, h('p', null, fillNames(info.math, names)), ...info.local.map((l) => h('p', null, fillNames(l, names))), inferred, inputsLine)
       : h('p', { class: 'dim' }, `The panel has no entry for ${n.op}.`)));
     if (gradient && ev) el.append(section('Chain rule at this node', chainRule(n, graph, ev, targetName)));
   } else if (n.kind === 'leaf' && n.consumers.length) {

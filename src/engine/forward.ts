@@ -15,12 +15,13 @@
  */
 import { Tensor } from './tensor';
 import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
-import { GradientTape } from './tape';
+import { GradientTape, type GradientOf } from './tape';
 import { InvalidArgumentError } from './errors';
 import { observer, setObserver } from './observer';
 
 type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
-export type JvpResult<S> = S extends Tensor ? Tensor | null : { -readonly [K in keyof S]: JvpResult<S[K]> };
+/** Typed like tape.gradient's result (GradientOf): leaves are `Tensor`, `null` at run time where unconnected. */
+export type JvpResult<S> = GradientOf<S>;
 
 function flatten(x: Structure<Tensor>, out: Tensor[] = []): Tensor[] {
   if (x instanceof Tensor) out.push(x);

@@ -278,6 +278,7 @@ export function tensorFromValues(
   dtype?: DType,
   shape?: readonly number[],
 ): Tensor {
+  checkDtypeAndShape(dtype, shape);
   if (value instanceof Tensor) {
     const dt = dtype ?? value.dtype;
     const data = allocate(dt, value.size);
@@ -297,6 +298,21 @@ export function tensorFromValues(
   if (dt === 'bool') for (let i = 0; i < data.length; i++) data[i] = data[i] ? 1 : 0;
   const t = new Tensor(data, inferred, dt);
   return shape ? reshapeValues(t, shape) : t;
+}
+
+const DTYPES: ReadonlySet<unknown> = new Set(['float32', 'float64', 'int32', 'bool']);
+
+/**
+ * TensorFlow's order is constant(value, dtype, shape); tfjs's is tensor(values, shape, dtype). A swapped
+ * call would otherwise fail deep inside with a JavaScript TypeError, so name the mistake, in TF's words.
+ */
+function checkDtypeAndShape(dtype: unknown, shape: unknown): void {
+  if (dtype !== undefined && !DTYPES.has(dtype)) {
+    throw new TypeError(`Cannot convert value ${JSON.stringify(dtype)} to a TensorFlow DType: expected one of float32, float64, int32, bool (the order is tf.constant(value, dtype, shape))`);
+  }
+  if (shape !== undefined && !(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0))) {
+    throw new TypeError(`Cannot convert ${JSON.stringify(shape)} to a shape: expected an array of non-negative integers (the order is tf.constant(value, dtype, shape))`);
+  }
 }
 
 function checkIntegers(value: unknown, data: TypedArray): void {

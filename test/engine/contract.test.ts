@@ -24,6 +24,13 @@ const gradOf = (f: (...xs: tf.Tensor[]) => tf.Tensor, xs: tf.TensorLike[]): (tf.
 };
 
 describe('API.md: tensors', () => {
+  it("tf.constant with tfjs's argument order (value, shape, dtype) names the mistake", () => {
+    const swapped = tf.constant as unknown as (v: unknown, a: unknown, b: unknown) => tf.Tensor;
+    assert.throws(() => swapped([1, 2, 3], [3], 'int32'), (e: Error) => e instanceof TypeError && /Cannot convert value \[3\] to a TensorFlow DType.*tf\.constant\(value, dtype, shape\)/.test(e.message));
+    assert.throws(() => swapped([1, 2, 3], 'int32', 3), (e: Error) => e instanceof TypeError && /Cannot convert 3 to a shape/.test(e.message));
+    assert.deepEqual(swapped([1, 2, 3], 'int32', [3]).arraySync(), [1, 2, 3]);
+  });
+
   it('tf.constant(value, dtype, shape): a flat array or a typed array with shape, a value filling it, the size checked', () => {
     const flat = tf.constant([1, 2, 3, 4, 5, 6], 'float32', [2, 3]);
     assert.deepEqual([flat.shape, flat.dtype, flat.arraySync()], [[2, 3], 'float32', [[1, 2, 3], [4, 5, 6]]]);

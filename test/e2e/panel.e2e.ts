@@ -1,7 +1,9 @@
 // The panel end to end, in code-server and Chromium: run the seed training example, see its tape as a
-// graph with values and gradients, the loss curve's three points, click a node to reveal its line,
-// read the finite-difference check; screenshots in dark and light themes; and the drawing figures
-// (run-to-panel, a 10,000-node tape, a 100,000-point curve) measured in the real webview.
+// graph with values and gradients, the loss curve's three points, click a node to reveal its line
+// (in the editor's group, never the panel's), read the finite-difference check; screenshots in dark,
+// light and both high-contrast themes; a keyboard-only pass; the check through ops whose attributes
+// the Trace lacks; and the drawing figures (run-to-panel, a 10,000-node tape, a 100,000-point curve)
+// measured in the real webview.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { until, type E2E, type E2ETest } from './harness';
@@ -152,8 +154,7 @@ export const tests: E2ETest[] = [
       });
       await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-dark.png` });
 
-      // Moving the cursor in the editor highlights that line's nodes (shown through the search count? no: the canvas);
-      // the loss curve: one chart with three points.
+      // The loss curve: one chart with three points.
       await panel.getByRole('tab', { name: 'Curves' }).click();
       await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: 10_000 });
       assert.equal(await panel.locator('.curve-card').count(), 1);

@@ -45,7 +45,8 @@ function ancestry(targets: readonly Tensor[]): Tensor[] {
     seen.add(t.id);
     out.push(t);
     const origin = t._debug?.origin;
-    if (origin) stack.push(...origin.inputs);
+    // A loop, not push(...inputs): a running sum may have more terms than a call takes arguments.
+    if (origin) for (const i of origin.inputs) stack.push(i);
   }
   return out;
 }

@@ -9,7 +9,7 @@
 import type { SourcePos } from '../protocol/trace';
 import type { DType, TypedArray } from './dtype';
 import { observer } from './observer';
-import { Tensor, Variable } from './tensor';
+import { Tensor, Variable, type TensorDebug } from './tensor';
 
 /** A lazily computed input gradient; `null` when the input gets no gradient. */
 export type GradThunk = (() => Tensor | null) | null;
@@ -171,9 +171,13 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       const affected = xs.some((x) => tape.watchedIds.has(x.id) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
       if (affected) (paused ??= []).push(tape.id);
     }
-    const debug = (out._debug ??= {});
-    debug.pos = pos;
-    debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
+    // One object serves as both the tensor's debug record and its origin (an op's output has
+    // no debug record yet): half the allocations of a record plus an origin, per op.
+    if (out._debug === undefined) out._debug = new OpDebug(pos, def.name, xs, paused);
+    else {
+      out._debug.pos = pos;
+      out._debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
+    }
     if (obs.opRanFast) {
       obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos);
       return out;
@@ -189,6 +193,27 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     });
   }
   return out;
+}
+
+/**
+ * The debug record of an op's output (observer mode only), which is also its own `origin`: the
+ * fields of TensorDebug and of its origin in one object of one fixed shape.
+ */
+export class OpDebug implements TensorDebug {
+  origin: NonNullable<TensorDebug['origin']>;
+  /** See TensorDebug's origin.runningSum (set by the backward pass on the sums it folds). */
+  runningSum?: true;
+  readPos?: SourcePos;
+  readClock?: number;
+  readHow?: 'arraySync' | 'dataSync' | 'numpy';
+  constructor(
+    public pos: SourcePos | undefined,
+    readonly op: string,
+    public inputs: readonly Tensor[],
+    readonly pausedTapeIds: number[] | undefined,
+  ) {
+    this.origin = this;
+  }
 }
 
 /** TensorFlow's "float"/"double"/"int32" names in dtype errors. */

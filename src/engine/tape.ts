@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observer } from './observer';
-import { pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -162,6 +162,40 @@ function readValuesBack(node: TapeNode): (() => void) | null {
 }
 
 /** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
+/**
+ * Observer mode only: the running sums of the backward pass in progress, by the id of the
+ * tensor whose adjoint they accumulate. Each op output's debug origin would otherwise keep the
+ * previous partial sum alive, so a long tape's partial sums all survive the pass (most of what
+ * the GC did in a recorded run); folded, a sum's origin lists its terms and the partial sums die
+ * young. Null without an observer.
+ */
+let runningSums: Map<number, { sum: Tensor; terms: Tensor[] }> | null = null;
+
+/** x's adjoint plus a contribution; with an observer, folds the sum's origin (see runningSums). */
+function accumulate(x: Tensor, dx: Tensor): void {
+  const prev = x._adj;
+  if (!prev) {
+    x._adj = dx;
+    return;
+  }
+  const sum = add(prev, dx);
+  x._adj = sum;
+  const sums = runningSums;
+  const debug = sum._debug;
+  // Folded only when nothing else can see the partial sums: no tape recorded the sum (a tape's
+  // node would name them) and no tape is paused (explanations read each sum's paused tapes).
+  if (sums === null || !(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
+  for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watchedIds.has(sum.id)) return;
+  const open = sums.get(x.id);
+  if (open !== undefined && open.sum === prev) {
+    // prev was only ever x's adjoint, replaced just now: its terms become the new sum's.
+    open.terms.push(dx);
+    debug.inputs = open.terms;
+    open.sum = sum;
+  } else sums.set(x.id, { sum, terms: [prev, dx] });
+  debug.runningSum = true;
+}
+
 function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
   const out = node.output;
   const thunks = node.op.gradient!(dy, node.inputs, out, node.attrs as never);
@@ -174,7 +208,7 @@ function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
     const raw = thunk();
     if (!raw) continue;
     const dx = unbroadcast(raw, x, node, i);
-    x._adj = x._adj ? add(x._adj, dx) : dx;
+    accumulate(x, dx);
   }
 }
 
@@ -414,6 +448,9 @@ export class GradientTape implements RecordingTape {
     const keepAll = obs !== null;
     // An observer may keep only the adjoints it will use (EngineObserver.keepsAdjoint).
     const keeps = obs !== null && obs.keepsAdjoint ? obs : null;
+    // A pass inside another (customGradient) folds its own sums; the outer pass's resume after.
+    const outerSums = runningSums;
+    runningSums = obs !== null ? new Map() : null;
     try {
       for (const s of sources) {
         if ((s.dtype === 'float32' || s.dtype === 'float64') && this.watchedIds.has(s.id) && s._mark !== epoch) {
@@ -482,6 +519,7 @@ export class GradientTape implements RecordingTape {
       }
       return grads;
     } finally {
+      runningSums = outerSums;
       for (let i = stamped.length - 1; i >= 0; i--) {
         stamped[i]._mark = savedMark[i];
         stamped[i]._adj = savedAdj[i];

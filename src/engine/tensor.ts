@@ -27,7 +27,17 @@ export interface TensorDebug {
   /** Where the tensor was created (constant, variable, op call). */
   pos?: SourcePos;
   /** The op that produced it, with its inputs; absent for constants and variables. */
-  origin?: { op: string; inputs: readonly Tensor[]; pausedTapeIds?: number[] };
+  origin?: {
+    op: string;
+    inputs: readonly Tensor[];
+    pausedTapeIds?: number[];
+    /**
+     * Set on a gradient the backward pass summed from several contributions: `inputs` are the
+     * terms t0, t1, … tn and the value is Add(…Add(Add(t0, t1), t2)…, tn); the partial sums
+     * between are not kept (they would keep every contribution of a long tape alive).
+     */
+    runningSum?: true;
+  };
   /** Where its value left the engine (arraySync / dataSync / numpy), and the id clock then. */
   readPos?: SourcePos;
   readClock?: number;

@@ -252,8 +252,19 @@ export class Recorder implements EngineObserver {
     if (this.host.engine.isVariable(t)) return t.name.replace(/:\d+$/, '');
     const origin = t._debug?.origin;
     if (!origin || depth > 1) return undefined;
-    const op = origin.op.charAt(0).toLowerCase() + origin.op.slice(1);
-    const args = origin.inputs.map((i) => this.label(i, depth + 1) ?? '…').join(', ');
+    return this.callLabel(origin.op, origin.inputs, origin.runningSum ? origin.inputs.length : 0, depth);
+  }
+
+  /**
+   * `op(args)` for label(). A gradient's running sum of `terms` terms (TensorDebug origin.runningSum)
+   * reads as it ran: add(the sum of the first terms - 1, the last), its partial sums unnamed.
+   */
+  private callLabel(opName: string, inputs: readonly Tensor[], terms: number, depth: number): string {
+    const op = opName.charAt(0).toLowerCase() + opName.slice(1);
+    const args =
+      terms > 2
+        ? `${depth + 1 > 1 ? '…' : this.callLabel(opName, inputs, terms - 1, depth + 1)}, ${this.label(inputs[terms - 1], depth + 1) ?? '…'}`
+        : (terms === 2 ? inputs.slice(0, 2) : inputs).map((i) => this.label(i, depth + 1) ?? '…').join(', ');
     const text = `${op}(${args})`;
     return text.length > 40 ? `${text.slice(0, 39)}…` : text;
   }

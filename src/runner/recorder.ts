@@ -24,7 +24,7 @@ import type { Tensor, Variable } from '../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
 import type { Pattern } from './names';
-import { bytesPerElement, hasNonFinite, summarize, summarizeInto } from './summary';
+import { bytesPerElement, summarize, summarizeInto } from './summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -102,6 +102,16 @@ interface NodeRows {
   node: TraceNode;
   ints: number[];
   nums: number[];
+}
+
+/**
+ * Does a float array hold NaN or ±Infinity? Checked on every op's output, so branch-free:
+ * v * 0 is 0 for a finite v and NaN otherwise, and a NaN term makes the whole sum NaN.
+ */
+function nonFiniteFloats(data: Float32Array | Float64Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < data.length; i++) acc += data[i] * 0;
+  return acc !== acc;
 }
 
 /** The id sets of a discarded step: read only (mode 'none' adds nothing to them). */
@@ -522,7 +532,7 @@ export class Recorder implements EngineObserver {
       }
     }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
-    const nonFinite = isFloat && hasNonFinite(this.host.engine.peekValues(out));
+    const nonFinite = isFloat && nonFiniteFloats(this.host.engine.peekValues(out) as Float32Array | Float64Array);
     if (nonFinite) {
       pos ??= this.host.locate();
       if (pos) {

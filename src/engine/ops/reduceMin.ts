@@ -1,28 +1,14 @@
 import { defineOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { cast } from './cast';
-import { divide } from './divide';
-import { equal } from './equal';
-import { multiply } from './multiply';
-import { reduceSum } from './reduceSum';
-import { reshape } from './reshape';
-import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { splitAmongTies } from './reduceMax';
 
 /** out = min x over axes.  ∂out/∂x = [x = out] / (number of ties): TensorFlow splits ties equally. */
 export const Min = defineOp<ReduceAttrs>({
   name: 'Min',
   inputs: ['x'],
   forward: reduceForward('min'),
-  gradient: (dy, [x], out, { axes }) => {
-    const shape = keptShape(x.shape, axes);
-    return [
-      () => {
-        const indicators = cast(equal(x, reshape(out, shape)), dy.dtype);
-        const count = reshape(reduceSum(indicators, axes), shape);
-        return multiply(divide(indicators, count), reshape(dy, shape));
-      },
-    ];
-  },
+  gradient: (dy, [x], out, { axes }) => [() => splitAmongTies(dy, x, out, axes)],
   sample: { kind: 'cases', cases: [
     { inputs: [{ shape: [2, 3] }], attrs: { axes: [1], keepdims: false } },
     { inputs: [{ shape: [2, 3] }], attrs: { axes: [0, 1], keepdims: true } },

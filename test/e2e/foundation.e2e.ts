@@ -79,7 +79,7 @@ export const tests: E2ETest[] = [
     },
   },
   {
-    name: 'from the .vsix: installed with --install-extension, the command runs (workspace trust off)',
+    name: 'from the .vsix: installed with --install-extension, the command runs, on the WebAssembly kernels (workspace trust off)',
     extension: 'vsix',
     trust: 'disabled',
     async run(t) {
@@ -102,6 +102,8 @@ export const tests: E2ETest[] = [
       }
       try {
         await runFromPalette(t);
+        // Issue 7: the installed extension runs the WebAssembly SIMD kernels (the script fails otherwise).
+        await runFromPalette(t, 'kernels.grad.ts');
       } catch (e) {
         problems.push(e instanceof Error ? e.message : String(e));
       }

@@ -29,7 +29,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     gutterMarks: c.get<boolean>('gutterMarks', true),
     codeLens: c.get<boolean>('codeLens', true),
     timeoutMs: c.get<number>('timeoutMs', 10000),
-    memoryMb: c.get<number>('memoryMb', 512),
+    memoryMb: c.get<number>('memoryMb', 1024),
   };
 }
 

@@ -67,7 +67,8 @@ export interface EngineObserver {
   /**
    * Optional cheaper form of opRan, called instead of it when present: no event object and no
    * input list are built per op. `inputNames(n)` gives the inputs' names on demand; `tapeIds`
-   * is null when no tape recorded the op.
+   * is null when no tape recorded the op. The engine never changes a `tapeIds` list it passed,
+   * so it may be kept; consecutive ops of one tape may share the same list (don't change it).
    */
   opRanFast?(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], output: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined): void;
 }

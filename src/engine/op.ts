@@ -119,6 +119,16 @@ let nextNodeId = 1;
 /** Every defined op, in definition order (ops/index.ts exports it as ALL_OPS). */
 export const registry: OpDef<never>[] = [];
 
+/**
+ * The tape-id list of an op recorded by one tape: shared by consecutive ops of the same tape
+ * (no array per op); nothing changes it (EngineObserver.opRanFast).
+ */
+let soloIds: number[] = [0];
+function soloTapeIds(id: number): number[] {
+  if (soloIds[0] !== id) soloIds = [id];
+  return soloIds;
+}
+
 export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
   const def: OpDef<A> = {
     ...spec,
@@ -160,7 +170,14 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
         node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: readsVariable ? variableReads(xs) : undefined };
         tape.nodes.push(node);
         tape.watchedIds.add(out.id);
-        if (obs) (tapeIds ??= []).push(tape.id);
+        if (obs) {
+          if (tapeIds === null) tapeIds = soloTapeIds(tape.id);
+          else {
+            // A shared one-tape list (length 1) is copied before it grows.
+            if (tapeIds.length === 1) tapeIds = [tapeIds[0]];
+            tapeIds.push(tape.id);
+          }
+        }
       }
     }
   }
@@ -201,11 +218,12 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
  */
 export class OpDebug implements TensorDebug {
   origin: NonNullable<TensorDebug['origin']>;
+  // Declared only (no slot in every record): set on the few tensors that need them.
   /** See TensorDebug's origin.runningSum (set by the backward pass on the sums it folds). */
-  runningSum?: true;
-  readPos?: SourcePos;
-  readClock?: number;
-  readHow?: 'arraySync' | 'dataSync' | 'numpy';
+  declare runningSum?: true;
+  declare readPos?: SourcePos;
+  declare readClock?: number;
+  declare readHow?: 'arraySync' | 'dataSync' | 'numpy';
   constructor(
     public pos: SourcePos | undefined,
     readonly op: string,

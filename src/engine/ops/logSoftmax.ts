@@ -1,13 +1,11 @@
 import { allocate } from '../dtype';
 import { defineOp } from '../op';
-import { normalizeAxis } from '../shape';
 import { toTensor, Tensor, type TensorLike } from '../tensor';
 import { exp } from './exp';
 import { multiply } from './multiply';
 import { reduceSum } from './reduceSum';
 import { subtract } from './subtract';
-import { transpose } from './transpose';
-import { alongLastAxis, lastAxisSample } from './softmaxUtil';
+import { alongLastAxis, lastAxisSample, onAxis } from './softmaxUtil';
 
 /** out = x − ln Σ eˣ along the last axis.  ∂L/∂x = dy − (Σ dy)·e^out. */
 export const LogSoftmax = defineOp({
@@ -29,12 +27,7 @@ export const LogSoftmax = defineOp({
   sample: lastAxisSample,
 });
 
-/** Along `axis` (TensorFlow's default -1); another axis is swapped to the end and back. */
+/** Along `axis` (TensorFlow's default -1). */
 export function logSoftmax(logits: TensorLike, axis = -1): Tensor {
-  const x = toTensor(logits);
-  const a = x.rank === 0 ? 0 : normalizeAxis(axis, x.rank, 'LogSoftmax');
-  if (x.rank === 0 || a === x.rank - 1) return LogSoftmax.apply([x]);
-  const perm = x.shape.map((_, i) => i);
-  [perm[a], perm[x.rank - 1]] = [perm[x.rank - 1], perm[a]];
-  return transpose(LogSoftmax.apply([transpose(x, perm)]), perm);
+  return onAxis((x) => LogSoftmax.apply([x]), toTensor(logits), axis, 'LogSoftmax');
 }

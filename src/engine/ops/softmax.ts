@@ -1,12 +1,10 @@
 import { allocate } from '../dtype';
 import { defineOp } from '../op';
-import { normalizeAxis } from '../shape';
 import { toTensor, Tensor, type TensorLike } from '../tensor';
 import { multiply } from './multiply';
 import { reduceSum } from './reduceSum';
 import { subtract } from './subtract';
-import { transpose } from './transpose';
-import { alongLastAxis, lastAxisSample } from './softmaxUtil';
+import { alongLastAxis, lastAxisSample, onAxis } from './softmaxUtil';
 
 /** out = eˣ / Σ eˣ along the last axis.  ∂L/∂x = (dy − Σ dy·out)·out. */
 export const Softmax = defineOp({
@@ -27,12 +25,7 @@ export const Softmax = defineOp({
   sample: lastAxisSample,
 });
 
-/** Along `axis` (TensorFlow's default -1); another axis is swapped to the end and back. */
+/** Along `axis` (TensorFlow's default -1). */
 export function softmax(logits: TensorLike, axis = -1): Tensor {
-  const x = toTensor(logits);
-  const a = x.rank === 0 ? 0 : normalizeAxis(axis, x.rank, 'Softmax');
-  if (x.rank === 0 || a === x.rank - 1) return Softmax.apply([x]);
-  const perm = x.shape.map((_, i) => i);
-  [perm[a], perm[x.rank - 1]] = [perm[x.rank - 1], perm[a]];
-  return transpose(Softmax.apply([transpose(x, perm)]), perm);
+  return onAxis((x) => Softmax.apply([x]), toTensor(logits), axis, 'Softmax');
 }

@@ -9,17 +9,9 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { buildSync } from 'esbuild';
+import { CHAIN_OPS, bundledEngine, oursChain, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed } from './workloads';
 
-// The engine as users run it: bundled and minified by esbuild, as it sits inside dist/worker.js.
-// Loading src/ file by file through tsx adds a cost to every call between modules that users never pay.
-function loadBundledEngine(): typeof import('../src/engine/index') {
-  const out = buildSync({ entryPoints: [path.join(__dirname, '../src/engine/index.ts')], bundle: true, minify: true, format: 'cjs', platform: 'node', target: 'node20', write: false });
-  const mod = { exports: {} as Record<string, unknown> };
-  new Function('module', 'exports', 'require', out.outputFiles[0].text)(mod, mod.exports, require);
-  return mod.exports as unknown as typeof import('../src/engine/index');
-}
-const tf = loadBundledEngine();
+const tf = bundledEngine();
 
 /** ours-ts: the engine on its plain TypeScript kernels (the issue's targets); ours-wasm: on its WebAssembly kernels (the default). */
 type Peer = 'ours' | 'oursWasm' | 'cpu' | 'wasm';
@@ -72,95 +64,13 @@ function timeMs(fn: () => void, { warmup, reps }: { warmup: number; reps: number
 }
 
 /** Deterministic inputs shared by every implementation (a small LCG; only the values matter, not their quality). */
-function seededValues(n: number, seed: number, scale: number): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
-}
-
-// ──── (a) MLP training step: batch 64, 784-256-10, ReLU, softmax cross-entropy, SGD ────
-
-const B = 64;
-const D_IN = 784;
-const D_H = 256;
-const D_OUT = 10;
-const LR = 0.01;
-
-const MLP_DIMS = { b: B, dIn: D_IN, dH: D_H, dOut: D_OUT };
-type MlpDims = typeof MLP_DIMS;
-
-/** Inputs, one-hot labels and initial weights, identical for every implementation. */
-function mlpData(dims: MlpDims) {
-  const labels = new Float32Array(dims.b * dims.dOut);
-  for (let i = 0; i < dims.b; i++) labels[i * dims.dOut + (i % dims.dOut)] = 1;
-  return {
-    x: seededValues(dims.b * dims.dIn, 1, 1),
-    labels,
-    w1: seededValues(dims.dIn * dims.dH, 2, 0.05),
-    b1: new Float32Array(dims.dH),
-    w2: seededValues(dims.dH * dims.dOut, 3, 0.1),
-    b2: new Float32Array(dims.dOut),
-  };
-}
-
-function oursMlpStep(dims: MlpDims = MLP_DIMS) {
-  const d = mlpData(dims);
-  const x = tf.constant(d.x, 'float32', [dims.b, dims.dIn]);
-  const labels = tf.constant(d.labels, 'float32', [dims.b, dims.dOut]);
-  const w1 = tf.variable(tf.constant(d.w1, 'float32', [dims.dIn, dims.dH]), { name: 'w1' });
-  const b1 = tf.variable(tf.constant(d.b1, 'float32', [dims.dH]), { name: 'b1' });
-  const w2 = tf.variable(tf.constant(d.w2, 'float32', [dims.dH, dims.dOut]), { name: 'w2' });
-  const b2 = tf.variable(tf.constant(d.b2, 'float32', [dims.dOut]), { name: 'b2' });
-  const vars = [w1, b1, w2, b2];
-  const opt = new tf.optimizers.SGD({ learningRate: LR });
-  return () => {
-    const tape = new tf.GradientTape();
-    const loss = tape.record(() => {
-      const h = tf.relu(tf.add(tf.matmul(x, w1), b1));
-      const logits = tf.add(tf.matmul(h, w2), b2);
-      return tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits }));
-    });
-    const grads = tape.gradient(loss, vars) as (tf.Tensor | null)[];
-    opt.applyGradients(vars.map((v, i) => [grads[i], v] as const));
-  };
-}
-
-function tfjsMlpStep() {
-  const d = mlpData(MLP_DIMS);
-  const x = tfjs.tensor2d(d.x, [B, D_IN]);
-  const labels = tfjs.tensor2d(d.labels, [B, D_OUT]);
-  const w1 = tfjs.variable(tfjs.tensor2d(d.w1, [D_IN, D_H]));
-  const b1 = tfjs.variable(tfjs.tensor1d(d.b1));
-  const w2 = tfjs.variable(tfjs.tensor2d(d.w2, [D_H, D_OUT]));
-  const b2 = tfjs.variable(tfjs.tensor1d(d.b2));
-  const opt = tfjs.train.sgd(LR);
-  return () => {
-    const { value, grads } = tfjs.variableGrads(() => {
-      const h = tfjs.relu(tfjs.add(tfjs.matMul(x, w1), b1));
-      const logits = tfjs.add(tfjs.matMul(h, w2), b2);
-      return tfjs.losses.softmaxCrossEntropy(labels, logits) as tfjs.Scalar;
-    }, [w1, b1, w2, b2]);
-    opt.applyGradients(grads);
-    value.dataSync(); // wait for the backend, as our step returns with values computed
-    tfjs.dispose([value, ...Object.values(grads)]);
-  };
-}
+// The workloads (MLP step, matmul, scalar chain, seed) are in bench/workloads.ts, shared with bench/kernels.bench.ts.
 
 // ──── (b) matmul n³ in GFLOP/s ────
 
-function oursMatmul(n: number) {
-  const a = tf.constant(seededValues(n * n, 4, 1), 'float32', [n, n]);
-  const b = tf.constant(seededValues(n * n, 5, 1), 'float32', [n, n]);
-  return () => void tf.matmul(a, b);
-}
-
 function tfjsMatmul(n: number) {
-  const a = tfjs.tensor2d(seededValues(n * n, 4, 1), [n, n]);
-  const b = tfjs.tensor2d(seededValues(n * n, 5, 1), [n, n]);
+  const a = tfjs.tensor2d(seeded(n * n, 4), [n, n]);
+  const b = tfjs.tensor2d(seeded(n * n, 5), [n, n]);
   return () => {
     const c = tfjs.matMul(a, b);
     c.dataSync();
@@ -178,67 +88,6 @@ function measure(row: Row, peer: Peer, figure: (ms: number) => number, fn: () =>
   row.wall[peer] = figure(lastWallMs);
 }
 
-// ──── (c) micrograd-style chain of scalar ops, forward and gradient ────
-
-const CHAIN_OPS = 10_000;
-
-/** y = ((x·a + c)·a + c)…: CHAIN_OPS scalar ops (half multiply, half add), then dy/dx. */
-function oursChain() {
-  const a = tf.constant(1.0001);
-  const c = tf.constant(0.0001);
-  const x = tf.variable(0.5, { name: 'x' });
-  return () => {
-    const tape = new tf.GradientTape();
-    const y = tape.record(() => {
-      let v: tf.Tensor = x;
-      for (let i = 0; i < CHAIN_OPS / 2; i++) v = tf.add(tf.multiply(v, a), c);
-      return v;
-    });
-    tape.gradient(y, x);
-  };
-}
-
-function tfjsChain() {
-  const a = tfjs.scalar(1.0001);
-  const c = tfjs.scalar(0.0001);
-  const x = tfjs.scalar(0.5);
-  const g = tfjs.grad((v: tfjs.Tensor) => {
-    for (let i = 0; i < CHAIN_OPS / 2; i++) v = tfjs.add(tfjs.mul(v, a), c);
-    return v;
-  });
-  return () => {
-    const r = g(x);
-    r.dataSync();
-    r.dispose();
-  };
-}
-
-// ──── (d) the seed's first program: the gradient of (y - x·w)² ────
-
-function oursSeed() {
-  return () => {
-    const input = tf.constant([[1.0, 2.0]]);
-    const weights = tf.variable([[0.25], [0.15]]);
-    const yTrue = tf.constant(0.75);
-    const tape = new tf.GradientTape();
-    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
-    tape.gradient(loss, weights);
-  };
-}
-
-function tfjsSeed() {
-  return () => {
-    // tfjs variables escape tidy, so the weights are a plain tensor differentiated with tf.grad.
-    tfjs.tidy(() => {
-      const input = tfjs.tensor2d([[1.0, 2.0]]);
-      const weights = tfjs.tensor2d([[0.25], [0.15]]);
-      const yTrue = tfjs.scalar(0.75);
-      const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
-      g(weights).dataSync();
-    });
-  };
-}
-
 // ──── Memory: a 1,000-step training loop ────
 
 /** JS heap used and typed-array backing stores (tensor data lives there, outside the JS heap), after gc. */
@@ -254,7 +103,7 @@ function memoryAfterGc(): { heap: number; buffers: number } {
 
 /** Memory at steps 100 and 1000 of a small MLP trained with our tape and SGD (a new tape per step). */
 function memoryLoop() {
-  const step = oursMlpStep({ b: 64, dIn: 64, dH: 32, dOut: 10 });
+  const step = oursMlpStep(tf, { b: 64, dIn: 64, dH: 32, dOut: 10 });
   let at100 = memoryAfterGc();
   const t0 = performance.now();
   for (let i = 1; i <= 1000; i++) {
@@ -268,8 +117,8 @@ function memoryLoop() {
 /** Largest |ours - tfjs| over a 512² matmul: the throughput figures are only worth as much as the results. */
 function matmulAgreement(): number {
   const n = 512;
-  const av = seededValues(n * n, 4, 1);
-  const bv = seededValues(n * n, 5, 1);
+  const av = seeded(n * n, 4);
+  const bv = seeded(n * n, 5);
   const ours = tf.matmul(tf.constant(av, 'float32', [n, n]), tf.constant(bv, 'float32', [n, n])).dataSync();
   const theirs = tfjs.matMul(tfjs.tensor2d(av, [n, n]), tfjs.tensor2d(bv, [n, n])).dataSync();
   let worst = 0;
@@ -329,11 +178,11 @@ async function main(): Promise<void> {
       console.log(`ours on ${kernelBackend} kernels: unavailable; skipped`);
       continue;
     }
-    measure(mlp, peer, ms, oursMlpStep(), { warmup: 3, reps: 15 });
-    measure(mm512, peer, (t) => gflops(512, t), oursMatmul(512), { warmup: 2, reps: 7 });
-    measure(mm1024, peer, (t) => gflops(1024, t), oursMatmul(1024), { warmup: 1, reps: 3 });
-    measure(chain, peer, usPerOp, oursChain(), { warmup: 3, reps: 11 });
-    const run = oursSeed();
+    measure(mlp, peer, ms, oursMlpStep(tf), { warmup: 3, reps: 15 });
+    measure(mm512, peer, (t) => gflops(512, t), oursMatmul(tf, 512), { warmup: 2, reps: 7 });
+    measure(mm1024, peer, (t) => gflops(1024, t), oursMatmul(tf, 1024), { warmup: 1, reps: 3 });
+    measure(chain, peer, usPerOp, oursChain(tf), { warmup: 3, reps: 11 });
+    const run = oursSeed(tf);
     const batch = () => {
       for (let i = 0; i < 1000; i++) run();
     };

@@ -4,13 +4,11 @@
 // `npm run bench -- kernels`. Every GFLOP/s figure includes copying operands into WebAssembly
 // memory and the result out. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
+import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import * as esbuild from 'esbuild';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
@@ -18,19 +16,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { jsKernels, type BinaryOp, type Kernels, type UnaryOp } from '../src/engine/kernels';
 import { makeWasmKernels, thresholds } from '../src/engine/wasm/kernels';
 import { instantiateFlavor, type KernelModule } from '../src/engine/wasm/loader';
-
-type Engine = typeof import('../src/engine/index');
-
-/**
- * The engine as it ships: one esbuild bundle (like dist/engine.js and the runner's worker). Under
- * tsx every cross-module reference goes through an export getter and every function through
- * keepNames, which costs the per-op figures up to 2x (bench/kernels.bench.ts prints both).
- */
-function bundledEngine(): Engine {
-  const outfile = path.join(mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-')), 'engine.js');
-  esbuild.buildSync({ entryPoints: ['src/engine/index.ts'], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
-  return createRequire(import.meta.url)(outfile) as Engine;
-}
+import { CHAIN_OPS, bundledEngine, oursChain, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed, type Engine } from './workloads';
 
 // ──── Timing ────
 
@@ -72,16 +58,6 @@ function timeMs(fn: () => void, { warmup = 3, minReps = 5, budgetMs = 300 } = {}
   lastWall = median(wall);
   lastBest = Math.min(...wall);
   return median(cpu);
-}
-
-function seeded(n: number, seed: number, scale = 1): Float32Array {
-  const out = new Float32Array(n);
-  let s = seed >>> 0;
-  for (let i = 0; i < n; i++) {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    out[i] = ((s / 4294967296) * 2 - 1) * scale;
-  }
-  return out;
 }
 
 const gflops = (flop: number, ms: number) => flop / (ms * 1e6);
@@ -301,77 +277,6 @@ function crossovers(wk: ReturnType<typeof makeWasmKernels>) {
 
 // ──── Engine-level workloads ────
 
-const B = 64, D_IN = 784, D_H = 256, D_OUT = 10, LR = 0.01, CHAIN_OPS = 10_000;
-
-function mlpData() {
-  const labels = new Float32Array(B * D_OUT);
-  for (let i = 0; i < B; i++) labels[i * D_OUT + (i % D_OUT)] = 1;
-  return { x: seeded(B * D_IN, 1), labels, w1: seeded(D_IN * D_H, 2, 0.05), w2: seeded(D_H * D_OUT, 3, 0.1) };
-}
-
-function oursMlpStep(tf: Engine) {
-  const d = mlpData();
-  const x = tf.constant(d.x, 'float32', [B, D_IN]);
-  const labels = tf.constant(d.labels, 'float32', [B, D_OUT]);
-  const w1 = tf.variable(tf.constant(d.w1, 'float32', [D_IN, D_H]), { name: 'w1' });
-  const b1 = tf.variable(tf.zeros([D_H]), { name: 'b1' });
-  const w2 = tf.variable(tf.constant(d.w2, 'float32', [D_H, D_OUT]), { name: 'w2' });
-  const b2 = tf.variable(tf.zeros([D_OUT]), { name: 'b2' });
-  const vars = [w1, b1, w2, b2];
-  const opt = new tf.optimizers.SGD({ learningRate: LR });
-  return () => {
-    const tape = new tf.GradientTape();
-    const loss = tape.record(() => {
-      const h = tf.relu(tf.add(tf.matmul(x, w1), b1));
-      const logits = tf.add(tf.matmul(h, w2), b2);
-      return tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits }));
-    });
-    const grads = tape.gradient(loss, vars) as (InstanceType<Engine['Tensor']> | null)[];
-    opt.applyGradients(vars.map((v, i) => [grads[i], v] as const));
-  };
-}
-
-function tfjsMlpStep() {
-  const d = mlpData();
-  const x = tfjs.tensor2d(d.x, [B, D_IN]);
-  const labels = tfjs.tensor2d(d.labels, [B, D_OUT]);
-  const w1 = tfjs.variable(tfjs.tensor2d(d.w1, [D_IN, D_H]));
-  const b1 = tfjs.variable(tfjs.zeros([D_H]));
-  const w2 = tfjs.variable(tfjs.tensor2d(d.w2, [D_H, D_OUT]));
-  const b2 = tfjs.variable(tfjs.zeros([D_OUT]));
-  const opt = tfjs.train.sgd(LR);
-  return () => {
-    const { value, grads } = tfjs.variableGrads(() => {
-      const h = tfjs.relu(tfjs.add(tfjs.matMul(x, w1), b1));
-      const logits = tfjs.add(tfjs.matMul(h, w2), b2);
-      return tfjs.losses.softmaxCrossEntropy(labels, logits) as tfjs.Scalar;
-    }, [w1, b1, w2, b2]);
-    opt.applyGradients(grads);
-    value.dataSync();
-    tfjs.dispose([value, ...Object.values(grads)]);
-  };
-}
-
-function oursChain(tf: Engine, withTape = true) {
-  const a = tf.constant(1.0001);
-  const c = tf.constant(0.0001);
-  const x = tf.variable(0.5, { name: 'x' });
-  return () => {
-    if (!withTape) {
-      let v: InstanceType<Engine['Tensor']> = x;
-      for (let i = 0; i < CHAIN_OPS / 2; i++) v = tf.add(tf.multiply(v, a), c);
-      return;
-    }
-    const tape = new tf.GradientTape();
-    const y = tape.record(() => {
-      let v: InstanceType<Engine['Tensor']> = x;
-      for (let i = 0; i < CHAIN_OPS / 2; i++) v = tf.add(tf.multiply(v, a), c);
-      return v;
-    });
-    tape.gradient(y, x);
-  };
-}
-
 /** The chain split into its parts: forward without a tape, forward recorded, the gradient alone. */
 function chainParts(tf: Engine) {
   const a = tf.constant(1.0001);
@@ -397,44 +302,6 @@ function chainParts(tf: Engine) {
     grads.push(performance.now() - t0);
   }
   return { plain, recorded, gradient: median(grads) };
-}
-
-function oursSeed(tf: Engine) {
-  return () => {
-    const input = tf.constant([[1.0, 2.0]]);
-    const weights = tf.variable([[0.25], [0.15]]);
-    const yTrue = tf.constant(0.75);
-    const tape = new tf.GradientTape();
-    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
-    tape.gradient(loss, weights);
-  };
-}
-
-function tfjsChain() {
-  const a = tfjs.scalar(1.0001);
-  const c = tfjs.scalar(0.0001);
-  const x = tfjs.scalar(0.5);
-  const g = tfjs.grad((v: tfjs.Tensor) => {
-    for (let i = 0; i < CHAIN_OPS / 2; i++) v = tfjs.add(tfjs.mul(v, a), c);
-    return v;
-  });
-  return () => {
-    const r = g(x);
-    r.dataSync();
-    r.dispose();
-  };
-}
-
-function tfjsSeed() {
-  return () => {
-    tfjs.tidy(() => {
-      const input = tfjs.tensor2d([[1.0, 2.0]]);
-      const weights = tfjs.tensor2d([[0.25], [0.15]]);
-      const yTrue = tfjs.scalar(0.75);
-      const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
-      g(weights).dataSync();
-    });
-  };
 }
 
 // ──── Run ────
@@ -523,7 +390,7 @@ async function main(): Promise<void> {
     const srcChain = (timeMs(oursChain(tfSource), { warmup: 3, minReps: 9, budgetMs: 600 }) * 1000) / CHAIN_OPS;
     const srcSeedRun = oursSeed(tfSource);
     const srcSeed = timeMs(() => { for (let i = 0; i < 1000; i++) srcSeedRun(); }, { warmup: 3, minReps: 9, budgetMs: 600 });
-    console.log(`the same engine from source under tsx (how engine.bench.ts runs it): scalar chain ${fmt(srcChain)} µs/op, seed ${fmt(srcSeed)} µs/rep ` +
+    console.log(`the same engine from source under tsx: scalar chain ${fmt(srcChain)} µs/op, seed ${fmt(srcSeed)} µs/rep ` +
       `(bundled: ${fmt(ours.wasm.chain)}, ${fmt(ours.wasm.seed)})`);
   }
   console.log(`ours done at ${((Date.now() - started) / 1000).toFixed(1)} s`);

@@ -1,0 +1,160 @@
+// The workloads that bench/engine.bench.ts and bench/kernels.bench.ts both time, in one place, so the
+// two tables measure the same programs: the MLP step, the scalar chain, the seed gradient, matmul n³,
+// each for our engine (passed in, so a bench can load it bundled or from source) and for tfjs.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { createRequire } from 'node:module';
+import * as esbuild from 'esbuild';
+import * as tfjs from '@tensorflow/tfjs-core';
+
+export type Engine = typeof import('../src/engine/index');
+type T = InstanceType<Engine['Tensor']>;
+
+/**
+ * The engine as users run it: one esbuild bundle, as inside dist/worker.js. Loading src/ file by file
+ * through tsx adds an export getter to every call between modules (3-15x on the per-op rows).
+ */
+export function bundledEngine(): Engine {
+  const outfile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-')), 'engine.js');
+  esbuild.buildSync({ entryPoints: [path.join(__dirname, '../src/engine/index.ts')], bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', outfile, logLevel: 'warning' });
+  return createRequire(__filename)(outfile) as Engine;
+}
+
+/** Deterministic values in [-scale, scale): the same inputs for every implementation. */
+export function seeded(n: number, seed: number, scale = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = ((s / 4294967296) * 2 - 1) * scale;
+  }
+  return out;
+}
+
+// ──── MLP training step: batch 64, 784-256-10, ReLU, softmax cross-entropy, SGD ────
+
+export const MLP_DIMS = { b: 64, dIn: 784, dH: 256, dOut: 10 };
+export type MlpDims = typeof MLP_DIMS;
+const LR = 0.01;
+
+/** Inputs, one-hot labels and initial weights (biases start at zero). */
+function mlpData(d: MlpDims) {
+  const labels = new Float32Array(d.b * d.dOut);
+  for (let i = 0; i < d.b; i++) labels[i * d.dOut + (i % d.dOut)] = 1;
+  return { x: seeded(d.b * d.dIn, 1), labels, w1: seeded(d.dIn * d.dH, 2, 0.05), w2: seeded(d.dH * d.dOut, 3, 0.1) };
+}
+
+export function oursMlpStep(tf: Engine, dims: MlpDims = MLP_DIMS) {
+  const d = mlpData(dims);
+  const x = tf.constant(d.x, 'float32', [dims.b, dims.dIn]);
+  const labels = tf.constant(d.labels, 'float32', [dims.b, dims.dOut]);
+  const w1 = tf.variable(tf.constant(d.w1, 'float32', [dims.dIn, dims.dH]), { name: 'w1' });
+  const b1 = tf.variable(tf.zeros([dims.dH]), { name: 'b1' });
+  const w2 = tf.variable(tf.constant(d.w2, 'float32', [dims.dH, dims.dOut]), { name: 'w2' });
+  const b2 = tf.variable(tf.zeros([dims.dOut]), { name: 'b2' });
+  const vars = [w1, b1, w2, b2];
+  const opt = new tf.optimizers.SGD({ learningRate: LR });
+  return () => {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => {
+      const h = tf.relu(tf.add(tf.matmul(x, w1), b1));
+      const logits = tf.add(tf.matmul(h, w2), b2);
+      return tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits }));
+    });
+    const grads = tape.gradient(loss, vars) as (T | null)[];
+    opt.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  };
+}
+
+export function tfjsMlpStep() {
+  const dims = MLP_DIMS;
+  const d = mlpData(dims);
+  const x = tfjs.tensor2d(d.x, [dims.b, dims.dIn]);
+  const labels = tfjs.tensor2d(d.labels, [dims.b, dims.dOut]);
+  const w1 = tfjs.variable(tfjs.tensor2d(d.w1, [dims.dIn, dims.dH]));
+  const b1 = tfjs.variable(tfjs.zeros([dims.dH]));
+  const w2 = tfjs.variable(tfjs.tensor2d(d.w2, [dims.dH, dims.dOut]));
+  const b2 = tfjs.variable(tfjs.zeros([dims.dOut]));
+  const opt = tfjs.train.sgd(LR);
+  return () => {
+    const { value, grads } = tfjs.variableGrads(() => {
+      const h = tfjs.relu(tfjs.add(tfjs.matMul(x, w1), b1));
+      const logits = tfjs.add(tfjs.matMul(h, w2), b2);
+      return tfjs.losses.softmaxCrossEntropy(labels, logits) as tfjs.Scalar;
+    }, [w1, b1, w2, b2]);
+    opt.applyGradients(grads);
+    value.dataSync(); // wait for the backend, as our step returns with values computed
+    tfjs.dispose([value, ...Object.values(grads)]);
+  };
+}
+
+// ──── matmul n³ ────
+
+export function oursMatmul(tf: Engine, n: number) {
+  const a = tf.constant(seeded(n * n, 4), 'float32', [n, n]);
+  const b = tf.constant(seeded(n * n, 5), 'float32', [n, n]);
+  return () => void tf.matmul(a, b);
+}
+
+// ──── micrograd-style chain of scalar ops, forward and gradient ────
+
+export const CHAIN_OPS = 10_000;
+
+/** y = ((x·a + c)·a + c)…: CHAIN_OPS scalar ops (half multiply, half add), then dy/dx; `withTape` false: forward only. */
+export function oursChain(tf: Engine, withTape = true) {
+  const a = tf.constant(1.0001);
+  const c = tf.constant(0.0001);
+  const x = tf.variable(0.5, { name: 'x' });
+  const forward = (): T => {
+    let v: T = x;
+    for (let i = 0; i < CHAIN_OPS / 2; i++) v = tf.add(tf.multiply(v, a), c);
+    return v;
+  };
+  if (!withTape) return () => void forward();
+  return () => {
+    const tape = new tf.GradientTape();
+    tape.gradient(tape.record(forward), x);
+  };
+}
+
+export function tfjsChain() {
+  const a = tfjs.scalar(1.0001);
+  const c = tfjs.scalar(0.0001);
+  const x = tfjs.scalar(0.5);
+  const g = tfjs.grad((v: tfjs.Tensor) => {
+    for (let i = 0; i < CHAIN_OPS / 2; i++) v = tfjs.add(tfjs.mul(v, a), c);
+    return v;
+  });
+  return () => {
+    const r = g(x);
+    r.dataSync();
+    r.dispose();
+  };
+}
+
+// ──── the seed's first program: the gradient of (y - x·w)², the whole program per repetition ────
+
+export function oursSeed(tf: Engine) {
+  return () => {
+    const input = tf.constant([[1.0, 2.0]]);
+    const weights = tf.variable([[0.25], [0.15]]);
+    const yTrue = tf.constant(0.75);
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
+    tape.gradient(loss, weights);
+  };
+}
+
+export function tfjsSeed() {
+  return () => {
+    // tfjs variables escape tidy, so the weights are a plain tensor differentiated with tf.grad.
+    tfjs.tidy(() => {
+      const input = tfjs.tensor2d([[1.0, 2.0]]);
+      const weights = tfjs.tensor2d([[0.25], [0.15]]);
+      const yTrue = tfjs.scalar(0.75);
+      const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
+      g(weights).dataSync();
+    });
+  };
+}

@@ -6,49 +6,16 @@
 import { strict as assert } from 'node:assert';
 import fc from 'fast-check';
 import { ALL_OPS } from '../../src/engine/ops/index';
-import type { OpDef, SampleInput } from '../../src/engine/op';
+import type { SampleInput } from '../../src/engine/op';
 import * as tf from '../../src/engine/index';
 import type { Tensor } from '../../src/engine/tensor';
 import { checkGrads, gradOf, lcg } from './gradcheck';
-import { BROADCAST_PAIRS, broadcastPair, UNARY_SHAPES } from './shapeCombos';
+import { broadcastPair } from './shapeCombos';
+import { casesOf, draw } from './opSamples';
 
 /** Ops whose gradient is checked elsewhere: CustomGradient's rule is whatever the user gives. */
 const CHECKED_ELSEWHERE = new Set(['CustomGradient']);
 
-interface Case {
-  inputs: SampleInput[];
-  attrs: unknown;
-}
-
-function casesOf(op: OpDef<never>): Case[] {
-  const s = op.sample!;
-  if (s.kind === 'unary') return UNARY_SHAPES.map((shape) => ({ inputs: [{ shape, lo: s.lo, hi: s.hi }], attrs: s.attrs }));
-  if (s.kind === 'binary') {
-    return BROADCAST_PAIRS.map(([a, b]) => ({
-      inputs: [
-        { shape: a, lo: s.lo?.[0], hi: s.hi?.[0] },
-        { shape: b, lo: s.lo?.[1], hi: s.hi?.[1] },
-      ],
-      attrs: s.attrs,
-    }));
-  }
-  return s.cases as Case[];
-}
-
-function draw(spec: SampleInput, rand: () => number, kinks: number[], minGap: number): Tensor {
-  const n = spec.shape.reduce((p, d) => p * d, 1);
-  if (spec.int !== undefined) return tf.constant(Int32Array.from({ length: n }, () => Math.floor(rand() * spec.int!)), 'int32', spec.shape);
-  if (spec.bool) return tf.constant(Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0)), 'bool', spec.shape);
-  const lo = spec.lo ?? -2;
-  const hi = spec.hi ?? 2;
-  const values = Float64Array.from({ length: n }, () => {
-    for (;;) {
-      const v = lo + (hi - lo) * rand();
-      if (lo === hi || kinks.every((k) => Math.abs(v - k) >= minGap)) return v;
-    }
-  });
-  return tf.constant(values, 'float64', spec.shape);
-}
 
 function minPairGap(a: Tensor, b: Tensor): number {
   return tf.reduceMin(tf.abs(tf.subtract(a, b))).dataSync()[0];

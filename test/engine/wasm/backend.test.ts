@@ -7,53 +7,14 @@
 import { strict as assert } from 'node:assert';
 import * as tf from '../../../src/engine/index';
 import { jsKernels, kernels } from '../../../src/engine/kernels';
-import type { OpDef, SampleInput } from '../../../src/engine/op';
+import type { OpDef } from '../../../src/engine/op';
 import { ALL_OPS } from '../../../src/engine/ops/index';
 import type { Tensor } from '../../../src/engine/tensor';
 import { installDefaultKernels, thresholds } from '../../../src/engine/wasm/index';
 import { forgetKernelModule, loadKernelModule } from '../../../src/engine/wasm/loader';
-import { BROADCAST_PAIRS, UNARY_SHAPES } from '../shapeCombos';
+import { lcg } from '../gradcheck';
+import { casesOf, draw, type Case } from '../opSamples';
 
-function lcg(seed: number): () => number {
-  let s = seed >>> 0 || 1;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 4294967296;
-  };
-}
-
-interface Case {
-  inputs: SampleInput[];
-  attrs: unknown;
-}
-
-function casesOf(op: OpDef<never>): Case[] {
-  const s = op.sample!;
-  if (s.kind === 'unary') return UNARY_SHAPES.map((shape) => ({ inputs: [{ shape, lo: s.lo, hi: s.hi }], attrs: s.attrs }));
-  if (s.kind === 'binary') {
-    return BROADCAST_PAIRS.map(([a, b]) => ({
-      inputs: [{ shape: a, lo: s.lo?.[0], hi: s.hi?.[0] }, { shape: b, lo: s.lo?.[1], hi: s.hi?.[1] }],
-      attrs: s.attrs,
-    }));
-  }
-  return s.cases as Case[];
-}
-
-/** Float32 inputs (the dtype the WebAssembly kernels take), drawn away from the op's kinks. */
-function draw(spec: SampleInput, rand: () => number, kinks: number[], minGap: number): Tensor {
-  const n = spec.shape.reduce((p, d) => p * d, 1);
-  if (spec.int !== undefined) return tf.constant(Int32Array.from({ length: n }, () => Math.floor(rand() * spec.int!)), 'int32', spec.shape);
-  if (spec.bool) return tf.constant(Uint8Array.from({ length: n }, () => (rand() < 0.5 ? 1 : 0)), 'bool', spec.shape);
-  const lo = spec.lo ?? -2;
-  const hi = spec.hi ?? 2;
-  const values = Float32Array.from({ length: n }, () => {
-    for (;;) {
-      const v = lo + (hi - lo) * rand();
-      if (lo === hi || kinks.every((k) => Math.abs(v - k) >= Math.max(minGap, 1e-3))) return v;
-    }
-  });
-  return tf.constant(values, 'float32', spec.shape);
-}
 
 /** The op's output and the gradient of Σ y·cot w.r.t. each float input, as plain arrays. */
 function forwardBackward(op: OpDef<never>, c: Case, seed: number): Float64Array[] {
@@ -61,7 +22,8 @@ function forwardBackward(op: OpDef<never>, c: Case, seed: number): Float64Array[
   const s = op.sample!;
   const kinks = 'kinks' in s && s.kinks ? s.kinks : [];
   const minGap = 'minGap' in s && s.minGap ? s.minGap : 0;
-  const xs = c.inputs.map((spec) => draw(spec, rand, kinks, minGap));
+  // Float32 inputs (the dtype the WebAssembly kernels take), a little further from the kinks.
+  const xs = c.inputs.map((spec) => draw(spec, rand, kinks, Math.max(minGap, 1e-3), 'float32'));
   const tape = new tf.GradientTape({ persistent: true });
   let y!: Tensor;
   const loss = tape.record(() => {

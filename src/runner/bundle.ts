@@ -1,10 +1,14 @@
 /**
  * The bundle step, as it runs inside the bundler thread (see bundler.ts for the host side).
  *
- * The scratch file and its relative imports become one CommonJS bundle with a source map.
- * `"gradtape"` and every other bare import stay `require(...)` calls: the run thread answers
- * `"gradtape"` with its own engine instance (so the observer it attached sees the user's ops) and
- * resolves the rest from the scratch file's folder, as Node would.
+ * The scratch file and its relative imports become one bundle with a source map, in ESM format
+ * because only that format keeps a top-level `await` (CommonJS output rejects it). The bundle still
+ * has no `import`/`export` statement, so the run thread can compile it as a function body:
+ * - the entry is a stub that imports the scratch file, so the file's own `export`s stay inside;
+ * - `"gradtape"` and every other bare import become a small CommonJS module, `module.exports =
+ *   require("x")`, whose `require` esbuild leaves as a call: the run thread answers `"gradtape"`
+ *   with its own engine instance (so the observer it attached sees the user's ops) and resolves the
+ *   rest from the scratch file's folder, as Node would.
  *
  * esbuild runs either as the platform binary (`esbuild`, fast, one package per platform) or as
  * WebAssembly (`esbuild-wasm`, one file for every platform). The .vsix ships the WebAssembly build
@@ -18,6 +22,9 @@ import type { BundleOutput, BundlerBackend } from '../protocol/worker';
 import type { RunError } from '../protocol/trace';
 
 type Esbuild = typeof import('esbuild');
+
+/** What `import.meta` becomes in the bundle: a parameter of the compiled function (the entry's url, filename, dirname). */
+export const IMPORT_META = '__gtImportMeta';
 
 /** The name of the (never written) bundle file: stack frames in it are the user's code. */
 export const BUNDLE_BASENAME = '__gradtape_bundle__.js';
@@ -45,6 +52,10 @@ function resolveRelative(from: string, spec: string): string | undefined {
   });
 }
 
+/** Namespaces of the two kinds of generated module (see the header); neither is a source file. */
+const ENTRY_NS = 'gradtape-entry';
+const EXTERNAL_NS = 'gradtape-external';
+
 /**
  * File access goes through this plugin for both backends: the WebAssembly build has no file system
  * of its own, and the entry's text may be an unsaved editor buffer rather than the file on disk.
@@ -54,13 +65,21 @@ function scratchPlugin(entry: string, entryText: string): Plugin {
     name: 'gradtape-scratch',
     setup(build) {
       build.onResolve({ filter: /.*/ }, (args) => {
-        if (args.kind === 'entry-point') return { path: entry, namespace: 'scratch' };
+        if (args.kind === 'entry-point') return { path: entry, namespace: ENTRY_NS };
+        // The stub's import: the entry's text may exist only in an editor, not on disk.
+        if (args.namespace === ENTRY_NS) return { path: entry, namespace: 'scratch' };
         const spec = args.path;
-        if (!spec.startsWith('.') && !path.isAbsolute(spec)) return { path: spec, external: true };
+        if (!spec.startsWith('.') && !path.isAbsolute(spec)) {
+          // The shim's own require() stays a call (esbuild's ESM output routes it to the `require` in scope).
+          if (args.kind === 'require-call' || args.kind === 'require-resolve' || args.namespace === EXTERNAL_NS) return { path: spec, external: true };
+          return { path: spec, namespace: EXTERNAL_NS };
+        }
         const found = resolveRelative(args.resolveDir, spec);
         if (!found) return { errors: [{ text: `Cannot find module '${spec}' (looked next to ${args.importer})` }] };
         return { path: found, namespace: 'scratch' };
       });
+      build.onLoad({ filter: /.*/, namespace: ENTRY_NS }, (args) => ({ contents: `import ${JSON.stringify(args.path)};`, loader: 'js', resolveDir: path.dirname(args.path) }));
+      build.onLoad({ filter: /.*/, namespace: EXTERNAL_NS }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
       build.onLoad({ filter: /.*/, namespace: 'scratch' }, (args) => ({
         contents: args.path === entry ? entryText : fs.readFileSync(args.path, 'utf8'),
         loader: loaderFor(args.path),
@@ -144,13 +163,15 @@ export function buildOptions(file: string, text: string): BuildOptions {
     entryPoints: [file],
     bundle: true,
     write: false,
-    format: 'cjs',
+    format: 'esm',
     platform: 'node',
     target: 'es2022',
     sourcemap: 'external',
     sourcesContent: false,
     outfile: path.join(path.dirname(file), BUNDLE_BASENAME),
     plugins: [scratchPlugin(file, text)],
+    // The bundle runs as a script, where `import.meta` is a syntax error: the run thread passes one in.
+    define: { 'import.meta': IMPORT_META },
     logLevel: 'silent',
   };
 }
@@ -168,9 +189,10 @@ export async function bundleScratch(backend: BundlerBackend, file: string, text:
     if (!codeFile || !mapFile) return internal('esbuild produced no output');
     const map = JSON.parse(mapFile.text) as { sources: string[] };
     const outDir = path.dirname(file);
-    // Sources come back relative to the bundle's folder, prefixed by the plugin's namespace.
-    map.sources = map.sources.map((s) => path.resolve(outDir, s.replace(/^scratch:/, '')));
-    const inputs = [file, ...map.sources.filter((s) => s !== file)];
+    // Sources come back relative to the bundle's folder, prefixed by the plugin's namespace. The
+    // generated require() shims get an empty source: positions in them are nobody's.
+    map.sources = map.sources.map((s) => (s.startsWith('scratch:') ? path.resolve(outDir, s.slice('scratch:'.length)) : ''));
+    const inputs = [file, ...map.sources.filter((s) => s !== file && s !== '')];
     return { code: codeFile.text, map: JSON.stringify(map), inputs, bundleMs };
   } catch (e) {
     const errors = (e as BuildFailure).errors;

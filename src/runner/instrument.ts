@@ -32,6 +32,8 @@ export interface Instrumented {
   positions: (SourcePos | undefined)[];
   /** Instrumented line/column (1-based) → the bundle's line/column. */
   toBundle(line: number, column: number): { line: number; column: number };
+  /** The code awaits outside any function (a top-level `await` or `for await`): run it as an async body. */
+  topLevelAwait: boolean;
 }
 
 /** Names the instrumented code expects as parameters of its wrapper function. */
@@ -44,6 +46,8 @@ interface Edit {
   close: boolean;
 }
 
+const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+
 const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';
 
 /**
@@ -54,7 +58,7 @@ const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null
 export function instrument(code: string, positionOf: (line: number, column: number) => SourcePos | undefined): Instrumented | undefined {
   let ast: AstNode;
   try {
-    ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowReturnOutsideFunction: true }) as unknown as AstNode;
+    ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true }) as unknown as AstNode;
   } catch {
     return undefined;
   }
@@ -80,7 +84,10 @@ export function instrument(code: string, positionOf: (line: number, column: numb
     return positions.length - 1;
   };
 
-  const visit = (n: AstNode): void => {
+  let topLevelAwait = false;
+  /** `inFunction`: n is inside a function body (an `await` there is that function's own). */
+  const visit = (n: AstNode, inFunction: boolean): void => {
+    if (!inFunction && (n.type === 'AwaitExpression' || (n.type === 'ForOfStatement' && n.await))) topLevelAwait = true;
     if (n.type === 'CallExpression' || n.type === 'NewExpression') {
       const id = idFor(head(n));
       if (id >= 0) {
@@ -103,15 +110,16 @@ export function instrument(code: string, positionOf: (line: number, column: numb
         edits.push({ offset: right.end, text: ')', close: true });
       }
     }
+    const inside = inFunction || FUNCTIONS.has(n.type);
     for (const key in n) {
       if (key === 'loc') continue;
       const v = n[key];
       if (Array.isArray(v)) {
-        for (const c of v) if (isNode(c)) visit(c);
-      } else if (isNode(v)) visit(v);
+        for (const c of v) if (isNode(c)) visit(c, inside);
+      } else if (isNode(v)) visit(v, inside);
     }
   };
-  visit(ast);
+  visit(ast, false);
 
   edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close));
   let out = '';
@@ -140,5 +148,5 @@ export function instrument(code: string, positionOf: (line: number, column: numb
     }
     return { line: l, column: column - shift };
   };
-  return { code: out, positions, toBundle };
+  return { code: out, positions, toBundle, topLevelAwait };
 }

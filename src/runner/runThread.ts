@@ -9,12 +9,13 @@
 import { createRequire, SourceMap } from 'node:module';
 import fs from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
 import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/worker';
-import { BUNDLE_BASENAME } from './bundle';
+import { BUNDLE_BASENAME, IMPORT_META } from './bundle';
 import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
 import { Recorder } from './recorder';
 import { instrument, PROBE_PARAMS } from './instrument';
@@ -72,13 +73,16 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
   const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition);
   let at = -1;
+  /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
+  let linePrefix = 0;
 
   type Site = NodeJS.CallSite;
   const rawSites = (_e: Error, sites: Site[]): Site[] => sites;
   /** A stack frame of the (instrumented) bundle → the user's position. */
   const sitePos = (s: Site): SourcePos | undefined => {
     const line = s.getLineNumber() ?? 0;
-    const column = s.getColumnNumber() ?? 0;
+    // An async body starts with ASYNC_HEAD on line 1 (see "Run the bundle").
+    const column = (s.getColumnNumber() ?? 0) - (line === 1 ? linePrefix : 0);
     const b = inst ? inst.toBundle(line, column) : { line, column };
     return mapPosition(b.line, b.column);
   };
@@ -347,7 +351,18 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     realExit(c);
   }) as typeof process.exit);
   const onError = (e: unknown): void => end(toRunError(e));
-  const onBeforeExit = (): void => end();
+  /** A top-level await still waiting when nothing is left to run never settles (Node exits with 13 then). */
+  let topLevelPending = false;
+  const onBeforeExit = (): void => {
+    if (!topLevelPending) return end();
+    const pos = locate();
+    end({
+      kind: 'exception',
+      name: 'Error',
+      message: `a top-level await never settled: nothing was left to run that could resolve it${pos ? ` (the last call ran at line ${pos.line})` : ''}`,
+      ...(pos ? { pos } : {}),
+    });
+  };
   process.on('uncaughtException', onError);
   process.on('unhandledRejection', onError);
   process.on('beforeExit', onBeforeExit);
@@ -397,11 +412,27 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const userRequire = createRequire(d.file);
   const requireShim = (id: string): unknown => (id === 'gradtape' ? engine : userRequire(id));
   const mod = { exports: {} as unknown };
+  // Every module of the bundle sees the entry's (relative imports are inlined into it).
+  const importMeta = { url: pathToFileURL(d.file).href, filename: d.file, dirname: path.dirname(d.file) };
   setObserver(rec);
   try {
-    const fn = vm.compileFunction(inst ? inst.code : d.bundle.code, ['exports', 'require', 'module', '__filename', '__dirname', ...PROBE_PARAMS], { filename: bundleFile });
-    fn.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), probeP, probeE, probeI);
-    if (opts.endOnReturn) end();
+    const fn = compileBundle(inst ? inst.code : d.bundle.code, bundleFile, inst?.topLevelAwait);
+    linePrefix = fn.async ? ASYNC_HEAD.length : 0;
+    const result: unknown = fn.body.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), importMeta, probeP, probeE, probeI);
+    if (fn.async) {
+      // The run ends as a sync one does (when nothing is left to run), or at once if the top level rejects.
+      topLevelPending = true;
+      (result as Promise<unknown>).then(
+        () => {
+          topLevelPending = false;
+          if (opts.endOnReturn) end();
+        },
+        (e: unknown) => {
+          topLevelPending = false;
+          end(toRunError(e));
+        },
+      );
+    } else if (opts.endOnReturn) end();
   } catch (e) {
     end(toRunError(e));
   }
@@ -410,3 +441,33 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   };
 }
 
+
+const BUNDLE_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', IMPORT_META, ...PROBE_PARAMS];
+/**
+ * A bundle with a top-level await runs as the body of an async arrow inside the compiled function
+ * (which keeps `this`, the parameters and the probes in scope). The head shares line 1 with the
+ * bundle's first line, so no line moves; only line 1's columns shift, by its length.
+ */
+const ASYNC_HEAD = 'return (async () => {';
+
+/**
+ * Compiles the bundle as a function body, async when it awaits at the top level. `topLevelAwait`
+ * comes from the instrumentation's parse; without one, a plain compile that fails tells.
+ */
+function compileBundle(code: string, filename: string, topLevelAwait: boolean | undefined): { body: (...args: unknown[]) => unknown; async: boolean } {
+  const compile = (body: string): ((...args: unknown[]) => unknown) => vm.compileFunction(body, BUNDLE_PARAMS, { filename }) as (...args: unknown[]) => unknown;
+  const asAsync = (): string => `${ASYNC_HEAD}${code}\n})();`;
+  if (topLevelAwait === true) return { body: compile(asAsync()), async: true };
+  try {
+    return { body: compile(code), async: false };
+  } catch (e) {
+    // esbuild checked the syntax: a SyntaxError here is an await outside any function (or a real
+    // error, which the async compile reports the same).
+    if (topLevelAwait === false || !(e instanceof SyntaxError)) throw e;
+    try {
+      return { body: compile(asAsync()), async: true };
+    } catch {
+      throw e;
+    }
+  }
+}

@@ -77,6 +77,31 @@ describe('runner/instrument: call positions without stack captures', () => {
     assert.equal(instrument('this is not javascript', here), undefined);
   });
 
+  it('tells a top-level await (or for await) from one inside a function', () => {
+    assert.equal(instrument('f(1);\nasync function g() { await f(2); }', here)?.topLevelAwait, false);
+    assert.equal(instrument('const g = async () => { for await (const x of f()) f(x); };', here)?.topLevelAwait, false);
+    assert.equal(instrument('const x = await f(1);', here)?.topLevelAwait, true);
+    assert.equal(instrument('for await (const x of f()) f(x);', here)?.topLevelAwait, true);
+    assert.equal(instrument('if (f()) { const y = [await f(2)]; }', here)?.topLevelAwait, true);
+  });
+
+  it('probes keep their positions in code that awaits at the top level (run as an async body)', async () => {
+    const code = ['seen("start");', 'const v = await Promise.resolve(f(1));', 'f(v,', '  await g(2));'].join('\n');
+    const lines = code.split('\n');
+    const inst = instrument(code, (line, column) => (lines[line - 1].startsWith('seen', column - 1) ? undefined : here(line, column)))!;
+    assert.equal(inst.topLevelAwait, true);
+    let at = -1;
+    const log: string[] = [];
+    const where = (): string => `${inst.positions[at]?.line}:${inst.positions[at]?.column}`;
+    const f = (x: unknown): unknown => (log.push(`f@${where()}`), x);
+    const g = async (x: unknown): Promise<unknown> => (log.push(`g@${where()}`), x);
+    // The same head the run thread puts in front (same line, so line numbers do not move).
+    const fn = vm.compileFunction(`return (async () => {${inst.code}\n})();`, ['seen', 'f', 'g', ...PROBE_PARAMS]);
+    await fn(() => {}, f, g, (id: number, v: unknown) => ((at = id), v), (id: number) => ((at = id), []), (_: number, it: unknown) => it);
+    // Each callee sees its own call: f(1) on line 2, g(2) awaited inside the outer f's arguments, then that f.
+    assert.deepEqual(log, ['f@2:33', 'g@4:9', 'f@3:1']);
+  });
+
   it('maps columns of the instrumented code back to the original', () => {
     const code = 'f(a, b); throw new Error("x");';
     const inst = instrument(code, here)!;

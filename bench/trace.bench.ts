@@ -2,7 +2,9 @@
 //   npm run bench -- trace
 // For scripts of ~100,000 ops: the run's time without an observer (the engine alone), the same
 // run recorded (observer + summaries + events serialised as postMessage would), the ratio, and
-// the size of the assembled trace as JSON. Also: the bundle step with esbuild's native binary
+// the size of the assembled trace as JSON. Engine and runner are loaded as one esbuild bundle, as
+// dist/worker.js ships them (through tsx, file by file, every call between modules pays an
+// export getter, which hides the recorder's cost behind the engine's). Also: the bundle step with esbuild's native binary
 // and with esbuild-wasm (in-thread, as the .vsix runs it), and end-to-end runScratch times.
 // Prints figures; asserts nothing.
 import fs from 'node:fs';
@@ -11,15 +13,34 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
-import * as engine from '../src/engine/index';
-import { setObserver, type EngineObserver } from '../src/engine/observer';
-import { TraceAssembler } from '../src/runner/assemble';
+import * as esbuild from 'esbuild';
+import type { EngineObserver } from '../src/engine/observer';
 import { bundleScratch } from '../src/runner/bundle';
-import { runInThisThread } from '../src/runner/runThread';
 import type { BundleOutput, RunWorkerMessage } from '../src/protocol/worker';
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
+
+/** Engine, observer hook, run thread and assembler in one bundle (one engine instance, as in dist/worker.js). */
+function bundledRunner(): {
+  engine: typeof import('../src/engine/index');
+  setObserver: typeof import('../src/engine/observer').setObserver;
+  runInThisThread: typeof import('../src/runner/runThread').runInThisThread;
+  TraceAssembler: typeof import('../src/runner/assemble').TraceAssembler;
+} {
+  const entry = path.join(tmp, 'runner-entry.ts');
+  const src = (f: string): string => JSON.stringify(path.join(root, 'src', f));
+  fs.writeFileSync(
+    entry,
+    [`export * as engine from ${src('engine/index')};`, `export { setObserver } from ${src('engine/observer')};`, `export { runInThisThread } from ${src('runner/runThread')};`, `export { TraceAssembler } from ${src('runner/assemble')};`].join('\n'),
+  );
+  const outfile = path.join(tmp, 'runner.js');
+  esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild', 'esbuild-wasm'], logLevel: 'error' });
+  return createRequire(__filename)(outfile);
+}
+const { engine, setObserver, runInThisThread, TraceAssembler } = bundledRunner();
+/** What a scratch file's `import * as tf from "gradtape"` gets in a run (src/runner/runThread.ts). */
+const userEngine = { ...engine };
 
 /** A training loop: a two-layer net on a small batch, ~`steps` × 40 ops (forward + backward). */
 const trainingLoop = (steps: number): string => `
@@ -97,7 +118,7 @@ function runPlain(file: string, out: BundleOutput, observer: EngineObserver | nu
   const fn = vm.compileFunction(out.code, ['exports', 'require', 'module'], { filename: path.join(tmp, 'plain.js') });
   const c0 = cpuMs();
   const t0 = performance.now();
-  fn({}, (id: string) => (id === 'gradtape' ? engine : req(id)), { exports: {} });
+  fn({}, (id: string) => (id === 'gradtape' ? userEngine : req(id)), { exports: {} });
   const ms = performance.now() - t0;
   setObserver(null);
   return { ms, cpu: cpuMs() - c0 };

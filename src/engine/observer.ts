@@ -55,15 +55,16 @@ export interface EngineObserver {
   /** tf.summary.scalar. */
   summary(e: { name: string; value: number; step: number; pos?: SourcePos }): void;
   /** Tape misuse that TensorFlow warns about, or that the seed article warns about. */
-  warning(e: { code: 'nonPersistentReuse' | 'nonScalarTarget' | 'integerDtype' | 'gradientInRecord' | 'unwatchedSource' | 'leftEngine'; message: string; pos?: SourcePos; tapeId?: number; tensorId?: number }): void;
+  warning(e: { code: 'nonPersistentReuse' | 'nonScalarTarget' | 'integerDtype' | 'gradientInRecord' | 'unwatchedSource' | 'leftEngine'; message: string; pos?: SourcePos; tapeId?: number; tensorId?: number; tensor?: Tensor }): void;
   /** tape.reset() */
   tapeReset(e: { tapeId: number; pos?: SourcePos }): void;
   /**
    * Optional. During a backward pass: will the observer use this tensor's adjoint (in
    * gradientComputed's `adjoints`)? When present, the pass drops the others as it goes, as it does
    * with no observer, so a long tape does not keep every adjoint alive. Absent: all are kept.
+   * Called for every node on the path, so it gets the tensor (its debug record can answer at once).
    */
-  keepsAdjoint?(tensorId: number): boolean;
+  keepsAdjoint?(tensor: Tensor): boolean;
   /**
    * Optional cheaper form of opRan, called instead of it when present: no event object and no
    * input list are built per op. `inputNames(n)` gives the inputs' names on demand; `tapeIds`

@@ -224,6 +224,10 @@ export class OpDebug implements TensorDebug {
   declare readPos?: SourcePos;
   declare readClock?: number;
   declare readHow?: 'arraySync' | 'dataSync' | 'numpy';
+  declare created?: 'constant' | 'variable';
+  // Slots of their own (the observer sets them on most op outputs): one shape for every record.
+  name: string | undefined = undefined;
+  shown: boolean | undefined = undefined;
   constructor(
     public pos: SourcePos | undefined,
     readonly op: string,

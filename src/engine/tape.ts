@@ -264,7 +264,7 @@ export class GradientTape implements RecordingTape {
     for (const { value: t } of flatten(tensors, isTensor)) {
       if (!isFloat(t.dtype)) {
         const message = `The dtype of the watched tensor must be floating (e.g. tf.float32), got tf.${t.dtype}`;
-        if (obs) obs.warning({ code: 'integerDtype', message, pos, tapeId: this.id, tensorId: t.id });
+        if (obs) obs.warning({ code: 'integerDtype', message, pos, tapeId: this.id, tensorId: t.id, tensor: t });
         else warn(message);
       }
       if (t instanceof Variable && !this.variables.includes(t)) this.variables.push(t);
@@ -335,7 +335,7 @@ export class GradientTape implements RecordingTape {
     if (obs) {
       for (const t of targets) {
         if (t.size !== 1 && options.outputGradients === undefined) {
-          obs.warning({ code: 'nonScalarTarget', message: `The target has shape ${shapeText(t.shape)}: its gradient is the gradient of the sum of its ${t.size} elements.`, pos, tapeId: this.id, tensorId: t.id });
+          obs.warning({ code: 'nonScalarTarget', message: `The target has shape ${shapeText(t.shape)}: its gradient is the gradient of the sum of its ${t.size} elements.`, pos, tapeId: this.id, tensorId: t.id, tensor: t });
         }
       }
     }
@@ -494,7 +494,7 @@ export class GradientTape implements RecordingTape {
         if (!dy) continue;
         // Without an observer only the sources' adjoints are returned: drop the others once
         // used, so they die young instead of being promoted by the GC.
-        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out.id))) && !sources.includes(out)) out._adj = null;
+        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !sources.includes(out)) out._adj = null;
         const rule = node.op.gradient;
         if (rule === undefined) {
           throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
@@ -551,7 +551,7 @@ export class GradientTape implements RecordingTape {
         });
         nullReason = { kind: why.kind, message: why.message, pos: why.pos };
         const code = why.kind === 'integerDtype' ? 'integerDtype' : why.kind === 'leftEngine' ? 'leftEngine' : why.kind === 'notWatched' || why.kind === 'constant' || why.kind === 'notTrainable' ? 'unwatchedSource' : null;
-        if (code) obs.warning({ code, message: why.message, pos: why.pos ?? pos, tapeId: this.id, tensorId: value.id });
+        if (code) obs.warning({ code, message: why.message, pos: why.pos ?? pos, tapeId: this.id, tensorId: value.id, tensor: value });
       }
       return { key, tensor: value, result, nullReason };
     });

@@ -42,6 +42,15 @@ export interface TensorDebug {
   readPos?: SourcePos;
   readClock?: number;
   readHow?: 'arraySync' | 'dataSync' | 'numpy';
+  /** Made outside an op (tf.constant, tf.variable, fills, random): set with `pos` by noteCreated. */
+  created?: 'constant' | 'variable';
+  /**
+   * Owned by the observer (the runner): the name the user's source gives this tensor. Kept on the
+   * tensor, not in a map keyed by id, so it lives and dies with it.
+   */
+  name?: string;
+  /** Owned by the observer: the trace shows this tensor in detail, so it wants its adjoints. */
+  shown?: boolean;
 }
 
 let nextTensorId = 1;
@@ -355,7 +364,9 @@ export function noteCreated(t: Tensor, kind: 'constant' | 'variable'): Tensor {
   const obs = observer();
   if (obs) {
     const pos = obs.locate();
-    (t._debug ??= {}).pos = pos;
+    const debug = (t._debug ??= {});
+    debug.pos = pos;
+    debug.created = kind;
     obs.tensorCreated({ tensor: t, kind, pos });
   }
   return t;

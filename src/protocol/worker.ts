@@ -20,6 +20,7 @@ import type {
   TraceLeaf,
   TraceNode,
   TraceTape,
+  ValueSummary,
 } from './trace';
 
 // ──── Bundler thread ────
@@ -119,6 +120,13 @@ export type TraceEvent =
    * detailed tapes; a tape's nodes are ordered by id (recorded order) when the trace is built.
    */
   | { kind: 'nodeRows'; node: TraceNode; ints: Int32Array; nums: Float64Array }
+  /**
+   * Adjoints of the `gradient` event with id `gradientId`, in columns (a long tape's are thousands
+   * of summaries, and as objects their serialising was a tenth of the run): `like` is what the
+   * rows share (shape, dtype, and whether every value is kept). Row i: `ints` = tensor id, then its
+   * index in the gradient's `adjoints`; `nums` as in `nodeRows`.
+   */
+  | { kind: 'adjointRows'; gradientId: number; like: ValueSummary; ints: Int32Array; nums: Float64Array }
   /** Curve points in columns (one event per curve per batch). */
   | { kind: 'curveRows'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: Float64Array; values: Float64Array };
 

@@ -76,6 +76,9 @@ export class TraceAssembler {
       case 'gradientRows':
         this.expandGradients(e.gradient, e.ints, e.nums);
         break;
+      case 'adjointRows':
+        this.expandAdjoints(e.gradientId, e.like, e.ints, e.nums);
+        break;
       case 'curveRows':
         for (let i = 0; i < e.steps.length; i++) this.curvePoint(e.name, e.curveKind, e.pos, { step: e.steps[i], value: num(e.values[i]) });
         break;
@@ -185,6 +188,25 @@ export class TraceAssembler {
     }
   }
 
+  /** Rows of an `adjointRows` event into their places in the gradient's adjoints (see src/protocol/worker.ts). */
+  private expandAdjoints(gradientId: number, s: ValueSummary, ints: Int32Array, nums: Float64Array): void {
+    const at = this.gradientIndex.get(gradientId);
+    if (at === undefined) return;
+    const adjoints = this.gradients[at].adjoints;
+    const m = 6 + s.first.length + (s.values ? s.values.length : 0);
+    for (let r = 0; r < ints.length / 2; r++) {
+      let b = r * m;
+      const value: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
+      b += 6;
+      for (let i = 0; i < s.first.length; i++) value.first.push(num(nums[b++]));
+      if (s.values) {
+        value.values = [];
+        for (let i = 0; i < s.values.length; i++) value.values.push(num(nums[b++]));
+      }
+      adjoints[ints[2 * r + 1]] = { tensorId: ints[2 * r], value };
+    }
+  }
+
   /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
   private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
     const k = 3 + like.targets.length + like.sources.length;
@@ -238,7 +260,8 @@ export class TraceAssembler {
           for (let i = 1; i < t.nodes.length; i++) if (t.nodes[i].id < t.nodes[i - 1].id) return { ...t, nodes: t.nodes.slice().sort((a, b) => a.id - b.id) };
           return t;
         }),
-      gradients: this.gradients.slice().sort((a, b) => a.id - b.id),
+      // A run stopped between two `adjointRows` events of one call leaves holes: never half-written.
+      gradients: this.gradients.map((g) => (g.adjoints.includes(undefined as never) ? { ...g, adjoints: g.adjoints.filter((a) => a !== undefined) } : g)).sort((a, b) => a.id - b.id),
       curves: [...this.curves.values()],
       diagnostics,
       unrecordedLines: [...this.unrecorded].sort((a, b) => a - b),

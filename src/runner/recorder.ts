@@ -12,6 +12,13 @@
  * summaries) until the next step replaces it or the run ends, when it is written out in full.
  * Across the run, at most MAX_DETAILED_NODES nodes and VALUES_BUDGET full values are kept.
  *
+ * ──── Recording must cost at most half again the run (issue 4) ────
+ * Most ops of a long loop belong to lazy steps, so those allocate nothing per op: a lazy step
+ * keeps its ops in flat arrays (StepBuffer) that the loop reuses from step to step, and works out
+ * its leaves only if it is written out. Names live on the tensors (TensorDebug.name), not in maps
+ * that would grow with every step; a step that is let go keeps a few numbers. Objects that outlive
+ * a step are what the GC copies and promotes, and they cost more than the recorder's own work.
+ *
  * ──── Positions cost a stack capture (~4 µs, more than most ops) ────
  * So the recorder asks for one only where the trace keeps it. Inside tape.gradient & co. every op
  * gets the gradient call's position, captured once (runThread wraps those methods). Inside record
@@ -24,7 +31,7 @@ import type { Tensor, Variable } from '../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
 import type { Pattern } from './names';
-import { bytesPerElement, summarize, summarizeInto } from './summary';
+import { bytesPerElement, float64Column, int32Column, summarize, summarizeInto, type Column } from './summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -38,6 +45,8 @@ export const HELD_SAMPLE_BYTES = 32 * 1024 * 1024;
 const TEMPLATE_LIMIT = 2_000;
 
 type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
+/** A gradient event with the names the source gives its targets and its result. */
+type Stamped = GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] };
 
 /** What the recorder needs from the engine, passed in so it can be tested without one. */
 export interface EngineAccess {
@@ -61,7 +70,7 @@ export interface RecorderHost {
   tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
 }
 
-/** A node as the engine gave it; the TraceNode is built only if the trace keeps it (lazy steps mostly do not). */
+/** A node as the engine gave it, for a TraceNode built on the spot. */
 interface PendingNode {
   nodeId: number;
   op: string;
@@ -74,6 +83,34 @@ interface PendingNode {
   nonFinite: boolean;
 }
 
+/**
+ * A lazy step's ops, in flat arrays a loop reuses from step to step: recording an op of an
+ * undetailed step pushes a few references and allocates nothing. `nodes` holds NODE_FIELDS
+ * entries per node (see pushNode); `inputs` two per input: the tensor and its data array as it
+ * was when the op ran (assigning to a variable gives it a new one). tape.watch calls are kept in
+ * `watches` (tensor, data, number of nodes before it), so leaves come out in the order an eager
+ * step meets them.
+ */
+class StepBuffer {
+  readonly nodes: unknown[] = [];
+  readonly inputs: unknown[] = [];
+  readonly watches: unknown[] = [];
+
+  get nodeCount(): number {
+    return this.nodes.length / NODE_FIELDS;
+  }
+
+  /** Lets go of every tensor (the arrays keep their capacity for the next step). */
+  clear(): void {
+    this.nodes.length = 0;
+    this.inputs.length = 0;
+    this.watches.length = 0;
+  }
+}
+
+/** nodeId, op, output, pos, name, tapeIds, inputNames, end of its inputs in `inputs`. */
+const NODE_FIELDS = 8;
+
 type Mode = 'eager' | 'lazy' | 'none';
 
 interface TapeState {
@@ -81,27 +118,28 @@ interface TapeState {
   loop: LoopState;
   mode: Mode;
   truncated: boolean;
-  /** Output ids of this tape's nodes (detailed modes only): other inputs are leaves. */
+  /** Output ids of this tape's nodes (eager mode only; NO_IDS otherwise): other inputs are leaves. */
   produced: Set<number>;
   /** Output ids of the nodes this tape shows in the trace (for its adjoints). */
   emitted: Set<number>;
   leafIds: Set<number>;
   watched: Set<number>;
-  /** Leaves of a lazy step: the tensor and its data array as it was (assign replaces a variable's array). */
-  pendingLeaves: { tensor: Tensor; data: ArrayLike<number>; watched: boolean }[];
-  pendingNodes: PendingNode[];
-  pendingGradients: GradientEvent[];
+  /** A lazy step's ops (null in the other modes). */
+  buf: StepBuffer | null;
+  pendingGradients: GradientEvent[] | null;
   nodeCount: number;
   bytes: number;
   /** Sent only as rows of `tapeRows` events so far (an undetailed step), not as a `tape` event. */
   compact: boolean;
+  /** Counts changed since the last batch. */
+  dirty: boolean;
 }
 
 /** Detailed nodes alike but for their ids and numbers (one `nodeRows` event per batch). */
 interface NodeRows {
   node: TraceNode;
-  ints: number[];
-  nums: number[];
+  ints: Column<Int32Array>;
+  nums: Column<Float64Array>;
 }
 
 /**
@@ -109,19 +147,62 @@ interface NodeRows {
  * v * 0 is 0 for a finite v and NaN otherwise, and a NaN term makes the whole sum NaN.
  */
 function nonFiniteFloats(data: Float32Array | Float64Array): boolean {
-  let acc = 0;
-  for (let i = 0; i < data.length; i++) acc += data[i] * 0;
+  // Four sums: one would wait on each add in turn; four run side by side (half the time per element).
+  let a0 = 0;
+  let a1 = 0;
+  let a2 = 0;
+  let a3 = 0;
+  const n = data.length;
+  const m = n - (n & 3);
+  let i = 0;
+  for (; i < m; i += 4) {
+    a0 += data[i] * 0;
+    a1 += data[i + 1] * 0;
+    a2 += data[i + 2] * 0;
+    a3 += data[i + 3] * 0;
+  }
+  for (; i < n; i++) a0 += data[i] * 0;
+  const acc = a0 + a1 + a2 + a3;
   return acc !== acc;
 }
 
-/** The id sets of a discarded step: read only (mode 'none' adds nothing to them). */
+/** The id sets of lazy and discarded steps: read only (only eager mode adds to them). */
 const NO_IDS: Set<number> = new Set();
+/** The leaves and nodes of a lazy step's TraceTape: never written (its detail goes out in a `detail` event). */
+const NO_LEAVES: TraceLeaf[] = [];
+const NO_NODES: TraceNode[] = [];
+
+/** The name the source gives a tensor (src/engine/tensor.ts TensorDebug.name). */
+const nameOf = (t: Tensor): string | undefined => t._debug?.name;
+
+function setName(t: Tensor, name: string): void {
+  (t._debug ??= {}).name = name;
+}
+
+/** The trace shows this tensor in detail: its adjoints are wanted (keepsAdjoint). */
+function show(t: Tensor): void {
+  (t._debug ??= {}).shown = true;
+}
+
+/** Where a tensor made outside an op was made (null: not known), undefined for op outputs. */
+function madeAt(t: Tensor): SourcePos | null | undefined {
+  const d = t._debug;
+  return d?.created ? (d.pos ?? null) : undefined;
+}
 
 /** Gradient calls of undetailed steps that share everything but their numbers (one `gradientRows` event per batch). */
 interface GradientRows {
   gradient: TraceGradient;
-  ints: number[];
-  nums: number[];
+  ints: Column<Int32Array>;
+  nums: Column<Float64Array>;
+}
+
+interface CurveRows {
+  name: string;
+  curveKind: 'summary' | 'target';
+  pos?: SourcePos;
+  steps: number[];
+  values: number[];
 }
 
 interface TemplateNode {
@@ -132,6 +213,8 @@ interface TemplateNode {
 
 interface LoopState {
   count: number;
+  /** Buffers of steps let go, for the next lazy steps. */
+  pool: StepBuffer[];
   /** Positions and names of the first step's nodes and leaves, for the lazy steps. */
   template: TemplateNode[];
   leafTemplate: { kind: TraceLeaf['kind']; name?: string; pos?: SourcePos }[];
@@ -144,12 +227,13 @@ interface LoopState {
 export class Recorder implements EngineObserver {
   private readonly tapes = new Map<number, TapeState>();
   private readonly loops = new Map<string, LoopState>();
-  private readonly names = new Map<number, string>();
-  /** Tensors made outside any op (constants, variables: isVariable tells which), with where; no object per entry. */
-  private readonly created = new Map<number, SourcePos | null>();
+  /** `file:line:column` of each position object (positions are shared objects, one per call site). */
+  private readonly posKeys = new Map<SourcePos, string>();
+  /** A variable's name without TensorFlow's `:0`, by its name (computed once, not per gradient call). */
+  private readonly varNames = new Map<string, string>();
   private readonly unrecorded = new Set<number>();
   private readonly warned = new Set<string>();
-  private readonly dirty = new Set<TapeState>();
+  private readonly dirty: TapeState[] = [];
   private ops = 0;
   private recordedOps = 0;
   private gradientCount = 0;
@@ -162,13 +246,15 @@ export class Recorder implements EngineObserver {
   private readonly recording: TapeState[] = [];
   /** Positions of the tape.gradient/jacobian/jvp calls in progress, innermost last. */
   private readonly gradientCalls: (SourcePos | undefined)[] = [];
-  /** The name of each gradient call's scalar target, by call position: names for lazy steps. */
-  private readonly targetNames = new Map<string, string>();
+  /** The names of each gradient call's targets, by call position: names for lazy steps. */
+  private readonly targetNames = new Map<SourcePos | undefined, (string | undefined)[]>();
   /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
   private readonly rowTapes = new Set<TapeState>();
   private readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
   private readonly nodeRows = new Map<SourcePos | undefined, NodeRows[]>();
-  private readonly curveRows = new Map<string, { name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: number[]; values: number[] }>();
+  private readonly curveRows = { summary: new Map<string, CurveRows>(), target: new Map<string, CurveRows>() };
+  /** The same curves in the order they began. */
+  private readonly curveList: CurveRows[] = [];
 
   constructor(private readonly host: RecorderHost) {}
 
@@ -200,13 +286,13 @@ export class Recorder implements EngineObserver {
   private readonly gradientTapes: (TapeState | undefined)[] = [];
 
   /** The engine's backward pass keeps only the adjoints this step's trace will show (called per node on the path). */
-  keepsAdjoint(tensorId: number): boolean {
+  keepsAdjoint(t: Tensor): boolean {
     const ts = this.gradientTapes[this.gradientTapes.length - 1];
-    if (!ts) return true;
-    if (ts.mode === 'none' || ts.truncated) return ts.leafIds.has(tensorId) || ts.emitted.has(tensorId);
-    // A lazy step shows every node it produced if it turns out to be its loop's last.
-    if (ts.mode === 'lazy') return ts.produced.has(tensorId) || ts.leafIds.has(tensorId);
-    return ts.emitted.has(tensorId) || ts.leafIds.has(tensorId);
+    // A lazy step shows every node and leaf on the path if it turns out to be its loop's last.
+    if (!ts || ts.mode === 'lazy') return true;
+    // Shown by some detailed tape (a property read, not two set lookups per node of a long tape);
+    // adjoints() keeps this tape's own.
+    return t._debug?.shown === true;
   }
 
   /** Calls whose positions the trace never uses (Variable.assign*): no stack captures inside. */
@@ -236,17 +322,17 @@ export class Recorder implements EngineObserver {
   nameValue(value: unknown, pattern: Pattern): void {
     const isTensor = this.host.engine.isTensor;
     if (typeof pattern === 'string') {
-      if (isTensor(value)) this.names.set(value.id, pattern);
+      if (isTensor(value)) setName(value, pattern);
     } else if ('elements' in pattern) {
       if (!Array.isArray(value)) return;
       pattern.elements.forEach((name, i) => {
         const v: unknown = value[i];
-        if (name !== null && isTensor(v)) this.names.set(v.id, name);
+        if (name !== null && isTensor(v)) setName(v, name);
       });
     } else if (value !== null && typeof value === 'object') {
       for (const [key, name] of Object.entries(pattern.keys)) {
         const v: unknown = (value as Record<string, unknown>)[key];
-        if (isTensor(v)) this.names.set(v.id, name);
+        if (isTensor(v)) setName(v, name);
       }
     }
   }
@@ -257,9 +343,9 @@ export class Recorder implements EngineObserver {
    * (two levels deep), or `…`.
    */
   private label(t: Tensor, depth = 0): string | undefined {
-    const named = this.names.get(t.id);
+    const named = nameOf(t);
     if (named !== undefined) return named;
-    if (this.host.engine.isVariable(t)) return t.name.replace(/:\d+$/, '');
+    if (this.host.engine.isVariable(t)) return this.variableName(t);
     const origin = t._debug?.origin;
     if (!origin || depth > 1) return undefined;
     return this.callLabel(origin.op, origin.inputs, origin.runningSum ? origin.inputs.length : 0, depth);
@@ -287,10 +373,17 @@ export class Recorder implements EngineObserver {
     return summarize(t.shape, t.dtype as DType, data, withValues);
   }
 
+  /** `w:0` → `w`, once per variable name. */
+  private variableName(v: Variable): string {
+    let name = this.varNames.get(v.name);
+    if (name === undefined) this.varNames.set(v.name, (name = v.name.replace(/:\d+$/, '')));
+    return name;
+  }
+
   private leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {
     const isVar = this.host.engine.isVariable(t);
-    const made = this.created.get(t.id);
-    const name = this.names.get(t.id) ?? (isVar ? (t as Variable).name.replace(/:\d+$/, '') : this.label(t));
+    const made = madeAt(t);
+    const name = nameOf(t) ?? (isVar ? this.variableName(t as Variable) : this.label(t));
     const leaf: TraceLeaf = {
       tensorId: t.id,
       kind: isVar ? 'variable' : made !== undefined ? 'constant' : 'tensor',
@@ -304,16 +397,14 @@ export class Recorder implements EngineObserver {
     return leaf;
   }
 
+  /** An eager step's input that no node of the tape produced: a leaf, sent once. */
   private addLeaf(ts: TapeState, t: Tensor): void {
-    if (ts.leafIds.has(t.id) || ts.produced.has(t.id) || ts.mode === 'none' || ts.truncated) return;
+    if (ts.leafIds.has(t.id) || ts.produced.has(t.id)) return;
     ts.leafIds.add(t.id);
-    if (ts.mode === 'eager') {
-      const leaf = this.leaf(ts, t, true);
-      if (ts.tape.step === 0 && ts.loop.leafTemplate.length < TEMPLATE_LIMIT) ts.loop.leafTemplate.push({ kind: leaf.kind, name: leaf.name, pos: leaf.pos });
-      this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf });
-    }
-    // A lazy step keeps the leaf's data array as it is now: assigning to a variable gives it a new one.
-    else ts.pendingLeaves.push({ tensor: t, data: this.host.engine.peekValues(t), watched: ts.watched.has(t.id) });
+    show(t);
+    const leaf = this.leaf(ts, t, true);
+    if (ts.tape.step === 0 && ts.loop.leafTemplate.length < TEMPLATE_LIMIT) ts.loop.leafTemplate.push({ kind: leaf.kind, name: leaf.name, pos: leaf.pos });
+    this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf });
   }
 
   private traceNode(p: PendingNode, full: boolean): TraceNode {
@@ -335,10 +426,10 @@ export class Recorder implements EngineObserver {
 
   tapeCreated(e: Parameters<EngineObserver['tapeCreated']>[0]): void {
     // Loops are keyed by position, so a tape made inside an undetailed block still needs one.
-    if (!e.pos) e = { ...e, pos: this.host.locate() };
-    const key = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : `tape#${e.tapeId}`;
+    const pos = e.pos ?? this.host.locate();
+    const key = pos ? this.keyOf(pos) : `tape#${e.tapeId}`;
     let loop = this.loops.get(key);
-    if (!loop) this.loops.set(key, (loop = { count: 0, stride: 1, sampled: [], template: [], leafTemplate: [] }));
+    if (!loop) this.loops.set(key, (loop = { count: 0, pool: [], stride: 1, sampled: [], template: [], leafTemplate: [] }));
     const step = loop.count++;
     // A new step means the previous lazy one was not the last after all.
     if (loop.lazy) this.discard(loop.lazy);
@@ -355,32 +446,34 @@ export class Recorder implements EngineObserver {
       detailed: mode === 'eager',
       nodeCount: 0,
       bytes: 0,
-      leaves: [],
-      nodes: [],
+      // A lazy step's leaves and nodes go out in a `detail` event: these stay empty.
+      leaves: mode === 'eager' ? [] : NO_LEAVES,
+      nodes: mode === 'eager' ? [] : NO_NODES,
     };
-    if (e.pos) tape.pos = e.pos;
-    const name = this.host.nameAt(e.pos);
+    if (pos) tape.pos = pos;
+    const name = this.host.nameAt(pos);
     if (name !== undefined) tape.name = name;
     if (e.parentTapeId !== undefined) tape.parentId = e.parentTapeId;
+    const eager = mode === 'eager';
     const ts: TapeState = {
       tape,
       loop,
       mode,
       truncated: false,
-      produced: new Set(),
-      emitted: new Set(),
-      leafIds: new Set(),
-      watched: new Set(),
-      pendingLeaves: [],
-      pendingNodes: [],
-      pendingGradients: [],
+      produced: eager ? new Set() : NO_IDS,
+      emitted: eager ? new Set() : NO_IDS,
+      leafIds: eager ? new Set() : NO_IDS,
+      watched: eager ? new Set() : NO_IDS,
+      buf: eager ? null : (loop.pool.pop() ?? new StepBuffer()),
+      pendingGradients: null,
       nodeCount: 0,
       bytes: 0,
-      compact: mode === 'lazy',
+      compact: !eager,
+      dirty: false,
     };
     this.tapes.set(e.tapeId, ts);
     // An undetailed step goes out as a row of the next batch's `tapeRows`.
-    if (mode === 'lazy') this.rowTapes.add(ts);
+    if (!eager) this.rowTapes.add(ts);
     else this.host.emit({ kind: 'tape', tape });
     if (step > 0 && !sample) loop.lazy = ts;
     else if (sample) {
@@ -397,9 +490,7 @@ export class Recorder implements EngineObserver {
         if (ts.mode === 'none') {
           this.droppedSteps--;
           ts.mode = 'lazy';
-          ts.produced = new Set();
-          ts.leafIds = new Set();
-          ts.emitted = new Set();
+          ts.buf = loop.pool.pop() ?? new StepBuffer();
           loop.lazy = ts;
         }
       }
@@ -416,10 +507,18 @@ export class Recorder implements EngineObserver {
     }
   }
 
+  /** `file:line:column`, made once per position object. */
+  private keyOf(pos: SourcePos): string {
+    let key = this.posKeys.get(pos);
+    if (key === undefined) this.posKeys.set(pos, (key = `${pos.file ?? ''}:${pos.line}:${pos.column}`));
+    return key;
+  }
+
   /** An eager step falls off the sample: the host drops its detail. */
   private drop(ts: TapeState): void {
     ts.mode = 'none';
     this.droppedSteps++;
+    ts.produced = ts.emitted = ts.leafIds = ts.watched = NO_IDS;
     this.host.emit({ kind: 'dropDetail', tapeId: ts.tape.id });
   }
 
@@ -427,59 +526,100 @@ export class Recorder implements EngineObserver {
   private discard(ts: TapeState): void {
     ts.mode = 'none';
     this.droppedSteps++;
-    ts.pendingGradients = []; // their scalars went out as rows already
-    ts.pendingLeaves = [];
-    ts.pendingNodes = [];
+    ts.pendingGradients = null; // their scalars went out as rows already
     // Kept for the whole run (a row of the trace): nothing of it needs to stay but its counts.
-    ts.produced = NO_IDS;
-    ts.leafIds = NO_IDS;
-    ts.emitted = NO_IDS;
+    if (ts.buf) this.release(ts);
   }
 
-  /** The run ended and this lazy step is its loop's last: write it out in full. */
+  /** A lazy step's buffer goes back to its loop, emptied (its tensors can die now). */
+  private release(ts: TapeState): void {
+    const buf = ts.buf!;
+    ts.buf = null;
+    buf.clear();
+    if (ts.loop.pool.length < 2) ts.loop.pool.push(buf);
+  }
+
+  /** The run ended and this lazy step is its loop's last (or a sample kept): write it out in full. */
   private promote(ts: TapeState): void {
+    const buf = ts.buf!;
     ts.mode = 'eager';
+    ts.produced = new Set();
+    ts.emitted = new Set();
+    ts.leafIds = new Set();
+    ts.watched = new Set();
     if (ts.compact) {
       ts.compact = false;
       this.rowTapes.delete(ts);
-      this.host.emit({ kind: 'tape', tape: { ...ts.tape, nodeCount: ts.nodeCount, bytes: ts.bytes, detailed: true } });
+      this.host.emit({ kind: 'tape', tape: { ...ts.tape, leaves: [], nodes: [], nodeCount: ts.nodeCount, bytes: ts.bytes, detailed: true } });
     }
+    // Nodes first (they may take names from the loop's first step), then the leaves they read.
+    const peek = this.host.engine.peekValues;
     const nodes: TraceNode[] = [];
     const template = ts.loop.template;
-    for (let i = 0; i < ts.pendingNodes.length; i++) {
-      const p = ts.pendingNodes[i];
+    const n = buf.nodeCount;
+    const bn = buf.nodes;
+    for (let i = 0; i < n; i++) ts.produced.add((bn[i * NODE_FIELDS + 2] as Tensor).id);
+    for (let i = 0, start = 0; i < n; i++) {
+      const f = i * NODE_FIELDS;
+      const op = bn[f + 1] as string;
+      const out = bn[f + 2] as Tensor;
+      let pos = bn[f + 3] as SourcePos | undefined;
+      let name = bn[f + 4] as string | undefined;
+      const end = bn[f + 7] as number;
       if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         break;
       }
       const t = template[i];
-      if (!p.pos && t && t.op === p.op) {
-        if (t.pos) p.pos = t.pos;
-        if (t.name !== undefined && p.name === undefined) {
-          p.name = t.name;
-          this.names.set(p.output.id, t.name);
+      if (!pos && t && t.op === op) {
+        if (t.pos) pos = t.pos;
+        if (t.name !== undefined && name === undefined) {
+          name = t.name;
+          setName(out, t.name);
         }
       }
       this.detailedNodes++;
-      ts.emitted.add(p.output.id);
-      nodes.push(this.traceNode(p, true));
+      ts.emitted.add(out.id);
+      show(out);
+      const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
+      const nonFinite = isFloat && nonFiniteFloats(peek(out) as Float32Array | Float64Array);
+      const inputs: Tensor[] = [];
+      for (let k = start; k < end; k += 2) inputs.push(buf.inputs[k] as Tensor);
+      start = end;
+      const inputNames = bn[f + 6] as (count: number) => string[];
+      nodes.push(this.traceNode({ nodeId: bn[f] as number, op, inputs, inputNames, output: out, pos, name, tapeIds: bn[f + 5] as number[], nonFinite }, true));
     }
+    // Leaves as an eager step meets them: watched tensors and inputs no node produced, in order.
+    const leaves: TraceLeaf[] = [];
     const leafTemplate = ts.loop.leafTemplate;
-    const leaves = ts.pendingLeaves.map((p, i) => {
-      const leaf = this.leaf(ts, p.tensor, true, p.data, p.watched);
-      const t = leafTemplate[i];
-      if (t && t.kind === leaf.kind) {
-        if (leaf.name === undefined && t.name !== undefined) leaf.name = t.name;
-        if (!leaf.pos && t.pos) leaf.pos = t.pos;
+    const addLeaf = (t: Tensor, data: ArrayLike<number>): void => {
+      if (ts.leafIds.has(t.id) || ts.produced.has(t.id)) return;
+      ts.leafIds.add(t.id);
+      show(t);
+      const leaf = this.leaf(ts, t, true, data);
+      const tpl = leafTemplate[leaves.length];
+      if (tpl && tpl.kind === leaf.kind) {
+        if (leaf.name === undefined && tpl.name !== undefined) leaf.name = tpl.name;
+        if (!leaf.pos && tpl.pos) leaf.pos = tpl.pos;
       }
-      return leaf;
-    });
+      leaves.push(leaf);
+    };
+    const ws = buf.watches;
+    let w = 0;
+    let k = 0;
+    for (let i = 0; i <= n; i++) {
+      for (; w < ws.length && (ws[w + 2] as number) <= i; w += 3) {
+        const t = ws[w] as Tensor;
+        ts.watched.add(t.id);
+        addLeaf(t, ws[w + 1] as ArrayLike<number>);
+      }
+      if (i < n) for (const end = bn[i * NODE_FIELDS + 7] as number; k < end; k += 2) addLeaf(buf.inputs[k] as Tensor, buf.inputs[k + 1] as ArrayLike<number>);
+    }
+    this.release(ts);
     this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves, nodes });
     if (ts.truncated) this.host.emit({ kind: 'truncated', tapeId: ts.tape.id });
-    for (const g of ts.pendingGradients) this.emitGradient(g, ts, true);
-    ts.pendingGradients = [];
-    ts.pendingNodes = [];
-    ts.pendingLeaves = [];
+    for (const g of ts.pendingGradients ?? []) this.emitGradient(g, ts, true);
+    ts.pendingGradients = null;
   }
 
   recordEntered(e: Parameters<EngineObserver['recordEntered']>[0]): void {
@@ -488,10 +628,14 @@ export class Recorder implements EngineObserver {
   }
 
   recordExited(e: Parameters<EngineObserver['recordExited']>[0]): void {
-    for (let i = this.recording.length - 1; i >= 0; i--) {
-      if (this.recording[i].tape.id === e.tapeId) {
-        this.recording.splice(i, 1);
-        break;
+    const r = this.recording;
+    if (r.length > 0 && r[r.length - 1].tape.id === e.tapeId) r.pop();
+    else {
+      for (let i = r.length - 1; i >= 0; i--) {
+        if (r[i].tape.id === e.tapeId) {
+          r.splice(i, 1);
+          break;
+        }
       }
     }
     const ts = this.tapes.get(e.tapeId);
@@ -502,8 +646,12 @@ export class Recorder implements EngineObserver {
   watched(e: Parameters<EngineObserver['watched']>[0]): void {
     const ts = this.tapes.get(e.tapeId);
     if (!ts) return;
-    ts.watched.add(e.tensor.id);
-    this.addLeaf(ts, e.tensor);
+    if (ts.mode === 'eager') {
+      ts.watched.add(e.tensor.id);
+      if (!ts.truncated) this.addLeaf(ts, e.tensor);
+    } else if (ts.buf) {
+      ts.buf.watches.push(e.tensor, this.host.engine.peekValues(e.tensor), ts.buf.nodeCount);
+    }
   }
 
   tapeReset(): void {}
@@ -524,11 +672,11 @@ export class Recorder implements EngineObserver {
     // Ops inside tape.gradient carry the call's position: they are not what the source names.
     const name = inGradient ? undefined : this.host.nameAt(pos);
     if (name !== undefined) {
-      this.names.set(out.id, name);
+      setName(out, name);
       // A number turned into a constant by this very call is not what the name holds.
       for (let k = 0; k < inputs.length; k++) {
-        const id = inputs[k].id;
-        if (this.created.get(id) === pos && this.names.get(id) === name) this.names.delete(id);
+        const d = inputs[k]._debug;
+        if (d !== undefined && d.created !== undefined && d.pos === pos && d.name === name) d.name = undefined;
       }
     }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
@@ -557,17 +705,27 @@ export class Recorder implements EngineObserver {
       if (!ts) continue;
       ts.nodeCount++;
       ts.bytes += bytes;
-      this.dirty.add(ts);
+      if (!ts.dirty) {
+        ts.dirty = true;
+        this.dirty.push(ts);
+      }
       if (ts.mode === 'none' || ts.truncated) continue;
+      if (ts.buf) {
+        // A lazy step: references into its reused arrays, nothing allocated (see StepBuffer).
+        const b = ts.buf;
+        for (let k = 0; k < inputs.length; k++) b.inputs.push(inputs[k], this.host.engine.peekValues(inputs[k]));
+        b.nodes.push(nodeId, op, out, pos, name, tapeIds, inputNames, b.inputs.length);
+        continue;
+      }
       for (let k = 0; k < inputs.length; k++) this.addLeaf(ts, inputs[k]);
       ts.produced.add(out.id);
-      if (ts.mode === 'lazy') ts.pendingNodes.push((pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite)));
-      else if (this.detailedNodes >= MAX_DETAILED_NODES) {
+      if (this.detailedNodes >= MAX_DETAILED_NODES) {
         ts.truncated = true;
         this.host.emit({ kind: 'truncated', tapeId: id });
       } else {
         eager = true;
         ts.emitted.add(out.id);
+        show(out);
         if (ts.tape.step === 0 && ts.loop.template.length < TEMPLATE_LIMIT) ts.loop.template.push({ op, pos, name });
       }
     }
@@ -603,14 +761,18 @@ export class Recorder implements EngineObserver {
       const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
       if (pos) node.pos = pos;
       if (name !== undefined) node.name = name;
-      rows = { node, ints: [], nums: [] };
+      rows = { node, ints: int32Column(), nums: float64Column() };
       list.push(rows);
     }
     if (withValues) this.valuesLeft -= data.length;
-    rows.ints.push(nodeId, out.id);
+    rows.ints.push(nodeId);
+    rows.ints.push(out.id);
     for (let i = 0; i < inputs.length; i++) rows.ints.push(inputs[i].id);
     summarizeInto(data, rows.nums);
-    if (withValues) for (let i = 0; i < data.length; i++) rows.nums.push(data[i]);
+    if (withValues) {
+      const buf = rows.nums.reserve(data.length);
+      for (let i = 0; i < data.length; i++) buf[rows.nums.length++] = data[i];
+    }
   }
 
   private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean): PendingNode {
@@ -623,9 +785,9 @@ export class Recorder implements EngineObserver {
 
   tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
     // Seeds and zeros made inside tape.gradient are not what the gradient's variable names.
+    // (Where it was made is on the tensor: TensorDebug.pos and .created.)
     const name = this.gradientCalls.length > 0 ? undefined : this.host.nameAt(e.pos);
-    if (name !== undefined) this.names.set(e.tensor.id, name);
-    this.created.set(e.tensor.id, e.pos ?? null);
+    if (name !== undefined) setName(e.tensor, name);
     this.host.tick(this.ops, e.pos, e.tensor.size);
   }
 
@@ -639,24 +801,27 @@ export class Recorder implements EngineObserver {
     this.gradientCount++;
     const ts = this.tapes.get(e.tapeId);
     const step = ts?.tape.step ?? 0;
-    // Scalar targets are curves, whatever the detail of the step.
-    const at = e.pos ? `${e.pos.file ?? ''}:${e.pos.line}:${e.pos.column}` : '';
-    // Targets of lazy steps have no names of their own: the same call's earlier target name holds.
-    const targetNames = e.targets.map((t, i) => {
-      const key = `${at}#${i}`;
-      const name = this.names.get(t.id);
-      if (name !== undefined) this.targetNames.set(key, name);
-      return name ?? this.targetNames.get(key);
-    });
-    e.targets.forEach((t, i) => {
-      if (t.size !== 1) return;
-      const name = targetNames[i] ?? (e.pos ? `target@${e.pos.line}` : 'target');
-      this.curvePoint(name, 'target', e.pos, step, Number(this.host.engine.peekValues(t)[0]));
-    });
+    // Targets of lazy steps have no names of their own: the same call's earlier target names hold.
+    let known = this.targetNames.get(e.pos);
+    const targetNames: (string | undefined)[] = new Array(e.targets.length);
+    for (let i = 0; i < e.targets.length; i++) {
+      const t = e.targets[i];
+      const name = nameOf(t);
+      if (name !== undefined) {
+        if (!known) this.targetNames.set(e.pos, (known = []));
+        known[i] = name;
+      }
+      targetNames[i] = name ?? known?.[i];
+      // Scalar targets are curves, whatever the detail of the step.
+      if (t.size === 1) this.curvePoint(targetNames[i] ?? (e.pos ? `target@${e.pos.line}` : 'target'), 'target', e.pos, step, Number(this.host.engine.peekValues(t)[0]));
+    }
+    // The engine's event is made for this call alone: the names go on it (no copy per step).
+    const stamped = e as Stamped;
+    stamped.targetNames = targetNames;
     const resultName = this.host.nameAt(e.pos);
-    const stamped = { ...e, targetNames, ...(resultName !== undefined ? { resultName } : {}) };
+    if (resultName !== undefined) stamped.resultName = resultName;
     // A held step's scalars go out now (a timeout must not lose them); its detail replaces them if it is kept.
-    if (ts?.mode === 'lazy') ts.pendingGradients.push(stamped);
+    if (ts?.mode === 'lazy') (ts.pendingGradients ??= []).push(stamped);
     // A jvp's accumulator tape is not a user tape: its call is kept whole.
     this.emitGradient(stamped, ts, ts?.mode === 'eager' || e.kind === 'jvp');
     this.flushStats();
@@ -665,23 +830,32 @@ export class Recorder implements EngineObserver {
 
   /** Curve points go out in columns, one event per curve per batch. */
   private curvePoint(name: string, curveKind: 'summary' | 'target', pos: SourcePos | undefined, step: number, value: number): void {
-    const key = `${curveKind}\0${name}`;
-    let c = this.curveRows.get(key);
-    if (!c) this.curveRows.set(key, (c = { name, curveKind, ...(pos ? { pos } : {}), steps: [], values: [] }));
+    const byName = this.curveRows[curveKind];
+    let c = byName.get(name);
+    if (!c) {
+      byName.set(name, (c = { name, curveKind, ...(pos ? { pos } : {}), steps: [], values: [] }));
+      this.curveList.push(c);
+    }
     c.steps.push(step);
     c.values.push(value);
   }
 
   private sourceName(t: Tensor): string | undefined {
-    return this.names.get(t.id) ?? (this.host.engine.isVariable(t) ? t.name.replace(/:\d+$/, '') : undefined);
+    return nameOf(t) ?? (this.host.engine.isVariable(t) ? this.variableName(t) : undefined);
   }
 
   /** An undetailed step's gradient call: a row of numbers under a shared template (no objects per call). */
-  private gradientRow(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined): void {
+  private gradientRow(e: Stamped, ts: TapeState | undefined): void {
     // Rows are grouped by call site, then by everything a row does not carry (compared, not hashed: this runs every step).
     let list = this.gradientRows.get(e.pos);
     if (!list) this.gradientRows.set(e.pos, (list = []));
-    let rows = list.find((r) => this.sameTemplate(r.gradient, e));
+    let rows: GradientRows | undefined;
+    for (const r of list) {
+      if (this.sameTemplate(r.gradient, e)) {
+        rows = r;
+        break;
+      }
+    }
     if (!rows) {
       // Calls that differ every time (a message naming a tensor id): plain events, no search through templates.
       if (list.length >= 16) {
@@ -689,10 +863,12 @@ export class Recorder implements EngineObserver {
         return;
       }
       // The template: built once per kind of call, the same way as a full gradient.
-      rows = { gradient: this.buildGradient(e, ts, false), ints: [], nums: [] };
+      rows = { gradient: this.buildGradient(e, ts, false), ints: int32Column(), nums: float64Column() };
       list.push(rows);
     }
-    rows.ints.push(e.callId, e.tapeId, ts?.tape.step ?? 0);
+    rows.ints.push(e.callId);
+    rows.ints.push(e.tapeId);
+    rows.ints.push(ts?.tape.step ?? 0);
     for (const t of e.targets) rows.ints.push(t.id);
     for (const s of e.sources) rows.ints.push(s.tensor.id);
     const peek = this.host.engine.peekValues;
@@ -700,12 +876,12 @@ export class Recorder implements EngineObserver {
     for (const s of e.sources) if (s.result) summarizeInto(peek(s.result), rows.nums);
   }
 
-  private sameTemplate(g: TraceGradient, e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }): boolean {
+  private sameTemplate(g: TraceGradient, e: Stamped): boolean {
     if (g.kind !== e.kind || g.resultName !== e.resultName || g.targets.length !== e.targets.length || g.sources.length !== e.sources.length) return false;
     for (let i = 0; i < e.targets.length; i++) {
       const t = e.targets[i];
       const gt = g.targets[i];
-      if (gt.name !== (this.names.get(t.id) ?? e.targetNames?.[i]) || gt.value.dtype !== t.dtype || !sameShape(gt.value.shape, t.shape)) return false;
+      if (gt.name !== (nameOf(t) ?? e.targetNames?.[i]) || gt.value.dtype !== t.dtype || !sameShape(gt.value.shape, t.shape)) return false;
     }
     for (let i = 0; i < e.sources.length; i++) {
       const s = e.sources[i];
@@ -742,17 +918,13 @@ export class Recorder implements EngineObserver {
     }
     for (const r of [...this.gradientRows.values()].flat()) {
       if (r.ints.length === 0) continue;
-      out.push({ kind: 'gradientRows', gradient: r.gradient, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
-      r.ints = [];
-      r.nums = [];
+      out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });
     }
     for (const r of [...this.nodeRows.values()].flat()) {
       if (r.ints.length === 0) continue;
-      out.push({ kind: 'nodeRows', node: r.node, ints: Int32Array.from(r.ints), nums: Float64Array.from(r.nums) });
-      r.ints = [];
-      r.nums = [];
+      out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
     }
-    for (const c of this.curveRows.values()) {
+    for (const c of this.curveList) {
       if (c.steps.length === 0) continue;
       out.push({ kind: 'curveRows', name: c.name, curveKind: c.curveKind, ...(c.pos ? { pos: c.pos } : {}), steps: Float64Array.from(c.steps), values: Float64Array.from(c.values) });
       c.steps = [];
@@ -761,12 +933,14 @@ export class Recorder implements EngineObserver {
     return out;
   }
 
-  private emitGradient(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined, full: boolean): void {
-    if (full) this.host.emit({ kind: 'gradient', gradient: this.buildGradient(e, ts, true) });
-    else this.gradientRow(e, ts);
+  private emitGradient(e: Stamped, ts: TapeState | undefined, full: boolean): void {
+    if (!full) return this.gradientRow(e, ts);
+    const g = this.buildGradient(e, ts, true);
+    this.host.emit({ kind: 'gradient', gradient: g });
+    if (e.kind !== 'jvp' && ts) this.emitAdjoints(g.id, e.adjoints, ts);
   }
 
-  private buildGradient(e: GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] }, ts: TapeState | undefined, full: boolean): TraceGradient {
+  private buildGradient(e: Stamped, ts: TapeState | undefined, full: boolean): TraceGradient {
     const sources: TraceGradientSource[] = e.sources.map((s) => {
       const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.summarizeTensor(s.result, full) : null };
       if (s.key !== undefined) src.key = s.key;
@@ -785,25 +959,53 @@ export class Recorder implements EngineObserver {
       tapeId: e.tapeId,
       step: ts?.tape.step ?? 0,
       targets: e.targets.map((t, i) => {
-        const name = this.names.get(t.id) ?? e.targetNames?.[i];
+        const name = nameOf(t) ?? e.targetNames?.[i];
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.summarizeTensor(t, full) };
       }),
       sources,
       // A jvp's "adjoints" are its results, the JVP of each target (src/engine/forward.ts): always kept.
-      adjoints: e.kind === 'jvp' ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.summarizeTensor(t, true) })) : full && ts ? this.adjoints(e.adjoints, ts) : [],
+      // Other adjoints follow as `adjointRows` (emitAdjoints).
+      adjoints: e.kind === 'jvp' ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.summarizeTensor(t, true) })) : [],
     };
     if (e.pos) g.pos = e.pos;
     if (e.resultName !== undefined) g.resultName = e.resultName;
     return g;
   }
 
-  /** Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves). */
-  private adjoints(all: Map<number, Tensor>, ts: TapeState): { tensorId: number; value: ValueSummary }[] {
-    const out: { tensorId: number; value: ValueSummary }[] = [];
+  /**
+   * Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves), as
+   * `adjointRows` events: one per kind of summary (shape, dtype, values kept or not).
+   */
+  private emitAdjoints(gradientId: number, all: Map<number, Tensor>, ts: TapeState): void {
+    const peek = this.host.engine.peekValues;
+    const groups: { like: ValueSummary; ints: Column<Int32Array>; nums: Column<Float64Array> }[] = [];
+    let index = 0;
     for (const [tensorId, t] of all) {
-      if (ts.emitted.has(tensorId) || ts.leafIds.has(tensorId)) out.push({ tensorId, value: this.summarizeTensor(t, true) });
+      if (!ts.emitted.has(tensorId) && !ts.leafIds.has(tensorId)) continue;
+      const data = peek(t);
+      // The same budget rule as summarizeTensor.
+      const budget = this.valuesLeft >= data.length;
+      if (budget) this.valuesLeft -= data.length;
+      const withValues = budget && data.length <= FULL_VALUES_LIMIT;
+      let g: (typeof groups)[number] | undefined;
+      // The latest kinds only: a tape of many shapes makes more groups, never a long search.
+      for (let i = groups.length - 1; i >= 0 && i >= groups.length - 32; i--) {
+        const like = groups[i].like;
+        if (like.dtype === t.dtype && (like.values !== undefined) === withValues && sameShape(like.shape, t.shape)) {
+          g = groups[i];
+          break;
+        }
+      }
+      if (!g) groups.push((g = { like: summarize(t.shape, t.dtype as DType, data, withValues), ints: int32Column(), nums: float64Column() }));
+      g.ints.push(tensorId);
+      g.ints.push(index++);
+      summarizeInto(data, g.nums);
+      if (withValues) {
+        const buf = g.nums.reserve(data.length);
+        for (let i = 0; i < data.length; i++) buf[g.nums.length++] = data[i];
+      }
     }
-    return out;
+    for (const g of groups) this.host.emit({ kind: 'adjointRows', gradientId, like: g.like, ints: g.ints.take(), nums: g.nums.take() });
   }
 
   summary(e: Parameters<EngineObserver['summary']>[0]): void {
@@ -815,14 +1017,14 @@ export class Recorder implements EngineObserver {
     if (e.tapeId !== undefined) data.tapeId = e.tapeId;
     if (e.tensorId !== undefined) {
       data.tensorId = e.tensorId;
-      const name = this.names.get(e.tensorId);
+      const name = e.tensor && nameOf(e.tensor);
       if (name !== undefined) data.name = name;
     }
-    this.warn(e.code, e.message, e.pos ?? this.host.locate(), data);
+    this.warn(e.code, e.message, e.pos ?? this.host.locate(), data, e.tensor);
   }
 
   /** One diagnostic per code and line: a loop would repeat it every step. */
-  private warn(code: Parameters<EngineObserver['warning']>[0]['code'] | 'nonFinite', message: string, pos: SourcePos | undefined, data: { tapeId?: number; tensorId?: number; name?: string }): void {
+  private warn(code: Parameters<EngineObserver['warning']>[0]['code'] | 'nonFinite', message: string, pos: SourcePos | undefined, data: { tapeId?: number; tensorId?: number; name?: string }, tensor?: Tensor): void {
     const at = pos ?? this.lastPos ?? { line: 1, column: 1 };
     const key = `${code}:${at.file ?? ''}:${at.line}`;
     if (this.warned.has(key)) return;
@@ -830,7 +1032,7 @@ export class Recorder implements EngineObserver {
     const related: { pos: SourcePos; message: string }[] = [];
     const tape = data.tapeId !== undefined ? this.tapes.get(data.tapeId)?.tape : undefined;
     if (tape?.pos) related.push({ pos: tape.pos, message: `the tape${tape.name ? ` '${tape.name}'` : ''} was created here` });
-    const made = data.tensorId !== undefined ? this.created.get(data.tensorId) : undefined;
+    const made = tensor ? madeAt(tensor) : undefined;
     if (made) related.push({ pos: made, message: `${data.name ?? 'the tensor'} was created here` });
     this.host.emit({
       kind: 'diagnostic',
@@ -840,10 +1042,11 @@ export class Recorder implements EngineObserver {
 
   private flushStats(): void {
     for (const ts of this.dirty) {
+      ts.dirty = false;
       if (ts.compact) this.rowTapes.add(ts);
       else this.host.emit({ kind: 'tapeStats', tapeId: ts.tape.id, nodeCount: ts.nodeCount, bytes: ts.bytes });
     }
-    this.dirty.clear();
+    this.dirty.length = 0;
   }
 
   /** The run ended (normally or by an exception): write out every loop's last step and the totals. */

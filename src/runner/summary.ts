@@ -79,14 +79,50 @@ export function summarize(shape: readonly number[], dtype: DType, data: Values, 
 }
 
 /**
- * A summary's numbers appended to `out` as a row of a `gradientRows` event (src/protocol/worker.ts):
+ * A growable column of numbers (a row event's `ints` or `nums`, src/protocol/worker.ts): appends
+ * into a typed array, so a batch goes out as a copy of it, with no JS array to grow and convert.
+ */
+export class Column<T extends Float64Array | Int32Array> {
+  length = 0;
+  constructor(private buf: T) {}
+
+  /** Room for `n` more values; returns the typed array to write at `length`. */
+  reserve(n: number): T {
+    if (this.length + n > this.buf.length) {
+      const bigger = new (this.buf.constructor as new (n: number) => T)(Math.max(this.buf.length * 2, this.length + n));
+      bigger.set(this.buf.subarray(0, this.length));
+      this.buf = bigger;
+    }
+    return this.buf;
+  }
+
+  push(x: number): void {
+    this.reserve(1)[this.length++] = x;
+  }
+
+  /** The values so far, as a typed array of their own; the column starts again empty. */
+  take(): T {
+    const out = this.buf.slice(0, this.length) as T;
+    this.length = 0;
+    return out;
+  }
+}
+
+export const float64Column = (): Column<Float64Array> => new Column(new Float64Array(64));
+export const int32Column = (): Column<Int32Array> => new Column(new Int32Array(32));
+
+/**
+ * A summary's numbers appended to `out` as a row of a `gradientRows`/`nodeRows` event (src/protocol/worker.ts):
  * min, max, mean, norm, nanCount, infCount, then the first values (as many as `summarize` keeps).
  */
-export function summarizeInto(data: Values, out: number[]): void {
+export function summarizeInto(data: Values, out: Column<Float64Array>): void {
   const st = stats(data);
-  out.push(st[0], st[1], st[2], st[3], st[4], st[5]);
   const n = Math.min(FIRST_VALUES, data.length);
-  for (let i = 0; i < n; i++) out.push(data[i]);
+  const buf = out.reserve(6 + n);
+  let k = out.length;
+  for (let i = 0; i < 6; i++) buf[k++] = st[i];
+  for (let i = 0; i < n; i++) buf[k++] = data[i];
+  out.length = k;
 }
 
 /** True when `data` holds a NaN or an infinity (early exit). */

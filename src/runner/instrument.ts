@@ -6,6 +6,9 @@
  *   f()          →  f(...__gtE(7))           __gtE = (id) => { at = id; return EMPTY; }
  *   f(a, ...xs)  →  f(a, ...__gtP(7, xs))
  *   for (x of e) →  for (x of __gtI(8, e))   each next() sets `at` (a dataset's ops run there)
+ *   function f(w, { x }) { … }  →  function f(w, { x }) { __gtN(2, w, x); … }
+ *   (w) => e     →  (w) => (__gtN(3, w), e)  the values bound to parameters, by source name, so
+ *                                            the runner can name tensors that have no name yet
  *
  * The engine's locate() is then a table lookup (~20 ns) instead of a stack capture (~4 µs, more than
  * most ops). Index 7 maps to the `.grad.ts` position V8 would report for that call's frame (the
@@ -34,10 +37,12 @@ export interface Instrumented {
   toBundle(line: number, column: number): { line: number; column: number };
   /** The code awaits outside any function (a top-level `await` or `for await`): run it as an async body. */
   topLevelAwait: boolean;
+  /** Per `__gtN` index: the source name of each value it passes (null: not known). */
+  params: (string | null)[][];
 }
 
 /** Names the instrumented code expects as parameters of its wrapper function. */
-export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI'] as const;
+export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN'] as const;
 
 interface Edit {
   offset: number;
@@ -53,9 +58,15 @@ const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null
 /**
  * Rewrites `code`. `positionOf(line, column)` (1-based, in `code`) gives the user position of a
  * call head, or undefined for code that is not the user's (esbuild's helpers): those are left as
- * they are. Returns undefined when the code cannot be parsed (the caller falls back to stacks).
+ * they are. `nameOf(line, column)` gives the source name of an identifier the bundle binds there
+ * (esbuild renames some); without it, or where no parameter has one, functions get no `__gtN`.
+ * Returns undefined when the code cannot be parsed (the caller falls back to stacks).
  */
-export function instrument(code: string, positionOf: (line: number, column: number) => SourcePos | undefined): Instrumented | undefined {
+export function instrument(
+  code: string,
+  positionOf: (line: number, column: number) => SourcePos | undefined,
+  nameOf?: (line: number, column: number) => string | undefined,
+): Instrumented | undefined {
   let ast: AstNode;
   try {
     ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true }) as unknown as AstNode;
@@ -63,6 +74,7 @@ export function instrument(code: string, positionOf: (line: number, column: numb
     return undefined;
   }
   const positions: (SourcePos | undefined)[] = [];
+  const params: (string | null)[][] = [];
   const edits: Edit[] = [];
   const lineStarts = [0];
   for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -82,6 +94,38 @@ export function instrument(code: string, positionOf: (line: number, column: numb
     if (!pos) return -1;
     positions.push(pos);
     return positions.length - 1;
+  };
+
+  /** Identifiers a parameter list binds, in order (defaults, rest and destructuring included). */
+  const bound = (p: AstNode, out: AstNode[]): AstNode[] => {
+    if (p.type === 'Identifier') out.push(p);
+    else if (p.type === 'AssignmentPattern') bound(p.left as AstNode, out);
+    else if (p.type === 'RestElement') bound(p.argument as AstNode, out);
+    else if (p.type === 'ArrayPattern') {
+      for (const e of p.elements as (AstNode | null)[]) if (e) bound(e, out);
+    } else if (p.type === 'ObjectPattern') {
+      for (const q of p.properties as AstNode[]) bound(q.type === 'Property' ? (q.value as AstNode) : q, out);
+    }
+    return out;
+  };
+  /** A function of the user's with parameters: pass their values to `__gtN` as its body starts. */
+  const paramProbe = (fn: AstNode): void => {
+    const ids = (fn.params as AstNode[]).reduce<AstNode[]>((out, p) => bound(p, out), []);
+    if (!nameOf || ids.length === 0) return;
+    const names = ids.map((i) => nameOf(i.loc.start.line, i.loc.start.column + 1) ?? null);
+    if (names.every((n) => n === null)) return;
+    params.push(names);
+    const call = `__gtN(${params.length - 1}, ${ids.map((i) => code.slice(i.start, i.end)).join(', ')})`;
+    const body = fn.body as AstNode;
+    if (body.type !== 'BlockStatement') {
+      edits.push({ offset: body.start, text: `(${call}, `, close: false });
+      edits.push({ offset: body.end, text: ')', close: true });
+      return;
+    }
+    // After the directive prologue ("use strict" must stay first); `;` in case a directive has none.
+    const directives = (body.body as AstNode[]).filter((st, i, all) => typeof st.directive === 'string' && all.slice(0, i).every((b) => typeof b.directive === 'string'));
+    const last = directives.at(-1);
+    edits.push(last ? { offset: last.end, text: `;${call};`, close: false } : { offset: body.start + 1, text: `${call};`, close: false });
   };
 
   let topLevelAwait = false;
@@ -110,6 +154,7 @@ export function instrument(code: string, positionOf: (line: number, column: numb
         edits.push({ offset: right.end, text: ')', close: true });
       }
     }
+    if (FUNCTIONS.has(n.type)) paramProbe(n);
     const inside = inFunction || FUNCTIONS.has(n.type);
     for (const key in n) {
       if (key === 'loc') continue;
@@ -148,5 +193,5 @@ export function instrument(code: string, positionOf: (line: number, column: numb
     }
     return { line: l, column: column - shift };
   };
-  return { code: out, positions, toBundle, topLevelAwait };
+  return { code: out, positions, toBundle, topLevelAwait, params };
 }

@@ -248,28 +248,7 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
     }
     return undefined;
   };
-  /** The head token of the call chain starting at k (see bindChain), or -1. */
-  const chainHead = (k: number): number => {
-    while (at(k) === 'await') k++;
-    if (at(k) === 'new') k++;
-    if (!toks[k]?.ident) return -1;
-    let last = k;
-    let head = -1;
-    k++;
-    for (;;) {
-      const t = at(k);
-      if ((t === '.' || t === '?.') && toks[k + 1]?.ident) {
-        last = k + 1;
-        k += 2;
-      } else if (t === '(' && match[k] > 0) {
-        head = last;
-        k = match[k] + 1;
-      } else if (t === '[' && match[k] > 0) k = match[k] + 1;
-      else if (t === '!') k++;
-      else break;
-    }
-    return head;
-  };
+  const chainHead = (k: number): number => chainSpanOf(toks, match, k).head;
 
   // Brace stack: for each open `{`, whether it is a function body and the record name it carries.
   const braces: { fn: boolean; record?: string }[] = [];
@@ -346,5 +325,157 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
       }
     }
   }
+  nameArguments(toks, match, names, parsePattern);
   return { names, patterns };
+}
+
+/** The call chain starting at token k (see bindChain): its head token (or -1), its `new`, and the token after it. */
+function chainSpanOf(toks: Token[], match: Int32Array, k: number): { head: number; newTok: number; end: number } {
+  const at = (i: number): string => toks[i]?.t ?? '';
+  while (at(k) === 'await') k++;
+  let newTok = -1;
+  if (at(k) === 'new') newTok = k++;
+  if (!toks[k]?.ident) return { head: -1, newTok, end: k };
+  let last = k;
+  let head = -1;
+  k++;
+  for (;;) {
+    const t = at(k);
+    if ((t === '.' || t === '?.') && toks[k + 1]?.ident) {
+      last = k + 1;
+      k += 2;
+    } else if (t === '(' && match[k] > 0) {
+      head = last;
+      k = match[k] + 1;
+    } else if (t === '[' && match[k] > 0) k = match[k] + 1;
+    else if (t === '!') k++;
+    else break;
+  }
+  return { head, newTok, end: k };
+}
+
+/** Splits the tokens between bracket `open` and its match at top-level commas: [first, end) per part. */
+function splitList(toks: Token[], match: Int32Array, open: number): [number, number][] {
+  const parts: [number, number][] = [];
+  const close = match[open];
+  let from = open + 1;
+  for (let j = open + 1; j <= close; j++) {
+    const t = toks[j].t;
+    if (j === close || t === ',') {
+      if (j > from) parts.push([from, j]);
+      from = j + 1;
+    } else if ((t === '(' || t === '[' || t === '{') && match[j] > j) j = match[j] - 1;
+  }
+  return parts;
+}
+
+/**
+ * An unnamed temporary passed to a function of the file takes the parameter's name:
+ * `lossOf(tf.add(a, b))` with `function lossOf(w)` names the Add `w`, as `const w = tf.add(a, b)`
+ * would. Only where the argument is a whole call chain (a temporary) and its head has no name yet;
+ * only for functions declared once in the file (`function f(…)`, `const f = (…) => …`,
+ * `const f = function (…)`); a rest parameter or a spread argument ends the matching. A
+ * destructured parameter names the calls in an object or array literal passed for it
+ * (`({ x, scale }) => …` called with `{ x: tf.reshape(a, [2]), scale: tf.fill([2], 3) }`).
+ */
+function nameArguments(toks: Token[], match: Int32Array, names: NameIndex, parsePattern: (k: number) => Pattern | undefined): void {
+  const at = (k: number): string => toks[k]?.t ?? '';
+  /** Skips a TypeScript type-parameter list `<…>` starting at k. */
+  const skipAngles = (k: number): number => {
+    if (at(k) !== '<') return k;
+    let depth = 0;
+    for (; k < toks.length; k++) {
+      const t = at(k);
+      if (t === '<') depth++;
+      else if (t === '>') depth--;
+      else if (t === '>>') depth -= 2;
+      else if (t === ';') return k;
+      if (depth <= 0) return k + 1;
+    }
+    return k;
+  };
+  const paramsAt = (open: number): (Pattern | null)[] => {
+    const out: (Pattern | null)[] = [];
+    for (const [a] of splitList(toks, match, open)) {
+      if (at(a) === '...') break;
+      if (at(a) === 'this' && at(a + 1) === ':') continue; // TypeScript's `this` parameter is not one
+      out.push(toks[a].ident ? toks[a].t : at(a) === '[' || at(a) === '{' ? (parsePattern(a) ?? null) : null);
+    }
+    return out;
+  };
+  /** Names the head of the call chain that is exactly tokens [a, b), unless it has a name. */
+  const nameCall = (a: number, b: number, name: string): void => {
+    const span = chainSpanOf(toks, match, a);
+    const end = at(span.end) === 'as' || at(span.end) === 'satisfies' ? b : span.end;
+    if (span.head < 0 || end !== b) return;
+    for (const t of [span.head, span.newTok]) {
+      if (t < 0) continue;
+      const key = posKey(toks[t].line, toks[t].col);
+      if (!names.has(key)) names.set(key, name);
+    }
+  };
+  /** An argument [a, b) for a parameter: a call takes its name; a literal, its pattern's names. */
+  const nameArgument = (a: number, b: number, param: Pattern): void => {
+    if (typeof param === 'string') return nameCall(a, b, param);
+    if (match[a] !== b - 1) return; // not one literal
+    const items = splitList(toks, match, a);
+    if ('elements' in param && at(a) === '[') {
+      items.forEach(([x, y], i) => {
+        const name = param.elements[i];
+        if (name) nameCall(x, y, name);
+      });
+    } else if ('keys' in param && at(a) === '{') {
+      for (const [x, y] of items) {
+        const name = toks[x].ident && at(x + 1) === ':' ? param.keys[toks[x].t] : undefined;
+        if (name) nameCall(x + 2, y, name);
+      }
+    }
+  };
+  const declared = new Map<string, (Pattern | null)[] | null>();
+  const declare = (name: string, params: (Pattern | null)[]): void => {
+    // Declared twice (scopes this scan does not see): which one a call means is unknown.
+    declared.set(name, declared.has(name) ? null : params);
+  };
+  for (let k = 0; k < toks.length; k++) {
+    if (at(k) === 'function') {
+      let j = k + 1;
+      if (at(j) === '*') j++;
+      if (!toks[j]?.ident) continue;
+      const open = skipAngles(j + 1);
+      if (at(open) === '(' && match[open] > open) declare(toks[j].t, paramsAt(open));
+    } else if (DECL.has(at(k)) && toks[k + 1]?.ident && at(k + 2) === '=') {
+      let j = k + 3;
+      if (at(j) === 'async') j++;
+      if (at(j) === 'function') {
+        j++;
+        if (at(j) === '*') j++;
+        if (toks[j]?.ident) j++;
+      }
+      j = skipAngles(j);
+      if (toks[j]?.ident && at(j + 1) === '=>') declare(toks[k + 1].t, [toks[j].t]);
+      else if (at(j) === '(' && match[j] > j) {
+        const after = match[j] + 1;
+        const arrowOrBody = at(k + 3) === 'function' || at(k + 4) === 'function' || at(after) === '=>' || at(after) === ':';
+        if (arrowOrBody) declare(toks[k + 1].t, paramsAt(j));
+      }
+    }
+  }
+  if (declared.size === 0) return;
+  for (let k = 0; k < toks.length; k++) {
+    const tok = toks[k];
+    const params = tok.ident ? declared.get(tok.t) : undefined;
+    if (!params || at(k + 1) !== '(' || !(match[k + 1] > k + 1)) continue;
+    const prev = at(k - 1);
+    if (prev === '.' || prev === '?.' || prev === 'function') continue;
+    // `name(…) {` or `name(…): T {` is a method's definition, not a call.
+    const after = at(match[k + 1] + 1);
+    if (after === '{' || after === ':') continue;
+    const args = splitList(toks, match, k + 1);
+    for (let i = 0; i < args.length && i < params.length; i++) {
+      const [a, b] = args[i];
+      if (at(a) === '...') break;
+      const param = params[i];
+      if (param !== null) nameArgument(a, b, param);
+    }
+  }
 }

@@ -70,8 +70,37 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     return p ?? undefined;
   };
 
+  // ── Source texts (for names), read once per file ──
+  const texts = new Map<string, string>();
+  const sourceText = (file: string): string => {
+    let text = texts.get(file);
+    if (text === undefined) {
+      text = '';
+      try {
+        text = file === d.file ? d.text : fs.readFileSync(file, 'utf8');
+      } catch {
+        // a file we cannot read has no names
+      }
+      texts.set(file, text);
+    }
+    return text;
+  };
+  const sourceLines = new Map<string, string[]>();
+  /** The source name of the identifier the bundle has at line/column (esbuild may have renamed it). */
+  const identifierAt = (line: number, column: number): string | undefined => {
+    const e = map.findEntry(line - 1, column - 1) as { generatedLine?: number; generatedColumn?: number; originalSource?: string; originalLine?: number; originalColumn?: number; name?: string };
+    // Only a mapping of this very token: the nearest one before it would name something else.
+    if (!e || e.generatedLine !== line - 1 || e.generatedColumn !== column - 1 || !e.originalSource || e.originalLine === undefined || e.originalColumn === undefined) return undefined;
+    if (e.name) return e.name;
+    const file = path.resolve(e.originalSource);
+    let lines = sourceLines.get(file);
+    if (!lines) sourceLines.set(file, (lines = sourceText(file).split('\n')));
+    const lineText = lines[e.originalLine] ?? '';
+    return /^[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*/.exec(lineText.slice(e.originalColumn))?.[0];
+  };
+
   // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
-  const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition);
+  const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition, identifierAt);
   let at = -1;
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
   let linePrefix = 0;
@@ -164,13 +193,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const nameIndex = (file: string): { names: NameIndex; patterns: Map<string, Pattern> } => {
     let idx = nameIndexes.get(file);
     if (!idx) {
-      let text = '';
-      try {
-        text = file === d.file ? d.text : fs.readFileSync(file, 'utf8');
-      } catch {
-        // a file we cannot read has no names
-      }
-      idx = scanBindings(text);
+      idx = scanBindings(sourceText(file));
       nameIndexes.set(file, idx);
     }
     return idx;
@@ -259,6 +282,35 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   });
   ref.recorder = rec;
 
+  // ── Names bound at run time: destructuring and for-of (always), parameters (only if unnamed) ──
+  /**
+   * Ids of tensors that took a name here: a parameter does not rename them. Ids, not a WeakSet of
+   * tensors: a helper called per op would put every op's output in it, and a WeakSet that size
+   * made each call ~0.7 µs dearer (GC); the recorder keeps a name per id as well.
+   */
+  const namedHere = new Set<number>();
+  const nameValue = (value: unknown, pattern: Pattern): void => {
+    rec.nameValue(value, pattern);
+    eachBound(value, pattern, (v) => {
+      if (v instanceof TensorClass) namedHere.add(v.id);
+    });
+  };
+  /** A variable has its own name; a tensor made where the source binds a name has that one. */
+  const hasName = (t: import('../engine/tensor').Tensor): boolean => t instanceof VariableClass || namedHere.has(t.id) || nameAt(t._debug?.pos) !== undefined;
+  const paramNames = inst?.params ?? [];
+  // `function lossOf(w) { … }` called with an unnamed tensor: inside, that tensor is `w`.
+  const probeN = (id: number, ...values: unknown[]): void => {
+    const names = paramNames[id];
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      const name = names[i];
+      if (name !== null && v instanceof TensorClass && !hasName(v)) {
+        rec.nameValue(v, name);
+        namedHere.add(v.id);
+      }
+    }
+  };
+
   // ── tape.gradient & co.: one stack capture per call instead of one per backward op ──
   const wrapGradient = (proto: Record<string, unknown> | undefined, name: string): void => {
     const original = proto?.[name];
@@ -272,7 +324,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
         const result = (original as (...a: unknown[]) => unknown).apply(this, args);
         // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
         const pattern = outer ? patternAt(pos) : undefined;
-        if (pattern !== undefined) rec.nameValue(result, pattern);
+        if (pattern !== undefined) nameValue(result, pattern);
         return result;
       } finally {
         rec.exitGradient();
@@ -397,7 +449,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
           next(v?: unknown) {
             at = id;
             const r = it.next(v);
-            if (pattern !== undefined && r && !r.done) rec.nameValue(r.value, pattern);
+            if (pattern !== undefined && r && !r.done) nameValue(r.value, pattern);
             return r;
           },
           return(v?: unknown) {
@@ -410,7 +462,10 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
 
   // ── Run the bundle ──
   const userRequire = createRequire(d.file);
-  const requireShim = (id: string): unknown => (id === 'gradtape' ? engine : userRequire(id));
+  // The engine's exports as plain properties: the bundled module object reads each through a
+  // getter, and `tf.add` & co. run on every op (all exports are constants, so a copy is the same).
+  const userEngine = { ...engine };
+  const requireShim = (id: string): unknown => (id === 'gradtape' ? userEngine : userRequire(id));
   const mod = { exports: {} as unknown };
   // Every module of the bundle sees the entry's (relative imports are inlined into it).
   const importMeta = { url: pathToFileURL(d.file).href, filename: d.file, dirname: path.dirname(d.file) };
@@ -418,7 +473,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   try {
     const fn = compileBundle(inst ? inst.code : d.bundle.code, bundleFile, inst?.topLevelAwait);
     linePrefix = fn.async ? ASYNC_HEAD.length : 0;
-    const result: unknown = fn.body.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), importMeta, probeP, probeE, probeI);
+    const result: unknown = fn.body.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), importMeta, probeP, probeE, probeI, probeN);
     if (fn.async) {
       // The run ends as a sync one does (when nothing is left to run), or at once if the top level rejects.
       topLevelPending = true;
@@ -469,5 +524,15 @@ function compileBundle(code: string, filename: string, topLevelAwait: boolean | 
     } catch {
       throw e;
     }
+  }
+}
+
+/** Calls `f` with each value a pattern binds (what Recorder.nameValue names, when it is a tensor). */
+function eachBound(value: unknown, pattern: Pattern, f: (v: unknown) => void): void {
+  if (typeof pattern === 'string') f(value);
+  else if ('elements' in pattern) {
+    if (Array.isArray(value)) pattern.elements.forEach((name, i) => name !== null && f(value[i]));
+  } else if (value !== null && typeof value === 'object') {
+    for (const key of Object.keys(pattern.keys)) f((value as Record<string, unknown>)[key]);
   }
 }

@@ -102,6 +102,60 @@ describe('runner/instrument: call positions without stack captures', () => {
     assert.deepEqual(log, ['f@2:33', 'g@4:9', 'f@3:1']);
   });
 
+  describe('parameters: __gtN passes the values bound to them as the function starts', () => {
+    /** Instruments with every identifier named `src:<its text>` except `anon`, runs it, logs each __gtN call. */
+    const withParams = (code: string): { code: string; calls: string[] } => {
+      const lines = code.split('\n');
+      const nameOf = (line: number, column: number): string | undefined => {
+        const id = /^[\w$]+/.exec(lines[line - 1].slice(column - 1))?.[0];
+        return id === 'anon' ? undefined : `src:${id}`;
+      };
+      const inst = instrument(code, () => undefined, nameOf)!;
+      const calls: string[] = [];
+      const probeN = (id: number, ...values: unknown[]): void => {
+        calls.push(inst.params[id].map((n, i) => `${n}=${String(values[i])}`).join(' '));
+      };
+      const noop = (_id: number, v?: unknown): unknown => v;
+      vm.compileFunction(inst.code, PROBE_PARAMS.slice())(noop, () => [], noop, probeN);
+      return { code: inst.code, calls };
+    };
+
+    it('declarations, expressions, arrows with block or expression bodies, methods; results unchanged', () => {
+      const { calls } = withParams(
+        [
+          'function f(a, b) { return a + b; }',
+          'const g = function (c) { return c * 2; };',
+          'const h = (d) => ({ d });',
+          'const o = { m(e) { return e; }, set s(v) {} };',
+          'if (f(1, 2) !== 3 || g(4) !== 8 || h(5).d !== 5 || o.m(6) !== 6) throw new Error("changed");',
+          'o.s = 7;',
+        ].join('\n'),
+      );
+      assert.deepEqual(calls, ['src:a=1 src:b=2', 'src:c=4', 'src:d=5', 'src:e=6', 'src:v=7']);
+    });
+
+    it('destructuring, defaults and rest bind each identifier; no parameters, or none named, no probe', () => {
+      const { code, calls } = withParams(
+        [
+          'function f({ x, y: [p, q = 9] }, k = 3, ...rest) { return x; }',
+          'function none() { return 1; }',
+          'function hidden(anon) { return anon; }',
+          'f({ x: 1, y: [2] }, undefined, 4, 5); none(); hidden(0);',
+        ].join('\n'),
+      );
+      assert.deepEqual(calls, ['src:x=1 src:p=2 src:q=9 src:k=3 src:rest=4,5']);
+      assert.equal(code.split('\n')[1], 'function none() { return 1; }');
+      assert.equal(code.split('\n')[2], 'function hidden(anon) { return anon; }');
+    });
+
+    it('stays after a "use strict" prologue (the function stays strict), and adds no line', () => {
+      const src = ['function s(a) { "use strict"', '  return this; }', 'if (s(1) !== undefined) throw new Error("not strict");'].join('\n');
+      const { code, calls } = withParams(src);
+      assert.deepEqual(calls, ['src:a=1']);
+      assert.equal(code.split('\n').length, 3);
+    });
+  });
+
   it('maps columns of the instrumented code back to the original', () => {
     const code = 'f(a, b); throw new Error("x");';
     const inst = instrument(code, here)!;

@@ -73,4 +73,72 @@ describe('runner/names: which identifier a call is assigned to', () => {
     assert.deepEqual(patterns.get(posKey(6, 1)), { elements: ['k', null] });
     assert.equal(patterns.size, 5);
   });
+
+  describe('arguments take the names of the parameters they are passed for', () => {
+    it('a call passed to a function of the file is named after the parameter, whatever form declares it', () => {
+      const src = [
+        'function lossOf(w: tf.Tensor, scale = 2) { return tf.reduceSum(w); }',
+        'const step = async (grad, lr) => grad;',
+        'const apply = function <T>(update: T) { return update; };',
+        'lossOf(tf.add(a, b), tf.constant(3));',
+        'step(await tape.gradient(loss, w), tf.scalar(0.1) as tf.Tensor);',
+        'apply(new Thing(x));',
+      ].join('\n');
+      const names = scanNames(src);
+      assert.equal(names.get(at(src, 4, 'add')), 'w');
+      assert.equal(names.get(at(src, 4, 'constant')), 'scale');
+      assert.equal(names.get(at(src, 5, 'gradient')), 'grad');
+      assert.equal(names.get(at(src, 5, 'scalar')), 'lr');
+      assert.equal(names.get(at(src, 6, 'Thing')), 'update');
+      assert.equal(names.get(at(src, 6, 'new')), 'update');
+    });
+
+    it('only whole calls (temporaries), never over a name a binding gave, and not past a spread or rest', () => {
+      const src = [
+        'function f(a, b, ...rest) { return a; }',
+        'f(x, tf.add(x, 1) + 1, tf.neg(x));',
+        'const kept = f(tf.square(x));',
+        'const y = tf.exp(x); f(tf.exp(x));',
+        'f(...list, tf.abs(x));',
+      ].join('\n');
+      const names = scanNames(src);
+      // An identifier is a name already; `tf.add(x, 1) + 1` is not one call; `rest` collects, it names nothing.
+      assert.equal(names.get(at(src, 2, 'add')), undefined);
+      assert.equal(names.get(at(src, 2, 'neg')), undefined);
+      assert.equal(names.get(at(src, 3, 'square')), 'a');
+      assert.equal(names.get(at(src, 3, 'f(')), 'kept');
+      assert.equal(names.get(at(src, 4, 'exp')), 'y');
+      assert.equal(names.get(at(src, 5, 'abs')), undefined);
+    });
+
+    it('destructured parameters name the calls of an object or array literal passed for them', () => {
+      const src = [
+        'const scaled = ({ x, scale: s }: Args) => tf.mul(x, s);',
+        'function pair([p, , q]) { return p; }',
+        'scaled({ x: tf.reshape(a, [2]), scale: tf.fill([2], 3), other: tf.ones([1]) });',
+        'pair([tf.exp(a), tf.neg(a), tf.abs(a)]);',
+      ].join('\n');
+      const names = scanNames(src);
+      assert.equal(names.get(at(src, 3, 'reshape')), 'x');
+      assert.equal(names.get(at(src, 3, 'fill')), 's');
+      assert.equal(names.get(at(src, 3, 'ones')), undefined);
+      assert.equal(names.get(at(src, 4, 'exp')), 'p');
+      assert.equal(names.get(at(src, 4, 'neg')), undefined);
+      assert.equal(names.get(at(src, 4, 'abs')), 'q');
+    });
+
+    it('not for methods, a TypeScript `this` parameter, or a name declared twice', () => {
+      const src = [
+        'function g(this: Model, v) { return v; }',
+        'function twice(a) {}',
+        'function twice(b) {}',
+        'class M { g(z) { return z; } h(): void { g(tf.exp(q)); } }',
+        'twice(tf.neg(q)); obj.g(tf.abs(q));',
+      ].join('\n');
+      const names = scanNames(src);
+      assert.equal(names.get(at(src, 4, 'exp')), 'v');
+      assert.equal(names.get(at(src, 5, 'neg')), undefined);
+      assert.equal(names.get(at(src, 5, 'abs')), undefined);
+    });
+  });
 });

@@ -1,0 +1,45 @@
+// Function parameters name tensors through runScratch (a real worker): statically where a call is
+// passed to a function of the file, at run time where an unnamed tensor reaches a parameter.
+import assert from 'node:assert/strict';
+import type { Trace, TraceLeaf } from '../../src/protocol/trace';
+import { disposeBundlers } from '../../src/runner/bundler';
+import { runScratch } from '../../src/runner/scratchRun';
+import { buildRunner, fixture, WORKER } from './helpers';
+
+const run = (name: string): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000 });
+const leafNames = (leaves: TraceLeaf[]): string[] => leaves.map((l) => `${l.kind} ${l.name ?? '?'}`);
+
+describe('runner: parameters name what is passed to them', function () {
+  this.timeout(30_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  it('a temporary takes the parameter name; a variable and named tensors keep theirs; destructured parameters too', async () => {
+    const t = await run('runner-params.grad.ts');
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const [tape] = t.tapes;
+    const byOp = (op: string, line: number): string | undefined => tape.nodes.find((n) => n.op === op && n.pos?.line === line)?.name;
+    // lossOf(tf.add(a, b)): the Add is `w` (a node: named when it ran, from the call site).
+    assert.equal(byOp('Add', 16), 'w');
+    // scaled({ x: tf.reshape(a, [2]), scale: tf.fill([2], 3) }): the Reshape is `x`, the filled constant `scale`.
+    assert.equal(byOp('Reshape', 18), 'x');
+    // lossOf(weights) and the watched a, b keep their own names; pair([tf.reshape(b, [2]), a]) makes `p`
+    // and leaves `a` (passed for q) as it was.
+    assert.deepEqual(leafNames(tape.leaves).sort(), ['constant a', 'constant b', 'constant scale', 'tensor p', 'variable weights']);
+  });
+
+  it('at run time: callbacks, helpers called with named or unnamed tensors, nested calls, dataset map functions', async () => {
+    const t = await run('runner-params-runtime.grad.ts');
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    assert.equal(t.tapes.length, 2);
+    const [tape, dsTape] = t.tapes;
+    // samples.map((item) => …) names the two array elements; `input` and the variable `w` keep their
+    // names though they are passed for `sample` and `weight`; outer(tf.constant(…)) names it `u`
+    // at the call site, and score(u, w) inside does not rename it `sample`.
+    assert.deepEqual(leafNames(tape.leaves), ['variable w', 'constant item', 'constant item', 'constant input', 'constant u']);
+    assert.ok(!leafNames(tape.leaves).some((n) => /sample|weight/.test(n)));
+    // Dataset elements are made by the engine while iterating: the map function's parameter names them.
+    assert.deepEqual(leafNames(dsTape.leaves), ['constant element', 'constant element']);
+    assert.deepEqual(dsTape.leaves.map((l) => l.value.first), [[1, 1], [2, 2]]);
+  });
+});

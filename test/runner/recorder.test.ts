@@ -1,0 +1,96 @@
+// The recorder's step budget from the inside: a lazily held last step comes out as an eager one
+// would, a long loop keeps only a few hundred bytes per step, and adjoints sent as rows come back
+// whole and in order.
+import assert from 'node:assert/strict';
+import { setFlagsFromString } from 'node:v8';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import type { ValueSummary } from '../../src/protocol/trace';
+import { TraceAssembler } from '../../src/runner/assemble';
+import { bundleScratch } from '../../src/runner/bundle';
+import { disposeBundlers } from '../../src/runner/bundler';
+import { runInThisThread } from '../../src/runner/runThread';
+import { runScratch } from '../../src/runner/scratchRun';
+import { buildRunner, fixture, WORKER } from './helpers';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+describe('runner/recorder', function () {
+  this.timeout(60_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  it("a lazily held last step lists its leaves as the first step does, with the values its ops read", async () => {
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), workerFile: WORKER, timeoutMs: 10_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    assert.equal(t.tapes.length, 30);
+    const [first, last] = [t.tapes[0], t.tapes[29]];
+    assert.equal(last.detailed, true);
+    const shape = (tape: typeof first) => tape.leaves.map((l) => [l.name, l.kind, l.watched]);
+    // tape.watch(c) runs before the first op, so c is met first; reading w watches it.
+    assert.deepEqual(shape(first), [['c', 'constant', true], ['w', 'variable', true]]);
+    assert.deepEqual(shape(last), shape(first));
+    // w was 29 when the last step's ops read it, and -1 by the time the run ended.
+    assert.deepEqual(last.leaves[1].value.values, [29, 29]);
+    assert.deepEqual(last.nodes.map((n) => [n.op, n.name]), first.nodes.map((n) => [n.op, n.name]));
+    const g = t.gradients.find((x) => x.tapeId === last.id)!;
+    assert.deepEqual(g.sources.map((s) => s.gradient?.values), [[1, 4], [58, 116]]);
+    // Adjoints of every node and leaf the step shows, in the pass's order.
+    const shown = new Set([...last.nodes.map((n) => n.outputId), ...last.leaves.map((l) => l.tensorId)]);
+    assert.equal(g.adjoints.length, shown.size);
+    for (const a of g.adjoints) assert.ok(shown.has(a.tensorId));
+    assert.deepEqual(g.adjoints.find((a) => a.tensorId === last.leaves[1].tensorId)?.value.values, [1, 4]);
+  });
+
+  it('a long loop: the recorder keeps a few hundred bytes per step, not every op', async () => {
+    const text = (steps: number): string => `
+import * as tf from "gradtape";
+const x = tf.constant([[1, 2], [3, 4]]);
+const w = tf.variable([[0.1], [0.1]]);
+for (let i = 0; i < ${steps}; i++) {
+  const tape = new tf.GradientTape();
+  const loss = tape.record(() => {
+    const pred = tf.linalg.matmul(x, w);
+    const err = tf.subtract(pred, 1);
+    return tf.reduceMean(tf.square(err));
+  });
+  const grad = tape.gradient(loss, w);
+  w.assignSub(tf.multiply(0.01, grad));
+}`;
+    const file = fixture('runner-lazy-last-step.grad.ts');
+    const retained = async (steps: number): Promise<number> => {
+      const out = await bundleScratch('native', file, text(steps));
+      assert.ok('code' in out);
+      gc();
+      const before = v8.getHeapStatistics().used_heap_size;
+      // Not ended: what the recorder holds while the loop has run is what is measured.
+      const restore = runInThisThread({ role: 'run', file, text: text(steps), bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, () => {});
+      gc();
+      const after = v8.getHeapStatistics().used_heap_size;
+      restore();
+      return after - before;
+    };
+    await retained(200); // warm-up: compiled code, caches
+    const perStep = ((await retained(4000)) - (await retained(1000))) / 3000;
+    // About 300 bytes (a tape's row state); names kept in maps by tensor id once made it 1.1 KB and growing with ops.
+    assert.ok(perStep < 600, `${perStep.toFixed(0)} bytes per step`);
+  });
+
+  it('adjoint rows come back in their places; a run stopped between two leaves no holes', () => {
+    const like = (shape: number[], values: boolean): ValueSummary => ({ shape, dtype: 'float32', size: shape.reduce((a, b) => a * b, 1), min: 0, max: 0, mean: 0, norm: 0, nanCount: 0, infCount: 0, first: shape.length ? [0] : [0], ...(values ? { values: [0] } : {}) });
+    const gradient = { id: 7, kind: 'gradient' as const, tapeId: 1, step: 0, targets: [], sources: [], adjoints: [] };
+    const row = (v: number): number[] => [v, v, v, v, 0, 0, v];
+    const scalar = { kind: 'adjointRows' as const, gradientId: 7, like: like([], false), ints: Int32Array.from([10, 0, 12, 2]), nums: Float64Array.from([...row(1), ...row(3)]) };
+    const vector = { kind: 'adjointRows' as const, gradientId: 7, like: like([1], true), ints: Int32Array.from([11, 1]), nums: Float64Array.from([...row(2), 2]) };
+
+    const whole = new TraceAssembler('/x.grad.ts', new Date(0));
+    for (const e of [{ kind: 'gradient' as const, gradient }, scalar, vector]) whole.apply(e);
+    const g = whole.finish(undefined, 1).gradients[0];
+    assert.deepEqual(g.adjoints.map((a) => [a.tensorId, a.value.min, a.value.shape, a.value.values]), [[10, 1, [], undefined], [11, 2, [1], [2]], [12, 3, [], undefined]]);
+
+    const cut = new TraceAssembler('/x.grad.ts', new Date(0));
+    for (const e of [{ kind: 'gradient' as const, gradient: { ...gradient, adjoints: [] } }, scalar]) cut.apply(e);
+    assert.deepEqual(cut.finish(undefined, 1).gradients[0].adjoints.map((a) => a.tensorId), [10, 12]);
+  });
+});

@@ -10,10 +10,16 @@
  *   (w) => e     →  (w) => (__gtN(3, w), e)  the values bound to parameters, by source name, so
  *                                            the runner can name tensors that have no name yet
  *
+ *   new X        →  new X(...__gtE(9))        the same call, now with a place for the probe
+ *   while (c) s  →  while (c) {__gtE(4); s}   each turn of a loop sets its own position
+ *
  * The engine's locate() is then a table lookup (~20 ns) instead of a stack capture (~4 µs, more than
  * most ops). Index 7 maps to the `.grad.ts` position V8 would report for that call's frame (the
- * callee's last identifier, or `new`). Between calls the index is stale (an implicit call such as a
- * getter sees the previous call's position), which is the price of the speed.
+ * callee's last identifier, or `new`). Between calls the index is stale: an implicit call (a getter,
+ * a coercion such as `${t}` or `Number(t)`, a destructured iterable) sees the previous call's
+ * position, which is the price of the speed. What reads it copes: an error's position comes from
+ * its stack (the probe only when the stack has no frame of the user's), and a loop's turns set the
+ * loop's own position, so a time limit in a loop that calls nothing is placed at the loop.
  *
  * Insertions never add lines, so stack frames of the instrumented code map back to the bundle by
  * shifting columns (`toBundle`), then through the bundle's source map as before.
@@ -47,11 +53,13 @@ export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN'] as const;
 interface Edit {
   offset: number;
   text: string;
-  /** Closing parentheses go before openings at the same offset. */
+  /** Closings go before openings at the same offset, the inner (later pushed) closing first. */
   close: boolean;
+  seq?: number;
 }
 
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
+const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
 const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';
 
@@ -138,20 +146,31 @@ export function instrument(
         const args = n.arguments as AstNode[];
         const last = args[args.length - 1];
         if (!last) {
-          // `new X` without parentheses has no place for an argument: leave it.
+          // `new X` without parentheses is `new X()`: give it the parentheses, with the probe inside.
           if (code[n.end - 1] === ')') edits.push({ offset: n.end - 1, text: `...__gtE(${id})`, close: false });
+          else if (n.type === 'NewExpression') edits.push({ offset: n.end, text: `(...__gtE(${id}))`, close: false });
         } else {
           const target = last.type === 'SpreadElement' ? (last.argument as AstNode) : last;
           edits.push({ offset: target.start, text: `__gtP(${id}, `, close: false });
           edits.push({ offset: target.end, text: ')', close: true });
         }
       }
-    } else if (n.type === 'ForOfStatement' && !n.await) {
+    } else if (LOOPS.has(n.type)) {
       const id = idFor(n);
-      const right = n.right as AstNode;
       if (id >= 0) {
-        edits.push({ offset: right.start, text: `__gtI(${id}, `, close: false });
-        edits.push({ offset: right.end, text: ')', close: true });
+        if (n.type === 'ForOfStatement' && !n.await) {
+          const right = n.right as AstNode;
+          edits.push({ offset: right.start, text: `__gtI(${id}, `, close: false });
+          edits.push({ offset: right.end, text: ')', close: true });
+        }
+        // Each turn of the loop sets the position to the loop: a loop that makes no call (an endless
+        // `while`) is then placed at its own line, not at the last call before it.
+        const body = n.body as AstNode;
+        if (body.type === 'BlockStatement') edits.push({ offset: body.start + 1, text: `__gtE(${id});`, close: false });
+        else {
+          edits.push({ offset: body.start, text: `{__gtE(${id}); `, close: false });
+          edits.push({ offset: body.end, text: '}', close: true });
+        }
       }
     }
     if (FUNCTIONS.has(n.type)) paramProbe(n);
@@ -166,7 +185,8 @@ export function instrument(
   };
   visit(ast, false);
 
-  edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close));
+  edits.forEach((e, i) => (e.seq = i));
+  edits.sort((a, b) => a.offset - b.offset || Number(b.close) - Number(a.close) || (a.close ? b.seq! - a.seq! : a.seq! - b.seq!));
   let out = '';
   let from = 0;
   // Per bundle line (0-based): [column in the bundle, inserted length], in order.

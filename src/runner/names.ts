@@ -200,7 +200,11 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
         k++;
       } else break;
     }
-    if (head < 0) return;
+    if (head < 0) {
+      // `new X` without parentheses: its position is `new`'s (the instrumentation adds the call).
+      if (newTok >= 0 && last > newTok) register(name, newTok);
+      return;
+    }
     register(name, head);
     if (newTok >= 0) register(name, newTok);
     // NAME = x.record(() => EXPR | { ... return EXPR }): the returned value is NAME.

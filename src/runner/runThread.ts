@@ -19,6 +19,7 @@ import { BUNDLE_BASENAME, IMPORT_META } from './bundle';
 import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
 import { Recorder } from './recorder';
 import { instrument, PROBE_PARAMS } from './instrument';
+import { probeSlots, type RunThreadData } from './probe';
 
 /** Events are sent in batches of at most this many, and at every record exit and gradient call. */
 const BATCH = 512;
@@ -101,7 +102,8 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
 
   // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
   const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition, identifierAt);
-  let at = -1;
+  // The current index lives in memory the host can read while this thread is busy (src/runner/probe.ts).
+  const cur = probeSlots((d as RunThreadData).probe, inst?.positions ?? []);
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
   let linePrefix = 0;
 
@@ -139,7 +141,11 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     return best ?? firstUserPos(sites);
   };
   /** The position of the latest call in user code (instrumented), or of the first user frame on the stack. */
-  const locate = (): SourcePos | undefined => (inst ? (at >= 0 ? inst.positions[at] : undefined) : stackLocate());
+  const locate = (): SourcePos | undefined => {
+    if (!inst) return stackLocate();
+    const at = cur[0];
+    return at >= 0 ? inst.positions[at] : undefined;
+  };
   const stackLocate = (): SourcePos | undefined => {
     const prepare = Error.prepareStackTrace;
     const limit = Error.stackTraceLimit;
@@ -282,21 +288,13 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   });
   ref.recorder = rec;
 
-  // ── Names bound at run time: destructuring and for-of (always), parameters (only if unnamed) ──
+  // ── Parameters name what has no name yet (destructuring and for-of always name: rec.nameValue) ──
   /**
-   * Ids of tensors that took a name here: a parameter does not rename them. Ids, not a WeakSet of
-   * tensors: a helper called per op would put every op's output in it, and a WeakSet that size
-   * made each call ~0.7 µs dearer (GC); the recorder keeps a name per id as well.
+   * A variable has its own name; any other tensor has one when the recorder gave it one (at its
+   * creation, from a pattern, or from an earlier parameter): the engine's TensorDebug.name, which
+   * the observer owns. The first name a tensor gets wins.
    */
-  const namedHere = new Set<number>();
-  const nameValue = (value: unknown, pattern: Pattern): void => {
-    rec.nameValue(value, pattern);
-    eachBound(value, pattern, (v) => {
-      if (v instanceof TensorClass) namedHere.add(v.id);
-    });
-  };
-  /** A variable has its own name; a tensor made where the source binds a name has that one. */
-  const hasName = (t: import('../engine/tensor').Tensor): boolean => t instanceof VariableClass || namedHere.has(t.id) || nameAt(t._debug?.pos) !== undefined;
+  const hasName = (t: import('../engine/tensor').Tensor): boolean => t._debug?.name !== undefined || t instanceof VariableClass;
   const paramNames = inst?.params ?? [];
   // `function lossOf(w) { … }` called with an unnamed tensor: inside, that tensor is `w`.
   const probeN = (id: number, ...values: unknown[]): void => {
@@ -306,7 +304,6 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
       const name = names[i];
       if (name !== null && v instanceof TensorClass && !hasName(v)) {
         rec.nameValue(v, name);
-        namedHere.add(v.id);
       }
     }
   };
@@ -324,7 +321,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
         const result = (original as (...a: unknown[]) => unknown).apply(this, args);
         // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
         const pattern = outer ? patternAt(pos) : undefined;
-        if (pattern !== undefined) nameValue(result, pattern);
+        if (pattern !== undefined) rec.nameValue(result, pattern);
         return result;
       } finally {
         rec.exitGradient();
@@ -384,10 +381,13 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
         message += ' (the tensor is too large to allocate)';
       }
       const err: RunError = { kind: 'exception', name: e.name || e.constructor?.name || 'Error', message, stack };
-      if (pos) err.pos = pos;
+      // The stack's first user frame; only without one, the latest call (the probe, maybe stale).
+      const at = pos ?? locate();
+      if (at) err.pos = at;
       return err;
     }
-    const pos = rec.lastPos;
+    // A thrown non-Error has no stack: the latest call is closer than the latest op.
+    const pos = locate() ?? rec.lastPos;
     return { kind: 'exception', name: 'Error', message: `a non-Error value was thrown: ${util.inspect(e)}`, ...(pos ? { pos } : {}) };
   };
 
@@ -428,11 +428,11 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   // ── The probes the instrumented bundle calls (src/runner/instrument.ts) ──
   const EMPTY: unknown[] = [];
   const probeP = <T>(id: number, v: T): T => {
-    at = id;
+    cur[0] = id;
     return v;
   };
   const probeE = (id: number): unknown[] => {
-    at = id;
+    cur[0] = id;
     return EMPTY;
   };
   const probeI = (id: number, iterable: unknown): unknown => {
@@ -447,9 +447,9 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
         const pattern = inst ? patternAt(inst.positions[id]) : undefined;
         return {
           next(v?: unknown) {
-            at = id;
+            cur[0] = id;
             const r = it.next(v);
-            if (pattern !== undefined && r && !r.done) nameValue(r.value, pattern);
+            if (pattern !== undefined && r && !r.done) rec.nameValue(r.value, pattern);
             return r;
           },
           return(v?: unknown) {
@@ -524,15 +524,5 @@ function compileBundle(code: string, filename: string, topLevelAwait: boolean | 
     } catch {
       throw e;
     }
-  }
-}
-
-/** Calls `f` with each value a pattern binds (what Recorder.nameValue names, when it is a tensor). */
-function eachBound(value: unknown, pattern: Pattern, f: (v: unknown) => void): void {
-  if (typeof pattern === 'string') f(value);
-  else if ('elements' in pattern) {
-    if (Array.isArray(value)) pattern.elements.forEach((name, i) => name !== null && f(value[i]));
-  } else if (value !== null && typeof value === 'object') {
-    for (const key of Object.keys(pattern.keys)) f((value as Record<string, unknown>)[key]);
   }
 }

@@ -14,9 +14,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { ConsoleLine, RunError, Trace } from '../protocol/trace';
-import type { BundleOutput, BundlerBackend, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
+import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../protocol/worker';
 import { TraceAssembler } from './assemble';
 import { bundleInThread } from './bundler';
+import { currentPosition, newProbeBuffer, type RunThreadData } from './probe';
 
 export interface RunOptions {
   /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
@@ -45,6 +46,8 @@ export interface RunOptions {
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MEMORY_MB = 1024;
+/** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
+const STALE_BEAT_MS = 1000;
 /** Time a run's worker thread may take to start before its time limit starts counting anyway. */
 const STARTUP_GRACE_MS = 30_000;
 
@@ -99,7 +102,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
 function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
-  const workerData: RunWorkerData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now() };
+  const probe = newProbeBuffer();
+  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
   const worker = new Worker(workerFile, {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: memoryMb },
@@ -129,10 +133,20 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       const pos = e.pos ?? lastPos();
       return pos ? { ...e, pos } : e;
     };
+    /**
+     * Where a busy (or dead) worker is: while ops run, the heartbeat's op; when none came lately
+     * (a loop that runs no op sends nothing), the latest call its probes wrote to shared memory.
+     */
+    let lastBeat = -Infinity;
+    const whereNow = (): { pos?: RunError['pos']; opRan: boolean } => {
+      if (performance.now() - lastBeat < STALE_BEAT_MS && lastPos()) return { pos: lastPos(), opRan: true };
+      const pos = currentPosition(probe);
+      return pos ? { pos, opRan: false } : { pos: lastPos(), opRan: true };
+    };
     const onTimeout = (): void => {
-      const p = lastPos();
-      const where = p ? `; the last op ran at line ${p.line}` : '';
-      settle(withPos({ kind: 'timeout', name: 'Timeout', message: `stopped after ${formatSeconds(timeoutMs)}${where}` }));
+      const { pos, opRan } = whereNow();
+      const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}` : `; it was at line ${pos.line}`;
+      settle({ kind: 'timeout', name: 'Timeout', message: `stopped after ${formatSeconds(timeoutMs)}${where}`, ...(pos ? { pos } : {}) });
     };
     // The limit is the script's: it starts when the worker runs JavaScript, not while the thread
     // starts (slow on a loaded machine). A worker that never comes up is stopped all the same.
@@ -141,7 +155,10 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       clearTimeout(timer);
       timer = setTimeout(onTimeout, timeoutMs);
     });
-    const onAbort = (): void => settle(withPos({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' }));
+    const onAbort = (): void => {
+      const { pos } = whereNow();
+      settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
+    };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     worker.on('message', (m: RunWorkerMessage) => {
@@ -154,6 +171,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
           for (const e of m.events) asm.apply(e);
           break;
         case 'didProgress':
+          lastBeat = performance.now();
           asm.progress(m.ops, m.pos);
           opts.onProgress?.({ ops: m.ops, elapsedMs: m.elapsedMs });
           break;
@@ -171,7 +189,10 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       }
     });
     worker.on('error', (e: Error & { code?: string }) => {
-      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') settle(memoryError(memoryMb, undefined, lastPos()));
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const { pos, opRan } = whereNow();
+        settle(memoryError(memoryMb, undefined, pos, opRan));
+      }
       else settle(withPos({ kind: 'internal', name: e.name, message: `the run's worker failed: ${e.message}` }));
     });
     worker.on('exit', (code) => {
@@ -191,12 +212,13 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
   });
 }
 
-function memoryError(limitMb: number, usedMb: number | undefined, pos: RunError['pos']): RunError {
+function memoryError(limitMb: number, usedMb: number | undefined, pos: RunError['pos'], opRan = true): RunError {
   const used = usedMb ? ` (${usedMb} MB in use)` : '';
+  const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}` : `; it was at line ${pos.line}`;
   return {
     kind: 'memory',
     name: 'OutOfMemory',
-    message: `stopped: the script needed more than its ${limitMb} MB memory limit${used}${pos ? `; the last op ran at line ${pos.line}` : ''}`,
+    message: `stopped: the script needed more than its ${limitMb} MB memory limit${used}${where}`,
     ...(pos ? { pos } : {}),
   };
 }

@@ -53,8 +53,8 @@ describe('runner/instrument: call positions without stack captures', () => {
       'seen(Math.max());',
     ].join('\n');
     const { log } = runWith(code);
-    // `new C` without parentheses is left alone: it reports the previous call (6:1).
-    assert.deepEqual(log.slice(0, 5), ['m@3:3', 'n2@4:3', 'm@5:4', 'C@6:1', 'C@6:1']);
+    // `new C` without parentheses gets them (and the probe): it reports its own line, not 6:1.
+    assert.deepEqual(log.slice(0, 5), ['m@3:3', 'n2@4:3', 'm@5:4', 'C@6:1', 'C@7:1']);
     // Math.max() still gets no arguments (a stray undefined would make it NaN).
     assert.equal(log[5], '-Infinity@8:11');
   });
@@ -154,6 +154,38 @@ describe('runner/instrument: call positions without stack captures', () => {
       assert.deepEqual(calls, ['src:a=1']);
       assert.equal(code.split('\n').length, 3);
     });
+  });
+
+  it('each turn of a loop sets the loop position, so code without calls is not placed at the last call', () => {
+    const code = [
+      'let i = 0, s = "";',
+      'f(0);',
+      'while (i < 2) { i++; s += seen; }',
+      'do s += seen; while (++i < 3);',
+      'for (const k in { a: 1 }) s += seen;',
+      'for (;;) { if (i++ > 3) break; }',
+      'seen2(s);',
+    ].join('\n');
+    const lines = code.split('\n');
+    // `seen` is read as a getter here (an implicit call): it logs the position current at that moment.
+    const inst = instrument(code, (line, column) => (lines[line - 1].startsWith('seen', column - 1) ? undefined : here(line, column)))!;
+    let at = -1;
+    const log: string[] = [];
+    const ctx = { get seen(): string {
+      log.push(`${inst.positions[at]?.line}:${inst.positions[at]?.column}`);
+      return '';
+    } };
+    const f = (): void => {};
+    vm.runInNewContext(`(function (f, seen2, ${PROBE_PARAMS.join(', ')}) { with (ctx) { ${inst.code} } })`, { ctx })(f, () => {}, (id: number, v: unknown) => ((at = id), v), (id: number) => ((at = id), []), (_: number, it: unknown) => it);
+    assert.deepEqual(log, ['3:1', '3:1', '4:1', '5:1']);
+  });
+
+  it('nests closings right where a loop body and an arrow body end together', () => {
+    const code = 'let h; for (const k of [1]) h = (w) => w\nh(2);';
+    const inst = instrument(code, here, () => 'w')!;
+    const got: unknown[] = [];
+    vm.compileFunction(inst.code, PROBE_PARAMS.slice())((_: number, v: unknown) => v, () => [], (_: number, v: unknown) => v, (_: number, w: unknown) => got.push(w));
+    assert.deepEqual(got, [2]);
   });
 
   it('maps columns of the instrumented code back to the original', () => {

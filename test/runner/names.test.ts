@@ -20,12 +20,13 @@ describe('runner/names: which identifier a call is assigned to', () => {
     assert.equal(names.get(at(src, 1, 'record')), 'loss');
   });
 
-  it('handles arrow bodies, new, type annotations, several declarators and plain assignments', () => {
+  it('handles arrow bodies, new (with or without parentheses), type annotations, several declarators and plain assignments', () => {
     const src = [
       'const y = tape.record(() => tf.square(x));',
       'const tape2 = new tf.GradientTape({ persistent: true });',
       'const w: tf.Tensor = tf.variable([1]), b = tf.zeros([2]);',
       'x = tf.add(x, 1);',
+      'const tape3 = new tf.GradientTape;',
     ].join('\n');
     const names = scanNames(src);
     assert.equal(names.get(at(src, 1, 'square')), 'y');
@@ -34,6 +35,7 @@ describe('runner/names: which identifier a call is assigned to', () => {
     assert.equal(names.get(at(src, 3, 'variable')), 'w');
     assert.equal(names.get(at(src, 3, 'zeros')), 'b');
     assert.equal(names.get(at(src, 4, 'add')), 'x');
+    assert.equal(names.get(at(src, 5, 'new')), 'tape3');
   });
 
   it('does not name returns of ordinary functions, nor code in strings and comments', () => {

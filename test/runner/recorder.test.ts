@@ -16,6 +16,14 @@ import { buildRunner, fixture, WORKER } from './helpers';
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 
+/** Full collections on later turns (WeakRefs and other tests' leftovers go first). */
+async function collect(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+  }
+}
+
 describe('runner/recorder', function () {
   this.timeout(60_000);
   before(() => buildRunner());
@@ -62,17 +70,18 @@ for (let i = 0; i < ${steps}; i++) {
     const retained = async (steps: number): Promise<number> => {
       const out = await bundleScratch('native', file, text(steps));
       assert.ok('code' in out);
-      gc();
+      await collect();
       const before = v8.getHeapStatistics().used_heap_size;
       // Not ended: what the recorder holds while the loop has run is what is measured.
       const restore = runInThisThread({ role: 'run', file, text: text(steps), bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, () => {});
-      gc();
+      await collect();
       const after = v8.getHeapStatistics().used_heap_size;
       restore();
       return after - before;
     };
     await retained(200); // warm-up: compiled code, caches
-    const perStep = ((await retained(4000)) - (await retained(1000))) / 3000;
+    // The least of two tries: the rest of a test process may allocate in between.
+    const perStep = Math.min(((await retained(7000)) - (await retained(1000))) / 6000, ((await retained(7000)) - (await retained(1000))) / 6000);
     // About 300 bytes (a tape's row state); names kept in maps by tensor id once made it 1.1 KB and growing with ops.
     assert.ok(perStep < 600, `${perStep.toFixed(0)} bytes per step`);
   });

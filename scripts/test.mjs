@@ -1,6 +1,6 @@
 // npm test: every level, in order, with one summary.
 //   checks       typecheck (tsc --noEmit), lint (eslint), build (scripts/build.mjs)
-//   unit         mocha in plain Node (.mocharc.json)
+//   unit         mocha in plain Node (.mocharc.json; the spec is here, so `npx mocha FILE` runs one file)
 //   integration  test/integration/*.test.ts inside code-server's extension host (scripts/integration.mjs)
 //   e2e          test/e2e/*.e2e.ts: playwright-core drives Chromium against code-server (test/e2e/runner.ts)
 // Options: --only LEVEL[,LEVEL]  (repeatable)   --grep TEXT (integration and e2e tests)   --verbose
@@ -121,7 +121,7 @@ try {
   if (levels.includes('unit')) {
     heading('unit (mocha)');
     const t0 = Date.now();
-    const { code, out } = await exec(process.execPath, [bin('mocha', 'bin/mocha.js'), '--no-color'], { capture: true });
+    const { code, out } = await exec(process.execPath, [bin('mocha', 'bin/mocha.js'), '--no-color', 'test/**/*.test.ts'], { capture: true });
     const plain = out.replace(/\x1b\[[0-9;]*m/g, '');
     const passing = Number(/(\d+) passing/.exec(plain)?.[1] ?? 0);
     const failing = Number(/(\d+) failing/.exec(plain)?.[1] ?? 0);

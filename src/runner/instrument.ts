@@ -11,15 +11,15 @@
  *                                            the runner can name tensors that have no name yet
  *
  *   new X        →  new X(...__gtE(9))        the same call, now with a place for the probe
- *   while (c) s  →  while (c) {__gtE(4); s}   each turn of a loop sets its own position
+ *   while (c) s  →  while (c) {__gtE(4); s}   a loop body without calls sets the loop's position
  *
  * The engine's locate() is then a table lookup (~20 ns) instead of a stack capture (~4 µs, more than
  * most ops). Index 7 maps to the `.grad.ts` position V8 would report for that call's frame (the
  * callee's last identifier, or `new`). Between calls the index is stale: an implicit call (a getter,
  * a coercion such as `${t}` or `Number(t)`, a destructured iterable) sees the previous call's
  * position, which is the price of the speed. What reads it copes: an error's position comes from
- * its stack (the probe only when the stack has no frame of the user's), and a loop's turns set the
- * loop's own position, so a time limit in a loop that calls nothing is placed at the loop.
+ * its stack (the probe only when the stack has no frame of the user's), and the turns of a loop
+ * that calls nothing set the loop's own position, so a time limit there is placed at the loop.
  *
  * Insertions never add lines, so stack frames of the instrumented code map back to the bundle by
  * shifting columns (`toBundle`), then through the bundle's source map as before.
@@ -96,6 +96,19 @@ export function instrument(
     if (callee.type === 'Identifier' || callee.type === 'Super') return callee;
     return undefined;
   };
+  /** Whether `n` makes a call that sets the position, not counting functions it only defines. */
+  const hasCall = (n: AstNode): boolean => {
+    if ((n.type === 'CallExpression' || n.type === 'NewExpression') && head(n)) return true;
+    if (FUNCTIONS.has(n.type)) return false;
+    for (const key in n) {
+      if (key === 'loc') continue;
+      const v = n[key];
+      if (Array.isArray(v)) {
+        for (const c of v) if (isNode(c) && hasCall(c)) return true;
+      } else if (isNode(v) && hasCall(v)) return true;
+    }
+    return false;
+  };
   const idFor = (at: AstNode | undefined): number => {
     if (!at) return -1;
     const pos = positionOf(at.loc.start.line, at.loc.start.column + 1);
@@ -156,20 +169,25 @@ export function instrument(
         }
       }
     } else if (LOOPS.has(n.type)) {
-      const id = idFor(n);
+      const iterates = n.type === 'ForOfStatement' && !n.await;
+      const body = n.body as AstNode;
+      const spins = !hasCall(body);
+      const id = iterates || spins ? idFor(n) : -1;
       if (id >= 0) {
-        if (n.type === 'ForOfStatement' && !n.await) {
+        if (iterates) {
           const right = n.right as AstNode;
           edits.push({ offset: right.start, text: `__gtI(${id}, `, close: false });
           edits.push({ offset: right.end, text: ')', close: true });
         }
-        // Each turn of the loop sets the position to the loop: a loop that makes no call (an endless
-        // `while`) is then placed at its own line, not at the last call before it.
-        const body = n.body as AstNode;
-        if (body.type === 'BlockStatement') edits.push({ offset: body.start + 1, text: `__gtE(${id});`, close: false });
-        else {
-          edits.push({ offset: body.start, text: `{__gtE(${id}); `, close: false });
-          edits.push({ offset: body.end, text: '}', close: true });
+        // A loop whose body makes no call (an endless `while` spinning on arithmetic) sets the
+        // position to itself each turn, so it is placed at its own line, not at the last call
+        // before it. A body with calls sets positions already (and a hot loop pays nothing).
+        if (spins) {
+          if (body.type === 'BlockStatement') edits.push({ offset: body.start + 1, text: `__gtE(${id});`, close: false });
+          else {
+            edits.push({ offset: body.start, text: `{__gtE(${id}); `, close: false });
+            edits.push({ offset: body.end, text: '}', close: true });
+          }
         }
       }
     }

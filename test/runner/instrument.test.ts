@@ -156,7 +156,7 @@ describe('runner/instrument: call positions without stack captures', () => {
     });
   });
 
-  it('each turn of a loop sets the loop position, so code without calls is not placed at the last call', () => {
+  it('each turn of a loop without calls sets the loop position, so its code is not placed at the last call', () => {
     const code = [
       'let i = 0, s = "";',
       'f(0);',
@@ -178,6 +178,8 @@ describe('runner/instrument: call positions without stack captures', () => {
     const f = (): void => {};
     vm.runInNewContext(`(function (f, seen2, ${PROBE_PARAMS.join(', ')}) { with (ctx) { ${inst.code} } })`, { ctx })(f, () => {}, (id: number, v: unknown) => ((at = id), v), (id: number) => ((at = id), []), (_: number, it: unknown) => it);
     assert.deepEqual(log, ['3:1', '3:1', '4:1', '5:1']);
+    // A loop that calls something is placed by its calls: no probe of its own (a hot loop pays nothing).
+    assert.equal(instrument('for (;;) { g(1); }', here)?.code, 'for (;;) { g(__gtP(0, 1)); }');
   });
 
   it('nests closings right where a loop body and an arrow body end together', () => {

@@ -25,7 +25,7 @@ function cli(args: string[]): Promise<{ code: number | null; stdout: string; std
 }
 
 /** Bundles `text` as if it were `fixture(name)` and runs it in this thread, collecting the worker messages. */
-async function runInProcess(name: string, text: string): Promise<{ messages: RunWorkerMessage[]; syncFinish: boolean; done: Promise<void>; restore: () => void }> {
+async function runInProcess(name: string, text: string, instrument = true): Promise<{ messages: RunWorkerMessage[]; syncFinish: boolean; done: Promise<void>; restore: () => void }> {
   const file = fixture(name);
   const out = await bundleScratch('native', file, text);
   assert.ok('code' in out, JSON.stringify(out));
@@ -35,7 +35,7 @@ async function runInProcess(name: string, text: string): Promise<{ messages: Run
   const restore = runInThisThread({ role: 'run', file, text, bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, (m) => {
     messages.push(m);
     if (m.type === 'didFinish') finished();
-  }, { endOnReturn: true });
+  }, { endOnReturn: true, instrument });
   return { messages, syncFinish: messages.some((m) => m.type === 'didFinish'), done, restore };
 }
 
@@ -131,6 +131,18 @@ describe('runner: top-level await', function () {
         const last = r.messages.at(-1);
         assert.equal(last?.type, 'didFinish');
         assert.equal(last?.type === 'didFinish' ? last.error : 'none', undefined);
+      } finally {
+        r.restore();
+      }
+    });
+
+    it('without instrumentation (positions by stack captures) a failed plain compile tells it awaits', async () => {
+      const text = 'import * as tf from "gradtape";\nconst c = await Promise.resolve(tf.constant(2));\nconsole.log(tf.square(c).dataSync()[0]);\n';
+      const r = await runInProcess('runner-tla-stacks.grad.ts', text, false);
+      try {
+        await r.done;
+        const logs = r.messages.filter((m) => m.type === 'didLog');
+        assert.deepEqual(logs.map((m) => [m.line.text, m.line.pos?.line]), [['4', 3]]);
       } finally {
         r.restore();
       }

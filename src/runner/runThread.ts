@@ -103,7 +103,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
   const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition, identifierAt);
   // The current index lives in memory the host can read while this thread is busy (src/runner/probe.ts).
-  const cur = probeSlots((d as RunThreadData).probe, inst?.positions ?? []);
+  const cur = probeSlots((d as RunThreadData).probe, inst?.positions ?? [], d.bundle.inputs);
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
   let linePrefix = 0;
 

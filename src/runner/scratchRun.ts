@@ -140,12 +140,13 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
     let lastBeat = -Infinity;
     const whereNow = (): { pos?: RunError['pos']; opRan: boolean } => {
       if (performance.now() - lastBeat < STALE_BEAT_MS && lastPos()) return { pos: lastPos(), opRan: true };
-      const pos = currentPosition(probe);
+      const pos = currentPosition(probe, bundle.inputs);
       return pos ? { pos, opRan: false } : { pos: lastPos(), opRan: true };
     };
     const onTimeout = (): void => {
       const { pos, opRan } = whereNow();
-      const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}` : `; it was at line ${pos.line}`;
+      const of = pos?.file ? ` of ${path.basename(pos.file)}` : '';
+      const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}${of}` : `; it was at line ${pos.line}${of}`;
       settle({ kind: 'timeout', name: 'Timeout', message: `stopped after ${formatSeconds(timeoutMs)}${where}`, ...(pos ? { pos } : {}) });
     };
     // The limit is the script's: it starts when the worker runs JavaScript, not while the thread

@@ -1,5 +1,8 @@
 // Positions between calls (the probe's index is stale there): what the runner does about it.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
 import { disposeBundlers } from '../../src/runner/bundler';
 import { currentPosition, newProbeBuffer, probeSlots, SHARED_POSITIONS } from '../../src/runner/probe';
@@ -14,20 +17,23 @@ describe('runner: positions between calls', function () {
   before(() => buildRunner());
   after(() => disposeBundlers());
 
-  it('the shared probe: the host reads the latest call of the scratch file, nothing for other files or past its size', () => {
+  it('the shared probe: the host reads the latest call, in the scratch file or one it imports; nothing unknown or past its size', () => {
     const buf = newProbeBuffer();
-    assert.equal(currentPosition(buf), undefined);
-    const slots = probeSlots(buf, [{ line: 3, column: 7 }, { line: 9, column: 2, file: '/elsewhere.ts' }, undefined]);
+    const inputs = ['/main.grad.ts', '/lib.ts'];
+    assert.equal(currentPosition(buf, inputs), undefined);
+    const slots = probeSlots(buf, [{ line: 3, column: 7 }, { line: 9, column: 2, file: '/lib.ts' }, undefined, { line: 4, column: 1, file: '/unknown.ts' }], inputs);
     slots[0] = 0;
-    assert.deepEqual(currentPosition(buf), { line: 3, column: 7 });
+    assert.deepEqual(currentPosition(buf, inputs), { line: 3, column: 7 });
     slots[0] = 1;
-    assert.equal(currentPosition(buf), undefined);
+    assert.deepEqual(currentPosition(buf, inputs), { line: 9, column: 2, file: '/lib.ts' });
     slots[0] = 2;
-    assert.equal(currentPosition(buf), undefined);
+    assert.equal(currentPosition(buf, inputs), undefined);
+    slots[0] = 3;
+    assert.equal(currentPosition(buf, inputs), undefined);
     slots[0] = SHARED_POSITIONS + 5;
-    assert.equal(currentPosition(buf), undefined);
+    assert.equal(currentPosition(buf, inputs), undefined);
     // Without a buffer (in-process runs), the probes still have a slot to write.
-    assert.equal(probeSlots(undefined, []).length, 1);
+    assert.equal(probeSlots(undefined, [], []).length, 1);
   });
 
   it('an endless loop that runs no op is stopped at the loop, not at the last op before it', async () => {
@@ -43,6 +49,20 @@ describe('runner: positions between calls', function () {
     assert.equal(t.error?.kind, 'timeout');
     assert.equal(t.error?.message, 'stopped after 1 s; it was at line 5');
     assert.deepEqual([t.error?.pos?.line, t.error?.pos?.column], [5, 1]);
+  });
+
+  it('an endless loop in an imported file is placed there', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-positions-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'spin.ts'), ['export function spin(): number {', '  let n = 1;', '  while (n > 0) n = (n * 7) % 1000 + 1;', '  return n;', '}', ''].join('\n'));
+      const file = path.join(dir, 'main.grad.ts');
+      fs.writeFileSync(file, ['import * as tf from "gradtape";', 'import { spin } from "./spin";', 'tf.square(tf.constant(1));', 'spin();', ''].join('\n'));
+      const t = await runScratch({ file, workerFile: WORKER, timeoutMs: 1000 });
+      assert.equal(t.error?.message, 'stopped after 1 s; it was at line 3 of spin.ts');
+      assert.deepEqual([t.error?.pos?.file, t.error?.pos?.line], [path.join(dir, 'spin.ts'), 3]);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('`new X` without parentheses is placed at its own line', async () => {

@@ -13,6 +13,7 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import type { EngineObserver } from '../src/engine/observer';
 import { bundleScratch } from '../src/runner/bundle';
@@ -39,6 +40,7 @@ function bundledRunner(): {
   return createRequire(__filename)(outfile);
 }
 const { engine, setObserver, runInThisThread, TraceAssembler } = bundledRunner();
+const RUNNER_BUNDLE = path.join(tmp, 'runner.js');
 /** What a scratch file's `import * as tf from "gradtape"` gets in a run (src/runner/runThread.ts). */
 const userEngine = { ...engine };
 
@@ -124,28 +126,63 @@ function runPlain(file: string, out: BundleOutput, observer: EngineObserver | nu
   return { ms, cpu: cpuMs() - c0 };
 }
 
-function runRecorded(file: string, text: string, out: BundleOutput): { ms: number; cpu: number; json: number; ops: number; tapes: number; nodes: number } {
-  const asm = new TraceAssembler(file, new Date());
-  // What postMessage does in the worker: serialise, and let the object go.
-  const messages: Buffer[] = [];
+function runRecorded(file: string, text: string, out: BundleOutput): { ms: number; cpu: number } {
   const c0 = cpuMs();
   const t0 = performance.now();
+  // What postMessage does in the worker: serialise, and let go of both (the copy leaves the thread).
   const restore = runInThisThread({ role: 'run', file, text, bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, (m: RunWorkerMessage) => {
-    messages.push(v8.serialize(m));
+    v8.serialize(m);
   }, { endOnReturn: true });
   const ms = performance.now() - t0;
   const cpu = cpuMs() - c0;
-  // Assembling is the host's work, in another thread: outside the timed part.
+  restore();
+  return { ms, cpu };
+}
+
+/** One more recorded run, untimed, assembled as the host does: the trace's size and counts. */
+function traceOf(file: string, text: string, out: BundleOutput): { json: number; ops: number; tapes: number; nodes: number } {
+  const asm = new TraceAssembler(file, new Date());
+  const messages: Buffer[] = [];
+  const restore = runInThisThread({ role: 'run', file, text, bundle: out, memoryMb: 4096, startedAtMs: Date.now() }, (m: RunWorkerMessage) => {
+    messages.push(v8.serialize(m));
+  }, { endOnReturn: true });
+  restore();
   for (const b of messages) {
     const m = v8.deserialize(b) as RunWorkerMessage;
     if (m.type === 'didRecord') for (const e of m.events) asm.apply(e);
   }
-  restore();
-  const trace = asm.finish(undefined, ms);
-  return { ms, cpu, json: JSON.stringify(trace).length, ops: trace.stats.ops, tapes: trace.tapes.length, nodes: trace.tapes.reduce((n, t) => n + t.nodes.length, 0) };
+  const trace = asm.finish(undefined, 0);
+  return { json: JSON.stringify(trace).length, ops: trace.stats.ops, tapes: trace.tapes.length, nodes: trace.tapes.reduce((n, t) => n + t.nodes.length, 0) };
+}
+
+/**
+ * Cold: each run in a fresh worker thread, as the extension runs a scratch file (a new heap, the
+ * JIT starting over), timed from the first line of the script to its end. Plain and recorded take
+ * turns; `runner` is the bundle from bundledRunner().
+ */
+async function runCold(runner: string, file: string, text: string, out: BundleOutput, recorded: boolean): Promise<{ ms: number; cpu: number }> {
+  const body = `
+const v8 = require('node:v8'), vm = require('node:vm'), { parentPort, workerData: d } = require('node:worker_threads');
+const { engine, runInThisThread } = require(d.runner);
+const userEngine = { ...engine };
+const cpu = () => { const u = process.cpuUsage(); return (u.user + u.system) / 1000; };
+const c0 = cpu(), t0 = performance.now();
+if (d.recorded) runInThisThread({ role: 'run', file: d.file, text: d.text, bundle: d.out, memoryMb: 4096, startedAtMs: Date.now() }, (m) => { v8.serialize(m); }, { endOnReturn: true });
+else vm.compileFunction(d.out.code, ['exports', 'require', 'module'], { filename: d.file + '.plain.js' })({}, (id) => (id === 'gradtape' ? userEngine : require(id)), { exports: {} });
+parentPort.postMessage({ ms: performance.now() - t0, cpu: cpu() - c0 });`;
+  const w = new Worker(body, { eval: true, workerData: { runner, file, text, out, recorded } });
+  try {
+    return await new Promise((resolve, reject) => {
+      w.once('message', resolve);
+      w.once('error', reject);
+    });
+  } finally {
+    await w.terminate();
+  }
 }
 
 const ROUNDS = Number(process.env.TRACE_BENCH_ROUNDS ?? 7);
+const COLD_ROUNDS = Number(process.env.TRACE_BENCH_COLD_ROUNDS ?? 9);
 const median = (xs: number[]): number => xs.slice().sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function recording(label: string, name: string, text: string): Promise<void> {
@@ -156,14 +193,18 @@ async function recording(label: string, name: string, text: string): Promise<voi
   const plain: { ms: number; cpu: number }[] = [];
   const noop: { ms: number; cpu: number }[] = [];
   const rec: { ms: number; cpu: number }[] = [];
-  let last = runRecorded(file, text, out);
   for (let i = 0; i < ROUNDS; i++) {
     plain.push(runPlain(file, out));
     noop.push(runPlain(file, out, noopObserver));
-    last = runRecorded(file, text, out);
-    rec.push(last);
+    rec.push(runRecorded(file, text, out));
   }
-  console.log(`${label}: ${last.ops} ops, ${last.tapes} tapes, ${last.nodes} detailed nodes (${ROUNDS} rounds, interleaved)`);
+  const trace = traceOf(file, text, out);
+  const cold = { plain: [] as { ms: number; cpu: number }[], rec: [] as { ms: number; cpu: number }[] };
+  for (let i = 0; i < COLD_ROUNDS; i++) {
+    cold.plain.push(await runCold(RUNNER_BUNDLE, file, text, out, false));
+    cold.rec.push(await runCold(RUNNER_BUNDLE, file, text, out, true));
+  }
+  console.log(`${label}: ${trace.ops} ops, ${trace.tapes} tapes, ${trace.nodes} detailed nodes (${ROUNDS} rounds, interleaved)`);
   // On a shared machine the best of N is the steadier figure (other jobs only ever add time); medians too.
   for (const [stat, f] of [['best', (xs: number[]) => Math.min(...xs)], ['median', median]] as const) {
     for (const k of ['cpu', 'ms'] as const) {
@@ -174,7 +215,15 @@ async function recording(label: string, name: string, text: string): Promise<voi
       console.log(`  ${stat} ${what}: without observer ${p.toFixed(0)} ms; engine with an empty observer ${n.toFixed(0)} ms (${(n / p).toFixed(2)}x); recorded ${r.toFixed(0)} ms (${(r / p).toFixed(2)}x)`);
     }
   }
-  console.log(`  trace ${(last.json / 1e6).toFixed(2)} MB as JSON`);
+  for (const [stat, f] of [['best', (xs: number[]) => Math.min(...xs)], ['median', median]] as const) {
+    const line = (['ms', 'cpu'] as const).map((k) => {
+      const p = f(cold.plain.map((x) => x[k]));
+      const r = f(cold.rec.map((x) => x[k]));
+      return `${k === 'ms' ? 'wall' : 'CPU'} ${p.toFixed(0)} -> ${r.toFixed(0)} ms (${(r / p).toFixed(2)}x)`;
+    });
+    console.log(`  cold, a fresh worker per run (${COLD_ROUNDS} each), ${stat}: ${line.join('; ')}`);
+  }
+  console.log(`  trace ${(trace.json / 1e6).toFixed(2)} MB as JSON`);
 }
 
 async function bundling(): Promise<void> {

@@ -50,6 +50,27 @@ export interface BundleOutput {
   inputs: string[];
   /** Wall time of the esbuild call, for the benchmarks and docs/runner.md. */
   bundleMs: number;
+  /**
+   * The bundle with its position probes (src/runner/instrument.ts), made by the bundler thread,
+   * which stays warm, so a run does not parse the bundle (~7 ms in a fresh thread). Absent when
+   * the bundle cannot be parsed: the run thread then finds positions from stacks.
+   */
+  instrumented?: InstrumentedBundle;
+}
+
+/** See BundleOutput.instrumented; plain data (it crosses to the run thread in workerData). */
+export interface InstrumentedBundle {
+  code: string;
+  /** Position of each call index. */
+  positions: (SourcePos | undefined)[];
+  /** Per call index: its call head in the bundle, as line * 65536 + column (1-based). */
+  heads: number[];
+  /** Per bundle line (0-based) that got insertions: [column in the bundle, inserted length] pairs, in order. */
+  shifts: [number, [number, number][]][];
+  /** The code awaits outside any function (a top-level `await` or `for await`): run it as an async body. */
+  topLevelAwait: boolean;
+  /** Per `__gtN` index: the source name of each value it passes (null: not known). */
+  params: (string | null)[][];
 }
 
 /** Bundler → host: the answer to one {@link BundleRequest}. */

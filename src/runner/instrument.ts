@@ -26,6 +26,7 @@
  */
 import { parse } from 'acorn';
 import type { SourcePos } from '../protocol/trace';
+import type { InstrumentedBundle } from '../protocol/worker';
 
 interface AstNode {
   type: string;
@@ -35,16 +36,27 @@ interface AstNode {
   [key: string]: unknown;
 }
 
-export interface Instrumented {
-  code: string;
-  /** Position of each call index. */
-  positions: (SourcePos | undefined)[];
+/** The instrumented bundle (src/protocol/worker.ts InstrumentedBundle: plain data) and its column map. */
+export interface Instrumented extends InstrumentedBundle {
   /** Instrumented line/column (1-based) → the bundle's line/column. */
   toBundle(line: number, column: number): { line: number; column: number };
-  /** The code awaits outside any function (a top-level `await` or `for await`): run it as an async body. */
-  topLevelAwait: boolean;
-  /** Per `__gtN` index: the source name of each value it passes (null: not known). */
-  params: (string | null)[][];
+}
+
+/** The column map of an instrumented bundle made elsewhere (the bundler thread). */
+export function withToBundle(b: InstrumentedBundle): Instrumented {
+  const shifts = new Map(b.shifts);
+  const toBundle = (l: number, column: number): { line: number; column: number } => {
+    const list = shifts.get(l - 1);
+    if (!list) return { line: l, column };
+    let shift = 0;
+    const col0 = column - 1;
+    for (const [c, len] of list) {
+      if (c + shift >= col0) break;
+      shift += len;
+    }
+    return { line: l, column: column - shift };
+  };
+  return { ...b, toBundle };
 }
 
 /** Names the instrumented code expects as parameters of its wrapper function. */
@@ -82,6 +94,7 @@ export function instrument(
     return undefined;
   }
   const positions: (SourcePos | undefined)[] = [];
+  const heads: number[] = [];
   const params: (string | null)[][] = [];
   const edits: Edit[] = [];
   const lineStarts = [0];
@@ -114,6 +127,7 @@ export function instrument(
     const pos = positionOf(at.loc.start.line, at.loc.start.column + 1);
     if (!pos) return -1;
     positions.push(pos);
+    heads.push(at.loc.start.line * 65536 + at.loc.start.column + 1);
     return positions.length - 1;
   };
 
@@ -220,16 +234,5 @@ export function instrument(
   }
   out += code.slice(from);
 
-  const toBundle = (l: number, column: number): { line: number; column: number } => {
-    const list = shifts.get(l - 1);
-    if (!list) return { line: l, column };
-    let shift = 0;
-    const col0 = column - 1;
-    for (const [c, len] of list) {
-      if (c + shift >= col0) break;
-      shift += len;
-    }
-    return { line: l, column: column - shift };
-  };
-  return { code: out, positions, toBundle, topLevelAwait, params };
+  return withToBundle({ code: out, positions, heads, shifts: [...shifts], topLevelAwait, params });
 }

@@ -6,8 +6,7 @@
  * This patches the thread's globals (console, process.exit, Error.prepareStackTrace), which is
  * why it runs in a worker of its own.
  */
-import { createRequire, SourceMap } from 'node:module';
-import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
@@ -18,7 +17,8 @@ import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/wo
 import { BUNDLE_BASENAME, IMPORT_META } from './bundle';
 import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
 import { Recorder } from './recorder';
-import { instrument, PROBE_PARAMS } from './instrument';
+import { instrument, PROBE_PARAMS, withToBundle } from './instrument';
+import { sourcePositions } from './sourcePositions';
 import { probeSlots, type RunThreadData } from './probe';
 
 /** Events are sent in batches of at most this many, and at every record exit and gradient call. */
@@ -52,56 +52,17 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   };
   const started = performance.now();
   const bundleFile = path.join(path.dirname(d.file), BUNDLE_BASENAME);
-  const map = new SourceMap(JSON.parse(d.bundle.map));
+  // ── Positions: bundle line/column → .grad.ts line/column, one object per generated position;
+  // source texts (for names), read once per file (src/runner/sourcePositions.ts) ──
+  const positions = sourcePositions(d.bundle.map, d.file, d.text);
+  const { mapPosition, sourceText, cache: posCache } = positions;
 
-  // ── Positions: bundle line/column → .grad.ts line/column, cached per generated position ──
-  const posCache = new Map<number, SourcePos | null>();
-  const mapPosition = (line: number, column: number): SourcePos | undefined => {
-    const key = line * 65536 + column;
-    let p = posCache.get(key);
-    if (p === undefined) {
-      const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
-      p = null;
-      if (e && e.originalLine !== undefined && e.originalColumn !== undefined && e.originalSource) {
-        p = { line: e.originalLine + 1, column: e.originalColumn + 1 };
-        if (path.resolve(e.originalSource) !== d.file) p.file = path.resolve(e.originalSource);
-      }
-      posCache.set(key, p);
-    }
-    return p ?? undefined;
-  };
-
-  // ── Source texts (for names), read once per file ──
-  const texts = new Map<string, string>();
-  const sourceText = (file: string): string => {
-    let text = texts.get(file);
-    if (text === undefined) {
-      text = '';
-      try {
-        text = file === d.file ? d.text : fs.readFileSync(file, 'utf8');
-      } catch {
-        // a file we cannot read has no names
-      }
-      texts.set(file, text);
-    }
-    return text;
-  };
-  const sourceLines = new Map<string, string[]>();
-  /** The source name of the identifier the bundle has at line/column (esbuild may have renamed it). */
-  const identifierAt = (line: number, column: number): string | undefined => {
-    const e = map.findEntry(line - 1, column - 1) as { generatedLine?: number; generatedColumn?: number; originalSource?: string; originalLine?: number; originalColumn?: number; name?: string };
-    // Only a mapping of this very token: the nearest one before it would name something else.
-    if (!e || e.generatedLine !== line - 1 || e.generatedColumn !== column - 1 || !e.originalSource || e.originalLine === undefined || e.originalColumn === undefined) return undefined;
-    if (e.name) return e.name;
-    const file = path.resolve(e.originalSource);
-    let lines = sourceLines.get(file);
-    if (!lines) sourceLines.set(file, (lines = sourceText(file).split('\n')));
-    const lineText = lines[e.originalLine] ?? '';
-    return /^[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*/.exec(lineText.slice(e.originalColumn))?.[0];
-  };
-
-  // Every call in the user's code records its position index `at` (src/runner/instrument.ts).
-  const inst = opts.instrument === false ? undefined : instrument(d.bundle.code, mapPosition, identifierAt);
+  // Every call in the user's code records its position index `at` (src/runner/instrument.ts). The
+  // bundler thread has instrumented the bundle already; its positions become this thread's
+  // objects for their call heads, so a stack frame at a call maps to the very object the probe gives.
+  const pre = opts.instrument === false ? undefined : d.bundle.instrumented;
+  if (pre) pre.heads.forEach((key, i) => posCache.set(key, pre.positions[i] ?? null));
+  const inst = opts.instrument === false ? undefined : pre ? withToBundle(pre) : instrument(d.bundle.code, mapPosition, positions.identifierAt);
   // The current index lives in memory the host can read while this thread is busy (src/runner/probe.ts).
   const cur = probeSlots((d as RunThreadData).probe, inst?.positions ?? [], d.bundle.inputs);
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */

@@ -176,15 +176,28 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     }
     return name ?? undefined;
   };
-  const patternAt = (pos: SourcePos | undefined): Pattern | undefined => (pos ? nameIndex(pos.file ?? d.file).patterns.get(posKey(pos.line, pos.column)) : undefined);
+  // Asked at every gradient call and loop turn: cached per position object too (no key string each time).
+  const patternCache = new Map<SourcePos, Pattern | null>();
+  const patternAt = (pos: SourcePos | undefined): Pattern | undefined => {
+    if (!pos) return undefined;
+    let pattern = patternCache.get(pos);
+    if (pattern === undefined) {
+      pattern = nameIndex(pos.file ?? d.file).patterns.get(posKey(pos.line, pos.column)) ?? null;
+      patternCache.set(pos, pattern);
+    }
+    return pattern ?? undefined;
+  };
 
   // ── Events out ──
   let batch: TraceEvent[] = [];
   // Set once the recorder exists: flush() needs its totals, and the recorder needs flush().
   const ref: { recorder?: Recorder } = {};
   let lastFlush = 0;
+  let asked = 0;
   const flush = (urgent = true): void => {
     if (!ref.recorder) return;
+    // Asked twice per loop step: reading the clock every time cost more than the check saves.
+    if (!urgent && (++asked & 7) !== 0) return;
     const now = performance.now();
     if (!urgent && now - lastFlush < FLUSH_MS) return;
     lastFlush = now;

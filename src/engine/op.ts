@@ -214,10 +214,10 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
 
 /**
  * The debug record of an op's output (observer mode only), which is also its own `origin`: the
- * fields of TensorDebug and of its origin in one object of one fixed shape.
+ * fields of TensorDebug and of its origin in one object of one fixed shape. One is made per op
+ * while an observer is attached, so it keeps to the fields most records use (each slot is GC work).
  */
 export class OpDebug implements TensorDebug {
-  origin: NonNullable<TensorDebug['origin']>;
   // Declared only (no slot in every record): set on the few tensors that need them.
   /** See TensorDebug's origin.runningSum (set by the backward pass on the sums it folds). */
   declare runningSum?: true;
@@ -225,16 +225,24 @@ export class OpDebug implements TensorDebug {
   declare readClock?: number;
   declare readHow?: 'arraySync' | 'dataSync' | 'numpy';
   declare created?: 'constant' | 'variable';
-  // Slots of their own (the observer sets them on most op outputs): one shape for every record.
+  /** Set by the observer on the tensors the trace shows in detail (a few thousand at most). */
+  declare shown?: boolean;
+  /** A slot of its own: the observer names most op outputs. */
   name: string | undefined = undefined;
-  shown: boolean | undefined = undefined;
   constructor(
     public pos: SourcePos | undefined,
     readonly op: string,
     public inputs: readonly Tensor[],
     readonly pausedTapeIds: number[] | undefined,
-  ) {
-    this.origin = this;
+  ) {}
+
+  /** The record itself (no slot); an output that already had a record may be given another origin. */
+  get origin(): NonNullable<TensorDebug['origin']> {
+    return this;
+  }
+
+  set origin(origin: NonNullable<TensorDebug['origin']>) {
+    Object.defineProperty(this, 'origin', { value: origin, writable: true, enumerable: true, configurable: true });
   }
 }
 

@@ -170,18 +170,11 @@ export class TraceAssembler {
   private expandNodes(like: TraceNode, ints: Int32Array, nums: Float64Array): void {
     const k = 2 + like.inputs.length;
     const s = like.output;
-    const m = 6 + s.first.length + (s.values ? s.values.length : 0);
+    const m = rowLength(s);
     const tapes = like.tapeIds.map((id) => this.tapes.get(id)).filter((t): t is TraceTape => t !== undefined && t.detailed);
     for (let r = 0; r < ints.length / k; r++) {
       const a = r * k;
-      let b = r * m;
-      const output: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
-      b += 6;
-      for (let i = 0; i < s.first.length; i++) output.first.push(num(nums[b++]));
-      if (s.values) {
-        output.values = [];
-        for (let i = 0; i < s.values.length; i++) output.values.push(num(nums[b++]));
-      }
+      const output = summaryRow(s, nums, r * m);
       const node: TraceNode = { ...like, id: ints[a], outputId: ints[a + 1], inputs: like.inputs.map((inp, i) => ({ name: inp.name, tensorId: ints[a + 2 + i] })), output };
       // Rows go out at the end of a batch, after a `truncated` event of the same batch: they were within budget.
       for (const t of tapes) t.nodes.push(node);
@@ -193,33 +186,22 @@ export class TraceAssembler {
     const at = this.gradientIndex.get(gradientId);
     if (at === undefined) return;
     const adjoints = this.gradients[at].adjoints;
-    const m = 6 + s.first.length + (s.values ? s.values.length : 0);
-    for (let r = 0; r < ints.length / 2; r++) {
-      let b = r * m;
-      const value: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
-      b += 6;
-      for (let i = 0; i < s.first.length; i++) value.first.push(num(nums[b++]));
-      if (s.values) {
-        value.values = [];
-        for (let i = 0; i < s.values.length; i++) value.values.push(num(nums[b++]));
-      }
-      adjoints[ints[2 * r + 1]] = { tensorId: ints[2 * r], value };
-    }
+    const m = rowLength(s);
+    for (let r = 0; r < ints.length / 2; r++) adjoints[ints[2 * r + 1]] = { tensorId: ints[2 * r], value: summaryRow(s, nums, r * m) };
   }
 
   /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
   private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
     const k = 3 + like.targets.length + like.sources.length;
     const summaries: ValueSummary[] = [...like.targets.map((t) => t.value), ...like.sources.flatMap((s) => (s.gradient ? [s.gradient] : []))];
-    const m = summaries.reduce((n, s) => n + 6 + s.first.length, 0);
+    const m = summaries.reduce((n, s) => n + rowLength(s), 0);
     const rows = ints.length / k;
     for (let r = 0; r < rows; r++) {
       let a = r * k;
       let b = r * m;
       const summary = (s: ValueSummary): ValueSummary => {
-        const v: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
-        b += 6;
-        for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
+        const v = summaryRow(s, nums, b);
+        b += rowLength(s);
         return v;
       };
       // The full form of the same call (a held step that was kept) may have arrived first: it wins.
@@ -270,6 +252,21 @@ export class TraceAssembler {
     if (error) trace.error = error;
     return trace;
   }
+}
+
+/** Numbers a summary like `s` takes in a row: min, max, mean, norm, nanCount, infCount, first values, then every value when `s` has them. */
+const rowLength = (s: ValueSummary): number => 6 + s.first.length + (s.values ? s.values.length : 0);
+
+/** The summary at `nums[b ..]` of a row event (src/protocol/worker.ts), shaped like `s`. */
+function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummary {
+  const v: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
+  b += 6;
+  for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
+  if (s.values) {
+    v.values = [];
+    for (let i = 0; i < s.values.length; i++) v.values.push(num(nums[b++]));
+  }
+  return v;
 }
 
 function assertNever(x: never): never {

@@ -177,29 +177,7 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
 
   // Parses a call chain starting at token k (`await`, `new`, `a.b.c(...)(...).d(...)`) and names its head.
   const bindChain = (name: string, k: number): void => {
-    while (at(k) === 'await') k++;
-    let newTok = -1;
-    if (at(k) === 'new') newTok = k++;
-    if (!toks[k]?.ident) return;
-    let last = k;
-    let head = -1;
-    let lastCallOpen = -1;
-    k++;
-    for (;;) {
-      const t = at(k);
-      if ((t === '.' || t === '?.') && toks[k + 1]?.ident) {
-        last = k + 1;
-        k += 2;
-      } else if (t === '(' && match[k] > 0) {
-        head = last;
-        lastCallOpen = k;
-        k = match[k] + 1;
-      } else if (t === '[' && match[k] > 0) {
-        k = match[k] + 1;
-      } else if (t === '!') {
-        k++;
-      } else break;
-    }
+    const { head, newTok, last, lastCallOpen } = chainSpanOf(toks, match, k);
     if (head < 0) {
       // `new X` without parentheses: its position is `new`'s (the instrumentation adds the call).
       if (newTok >= 0 && last > newTok) register(name, newTok);
@@ -333,15 +311,20 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
   return { names, patterns };
 }
 
-/** The call chain starting at token k (see bindChain): its head token (or -1), its `new`, and the token after it. */
-function chainSpanOf(toks: Token[], match: Int32Array, k: number): { head: number; newTok: number; end: number } {
+/**
+ * The call chain starting at token k (`await`, `new`, `a.b.c(...)(...).d(...)`): its head token (the
+ * last identifier before the last call, or -1), its `new`, its last identifier, the `(` of its last
+ * call, and the token after it.
+ */
+function chainSpanOf(toks: Token[], match: Int32Array, k: number): { head: number; newTok: number; last: number; lastCallOpen: number; end: number } {
   const at = (i: number): string => toks[i]?.t ?? '';
   while (at(k) === 'await') k++;
   let newTok = -1;
   if (at(k) === 'new') newTok = k++;
-  if (!toks[k]?.ident) return { head: -1, newTok, end: k };
+  if (!toks[k]?.ident) return { head: -1, newTok, last: -1, lastCallOpen: -1, end: k };
   let last = k;
   let head = -1;
+  let lastCallOpen = -1;
   k++;
   for (;;) {
     const t = at(k);
@@ -350,12 +333,13 @@ function chainSpanOf(toks: Token[], match: Int32Array, k: number): { head: numbe
       k += 2;
     } else if (t === '(' && match[k] > 0) {
       head = last;
+      lastCallOpen = k;
       k = match[k] + 1;
     } else if (t === '[' && match[k] > 0) k = match[k] + 1;
     else if (t === '!') k++;
     else break;
   }
-  return { head, newTok, end: k };
+  return { head, newTok, last, lastCallOpen, end: k };
 }
 
 /** Splits the tokens between bracket `open` and its match at top-level commas: [first, end) per part. */

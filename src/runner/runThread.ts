@@ -165,28 +165,22 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     }
     return idx;
   };
-  // Positions are shared objects (one per call site), so the answer is cached on them.
-  const nameCache = new Map<SourcePos, string | null>();
-  const nameAt = (pos: SourcePos | undefined): string | undefined => {
-    if (!pos) return undefined;
-    let name = nameCache.get(pos);
-    if (name === undefined) {
-      name = nameIndex(pos.file ?? d.file).names.get(posKey(pos.line, pos.column)) ?? null;
-      nameCache.set(pos, name);
-    }
-    return name ?? undefined;
+  // Positions are shared objects (one per call site), so answers are cached per object: asked
+  // for every op and gradient call, they cost a map lookup, not a key string and two lookups.
+  const perPosition = <T>(pick: (idx: { names: NameIndex; patterns: Map<string, Pattern> }, key: string) => T | undefined): ((pos: SourcePos | undefined) => T | undefined) => {
+    const cache = new Map<SourcePos, T | null>();
+    return (pos) => {
+      if (!pos) return undefined;
+      let v = cache.get(pos);
+      if (v === undefined) {
+        v = pick(nameIndex(pos.file ?? d.file), posKey(pos.line, pos.column)) ?? null;
+        cache.set(pos, v);
+      }
+      return v ?? undefined;
+    };
   };
-  // Asked at every gradient call and loop turn: cached per position object too (no key string each time).
-  const patternCache = new Map<SourcePos, Pattern | null>();
-  const patternAt = (pos: SourcePos | undefined): Pattern | undefined => {
-    if (!pos) return undefined;
-    let pattern = patternCache.get(pos);
-    if (pattern === undefined) {
-      pattern = nameIndex(pos.file ?? d.file).patterns.get(posKey(pos.line, pos.column)) ?? null;
-      patternCache.set(pos, pattern);
-    }
-    return pattern ?? undefined;
-  };
+  const nameAt = perPosition((idx, key) => idx.names.get(key));
+  const patternAt = perPosition((idx, key) => idx.patterns.get(key));
 
   // ── Events out ──
   let batch: TraceEvent[] = [];

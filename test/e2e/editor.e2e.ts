@@ -2,7 +2,7 @@
 // `weights` and read the derivative, see a warning on a broken example and apply its quick fix, get
 // completions for `tf.` with no setup, and be told why nothing runs in an untrusted workspace.
 import assert from 'node:assert/strict';
-import { until, type E2E, type E2ETest } from './harness';
+import { renderedCount, until, type E2E, type E2ETest } from './harness';
 
 const RUN = 'GradTape: Compute Gradients';
 
@@ -33,6 +33,8 @@ export const tests: E2ETest[] = [
         return texts.find((s) => /ops recorded/.test(s));
       }, 20_000);
       assert.match(lens, /\d+ ops recorded per step × 3 steps · ∂loss\/∂weights · Show graph/);
+      // The panel Compute Gradients opened beside: the screenshots show it drawn, not still loading.
+      await until('the panel beside to draw the run', async () => (await renderedCount(t, 'training.grad.ts')) > 0, 30_000, 250);
       await t.screenshot('training-after-run');
       const hover = await t.hover('weights', { nth: 1 });
       await t.screenshot('hover-weights');

@@ -243,6 +243,24 @@ export class E2E {
   }
 }
 
+/** The panel of one scratch file: the webview whose page says it shows that file. */
+export async function panelFor(t: E2E, file: string): Promise<FrameLocator | undefined> {
+  const outers = t.page.locator('iframe.webview.ready');
+  const n = await outers.count();
+  for (let i = 0; i < n; i++) {
+    const inner = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+    if (await inner.locator(`body[data-mode="panel"][data-uri$="/${file}"]`).count().catch(() => 0)) return inner;
+  }
+  return undefined;
+}
+
+/** How many runs the panel of `file` has drawn (its body's data-rendered; 0 before the first, or without a panel). */
+export async function renderedCount(t: E2E, file: string): Promise<number> {
+  const panel = await panelFor(t, file);
+  if (!panel) return 0;
+  return Number((await panel.locator('body').getAttribute('data-rendered', { timeout: 1_000 }).catch(() => null)) ?? 0);
+}
+
 /** The entries of a zip file (a .vsix), read from its central directory: [name, uncompressed size]. */
 export function listZip(file: string): { name: string; size: number }[] {
   const buf = fs.readFileSync(file);

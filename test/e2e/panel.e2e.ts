@@ -6,26 +6,9 @@
 // measured in the real webview.
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
-import { until, type E2E, type E2ETest } from './harness';
+import { panelFor, renderedCount, until, type E2E, type E2ETest } from './harness';
 
 const RUN = 'GradTape: Compute Gradients';
-
-/** The panel of one scratch file: the webview whose page says it shows that file. */
-async function panelFor(t: E2E, file: string): Promise<FrameLocator | undefined> {
-  const outers = t.page.locator('iframe.webview.ready');
-  const n = await outers.count();
-  for (let i = 0; i < n; i++) {
-    const inner = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
-    if (await inner.locator(`body[data-mode="panel"][data-uri$="/${file}"]`).count().catch(() => 0)) return inner;
-  }
-  return undefined;
-}
-
-async function renderedCount(t: E2E, file: string): Promise<number> {
-  const panel = await panelFor(t, file);
-  if (!panel) return 0;
-  return Number((await panel.locator('body').getAttribute('data-rendered', { timeout: 1_000 }).catch(() => null)) ?? 0);
-}
 
 /** Runs Compute Gradients and waits until the panel has drawn a new run; returns the panel. */
 async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_000): Promise<FrameLocator> {

@@ -2,7 +2,7 @@
 import { allocate, isFloat, type DType } from '../dtype';
 import { InvalidArgumentError } from '../errors';
 import { kernels, type BinaryOp, type ReduceOp, type UnaryOp } from '../kernels';
-import { dtypeMismatch } from '../op';
+import { dtypeMismatch, type OpSample } from '../op';
 import { broadcastShape, normalizeAxes, reducedShape } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
@@ -87,6 +87,15 @@ export interface ReduceAttrs {
   axes: number[];
   keepdims: boolean;
 }
+
+/** The registry-wide tests' inputs for a smooth reduction: one axis, kept dims, two axes, 1-D, a scalar. */
+export const REDUCE_SAMPLE: OpSample<ReduceAttrs> = { kind: 'cases', cases: [
+  { inputs: [{ shape: [2, 3] }], attrs: { axes: [1], keepdims: false } },
+  { inputs: [{ shape: [2, 3] }], attrs: { axes: [0], keepdims: true } },
+  { inputs: [{ shape: [2, 3, 2] }], attrs: { axes: [0, 2], keepdims: false } },
+  { inputs: [{ shape: [4] }], attrs: { axes: [0], keepdims: false } },
+  { inputs: [{ shape: [] }], attrs: { axes: [], keepdims: false } },
+] };
 
 /**
  * Forward of a reduction: brings the reduced axes to the end (a transpose, unless they already

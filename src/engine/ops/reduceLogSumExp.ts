@@ -6,7 +6,7 @@ import { multiply } from './multiply';
 import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
 import { subtract } from './subtract';
-import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs } from './helpers';
 
 /** A max per reduced slice, as a constant (non-finite maxima replaced by 0), recorded on no tape. */
 const maxForward = reduceForward('max');
@@ -35,13 +35,7 @@ export const ReduceLogSumExp = defineOp<ReduceAttrs>({
       },
     ];
   },
-  sample: { kind: 'cases', cases: [
-    { inputs: [{ shape: [2, 3] }], attrs: { axes: [1], keepdims: false } },
-    { inputs: [{ shape: [2, 3] }], attrs: { axes: [0], keepdims: true } },
-    { inputs: [{ shape: [2, 3, 2] }], attrs: { axes: [0, 2], keepdims: false } },
-    { inputs: [{ shape: [4] }], attrs: { axes: [0], keepdims: false } },
-    { inputs: [{ shape: [] }], attrs: { axes: [], keepdims: false } },
-  ] },
+  sample: REDUCE_SAMPLE,
 });
 
 /** axis: a number, a list, or undefined for all axes; keepdims keeps reduced axes as 1s. */

@@ -3,7 +3,7 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import { broadcastTo } from './broadcastTo';
 import { divide } from './divide';
 import { reshape } from './reshape';
-import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs } from './helpers';
 
 /** out = (Σ x over axes) / n.  ∂out/∂x = 1/n, broadcast back over the reduced axes. */
 export const Mean = defineOp<ReduceAttrs>({
@@ -19,13 +19,7 @@ export const Mean = defineOp<ReduceAttrs>({
       },
     ];
   },
-  sample: { kind: 'cases', cases: [
-    { inputs: [{ shape: [2, 3] }], attrs: { axes: [1], keepdims: false } },
-    { inputs: [{ shape: [2, 3] }], attrs: { axes: [0], keepdims: true } },
-    { inputs: [{ shape: [2, 3, 2] }], attrs: { axes: [0, 2], keepdims: false } },
-    { inputs: [{ shape: [4] }], attrs: { axes: [0], keepdims: false } },
-    { inputs: [{ shape: [] }], attrs: { axes: [], keepdims: false } },
-  ] },
+  sample: REDUCE_SAMPLE,
 });
 
 /** axis: a number, a list, or undefined for all axes; keepdims keeps reduced axes as 1s. */

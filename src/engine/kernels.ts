@@ -134,16 +134,25 @@ export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | nu
     st[i + lead] = inShape[i] === 1 ? 0 : acc;
     acc *= inShape[i];
   }
+  return stridedIndex(outShape, st, 0, idx);
+}
+
+/**
+ * For each element of a `shape` walk (row-major), `start` plus the sum of its coordinates times
+ * `strides`: the flat index of a broadcast, a slice, a strided view. Fills and returns `idx`.
+ */
+export function stridedIndex(shape: Shape, strides: readonly number[], start: number, idx: Int32Array): Int32Array {
+  const rank = shape.length;
   const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let i = 0; i < n; i++) {
+  let off = start;
+  for (let i = 0; i < idx.length; i++) {
     idx[i] = off;
-    // Odometer increment over the output's axes.
+    // Odometer increment over the walk's axes.
     for (let ax = rank - 1; ax >= 0; ax--) {
       counter[ax]++;
-      off += st[ax];
-      if (counter[ax] < outShape[ax]) break;
-      off -= st[ax] * counter[ax];
+      off += strides[ax];
+      if (counter[ax] < shape[ax]) break;
+      off -= strides[ax] * counter[ax];
       counter[ax] = 0;
     }
   }

@@ -1,7 +1,7 @@
 /** Shared forward helpers for the op files: conversion, dtype checks, elementwise forwards. */
 import { allocate, isFloat, type DType } from '../dtype';
 import { InvalidArgumentError } from '../errors';
-import { kernels, type BinaryOp, type ReduceOp, type UnaryOp } from '../kernels';
+import { kernels, stridedIndex, type BinaryOp, type ReduceOp, type UnaryOp } from '../kernels';
 import { dtypeMismatch, type OpSample } from '../op';
 import { broadcastShape, normalizeAxes, reducedShape } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
@@ -152,19 +152,7 @@ export function sliceIndexMap(shape: readonly number[], begin: readonly number[]
   let n = 1;
   for (const d of size) n *= d;
   const idx = new Int32Array(n);
-  if (n === 0) return idx;
-  const counter = new Array<number>(rank).fill(0);
-  let off = 0;
-  for (let i = 0; i < rank; i++) off += begin[i] * strides[i];
-  for (let i = 0; i < n; i++) {
-    idx[i] = off;
-    for (let ax = rank - 1; ax >= 0; ax--) {
-      counter[ax]++;
-      off += strides[ax];
-      if (counter[ax] < size[ax]) break;
-      off -= strides[ax] * counter[ax];
-      counter[ax] = 0;
-    }
-  }
-  return idx;
+  let start = 0;
+  for (let i = 0; i < rank; i++) start += begin[i] * strides[i];
+  return stridedIndex(size, strides, start, idx);
 }

@@ -3,13 +3,12 @@
 // Run with `npm run bench -- engine` (scripts/bench.mjs passes --expose-gc for the memory figure).
 import os from 'node:os';
 import path from 'node:path';
-import { readFileSync } from 'node:fs';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { CHAIN_OPS, bundledEngine, oursChain, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed } from './workloads';
+import { CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed } from './workloads';
 
 const tf = bundledEngine();
 
@@ -127,16 +126,6 @@ function matmulAgreement(): number {
 }
 
 // ──── Run ────
-
-function cpuModel(): string {
-  try {
-    const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
-  } catch {
-    // not Linux: fall through
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
-}
 
 function fmt(x: number | undefined): string {
   if (x === undefined) return '-';

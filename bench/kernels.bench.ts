@@ -4,7 +4,6 @@
 // `npm run bench -- kernels`. Every GFLOP/s figure includes copying operands into WebAssembly
 // memory and the result out. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import v8 from 'node:v8';
@@ -16,7 +15,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { jsKernels, type BinaryOp, type Kernels, type UnaryOp } from '../src/engine/kernels';
 import { makeWasmKernels, thresholds } from '../src/engine/wasm/kernels';
 import { instantiateFlavor, type KernelModule } from '../src/engine/wasm/loader';
-import { CHAIN_OPS, bundledEngine, oursChain, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed, type Engine } from './workloads';
+import { CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed, type Engine } from './workloads';
 
 // ──── Timing ────
 
@@ -70,16 +69,6 @@ function table(header: string[], rows: string[][]): void {
   console.log(show(header));
   console.log('|' + widths.map((w) => '-'.repeat(w + 2)).join('|') + '|');
   for (const r of rows) console.log(show(r));
-}
-
-function cpuModel(): string {
-  try {
-    const m = /model name\s*:\s*(.*)/.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (m) return m[1].trim();
-  } catch {
-    // not Linux
-  }
-  return os.cpus()[0]?.model ?? 'unknown';
 }
 
 // ──── Peaks ────

@@ -18,6 +18,7 @@ import * as esbuild from 'esbuild';
 import type { EngineObserver } from '../src/engine/observer';
 import { bundleScratch } from '../src/runner/bundle';
 import type { BundleOutput, RunWorkerMessage } from '../src/protocol/worker';
+import { cpuModel } from './workloads';
 
 const root = path.resolve(__dirname, '..');
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
@@ -245,7 +246,7 @@ async function bundling(): Promise<void> {
 
 async function main(): Promise<void> {
   const which = process.env.TRACE_BENCH ?? 'all';
-  console.log(`node ${process.version}, ${os.cpus()[0]?.model ?? '?'} x${os.cpus().length}, ${new Date().toISOString()}`);
+  console.log(`node ${process.version}, ${cpuModel()} x${os.cpus().length}, ${new Date().toISOString()}`);
   if (which === 'all' || which === 'record') {
     if (process.env.TRACE_BENCH_ONLY !== 'tape') await recording('training loop (2500 steps)', 'loop.grad.ts', trainingLoop(2500));
     if (process.env.TRACE_BENCH_ONLY !== 'loop') await recording('one tape of 100,000 ops', 'tape.grad.ts', longTape(100_000));

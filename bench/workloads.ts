@@ -21,6 +21,17 @@ export function bundledEngine(): Engine {
   return createRequire(__filename)(outfile) as Engine;
 }
 
+/** The CPU's model name, for the benchmark headers. */
+export function cpuModel(): string {
+  try {
+    const m = /model name\s*:\s*(.*)/.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'));
+    if (m) return m[1].trim();
+  } catch {
+    // not Linux: fall through
+  }
+  return os.cpus()[0]?.model ?? 'unknown';
+}
+
 /** Deterministic values in [-scale, scale): the same inputs for every implementation. */
 export function seeded(n: number, seed: number, scale = 1): Float32Array {
   const out = new Float32Array(n);

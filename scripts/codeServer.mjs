@@ -73,13 +73,22 @@ export function makeTempDir(prefix) {
   return { dir, remove: () => { unregister(); remove(); } };
 }
 
-/** Copies a fixture workspace (test/workspaces/NAME) into a temp folder of the same name, so tests may write to it. */
+/**
+ * Copies a fixture workspace (test/workspaces/NAME) into a temp folder of the same name, so tests may
+ * write to it. A workspace's `examples.json` ({ "name in the workspace": "file in examples/" }) brings
+ * in the examples it runs, so they are not kept twice; the list itself is not copied.
+ */
 export function copyWorkspace(name) {
   const src = path.join(root, 'test', 'workspaces', name);
   if (!fs.existsSync(src)) throw new Error(`no fixture workspace test/workspaces/${name}`);
   const tmp = makeTempDir('gradtape-ws-');
   const dir = path.join(tmp.dir, name);
   fs.cpSync(src, dir, { recursive: true });
+  const list = path.join(dir, 'examples.json');
+  if (fs.existsSync(list)) {
+    for (const [as, example] of Object.entries(JSON.parse(fs.readFileSync(list, 'utf8')))) fs.copyFileSync(path.join(root, 'examples', example), path.join(dir, as));
+    fs.rmSync(list);
+  }
   return { dir, remove: tmp.remove };
 }
 

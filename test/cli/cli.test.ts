@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { buildRunner, CLI, FIXTURES, ROOT, WARNING_CASES } from '../runner/helpers';
+import { buildRunner, CLI, EXAMPLES, FIXTURES, ROOT, WARNING_CASES } from '../runner/helpers';
 
 interface Result {
   code: number | null;
@@ -29,26 +29,26 @@ describe('cli: gradtape run', function () {
   before(() => buildRunner());
 
   it('seed 01: the script output, the node table and the gradient with its numbers; exit 0', async () => {
-    const r = await cli(['run', 'seed-01-squared-difference.grad.ts']);
+    const r = await cli(['run', '01-squared-difference.grad.ts'], EXAMPLES);
     assert.equal(r.code, 0, r.stderr);
     // The script's own print comes first, then the report.
     assert.ok(r.stdout.indexOf('array([[-0.39999998]') < r.stdout.indexOf("tape 'tape' (line 9)"));
     assert.match(r.stdout, /name\s+op\s+shape\s+value\s+gradient/);
     assert.match(r.stdout, /output\s+MatMul\s+\[1,1\]\s+\[\[0\.55\]\]\s+\[\[-0\.39999998\]\]\s+line 11/);
     assert.match(r.stdout, /loss\s+SquaredDifference\s+\[1,1\]/);
-    assert.match(r.stdout, /seed-01-squared-difference\.grad\.ts:16:\d+\s+gradients = tape\.gradient\(loss, weights\)/);
+    assert.match(r.stdout, /01-squared-difference\.grad\.ts:16:\d+\s+gradients = tape\.gradient\(loss, weights\)/);
     assert.match(r.stdout, /∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/);
   });
 
   it('seed 02: both gradients of the persistent tape', async () => {
-    const r = await cli(['run', 'seed-02-watch-persistent.grad.ts']);
+    const r = await cli(['run', '02-watch-persistent.grad.ts'], EXAMPLES);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[persistent\]/);
     assert.equal(r.stdout.match(/∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/g)?.length, 2);
   });
 
   it('seed 03: the final weights, each step, and the loss curve as a sparkline', async () => {
-    const r = await cli(['run', 'seed-03-training-loop.grad.ts']);
+    const r = await cli(['run', '03-training-loop.grad.ts'], EXAMPLES);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[\[0\.02995202\],\s*\[0\.47385702\]\]/);
     assert.match(r.stdout, /tape 'tape' \(line 11, step 2\)/);
@@ -93,11 +93,11 @@ describe('cli: gradtape run', function () {
   }
 
   it('--json prints the trace and nothing else', async () => {
-    const r = await cli(['run', 'seed-01-squared-difference.grad.ts', '--json']);
+    const r = await cli(['run', '01-squared-difference.grad.ts', '--json'], EXAMPLES);
     assert.equal(r.code, 0, r.stderr);
     const trace = JSON.parse(r.stdout) as Trace;
     assert.equal(trace.version, 1);
-    assert.equal(trace.file, path.join(FIXTURES, 'seed-01-squared-difference.grad.ts'));
+    assert.equal(trace.file, path.join(EXAMPLES, '01-squared-difference.grad.ts'));
     assert.equal(trace.tapes[0].nodes.length, 2);
     assert.equal(trace.console.length, 1);
   });
@@ -161,7 +161,7 @@ describe('cli: gradtape run', function () {
 
   it('--timeout and --memory take positive numbers: anything else is a usage error (exit 2)', async () => {
     for (const bad of [['--timeout', '0'], ['--timeout=-1'], ['--timeout'], ['--timeout', 'soon'], ['--memory', 'lots'], ['--memory=0'], ['--memory', '-5'], ['--memory']]) {
-      const r = await cli(['run', 'seed-01-squared-difference.grad.ts', ...bad]);
+      const r = await cli(['run', '01-squared-difference.grad.ts', ...bad], EXAMPLES);
       assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
       assert.match(r.stderr, /needs a positive number/, bad.join(' '));
       assert.match(r.stderr, /Usage: gradtape run FILE/, bad.join(' '));

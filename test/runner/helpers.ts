@@ -9,6 +9,9 @@ export const WORKER = path.join(ROOT, 'dist', 'worker.js');
 export const CLI = path.join(ROOT, 'dist', 'cli.js');
 
 export const fixture = (name: string): string => path.join(FIXTURES, name);
+/** The seed article's programs are the examples themselves (examples/), not copies. */
+export const EXAMPLES = path.join(ROOT, 'examples');
+export const example = (name: string): string => path.join(EXAMPLES, name);
 
 let built: Promise<void> | undefined;
 

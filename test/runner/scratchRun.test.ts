@@ -7,9 +7,10 @@ import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
 import { disposeBundlers } from '../../src/runner/bundler';
 import { DETAIL_STEPS } from '../../src/runner/recorder';
 import { formatValue } from '../../src/cli/report';
-import { buildRunner, fixture, WARNING_CASES, WORKER } from './helpers';
+import { buildRunner, example, fixture, WARNING_CASES, WORKER } from './helpers';
 
-const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });
+/** A fixture by name, or any file by its absolute path (the examples). */
+const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: path.isAbsolute(name) ? name : fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });
 const nodes = (t: Trace): TraceNode[] => t.tapes.flatMap((tape) => tape.nodes);
 
 describe('runner/scratchRun: fixtures in a real worker', function () {
@@ -19,7 +20,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
 
   describe('the seed programs', () => {
     it('01: the gradient of a squared difference, with names, positions and the printed value', async () => {
-      const t = await run('seed-01-squared-difference.grad.ts');
+      const t = await run(example('01-squared-difference.grad.ts'));
       assert.equal(t.ok, true, JSON.stringify(t.error));
       assert.equal(t.tapes.length, 1);
       const tape = t.tapes[0];
@@ -53,7 +54,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
     });
 
     it('02: a watched constant on a persistent tape answers twice', async () => {
-      const t = await run('seed-02-watch-persistent.grad.ts');
+      const t = await run(example('02-watch-persistent.grad.ts'));
       assert.equal(t.ok, true);
       assert.equal(t.tapes[0].persistent, true);
       const w = t.tapes[0].leaves.find((l) => l.name === 'weights');
@@ -64,7 +65,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
     });
 
     it('03: for-of destructuring names y, and the unrecorded reshape is labelled by its expression', async () => {
-      const t = await run('seed-03-training-loop.grad.ts');
+      const t = await run(example('03-training-loop.grad.ts'));
       assert.equal(t.tapes.length, 3);
       for (const tape of t.tapes) {
         const leaves = tape.leaves.map((l) => [l.kind, l.name, l.pos?.line]);
@@ -77,7 +78,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
     });
 
     it('03: the training loop groups its three steps and reproduces the final weights', async () => {
-      const t = await run('seed-03-training-loop.grad.ts');
+      const t = await run(example('03-training-loop.grad.ts'));
       assert.equal(t.ok, true);
       assert.deepEqual(t.tapes.map((x) => [x.step, x.pos?.line, x.detailed]), [
         [0, 11, true],
@@ -160,7 +161,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
     });
 
     it('the adjoint of every node on the path, and of the watched leaves', async () => {
-      const t = await run('seed-01-squared-difference.grad.ts');
+      const t = await run(example('01-squared-difference.grad.ts'));
       const tape = t.tapes[0];
       const g = t.gradients[0];
       const onPath = [...tape.nodes.map((n) => n.outputId), tape.leaves.find((l) => l.name === 'weights')!.tensorId];
@@ -283,7 +284,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
 
   describe('files, console and curves', () => {
     it('runs the editor text rather than the file on disk', async () => {
-      const file = fixture('seed-01-squared-difference.grad.ts');
+      const file = example('01-squared-difference.grad.ts');
       const text = fs.readFileSync(file, 'utf8').replace('tf.constant(0.75)', 'tf.constant(1.75)');
       const t = await runScratch({ file, text, workerFile: WORKER });
       // d/dw (y - x·w)² = -2(y - x·w)·x with y = 1.75: [[-2.4], [-4.8]].
@@ -411,7 +412,7 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
 
   describe('protocol: a trace is plain data', () => {
     it('survives structuredClone and a JSON round trip unchanged', async () => {
-      for (const name of ['seed-03-training-loop.grad.ts', 'runner-nan.grad.ts', 'runner-throw-after-tape.grad.ts']) {
+      for (const name of [example('03-training-loop.grad.ts'), 'runner-nan.grad.ts', 'runner-throw-after-tape.grad.ts']) {
         const t = await run(name);
         assert.deepStrictEqual(structuredClone(t), t);
         assert.deepStrictEqual(JSON.parse(JSON.stringify(t)), t);

@@ -75,8 +75,9 @@ export function makeTempDir(prefix) {
 
 /**
  * Copies a fixture workspace (test/workspaces/NAME) into a temp folder of the same name, so tests may
- * write to it. A workspace's `examples.json` ({ "name in the workspace": "file in examples/" }) brings
- * in the examples it runs, so they are not kept twice; the list itself is not copied.
+ * write to it. A workspace's `copies.json` ({ "name in the workspace": "path in the repository" })
+ * brings in programs kept elsewhere (the examples, the panel's fixtures), so none is kept twice;
+ * the list itself is not copied.
  */
 export function copyWorkspace(name) {
   const src = path.join(root, 'test', 'workspaces', name);
@@ -84,9 +85,9 @@ export function copyWorkspace(name) {
   const tmp = makeTempDir('gradtape-ws-');
   const dir = path.join(tmp.dir, name);
   fs.cpSync(src, dir, { recursive: true });
-  const list = path.join(dir, 'examples.json');
+  const list = path.join(dir, 'copies.json');
   if (fs.existsSync(list)) {
-    for (const [as, example] of Object.entries(JSON.parse(fs.readFileSync(list, 'utf8')))) fs.copyFileSync(path.join(root, 'examples', example), path.join(dir, as));
+    for (const [as, from] of Object.entries(JSON.parse(fs.readFileSync(list, 'utf8')))) fs.copyFileSync(path.join(root, from), path.join(dir, as));
     fs.rmSync(list);
   }
   return { dir, remove: tmp.remove };

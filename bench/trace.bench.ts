@@ -227,23 +227,6 @@ async function recording(label: string, name: string, text: string): Promise<voi
   console.log(`  trace ${(trace.json / 1e6).toFixed(2)} MB as JSON`);
 }
 
-async function bundling(): Promise<void> {
-  const seeds = ['01-squared-difference', '02-watch-persistent', '03-training-loop'].map((s) => path.join(root, 'examples', `${s}.grad.ts`));
-  for (const backend of ['native', 'wasm'] as const) {
-    const t0 = performance.now();
-    const times: string[] = [];
-    for (let round = 0; round < 3; round++) {
-      for (const f of seeds) {
-        const s = performance.now();
-        const out = await bundleScratch(backend, f, fs.readFileSync(f, 'utf8'));
-        if (!('code' in out)) throw new Error(out.message);
-        times.push((performance.now() - s).toFixed(1));
-      }
-    }
-    console.log(`bundle (${backend}): first call incl. start ${times[0]} ms, then ${times.slice(1).join(' ')} ms (total ${(performance.now() - t0).toFixed(0)} ms)`);
-  }
-}
-
 async function main(): Promise<void> {
   const which = process.env.TRACE_BENCH ?? 'all';
   console.log(`node ${process.version}, ${cpuModel()} x${os.cpus().length}, ${new Date().toISOString()}`);
@@ -277,6 +260,5 @@ async function bundlingOne(backend: 'native' | 'wasm'): Promise<void> {
   const rss = process.memoryUsage().rss / 1e6;
   console.log(`bundle step (${backend}): first call incl. start-up ${times[0].toFixed(0)} ms; warm median ${median(times.slice(3)).toFixed(1)} ms per seed example; process RSS ${rss.toFixed(0)} MB`);
 }
-void bundling;
 
 void main();

@@ -22,7 +22,9 @@ export const positionKey = (line: number, column: number): number => line * 6553
 
 /** `entry` is the scratch file; its text is `entryText` (it may be unsaved), others are read from disk. */
 export function sourcePositions(mapJson: string, entry: string, entryText: string): SourcePositions {
-  const map = new SourceMap(JSON.parse(mapJson));
+  // Read on first use: a run whose bundle came instrumented needs it only for stack frames.
+  let parsed: SourceMap | undefined;
+  const map = (): SourceMap => (parsed ??= new SourceMap(JSON.parse(mapJson)));
   const cache = new Map<number, SourcePos | null>();
   const texts = new Map<string, string>([[entry, entryText]]);
   const sourceText = (file: string): string => {
@@ -46,7 +48,7 @@ export function sourcePositions(mapJson: string, entry: string, entryText: strin
       const key = positionKey(line, column);
       let p = cache.get(key);
       if (p === undefined) {
-        const e = map.findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
+        const e = map().findEntry(line - 1, column - 1) as { originalSource?: string; originalLine?: number; originalColumn?: number };
         p = null;
         if (e && e.originalLine !== undefined && e.originalColumn !== undefined && e.originalSource) {
           p = { line: e.originalLine + 1, column: e.originalColumn + 1 };
@@ -57,7 +59,7 @@ export function sourcePositions(mapJson: string, entry: string, entryText: strin
       return p ?? undefined;
     },
     identifierAt(line, column) {
-      const e = map.findEntry(line - 1, column - 1) as { generatedLine?: number; generatedColumn?: number; originalSource?: string; originalLine?: number; originalColumn?: number; name?: string };
+      const e = map().findEntry(line - 1, column - 1) as { generatedLine?: number; generatedColumn?: number; originalSource?: string; originalLine?: number; originalColumn?: number; name?: string };
       // Only a mapping of this very token: the nearest one before it would name something else.
       if (!e || e.generatedLine !== line - 1 || e.generatedColumn !== column - 1 || !e.originalSource || e.originalLine === undefined || e.originalColumn === undefined) return undefined;
       if (e.name) return e.name;

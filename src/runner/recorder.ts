@@ -31,7 +31,7 @@ import type { Tensor, Variable } from '../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
 import type { TraceEvent } from '../protocol/worker';
 import type { Pattern } from './names';
-import { bytesPerElement, float64Column, int32Column, summarize, summarizeInto, type Column } from './summary';
+import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from './summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -140,30 +140,6 @@ interface NodeRows {
   node: TraceNode;
   ints: Column<Int32Array>;
   nums: Column<Float64Array>;
-}
-
-/**
- * Does a float array hold NaN or ±Infinity? Checked on every op's output, so branch-free:
- * v * 0 is 0 for a finite v and NaN otherwise, and a NaN term makes the whole sum NaN.
- */
-function nonFiniteFloats(data: Float32Array | Float64Array): boolean {
-  // Four sums: one would wait on each add in turn; four run side by side (half the time per element).
-  let a0 = 0;
-  let a1 = 0;
-  let a2 = 0;
-  let a3 = 0;
-  const n = data.length;
-  const m = n - (n & 3);
-  let i = 0;
-  for (; i < m; i += 4) {
-    a0 += data[i] * 0;
-    a1 += data[i + 1] * 0;
-    a2 += data[i + 2] * 0;
-    a3 += data[i + 3] * 0;
-  }
-  for (; i < n; i++) a0 += data[i] * 0;
-  const acc = a0 + a1 + a2 + a3;
-  return acc !== acc;
 }
 
 /** The id sets of lazy and discarded steps: read only (only eager mode adds to them). */
@@ -582,7 +558,7 @@ export class Recorder implements EngineObserver {
       ts.emitted.add(out.id);
       show(out);
       const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
-      const nonFinite = isFloat && nonFiniteFloats(peek(out) as Float32Array | Float64Array);
+      const nonFinite = isFloat && hasNonFinite(peek(out) as Float32Array | Float64Array);
       const inputs: Tensor[] = [];
       for (let k = start; k < end; k += 2) inputs.push(buf.inputs[k] as Tensor);
       start = end;
@@ -680,7 +656,7 @@ export class Recorder implements EngineObserver {
       }
     }
     const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
-    const nonFinite = isFloat && nonFiniteFloats(this.host.engine.peekValues(out) as Float32Array | Float64Array);
+    const nonFinite = isFloat && hasNonFinite(this.host.engine.peekValues(out) as Float32Array | Float64Array);
     if (nonFinite) {
       pos ??= this.host.locate();
       if (pos) {

@@ -21,6 +21,15 @@ describe('runner/summary: value summaries', () => {
     assert.equal(num(-Infinity), '-Infinity');
     assert.ok(hasNonFinite(new Float32Array([0, NaN])));
     assert.ok(!hasNonFinite(new Float32Array([0, 1])));
+    // Every lane of the four-way sum, and the tail past a multiple of four.
+    for (let at = 0; at < 7; at++) {
+      for (const bad of [NaN, Infinity, -Infinity]) {
+        const data = new Float64Array(7).fill(1.5);
+        data[at] = bad;
+        assert.ok(hasNonFinite(data), `${bad} at ${at}`);
+      }
+    }
+    assert.ok(!hasNonFinite(new Float64Array([1e308, -1e308, 0, 3, 4, 5, 6])));
   });
 
   it('keeps only the first values of a large tensor', () => {

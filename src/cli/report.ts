@@ -22,6 +22,8 @@ export const REPORT_LIMITS = {
   headRows: 30,
   tailRows: 10,
   leaves: 20,
+  /** Loops (tapes created at one place) shown; each shows its first and last step. */
+  tapeGroups: 20,
   /** Elements a table cell shows in full; a gradient line shows `lineElements`. */
   cellElements: 6,
   lineElements: 12,
@@ -174,7 +176,8 @@ export function* reportLines(trace: Trace): Generator<string> {
     if (!first) yield '';
     first = false;
   };
-  for (const { tapes } of groupTapes(trace)) {
+  const groups = groupTapes(trace);
+  for (const { tapes } of groups.slice(0, L.tapeGroups)) {
     const shown = tapes.length > 3 ? [tapes[0], tapes[tapes.length - 1]] : tapes;
     if (tapes.length > 3) {
       yield* blank();
@@ -203,6 +206,12 @@ export function* reportLines(trace: Trace): Generator<string> {
       }
       if (t.truncated) yield `  … ${t.nodeCount - t.nodes.length} more ops not kept (detail budget)`;
     }
+  }
+  if (groups.length > L.tapeGroups) {
+    let more = 0;
+    for (const g of groups.slice(L.tapeGroups)) more += g.tapes.length;
+    yield* blank();
+    yield `… ${more} more tape${more === 1 ? '' : 's'} created at ${groups.length - L.tapeGroups} other place${groups.length - L.tapeGroups === 1 ? '' : 's'}`;
   }
   const grads = trace.gradients;
   if (grads.length) {

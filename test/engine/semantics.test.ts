@@ -171,8 +171,8 @@ describe('semantics: TF edge cases', () => {
 
   describe('random: TF\'s positional arguments (issue 17)', () => {
     it('random.normal(shape, mean, stddev) uses them, as the options form does', () => {
-      const a = tf.random.normal([2000], 10, 0.5, 'float32', 7).dataSync();
-      const b = tf.random.normal([2000], { mean: 10, stddev: 0.5, seed: 7 }).dataSync();
+      const a = Array.from(tf.random.normal([2000], 10, 0.5, 'float32', 7).dataSync());
+      const b = Array.from(tf.random.normal([2000], { mean: 10, stddev: 0.5, seed: 7 }).dataSync());
       assert.deepEqual(a, b);
       const mean = a.reduce((s, v) => s + v, 0) / a.length;
       const sd = Math.sqrt(a.reduce((s, v) => s + (v - mean) ** 2, 0) / a.length);

@@ -31,6 +31,7 @@ function listOf(r: InputGrads, n: number): (TensorLike | null)[] {
 export const CustomGradient = defineOp<CustomAttrs>({
   name: 'CustomGradient',
   inputs: ['args'],
+  derivative: 'given by the user’s gradFn',
   variadic: true,
   forward: (_xs, { y }) => new Tensor(y.data, y.shape, y.dtype),
   gradient: (dy, xs, _out, { gradFn, argCount }) => {

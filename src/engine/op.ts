@@ -202,7 +202,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       out._debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
     }
     if (obs.opRanFast) {
-      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos);
+      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos, attrs);
       return out;
     }
     const names = def.inputNames(xs.length);
@@ -213,6 +213,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       output: out,
       tapeIds: tapeIds ?? [],
       pos,
+      attrs,
     });
   }
   return out;

@@ -54,6 +54,7 @@ function describe(v: unknown): string {
 export const CustomGradient = defineOp<CustomAttrs>({
   name: 'CustomGradient',
   inputs: ['args'],
+  derivative: 'given by the user’s gradFn',
   variadic: true,
   forward: (_xs, { y }) => new Tensor(y.data, y.shape, y.dtype),
   gradient: (dy, xs, _out, { gradFn, argCount }) => {

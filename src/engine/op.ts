@@ -57,8 +57,6 @@ export interface OpSpec<A> {
    */
   gradient?: ((dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => GradThunk[]) | null;
   sample?: OpSample<A>;
-  /** The local derivative the inspector shows, e.g. `∂out/∂x = out·(1 − out)`. */
-  derivative?: string;
 }
 
 export interface OpDef<A = unknown> extends OpSpec<A> {

@@ -20,7 +20,7 @@ export const Cumprod = defineOp<ScanAttrs>({
     { inputs: [{ shape: [2, 3] }], attrs: { axis: 1, exclusive: true, reverse: false } },
     { inputs: [{ shape: [3, 2] }], attrs: { axis: 0, exclusive: false, reverse: true } },
   ] },
-  derivative: '∂out_i/∂x_j = out_i / x_j for j ≤ i; ∂L/∂x = cumsum(out·∂L/∂out, the other way) / x',
+  derivative: '∂L/∂x = cumsum(out·∂L/∂out in the other direction) / x',
 });
 
 /** tf.math.cumprod(x, axis = 0, { exclusive, reverse }), as TensorFlow's. */

@@ -12,7 +12,7 @@ export const Cumsum: OpDef<ScanAttrs> = defineOp<ScanAttrs>({
   forward: scanForward('sum', 'Cumsum'),
   gradient: (dy, _xs, _out, { axis, exclusive, reverse }) => [(): Tensor => Cumsum.apply([dy], { axis, exclusive, reverse: !reverse })],
   sample: SCAN_SAMPLE,
-  derivative: '∂out_i/∂x_j = 1 for j ≤ i (j < i when exclusive); ∂L/∂x = cumsum of ∂L/∂out in the other direction',
+  derivative: '∂L/∂x = cumsum of ∂L/∂out in the other direction',
 });
 
 /** tf.math.cumsum(x, axis = 0, { exclusive, reverse }), as TensorFlow's. */

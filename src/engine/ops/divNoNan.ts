@@ -14,7 +14,7 @@ export const DivNoNan = defineOp({
   forward: binaryForward('DivNoNan', 'divnonan'),
   gradient: (dy, [x, y]) => [() => divNoNan(dy, y), () => multiply(dy, divNoNan(divNoNan(negative(x), y), y))],
   sample: { kind: 'binary', lo: [-2, 0.5], hi: [2, 2] },
-  derivative: '∂out/∂x = 1/y, ∂out/∂y = −x/y² (both 0 where y = 0)',
+  derivative: '∂out/∂x = 1/y (0 where y = 0), ∂out/∂y = −x/y² (0 where y = 0)',
 });
 
 /** tf.math.divNoNan: out = x / y, 0 where y = 0.  ∂out/∂x = 1/y, ∂out/∂y = −x/y² (both 0 where y = 0). */

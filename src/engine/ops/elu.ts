@@ -9,7 +9,7 @@ import { where } from './where';
 /** out = x if x > 0 else eˣ − 1.  ∂out/∂x = 1 if x > 0 else out + 1 (TensorFlow's EluGrad, from the output). */
 export const Elu = defineOp({
   name: 'Elu',
-  inputs: ['features'],
+  inputs: ['x'],
   forward: unaryForward('Elu', 'elu'),
   gradient: (dy, [x], out) => [() => where(greater(x, 0), dy, multiply(dy, add(out, 1)))],
   // The second derivative jumps at 0 (0 on the right, 1 on the left).

@@ -10,7 +10,7 @@ import { where } from './where';
 /** out = x if x > 0 else α·x.  ∂out/∂x = 1 if x > 0 else α (TensorFlow's LeakyReluGrad). */
 export const LeakyRelu = defineOp<{ alpha: number }>({
   name: 'LeakyRelu',
-  inputs: ['features'],
+  inputs: ['x'],
   forward: ([x], { alpha }) => {
     requireFloat('LeakyRelu', x);
     const out = allocate(x.dtype, x.size);

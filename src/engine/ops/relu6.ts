@@ -8,7 +8,7 @@ import { where } from './where';
 /** out = min(max(x, 0), 6).  ∂out/∂x = 1 if 0 < x < 6 else 0 (TensorFlow's Relu6Grad). */
 export const Relu6 = defineOp({
   name: 'Relu6',
-  inputs: ['features'],
+  inputs: ['x'],
   forward: unaryForward('Relu6', 'relu6', false),
   gradient: (dy, [x]) => {
     const zero = filled([], dy.dtype, 0);

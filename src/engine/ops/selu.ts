@@ -13,11 +13,11 @@ import { where } from './where';
  */
 export const Selu = defineOp({
   name: 'Selu',
-  inputs: ['features'],
+  inputs: ['x'],
   forward: unaryForward('Selu', 'selu'),
   gradient: (dy, [x], out) => [() => where(greater(x, 0), multiply(dy, SELU_SCALE), multiply(dy, add(out, SELU_SCALE * SELU_ALPHA)))],
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
-  derivative: '∂out/∂x = λ if x > 0 else out + λα (λ ≈ 1.0507, α ≈ 1.6733)',
+  derivative: '∂out/∂x = λ if x > 0 else out + λα (λ ≈ 1.0507 and α ≈ 1.6733)',
 });
 
 /** tf.nn.selu: out = λx if x > 0 else λα(eˣ − 1).  ∂out/∂x = λ if x > 0 else out + λα. */

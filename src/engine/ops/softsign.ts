@@ -9,7 +9,7 @@ import { unaryForward } from './helpers';
 /** out = x / (1 + |x|).  ∂out/∂x = 1 / (1 + |x|)² (TensorFlow's SoftsignGrad). */
 export const Softsign = defineOp({
   name: 'Softsign',
-  inputs: ['features'],
+  inputs: ['x'],
   forward: unaryForward('Softsign', 'softsign'),
   gradient: (dy, [x]) => [() => divide(dy, square(add(1, abs(x))))],
   // The second derivative jumps at 0 (|x| has a kink there).

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
-import { disposeBundlers } from '../../src/runner/bundler';
+import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { buildRunner, EXAMPLES, FIXTURES, ROOT, WORKER } from './helpers';
 
 const GOLDEN = path.join(__dirname, 'golden');

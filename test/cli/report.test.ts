@@ -3,7 +3,7 @@ import { codeFrame, FRAME_WIDTH, formatNumber, formatReport, formatValue, REPORT
 import type { Trace } from '../../src/protocol/trace';
 import { largeTrace, longCurveTrace, seedTrace } from '../webview/fixtures/traceBuilder';
 import { parseArgs } from '../../src/cli/main';
-import { summarize } from '../../src/runner/summary';
+import { summarize } from '../../src/runner/shared/summary';
 
 describe('cli/report: text formatting', () => {
   it('prints float32 values as numpy does (shortest round-trip), nested by shape', () => {

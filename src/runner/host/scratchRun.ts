@@ -18,6 +18,7 @@ import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../proto
 import { TraceAssembler } from './assemble';
 import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { droppedLines, newDropCounter } from '../shared/consoleBudget';
 import { assertNever } from '../../format/assertNever';
 
 export interface RunOptions {
@@ -104,7 +105,8 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   const probe = newProbeBuffer();
-  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
+  const consoleDropped = newDropCounter();
+  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
   const worker = new Worker(workerFile, {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: memoryMb },
@@ -127,6 +129,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
+      asm.droppedConsole(droppedLines(consoleDropped));
       resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
     };
     const lastPos = (): RunError['pos'] => asm.lastPos;
@@ -167,7 +170,8 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       if (settled) return;
       switch (m.type) {
         case 'didLog':
-          if (asm.log(m.line)) opts.onConsole?.(m.line);
+          asm.log(m.line);
+          opts.onConsole?.(m.line);
           break;
         case 'didRecord':
           for (const e of m.events) asm.apply(e);

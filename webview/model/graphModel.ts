@@ -4,6 +4,7 @@
  */
 import type { NullReason, SourcePos, Trace, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
 import { hasNonFinite, toNumber } from './format';
+import type { GroupInfo } from './repeats';
 
 export const NODE_W = 176;
 export const NODE_H = 74;
@@ -64,7 +65,8 @@ export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
 
 export interface GraphNode {
   index: number;
-  kind: 'op' | 'leaf';
+  /** A recorded op, a leaf tensor, or (drawn graphs only, see repeats.ts) a folded run of repeated ops. */
+  kind: 'op' | 'leaf' | 'group';
   /** TraceNode.id for op nodes. */
   nodeId?: number;
   tensorId: number;
@@ -85,6 +87,7 @@ export interface GraphNode {
   node?: TraceNode;
   inputs: number[];
   consumers: number[];
+  group?: GroupInfo;
   x: number;
   y: number;
   w: number;
@@ -171,6 +174,22 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
   }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };
+}
+
+/** Why a gradient is null, in a few words for a node's label (the inspector gives the full sentence). */
+export function nullPhrase(kind: NullReason['kind'] | undefined): string {
+  switch (kind) {
+    case 'notWatched': return 'no gradient: not watched';
+    case 'constant': return 'no gradient: a constant';
+    case 'notTrainable': return 'no gradient: not trainable';
+    case 'integerDtype': return 'no gradient: integer dtype';
+    case 'stopGradient': return 'no gradient: cut by stopGradient';
+    case 'stopRecording': return 'no gradient: ran in stopRecording';
+    case 'reset': return 'no gradient: the tape was reset';
+    case 'leftEngine': return 'no gradient: value left the engine';
+    case 'noPath': return 'no gradient: target does not use it';
+    case undefined: return 'no gradient';
+  }
 }
 
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */

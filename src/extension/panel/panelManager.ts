@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelPersistedState } from '../../protocol/panel';
+import { isGradDocument } from '../commands/commandIds';
 import type { RunStore } from '../runStore';
 import { panelHtml, panelWebviewOptions } from './panelHtml';
 import { PanelSession } from './panelSession';
@@ -44,11 +45,14 @@ export class PanelManager implements vscode.Disposable {
       vscode.window.registerWebviewViewProvider(TapeViewProvider.viewType, this.view),
       vscode.window.registerWebviewPanelSerializer(PanelManager.viewType, {
         deserializeWebviewPanel: async (panel, state: PanelPersistedState | undefined) => {
-          if (!state?.uri) {
-            panel.dispose(); // nothing to show: the page was saved before it knew its file
+          const uri = typeof state?.uri === 'string' ? parseUri(state.uri) : undefined;
+          if (!isGradDocument(uri)) {
+            // Nothing to show: the page was saved before it knew its file, or its state names something else.
+            if (state?.uri) log.warn(`panel state names ${JSON.stringify(state.uri).slice(0, 200)}, not a .grad.ts/.grad.py document; closed`);
+            panel.dispose();
             return;
           }
-          this.adopt(vscode.Uri.parse(state.uri), panel);
+          this.adopt(uri, panel);
         },
       }),
       vscode.commands.registerCommand(PanelCommandId.ShowPanel, (arg?: unknown) => {
@@ -62,7 +66,11 @@ export class PanelManager implements vscode.Disposable {
           log.warn(`gradtape.showInGraph: expected { uri: string, nodeId: number }, got ${JSON.stringify(arg)}`);
           return;
         }
-        const uri = vscode.Uri.parse(a.uri);
+        const uri = parseUri(a.uri);
+        if (!isGradDocument(uri)) {
+          log.warn(`gradtape.showInGraph: ${JSON.stringify(a.uri).slice(0, 200)} is not a .grad.ts/.grad.py document; ignored`);
+          return;
+        }
         this.show(uri);
         this.panels.get(uri.toString())?.session.requestNode(a.nodeId);
       }),
@@ -125,6 +133,15 @@ export class PanelManager implements vscode.Disposable {
     this.panels.clear();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
+  }
+}
+
+/** `vscode.Uri.parse` throws on some strings (a scheme with bad characters); those are no document. */
+function parseUri(s: string): vscode.Uri | undefined {
+  try {
+    return vscode.Uri.parse(s, true);
+  } catch {
+    return undefined;
   }
 }
 

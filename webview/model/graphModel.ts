@@ -4,6 +4,7 @@
  */
 import type { NullReason, SourcePos, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
 import { hasNonFinite, toNumber } from './format';
+import type { GroupInfo } from './repeats';
 
 // The trace queries the editor and the CLI share (one copy, in src/protocol/); re-exported for the views.
 export { gradientsFor, groupTapes, maxStep, tapesAtStep, type TapeGroup } from '../../src/protocol/traceQueries';
@@ -30,7 +31,8 @@ export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
 
 export interface GraphNode {
   index: number;
-  kind: 'op' | 'leaf';
+  /** A recorded op, a leaf tensor, or (drawn graphs only, see repeats.ts) a folded run of repeated ops. */
+  kind: 'op' | 'leaf' | 'group';
   /** TraceNode.id for op nodes. */
   nodeId?: number;
   tensorId: number;
@@ -51,6 +53,7 @@ export interface GraphNode {
   node?: TraceNode;
   inputs: number[];
   consumers: number[];
+  group?: GroupInfo;
   x: number;
   y: number;
   w: number;
@@ -131,6 +134,22 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
   }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };
+}
+
+/** Why a gradient is null, in a few words for a node's label (the inspector gives the full sentence). */
+export function nullPhrase(kind: NullReason['kind'] | undefined): string {
+  switch (kind) {
+    case 'notWatched': return 'no gradient: not watched';
+    case 'constant': return 'no gradient: a constant';
+    case 'notTrainable': return 'no gradient: not trainable';
+    case 'integerDtype': return 'no gradient: integer dtype';
+    case 'stopGradient': return 'no gradient: cut by stopGradient';
+    case 'stopRecording': return 'no gradient: ran in stopRecording';
+    case 'reset': return 'no gradient: the tape was reset';
+    case 'leftEngine': return 'no gradient: value left the engine';
+    case 'noPath': return 'no gradient: target does not use it';
+    case undefined: return 'no gradient';
+  }
 }
 
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */

@@ -7,8 +7,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleLine } from '../protocol/trace';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/scratchRun';
-import { disposeBundlers } from '../runner/bundler';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/host/scratchRun';
+import { disposeBundlers } from '../runner/host/bundlerThread';
 import { formatError, formatReport, setDisplayRoot } from './report';
 import { reportExit, superviseRun } from './supervise';
 

@@ -354,7 +354,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
       if (at) err.pos = at;
       return err;
     }
-    // A thrown non-Error has no stack: the latest call is closer than the latest op.
+    // A thrown non-Error has no stack: the probe at its `throw` (src/runner/shared/instrument.ts) says where.
     const pos = locate() ?? rec.lastPos;
     return { kind: 'exception', name: 'Error', message: `a non-Error value was thrown: ${util.inspect(e)}`, ...(pos ? { pos } : {}) };
   };

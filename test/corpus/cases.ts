@@ -32,8 +32,6 @@ export const DEFAULT_MB = 700;
 const TF = `import * as tf from 'gradtape';\n`;
 /** A program: the engine imported on line 1, then `lines` from line 2. */
 const p = (...lines: string[]): string => TF + lines.join('\n') + '\n';
-/** A plain program (no import): `lines` from line 1. */
-const js = (...lines: string[]): string => lines.join('\n') + '\n';
 
 const syntax: CorpusCase[] = [
   { name: 'syntax-missing-paren', source: p('const x = tf.constant(1;'), exit: 1, message: /SyntaxError: Expected "\)" but found ";"/, line: 2 },
@@ -134,12 +132,18 @@ const loops: CorpusCase[] = [
 
 const memory: CorpusCase[] = [
   { name: 'mem-huge-tensor', source: p('const a = tf.zeros([10_000, 10_000]);', 'tf.add(a, 1);'), args: ['run', '{file}', '--memory', '128'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 128 MB memory limit/, maxMb: 1200, line: 2 },
-  { name: 'mem-js-array-growth', source: p('const keep: number[][] = [];', 'for (;;) keep.push(Array.from({ length: 100_000 }, (_, i) => i));'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, maxMb: 1200, line: 3 },
+  { name: 'mem-js-array-growth', source: p('const keep: number[][] = [];', 'for (let i = 0; ; i++) keep.push(new Array(1_000_000).fill(i));'), args: ['run', '{file}', '--memory', '256', '--timeout', '60'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, maxMb: 1200, line: 3 },
   { name: 'mem-string-doubling', source: p('let s = "x";', 'for (;;) s += s;'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /RangeError: Invalid string length/, maxMb: 1600, line: 3 },
   { name: 'mem-impossible-typed-array', source: p('const a = new Float64Array(1e12);'), exit: 1, message: /RangeError: .*(Invalid typed array length|Array buffer allocation failed)/, line: 2 },
   { name: 'mem-impossible-tensor', source: p('tf.zeros([1e6, 1e6]);'), exit: 1, message: /RangeError: .*\(the tensor is too large to allocate\)/, line: 2 },
   { name: 'mem-tensors-in-loop', source: p('const keep: tf.Tensor[] = [];', 'for (;;) keep.push(tf.ones([1000, 1000]));'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 3, maxMb: 1200 },
-  { name: 'mem-map-growth', source: p('const m = new Map<number, number[]>();', 'for (let i = 0; ; i++) m.set(i, [i, i, i, i]);'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory/, maxMb: 1200 },
+  // Memory outside engine ops and outside the V8 heap: typed arrays and Buffers the script makes itself.
+  { name: 'mem-float64-arrays', source: p('const keep: Float64Array[] = [];', 'for (let i = 0; i < 3000; i++) { const a = new Float64Array(131072); a.fill(i); keep.push(a); }', 'console.log(keep.length);'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 3, maxMb: 900, editor: true },
+  { name: 'mem-buffers', source: p('const keep: Buffer[] = [];', 'for (let i = 0; i < 3000; i++) keep.push(Buffer.alloc(1 << 20, 1));'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 3, maxMb: 900 },
+  { name: 'mem-one-huge-array-filled', source: p('const a = new Float64Array(400_000_000);', 'a.fill(1);', 'console.log(a.length);'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 3, maxMb: 1100 },
+  { name: 'mem-array-buffers-no-calls', source: p('const keep: ArrayBuffer[] = [];', 'let i = 0;', 'while (i < 3000) { keep[i] = new ArrayBuffer(1 << 20); new Uint8Array(keep[i]).fill(1); i++; }'), args: ['run', '{file}', '--memory', '256'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 4, maxMb: 900 },
+  { name: 'mem-default-limit-typed', source: p('const keep: Float64Array[] = [];', 'for (;;) keep.push(new Float64Array(1 << 20).fill(1));'), exit: 1, message: /OutOfMemory: stopped: the script needed more than its 1024 MB memory limit/, line: 3, maxMb: 2200 },
+  { name: 'mem-map-growth', source: p('const m = new Map<number, number[]>();', 'for (let i = 0; ; i++) m.set(i, new Array(1000).fill(i));'), args: ['run', '{file}', '--memory', '256', '--timeout', '60'], exit: 1, message: /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/, line: 3, maxMb: 1200 },
 ];
 
 const options: CorpusCase[] = [

@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
+import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
 import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 
@@ -26,7 +27,7 @@ export interface RunOptions {
   text?: string;
   /** Default 10_000. */
   timeoutMs?: number;
-  /** Default 1024 (worker resourceLimits, and typed-array memory checked by the worker). */
+  /** Default 1024: the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;
@@ -106,7 +107,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     // The user's console is patched inside the worker; keep stray stdout off the host's.
     // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
     stdout: true,
@@ -124,6 +125,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
@@ -161,6 +163,11 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Memory the run thread's own guard did not stop in time: the process's resident set says.
+    const stopWatchdog = watchResidentMemory(memoryMb, (grownMb) => {
+      const { pos, opRan } = whereNow();
+      settle(memoryError(memoryMb, grownMb, pos, opRan));
+    });
 
     worker.on('message', (m: RunWorkerMessage) => {
       if (settled) return;

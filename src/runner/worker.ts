@@ -10,9 +10,11 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BundleRequest, BundleResponse, BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
 import { bundleScratch } from './bundle';
 import { runInThisThread } from './runThread';
+import type { PythonWorkerData } from '../python/protocol';
+import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData;
+const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData;
 
 function serveBundles(d: BundlerWorkerData): void {
   port.on('message', (req: BundleRequest) => {
@@ -30,4 +32,5 @@ function serveBundles(d: BundlerWorkerData): void {
 }
 
 if (data.role === 'bundler') serveBundles(data);
+else if (data.role === 'python') servePython(data, port);
 else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));

@@ -15,7 +15,7 @@
  */
 import { Tensor } from './tensor';
 import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
-import { GradientTape, type GradientOf } from './tape';
+import { checkUnconnected, GradientTape, type GradientOf } from './tape';
 import { InvalidArgumentError } from './errors';
 import { observer, setObserver } from './observer';
 
@@ -55,6 +55,13 @@ export class ForwardAccumulator {
    */
   constructor(primals: Structure<Tensor>, tangents: Structure<Tensor | number | number[] | number[][]>) {
     this.primals = flatten(primals);
+    this.primals.forEach((p, i) => {
+      if (this.primals.indexOf(p) !== i) {
+        throw new InvalidArgumentError(
+          `Tensor ${p.toString()} was specified as a primal multiple times. This may indicate an error. If it was intended, please sum the corresponding tangents.`,
+        );
+      }
+    });
     const rawTangents: unknown[] = [];
     const collect = (p: unknown, t: unknown): void => {
       if (p instanceof Tensor) rawTangents.push(t);
@@ -111,6 +118,7 @@ export class ForwardAccumulator {
   jvp<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
     const o = observer();
     const pos = o?.locate();
+    checkUnconnected(unconnectedGradients);
     const targets = flatten(target);
     // The double-VJP internals are not user operations: keep them out of the trace.
     const prev = setObserver(null);

@@ -34,8 +34,8 @@ export interface EngineObserver {
   recordExited(e: { tapeId: number }): void;
   /** tape.watch(t), explicit or automatic (a trainable variable read inside record). */
   watched(e: { tapeId: number; tensor: Tensor; automatic: boolean; pos?: SourcePos }): void;
-  /** Every op application; `tapeIds` is empty when no tape recorded it. */
-  opRan(e: { nodeId: number; op: string; inputs: ObservedInput[]; output: Tensor; tapeIds: number[]; pos?: SourcePos }): void;
+  /** Every op application; `tapeIds` is empty when no tape recorded it; `attrs` as the op received them. */
+  opRan(e: { nodeId: number; op: string; inputs: ObservedInput[]; output: Tensor; tapeIds: number[]; pos?: SourcePos; attrs?: unknown }): void;
   /** A tensor was created from outside any op: constant, variable, fill, random, value read back. */
   tensorCreated(e: { tensor: Tensor; kind: 'constant' | 'variable'; pos?: SourcePos }): void;
   variableAssigned(e: { variable: Variable; how: 'assign' | 'assignAdd' | 'assignSub'; pos?: SourcePos }): void;
@@ -70,8 +70,9 @@ export interface EngineObserver {
    * input list are built per op. `inputNames(n)` gives the inputs' names on demand; `tapeIds`
    * is null when no tape recorded the op. The engine never changes a `tapeIds` list it passed,
    * so it may be kept; consecutive ops of one tape may share the same list (don't change it).
+   * `attrs` are the op's attributes as it received them (axes, perm, begin/size…; undefined for most ops).
    */
-  opRanFast?(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], output: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined): void;
+  opRanFast?(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], output: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined, attrs?: unknown): void;
 }
 
 let current: EngineObserver | null = null;

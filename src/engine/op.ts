@@ -43,6 +43,12 @@ export interface OpSpec<A> {
   /** Input names in order; for a variadic op, one base name (`values` → `values[0]`, ...). */
   inputs: readonly string[];
   variadic?: boolean;
+  /**
+   * The local derivative the panel's inspector shows, in the input names above: one clause per
+   * input, joined by ", " (`∂out/∂a = b, ∂out/∂b = a`; `∂L/∂a = ∂L/∂out · bᵀ` for a rule stated
+   * on the adjoint). The file's one-line comment says the same math.
+   */
+  derivative: string;
   forward(xs: Tensor[], attrs: A): Tensor;
   /**
    * One thunk per input, written with ops (so nested tapes can differentiate it). `dy` has the
@@ -196,7 +202,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       out._debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
     }
     if (obs.opRanFast) {
-      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos);
+      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos, attrs);
       return out;
     }
     const names = def.inputNames(xs.length);
@@ -207,6 +213,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       output: out,
       tapeIds: tapeIds ?? [],
       pos,
+      attrs,
     });
   }
   return out;

@@ -79,6 +79,11 @@ export interface TraceLeaf {
   pos?: SourcePos;
 }
 
+/** A scalar attribute; a non-finite number travels as a {@link Num} string. */
+export type TraceAttrScalar = number | string | boolean | null;
+/** An op attribute as plain JSON: a scalar, a list (`perm`), or a list of lists (`paddings`). */
+export type TraceAttr = TraceAttrScalar | TraceAttrScalar[] | TraceAttrScalar[][];
+
 /** One recorded op application. */
 export interface TraceNode {
   /** Unique within the run. */
@@ -90,6 +95,12 @@ export interface TraceNode {
   /** The id of the tensor this node produced. */
   outputId: number;
   output: ValueSummary;
+  /**
+   * The op's attributes exactly as it received them (`axes`, `keepdims`, `perm`, `begin`/`size`,
+   * `transposeA`, `paddings`, …), so the node can be replayed through the same op. Absent for ops
+   * without attributes; values that are not plain data (a customGradient's function) are left out.
+   */
+  attrs?: { [key: string]: TraceAttr };
   pos?: SourcePos;
   /** The identifier the result was assigned to in the source (`const output = tf.matmul(...)` → `output`). */
   name?: string;

@@ -5,7 +5,7 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { RunError, Trace } from '../protocol/trace';
-import type { RunOptions } from '../runner/scratchRun';
+import type { RunOptions } from '../runner/host/scratchRun';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
 const DEFAULT_MEMORY_MB = 1024;

@@ -2,7 +2,7 @@
  * Messages of the Python run worker (role 'python' of dist/worker.js), beyond the RunWorkerMessages
  * a run posts as a .grad.ts run does.
  */
-import type { RunThreadData } from '../runner/probe';
+import type { RunThreadData } from '../runner/shared/probe';
 
 /** workerData of a Python worker: it loads Pyodide at once and waits for a PythonRunRequest. */
 export interface PythonWorkerData {

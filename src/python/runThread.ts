@@ -1,7 +1,7 @@
 /**
  * The Python run worker (role 'python' of dist/worker.js): loads Pyodide and the runtime's modules
  * as soon as it starts (a warm worker waits with Python ready), then runs one .grad.py file with
- * the engine observed exactly as a .grad.ts run is (src/runner/recorder.ts), posting the same
+ * the engine observed exactly as a .grad.ts run is (src/runner/run/recorder.ts), posting the same
  * RunWorkerMessages. Positions come from Python's frames, names from Python's `ast`
  * (src/python/runtime/_gradtape_run.py).
  */
@@ -12,8 +12,8 @@ import util from 'node:util';
 import v8 from 'node:v8';
 import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
 import type { RunWorkerMessage, TraceEvent } from '../protocol/worker';
-import type { Pattern } from '../runner/names';
-import { Recorder } from '../runner/recorder';
+import type { Pattern } from '../runner/run/names';
+import { Recorder } from '../runner/run/recorder';
 import { makeBridge } from './bridge';
 import { RUNTIME_FILES } from './runtime/files';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';

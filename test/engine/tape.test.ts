@@ -568,7 +568,7 @@ describe('GradientTape', () => {
 
   describe('errors', () => {
     it('a missing gradient rule raises a LookupError naming the op', () => {
-      const NoGrad = defineOp({ name: 'TestNoGradient', inputs: ['x'], forward: ([x]) => new Tensor(x.data, x.shape, x.dtype) });
+      const NoGrad = defineOp({ name: 'TestNoGradient', inputs: ['x'], derivative: '∂out/∂x: no rule', forward: ([x]) => new Tensor(x.data, x.shape, x.dtype) });
       const x = tf.variable(1);
       const tape = new tf.GradientTape();
       const y = tape.record(() => NoGrad.apply([x]));

@@ -94,3 +94,85 @@ describe('derivative hovers: curves', () => {
     assert.ok(md.includes('loss over 3 steps: 0.21 → 0.1 → 0.05 (min 0.05 at step 3)'), md);
   });
 });
+
+describe('derivative hovers: names chosen by the user are text, never Markdown', () => {
+  // tf.variable(x, true, NAME) and a tape's name reach the hover; these try to end a code span, close a
+  // fence, inject a trusted command link, an autolink, HTML and a heading.
+  const HOSTILE = [
+    'w`](command:gradtape.showInGraph?%7B%7D) [x](https://evil.example)',
+    '```\n[x](command:workbench.action.openSettings)\n```',
+    '<img src=x onerror=alert(1)> https://evil.example www.evil.example',
+    '``\n\n# heading *em* _em_ ~~~',
+  ];
+
+  /**
+   * The hover with our own links, bold titles and code removed, then checked for anything Markdown would
+   * turn into a link, HTML, emphasis or a new block (a link needs brackets; parentheses alone are text). Escapes and code spans are read left to right as
+   * CommonMark does (a run of n backticks ends only at a run of exactly n), so a name that escaped its
+   * span or its escaping shows up here.
+   */
+  function markupOutsideCode(md: string): string[] {
+    let s = md
+      .replace(/\[Show in graph\]\(command:gradtape\.showInGraph\?[A-Za-z0-9%._~-]+\)/g, '')
+      .replace(/ \(\[line \d+\]\(file:\/\/\/ws\/[\w.-]+#L\d+,\d+\)\)/g, '')
+      .replace(/^(`{3,})text\n[\s\S]*?\n\1$/gm, ''); // fenced blocks
+    let text = '';
+    for (let i = 0; i < s.length; ) {
+      if (s[i] === '\\' && i + 1 < s.length) {
+        i += 2;
+      } else if (s[i] === '`') {
+        let n = 0;
+        while (s[i + n] === '`') n++;
+        const close = new RegExp(`(?<!\`)\`{${n}}(?!\`)`, 'g');
+        close.lastIndex = i + n;
+        const m = close.exec(s);
+        if (m) i = m.index + n;
+        else {
+          text += s.slice(i, i + n);
+          i += n;
+        }
+      } else text += s[i++];
+    }
+    s = text.replace(/^\*\*([^*]*)\*\*/gm, '$1');
+    const found: string[] = [];
+    for (const re of [/[[\]<>`*_~#|]/g, /https?:|www\./g, /(?<!\n)\n(?!\n)/g]) for (const m of s.matchAll(re)) found.push(m[0]);
+    return found;
+  }
+
+  function hostileTrace(name: string) {
+    const t = unwatchedTrace();
+    const tape = t.tapes[0];
+    tape.name = name;
+    tape.leaves[1] = { ...tape.leaves[1], name };
+    t.gradients[0].sources[0] = { ...t.gradients[0].sources[0], name };
+    t.gradients[0].targets[0] = { ...t.gradients[0].targets[0], name };
+    t.gradients[0].resultName = undefined;
+    return t;
+  }
+
+  for (const name of HOSTILE) {
+    it(`a source, target and tape named ${JSON.stringify(name.slice(0, 30))}… stay text in every hover`, () => {
+      const trace = hostileTrace(name);
+      const index = TraceIndex.of(trace);
+      const hovers = [
+        formatHover(index, { kind: 'gradient', calls: trace.gradients }, { docUri: uri }),
+        formatHover(index, { kind: 'tape', tape: trace.tapes[0] }, { docUri: uri }),
+        formatHover(index, { kind: 'tensor', ref: index.tensors.get(2)! }, { docUri: uri }),
+      ];
+      for (const md of hovers) assert.deepEqual(markupOutsideCode(md), [], md);
+      // The null-gradient explanation names the source in one code span holding the whole name.
+      const nullLine = hovers[0].split('\n\n').find((p) => p.includes(' is null: '))!;
+      const span = /^(`+) ?([\s\S]*?) ?\1 is null: /.exec(nullLine);
+      assert.ok(span, nullLine);
+      assert.equal(span[2], `∂${name}/∂${name}`.replace(/\n+/g, ' '));
+    });
+  }
+
+  it('a fenced block outlasts any backticks in the values it shows', () => {
+    const trace = hostileTrace('a````b');
+    const index = TraceIndex.of(trace);
+    const md = formatHover(index, { kind: 'tensor', ref: index.tensors.get(2)! }, { docUri: uri });
+    assert.match(md, /^`````text\n/m);
+    assert.deepEqual(markupOutsideCode(md), [], md);
+  });
+});

@@ -59,13 +59,21 @@ describe('harness: ports', () => {
 
 describe('harness: host install', () => {
   // A host folder with nothing installed, a PATH without compilers, and (if we are root) a non-root user:
-  // the installer must not try apt-get but print the one line to run.
+  // the installer must not try apt-get but print the one line to run. The checkout and the session's
+  // temp folder may be readable by root only (a clone inside `mktemp -d`), so the installer and its host
+  // folder are copied to a folder user nobody can reach.
   it('as a non-root user with build tools missing, prints exactly what to install and exits 1', () => {
-    const empty = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-host-'));
-    fs.chmodSync(empty, 0o777);
+    const asRoot = process.getuid?.() === 0;
+    const base = fs.mkdtempSync(path.join(asRoot ? worldReachableTmp() : os.tmpdir(), 'gradtape-host-'));
     try {
-      const asRoot = process.getuid?.() === 0;
-      const r = spawnSync(process.execPath, [path.join(root, 'scripts/host.mjs')], {
+      fs.chmodSync(base, 0o755);
+      fs.mkdirSync(path.join(base, 'scripts'), { mode: 0o755 });
+      fs.copyFileSync(path.join(root, 'scripts/host.mjs'), path.join(base, 'scripts/host.mjs'));
+      fs.chmodSync(path.join(base, 'scripts/host.mjs'), 0o644);
+      const empty = path.join(base, 'host');
+      fs.mkdirSync(empty);
+      fs.chmodSync(empty, 0o777);
+      const r = spawnSync(process.execPath, [path.join(base, 'scripts/host.mjs')], {
         env: { PATH: path.dirname(process.execPath) === '/usr/bin' ? '/nonexistent' : path.dirname(process.execPath), GRADTAPE_HOST_DIR: empty, HOME: empty },
         encoding: 'utf8',
         ...(asRoot ? { uid: 65534, gid: 65534 } : {}),
@@ -76,7 +84,24 @@ describe('harness: host install', () => {
       assert.match(lines[0], /^gradtape host: missing system packages; as root run: apt-get update && apt-get install -y --no-install-recommends .*\bbuild-essential\b.*\bpython3\b.*\bpkg-config\b/);
       assert.equal(fs.readdirSync(empty).length, 0, 'nothing was installed');
     } finally {
-      fs.rmSync(empty, { recursive: true, force: true });
+      fs.rmSync(base, { recursive: true, force: true });
     }
   });
 });
+
+/** A temp folder every user can traverse to: the session's own if it is, else the first system one that is. */
+function worldReachableTmp(): string {
+  const reachable = (dir: string) => {
+    for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+      try {
+        if ((fs.statSync(d).mode & 0o001) === 0) return false;
+      } catch {
+        return false;
+      }
+      if (d === path.dirname(d)) return true;
+    }
+  };
+  const found = [os.tmpdir(), '/tmp', '/var/tmp', '/dev/shm'].find(reachable);
+  if (!found) throw new Error(`no temp folder that user nobody can reach (tried ${os.tmpdir()}, /tmp, /var/tmp, /dev/shm)`);
+  return found;
+}

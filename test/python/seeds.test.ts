@@ -1,7 +1,7 @@
 // The seed article's three programs, copied verbatim into examples/*.grad.py, run through the
 // runner as the CLI and the extension run them: their printed numbers and their traces.
 import assert from 'node:assert/strict';
-import { disposePython, runScratch } from '../../src/runner/scratchRun';
+import { disposePython, runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, example, WORKER } from '../runner/helpers';
 
 const run = (name: string) => runScratch({ file: example(name), workerFile: WORKER, warmPython: true, timeoutMs: 60_000 });

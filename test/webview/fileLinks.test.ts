@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { splitFileRefs } from '../../webview/model/fileLinks';
+import { splitFileRefs } from '../../src/protocol/fileRefs';
 
 describe('console file:line links', () => {
   const scratch = '/ws/examples/03-training-loop.grad.ts';

@@ -1,6 +1,6 @@
 /** The script's output, its error and the run's diagnostics, with clickable file:line links. */
 import type { SourcePos, Trace } from '../../src/protocol/trace';
-import { splitFileRefs } from '../model/fileLinks';
+import { splitFileRefs } from '../../src/protocol/fileRefs';
 import { h } from '../dom';
 
 export function renderConsole(el: HTMLElement, trace: Trace | undefined, reveal: (pos: SourcePos) => void): void {

@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Abs = defineOp({
   name: 'Abs',
   inputs: ['x'],
+  derivative: '∂out/∂x = sign(x)',
   forward: unaryForward('Abs', 'abs', false),
   gradient: (dy, [x]) => [() => multiply(dy, sign(x))],
   // NOTE: the derivative jumps at 0, so the gradient check samples away from it.

@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const Add = defineOp({
   name: 'Add',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 1, ∂out/∂b = 1',
   // TensorFlow 2's eager op is AddV2: its errors say [Op:AddV2]; the graph shows Add.
   forward: binaryForward('AddV2', 'add'),
   gradient: (dy) => [() => dy, () => dy],

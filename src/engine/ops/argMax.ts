@@ -7,6 +7,7 @@ import { reduceForward, type ReduceAttrs } from './helpers';
 export const ArgMax = defineOp<ReduceAttrs>({
   name: 'ArgMax',
   inputs: ['x'],
+  derivative: 'none: an integer output carries no gradient',
   forward: reduceForward('argmax', 'int32'),
   gradient: null,
 });

@@ -7,6 +7,7 @@ import { reduceForward, type ReduceAttrs } from './helpers';
 export const ArgMin = defineOp<ReduceAttrs>({
   name: 'ArgMin',
   inputs: ['x'],
+  derivative: 'none: an integer output carries no gradient',
   forward: reduceForward('argmin', 'int32'),
   gradient: null,
 });

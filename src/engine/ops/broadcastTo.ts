@@ -9,6 +9,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const BroadcastTo = defineOp<{ shape: number[] }>({
   name: 'BroadcastTo',
   inputs: ['input'],
+  derivative: '∂L/∂input = Σ over broadcast axes of ∂L/∂out',
   forward: ([x], { shape }) => {
     const index = broadcastIndex(x.shape, shape);
     if (!index) return new Tensor(x.data, shape, x.dtype);

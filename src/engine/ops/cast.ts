@@ -7,6 +7,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const Cast = defineOp<{ dtype: DType }>({
   name: 'Cast',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 (float to float)',
   forward: ([x], { dtype }) => {
     const out = allocate(dtype, x.size);
     kernels.cast(x.data, out, dtype === 'bool');

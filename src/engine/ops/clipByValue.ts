@@ -15,6 +15,7 @@ import { where } from './where';
 export const ClipByValue = defineOp({
   name: 'ClipByValue',
   inputs: ['t', 'clipValueMin', 'clipValueMax'],
+  derivative: '∂out/∂t = 1 if clipValueMin ≤ t ≤ clipValueMax else 0, ∂out/∂clipValueMin = 1 if t < clipValueMin else 0, ∂out/∂clipValueMax = 1 if t > clipValueMax else 0',
   forward: ([x, lo, hi]) => {
     const dtype = sameDtype('ClipByValue', [x, lo, hi]);
     const shape = broadcastShape(broadcastShape(x.shape, lo.shape, 'ClipByValue'), hi.shape, 'ClipByValue');

@@ -38,6 +38,7 @@ export function joinAlong(xs: readonly Tensor[], axis: number, op: string): Tens
 export const ConcatV2 = defineOp<{ axis: number }>({
   name: 'ConcatV2',
   inputs: ['values'],
+  derivative: '∂L/∂values = the slice of ∂L/∂out where values sits',
   variadic: true,
   forward: (xs, { axis }) => joinAlong(xs, axis, 'ConcatV2'),
   gradient: (dy, xs, _out, { axis }) => {

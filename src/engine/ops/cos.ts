@@ -9,6 +9,7 @@ import { unaryForward } from './helpers';
 export const Cos = defineOp({
   name: 'Cos',
   inputs: ['x'],
+  derivative: '∂out/∂x = −sin x',
   forward: unaryForward('Cos', 'cos'),
   gradient: (dy, [x]) => [() => negative(multiply(dy, sin(x)))],
   sample: { kind: 'unary' },

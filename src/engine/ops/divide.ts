@@ -9,6 +9,7 @@ import { binaryForward, pair } from './helpers';
 export const RealDiv = defineOp({
   name: 'RealDiv',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 1/b, ∂out/∂b = −a/b²',
   forward: binaryForward('RealDiv', 'div'),
   // As TensorFlow's _RealDivGrad: dy/b and dy·((−a/b)/b).
   gradient: (dy, [a, b]) => [() => divide(dy, b), () => multiply(dy, divide(divide(negative(a), b), b))],

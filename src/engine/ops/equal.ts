@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const Equal = defineOp({
   name: 'Equal',
   inputs: ['a', 'b'],
+  derivative: 'none: a bool output carries no gradient',
   forward: binaryForward('Equal', 'eq', 'bool'),
   gradient: null,
 });

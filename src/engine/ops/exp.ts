@@ -7,6 +7,7 @@ import { unaryForward } from './helpers';
 export const Exp = defineOp({
   name: 'Exp',
   inputs: ['x'],
+  derivative: '∂out/∂x = e^x',
   forward: unaryForward('Exp', 'exp'),
   gradient: (dy, _xs, out) => [() => multiply(dy, out)],
   sample: { kind: 'unary' },

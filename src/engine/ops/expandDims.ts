@@ -7,6 +7,7 @@ import { reshape } from './reshape';
 export const ExpandDims = defineOp<{ axis: number }>({
   name: 'ExpandDims',
   inputs: ['input'],
+  derivative: '∂L/∂input = reshape(∂L/∂out, shape of input)',
   forward: ([x], { axis }) => {
     const shape = x.shape.slice();
     shape.splice(axis, 0, 1);

@@ -34,6 +34,7 @@ function gatherShape(shape: readonly number[], indices: Tensor, axis: number): n
 export const GatherV2 = defineOp<{ axis: number }>({
   name: 'GatherV2',
   inputs: ['params', 'indices'],
+  derivative: '∂L/∂params = scatter-add of ∂L/∂out at indices, ∂out/∂indices: none (integer)',
   forward: ([x, indices], { axis }) => {
     const map = gatherIndexMap(x.shape, indices, axis, 'GatherV2');
     const out = allocate(x.dtype, map.length);
@@ -57,6 +58,7 @@ export const GatherV2 = defineOp<{ axis: number }>({
 export const GatherGrad = defineOp<{ axis: number; shape: number[] }>({
   name: 'GatherGrad',
   inputs: ['dy', 'indices'],
+  derivative: '∂L/∂dy = gather(∂L/∂out)',
   forward: ([dy, indices], { axis, shape }) => {
     const map = gatherIndexMap(shape, indices, axis, 'GatherGrad');
     const out = allocate(dy.dtype === 'float32' ? 'float64' : dy.dtype, shape.reduce((p, d) => p * d, 1));

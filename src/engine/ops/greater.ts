@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const Greater = defineOp({
   name: 'Greater',
   inputs: ['a', 'b'],
+  derivative: 'none: a bool output carries no gradient',
   forward: binaryForward('Greater', 'gt', 'bool'),
   gradient: null,
 });

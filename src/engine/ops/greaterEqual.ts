@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const GreaterEqual = defineOp({
   name: 'GreaterEqual',
   inputs: ['a', 'b'],
+  derivative: 'none: a bool output carries no gradient',
   forward: binaryForward('GreaterEqual', 'ge', 'bool'),
   gradient: null,
 });

@@ -5,6 +5,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const Identity = defineOp({
   name: 'Identity',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1',
   forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
   gradient: (dy) => [() => dy],
   sample: { kind: 'unary' },

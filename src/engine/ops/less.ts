@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const Less = defineOp({
   name: 'Less',
   inputs: ['a', 'b'],
+  derivative: 'none: a bool output carries no gradient',
   forward: binaryForward('Less', 'lt', 'bool'),
   gradient: null,
 });

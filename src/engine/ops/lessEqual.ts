@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const LessEqual = defineOp({
   name: 'LessEqual',
   inputs: ['a', 'b'],
+  derivative: 'none: a bool output carries no gradient',
   forward: binaryForward('LessEqual', 'le', 'bool'),
   gradient: null,
 });

@@ -7,6 +7,7 @@ import { unaryForward } from './helpers';
 export const Log = defineOp({
   name: 'Log',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1/x',
   forward: unaryForward('Log', 'log'),
   gradient: (dy, [x]) => [() => divide(dy, x)],
   sample: { kind: 'unary', lo: 0.5, hi: 3 },

@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Log1p = defineOp({
   name: 'Log1p',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1/(1 + x)',
   forward: unaryForward('Log1p', 'log1p'),
   gradient: (dy, [x]) => [() => divide(dy, add(x, 1))],
   sample: { kind: 'unary', lo: -0.5, hi: 2 },

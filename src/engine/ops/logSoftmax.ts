@@ -11,6 +11,7 @@ import { alongLastAxis, lastAxisSample, onAxis } from './softmaxUtil';
 export const LogSoftmax = defineOp({
   name: 'LogSoftmax',
   inputs: ['logits'],
+  derivative: '∂out_i/∂logits_j = δij − softmax(logits)_j',
   forward: ([x]) => {
     const out = allocate(x.dtype, x.size);
     alongLastAxis(x, (row, n, src) => {

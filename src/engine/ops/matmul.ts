@@ -18,6 +18,7 @@ export interface MatMulAttrs {
 export const MatMul = defineOp<MatMulAttrs>({
   name: 'MatMul',
   inputs: ['a', 'b'],
+  derivative: '∂L/∂a = ∂L/∂out · bᵀ, ∂L/∂b = aᵀ · ∂L/∂out',
   forward: ([a, b], { transposeA, transposeB }) => {
     const dtype = sameDtype('MatMul', [a, b]);
     const ra = a.shape.length;

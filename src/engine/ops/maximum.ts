@@ -8,6 +8,7 @@ import { where } from './where';
 export const Maximum = defineOp({
   name: 'Maximum',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 1 if a ≥ b else 0, ∂out/∂b = 1 if b > a else 0',
   forward: binaryForward('Maximum', 'max'),
   gradient: (dy, [a, b]) => {
     const mask = greaterEqual(a, b);

@@ -8,6 +8,7 @@ import { where } from './where';
 export const Minimum = defineOp({
   name: 'Minimum',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 1 if a ≤ b else 0, ∂out/∂b = 1 if b < a else 0',
   forward: binaryForward('Minimum', 'min'),
   gradient: (dy, [a, b]) => {
     const mask = lessEqual(a, b);

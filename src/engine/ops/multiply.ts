@@ -6,6 +6,7 @@ import { binaryForward, pair } from './helpers';
 export const Mul = defineOp({
   name: 'Mul',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = b, ∂out/∂b = a',
   forward: binaryForward('Mul', 'mul'),
   gradient: (dy, [a, b]) => [() => multiply(dy, b), () => multiply(dy, a)],
   sample: { kind: 'binary' },

@@ -6,6 +6,7 @@ import { unaryForward } from './helpers';
 export const Neg = defineOp({
   name: 'Neg',
   inputs: ['x'],
+  derivative: '∂out/∂x = −1',
   forward: unaryForward('Neg', 'neg', false),
   gradient: (dy) => [() => negative(dy)],
   sample: { kind: 'unary' },

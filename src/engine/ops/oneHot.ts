@@ -6,6 +6,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const OneHot = defineOp<{ depth: number }>({
   name: 'OneHot',
   inputs: ['indices'],
+  derivative: 'none (integer input)',
   forward: ([indices], { depth }) => {
     const out = new Float32Array(indices.size * depth);
     for (let i = 0; i < indices.size; i++) {

@@ -9,6 +9,7 @@ import { sliceIndexMap } from './helpers';
 export const Pad = defineOp<{ paddings: [number, number][] }>({
   name: 'Pad',
   inputs: ['input'],
+  derivative: '∂L/∂input = the slice of ∂L/∂out inside the padding',
   forward: ([x], { paddings }) => {
     const shape = x.shape.map((d, i) => d + paddings[i][0] + paddings[i][1]);
     const out = allocate(x.dtype, shape.reduce((p, d) => p * d, 1));

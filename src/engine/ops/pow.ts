@@ -11,6 +11,7 @@ import { where } from './where';
 export const Pow = defineOp({
   name: 'Pow',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = b·a^(b−1), ∂out/∂b = a^b·ln a',
   forward: binaryForward('Pow', 'pow'),
   gradient: (dy, [a, b], out) => [
     () => multiply(dy, multiply(b, pow(a, subtract(b, 1)))),

@@ -25,6 +25,7 @@ function shiftOf(x: Tensor, axes: number[]): Tensor {
 export const ReduceLogSumExp = defineOp<ReduceAttrs>({
   name: 'ReduceLogSumExp',
   inputs: ['x'],
+  derivative: '∂out/∂x = softmax(x)',
   forward: reduceForward('logsumexp'),
   gradient: (dy, [x], _out, { axes }) => {
     const shape = keptShape(x.shape, axes);

@@ -12,6 +12,7 @@ import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpe
 export const Max = defineOp<ReduceAttrs>({
   name: 'Max',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 at the maximum, 0 elsewhere',
   forward: reduceForward('max'),
   gradient: (dy, [x], out, { axes }) => [() => splitAmongTies(dy, x, out, axes)],
   sample: { kind: 'cases', cases: [

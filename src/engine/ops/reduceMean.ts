@@ -9,6 +9,7 @@ import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs 
 export const Mean = defineOp<ReduceAttrs>({
   name: 'Mean',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1/n',
   forward: reduceForward('mean'),
   gradient: (dy, [x], out, { axes }) => {
     const shape = keptShape(x.shape, axes);

@@ -7,6 +7,7 @@ import { splitAmongTies } from './reduceMax';
 export const Min = defineOp<ReduceAttrs>({
   name: 'Min',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 at the minimum, 0 elsewhere',
   forward: reduceForward('min'),
   gradient: (dy, [x], out, { axes }) => [() => splitAmongTies(dy, x, out, axes)],
   sample: { kind: 'cases', cases: [

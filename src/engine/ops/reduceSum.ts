@@ -8,6 +8,7 @@ import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs 
 export const Sum = defineOp<ReduceAttrs>({
   name: 'Sum',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 (broadcast back over the summed axes)',
   forward: reduceForward('sum'),
   gradient: (dy, [x], out, { axes }) => {
     const shape = keptShape(x.shape, axes);

@@ -8,6 +8,7 @@ import { where } from './where';
 export const Relu = defineOp({
   name: 'Relu',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 if x > 0 else 0',
   forward: unaryForward('Relu', 'relu', false),
   gradient: (dy, [x]) => [() => where(greater(x, 0), dy, filled([], dy.dtype, 0))],
   // NOTE: relu'(0) is taken as 0, so the gradient check samples away from x = 0.

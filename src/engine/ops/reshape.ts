@@ -7,6 +7,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const Reshape = defineOp<{ shape: number[] }>({
   name: 'Reshape',
   inputs: ['tensor'],
+  derivative: '∂L/∂tensor = reshape(∂L/∂out, shape of tensor)',
   forward: ([x], { shape }) => new Tensor(x.data, shape, x.dtype),
   gradient: (dy, [x]) => [() => reshape(dy, x.shape)],
   sample: {

@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Sigmoid = defineOp({
   name: 'Sigmoid',
   inputs: ['x'],
+  derivative: '∂out/∂x = σ(x)(1 − σ(x))',
   forward: unaryForward('Sigmoid', 'sigmoid'),
   gradient: (dy, _xs, out) => [() => multiply(dy, multiply(out, subtract(1, out)))],
   sample: { kind: 'unary' },

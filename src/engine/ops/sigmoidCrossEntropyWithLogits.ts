@@ -16,6 +16,7 @@ import { pair, sameDtype } from './helpers';
 export const SigmoidCrossEntropyWithLogits = defineOp({
   name: 'SigmoidCrossEntropyWithLogits',
   inputs: ['labels', 'logits'],
+  derivative: '∂out/∂labels = −logits, ∂out/∂logits = σ(logits) − labels',
   forward: ([labels, logits]) => {
     const dtype = sameDtype('SigmoidCrossEntropyWithLogits', [labels, logits]);
     if (!sameShape(labels.shape, logits.shape)) {

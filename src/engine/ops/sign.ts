@@ -6,6 +6,7 @@ import { filled, unaryForward } from './helpers';
 export const Sign = defineOp({
   name: 'Sign',
   inputs: ['x'],
+  derivative: '∂out/∂x = 0 (undefined at 0)',
   forward: unaryForward('Sign', 'sign', false),
   gradient: (_dy, [x]) => [() => filled(x.shape, x.dtype, 0)],
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },

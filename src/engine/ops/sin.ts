@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Sin = defineOp({
   name: 'Sin',
   inputs: ['x'],
+  derivative: '∂out/∂x = cos x',
   forward: unaryForward('Sin', 'sin'),
   gradient: (dy, [x]) => [() => multiply(dy, cos(x))],
   sample: { kind: 'unary' },

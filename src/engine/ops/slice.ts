@@ -10,6 +10,7 @@ import { sliceIndexMap } from './helpers';
 export const Slice = defineOp<{ begin: number[]; size: number[] }>({
   name: 'Slice',
   inputs: ['input'],
+  derivative: '∂L/∂input = ∂L/∂out padded with zeros',
   forward: ([x], { begin, size }) => {
     const out = allocate(x.dtype, size.reduce((p, d) => p * d, 1));
     kernels.take(x.data, sliceIndexMap(x.shape, begin, size), out);

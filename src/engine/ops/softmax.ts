@@ -10,6 +10,7 @@ import { alongLastAxis, lastAxisSample, onAxis } from './softmaxUtil';
 export const Softmax = defineOp({
   name: 'Softmax',
   inputs: ['logits'],
+  derivative: '∂out_i/∂logits_j = out_i(δij − out_j)',
   forward: ([x]) => {
     const out = allocate(x.dtype, x.size);
     alongLastAxis(x, (row, n, src) => {

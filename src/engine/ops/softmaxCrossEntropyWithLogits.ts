@@ -21,6 +21,7 @@ import { pair, sameDtype } from './helpers';
 export const SoftmaxCrossEntropyWithLogits = defineOp({
   name: 'SoftmaxCrossEntropyWithLogits',
   inputs: ['labels', 'logits'],
+  derivative: '∂out/∂labels = −log softmax(logits), ∂out/∂logits = softmax(logits)·Σlabels − labels (softmax(logits) − labels when labels sums to 1)',
   forward: ([labels, logits]) => {
     const dtype = sameDtype('SoftmaxCrossEntropyWithLogits', [labels, logits]);
     if (!sameShape(labels.shape, logits.shape) || logits.rank === 0) {

@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Softplus = defineOp({
   name: 'Softplus',
   inputs: ['x'],
+  derivative: '∂out/∂x = σ(x)',
   forward: unaryForward('Softplus', 'softplus'),
   gradient: (dy, [x]) => [() => multiply(dy, sigmoid(x))],
   sample: { kind: 'unary' },

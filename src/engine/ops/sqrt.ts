@@ -8,6 +8,7 @@ import { unaryForward } from './helpers';
 export const Sqrt = defineOp({
   name: 'Sqrt',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1/(2√x)',
   forward: unaryForward('Sqrt', 'sqrt'),
   gradient: (dy, _xs, out) => [() => divide(multiply(dy, 0.5), out)],
   sample: { kind: 'unary', lo: 0.5, hi: 3 },

@@ -7,6 +7,7 @@ import { unaryForward } from './helpers';
 export const Square = defineOp({
   name: 'Square',
   inputs: ['x'],
+  derivative: '∂out/∂x = 2x',
   forward: unaryForward('Square', 'square', false),
   gradient: (dy, [x]) => [() => multiply(dy, multiply(2, x))],
   sample: { kind: 'unary' },

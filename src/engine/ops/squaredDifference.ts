@@ -8,6 +8,7 @@ import { binaryForward, pair } from './helpers';
 export const SquaredDifference = defineOp({
   name: 'SquaredDifference',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 2(a − b), ∂out/∂b = −2(a − b)',
   forward: binaryForward('SquaredDifference', 'sqdiff'),
   // As TensorFlow's _SquaredDifferenceGrad: (2·dy)·(a − b), the same rounding steps; for b,
   // (−2·dy)·(a − b) has the same bits as negating it (rounding is symmetric in the sign).

@@ -8,6 +8,7 @@ import { reshape } from './reshape';
 export const Squeeze = defineOp<{ axes: number[] }>({
   name: 'Squeeze',
   inputs: ['input'],
+  derivative: '∂L/∂input = reshape(∂L/∂out, shape of input)',
   forward: ([x], { axes }) => new Tensor(x.data, x.shape.filter((_, i) => !axes.includes(i)), x.dtype),
   gradient: (dy, [x]) => [() => reshape(dy, x.shape)],
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 1, 3, 1] }], attrs: { axes: [1, 3] } }] },

@@ -11,6 +11,7 @@ import { convertAll } from './helpers';
 export const Pack = defineOp<{ axis: number }>({
   name: 'Pack',
   inputs: ['values'],
+  derivative: '∂L/∂values = the slice of ∂L/∂out where values sits',
   variadic: true,
   forward: (xs, { axis }) => {
     const first = xs[0].shape;

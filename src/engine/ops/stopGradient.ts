@@ -5,6 +5,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const StopGradient = defineOp({
   name: 'StopGradient',
   inputs: ['x'],
+  derivative: '∂out/∂x := 0 (by definition)',
   forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
   gradient: null,
 });

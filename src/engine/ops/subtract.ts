@@ -7,6 +7,7 @@ import { binaryForward, pair } from './helpers';
 export const Sub = defineOp({
   name: 'Sub',
   inputs: ['a', 'b'],
+  derivative: '∂out/∂a = 1, ∂out/∂b = −1',
   forward: binaryForward('Sub', 'sub'),
   gradient: (dy) => [() => dy, () => negative(dy)],
   sample: { kind: 'binary' },

@@ -9,6 +9,7 @@ import { unaryForward } from './helpers';
 export const Tan = defineOp({
   name: 'Tan',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 + tan² x',
   forward: unaryForward('Tan', 'tan'),
   gradient: (dy, [x]) => [() => divide(dy, square(cos(x)))],
   sample: { kind: 'unary', lo: -1.2, hi: 1.2 },

@@ -9,6 +9,7 @@ import { unaryForward } from './helpers';
 export const Tanh = defineOp({
   name: 'Tanh',
   inputs: ['x'],
+  derivative: '∂out/∂x = 1 − tanh² x',
   forward: unaryForward('Tanh', 'tanh'),
   gradient: (dy, _xs, out) => [() => multiply(dy, subtract(1, square(out)))],
   sample: { kind: 'unary' },

@@ -10,6 +10,7 @@ import { reshape } from './reshape';
 export const Tile = defineOp<{ multiples: number[] }>({
   name: 'Tile',
   inputs: ['input'],
+  derivative: '∂L/∂input = Σ over the tiles of ∂L/∂out',
   forward: ([x], { multiples }) => {
     const rank = x.shape.length;
     const shape = x.shape.map((d, i) => d * multiples[i]);

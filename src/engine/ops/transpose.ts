@@ -8,6 +8,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 export const Transpose = defineOp<{ perm: number[] }>({
   name: 'Transpose',
   inputs: ['x'],
+  derivative: '∂L/∂x = (∂L/∂out)ᵀ (inverse permutation)',
   forward: ([x], { perm }) => {
     const out = allocate(x.dtype, x.size);
     kernels.transpose(x.data, x.shape, perm, out);

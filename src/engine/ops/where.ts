@@ -10,6 +10,7 @@ import { convertAll, filled, sameDtype } from './helpers';
 export const SelectV2 = defineOp({
   name: 'SelectV2',
   inputs: ['condition', 'x', 'y'],
+  derivative: '∂out/∂condition: none (bool), ∂out/∂x = 1 where condition, ∂out/∂y = 1 where not condition',
   forward: ([c, x, y]) => {
     if (c.dtype !== 'bool') throw new InvalidArgumentError(`condition must be a bool tensor, got ${c.dtype}`, 'SelectV2');
     const dtype = sameDtype('SelectV2', [x, y]);

@@ -17,4 +17,12 @@ export const ExternalCommandId = {
   ManageTrust: 'workbench.trust.manage',
 } as const;
 
-export const isScratchFile = (uri: { path: string } | undefined): boolean => !!uri && uri.path.endsWith('.grad.ts');
+export const isScratchFile = (uri: { path: string } | undefined): boolean => !!uri && /\.grad\.(?:ts|py)$/.test(uri.path);
+
+/**
+ * Whether a panel may be opened for this URI (gradtape.showInGraph, the panel's deserializer): only a
+ * `.grad.ts` or `.grad.py` document on disk or untitled. Both take a URI from outside (a hover link, a
+ * saved webview state), so anything else is refused rather than given a panel.
+ */
+export const isGradDocument = <U extends { scheme: string; path: string }>(uri: U | undefined): uri is U =>
+  !!uri && (uri.scheme === 'file' || uri.scheme === 'untitled') && /\.grad\.(?:ts|py)$/.test(uri.path);

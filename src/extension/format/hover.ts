@@ -96,8 +96,7 @@ export function formatTensorHover(index: TraceIndex, ref: TensorRef, opts: Hover
   ];
   if (ref.leaf && !ref.leaf.watched && derivatives.length === 0 && ref.leaf.kind === 'constant') {
     // A constant nobody watched: say why no derivative is listed, the tape's most common surprise.
-    // Inside a code span Markdown escapes show literally; source names are identifiers, safe there.
-    md.push(`No tape watched \`${ref.label}\`, so no gradient flows to it; \`tape.watch(${ref.label})\` inside \`record\` (or \`tf.variable\`) would change that.`);
+    md.push(`No tape watched ${codeSpan(ref.label)}, so no gradient flows to it; ${codeSpan(`tape.watch(${ref.label})`)} inside \`record\` (or \`tf.variable\`) would change that.`);
   }
   if (ref.node) md.push(`[Show in graph](${showInGraphLink(opts.docUri, ref.node.id)})`);
   return md.join('\n\n');
@@ -125,7 +124,7 @@ export function formatTapeHover(index: TraceIndex, tape: TraceTape, opts: HoverF
   const labels = index.derivativeLabels([tape]);
   const md = [
     `**GradientTape${tape.name ? ` ${escapeMd(tape.name)}` : ''}** · ${tape.nodeCount} ops recorded${stepText(index, tape)}`,
-    `${flags.join(' · ')}${labels.length ? ` · ${labels.join(', ')}` : ''}`,
+    `${flags.join(' · ')}${labels.length ? ` · ${escapeMd(labels.join(', '))}` : ''}`,
   ];
   if (tape.nodes.length) md.push(`[Show in graph](${showInGraphLink(opts.docUri, tape.nodes[0].id)})`);
   return md.join('\n\n');
@@ -149,7 +148,7 @@ function derivativeLine(d: Derivative): string {
 
 /** Why each null derivative is null, with a link to the line that caused it. */
 function nullReasons(derivatives: Derivative[], opts: HoverFormatOptions): string[] {
-  return derivatives.filter((d) => !d.value).map((d) => `\`${d.label}\` is null: ${reasonText(d.nullReason, opts)}`);
+  return derivatives.filter((d) => !d.value).map((d) => `${codeSpan(d.label)} is null: ${reasonText(d.nullReason, opts)}`);
 }
 
 function reasonText(reason: NullReason | undefined, opts: HoverFormatOptions): string {
@@ -158,13 +157,43 @@ function reasonText(reason: NullReason | undefined, opts: HoverFormatOptions): s
   return reason.pos && !reason.pos.file ? `${text} (${lineLink(opts.docUri, reason.pos)})` : text;
 }
 
+// Names in a hover are the user's (`tf.variable(x, true, name)`, a tape's name, a message): Markdown in
+// them must show as text. Outside code every punctuation character Markdown gives a meaning is escaped
+// (escaping `:` and `.` also defeats autolinks); inside code the fence is longer than
+// any run of backticks the text holds. Line breaks become spaces: a name cannot start a new block.
+
+/** A fenced block whose fence no line can close. */
 function codeBlock(lines: string[]): string {
-  const fence = lines.some((l) => l.includes('```')) ? '~~~~' : '```';
+  const fence = '`'.repeat(Math.max(3, longestRun(lines.join('\n'), '`') + 1));
   return `${fence}text\n${lines.join('\n')}\n${fence}`;
 }
 
-function escapeMd(s: string): string {
-  return s.replace(/[\\`*_{}[\]<>#|]/g, (c) => `\\${c}`);
+/** Inline code for any text: backticks inside cannot end it. */
+function codeSpan(text: string): string {
+  const s = oneLine(text);
+  const ticks = '`'.repeat(longestRun(s, '`') + 1);
+  const pad = s.startsWith('`') || s.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${s}${pad}${ticks}`;
+}
+
+/** Text that renders as itself, links and emphasis included. */
+export function escapeMd(s: string): string {
+  return oneLine(s).replace(/[!#&()*+\-.:<>[\\\]_`{|}~]/g, (c) => `\\${c}`);
+}
+
+function oneLine(s: string): string {
+  // eslint-disable-next-line no-control-regex -- control characters are what this removes
+  return s.replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ');
+}
+
+function longestRun(s: string, ch: string): number {
+  let best = 0;
+  let run = 0;
+  for (const c of s) {
+    run = c === ch ? run + 1 : 0;
+    if (run > best) best = run;
+  }
+  return best;
 }
 
 function lastWith<T>(list: readonly T[], pred: (t: T) => boolean): T | undefined {

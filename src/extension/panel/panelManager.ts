@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import type { PanelPersistedState } from '../../protocol/panel';
+import { isGradDocument } from '../commands/commandIds';
 import type { RunStore } from '../runStore';
 import { panelHtml, panelWebviewOptions } from './panelHtml';
 import { PanelSession } from './panelSession';
@@ -14,7 +15,7 @@ export const PanelCommandId = {
   ShowInGraph: 'gradtape.showInGraph',
 } as const;
 
-const isScratch = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && uri.path.endsWith('.grad.ts');
+const isScratch = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && /\.grad\.(?:ts|py)$/.test(uri.path);
 
 /**
  * Owns every GradTape webview: one editor-side panel per scratch file (restored after a window
@@ -44,17 +45,20 @@ export class PanelManager implements vscode.Disposable {
       vscode.window.registerWebviewViewProvider(TapeViewProvider.viewType, this.view),
       vscode.window.registerWebviewPanelSerializer(PanelManager.viewType, {
         deserializeWebviewPanel: async (panel, state: PanelPersistedState | undefined) => {
-          if (!state?.uri) {
-            panel.dispose(); // nothing to show: the page was saved before it knew its file
+          const uri = typeof state?.uri === 'string' ? parseUri(state.uri) : undefined;
+          if (!isGradDocument(uri)) {
+            // Nothing to show: the page was saved before it knew its file, or its state names something else.
+            if (state?.uri) log.warn(`panel state names ${JSON.stringify(state.uri).slice(0, 200)}, not a .grad.ts/.grad.py document; closed`);
+            panel.dispose();
             return;
           }
-          this.adopt(vscode.Uri.parse(state.uri), panel);
+          this.adopt(uri, panel);
         },
       }),
       vscode.commands.registerCommand(PanelCommandId.ShowPanel, (arg?: unknown) => {
         const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
         if (isScratch(uri)) this.show(uri);
-        else void vscode.window.showInformationMessage('GradTape: open a .grad.ts file to see its gradients.');
+        else void vscode.window.showInformationMessage('GradTape: open a .grad.ts or .grad.py file to see its gradients.');
       }),
       vscode.commands.registerCommand(PanelCommandId.ShowInGraph, (arg?: unknown) => {
         const a = arg as { uri?: unknown; nodeId?: unknown } | undefined;
@@ -62,7 +66,11 @@ export class PanelManager implements vscode.Disposable {
           log.warn(`gradtape.showInGraph: expected { uri: string, nodeId: number }, got ${JSON.stringify(arg)}`);
           return;
         }
-        const uri = vscode.Uri.parse(a.uri);
+        const uri = parseUri(a.uri);
+        if (!isGradDocument(uri)) {
+          log.warn(`gradtape.showInGraph: ${JSON.stringify(a.uri).slice(0, 200)} is not a .grad.ts/.grad.py document; ignored`);
+          return;
+        }
         this.show(uri);
         this.panels.get(uri.toString())?.session.requestNode(a.nodeId);
       }),
@@ -125,6 +133,15 @@ export class PanelManager implements vscode.Disposable {
     this.panels.clear();
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
+  }
+}
+
+/** `vscode.Uri.parse` throws on some strings (a scheme with bad characters); those are no document. */
+function parseUri(s: string): vscode.Uri | undefined {
+  try {
+    return vscode.Uri.parse(s, true);
+  } catch {
+    return undefined;
   }
 }
 

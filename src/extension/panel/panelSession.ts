@@ -1,6 +1,7 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
 import { assertNever, type HostToPanel, type PanelToHost } from '../../protocol/panel';
+import { traceRefersTo } from '../../protocol/fileRefs';
 import { validatePanelToHost } from '../../protocol/panelValidate';
 import type { SourcePos } from '../../protocol/trace';
 import type { RunStore } from '../runStore';
@@ -106,8 +107,8 @@ export class PanelSession implements vscode.Disposable {
     let target = doc;
     if (pos.file && pos.file !== doc.fsPath) {
       const trace = this.store.get(doc)?.trace;
-      if (!trace || !traceMentionsFile(trace, pos.file)) {
-        this.log.warn(`revealSource: ${pos.file} is not a file of this run; ignored`);
+      if (!trace || !traceRefersTo(trace, pos)) {
+        this.log.warn(`revealSource: ${pos.file}:${pos.line} is not a reference this run made; ignored`);
         return;
       }
       target = vscode.Uri.file(pos.file);
@@ -146,16 +147,4 @@ export async function revealInEditor(target: vscode.Uri, pos: SourcePos, panelCo
   editor.selection = new vscode.Selection(p, p);
   editor.revealRange(new vscode.Range(p, p), vscode.TextEditorRevealType.InCenterIfOutsideViewport);
   return editor;
-}
-
-function traceMentionsFile(trace: import('../../protocol/trace').Trace, file: string): boolean {
-  if (trace.file === file) return true;
-  const posFiles = (p?: SourcePos) => p?.file === file;
-  return (
-    trace.console.some((c) => posFiles(c.pos) || c.text.includes(file)) ||
-    trace.diagnostics.some((d) => posFiles(d.pos)) ||
-    trace.tapes.some((t) => t.nodes.some((n) => posFiles(n.pos))) ||
-    (trace.error?.stack?.includes(file) ?? false) ||
-    posFiles(trace.error?.pos)
-  );
 }

@@ -2,6 +2,7 @@
 the op's source position from Python's frames, a REPL-style echo of top-level expressions, and
 errors as Python prints them (user frames only)."""
 import ast
+import linecache
 import sys
 import traceback
 
@@ -251,6 +252,8 @@ def run(filename, source):
     """Runs the file as __main__; returns None, or the error as a dict (converted by the host)."""
     r = _Run(filename, source)
     _current[0] = r
+    # Tracebacks show the user's lines: the file lives on the host, not in Pyodide's file system.
+    linecache.cache[filename] = (len(source), None, source.splitlines(True), filename)
     try:
         code = r.compile()
     except SyntaxError as e:

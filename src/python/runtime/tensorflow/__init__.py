@@ -12,7 +12,7 @@ import sys as _sys
 import types as _types
 
 import _gradtape as _bridge
-from pyodide.ffi import JsException as _JsException, JsProxy as _JsProxy, to_js as _to_js, create_proxy as _create_proxy
+from pyodide.ffi import JsException as _JsException, JsProxy as _JsProxy, jsnull as _jsnull, to_js as _to_js, create_proxy as _create_proxy
 from js import Object as _JsObject
 
 _engine = _bridge.engine
@@ -143,7 +143,7 @@ class TensorShape:
 
     def __getitem__(self, i):
         r = self._dims[i]
-        return TensorShape(r) if isinstance(i, slice) else r
+        return TensorShape(r) if isinstance(i, _b.slice) else r
 
     def __eq__(self, other):
         try:
@@ -274,6 +274,8 @@ def _tensor(js):
 
 def _wrap(x):
     """An engine value → Python: tensors wrapped, arrays as lists, other objects as _JsObj."""
+    if x is _jsnull:
+        return None  # TF's None gradient
     if not isinstance(x, _JsProxy):
         return x
     k = _kind(x)
@@ -646,11 +648,11 @@ def _getitem(x, key):
     full = []
     for k in key:
         if k is Ellipsis:
-            full.extend([slice(None)] * (len(shape) - n_real))
+            full.extend([_b.slice(None)] * (len(shape) - n_real))
         else:
             full.append(k)
     if Ellipsis not in key:
-        full.extend([slice(None)] * (len(shape) - n_real))
+        full.extend([_b.slice(None)] * (len(shape) - n_real))
     strided = getattr(_engine, "stridedSlice", None)
     t = x._t
     axis = 0
@@ -671,7 +673,7 @@ def _getitem(x, key):
             begin.append(i)
             size.append(1)
             squeeze_axes.append(axis)
-        elif isinstance(k, slice):
+        elif isinstance(k, _b.slice):
             start, stop, step = k.indices(dim)
             idx = list(_b.range(start, stop, step))
             if step == 1:
@@ -874,11 +876,13 @@ def custom_gradient(f):
     def js_f(*xs):
         y, grad_fn = f(*[_wrap(x) for x in xs])
 
-        def js_grad(*dys):
-            g = grad_fn(*[_wrap(d) for d in dys])
-            if isinstance(g, (list, tuple)):
-                return _to_js([_js(e) if e is not None else None for e in g])
-            return _js(g)
+        def js_grad(dy, options=None):
+            # TF calls grad_fn(dy), or grad_fn(dy, variables=...) when f read variables; then it returns (input grads, variable grads).
+            variables = [_wrap(v) for v in options.variables] if options is not None and options.variables.length else []
+            if variables:
+                ig, vg = grad_fn(_wrap(dy), variables=variables)
+                return _to_js([_grads_js(ig), _grads_js(vg)])
+            return _grads_js(grad_fn(_wrap(dy)))
 
         return _to_js([_js(y), _create_proxy(js_grad)])
 
@@ -889,6 +893,12 @@ def custom_gradient(f):
 
     call.__name__ = getattr(f, "__name__", "custom_gradient")
     return call
+
+
+def _grads_js(g):
+    if isinstance(g, (list, tuple)):
+        return _to_js([_js(e) if e is not None else None for e in g])
+    return _js(g)
 
 
 def print_(*args, **kwargs):

@@ -1,6 +1,6 @@
 /**
  * The engine observer of a run (src/engine/observer.ts): turns the engine's events, with their
- * live tensors, into plain TraceEvents for the host to assemble (src/runner/assemble.ts).
+ * live tensors, into plain TraceEvents for the host to assemble (src/runner/host/assemble.ts).
  *
  * ──── The step budget ────
  * Tapes created at the same source position form a loop; the n-th one is step n. Every step keeps
@@ -26,12 +26,13 @@
  * position; a lazy step that becomes a loop's last step takes its positions and names from the
  * loop's first step, node by node, where the op sequence matches.
  */
-import type { EngineObserver } from '../engine/observer';
-import type { Tensor, Variable } from '../engine/tensor';
-import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
-import type { TraceEvent } from '../protocol/worker';
+import type { EngineObserver } from '../../engine/observer';
+import type { Tensor, Variable } from '../../engine/tensor';
+import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import type { TraceEvent } from '../../protocol/worker';
 import type { Pattern } from './names';
-import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from './summary';
+import { sameAttrs, traceAttrs } from './attrs';
+import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from '../shared/summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;
@@ -81,6 +82,8 @@ interface PendingNode {
   name?: string;
   tapeIds: number[];
   nonFinite: boolean;
+  /** As the op received them (see traceAttrs). */
+  attrs?: unknown;
 }
 
 /**
@@ -108,8 +111,8 @@ class StepBuffer {
   }
 }
 
-/** nodeId, op, output, pos, name, tapeIds, inputNames, end of its inputs in `inputs`. */
-const NODE_FIELDS = 8;
+/** nodeId, op, output, pos, name, tapeIds, inputNames, end of its inputs in `inputs`, attrs. */
+const NODE_FIELDS = 9;
 
 type Mode = 'eager' | 'lazy' | 'none';
 
@@ -395,6 +398,8 @@ export class Recorder implements EngineObserver {
     if (p.pos) node.pos = p.pos;
     if (p.name !== undefined) node.name = p.name;
     if (p.nonFinite) node.nonFinite = true;
+    const attrs = traceAttrs(p.attrs);
+    if (attrs) node.attrs = attrs;
     return node;
   }
 
@@ -563,7 +568,7 @@ export class Recorder implements EngineObserver {
       for (let k = start; k < end; k += 2) inputs.push(buf.inputs[k] as Tensor);
       start = end;
       const inputNames = bn[f + 6] as (count: number) => string[];
-      nodes.push(this.traceNode({ nodeId: bn[f] as number, op, inputs, inputNames, output: out, pos, name, tapeIds: bn[f + 5] as number[], nonFinite }, true));
+      nodes.push(this.traceNode({ nodeId: bn[f] as number, op, inputs, inputNames, output: out, pos, name, tapeIds: bn[f + 5] as number[], nonFinite, attrs: bn[f + 8] }, true));
     }
     // Leaves as an eager step meets them: watched tensors and inputs no node produced, in order.
     const leaves: TraceLeaf[] = [];
@@ -636,11 +641,11 @@ export class Recorder implements EngineObserver {
 
   opRan(e: Parameters<EngineObserver['opRan']>[0]): void {
     const names = e.inputs.map((i) => i.name);
-    this.opRanFast(e.nodeId, e.op, e.inputs.map((i) => i.tensor), () => names, e.output, e.tapeIds.length > 0 ? e.tapeIds : null, e.pos);
+    this.opRanFast(e.nodeId, e.op, e.inputs.map((i) => i.tensor), () => names, e.output, e.tapeIds.length > 0 ? e.tapeIds : null, e.pos, e.attrs);
   }
 
   /** Every op: counted always; a node is built only when a tape keeps detail (most loop steps do not). */
-  opRanFast(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined): void {
+  opRanFast(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined, attrs?: unknown): void {
     this.ops++;
     const inGradient = this.gradientCalls.length > 0;
     if (pos && !inGradient) this.lastPos = pos;
@@ -690,7 +695,7 @@ export class Recorder implements EngineObserver {
         // A lazy step: references into its reused arrays, nothing allocated (see StepBuffer).
         const b = ts.buf;
         for (let k = 0; k < inputs.length; k++) b.inputs.push(inputs[k], this.host.engine.peekValues(inputs[k]));
-        b.nodes.push(nodeId, op, out, pos, name, tapeIds, inputNames, b.inputs.length);
+        b.nodes.push(nodeId, op, out, pos, name, tapeIds, inputNames, b.inputs.length, attrs);
         continue;
       }
       for (let k = 0; k < inputs.length; k++) this.addLeaf(ts, inputs[k]);
@@ -708,22 +713,23 @@ export class Recorder implements EngineObserver {
     if (eager) {
       this.detailedNodes++;
       if (nonFinite) {
-        pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite);
+        pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite, attrs);
         this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
-      } else this.nodeRow(nodeId, op, inputs, inputNames, out, tapeIds, pos, name);
+      } else this.nodeRow(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, attrs);
     }
   }
 
   /** A detailed node as a row of numbers under a template shared by nodes alike (a long tape repeats one op). */
-  private nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined): void {
+  private nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, rawAttrs: unknown): void {
     const data = this.host.engine.peekValues(out);
+    const attrs = traceAttrs(rawAttrs);
     const withValues = this.valuesLeft >= data.length && data.length <= FULL_VALUES_LIMIT;
     let list = this.nodeRows.get(pos);
     if (!list) this.nodeRows.set(pos, (list = []));
     let rows: NodeRows | undefined;
     for (const r of list) {
       const n = r.node;
-      if (n.op === op && n.name === name && n.inputs.length === inputs.length && (n.output.values !== undefined) === withValues && n.output.dtype === out.dtype && sameShape(n.output.shape, out.shape) && sameShape(n.tapeIds, tapeIds)) {
+      if (n.op === op && n.name === name && n.inputs.length === inputs.length && (n.output.values !== undefined) === withValues && n.output.dtype === out.dtype && sameShape(n.output.shape, out.shape) && sameShape(n.tapeIds, tapeIds) && sameAttrs(n.attrs, attrs)) {
         rows = r;
         break;
       }
@@ -731,12 +737,13 @@ export class Recorder implements EngineObserver {
     if (!rows) {
       if (list.length >= 16) {
         // Nodes at one position that differ every time: plain events.
-        this.host.emit({ kind: 'node', node: this.traceNode(this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, false), true) });
+        this.host.emit({ kind: 'node', node: this.traceNode(this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, false, rawAttrs), true) });
         return;
       }
       const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
       if (pos) node.pos = pos;
       if (name !== undefined) node.name = name;
+      if (attrs) node.attrs = attrs;
       rows = { node, ints: int32Column(), nums: float64Column() };
       list.push(rows);
     }
@@ -751,9 +758,9 @@ export class Recorder implements EngineObserver {
     }
   }
 
-  private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean): PendingNode {
+  private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean, attrs: unknown): PendingNode {
     // Copies: a caller may reuse its input array (tf.concat(list)); the engine's tapeIds is fresh per op.
-    const p: PendingNode = { nodeId, op, inputs: inputs.slice(), inputNames, output: out, tapeIds, nonFinite };
+    const p: PendingNode = { nodeId, op, inputs: inputs.slice(), inputNames, output: out, tapeIds, nonFinite, attrs };
     if (pos) p.pos = pos;
     if (name !== undefined) p.name = name;
     return p;

@@ -1,5 +1,9 @@
-/** Finds `file:line[:col]` references in console text and stack traces, for clickable links. */
-import type { SourcePos } from '../../src/protocol/trace';
+/**
+ * Finds `file:line[:col]` references in console text and stack traces: the panel makes them links, and
+ * the host opens a file for the panel only when it is one of these references (or a position the trace
+ * records), so a forged message cannot open anything else.
+ */
+import type { SourcePos, Trace } from './trace';
 
 export interface TextPart {
   text: string;
@@ -31,4 +35,23 @@ export function splitFileRefs(text: string, scratchFile: string): TextPart[] {
   }
   if (last < text.length) parts.push({ text: text.slice(last) });
   return parts;
+}
+
+/**
+ * Whether `pos` (a position with a `file` other than the scratch file) is one the trace itself names:
+ * a recorded position, or a reference {@link splitFileRefs} parsed from console text or the error's stack.
+ * File and line must both match; a mere substring of the text (say "/") is not a reference.
+ */
+export function traceRefersTo(trace: Trace, pos: SourcePos): boolean {
+  const file = pos.file;
+  if (!file) return true;
+  const same = (p?: SourcePos) => p?.file === file && p.line === pos.line;
+  const parsed = (text: string | undefined) => !!text && splitFileRefs(text, trace.file).some((part) => same(part.pos));
+  return (
+    same(trace.error?.pos) ||
+    parsed(trace.error?.stack) ||
+    trace.diagnostics.some((d) => same(d.pos)) ||
+    trace.console.some((c) => same(c.pos) || parsed(c.text)) ||
+    trace.tapes.some((t) => t.nodes.some((n) => same(n.pos)))
+  );
 }

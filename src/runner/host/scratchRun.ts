@@ -13,13 +13,13 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ConsoleLine, RunError, Trace } from '../protocol/trace';
-import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../protocol/worker';
+import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
+import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import { bundleInThread } from './bundler';
-import { currentPosition, newProbeBuffer, type RunThreadData } from './probe';
-import { isPythonFile } from '../python/protocol';
-import { runPython } from '../python/host';
+import { bundleInThread } from './bundlerThread';
+import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { isPythonFile } from '../../python/protocol';
+import { runPython } from '../../python/host';
 
 export interface RunOptions {
   /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
@@ -64,7 +64,7 @@ const STARTUP_GRACE_MS = 30_000;
 export function defaultWorkerFile(): string {
   const here = __dirname;
   if (path.basename(here) === 'dist') return path.join(here, 'worker.js');
-  return path.resolve(here, '..', '..', 'dist', 'worker.js');
+  return path.resolve(here, '..', '..', '..', 'dist', 'worker.js');
 }
 
 function chooseBackend(opt: RunOptions['bundler']): BundlerBackend {
@@ -253,6 +253,6 @@ function assertNever(x: never): never {
 }
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
-export { disposeBundlers } from './bundler';
+export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
-export { disposePython, prewarmPython } from '../python/host';
+export { disposePython, prewarmPython } from '../../python/host';

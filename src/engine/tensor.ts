@@ -6,7 +6,7 @@
 import type { SourcePos } from '../protocol/trace';
 import { allocate, type DType, type TypedArray } from './dtype';
 import { describeValue, InvalidArgumentError } from './errors';
-import { formatNumpyRepr } from './format';
+import { formatNumpyRepr } from '../format/tensors';
 import { observer } from './observer';
 import { sameShape, shapeText, shapeTuple, sizeOf } from './shape';
 

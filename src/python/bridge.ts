@@ -4,7 +4,7 @@
  * where asking from Python would need several (what kind of value a JS object is, a tensor's text).
  */
 import * as engine from '../engine/index';
-import { formatNumpyRepr, formatNumpyStr } from '../engine/format';
+import { formatNumpyRepr, formatNumpyStr } from '../format/tensors';
 import { peekValues, Tensor, Variable } from '../engine/tensor';
 import type { DType } from '../engine/dtype';
 import signatures from './generated/signatures.json';

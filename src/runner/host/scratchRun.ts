@@ -20,6 +20,7 @@ import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 import { isPythonFile } from '../../python/protocol';
 import { runPython } from '../../python/host';
+import { assertNever } from '../../format/assertNever';
 
 export interface RunOptions {
   /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
@@ -205,7 +206,7 @@ export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly 
           settle(m.error);
           break;
         default:
-          assertNever(m);
+          assertNever(m, 'worker message');
       }
     });
     worker.on('error', (e: Error & { code?: string }) => {
@@ -248,9 +249,6 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected worker message ${JSON.stringify(x)}`);
-}
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';

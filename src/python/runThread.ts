@@ -42,7 +42,7 @@ export function pyodideDir(): string {
 
 /** What the bridge's callbacks reach: set for the run in progress. */
 interface RunHooks {
-  newPosition(i: number, line: number, column: number, name: string | null): void;
+  newPosition(i: number, line: number, column: number, name: string | null, pattern: Pattern | null): void;
   nameValue(value: unknown, pattern: Pattern): void;
   plot(name: string, xs: number[], ys: number[]): void;
   log?(level: ConsoleLine['level'], text: string, at: number): void;
@@ -56,7 +56,8 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<{ py: P
   py.registerJsModule(
     '_gradtape',
     makeBridge({
-      newPosition: (i: number, line: number, column: number, name: string | null) => hooks.current?.newPosition(i, line, column, name),
+      newPosition: (i: number, line: number, column: number, name: string | null, pattern: { toJs?: (o: object) => unknown } | null) =>
+        hooks.current?.newPosition(i, line, column, name, pattern && typeof pattern.toJs === 'function' ? (pattern.toJs({ dict_converter: Object.fromEntries }) as Pattern) : (pattern as Pattern | null)),
       nameValue: (value: unknown, pattern: unknown) => hooks.current?.nameValue(value, pattern as Pattern),
       plot: (name: string, xs: unknown, ys: unknown) => hooks.current?.plot(name, toNumbers(xs), toNumbers(ys)),
       iterator: (o: Iterable<unknown>) => o[Symbol.iterator](),
@@ -103,6 +104,7 @@ export function runPython(
   // Positions: one object per source position the Python side has seen (index → SourcePos).
   const positions: SourcePos[] = [];
   const names = new Map<SourcePos, string>();
+  const patterns = new Map<SourcePos, Pattern>();
   const locate = (): SourcePos | undefined => {
     const i = p.where() as number;
     return i >= 0 ? positions[i] : undefined;
@@ -164,56 +166,25 @@ export function runPython(
     locate,
     cheapLocate: false,
     nameAt: (pos) => (pos ? names.get(pos) : undefined),
+    // `g1, g2 = tape.gradient(loss, [w1, w2])`: the tuple target names each result.
+    patternAt: (pos) => (pos ? patterns.get(pos) : undefined),
     emit,
     flush,
     tick,
   });
   ref.recorder = rec;
   hooks.current = {
-    newPosition(i, line, column, name) {
+    newPosition(i, line, column, name, pattern) {
       const pos: SourcePos = { line, column };
       positions[i] = pos;
       if (name) names.set(pos, name);
+      if (pattern) patterns.set(pos, pattern);
     },
     nameValue: (value, pattern) => rec.nameValue(value, pattern),
     plot(name, xs, ys) {
       for (let i = 0; i < ys.length; i++) engine.summary.scalar(name, ys[i], { step: xs[i] });
     },
   };
-
-  // tape.gradient & co.: the call's position once, for every op of the backward pass.
-  const undo: (() => void)[] = [];
-  const wrap = (proto: Record<string, unknown> | undefined, name: string, around: (original: (...a: unknown[]) => unknown) => (this: unknown, ...a: unknown[]) => unknown): void => {
-    const original = proto?.[name];
-    if (!proto || typeof original !== 'function') return;
-    proto[name] = around(original as (...a: unknown[]) => unknown);
-    undo.push(() => (proto[name] = original));
-  };
-  const gradientCall = (original: (...a: unknown[]) => unknown) =>
-    function (this: unknown, ...args: unknown[]): unknown {
-      const tapeId = (this as { id?: unknown } | null)?.id;
-      const outer = rec.gradientDepth() === 0;
-      rec.enterGradient(outer ? locate() : undefined, typeof tapeId === 'number' ? tapeId : undefined);
-      try {
-        return original.apply(this, args);
-      } finally {
-        rec.exitGradient();
-      }
-    };
-  const tapeProto = engine.GradientTape.prototype as unknown as Record<string, unknown>;
-  for (const m of ['gradient', 'jacobian', 'batchJacobian']) wrap(tapeProto, m, gradientCall);
-  const accumulator = (engine.autodiff as unknown as { ForwardAccumulator?: { prototype: Record<string, unknown> } }).ForwardAccumulator;
-  wrap(accumulator?.prototype, 'jvp', gradientCall);
-  const quiet = (original: (...a: unknown[]) => unknown) =>
-    function (this: unknown, ...args: unknown[]): unknown {
-      rec.enterQuiet();
-      try {
-        return original.apply(this, args);
-      } finally {
-        rec.exitQuiet();
-      }
-    };
-  for (const m of ['assign', 'assignAdd', 'assignSub']) wrap(engine.Variable.prototype as unknown as Record<string, unknown>, m, quiet);
 
   // print(): every line to the host at once, with the line that printed it (sys.stdout is
   // _gradtape_run._Out, which asks for the position while Python holds its lock).
@@ -240,7 +211,6 @@ export function runPython(
     error ??= { kind: 'internal', name: 'Error', message: `recording failed: ${String(e)}` };
   }
   setObserver(null);
-  for (const u of undo.reverse()) u();
   hooks.current = undefined;
   post({ type: 'didFinish', ...(error ? { error } : {}) });
 }

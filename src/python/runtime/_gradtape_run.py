@@ -83,6 +83,8 @@ class _Run:
         for node in ast.walk(tree):
             if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
                 named[key(node.value)] = node.targets[0].id
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], (ast.Tuple, ast.List)):
+                self.patterns[key(node.value)] = target_pattern(node.targets[0])
             elif isinstance(node, (ast.AnnAssign, ast.AugAssign)) and isinstance(node.target, ast.Name) and node.value is not None:
                 named[key(node.value)] = node.target.id
                 if isinstance(node, ast.AugAssign):
@@ -134,7 +136,8 @@ class _Run:
             line, col, name = self.spans.get(span) or (span[0], self.char_col(span[0], span[2] or 0), None)
             i = len(self.index)
             self.index[span] = i
-            _bridge.newPosition(i, line, col, name)
+            pattern = self.patterns.get(span)
+            _bridge.newPosition(i, line, col, name, to_js(pattern, dict_converter=__import__("js").Object.fromEntries) if pattern is not None else None)
         return i
 
     def pattern_here(self):

@@ -17,7 +17,7 @@ import { Tensor } from './tensor';
 import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
 import { checkUnconnected, GradientTape, type GradientOf } from './tape';
 import { InvalidArgumentError } from './errors';
-import { observer, setObserver } from './observer';
+import { observeCall, observer, setObserver } from './observer';
 
 type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
 /** Typed like tape.gradient's result (GradientOf): leaves are `Tensor`, `null` at run time where unconnected. */
@@ -97,7 +97,11 @@ export class ForwardAccumulator {
    * A tensor that does not depend on the primals gives null, or zeros with
    * `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
    */
-  jvp<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+  jvp<S extends Structure<Tensor>>(target: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+    return observeCall('jvp', undefined, () => this.jvpOf(target, options));
+  }
+
+  private jvpOf<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' }): JvpResult<S> {
     const o = observer();
     const pos = o?.locate();
     checkUnconnected(unconnectedGradients);

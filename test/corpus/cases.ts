@@ -217,5 +217,29 @@ const relative: CorpusCase[] = [
   { name: 'rel-dynamic-import-missing', source: p(`await import('./nowhere-dynamic.js');`), exit: 1, message: /SyntaxError: Cannot find module '\.\/nowhere-dynamic\.js'/, line: 2 },
 ];
 
+/** An array literal of about `mb` MB on one line: data pasted into a scratch file. */
+const literal = (mb: number): string => {
+  const n = Math.floor((mb * 1e6) / 6);
+  const parts = new Array<string>(n);
+  for (let i = 0; i < n; i++) parts[i] = `0.${String(i % 1000).padStart(3, '0')}`;
+  return `[${parts.join(',')}]`;
+};
+
+// Files too large to instrument (over 1 MB) run with positions from stacks; far larger ones stop at
+// the bundle step's own limit (30 s) or the run's memory limit, whichever the machine reaches first.
+const large: CorpusCase[] = [
+  { name: 'big-literal-2mb', source: p(`const data = ${literal(2)};`, 'console.log(data.length);'), exit: 0, stream: 'stdout', message: /^333333$/m, maxMs: 60_000, maxMb: 1200 },
+  { name: 'big-literal-error-line', source: p(`const data = ${literal(2)};`, 'const t = tf.constant(data);', 'tf.reshape(t, [2, -1]);'), exit: 1, message: /InvalidArgumentError: Input to reshape is a tensor with 333333 values, but the requested shape requires a multiple of 2/, line: 4, maxMs: 60_000, maxMb: 1200 },
+  {
+    name: 'big-literal-30mb',
+    source: p(`const data = ${literal(30)};`, 'console.log(data.length);'),
+    args: ['run', '{file}', '--timeout', '1', '--memory', '256'],
+    exit: 1,
+    message: /Timeout: bundling the file \(\d+\.\d MB\) took more than 30 s; stopped|OutOfMemory: stopped: the script needed more than its 256 MB memory limit|Timeout: stopped after 1 s/,
+    maxMs: 75_000,
+    maxMb: 3000,
+  },
+];
+
 /** Every case; names are unique (the test checks). */
-export const CASES: CorpusCase[] = [...syntax, ...runtime, ...tfErrors, ...loops, ...memory, ...options, ...files, ...control, ...placement, ...relative];
+export const CASES: CorpusCase[] = [...syntax, ...runtime, ...tfErrors, ...loops, ...memory, ...options, ...files, ...control, ...placement, ...relative, ...large];

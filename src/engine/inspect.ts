@@ -282,6 +282,7 @@ export class Replay {
   /** Central differences of the target with respect to tensor `id`, beside the recorded autodiff adjoint. */
   fdCheck(id: number, maxElements = 16): FdAnswer {
     const fail = (reason: string): FdAnswer => ({ ok: false, reason });
+    if (!this.job.targets.length) return fail('no gradient was computed for this tape');
     const x0 = this.job.values.get(id);
     if (!x0) return fail('the value is too large to be kept in the trace');
     const targets = this.job.targets;
@@ -435,7 +436,12 @@ export class Replay {
 
 /** Answers one inspector question about a recorded gradient call. */
 export function inspect(job: InspectJob, query: InspectQuery): InspectAnswer {
-  const r = new Replay(job);
+  return answer(new Replay(job), query);
+}
+
+/** The same, on a Replay kept between questions (it remembers which nodes replayed correctly). */
+export function answer(r: Replay, query: InspectQuery): InspectAnswer {
+  const job = r.job;
   if (query.kind === 'walk') return { kind: 'walk', steps: r.walk(), jvp: r.jvp(query.seed, query.element) };
   const node = query.nodeId === undefined ? undefined : job.nodes.find((n) => n.id === query.nodeId);
   const answer: NodeAnswer = { kind: 'node', fd: r.fdCheck(query.tensorId) };

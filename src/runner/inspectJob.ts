@@ -12,13 +12,14 @@ const full = (v: ValueSummary | null | undefined): number[] | null => (v?.values
 /**
  * The job for gradient call `gradientId`: its tape's nodes; values from that tape, then from
  * `tapeIds` (the other tapes drawn with it, e.g. nested ones), then from the rest of the run.
+ * With `gradientId` null (tapes without a gradient call): the drawn tapes' nodes, no target.
  * Undefined when the trace has no such call.
  */
-export function inspectJob(trace: Trace, gradientId: number, tapeIds: readonly number[] = []): InspectJob | undefined {
-  const g = trace.gradients.find((x) => x.id === gradientId);
-  if (!g) return undefined;
+export function inspectJob(trace: Trace, gradientId: number | null, tapeIds: readonly number[] = []): InspectJob | undefined {
+  const g = gradientId === null ? undefined : trace.gradients.find((x) => x.id === gradientId);
+  if (gradientId !== null && !g) return undefined;
   const drawn = trace.tapes.filter((t) => tapeIds.includes(t.id));
-  const tape: Pick<TraceTape, 'nodes' | 'leaves'> = trace.tapes.find((t) => t.id === g.tapeId) ?? { nodes: drawn.flatMap((t) => t.nodes), leaves: drawn.flatMap((t) => t.leaves) };
+  const tape: Pick<TraceTape, 'nodes' | 'leaves'> = trace.tapes.find((t) => t.id === g?.tapeId) ?? { nodes: drawn.flatMap((t) => t.nodes), leaves: drawn.flatMap((t) => t.leaves) };
   const values = new Map<number, ReplayValue>();
   const keep = (id: number, v: ValueSummary): void => {
     if (values.has(id)) return;
@@ -36,9 +37,9 @@ export function inspectJob(trace: Trace, gradientId: number, tapeIds: readonly n
   return {
     nodes,
     values,
-    targets: g.targets.map((t) => t.tensorId),
-    adjoints: new Map(g.adjoints.map((a) => [a.tensorId, full(a.value)])),
-    sources: g.sources.map((s) => ({
+    targets: g ? g.targets.map((t) => t.tensorId) : [],
+    adjoints: new Map(g ? g.adjoints.map((a) => [a.tensorId, full(a.value)]) : []),
+    sources: (g?.sources ?? []).map((s) => ({
       tensorId: s.tensorId,
       gradient: s.gradient === null ? null : (full(s.gradient) ?? 'summary'),
       ...(s.nullReason ? { nullReason: s.nullReason.message } : {}),

@@ -17,6 +17,8 @@ import type { ConsoleLine, RunError, Trace } from '../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../protocol/worker';
 import { TraceAssembler } from './assemble';
 import { bundleInThread } from './bundler';
+import type { InspectAnswer } from '../engine/inspect';
+import { inspectTrace as inspectInThread, type InspectRequest } from './inspector';
 import { currentPosition, newProbeBuffer, type RunThreadData } from './probe';
 
 export interface RunOptions {
@@ -235,3 +237,9 @@ function assertNever(x: never): never {
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundler';
+
+/** The panel's inspector questions about a run (src/runner/inspector.ts), answered in the inspect thread of dist/worker.js. */
+export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {
+  return inspectInThread(trace, req, workerFile);
+}
+export { disposeInspector } from './inspector';

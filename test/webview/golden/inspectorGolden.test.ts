@@ -1,6 +1,7 @@
 // The inspector's numbers, now computed by the engine (src/engine/inspect.ts replaying each node
 // through its real op), against what the panel's own re-implementation showed before it was
-// deleted (inspector-golden.json, written by capture.ts from webview/model/ops.ts + miniEval.ts):
+// deleted (inspector-golden.json, written from webview/model/ops.ts + miniEval.ts by capture.ts,
+// see commit 50c5463):
 // the derivative text, the chain-rule products, the finite-difference check and forward mode, for
 // every node of every fixture and example. Where the old panel could not answer (it guessed
 // attributes the trace lacked, or had no model of an op), the engine must now answer: better.

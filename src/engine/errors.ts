@@ -41,3 +41,15 @@ export class LookupError extends Error {
 }
 
 export const errors = { OpError, InvalidArgumentError, RuntimeError, LookupError };
+
+/** A bad argument in words, for messages: `the string "a"`, `null`, `an object {…}`, `2.5`. */
+export function describeValue(v: unknown): string {
+  if (v === null || v === undefined) return String(v);
+  if (typeof v === 'string') return `the string ${JSON.stringify(v.length > 40 ? v.slice(0, 40) + '…' : v)}`;
+  if (typeof v === 'bigint') return `the BigInt ${v}n`;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'function') return 'a function';
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  const name = (v as object).constructor?.name;
+  return name && name !== 'Object' ? `a ${name}` : `an object {${Object.keys(v).slice(0, 5).join(', ')}}`;
+}

@@ -15,9 +15,9 @@
  */
 import { Tensor } from './tensor';
 import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
-import { GradientTape, type GradientOf } from './tape';
+import { checkUnconnected, GradientTape, type GradientOf } from './tape';
 import { InvalidArgumentError } from './errors';
-import { observer, setObserver } from './observer';
+import { observeCall, observer, setObserver } from './observer';
 
 type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
 /** Typed like tape.gradient's result (GradientOf): leaves are `Tensor`, `null` at run time where unconnected. */
@@ -55,6 +55,13 @@ export class ForwardAccumulator {
    */
   constructor(primals: Structure<Tensor>, tangents: Structure<Tensor | number | number[] | number[][]>) {
     this.primals = flatten(primals);
+    this.primals.forEach((p, i) => {
+      if (this.primals.indexOf(p) !== i) {
+        throw new InvalidArgumentError(
+          `Tensor ${p.toString()} was specified as a primal multiple times. This may indicate an error. If it was intended, please sum the corresponding tangents.`,
+        );
+      }
+    });
     const rawTangents: unknown[] = [];
     const collect = (p: unknown, t: unknown): void => {
       if (p instanceof Tensor) rawTangents.push(t);
@@ -90,9 +97,14 @@ export class ForwardAccumulator {
    * A tensor that does not depend on the primals gives null, or zeros with
    * `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
    */
-  jvp<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+  jvp<S extends Structure<Tensor>>(target: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+    return observeCall('jvp', undefined, () => this.jvpOf(target, options));
+  }
+
+  private jvpOf<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' }): JvpResult<S> {
     const o = observer();
     const pos = o?.locate();
+    checkUnconnected(unconnectedGradients);
     const targets = flatten(target);
     // The double-VJP internals are not user operations: keep them out of the trace.
     const prev = setObserver(null);

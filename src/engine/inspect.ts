@@ -80,6 +80,11 @@ export type FdAnswer =
       tolerance: number;
       /** Autodiff returned null for this source: the differences show the real dependence. */
       nullReason?: string;
+      /**
+       * The tensor is neither a source nor on a path from one (a constant input), so the gradient call
+       * did not compute ∂target/∂it: there is no autodiff column, the differences show the dependence.
+       */
+      offPath?: true;
       /** Elements not checked (the check looks at the first few). */
       skipped: number;
     };
@@ -285,6 +290,7 @@ export class Replay {
     if (!this.job.targets.length) return fail('no gradient was computed for this tape');
     const x0 = this.job.values.get(id);
     if (!x0) return fail('the value is too large to be kept in the trace');
+    if (x0.dtype !== 'float32' && x0.dtype !== 'float64') return fail(`a ${x0.dtype} tensor is not differentiable (it gets no gradient), so there is nothing to check`);
     const targets = this.job.targets;
     if (targets.some((t) => !this.byOutput.has(t) && !this.job.values.has(t))) return fail('the op that computed the target was not recorded in detail (the tape was truncated)');
     const path = this.pathNodes(id);
@@ -298,11 +304,13 @@ export class Replay {
     const adj = this.job.adjoints.get(id) ?? (src && src.gradient !== 'summary' ? src.gradient : undefined);
     if ((this.job.adjoints.has(id) && adj === null) || src?.gradient === 'summary') return fail('the gradient is too large to be kept in the trace');
     const isNull = !!src && src.gradient === null;
+    // Not a source and no adjoint, yet the target depends on it: autodiff was not asked (not "0").
+    const offPath = !src && !this.job.adjoints.has(id) && path.length > 0;
     const rows: FdRow[] = [];
     const n = Math.min(x0.values.length, maxElements);
     const f0 = this.targetSum(path, id, tensor64(x0));
     let maxRel = -Infinity;
-    let agrees = !isNull;
+    let agrees = !isNull && !offPath;
     for (let j = 0; j < n; j++) {
       const xj = x0.values[j];
       const step = FD_STEP * Math.max(1, Math.abs(xj));
@@ -315,7 +323,7 @@ export class Replay {
       const numeric = (fp - fm) / (2 * step);
       const kink = relErr((fp - f0) / step, (f0 - fm) / step) > FD_TOLERANCE && Math.abs((fp - f0) - (f0 - fm)) > 1e-9 * Math.max(1, Math.abs(f0));
       // Off the path, autodiff's answer is "no dependence": 0 (null for a source autodiff gave null).
-      const a = isNull ? null : adj ? adj[j] : 0;
+      const a = isNull || offPath ? null : adj ? adj[j] : 0;
       const re = a === null ? NaN : relErr(a, numeric);
       if (!kink && a !== null) {
         maxRel = Math.max(maxRel, re);
@@ -326,6 +334,7 @@ export class Replay {
     return {
       ok: true, rows, maxRelErr: num(maxRel === -Infinity ? NaN : maxRel), agrees, h: FD_STEP, tolerance: FD_TOLERANCE, skipped: x0.values.length - n,
       ...(isNull ? { nullReason: src?.nullReason ?? 'autodiff returned null' } : {}),
+      ...(offPath ? { offPath: true as const } : {}),
     };
   }
 

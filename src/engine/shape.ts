@@ -3,7 +3,7 @@
  * `broadcastShape` to size their output; the tape uses `reductionAxes` to sum every
  * gradient back to its input's shape, in one place (see tape.ts `unbroadcast`).
  */
-import { InvalidArgumentError } from './errors';
+import { describeValue, InvalidArgumentError } from './errors';
 
 export type Shape = readonly number[];
 
@@ -103,4 +103,35 @@ export function reducedShape(shape: Shape, axes: readonly number[], keepdims: bo
     } else out.push(shape[i]);
   }
   return out;
+}
+
+/**
+ * A shape argument as the user gave it, checked where it is passed: a non-negative integer or an
+ * array of them (TF converts a shape to int32, so 2.5 or "a" is a TypeError, and rejects a
+ * negative dimension). `what` names the function and parameter in the message: `zeros(shape)`.
+ */
+export function checkShape(shape: unknown, what: string): number[] {
+  const dims = typeof shape === 'number' ? [shape] : shape;
+  if (!Array.isArray(dims) && !(dims instanceof Int32Array)) {
+    throw new TypeError(`${what} expects an array of non-negative integers, got ${describeValue(shape)}`);
+  }
+  for (let i = 0; i < dims.length; i++) {
+    const d: unknown = dims[i];
+    if (typeof d !== 'number' || !Number.isInteger(d)) {
+      throw new TypeError(`${what} expects an array of non-negative integers, got ${describeValue(d)} at index ${i} of ${shapeArg(dims)}`);
+    }
+    if (d < 0) throw new InvalidArgumentError(`Dimension ${d} must be >= 0: ${what} expects an array of non-negative integers, got ${shapeArg(dims)}`);
+  }
+  return Array.from(dims as ArrayLike<number>);
+}
+
+function shapeArg(dims: ArrayLike<unknown>): string {
+  return `[${Array.from(dims, (d) => (typeof d === 'string' ? JSON.stringify(d) : String(d))).join(', ')}]`;
+}
+
+/** A size argument (`eye(numRows)`, `linspace(num)`): a non-negative integer, checked where passed. */
+export function checkCount(n: unknown, what: string): number {
+  if (typeof n !== 'number' || !Number.isInteger(n)) throw new TypeError(`${what} expects a non-negative integer, got ${describeValue(n)}`);
+  if (n < 0) throw new InvalidArgumentError(`${what} expects a non-negative integer, got ${n}`);
+  return n;
 }

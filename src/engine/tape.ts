@@ -6,7 +6,7 @@ import type { NullReasonKind, SourcePos } from '../protocol/trace';
 import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
-import { observer } from './observer';
+import { observeCall, observer } from './observer';
 import { OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
@@ -93,6 +93,13 @@ function unflatten<T, R>(s: Structure<T>, isLeaf: (v: unknown) => v is T, values
 }
 
 const isTensor = (v: unknown): v is Tensor => v instanceof Tensor;
+
+/** TF's UnconnectedGradients check: anything but "none" / "zero" is a ValueError with this text. */
+export function checkUnconnected(value: unknown): void {
+  if (value === undefined || value === 'none' || value === 'zero') return;
+  const shown = typeof value === 'string' ? `'${value}'` : String(value);
+  throw new InvalidArgumentError(`Unknown value for unconnected_gradients: ${shown} (expected "none" or "zero")`);
+}
 
 /**
  * outputGradients, walked along the target's structure (TensorFlow's output_gradients): one seed
@@ -322,8 +329,13 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
+  }
+
+  private gradientOf<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
+    checkUnconnected(options.unconnectedGradients);
     this.checkUsable(pos);
     const targets = target instanceof Tensor ? [target] : flatten(target, isTensor).map((e) => e.value);
     const srcs = sources instanceof Tensor ? [{ key: undefined, value: sources as Tensor }] : flatten(sources, isTensor);
@@ -361,8 +373,13 @@ export class GradientTape implements RecordingTape {
    * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
    */
   jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    return observeCall('jacobian', this.id, () => this.jacobianOf(target, sources, options));
+  }
+
+  private jacobianOf<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' }): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
+    checkUnconnected(options.unconnectedGradients);
     this.checkUsable(pos);
     const srcs = flatten(sources, isTensor);
     const rows: (Tensor | null)[][] = srcs.map(() => []);
@@ -375,9 +392,10 @@ export class GradientTape implements RecordingTape {
       if (obs) for (const [id, g] of grads) if (!merged.has(id)) merged.set(id, g);
     }
     const results = srcs.map(({ value: s }, j) => {
+      // A zero-size Jacobian is empty whether or not anything connects (TF's pfor over 0 rows).
+      if (target.size === 0 || s.size === 0) return filled([...target.shape, ...s.shape], s.dtype, 0);
       const connected = rows[j].some((g) => g !== null);
       if (!connected && options.unconnectedGradients !== 'zero') return null;
-      if (target.size === 0) return filled([...target.shape, ...s.shape], s.dtype, 0);
       const flat = rows[j].map((g) => reshape(g ?? filled(s.shape, s.dtype, 0), [s.size]));
       return reshape(stack(flat, 0), [...target.shape, ...s.shape]);
     });
@@ -391,8 +409,19 @@ export class GradientTape implements RecordingTape {
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
   batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
+    return observeCall('batchJacobian', this.id, () => this.batchJacobianOf(target, source, options));
+  }
+
+  private batchJacobianOf(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' }): Tensor {
     if (target.rank < 1 || source.rank < 1 || target.shape[0] !== source.shape[0]) {
       throw new InvalidArgumentError(`Need first dimension of target shape (${target.shape}) and source shape (${source.shape}) to match.`);
+    }
+    checkUnconnected(options.unconnectedGradients);
+    const shape = [target.shape[0], ...target.shape.slice(1), ...source.shape.slice(1)];
+    if (target.size === 0 || source.size === 0) {
+      this.checkUsable(observer()?.locate());
+      this.finishCall();
+      return filled(shape, source.dtype, 0);
     }
     const full = this.jacobian(target, source, options) as Tensor | null;
     if (!full) return null as unknown as Tensor; // TensorFlow's None (see GradientOf)
@@ -402,7 +431,7 @@ export class GradientTape implements RecordingTape {
     const blocks = reshape(full, [b, y, b, x]);
     const diag: Tensor[] = [];
     for (let i = 0; i < b; i++) diag.push(reshape(slice(blocks, [i, 0, i, 0], [1, y, 1, x]), [y, x]));
-    return reshape(stack(diag, 0), [b, ...target.shape.slice(1), ...source.shape.slice(1)]);
+    return reshape(stack(diag, 0), shape);
   }
 
   private checkUsable(pos: SourcePos | undefined): void {
@@ -453,7 +482,9 @@ export class GradientTape implements RecordingTape {
     runningSums = obs !== null ? new Map() : null;
     try {
       for (const s of sources) {
-        if ((s.dtype === 'float32' || s.dtype === 'float64') && this.watchedIds.has(s.id) && s._mark !== epoch) {
+        // A source that is also a target gets its seed even when unwatched: ∂v/∂v = 1 (TF's
+        // sources_that_are_targets).
+        if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watchedIds.has(s.id) || targets.includes(s))) {
           stamped.push(s);
           savedMark.push(s._mark);
           savedAdj.push(s._adj);

@@ -5,9 +5,9 @@
  */
 import type { SourcePos } from '../protocol/trace';
 import { allocate, type DType, type TypedArray } from './dtype';
-import { InvalidArgumentError } from './errors';
-import { formatNumpyRepr } from './format';
-import { observer } from './observer';
+import { describeValue, InvalidArgumentError } from './errors';
+import { formatNumpyRepr } from '../format/tensors';
+import { observeCall, observer } from './observer';
 import { sameShape, shapeText, shapeTuple, sizeOf } from './shape';
 
 export type { DType, TypedArray } from './dtype';
@@ -168,17 +168,17 @@ export class Variable extends Tensor {
 
   /** Replaces the value (same shape); returns the variable. */
   assign(value: TensorLike): this {
-    return this.update(value, 'assign');
+    return observeCall('assign', undefined, () => this.update(value, 'assign'));
   }
 
   /** value += delta, computed in double and rounded once per element. */
   assignAdd(delta: TensorLike): this {
-    return this.update(delta, 'assignAdd');
+    return observeCall('assignAdd', undefined, () => this.update(delta, 'assignAdd'));
   }
 
   /** value -= delta, computed in double and rounded once per element. */
   assignSub(delta: TensorLike): this {
-    return this.update(delta, 'assignSub');
+    return observeCall('assignSub', undefined, () => this.update(delta, 'assignSub'));
   }
 
   private update(value: TensorLike, how: 'assign' | 'assignAdd' | 'assignSub'): this {
@@ -259,15 +259,28 @@ function flatten(v: unknown, shape: readonly number[], axis: number, out: TypedA
   if (axis === shape.length) {
     if (typeof v === 'number') out[k] = v;
     else if (typeof v === 'boolean') out[k] = v ? 1 : 0;
-    else throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
+    else if (Array.isArray(v) || isTypedArray(v)) throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
+    else unsupported(v);
     return k + 1;
   }
   if (!(Array.isArray(v) || isTypedArray(v)) || (v as ArrayLike<unknown>).length !== shape[axis]) {
+    if (!(Array.isArray(v) || isTypedArray(v) || typeof v === 'number' || typeof v === 'boolean')) unsupported(v);
     throw new InvalidArgumentError(`Can't convert non-rectangular Python sequence to Tensor.`);
   }
   const arr = v as ArrayLike<unknown>;
   for (let i = 0; i < arr.length; i++) k = flatten(arr[i], shape, axis + 1, out, k);
   return k;
+}
+
+/**
+ * TF's text for a value that is no tensor, number, boolean or array (a string, null, {}, a BigInt),
+ * with what was expected: the default message would blame a "non-rectangular sequence".
+ */
+function unsupported(v: unknown): never {
+  const type = v === null ? 'null' : typeof v === 'object' ? ((v as object).constructor?.name ?? 'object') : typeof v;
+  throw new InvalidArgumentError(
+    `Attempt to convert a value (${describeValue(v)}) with an unsupported type (${type}) to a Tensor: expected a tensor, a number, a boolean, or nested arrays of them`,
+  );
 }
 
 function firstLeaf(value: unknown): unknown {
@@ -298,6 +311,7 @@ export function tensorFromValues(
   shape?: readonly number[],
 ): Tensor {
   checkDtypeAndShape(dtype, shape);
+  if (typeof value !== 'number' && typeof value !== 'boolean' && !Array.isArray(value) && !isTypedArray(value) && !(value instanceof Tensor)) unsupported(value);
   if (value instanceof Tensor) {
     const dt = dtype ?? value.dtype;
     const data = allocate(dt, value.size);

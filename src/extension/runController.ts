@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ConsoleLine, Trace } from '../protocol/trace';
-import type { RunOptions } from '../runner/scratchRun';
+import type { RunOptions } from '../runner/host/scratchRun';
 import type { InspectRun } from './panel/panelSession';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
@@ -14,7 +14,7 @@ import type { StatusBar } from './statusBar';
 /** The runner's entry point, loaded on the first run so activation stays light. */
 export interface Runner {
   runScratch(opts: RunOptions): Promise<Trace>;
-  /** The panel's inspector questions (src/runner/inspector.ts); absent in test doubles. */
+  /** The panel's inspector questions (src/runner/host/inspectThread.ts); absent in test doubles. */
   inspectTrace?: InspectRun;
 }
 export type RunnerLoader = () => Promise<Runner>;

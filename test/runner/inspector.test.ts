@@ -6,9 +6,9 @@ import { defineOp } from '../../src/engine/op';
 import { inspect, type InspectAnswer, type Num } from '../../src/engine/inspect';
 import { GradientTape, Tensor, multiply, reduceSum, variable } from '../../src/engine/index';
 import type { Trace } from '../../src/protocol/trace';
-import { inspectJob } from '../../src/runner/inspectJob';
-import { disposeInspector, inspectTrace } from '../../src/runner/inspector';
-import { runScratch } from '../../src/runner/scratchRun';
+import { inspectJob } from '../../src/runner/host/inspectJob';
+import { disposeInspector, inspectTrace } from '../../src/runner/host/scratchRun';
+import { runScratch } from '../../src/runner/host/scratchRun';
 import { summary } from '../webview/fixtures/traceBuilder';
 import { example, WORKER } from './helpers';
 

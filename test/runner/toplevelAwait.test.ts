@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { Trace } from '../../src/protocol/trace';
 import type { RunWorkerMessage } from '../../src/protocol/worker';
-import { bundleScratch } from '../../src/runner/bundle';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { runInThisThread } from '../../src/runner/runThread';
-import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
+import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runInThisThread } from '../../src/runner/run/runThread';
+import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
 import { buildRunner, CLI, fixture, FIXTURES, WORKER } from './helpers';
 
 const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });
@@ -153,7 +153,7 @@ describe('runner: top-level await', function () {
     const ok = await cli(['run', 'runner-tla.grad.ts']);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /after await 2x2 2/);
-    assert.match(ok.stdout, /out\s+Sum\s+\[\]\s+0\.1\s+1\s+line 11/);
+    assert.match(ok.stdout, /out\s+Sum\s+\(\)\s+0\.1\s+1\.0\s+line 11/);
     const bad = await cli(['run', 'runner-tla-rejection.grad.ts']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /runner-tla-rejection\.grad\.ts:10:11: InvalidArgumentError: Matrix size-incompatible/);

@@ -146,6 +146,8 @@ function fdSection(n: GraphNode, a: NodeAnswer, target: string): HTMLElement {
   if (!r.ok) return h('p', { class: 'dim', 'data-fd': 'unavailable' }, `Not available: ${r.reason}.`);
   const verdict = r.nullReason
     ? h('p', { class: 'warn', 'data-fd': 'null' }, `Autodiff returned null (${r.nullReason}); the central differences show how ${target} really depends on ${n.title}.`)
+    : r.offPath
+      ? h('p', { class: 'dim', 'data-fd': 'off-path' }, `${n.title} is not a source nor on a path from one, so the gradient call did not compute ∂${target}/∂${n.title}; the central differences show how ${target} depends on it.`)
     : r.agrees
       ? h('p', { class: 'ok', 'data-fd': 'agrees' }, `✓ Autodiff agrees with central differences (max relative error ${formatNum(r.maxRelErr, 2)} < ${r.tolerance}).`)
       : h('p', { class: 'error', 'data-fd': 'disagrees' }, `✗ Autodiff and central differences differ (max relative error ${formatNum(r.maxRelErr, 2)}).`);

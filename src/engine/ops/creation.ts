@@ -1,7 +1,7 @@
 /** Creation functions: constants and variables made from JavaScript values (no gradient). */
 import { allocate, type DType } from '../dtype';
 import { InvalidArgumentError } from '../errors';
-import { sameShape, shapeTuple, sizeOf } from '../shape';
+import { checkCount, checkShape, sameShape, shapeTuple, sizeOf } from '../shape';
 import { noteCreated, Tensor, tensorFromValues, toTensor, Variable, type NestedArray, type TensorLike, type TypedArray, type VariableOptions } from '../tensor';
 
 /** tf.constant(value, dtype?, shape?): see tensorFromValues. */
@@ -28,29 +28,34 @@ export function variable(initial: TensorLike, options: VariableOptions = {}): Va
   return v;
 }
 
-export function fill(shape: readonly number[], value: number, dtype: DType = 'float32'): Tensor {
+/** tf.fill(dims, value): `shape` is checked where it is passed (see checkShape). */
+export function fill(shape: readonly number[] | number, value: number, dtype: DType = 'float32'): Tensor {
+  return filledConstant(checkShape(shape, 'fill(dims)'), value, dtype);
+}
+
+export function zeros(shape: readonly number[] | number, dtype: DType = 'float32'): Tensor {
+  return filledConstant(checkShape(shape, 'zeros(shape)'), 0, dtype);
+}
+
+export function ones(shape: readonly number[] | number, dtype: DType = 'float32'): Tensor {
+  return filledConstant(checkShape(shape, 'ones(shape)'), 1, dtype);
+}
+
+function filledConstant(shape: number[], value: number, dtype: DType): Tensor {
   const data = allocate(dtype, sizeOf(shape));
   data.fill(value);
-  return noteCreated(new Tensor(data, shape.slice(), dtype), 'constant');
-}
-
-export function zeros(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 0, dtype);
-}
-
-export function ones(shape: readonly number[], dtype: DType = 'float32'): Tensor {
-  return fill(shape, 1, dtype);
+  return noteCreated(new Tensor(data, shape, dtype), 'constant');
 }
 
 /** A new constant (no path back to x, as TensorFlow's zeros_like). */
 export function zerosLike(x: TensorLike): Tensor {
   const t = toTensor(x);
-  return fill(t.shape, 0, t.dtype);
+  return filledConstant(t.shape.slice(), 0, t.dtype);
 }
 
 export function onesLike(x: TensorLike): Tensor {
   const t = toTensor(x);
-  return fill(t.shape, 1, t.dtype);
+  return filledConstant(t.shape.slice(), 1, t.dtype);
 }
 
 /** tf.range(start, limit, delta): with one argument, range(0, start). float32 unless dtype says otherwise. */
@@ -78,6 +83,8 @@ export function linspace(start: number, stop: number, num: number): Tensor {
 
 /** tf.eye(numRows, numColumns = numRows). */
 export function eye(numRows: number, numColumns = numRows, dtype: DType = 'float32'): Tensor {
+  checkCount(numRows, 'eye(numRows)');
+  checkCount(numColumns, 'eye(numColumns)');
   const data = allocate(dtype, numRows * numColumns);
   for (let i = 0; i < Math.min(numRows, numColumns); i++) data[i * numColumns + i] = 1;
   return noteCreated(new Tensor(data, [numRows, numColumns], dtype), 'constant');

@@ -1,4 +1,5 @@
 import { defineOp, recordingTapes, variableWatchers } from '../op';
+import { InvalidArgumentError } from '../errors';
 import { Tensor, toTensor, type TensorLike, type Variable } from '../tensor';
 import { convertAll } from './helpers';
 
@@ -23,8 +24,30 @@ interface CustomAttrs {
   argCount: number;
 }
 
+const isGrad = (g: unknown): boolean => g === null || g === undefined || g instanceof Tensor;
+
+/**
+ * gradFn's input gradients as a list of `n`: an array of n, or for one input the gradient itself
+ * (a tensor, or numbers converted like any op argument). A one-input result `[g]` is a list
+ * when g is a tensor or null, as TF flattens grad_fn's result.
+ */
 function listOf(r: InputGrads, n: number): (TensorLike | null)[] {
-  return Array.isArray(r) && n > 1 ? (r as (TensorLike | null)[]) : [r as TensorLike | null];
+  if (n === 1 && !(Array.isArray(r) && r.length === 1 && isGrad(r[0]))) return [r as TensorLike | null];
+  if (!Array.isArray(r)) {
+    throw new InvalidArgumentError(`customGradient: gradFn must return one gradient per input (an array of ${n}), got ${describe(r)}`);
+  }
+  if (r.length !== n) {
+    throw new InvalidArgumentError(`customGradient: custom_gradient function expected to return ${n} gradients, but returned ${r.length} instead.`);
+  }
+  return r as (TensorLike | null)[];
+}
+
+function describe(v: unknown): string {
+  if (v instanceof Tensor) return `a tensor of shape [${v.shape.join(',')}]`;
+  if (v === null || v === undefined) return String(v);
+  if (Array.isArray(v)) return `an array of ${v.length}`;
+  if (typeof v === 'object') return `an object with keys ${Object.keys(v).join(', ') || '(none)'}`;
+  return `${typeof v} ${String(v)}`;
 }
 
 /** out = f(x…) with a user-supplied gradient: ∂L/∂xᵢ = gradFn(dy)[i]. */
@@ -77,6 +100,9 @@ export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs
     } finally {
       variableWatchers.pop();
       recordingTapes.push(...paused);
+    }
+    if (!Array.isArray(result) || result.length !== 2 || typeof result[1] !== 'function') {
+      throw new TypeError(`customGradient: f must return [y, gradFn] (its result and the gradient function), got ${describe(result)}`);
     }
     const [y, gradFn] = result;
     const variables = read.filter((v) => v.trainable && !xs.includes(v));

@@ -6,7 +6,7 @@ import { validatePanelToHost } from '../../protocol/panelValidate';
 import type { SourcePos, Trace } from '../../protocol/trace';
 import type { RunStore } from '../runStore';
 
-/** Answers an inspector question about a run's trace: the runner's inspect thread replays the nodes (src/runner/inspector.ts). */
+/** Answers an inspector question about a run's trace: the runner's inspect thread replays the nodes (src/runner/host/inspectThread.ts). */
 export type InspectRun = (trace: Trace, req: { gradientId: number | null; tapeIds: number[]; query: InspectQuery }) => Promise<InspectAnswer>;
 
 /**

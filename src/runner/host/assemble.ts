@@ -1,0 +1,272 @@
+/**
+ * The host side of the trace: applies the run worker's TraceEvents, in order, and hands out a
+ * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
+ * limit, cancellation), the Trace holds every event the worker sent before it.
+ */
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { num } from '../shared/summary';
+import type { TraceEvent } from '../../protocol/worker';
+import { assertNever } from '../../format/assertNever';
+
+/** Console lines kept in a trace; later ones are counted in a final note. */
+export const CONSOLE_LIMIT = 5000;
+
+export class TraceAssembler {
+  private readonly tapes = new Map<number, TraceTape>();
+  private readonly tapeList: TraceTape[] = [];
+  private readonly gradients: TraceGradient[] = [];
+  /** Index in `gradients` of each call id. */
+  private readonly gradientIndex = new Map<number, number>();
+  private readonly curves = new Map<string, Curve>();
+  private readonly diagnostics: TraceDiagnostic[] = [];
+  private readonly unrecorded = new Set<number>();
+  private readonly console: ConsoleLine[] = [];
+  private droppedConsole = 0;
+  private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
+  /** Position of the latest op the worker reported (heartbeat), for timeout messages. */
+  lastPos: SourcePos | undefined;
+
+  constructor(
+    private readonly file: string,
+    private readonly startedAt: Date,
+  ) {}
+
+  /** Adds a console line; returns false once the trace's console limit is reached. */
+  log(line: ConsoleLine): boolean {
+    if (this.console.length >= CONSOLE_LIMIT) {
+      this.droppedConsole++;
+      return false;
+    }
+    this.console.push(line);
+    return true;
+  }
+
+  progress(ops: number, pos: SourcePos | undefined): void {
+    this.stats.ops = Math.max(this.stats.ops, ops);
+    if (pos) this.lastPos = pos;
+  }
+
+  apply(e: TraceEvent): void {
+    switch (e.kind) {
+      case 'tape': {
+        // A step first sent as a row (undetailed) may come again in full when it turns out to be detailed.
+        const had = this.tapes.get(e.tape.id);
+        if (had) Object.assign(had, e.tape);
+        else {
+          this.tapes.set(e.tape.id, e.tape);
+          this.tapeList.push(e.tape);
+        }
+        break;
+      }
+      case 'tapeRows':
+        for (let i = 0; i < e.ids.length; i++) {
+          const had = this.tapes.get(e.ids[i]);
+          if (had) {
+            had.nodeCount = e.nodeCounts[i];
+            had.bytes = e.bytes[i];
+            continue;
+          }
+          const t: TraceTape = { id: e.ids[i], ...e.tape, step: e.steps[i], detailed: false, nodeCount: e.nodeCounts[i], bytes: e.bytes[i], leaves: [], nodes: [] };
+          this.tapes.set(t.id, t);
+          this.tapeList.push(t);
+        }
+        break;
+      case 'nodeRows':
+        this.expandNodes(e.node, e.ints, e.nums);
+        break;
+      case 'gradientRows':
+        this.expandGradients(e.gradient, e.ints, e.nums);
+        break;
+      case 'adjointRows':
+        this.expandAdjoints(e.gradientId, e.like, e.ints, e.nums);
+        break;
+      case 'curveRows':
+        for (let i = 0; i < e.steps.length; i++) this.curvePoint(e.name, e.curveKind, e.pos, { step: e.steps[i], value: num(e.values[i]) });
+        break;
+      case 'tapeStats': {
+        const t = this.tapes.get(e.tapeId);
+        if (t) {
+          t.nodeCount = e.nodeCount;
+          t.bytes = e.bytes;
+        }
+        break;
+      }
+      case 'leaf': {
+        const t = this.tapes.get(e.tapeId);
+        if (t?.detailed) t.leaves.push(e.leaf);
+        break;
+      }
+      case 'node':
+        for (const id of e.node.tapeIds) {
+          const t = this.tapes.get(id);
+          if (t?.detailed && !t.truncated) t.nodes.push(e.node);
+        }
+        if (e.node.pos) this.lastPos = e.node.pos;
+        break;
+      case 'dropDetail': {
+        const t = this.tapes.get(e.tapeId);
+        if (t) {
+          t.detailed = false;
+          t.nodes = [];
+          t.leaves = [];
+        }
+        for (const g of this.gradients) if (g.tapeId === e.tapeId) g.adjoints = [];
+        break;
+      }
+      case 'detail': {
+        const t = this.tapes.get(e.tapeId);
+        if (t) {
+          t.detailed = true;
+          t.leaves = e.leaves;
+          t.nodes = e.nodes;
+        }
+        break;
+      }
+      case 'truncated': {
+        const t = this.tapes.get(e.tapeId);
+        if (t) t.truncated = true;
+        break;
+      }
+      case 'gradient': {
+        // A held step's gradient came first as a row; its full form (with adjoints) replaces it.
+        const at = this.gradientIndex.get(e.gradient.id);
+        if (at !== undefined) this.gradients[at] = e.gradient;
+        else {
+          this.gradientIndex.set(e.gradient.id, this.gradients.length);
+          this.gradients.push(e.gradient);
+        }
+        break;
+      }
+      case 'curvePoint':
+        this.curvePoint(e.name, e.curveKind, e.pos, e.point);
+        break;
+      case 'diagnostic':
+        this.diagnostics.push(e.diagnostic);
+        break;
+      case 'unrecordedLine':
+        this.unrecorded.add(e.line);
+        break;
+      case 'stats':
+        this.stats = { ops: e.ops, recordedOps: e.recordedOps, gradientCalls: e.gradientCalls, droppedSteps: e.droppedSteps };
+        break;
+      default:
+        assertNever(e, 'trace event');
+    }
+  }
+
+  private curvePoint(name: string, kind: 'summary' | 'target', pos: SourcePos | undefined, point: CurvePoint): void {
+    const key = `${kind}\0${name}`;
+    let c = this.curves.get(key);
+    if (!c) {
+      c = { name, kind, points: [] };
+      if (pos) c.pos = pos;
+      this.curves.set(key, c);
+    }
+    const last = c.points[c.points.length - 1];
+    // A persistent tape asked twice in one step repeats the same point.
+    if (!(last && last.step === point.step && last.value === point.value)) c.points.push(point);
+  }
+
+  /** Rows of a `nodeRows` event back into TraceNodes (see src/protocol/worker.ts). */
+  private expandNodes(like: TraceNode, ints: Int32Array, nums: Float64Array): void {
+    const k = 2 + like.inputs.length;
+    const s = like.output;
+    const m = rowLength(s);
+    const tapes = like.tapeIds.map((id) => this.tapes.get(id)).filter((t): t is TraceTape => t !== undefined && t.detailed);
+    for (let r = 0; r < ints.length / k; r++) {
+      const a = r * k;
+      const output = summaryRow(s, nums, r * m);
+      const node: TraceNode = { ...like, id: ints[a], outputId: ints[a + 1], inputs: like.inputs.map((inp, i) => ({ name: inp.name, tensorId: ints[a + 2 + i] })), output };
+      // Rows go out at the end of a batch, after a `truncated` event of the same batch: they were within budget.
+      for (const t of tapes) t.nodes.push(node);
+    }
+  }
+
+  /** Rows of an `adjointRows` event into their places in the gradient's adjoints (see src/protocol/worker.ts). */
+  private expandAdjoints(gradientId: number, s: ValueSummary, ints: Int32Array, nums: Float64Array): void {
+    const at = this.gradientIndex.get(gradientId);
+    if (at === undefined) return;
+    const adjoints = this.gradients[at].adjoints;
+    const m = rowLength(s);
+    for (let r = 0; r < ints.length / 2; r++) adjoints[ints[2 * r + 1]] = { tensorId: ints[2 * r], value: summaryRow(s, nums, r * m) };
+  }
+
+  /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
+  private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
+    const k = 3 + like.targets.length + like.sources.length;
+    const summaries: ValueSummary[] = [...like.targets.map((t) => t.value), ...like.sources.flatMap((s) => (s.gradient ? [s.gradient] : []))];
+    const m = summaries.reduce((n, s) => n + rowLength(s), 0);
+    const rows = ints.length / k;
+    for (let r = 0; r < rows; r++) {
+      let a = r * k;
+      let b = r * m;
+      const summary = (s: ValueSummary): ValueSummary => {
+        const v = summaryRow(s, nums, b);
+        b += rowLength(s);
+        return v;
+      };
+      // The full form of the same call (a held step that was kept) may have arrived first: it wins.
+      if (this.gradientIndex.has(ints[a])) continue;
+      const g: TraceGradient = { ...like, id: ints[a], tapeId: ints[a + 1], step: ints[a + 2], targets: [], sources: [], adjoints: [] };
+      a += 3;
+      for (const t of like.targets) g.targets.push({ ...t, tensorId: ints[a++], value: summary(t.value) });
+      for (const s of like.sources) g.sources.push({ ...s, tensorId: ints[a++], gradient: s.gradient ? summary(s.gradient) : null });
+      this.gradientIndex.set(g.id, this.gradients.length);
+      this.gradients.push(g);
+    }
+  }
+
+  /** The finished Trace. `error` (if any) also becomes an error diagnostic at its position. */
+  finish(error: RunError | undefined, durationMs: number): Trace {
+    const console = this.console.slice();
+    if (this.droppedConsole > 0) {
+      console.push({ level: 'info', text: `… ${this.droppedConsole} more console lines not kept (limit ${CONSOLE_LIMIT})`, timeMs: durationMs });
+    }
+    const diagnostics = this.diagnostics.slice();
+    if (error) {
+      const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
+      diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });
+    }
+    const trace: Trace = {
+      version: TRACE_VERSION,
+      file: this.file,
+      startedAt: this.startedAt.toISOString(),
+      durationMs,
+      ok: !error,
+      console,
+      // Rows of undetailed steps may arrive after later tapes: creation order is id order.
+      tapes: this.tapeList
+        .slice()
+        .sort((a, b) => a.id - b.id)
+        .map((t) => {
+          // Node rows arrive grouped by kind: a tape's nodes go back to recorded order (node ids increase).
+          for (let i = 1; i < t.nodes.length; i++) if (t.nodes[i].id < t.nodes[i - 1].id) return { ...t, nodes: t.nodes.slice().sort((a, b) => a.id - b.id) };
+          return t;
+        }),
+      // A run stopped between two `adjointRows` events of one call leaves holes: never half-written.
+      gradients: this.gradients.map((g) => (g.adjoints.includes(undefined as never) ? { ...g, adjoints: g.adjoints.filter((a) => a !== undefined) } : g)).sort((a, b) => a.id - b.id),
+      curves: [...this.curves.values()],
+      diagnostics,
+      unrecordedLines: [...this.unrecorded].sort((a, b) => a - b),
+      stats: { ...this.stats, tapes: this.tapeList.length, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.length) },
+    };
+    if (error) trace.error = error;
+    return trace;
+  }
+}
+
+/** Numbers a summary like `s` takes in a row: min, max, mean, norm, nanCount, infCount, first values, then every value when `s` has them. */
+const rowLength = (s: ValueSummary): number => 6 + s.first.length + (s.values ? s.values.length : 0);
+
+/** The summary at `nums[b ..]` of a row event (src/protocol/worker.ts), shaped like `s`. */
+function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummary {
+  const v: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
+  b += 6;
+  for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
+  if (s.values) {
+    v.values = [];
+    for (let i = 0; i < s.values.length; i++) v.values.push(num(nums[b++]));
+  }
+  return v;
+}
+

@@ -1,0 +1,91 @@
+/**
+ * The host side of the bundle step: one long-lived bundler thread per worker file and backend,
+ * started on first use, so esbuild stays warm between runs (the WebAssembly build needs a few
+ * hundred milliseconds to start) and the calling thread never blocks on it.
+ *
+ * The thread is unref'd while idle (a CLI process can exit) and ends after IDLE_MS without work
+ * (the WebAssembly build holds ~100-200 MB).
+ */
+import { Worker } from 'node:worker_threads';
+import type { RunError } from '../../protocol/trace';
+import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend, BundlerWorkerData } from '../../protocol/worker';
+
+const IDLE_MS = 120_000;
+
+class BundlerThread {
+  private readonly worker: Worker;
+  private readonly pending = new Map<number, (r: BundleOutput | RunError) => void>();
+  private nextId = 1;
+  private idle: NodeJS.Timeout | undefined;
+  dead = false;
+
+  constructor(workerFile: string, backend: BundlerBackend, private readonly onDead: () => void) {
+    const workerData: BundlerWorkerData = { role: 'bundler', backend };
+    this.worker = new Worker(workerFile, { workerData });
+    this.worker.on('message', (m: BundleResponse) => {
+      const resolve = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      resolve?.(m.type === 'bundled' ? m.output : m.error);
+      this.settle();
+    });
+    const fail = (message: string) => {
+      this.dead = true;
+      this.onDead();
+      for (const resolve of this.pending.values()) resolve({ kind: 'internal', name: 'Error', message });
+      this.pending.clear();
+      if (this.idle) clearTimeout(this.idle);
+    };
+    this.worker.on('error', (e) => fail(`the bundler thread failed: ${e.message}`));
+    this.worker.on('exit', (code) => fail(`the bundler thread exited (code ${code})`));
+    this.settle();
+  }
+
+  bundle(file: string, text: string): Promise<BundleOutput | RunError> {
+    const id = this.nextId++;
+    const request: BundleRequest = { type: 'bundle', id, file, text };
+    return new Promise((resolve) => {
+      this.pending.set(id, resolve);
+      this.worker.ref();
+      if (this.idle) clearTimeout(this.idle);
+      this.worker.postMessage(request);
+    });
+  }
+
+  /** Idle: let the process exit, and stop the thread after a while. */
+  private settle(): void {
+    if (this.pending.size || this.dead) return;
+    this.worker.unref();
+    if (this.idle) clearTimeout(this.idle);
+    this.idle = setTimeout(() => void this.dispose(), IDLE_MS);
+    this.idle.unref();
+  }
+
+  async dispose(): Promise<void> {
+    if (this.idle) clearTimeout(this.idle);
+    this.dead = true;
+    this.onDead();
+    await this.worker.terminate();
+  }
+}
+
+const threads = new Map<string, BundlerThread>();
+
+/** Bundles `file` with contents `text` in the bundler thread of `workerFile`. */
+export function bundleInThread(workerFile: string, backend: BundlerBackend, file: string, text: string): Promise<BundleOutput | RunError> {
+  const key = `${backend}\0${workerFile}`;
+  let t = threads.get(key);
+  if (!t || t.dead) {
+    t = new BundlerThread(workerFile, backend, () => {
+      if (threads.get(key) === t) threads.delete(key);
+    });
+    threads.set(key, t);
+  }
+  return t.bundle(file, text);
+}
+
+/** Stops every bundler thread (extension deactivation, tests). */
+export async function disposeBundlers(): Promise<void> {
+  const all = [...threads.values()];
+  threads.clear();
+  await Promise.all(all.map((t) => t.dispose()));
+}

@@ -1,0 +1,243 @@
+/**
+ * Runs a scratch file and returns its Trace: the runner's public API, used by the extension host,
+ * the CLI and the tests. No vscode import.
+ *
+ *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer) → TraceEvents
+ *   → TraceAssembler → Trace
+ *
+ * The calling thread never runs user code. A run ends when the worker says it finished, or when
+ * the time limit, the memory limit, cancellation, process.exit or a crash ends the worker; in
+ * every case the Trace holds everything recorded before, and the promise resolves (user errors
+ * are in trace.error and trace.diagnostics, never a rejection).
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
+import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
+import { TraceAssembler } from './assemble';
+import { bundleInThread } from './bundlerThread';
+import type { InspectAnswer } from '../../engine/inspect';
+import { inspectInThread, type InspectRequest } from './inspectThread';
+import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { assertNever } from '../../format/assertNever';
+
+export interface RunOptions {
+  /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
+  file: string;
+  /** The editor's current text (unsaved); read from disk when absent. */
+  text?: string;
+  /** Default 10_000. */
+  timeoutMs?: number;
+  /** Default 1024 (worker resourceLimits, and typed-array memory checked by the worker). */
+  memoryMb?: number;
+  /** Cancellation. */
+  signal?: AbortSignal;
+  /** Streamed as the script prints. */
+  onConsole?: (line: ConsoleLine) => void;
+  /** Optional, for long runs: about five times a second while ops run. */
+  onProgress?: (p: { ops: number; elapsedMs: number }) => void;
+  /** Path of the built worker (dist/worker.js); by default found next to this bundle. */
+  workerFile?: string;
+  /**
+   * Which esbuild bundles the file: 'wasm' (portable, what the .vsix ships), 'native' (the
+   * platform binary, falls back to wasm when missing), or 'auto' (default: native when the
+   * `esbuild` package can be loaded, else wasm). GRADTAPE_BUNDLER=wasm|native overrides 'auto'.
+   */
+  bundler?: BundlerBackend | 'auto';
+}
+
+export const DEFAULT_TIMEOUT_MS = 10_000;
+export const DEFAULT_MEMORY_MB = 1024;
+/** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
+const STALE_BEAT_MS = 1000;
+/** Time a run's worker thread may take to start before its time limit starts counting anyway. */
+const STARTUP_GRACE_MS = 30_000;
+
+/**
+ * dist/worker.js next to the running bundle (dist/extension.js, dist/cli.js); from the sources
+ * (tests under tsx) the repository's dist/worker.js.
+ */
+export function defaultWorkerFile(): string {
+  const here = __dirname;
+  if (path.basename(here) === 'dist') return path.join(here, 'worker.js');
+  return path.resolve(here, '..', '..', '..', 'dist', 'worker.js');
+}
+
+function chooseBackend(opt: RunOptions['bundler']): BundlerBackend {
+  const choice = opt && opt !== 'auto' ? opt : process.env.GRADTAPE_BUNDLER;
+  if (choice === 'wasm' || choice === 'native') return choice;
+  try {
+    require.resolve('esbuild');
+    return 'native';
+  } catch {
+    return 'wasm';
+  }
+}
+
+export async function runScratch(opts: RunOptions): Promise<Trace> {
+  const startedAt = new Date();
+  const t0 = performance.now();
+  const file = path.resolve(opts.file);
+  const asm = new TraceAssembler(file, startedAt);
+  const elapsed = (): number => Math.round((performance.now() - t0) * 10) / 10;
+  const fail = (error: RunError): Trace => asm.finish(error, elapsed());
+
+  if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled before it started' });
+  let text = opts.text;
+  if (text === undefined) {
+    try {
+      text = await fs.promises.readFile(file, 'utf8');
+    } catch (e) {
+      return fail({ kind: 'internal', name: 'Error', message: `cannot read ${file}: ${(e as Error).message}` });
+    }
+  }
+  const workerFile = opts.workerFile ?? defaultWorkerFile();
+  if (!fs.existsSync(workerFile)) {
+    return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
+  }
+  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text);
+  if (!('code' in bundled)) return fail(bundled);
+  if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
+  return runBundle(opts, file, text, bundled, workerFile, asm, t0);
+}
+
+function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
+  const probe = newProbeBuffer();
+  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
+  const worker = new Worker(workerFile, {
+    workerData,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    // The user's console is patched inside the worker; keep stray stdout off the host's.
+    // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
+    stdout: true,
+    stderr: !process.env.GRADTAPE_DEBUG,
+  });
+  // Drain (and drop) what bypasses console, so the pipes never fill.
+  worker.stdout.resume();
+  worker.stderr?.resume();
+
+  return new Promise<Trace>((resolve) => {
+    let settled = false;
+    let exitCall: { code: number; pos?: RunError['pos'] } | undefined;
+    let memory: { usedMb: number; pos?: RunError['pos'] } | undefined;
+    const settle = (error: RunError | undefined): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      void worker.terminate();
+      resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
+    };
+    const lastPos = (): RunError['pos'] => asm.lastPos;
+    const withPos = (e: RunError): RunError => {
+      const pos = e.pos ?? lastPos();
+      return pos ? { ...e, pos } : e;
+    };
+    /**
+     * Where a busy (or dead) worker is: while ops run, the heartbeat's op; when none came lately
+     * (a loop that runs no op sends nothing), the latest call its probes wrote to shared memory.
+     */
+    let lastBeat = -Infinity;
+    const whereNow = (): { pos?: RunError['pos']; opRan: boolean } => {
+      if (performance.now() - lastBeat < STALE_BEAT_MS && lastPos()) return { pos: lastPos(), opRan: true };
+      const pos = currentPosition(probe, bundle.inputs);
+      return pos ? { pos, opRan: false } : { pos: lastPos(), opRan: true };
+    };
+    const onTimeout = (): void => {
+      const { pos, opRan } = whereNow();
+      const of = pos?.file ? ` of ${path.basename(pos.file)}` : '';
+      const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}${of}` : `; it was at line ${pos.line}${of}`;
+      settle({ kind: 'timeout', name: 'Timeout', message: `stopped after ${formatSeconds(timeoutMs)}${where}`, ...(pos ? { pos } : {}) });
+    };
+    // The limit is the script's: it starts when the worker runs JavaScript, not while the thread
+    // starts (slow on a loaded machine). A worker that never comes up is stopped all the same.
+    let timer = setTimeout(onTimeout, timeoutMs + STARTUP_GRACE_MS);
+    worker.once('online', () => {
+      clearTimeout(timer);
+      timer = setTimeout(onTimeout, timeoutMs);
+    });
+    const onAbort = (): void => {
+      const { pos } = whereNow();
+      settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
+    };
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+
+    worker.on('message', (m: RunWorkerMessage) => {
+      if (settled) return;
+      switch (m.type) {
+        case 'didLog':
+          if (asm.log(m.line)) opts.onConsole?.(m.line);
+          break;
+        case 'didRecord':
+          for (const e of m.events) asm.apply(e);
+          break;
+        case 'didProgress':
+          lastBeat = performance.now();
+          asm.progress(m.ops, m.pos);
+          opts.onProgress?.({ ops: m.ops, elapsedMs: m.elapsedMs });
+          break;
+        case 'didExceedMemory':
+          memory = { usedMb: m.usedMb, ...(m.pos ? { pos: m.pos } : {}) };
+          break;
+        case 'didCallExit':
+          exitCall = { code: m.code, ...(m.pos ? { pos: m.pos } : {}) };
+          break;
+        case 'didFinish':
+          settle(m.error);
+          break;
+        default:
+          assertNever(m, 'worker message');
+      }
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        const { pos, opRan } = whereNow();
+        settle(memoryError(memoryMb, undefined, pos, opRan));
+      }
+      else settle(withPos({ kind: 'internal', name: e.name, message: `the run's worker failed: ${e.message}` }));
+    });
+    worker.on('exit', (code) => {
+      if (memory) return settle(memoryError(memoryMb, memory.usedMb, memory.pos ?? lastPos()));
+      if (exitCall) {
+        const at = exitCall.pos ? ` at line ${exitCall.pos.line}` : '';
+        if (exitCall.code === 0) return settle(undefined);
+        return settle({
+          kind: 'exception',
+          name: 'ProcessExit',
+          message: `the script called process.exit(${exitCall.code})${at}; only its worker stopped, and everything recorded before is kept`,
+          ...(exitCall.pos ? { pos: exitCall.pos } : {}),
+        });
+      }
+      settle(withPos({ kind: 'internal', name: 'Error', message: `the run's worker exited unexpectedly (code ${code})` }));
+    });
+  });
+}
+
+function memoryError(limitMb: number, usedMb: number | undefined, pos: RunError['pos'], opRan = true): RunError {
+  const used = usedMb ? ` (${usedMb} MB in use)` : '';
+  const where = !pos ? '' : opRan ? `; the last op ran at line ${pos.line}` : `; it was at line ${pos.line}`;
+  return {
+    kind: 'memory',
+    name: 'OutOfMemory',
+    message: `stopped: the script needed more than its ${limitMb} MB memory limit${used}${where}`,
+    ...(pos ? { pos } : {}),
+  };
+}
+
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
+}
+
+
+/** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
+export { disposeBundlers } from './bundlerThread';
+
+/** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
+export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {
+  return inspectInThread(trace, req, workerFile);
+}
+export { disposeInspector } from './inspectThread';

@@ -86,10 +86,28 @@ export class ForwardAccumulator {
 
   /** TF's `with acc:` block: computations on the primals inside `fn` can be asked for their JVP. */
   record<T>(fn: () => T): T {
-    return this.tape.record(() => {
-      this.tape.watch(this.primals);
+    this.enter();
+    try {
       return fn();
-    });
+    } finally {
+      this.exit();
+    }
+  }
+
+  /** @internal The start of `with acc:` without a callback (Python's `__enter__`). */
+  enter(): void {
+    this.tape.enter();
+    try {
+      this.tape.watch(this.primals);
+    } catch (e) {
+      this.tape.exit();
+      throw e;
+    }
+  }
+
+  /** @internal The end of `with acc:` (Python's `__exit__`). */
+  exit(): void {
+    this.tape.exit();
   }
 
   /**

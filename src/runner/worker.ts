@@ -14,10 +14,13 @@ import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../prot
 import { serveBundles } from './bundler/serve';
 import { serveInspections } from './inspect/serve';
 import { runInThisThread } from './run/runThread';
+import type { PythonWorkerData } from '../python/protocol';
+import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData | { role: 'inspect' };
+const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData | { role: 'inspect' };
 
 if (data.role === 'bundler') serveBundles(port, data);
+else if (data.role === 'python') servePython(data, port);
 else if (data.role === 'inspect') serveInspections(port);
 else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));

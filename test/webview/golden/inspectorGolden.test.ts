@@ -112,7 +112,8 @@ describe('inspector golden: the engine answers as the panel did', function () {
               }
               assert.ok(sameArr(c, t.contribution), `${where} input ${i}: ${JSON.stringify(c)} vs ${JSON.stringify(t.contribution)}`);
             });
-            if (o.reason) assert.equal(a.chain.reason, o.reason, `${where}: the same reason (nothing to replay)`);
+            // Where the old panel could not re-compute the op, the engine replays it (better), or says the same.
+            if (o.reason && a.chain.reason) assert.equal(a.chain.reason, o.reason, `${where}: the same reason (nothing to replay)`);
           } else assert.equal(a.chain, undefined, `${where}: off the path`);
           compareFd(where, o.fd, a.fd, node.output.dtype);
         });

@@ -34,6 +34,11 @@ function sameArr(old: Arr, now: Num[] | null | undefined, tol = 1e-6): boolean {
   return old.length === now.length && old.every((v, i) => nearOld(now[i], v, tol));
 }
 
+/** Ops whose derivative text their own file changed after the golden was captured (their numbers are still compared). */
+const TEXT_CHANGED: Record<string, string> = {
+  SoftmaxCrossEntropyWithLogits: '8cb43e9: TensorFlow’s gradient softmax − labels, also for labels not summing to 1',
+};
+
 /** Counts of what the engine answered where the old panel could not (reported, and must be > 0 where expected). */
 const better = { fd: 0, chain: 0, offPath: 0 };
 
@@ -99,7 +104,7 @@ describe('inspector golden: the engine answers as the panel did', function () {
           if (a.kind !== 'node') return;
           // The derivative text: the op's own, as the panel's table had it (a variadic op's first input).
           assert.ok(a.derivative, where);
-          assert.deepEqual(a.derivative.local.slice(0, o.local!.length), o.local, `${where}: derivative text`);
+          if (!(node.op in TEXT_CHANGED)) assert.deepEqual(a.derivative.local.slice(0, o.local!.length), o.local, `${where}: derivative text`);
           if (o.step) {
             assert.ok(a.chain, `${where}: on the path`);
             assert.ok(sameArr(o.step.upstream, a.chain.upstream), `${where}: upstream`);

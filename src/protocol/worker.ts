@@ -12,7 +12,6 @@
  */
 import type {
   ConsoleLine,
-  CurvePoint,
   RunError,
   SourcePos,
   TraceDiagnostic,
@@ -112,7 +111,6 @@ export type TraceEvent =
   /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'gradient'; gradient: TraceGradient }
-  | { kind: 'curvePoint'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; point: CurvePoint }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }

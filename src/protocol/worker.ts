@@ -13,7 +13,6 @@
 import type { InspectAnswer, InspectJob, InspectQuery } from '../engine/inspect';
 import type {
   ConsoleLine,
-  CurvePoint,
   RunError,
   SourcePos,
   TraceDiagnostic,
@@ -113,7 +112,6 @@ export type TraceEvent =
   /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'gradient'; gradient: TraceGradient }
-  | { kind: 'curvePoint'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; point: CurvePoint }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }

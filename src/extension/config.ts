@@ -30,6 +30,7 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     gutterMarks: c.get<boolean>('gutterMarks', true),
     codeLens: c.get<boolean>('codeLens', true),
     // settings.json is not checked against package.json's minimum/maximum: a hand-written 0.4 or 3e9 arrives as is.
+    // Rounded and clamped to the declared range; the defaults are package.json's (src/protocol/settings.ts).
     timeoutMs: clampSetting(c.get<unknown>('timeoutMs'), SETTING_RANGES.timeoutMs),
     memoryMb: clampSetting(c.get<unknown>('memoryMb'), SETTING_RANGES.memoryMb),
   };

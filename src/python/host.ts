@@ -60,6 +60,11 @@ export function prewarmPython(workerFile: string, memoryMb = DEFAULT_MEMORY_MB):
   warm = spawn(workerFile, memoryMb);
 }
 
+/** Whether the warm worker (if any) has Python loaded: resolves when it has (benchmarks, tests). */
+export function pythonWarm(): Promise<boolean> {
+  return warm ? warm.ready : Promise.resolve(false);
+}
+
 /** Stops the warm worker (deactivation, tests). */
 export async function disposePython(): Promise<void> {
   disposed = true;

@@ -253,4 +253,4 @@ function formatSeconds(ms: number): string {
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
-export { disposePython, prewarmPython } from '../../python/host';
+export { disposePython, prewarmPython, pythonWarm } from '../../python/host';

@@ -16,6 +16,7 @@ import { Worker } from 'node:worker_threads';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
+import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
 import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 import { isPythonFile } from '../../python/protocol';
@@ -29,7 +30,7 @@ export interface RunOptions {
   text?: string;
   /** Default 10_000. */
   timeoutMs?: number;
-  /** Default 1024 (worker resourceLimits, and typed-array memory checked by the worker). */
+  /** Default 1024: the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;
@@ -55,6 +56,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MEMORY_MB = 1024;
 /** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
 const STALE_BEAT_MS = 1000;
+/** The bundle step's time limit is the run's, but at least this. */
+const BUNDLE_MIN_MS = 30_000;
 /** Time a run's worker thread may take to start before its time limit starts counting anyway. */
 const STARTUP_GRACE_MS = 30_000;
 
@@ -102,7 +105,10 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   }
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
   if (isPythonFile(file)) return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, asm, t0, true), fail);
-  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text);
+  // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
+  // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.
+  const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
+  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
   if (!('code' in bundled)) return fail(bundled);
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
   return runBundle(opts, file, text, bundled, workerFile, asm, t0);
@@ -114,7 +120,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     // The user's console is patched inside the worker; keep stray stdout off the host's.
     // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
     stdout: true,
@@ -142,6 +148,7 @@ export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly 
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
@@ -181,6 +188,11 @@ export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly 
       settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Memory the run thread's own guard did not stop in time: the process's resident set says.
+    const stopWatchdog = watchResidentMemory(memoryMb, (grownMb) => {
+      const { pos, opRan } = whereNow();
+      settle(memoryError(memoryMb, grownMb, pos, opRan));
+    });
 
     worker.on('message', (m: RunWorkerMessage) => {
       if (settled) return;

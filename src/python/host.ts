@@ -6,6 +6,7 @@
 import { Worker } from 'node:worker_threads';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
+import { heapLimitMb } from '../runner/host/memoryWatchdog';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
 const DEFAULT_MEMORY_MB = 1024;
@@ -26,7 +27,7 @@ function spawn(workerFile: string, memoryMb: number): Warm {
   const workerData: PythonWorkerData = { role: 'python', memoryMb };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     stdout: true,
     stderr: !process.env.GRADTAPE_DEBUG,
   });

@@ -36,10 +36,8 @@ export function shapeText(shape: Shape): string {
   return `[${shape.join(',')}]`;
 }
 
-/** `(2, 1)`, `(3,)`, `()`: TensorFlow's TensorShape text in reprs. */
-export function shapeTuple(shape: Shape): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
+/** `(2, 1)`, `(3,)`, `()`: TensorFlow's TensorShape text in reprs (the one printer's formatShape). */
+export { formatShape as shapeTuple } from '../format/numbers';
 
 /**
  * NumPy broadcasting: align trailing dimensions; each pair must be equal or contain a 1.

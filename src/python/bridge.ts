@@ -8,11 +8,8 @@ import { formatNumpyRepr, formatNumpyStr } from '../format/tensors';
 import { peekValues, Tensor, Variable } from '../engine/tensor';
 import type { DType } from '../engine/dtype';
 import signatures from './generated/signatures.json';
+import { formatShape as shapeTuple } from '../format/numbers';
 
-/** Shape as TF prints it: `()`, `(3,)`, `(2, 1)`. */
-function shapeTuple(shape: readonly number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
-}
 
 const isClass = (f: unknown): boolean => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
 

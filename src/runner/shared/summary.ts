@@ -13,10 +13,8 @@ export function num(x: number): Num {
   return x !== x ? 'NaN' : x > 0 ? 'Infinity' : '-Infinity';
 }
 
-/** Reads a Num back as a number. */
-export function fromNum(x: Num): number {
-  return typeof x === 'number' ? x : x === 'NaN' ? NaN : x === 'Infinity' ? Infinity : -Infinity;
-}
+/** Reads a Num back as a number (the one printer's toNumber). */
+export { toNumber as fromNum } from '../../format/numbers';
 
 /** min, max, mean, norm, nanCount, infCount of the last `stats()` call (one scratch array, no allocation). */
 const scratch = new Float64Array(6);

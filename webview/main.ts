@@ -7,11 +7,13 @@ import './panel.css';
 import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
-import { formatBytes, formatNum, stepLabel } from './model/format';
+import { formatBytes, formatNum } from './model/format';
+import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
 import { Evaluator } from './model/miniEval';
 import { loadState, onMessage, post, saveState } from './messaging';
-import { h } from './dom';
+import { h, themeColor } from './dom';
+import { ensureContrast } from './model/contrast';
 import { GraphView } from './views/graphView';
 import { renderInspector } from './views/inspector';
 import { CurvesView } from './views/curves';
@@ -185,7 +187,7 @@ const curves = new CurvesView({
   smoothing: persisted.smoothing ?? 0.6,
   logScale: persisted.logScale ?? false,
   step: undefined,
-  onSelectStep: (s) => setStep(s),
+  onSelectStep: (s) => selectStepFromCurve(s),
   onReveal: (line) => reveal({ line, column: 1 }),
 });
 curves.el.addEventListener('settings', persist);
@@ -268,9 +270,13 @@ function renderHeader(trace: Trace | undefined): void {
 // keyboard focus while stepping (rebuilding it would drop focus to the page at every step).
 const prevStep = h('button', { onclick: () => setStep(state.step - 1), 'aria-label': 'previous step', title: 'Previous step' }, '◀');
 const nextStep = h('button', { onclick: () => setStep(state.step + 1), 'aria-label': 'next step', title: 'Next step' }, '▶');
-// The slider's value stays the Trace's 0-based step; people read and hear "step 1 of 3".
+// Steps are TensorFlow's, from 0, in the slider, its spoken value, the labels and the curves.
 const stepRange = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'training step', oninput: () => setStep(Number(stepRange.value)) });
-const stepText = h('span', { class: 'num step-label', 'aria-live': 'polite' });
+/** Ticks under the slider at the steps that kept a graph (the others kept scalars only). */
+const stepMarks = h('div', { class: 'step-marks', 'aria-hidden': 'true' });
+const stepSlider = h('div', { class: 'step-slider' }, stepRange, stepMarks);
+const stepText_ = h('span', { class: 'num step-label', 'aria-live': 'polite' });
+const stepNote = h('span', { class: 'dim step-note', 'aria-live': 'polite' });
 
 function renderSteps(trace: Trace): void {
   const max = maxStep(trace);
@@ -278,16 +284,40 @@ function renderSteps(trace: Trace): void {
     stepBar.replaceChildren();
     return;
   }
-  if (!stepBar.childElementCount) stepBar.append(prevStep, stepRange, nextStep, stepText);
+  if (!stepBar.childElementCount) stepBar.append(prevStep, stepSlider, nextStep, stepText_, stepNote);
   stepRange.max = String(max);
   stepRange.value = String(state.step);
-  stepRange.setAttribute('aria-valuetext', stepLabel(state.step, max + 1));
+  stepRange.setAttribute('aria-valuetext', stepSpoken(state.step, max));
+  const kept = detailedSteps(trace);
+  const all = kept.length === max + 1;
+  stepMarks.replaceChildren(...(all ? [] : kept.map((s) => {
+    const m = h('span', { 'data-step': String(s) });
+    // Under the thumb's centre: the thumb (14 px) travels the track's width less its own.
+    m.style.left = `calc(${(s / max) * 100}% + ${7 - (14 * s) / max}px)`;
+    return m;
+  })));
+  stepSlider.title = all ? '' : `Steps with a graph: ${stepRanges(kept)} (the others kept scalars only)`;
   // A button that becomes disabled under the keyboard focus hands it to the slider, not to the page.
   const hadFocus = document.activeElement;
   prevStep.disabled = state.step <= 0;
   nextStep.disabled = state.step >= max;
   if ((hadFocus === prevStep && prevStep.disabled) || (hadFocus === nextStep && nextStep.disabled)) stepRange.focus();
-  stepText.textContent = stepLabel(state.step, max + 1);
+  stepText_.textContent = stepText(state.step, max);
+  stepNote.textContent = all || kept.includes(state.step) ? '' : 'scalars only';
+}
+
+/** A click on a curve: the nearest step that kept a graph, and a sentence saying which. */
+function selectStepFromCurve(step: number): string | undefined {
+  const trace = state.run?.trace;
+  if (!trace) return undefined;
+  const kept = detailedSteps(trace);
+  const target = kept.includes(step) ? step : nearestDetailed(kept, step);
+  if (target === undefined) {
+    setStep(step);
+    return `step ${step} selected (no step of this run kept a graph)`;
+  }
+  setStep(target);
+  return target === step ? `step ${step} selected` : `step ${step} kept scalars only: showing step ${target}, the nearest with a graph`;
 }
 
 function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): void {
@@ -296,7 +326,7 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
   for (const t of graph.tapes) {
     tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
       h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
-      steps > 1 ? ` · ${stepLabel(t.step, steps)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
+      steps > 1 ? ` · ${stepText(t.step, steps - 1)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
       t.truncated ? h('span', { class: 'warn', title: 'The run’s detail budget ran out: only the first recorded nodes are drawn.' }, ` · first ${t.nodes.length} drawn`) : ''));
   }
   if (grads.length > 1) {
@@ -429,8 +459,26 @@ onMessage((msg) => {
   }
 });
 
+/**
+ * Text and scale colours held to WCAG AA on the panel's background, as CSS variables (--gt-*): theme
+ * colours alone do not always reach it ("passed" green is pale on Light Modern's white).
+ */
+function applyThemeColors(): void {
+  const p = graphView.palette;
+  const bg = themeColor('--vscode-editor-background', '#1e1e1e');
+  const set = (k: string, v: string) => document.body.style.setProperty(k, v);
+  set('--gt-ok', ensureContrast(themeColor('--vscode-testing-iconPassed', themeColor('--vscode-charts-green', '#89d185')), bg));
+  set('--gt-warn', p.warn);
+  set('--gt-error', p.error);
+  set('--gt-dim', p.dim);
+  set('--gt-text', p.text);
+  p.heat.forEach((c, i) => set(`--gt-heat${i}`, c));
+}
+applyThemeColors();
+
 new MutationObserver(() => {
   graphView.themeChanged();
+  applyThemeColors();
   if (state.tab === 'curves') curves.render();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 

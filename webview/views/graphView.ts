@@ -306,8 +306,12 @@ export class GraphView {
   centerOn(i: number, zoomIn = true): void {
     const n = this.graph?.nodes[i];
     if (!n) return;
-    // Zoom in far enough that the node shows its record (at least name and op).
-    if (zoomIn && detailFor(n.h, n.w, this.view.k) !== 'full') this.view.k = Math.min(MAX_K, Math.max(this.view.k, 80 / n.h, 0.95));
+    // Zoom in (only) as far as the node shows at least its name, op and gradient.
+    if (zoomIn && DETAIL_RANK[detailFor(n.h, n.w, this.view.k)] < DETAIL_RANK.brief) {
+      let k = this.view.k;
+      while (k < MAX_K && DETAIL_RANK[detailFor(n.h, n.w, k)] < DETAIL_RANK.brief) k *= 1.1;
+      this.view.k = Math.min(k, MAX_K);
+    }
     const sx = n.x * this.view.k + this.view.x, sy = n.y * this.view.k + this.view.y;
     const inside = sx > 0 && sy > 0 && sx + n.w * this.view.k < this.width && sy + n.h * this.view.k < this.height;
     if (inside && !zoomIn) return;

@@ -10,6 +10,7 @@ import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtSte
 import { formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
+import { addChainBreaks } from './model/breaks';
 import { Evaluator } from './model/miniEval';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h, themeColor } from './dom';
@@ -102,11 +103,14 @@ app.append(header, h('div', { class: 'bar' }, tabList, stepBar), tapeBar, main, 
 
 /** The drawn node that shows a base node (a folded group for its members), and back. */
 const toView = (i: number | undefined) => (i === undefined || !state.view ? i : state.view.viewOf[i] >= 0 ? state.view.viewOf[i] : undefined);
+/** A drawn node's base node (notes drawn where a chain breaks have none). */
+const toBase = (i: number | undefined) => (i === undefined ? undefined : state.view && state.view.baseOf[i] >= 0 ? state.view.baseOf[i] : undefined);
 const graphView = new GraphView({
   onSelect: (i) => {
     const n = i !== undefined ? state.view?.nodes[i] : undefined;
     if (n?.group) showGroup(i!);
-    else select(i !== undefined ? state.view?.baseOf[i] : undefined, false);
+    else if (n?.note) showNote(i!);
+    else select(toBase(i), false);
   },
   onReveal: (i) => {
     const pos = state.view?.nodes[i]?.pos;
@@ -120,6 +124,15 @@ function expandGroup(key: string, thenSelect?: number): void {
   state.expanded.add(key);
   rebuild(false);
   if (thenSelect !== undefined) select(thenSelect, true);
+}
+
+/** The inspector for a chain-break note: the runner's sentence, and the line where it happened. */
+function showNote(i: number): void {
+  const n = state.view!.nodes[i];
+  state.selected = undefined;
+  graphView.setSelected(i, false);
+  inspectorEl.replaceChildren(h('div', { class: 'insp-head' }, h('h2', null, n.title), n.pos ? h('button', { class: 'link', onclick: () => reveal(n.pos!) }, `line ${n.pos.line}`) : null),
+    h('p', { class: n.note!.role === 'break' ? 'warn' : '' }, n.note!.message));
 }
 
 /** The inspector for a folded group: what it holds, its gradient along the iterations, and how to open it. */
@@ -348,7 +361,7 @@ function rebuild(keepView: boolean): void {
   if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
   const prev = state.view;
   const graph = buildGraph(tapes, grads[state.gradIndex]);
-  const { view } = viewGraphFor(graph, state.expanded);
+  const view = addChainBreaks(viewGraphFor(graph, state.expanded).view);
   const reuse = !!prev && prev.nodes.length === view.nodes.length && shapeKey(prev) === shapeKey(view);
   if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;

@@ -445,6 +445,8 @@ export class GraphView {
     const off = new Path2D();
     const arrows: Path2D[] = pal.heat.map(() => new Path2D());
     const offArrows = new Path2D();
+    const broken = new Path2D();
+    const cuts = new Path2D();
     for (const e of g.edges) {
       const a = g.nodes[e.from], b = g.nodes[e.to];
       // Input slots in the order the inputs sit across the flow, so edges into a node do not cross.
@@ -466,6 +468,15 @@ export class GraphView {
         x1 = b.x + (slot < 0 ? b.w / 2 : b.w * (0.2 + (0.6 * slot) / (slots - 1))); y1 = b.y;
       }
       if (Math.max(x0, x1) < vx0 || Math.min(x0, x1) > vx1 || Math.max(y0, y1) < vy0 || Math.min(y0, y1) > vy1) continue;
+      if (e.broken) {
+        // Where the chain of gradients stops: a dashed link in the warning colour, crossed out midway.
+        broken.moveTo(x0, y0);
+        broken.lineTo(x1, y1);
+        const mx = (x0 + x1) / 2, my = (y0 + y1) / 2, c = 6 * Math.max(px, 0.6);
+        cuts.moveTo(mx - c, my - c); cuts.lineTo(mx + c, my + c);
+        cuts.moveTo(mx - c, my + c); cuts.lineTo(mx + c, my - c);
+        continue;
+      }
       const bucket = e.heat === undefined ? -1 : Math.min(HEAT_STEPS - 1, Math.round(e.heat * (HEAT_STEPS - 1)));
       const p = bucket < 0 ? off : buckets[bucket];
       p.moveTo(x0, y0);
@@ -492,6 +503,13 @@ export class GraphView {
     ctx.setLineDash([]);
     ctx.fillStyle = pal.off;
     ctx.fill(offArrows);
+    ctx.strokeStyle = pal.warn;
+    ctx.lineWidth = Math.max(2 * px, 1.5);
+    ctx.setLineDash([6 * px, 4 * px]);
+    ctx.stroke(broken);
+    ctx.setLineDash([]);
+    ctx.lineWidth = Math.max(2.5 * px, 2);
+    ctx.stroke(cuts);
     buckets.forEach((p, i) => {
       // Width grows with the gradient too (never colour alone), at least 1 screen pixel.
       ctx.lineWidth = Math.max((1.2 + i * 1.1) * Math.max(px, 0.5), px);
@@ -512,7 +530,7 @@ export class GraphView {
       const stripes = { Variable: new Path2D(), Constant: new Path2D(), Tensor: new Path2D() } as Record<string, Path2D>;
       const bad = new Path2D();
       for (const n of visible) {
-        if (n.depth > 0 || n.kind === 'group' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
+        if (n.depth > 0 || n.kind === 'group' || n.kind === 'note' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
           special.push(n);
           continue;
         }
@@ -608,7 +626,7 @@ export class GraphView {
     }
     const sel = this.selected === n.index;
     const walk = this.walkFocus === n.index;
-    const broken = n.grad === null;
+    const broken = n.grad === null || n.kind === 'note';
     ctx.lineWidth = sel || walk ? Math.max(2.5 * px, 2) : broken ? 2 * px : px;
     ctx.strokeStyle = sel ? pal.focus : walk ? pal.warn : n.nonFinite ? pal.error : hl ? pal.matchBorder : broken ? pal.warn : pal.border;
     if (broken && !sel && !walk) ctx.setLineDash([5 * px, 3 * px]);
@@ -662,6 +680,17 @@ export class GraphView {
       const first = g.gradTrail.find((v) => Number.isFinite(v)), last = [...g.gradTrail].reverse().find((v) => Number.isFinite(v));
       const trail = first !== undefined && last !== undefined ? ` · grad ${formatNum(first, 2)} (first) … ${formatNum(last, 2)} (last)` : '';
       this.text(`${n.op}${trail}`, left, y, px, pal.sans, pal.dim, width);
+      return;
+    }
+    if (n.note) {
+      const titleW = this.text(n.title, left, y, px, `600 ${pal.sans}`, n.note.role === 'break' ? pal.warn : pal.text, detail === 'name' ? width : width * 0.62);
+      if (detail === 'name') return;
+      this.text(n.op, right, y, px, pal.sans, pal.dim, width - titleW - px, 'right');
+      y += lh;
+      this.text(n.note.role === 'break' ? 'came back as a constant' : `data ${formatValueShort(n.value)}`, left, y, px, pal.sans, n.note.role === 'break' ? pal.warn : pal.text, width);
+      if (detail !== 'full') return;
+      y += lh;
+      this.text(n.note.role === 'break' ? 'no gradient past here' : 'grad — (no path back)', left, y, px, pal.sans, pal.dim, width);
       return;
     }
     // Title (bold) and op on one line when both fit, the op right-aligned; otherwise the op below.
@@ -804,6 +833,7 @@ function NODE_H_MIN(nodes: GraphNode[]): number {
 
 function describe(n: GraphNode): string {
   if (n.group) return `${n.title}, folded: ${n.op}, line ${n.pos?.line ?? '?'}; Enter opens it`;
+  if (n.note) return `${n.title}, ${n.op}: ${n.note.message}`;
   const grad = n.grad === null ? `gradient null, ${n.nullReason?.message ?? ''}` : n.grad ? `gradient ${formatValueShort(n.grad)}` : 'no gradient on this path';
   return `${n.title}, ${n.op}, shape ${formatShape(n.value.shape)}, value ${formatValueShort(n.value)}, ${grad}${n.pos ? `, line ${n.pos.line}` : ''}${n.nonFinite ? ', contains NaN or Inf' : ''}`;
 }

@@ -784,17 +784,15 @@ export class GraphView {
     const cur = this.selected !== undefined ? g.nodes[this.selected] : undefined;
     const lr = this.dir === 'LR';
     let next: number | undefined;
-    const back = lr ? 'ArrowLeft' : 'ArrowUp', fwd = lr ? 'ArrowRight' : 'ArrowDown';
+    // ← an input, → a consumer (along the flow, whichever way it is drawn); ↑ ↓ the neighbours in
+    // the same rank (a column left to right, a row top to bottom).
     switch (e.key) {
-      case back: next = cur ? cur.inputs[0] : 0; break;
-      case fwd: next = cur ? cur.consumers[0] : 0; break;
+      case 'ArrowLeft': next = cur ? cur.inputs[0] : 0; break;
+      case 'ArrowRight': next = cur ? cur.consumers[0] : 0; break;
       case 'ArrowUp':
-      case 'ArrowDown':
-      case 'ArrowLeft':
-      case 'ArrowRight': {
+      case 'ArrowDown': {
         if (!cur) { next = 0; break; }
-        // the nearest node before/after in the same rank (a column left to right, a row top to bottom)
-        const dir = e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 1;
+        const dir = e.key === 'ArrowUp' ? -1 : 1;
         let best: number | undefined, bestD = Infinity;
         for (const n of g.nodes) {
           const d = (lr ? n.y - cur.y : n.x - cur.x) * dir;

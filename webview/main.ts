@@ -121,9 +121,20 @@ const graphView = new GraphView({
 
 /** Opens a folded group: its ops are drawn one by one (the graph is laid out again). */
 function expandGroup(key: string, thenSelect?: number): void {
+  const members = state.view?.nodes.find((n) => n.group?.key === key)?.group?.members;
   state.expanded.add(key);
   rebuild(false);
-  if (thenSelect !== undefined) select(thenSelect, true);
+  // Show the opened ops legibly: the one asked for, else the group's last op (next to the target,
+  // where the gradient is largest); Fit shows all of them.
+  const at = thenSelect ?? members?.filter((m) => state.graph?.nodes[m]?.kind === 'op').pop();
+  if (at !== undefined) select(at, true);
+}
+
+/** Folds every opened group again. */
+function foldAll(): void {
+  state.expanded.clear();
+  state.selected = undefined;
+  rebuild(false);
 }
 
 /** The inspector for a chain-break note: the runner's sentence, and the line where it happened. */
@@ -347,6 +358,7 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
     grads.forEach((g, i) => sel.append(h('option', { value: String(i), selected: i === state.gradIndex }, `${g.kind}(${g.targets.map((t) => t.name ?? 'target').join(', ')} → ${g.sources.map((s) => s.name ?? 'source').join(', ')})${g.pos ? ` line ${g.pos.line}` : ''}`)));
     tapeBar.append(h('label', null, 'gradient: ', sel));
   }
+  if (state.expanded.size) tapeBar.append(h('button', { onclick: foldAll, title: 'Draw repeated runs of ops as one group again' }, 'Fold repeats'));
   if (!graph.tapes.some((t) => t.detailed) && graph.tapes.length) tapeBar.append(h('span', { class: 'warn' }, 'This step kept scalars only (the runner’s step budget); pick another step for the graph.'));
 }
 

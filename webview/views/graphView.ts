@@ -7,7 +7,7 @@ import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/gra
 import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
-import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
+import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
 
 export interface Palette {
@@ -155,6 +155,7 @@ export class GraphView {
         this.list.append(li);
       }
     }
+    document.body.dataset.drawnNodes = String(graph.nodes.length);
     if (!keepPositions) this.layoutGraph();
     else this.remember();
     this.computeTapeBoxes();
@@ -168,11 +169,16 @@ export class GraphView {
     if (!g) return;
     if (onlyIfChanged && g.nodes.length > RELAYOUT_MAX_NODES) return;
     const w = this.width || this.el.clientWidth || 800, h = this.height || this.el.clientHeight || 500;
-    const choice = chooseLayout((dir, size) => {
-      sizeNodes(g, size);
-      layeredLayout(g, dir, size);
-      return bounds(g);
-    }, w, h);
+    // A huge graph (an opened group of thousands of ops) reads as boxes in any layout: one placement,
+    // two-line cards along the pane's longer side, rather than six tries.
+    const huge = g.nodes.length > RELAYOUT_MAX_NODES;
+    const choice = huge
+      ? { dir: (w >= h ? 'LR' : 'TB') as Direction, size: 'brief' as SizeClass, k: 0, detail: 'box' as Detail }
+      : chooseLayout((dir, size) => {
+        sizeNodes(g, size);
+        layeredLayout(g, dir, size);
+        return bounds(g);
+      }, w, h);
     if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) {
       // Measuring moved the nodes: put back the current layout's positions.
       sizeNodes(g, this.size);
@@ -701,7 +707,7 @@ export class GraphView {
     if (detail === 'brief') {
       // A two-line card: the gradient (or why there is none), the most telling number.
       y += lh;
-      if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
+      if (n.grad === null) this.wrapText(nullText!, left, y, px, pal.warn, width, textRows(n.h, k) - 1);
       else if (n.grad) this.text(`grad ${formatValueShort(n.grad, 3, 2)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
       else this.text(`data ${formatValueShort(n.value, 3, 2)}`, left, y, px, pal.mono, n.nonFinite ? pal.error : pal.dim, width);
       return;
@@ -721,6 +727,24 @@ export class GraphView {
     if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
     else if (n.grad) this.text(`grad ${formatValueShort(n.grad)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
     else this.text('grad —', left, y, px, pal.mono, pal.dim, width);
+  }
+
+  /** Text over up to `rows` lines, broken between words (the last line truncated if still too long). */
+  private wrapText(s: string, x: number, y: number, px: number, color: string, width: number, rows: number): void {
+    const { ctx, pal } = this;
+    ctx.font = `${px}px ${pal.sans}`;
+    const words = s.split(' ');
+    let line = '';
+    for (let i = 0; i < words.length; i++) {
+      const next = line ? `${line} ${words[i]}` : words[i];
+      if (rows > 1 && line && ctx.measureText(next).width > width) {
+        this.text(line, x, y, px, pal.sans, color, width);
+        y += px * LINE;
+        rows--;
+        line = words[i];
+      } else line = next;
+    }
+    this.text(line, x, y, px, pal.sans, color, width);
   }
 
   private hit(clientX: number, clientY: number): number | undefined {

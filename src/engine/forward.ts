@@ -17,7 +17,7 @@ import { Tensor } from './tensor';
 import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
 import { checkUnconnected, GradientTape, type GradientOf } from './tape';
 import { InvalidArgumentError } from './errors';
-import { observer, setObserver } from './observer';
+import { observeCall, observer, setObserver } from './observer';
 
 type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
 /** Typed like tape.gradient's result (GradientOf): leaves are `Tensor`, `null` at run time where unconnected. */
@@ -86,10 +86,28 @@ export class ForwardAccumulator {
 
   /** TF's `with acc:` block: computations on the primals inside `fn` can be asked for their JVP. */
   record<T>(fn: () => T): T {
-    return this.tape.record(() => {
-      this.tape.watch(this.primals);
+    this.enter();
+    try {
       return fn();
-    });
+    } finally {
+      this.exit();
+    }
+  }
+
+  /** @internal The start of `with acc:` without a callback (Python's `__enter__`). */
+  enter(): void {
+    this.tape.enter();
+    try {
+      this.tape.watch(this.primals);
+    } catch (e) {
+      this.tape.exit();
+      throw e;
+    }
+  }
+
+  /** @internal The end of `with acc:` (Python's `__exit__`). */
+  exit(): void {
+    this.tape.exit();
   }
 
   /**
@@ -97,7 +115,11 @@ export class ForwardAccumulator {
    * A tensor that does not depend on the primals gives null, or zeros with
    * `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
    */
-  jvp<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+  jvp<S extends Structure<Tensor>>(target: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+    return observeCall('jvp', undefined, () => this.jvpOf(target, options));
+  }
+
+  private jvpOf<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' }): JvpResult<S> {
     const o = observer();
     const pos = o?.locate();
     checkUnconnected(unconnectedGradients);

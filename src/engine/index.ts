@@ -17,6 +17,12 @@ export {
   // Issue 12's activations and math.
   ceil, cumprod, cumsum, divNoNan, elu, erf, floor, floorDiv, floorMod, gelu, l2Normalize, leakyRelu, logSigmoid,
   reciprocal, reduceProd, reduceStd, reduceVariance, relu6, round, rsqrt, selu, silu, softsign, xlogy,
+  // Issue 12's indexing.
+  gatherNd, stridedSlice, topK, type StridedSliceOptions,
+  // Issue 12's norms, einsum and clipping.
+  clipByGlobalNorm, clipByNorm, einsum, norm, type NormOptions, type NormOrder,
+  // Issue 12's noise and losses.
+  sparseSoftmaxCrossEntropyWithLogits, type DropoutOptions,
 } from './ops/index';
 /** tf.swish: another name of silu, as TensorFlow's. */
 export { silu as swish } from './ops/index';
@@ -93,11 +99,15 @@ export const math = {
   l2Normalize: ops.l2Normalize,
   logSigmoid: ops.logSigmoid,
   softsign: ops.softsign,
+  topK: ops.topK,
 };
 
 /** tf.linalg.*. */
 export const linalg = {
   matmul: ops.matmul,
+  einsum: ops.einsum,
+  norm: ops.norm,
+  globalNorm: ops.globalNorm,
   eye: ops.eye,
   /** Swaps the last two axes (TensorFlow's tf.linalg.matrix_transpose). */
   matrixTranspose: (x: TensorLike): Tensor => {
@@ -127,4 +137,8 @@ export const nn = {
   swish: ops.silu,
   softsign: ops.softsign,
   l2Normalize: ops.l2Normalize,
+  topK: ops.topK,
+  l2Loss: ops.l2Loss,
+  dropout: ops.dropout,
+  sparseSoftmaxCrossEntropyWithLogits: ops.sparseSoftmaxCrossEntropyWithLogits,
 };

@@ -2,11 +2,11 @@
  * GradientTape: records ops while `record(fn)` runs and computes reverse-mode gradients
  * (TensorFlow 2's tf.GradientTape, with `with tape:` spelled `tape.record(() => …)`).
  */
-import type { NullReasonKind, SourcePos } from '../protocol/trace';
+import type { NullReasonKind, SourcePos } from './debugTypes';
 import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
-import { observer } from './observer';
+import { observeCall, observer } from './observer';
 import { OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
@@ -248,20 +248,30 @@ export class GradientTape implements RecordingTape {
 
   /** TensorFlow's `with tape:` block. May be entered again to record more. */
   record<T>(fn: () => T): T {
+    this.enter();
+    try {
+      return fn();
+    } finally {
+      this.exit();
+    }
+  }
+
+  /** @internal The start of a `with tape:` block: record() without the callback (Python's `__enter__`). */
+  enter(): void {
     if (this.entered) throw new RuntimeError('Tape is still recording, This can happen if you try to re-enter an already-active tape.');
     if (this.used) this.clear(); // a used non-persistent tape starts afresh, as TensorFlow's _push_tape
     const obs = observer();
     if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
     this.entered = true;
     recordingTapes.push(this);
-    try {
-      return fn();
-    } finally {
-      this.entered = false;
-      const i = recordingTapes.indexOf(this);
-      if (i >= 0) recordingTapes.splice(i, 1);
-      observer()?.recordExited({ tapeId: this.id });
-    }
+  }
+
+  /** @internal The end of a `with tape:` block (Python's `__exit__`). */
+  exit(): void {
+    this.entered = false;
+    const i = recordingTapes.indexOf(this);
+    if (i >= 0) recordingTapes.splice(i, 1);
+    observer()?.recordExited({ tapeId: this.id });
   }
 
   /** Watch tensors (a tensor, or arrays / objects of them) so ops on them are recorded. */
@@ -289,16 +299,24 @@ export class GradientTape implements RecordingTape {
 
   /** Runs fn without recording on this tape (TensorFlow's tape.stop_recording()). */
   stopRecording<T>(fn: () => T): T {
+    const resume = this.pause();
+    try {
+      return fn();
+    } finally {
+      resume();
+    }
+  }
+
+  /** @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume. */
+  pause(): () => void {
     const i = recordingTapes.indexOf(this);
     if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
     recordingTapes.splice(i, 1);
     pausedTapes.push(this);
-    try {
-      return fn();
-    } finally {
+    return () => {
       pausedTapes.splice(pausedTapes.indexOf(this), 1);
       if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
-    }
+    };
   }
 
   /** Forgets everything recorded, as if the tape were new (TensorFlow's tape.reset()). */
@@ -329,6 +347,10 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
+  }
+
+  private gradientOf<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     checkUnconnected(options.unconnectedGradients);
@@ -369,6 +391,10 @@ export class GradientTape implements RecordingTape {
    * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
    */
   jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    return observeCall('jacobian', this.id, () => this.jacobianOf(target, sources, options));
+  }
+
+  private jacobianOf<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' }): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     checkUnconnected(options.unconnectedGradients);
@@ -401,6 +427,10 @@ export class GradientTape implements RecordingTape {
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
   batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
+    return observeCall('batchJacobian', this.id, () => this.batchJacobianOf(target, source, options));
+  }
+
+  private batchJacobianOf(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' }): Tensor {
     if (target.rank < 1 || source.rank < 1 || target.shape[0] !== source.shape[0]) {
       throw new InvalidArgumentError(`Need first dimension of target shape (${target.shape}) and source shape (${source.shape}) to match.`);
     }

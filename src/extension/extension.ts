@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandId, isScratchFile } from './commands/commandIds';
 import { computeGradientsCommand } from './commands/computeGradients';
-import { newScratchFileCommand } from './commands/newScratchFile';
+import { newScratchFileCommand, type ScratchLanguage } from './commands/newScratchFile';
 import { toggleInlineValuesCommand } from './commands/toggleInlineValues';
 import { readConfig } from './config';
 import { PanelManager } from './panel/panelManager';
@@ -41,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loadRunner = async (): Promise<Runner> => require(path.join(__dirname, 'runner.js')) as Runner;
   const controller = new RunController(store, statusBar, output, loadRunner);
-  const panels = PanelManager.register(context, store);
+  // The inspector's questions go to the runner's inspect thread (the engine, loaded there, replays the nodes).
+  const panels = PanelManager.register(context, store, async (trace, req) => {
+    const runner = await loadRunner();
+    if (!runner.inspectTrace) throw new Error('this runner cannot inspect');
+    return runner.inspectTrace(trace, req);
+  });
   const showPanel = (uri: vscode.Uri) => panels.show(uri, { preserveFocus: true });
 
   context.subscriptions.push(
@@ -50,7 +55,7 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
     statusBar,
     controller,
     vscode.commands.registerCommand(CommandId.ComputeGradients, (arg?: unknown) => computeGradientsCommand({ controller, showPanel }, arg)),
-    vscode.commands.registerCommand(CommandId.NewScratchFile, () => newScratchFileCommand()),
+    vscode.commands.registerCommand(CommandId.NewScratchFile, (language?: ScratchLanguage) => newScratchFileCommand(language)),
     vscode.commands.registerCommand(CommandId.ToggleInlineValues, () => toggleInlineValuesCommand()),
     vscode.commands.registerCommand(CommandId.CancelRun, () => {
       const uri = vscode.window.activeTextEditor?.document.uri;

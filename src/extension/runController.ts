@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ConsoleLine, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
+import type { InspectRun } from './panel/panelSession';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
 import { Disposable } from './dispose';
@@ -13,6 +14,8 @@ import type { StatusBar } from './statusBar';
 /** The runner's entry point, loaded on the first run so activation stays light. */
 export interface Runner {
   runScratch(opts: RunOptions): Promise<Trace>;
+  /** The panel's inspector questions (src/runner/host/inspectThread.ts); absent in test doubles. */
+  inspectTrace?: InspectRun;
 }
 export type RunnerLoader = () => Promise<Runner>;
 
@@ -95,6 +98,12 @@ export class RunController extends Disposable {
         memoryMb: config.memoryMb,
         signal: abort.signal,
         onConsole: (line) => this.output.appendLine(consoleText(line)),
+        // .grad.py: keep a warm Python worker for the next run; say so while Pyodide starts cold (~2.5 s).
+        warmPython: true,
+        onStatus: (text) => {
+          this.output.appendLine(text);
+          void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GradTape: ${text}` }, () => tracePromise.then(() => undefined, () => undefined));
+        },
       });
     })();
 
@@ -131,7 +140,7 @@ export class RunController extends Disposable {
 function scratchPath(doc: vscode.TextDocument): string {
   if (doc.uri.scheme === 'file' || (doc.uri.scheme === 'untitled' && path.isAbsolute(doc.uri.fsPath))) return doc.uri.fsPath;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
-  return path.join(folder, `${doc.uri.path.replace(/[^\w.-]/g, '_')}.grad.ts`);
+  return path.join(folder, `${doc.uri.path.replace(/[^\w.-]/g, '_')}.grad.${doc.languageId === 'python' ? 'py' : 'ts'}`);
 }
 
 function consoleText(line: ConsoleLine): string {

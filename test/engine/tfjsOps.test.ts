@@ -126,6 +126,58 @@ export const ACTIVATION_AND_MATH: Parity[] = [
   { name: 'reduceVariance (tfjs moments)', inputs: [{ shape: [3, 4] }], ours: (x) => tf.reduceVariance(x, 0), theirs: (x) => tfjs.moments(x, 0).variance },
 ];
 
+// tfjs registers no gradient for StridedSlice, GatherNd or TopK: values only (ours are checked by
+// the registry's finite differences and by test/engine/ops/indexing.test.ts).
+export const INDEXING: Parity[] = [
+  { name: 'stridedSlice x[1:4:2, ::-2]', inputs: [{ shape: [5, 6] }], ours: (x) => tf.stridedSlice(x, [1, 0], [4, 0], [2, -2], { beginMask: 2, endMask: 2 }), theirs: (x) => tfjs.stridedSlice(x, [1, 0], [4, 0], [2, -2], 2, 2), grad: false },
+  {
+    name: 'stridedSlice x[1, ..., None] and x[-2:, 0]', inputs: [{ shape: [3, 4, 2] }],
+    ours: (x) => tf.add(tf.stridedSlice(x, [1, 0, 0], [2, 0, 0], [1, 1, 1], { ellipsisMask: 2, newAxisMask: 4, shrinkAxisMask: 1 }), tf.stridedSlice(x, [-2, 0], [0, 1], [1, 1], { endMask: 1, shrinkAxisMask: 2 })),
+    theirs: (x) => tfjs.add(tfjs.stridedSlice(x, [1, 0, 0], [2, 0, 0], [1, 1, 1], 0, 0, 2, 4, 1), tfjs.stridedSlice(x, [-2, 0], [0, 1], [1, 1], 0, 1, 0, 0, 2)),
+    grad: false,
+  },
+  { name: 'gatherNd', inputs: [{ shape: [3, 4, 2] }, { shape: [5, 2], int: 3 }], ours: (x, i) => tf.gatherNd(x, i), theirs: (x, i) => tfjs.gatherND(x, i), grad: false },
+  { name: 'topK values', inputs: [{ shape: [3, 7] }], ours: (x) => tf.topK(x, 3).values, theirs: (x) => tfjs.topk(x, 3).values, grad: false },
+  { name: 'topK indices', inputs: [{ shape: [3, 7] }], ours: (x) => tf.topK(x, 3).indices, theirs: (x) => tfjs.topk(x, 3).indices, grad: false },
+];
+
+// tfjs has no gradient for Einsum (values only; ours is checked against finite differences in
+// test/engine/ops/einsumNorms.test.ts) and no p-norms other than 1, 2, ∞.
+export const EINSUM_AND_NORMS: Parity[] = [
+  { name: 'einsum ij,jk->ik', inputs: [{ shape: [3, 4] }, { shape: [4, 2] }], ours: (a, b) => tf.einsum('ij,jk->ik', a, b), theirs: (a, b) => tfjs.einsum('ij,jk->ik', a, b), grad: false },
+  { name: 'einsum bhqd,bhkd->bhqk', inputs: [{ shape: [2, 2, 3, 4] }, { shape: [2, 2, 5, 4] }], ours: (a, b) => tf.einsum('bhqd,bhkd->bhqk', a, b), theirs: (a, b) => tfjs.einsum('bhqd,bhkd->bhqk', a, b), grad: false },
+  { name: 'einsum ij,ij->i', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], ours: (a, b) => tf.einsum('ij,ij->i', a, b), theirs: (a, b) => tfjs.einsum('ij,ij->i', a, b), grad: false },
+  { name: 'einsum ij->ji', inputs: [{ shape: [3, 4] }], ours: (a) => tf.einsum('ij->ji', a), theirs: (a) => tfjs.einsum('ij->ji', a), grad: false },
+  { name: 'norm euclidean', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x), theirs: (x) => tfjs.norm(x) },
+  { name: 'norm 1, axis 1', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: 1, axis: 1 }), theirs: (x) => tfjs.norm(x, 1, 1), avoid: [0] },
+  { name: 'norm ∞, axis 0, keepdims', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: Infinity, axis: 0, keepdims: true }), theirs: (x) => tfjs.norm(x, Infinity, 0, true) },
+  { name: 'norm fro, matrix', inputs: [{ shape: [2, 3, 4] }], ours: (x) => tf.norm(x, { ord: 'fro', axis: [1, 2] }), theirs: (x) => tfjs.norm(x, 'fro', [1, 2]) },
+  { name: 'norm 1, matrix', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: 1, axis: [0, 1] }), theirs: (x) => tfjs.norm(x, 1, [0, 1]), avoid: [0] },
+  { name: 'norm ∞, matrix', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: Infinity, axis: [0, 1] }), theirs: (x) => tfjs.norm(x, Infinity, [0, 1]), avoid: [0] },
+];
+
+// Labels whose rows do not sum to 1: TensorFlow's and tfjs's gradient is softmax − labels. (tfjs's
+// labels gradient is another convention, so labels are held fixed here.)
+const LABELS = [0.5, 0.2, 0.1, 0.9, 0, 0.3, 1, 0, 0];
+const CLASSES = [2, 0, 1];
+export const LOSSES: Parity[] = [
+  {
+    name: 'softmaxCrossEntropyWithLogits, labels not summing to 1 (tfjs losses.softmaxCrossEntropy, no reduction)', inputs: [{ shape: [3, 3] }],
+    ours: (z) => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.constant(LABELS, 'float32', [3, 3]), logits: z }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.tensor(LABELS, [3, 3]), z, undefined, 0, tfjs.Reduction.NONE),
+  },
+  {
+    name: 'softmaxCrossEntropyWithLogits along axis 0', inputs: [{ shape: [3, 3] }],
+    ours: (z) => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.constant(LABELS, 'float32', [3, 3]), logits: z, axis: 0 }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.transpose(tfjs.tensor(LABELS, [3, 3])), tfjs.transpose(z), undefined, 0, tfjs.Reduction.NONE),
+  },
+  {
+    name: 'sparseSoftmaxCrossEntropyWithLogits (tfjs: the dense loss of one-hot labels)', inputs: [{ shape: [3, 4] }],
+    ours: (z) => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: CLASSES, logits: z }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.oneHot(tfjs.tensor1d(CLASSES, 'int32'), 4), z, undefined, 0, tfjs.Reduction.NONE),
+  },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -141,6 +193,9 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
     describe(`${backend} kernels`, () => {
       before(() => assert.ok(tf.setKernelBackend(backend)));
       checkParity(ACTIVATION_AND_MATH);
+      checkParity(INDEXING);
+      checkParity(EINSUM_AND_NORMS);
+      checkParity(LOSSES);
     });
   }
 });

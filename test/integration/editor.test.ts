@@ -4,25 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GradTapeApi } from '../../src/extension/extension';
 import type { RunOutcome } from '../../src/extension/runController';
-
-const EXTENSION_ID = 'gradtape.gradtape';
-
-async function api(): Promise<GradTapeApi> {
-  const ext = vscode.extensions.getExtension<GradTapeApi>(EXTENSION_ID)!;
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { api, EXTENSION_ID, until } from './helpers';
 
 /** Copies a repo file (an example or a fixture) into the test workspace under a fresh name and opens it. */
 async function openCopy(repoPath: string): Promise<vscode.TextEditor> {
@@ -205,7 +188,7 @@ describe('editor: Compute Gradients and what it shows', function () {
   });
 
   it('New Scratch File opens an unsaved .grad.ts with the seed example that runs', async () => {
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('gradtape.newScratchFile');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('gradtape.newScratchFile', 'typescript');
     assert.strictEqual(editor.document.uri.scheme, 'untitled');
     assert.ok(editor.document.uri.path.endsWith('.grad.ts'), editor.document.uri.toString());
     assert.match(editor.document.getText(), /import \* as tf from "gradtape";[\s\S]*tape\.gradient\(loss, weights\)/);

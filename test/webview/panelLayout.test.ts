@@ -198,16 +198,16 @@ describe('panel: where a chain breaks', () => {
   it('draws the op whose value left the engine, a broken link, and the target beyond it, with the reason', () => {
     const t = load('trace-left-engine.json');
     const base = graphOf(t);
-    assert.deepEqual(base.nodes.map((n) => n.title).sort(), ['constant 3', 'scaled', 'w']);
+    assert.deepEqual(base.nodes.map((n) => n.title).sort(), ['constant 3', 'doubled', 'w']);
     const view = addChainBreaks(viewGraphFor(base, new Set()).view);
     const note = view.nodes.find((n) => n.note?.role === 'break')!;
     const target = view.nodes.find((n) => n.note?.role === 'target')!;
     assert.equal(note.title, 'chain broken');
-    assert.equal(note.op, 'arraySync() :9');
+    assert.equal(note.op, 'arraySync() :8');
     assert.match(note.note!.message, /left the engine through arraySync\(\)/);
     assert.equal(target.title, 'loss');
     const links = view.edges.filter((e) => e.broken).map((e) => `${view.nodes[e.from].title}→${view.nodes[e.to].title}`);
-    assert.deepEqual(links, ['scaled→chain broken', 'chain broken→loss']);
+    assert.deepEqual(links, ['doubled→chain broken', 'chain broken→loss']);
     assert.equal(view.nodes.find((n) => n.title === 'w')!.grad, null);
     assert.equal(nullPhrase(view.nodes.find((n) => n.title === 'w')!.nullReason?.kind), 'no gradient: left the engine');
     // a graph without such a null is left as it is

@@ -12,6 +12,7 @@
  *
  *   new X        →  new X(...__gtE(9))        the same call, now with a place for the probe
  *   while (c) s  →  while (c) {__gtE(4); s}   a loop body without calls sets the loop's position
+ *   throw v      →  throw __gtP(5, v)          a thrown non-Error (no stack) is placed at its throw
  *
  * The engine's locate() is then a table lookup (~20 ns) instead of a stack capture (~4 µs, more than
  * most ops). Index 7 maps to the `.grad.ts` position V8 would report for that call's frame (the
@@ -59,6 +60,13 @@ export function withToBundle(b: InstrumentedBundle): Instrumented {
   return { ...b, toBundle };
 }
 
+/**
+ * Bundles longer than this are not instrumented: parsing and rewriting cost ~1 s per MB and an AST
+ * many times the text (a 50 MB array literal took minutes and gigabytes). Scratch files are a few
+ * kB; one this large is data, and stack captures find its positions well enough.
+ */
+export const INSTRUMENT_MAX_CHARS = 1 << 20;
+
 /** Names the instrumented code expects as parameters of its wrapper function. */
 export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN'] as const;
 
@@ -80,13 +88,15 @@ const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null
  * call head, or undefined for code that is not the user's (esbuild's helpers): those are left as
  * they are. `nameOf(line, column)` gives the source name of an identifier the bundle binds there
  * (esbuild renames some); without it, or where no parameter has one, functions get no `__gtN`.
- * Returns undefined when the code cannot be parsed (the caller falls back to stacks).
+ * Returns undefined when the code cannot be parsed or is over INSTRUMENT_MAX_CHARS (the caller falls
+ * back to stacks).
  */
 export function instrument(
   code: string,
   positionOf: (line: number, column: number) => SourcePos | undefined,
   nameOf?: (line: number, column: number) => string | undefined,
 ): Instrumented | undefined {
+  if (code.length > INSTRUMENT_MAX_CHARS) return undefined;
   let ast: AstNode;
   try {
     ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true }) as unknown as AstNode;
@@ -181,6 +191,15 @@ export function instrument(
           edits.push({ offset: target.start, text: `__gtP(${id}, `, close: false });
           edits.push({ offset: target.end, text: ')', close: true });
         }
+      }
+    } else if (n.type === 'ThrowStatement') {
+      // A thrown non-Error (`throw 42`) has no stack: the probe places it at its own line, not at
+      // the previous call's. Set after the value is computed, as a call's probe is.
+      const id = idFor(n);
+      const arg = n.argument as AstNode;
+      if (id >= 0) {
+        edits.push({ offset: arg.start, text: `__gtP(${id}, `, close: false });
+        edits.push({ offset: arg.end, text: ')', close: true });
       }
     } else if (LOOPS.has(n.type)) {
       const iterates = n.type === 'ForOfStatement' && !n.await;

@@ -19,6 +19,8 @@ import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../proto
 import { TraceAssembler } from './assemble';
 import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
 import { bundleInThread } from './bundlerThread';
+import type { InspectAnswer } from '../../engine/inspect';
+import { inspectInThread, type InspectRequest } from './inspectThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 import { isPythonFile } from '../../python/protocol';
 import { runPython } from '../../python/host';
@@ -266,3 +268,9 @@ function formatSeconds(ms: number): string {
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython } from '../../python/host';
+
+/** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
+export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {
+  return inspectInThread(trace, req, workerFile);
+}
+export { disposeInspector } from './inspectThread';

@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
+import { heapLimitMb } from '../runner/host/memoryWatchdog';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
 
@@ -26,7 +27,7 @@ function spawn(workerFile: string, memoryMb: number): Warm {
   const workerData: PythonWorkerData = { role: 'python', memoryMb };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     stdout: true,
     stderr: !process.env.GRADTAPE_DEBUG,
   });
@@ -58,6 +59,11 @@ export function prewarmPython(workerFile: string, memoryMb = DEFAULT_MEMORY_MB):
   if (warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb) return;
   void warm?.worker.terminate();
   warm = spawn(workerFile, memoryMb);
+}
+
+/** Whether the warm worker (if any) has Python loaded: resolves when it has (benchmarks, tests). */
+export function pythonWarm(): Promise<boolean> {
+  return warm ? warm.ready : Promise.resolve(false);
 }
 
 /** Stops the warm worker (deactivation, tests). */

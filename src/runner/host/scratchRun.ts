@@ -267,7 +267,7 @@ function formatSeconds(ms: number): string {
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
-export { disposePython, prewarmPython } from '../../python/host';
+export { disposePython, prewarmPython, pythonWarm } from '../../python/host';
 
 /** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
 export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {

@@ -80,6 +80,14 @@ describe('editor: Compute Gradients and what it shows', function () {
     assert.ok(md.includes('command:gradtape.showInGraph') || md.includes('**weights** · Variable'), md);
   });
 
+  it('a name with two gradient calls (a persistent tape asked twice) labels each derivative with its line', async () => {
+    const editor = await openCopy('examples/02-watch-persistent.grad.ts');
+    await compute(editor);
+    const md = await hoverText(editor.document.uri, 12, 'output');
+    assert.match(md, /∂loss\/∂output \(line 17\) = \[\[-0\.\d+\]\]/);
+    assert.match(md, /∂loss\/∂output \(line 18\) = \[\[-0\.\d+\]\]/);
+  });
+
   it('hovering tape.gradient shows the results; hovering matmul shows the op with a Show in graph link', async () => {
     const editor = await openCopy('examples/01-squared-difference.grad.ts');
     await compute(editor);

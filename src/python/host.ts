@@ -82,6 +82,7 @@ export async function runPython(
   workerFile: string,
   supervise: (worker: Worker) => Promise<Trace>,
   fail: (e: RunError) => Trace,
+  consoleDropped?: SharedArrayBuffer,
 ): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   let w = warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb ? warm : undefined;
@@ -105,7 +106,7 @@ export async function runPython(
     return fail({ kind: 'internal', name: 'Error', message: w.failure ?? 'Python did not start' });
   }
   const trace = supervise(w.worker);
-  const req: PythonRunRequest = { file, text, startedAtMs: Date.now() };
+  const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped };
   w.worker.postMessage(req);
   const result = await trace;
   if (opts.warmPython && !disposed && !warm) warm = spawn(workerFile, memoryMb);

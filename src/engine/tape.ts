@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observer } from './observer';
-import { OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -228,6 +228,8 @@ export class GradientTape implements RecordingTape {
   /** @internal Recorded nodes in execution order (hence topological). */
   nodes: TapeNode[] = [];
   private variables: Variable[] = [];
+  /** @internal When record() was last entered (see RecordingTape.enterSeq). */
+  enterSeq = 0;
   /** Inside record() (possibly paused by stopRecording). */
   private entered = false;
   /** A non-persistent tape that already answered gradient(). */
@@ -253,6 +255,7 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
     this.entered = true;
+    this.enterSeq = nextEnterSeq();
     recordingTapes.push(this);
     try {
       return fn();

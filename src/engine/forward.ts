@@ -158,7 +158,7 @@ export class ForwardAccumulator implements ForwardRecorder {
     const obs = setObserver(null);
     let t: Tensor | null;
     try {
-      t = def.jvp ? def.jvp(tangents, xs, out, attrs as never) : transposedJvp(def, tangents, xs, out, attrs);
+      t = def.jvp ? def.jvp(tangents, xs, out, attrs as never, def) : transposedJvp(def, tangents, xs, out, attrs);
     } finally {
       setObserver(obs);
       for (let i = hiddenTapes.length - 1; i >= 0; i--) recordingTapes.splice(hiddenTapes[i].at, 0, hiddenTapes[i].tape);

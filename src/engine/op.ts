@@ -17,8 +17,9 @@ export type GradThunk = (() => Tensor | null) | null;
 /**
  * A forward-mode rule: the tangent of the output from the tangents of the inputs (`null` = zero,
  * at least one is a tensor), written with ops so that it is itself recorded and differentiable.
+ * `op` is the op's own definition (shared rules in ops/tangents.ts apply it or its gradient).
  */
-export type JvpRule<A> = (tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: A) => Tensor | null;
+export type JvpRule<A> = (tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: A, op: OpDef<A>) => Tensor | null;
 
 /** One input of a property-test sample: its shape and the range values are drawn from. */
 export interface SampleInput {

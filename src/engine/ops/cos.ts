@@ -12,6 +12,7 @@ export const Cos = defineOp({
   derivative: '∂out/∂x = −sin x',
   forward: unaryForward('Cos', 'cos'),
   gradient: (dy, [x]) => [() => negative(multiply(dy, sin(x)))],
+  jvp: ([t], [x]) => negative(multiply(t!, sin(x))),
   sample: { kind: 'unary' },
 });
 

@@ -4,6 +4,7 @@ import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { slice } from './slice';
 import { sliceIndexMap } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = x surrounded by zeros (paddings[i] = [before, after]).  ∂out/∂x = the middle slice of dy. */
 export const Pad = defineOp<{ paddings: [number, number][] }>({
@@ -17,6 +18,7 @@ export const Pad = defineOp<{ paddings: [number, number][] }>({
     return new Tensor(out, shape, x.dtype);
   },
   gradient: (dy, [x], _out, { paddings }) => [() => slice(dy, paddings.map((p) => p[0]), x.shape)],
+  jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 3] }], attrs: { paddings: [[1, 0], [0, 2]] } }] },
 });
 

@@ -184,9 +184,10 @@ function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
  * The JVP of an op without a forward rule, from its gradient rule (TF's `_jvp_helper`): the rule
  * maps u to Jᵀu and is linear in u, so s(u) = Σᵢ ⟨Jᵀu, tangentᵢ⟩ = ⟨u, J·tangent⟩ and ∂s/∂u = J·tangent.
  * A private tape watches u (ones; any value works) and differentiates the rule's own ops: exact,
- * itself made of recorded ops, at the price of a small backward pass per op.
+ * itself made of recorded ops, at the price of a small backward pass per op. @internal Exported
+ * for the registry test, which checks every explicit rule against it.
  */
-function transposedJvp(def: OpDef<never>, tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: unknown): Tensor | null {
+export function transposedJvp(def: OpDef<never>, tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: unknown): Tensor | null {
   const rule = def.gradient;
   if (rule === undefined) throw new LookupError(`No gradient defined for operation '${def.name}' (op type: ${def.name})`, def.name);
   if (rule === null) return null;

@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observer } from './observer';
-import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -296,9 +296,12 @@ export class GradientTape implements RecordingTape {
     if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
     recordingTapes.splice(i, 1);
     pausedTapes.push(this);
+    // TF's stop_recording stops forward accumulators too: no JVPs for what runs inside.
+    const accumulators = activeAccumulators.splice(0);
     try {
       return fn();
     } finally {
+      activeAccumulators.push(...accumulators);
       pausedTapes.splice(pausedTapes.indexOf(this), 1);
       if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
     }

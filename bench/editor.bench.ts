@@ -6,7 +6,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import * as esbuild from 'esbuild';
-import { runScratch } from '../src/runner/scratchRun';
+import { runScratch } from '../src/runner/host/scratchRun';
 import { TraceIndex } from '../src/extension/format/traceIndex';
 import { formatHover, resolveHover } from '../src/extension/format/hover';
 import { codeLenses, inlineValues } from '../src/extension/format/editorMarks';

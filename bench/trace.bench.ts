@@ -16,7 +16,7 @@ import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import * as esbuild from 'esbuild';
 import type { EngineObserver } from '../src/engine/observer';
-import { bundleScratch } from '../src/runner/bundle';
+import { bundleScratch } from '../src/runner/bundler/bundleScratch';
 import type { BundleOutput, RunWorkerMessage } from '../src/protocol/worker';
 import { cpuModel } from './workloads';
 
@@ -27,14 +27,14 @@ const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
 function bundledRunner(): {
   engine: typeof import('../src/engine/index');
   setObserver: typeof import('../src/engine/observer').setObserver;
-  runInThisThread: typeof import('../src/runner/runThread').runInThisThread;
-  TraceAssembler: typeof import('../src/runner/assemble').TraceAssembler;
+  runInThisThread: typeof import('../src/runner/run/runThread').runInThisThread;
+  TraceAssembler: typeof import('../src/runner/host/assemble').TraceAssembler;
 } {
   const entry = path.join(tmp, 'runner-entry.ts');
   const src = (f: string): string => JSON.stringify(path.join(root, 'src', f));
   fs.writeFileSync(
     entry,
-    [`export * as engine from ${src('engine/index')};`, `export { setObserver } from ${src('engine/observer')};`, `export { runInThisThread } from ${src('runner/runThread')};`, `export { TraceAssembler } from ${src('runner/assemble')};`].join('\n'),
+    [`export * as engine from ${src('engine/index')};`, `export { setObserver } from ${src('engine/observer')};`, `export { runInThisThread } from ${src('runner/run/runThread')};`, `export { TraceAssembler } from ${src('runner/host/assemble')};`].join('\n'),
   );
   const outfile = path.join(tmp, 'runner.js');
   esbuild.buildSync({ entryPoints: [entry], bundle: true, platform: 'node', format: 'cjs', target: 'node20', outfile, external: ['esbuild', 'esbuild-wasm'], logLevel: 'error' });
@@ -42,7 +42,7 @@ function bundledRunner(): {
 }
 const { engine, setObserver, runInThisThread, TraceAssembler } = bundledRunner();
 const RUNNER_BUNDLE = path.join(tmp, 'runner.js');
-/** What a scratch file's `import * as tf from "gradtape"` gets in a run (src/runner/runThread.ts). */
+/** What a scratch file's `import * as tf from "gradtape"` gets in a run (src/runner/run/runThread.ts). */
 const userEngine = { ...engine };
 
 /** A training loop: a two-layer net on a small batch, ~`steps` × 40 ops (forward + backward). */

@@ -36,7 +36,7 @@ export const targets = [
   // The engine alone, as user files and outside programs import it.
   { ...node, entryPoints: ['src/engine/index.ts'], outfile: 'dist/engine.js' },
   // The runner as the extension host loads it: on the first run, never at activation (src/extension/extension.ts).
-  { ...node, entryPoints: ['src/runner/scratchRun.ts'], outfile: 'dist/runner.js', external: ['esbuild'] },
+  { ...node, entryPoints: ['src/runner/host/scratchRun.ts'], outfile: 'dist/runner.js', external: ['esbuild'] },
   // The TypeScript server plugin that types `import * as tf from "gradtape"` in .grad.ts files; tsserver loads it
   // by package name from the extension's node_modules (scripts/editorBuild.mjs writes its package.json).
   { ...node, entryPoints: ['src/tsPlugin/index.ts'], outfile: 'node_modules/gradtape-ts-plugin/index.js', sourcemap: false },
@@ -83,7 +83,7 @@ if (watch) {
   // The engine's .d.ts for the TypeScript plugin, and the plugin's package.json.
   (await import('./editorBuild.mjs')).buildEditorExtras();
   // The runner's portable bundle step: esbuild-wasm's JS is bundled into dist/worker.js, its
-  // WebAssembly binary sits next to it (src/runner/bundle.ts looks there first; docs/runner.md).
+  // WebAssembly binary sits next to it (src/runner/bundler/bundleScratch.ts looks there first; docs/runner.md).
   shipEsbuildWasm();
   console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }

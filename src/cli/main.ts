@@ -7,9 +7,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleLine } from '../protocol/trace';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/scratchRun';
-import { disposeBundlers } from '../runner/bundler';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/host/scratchRun';
+import { disposeBundlers } from '../runner/host/bundlerThread';
 import { formatError, formatReport, setDisplayRoot } from './report';
+import { reportExit, superviseRun } from './supervise';
 
 const USAGE = `Usage: gradtape run FILE [--json] [--timeout S] [--memory MB]
 
@@ -105,7 +106,7 @@ export async function main(argv: string[]): Promise<number> {
   setDisplayRoot(process.cwd());
   const controller = new AbortController();
   const onSigint = (): void => controller.abort();
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint); // again and again: a supervisor passes on the Ctrl-C its child got too
   const print = (line: ConsoleLine): void => {
     (line.level === 'error' || line.level === 'warn' ? process.stderr : process.stdout).write(line.text + '\n');
   };
@@ -146,14 +147,16 @@ function write(stream: NodeJS.WriteStream, text: string): Promise<void> {
   });
 }
 
-if (require.main === module) {
+if (require.main === module && !superviseRun(__filename, process.argv.slice(2))) {
   main(process.argv.slice(2)).then(
     (code) => {
       process.exitCode = code;
+      reportExit(code);
     },
     (e: unknown) => {
       process.stderr.write(`gradtape: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
       process.exitCode = 1;
+      reportExit(1);
     },
   );
 }

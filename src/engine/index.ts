@@ -14,7 +14,12 @@ export {
   reduceMean, reduceMin, reduceSum, relu, reshape, sigmoid, sigmoidCrossEntropyWithLogits, sign, sin, slice, softmax,
   softmaxCrossEntropyWithLogits, softplus, sqrt, square, squaredDifference, squeeze, stack, stopGradient, subtract, tan,
   tanh, tile, transpose, variable, where, zeros, zerosLike, type GradFn,
+  // Issue 12's activations and math.
+  ceil, cumprod, cumsum, divNoNan, elu, erf, floor, floorDiv, floorMod, gelu, l2Normalize, leakyRelu, logSigmoid,
+  reciprocal, reduceProd, reduceStd, reduceVariance, relu6, round, rsqrt, selu, silu, softsign, xlogy,
 } from './ops/index';
+/** tf.swish: another name of silu, as TensorFlow's. */
+export { silu as swish } from './ops/index';
 export { Tensor, Variable, peekValues, type TensorLike, type NestedArray, type VariableOptions } from './tensor';
 export type { DType, TypedArray } from './dtype';
 export { GradientTape, type GradientTapeOptions, type GradientOptions } from './tape';
@@ -70,6 +75,24 @@ export const math = {
   reduceLogSumExp: ops.reduceLogSumExp,
   argMax: ops.argMax,
   argMin: ops.argMin,
+  reciprocal: ops.reciprocal,
+  rsqrt: ops.rsqrt,
+  erf: ops.erf,
+  floor: ops.floor,
+  ceil: ops.ceil,
+  round: ops.round,
+  floorDiv: ops.floorDiv,
+  floorMod: ops.floorMod,
+  xlogy: ops.xlogy,
+  divNoNan: ops.divNoNan,
+  cumsum: ops.cumsum,
+  cumprod: ops.cumprod,
+  reduceProd: ops.reduceProd,
+  reduceVariance: ops.reduceVariance,
+  reduceStd: ops.reduceStd,
+  l2Normalize: ops.l2Normalize,
+  logSigmoid: ops.logSigmoid,
+  softsign: ops.softsign,
 };
 
 /** tf.linalg.*. */
@@ -95,4 +118,13 @@ export const nn = {
   logSoftmax: ops.logSoftmax,
   softmaxCrossEntropyWithLogits: ops.softmaxCrossEntropyWithLogits,
   sigmoidCrossEntropyWithLogits: ops.sigmoidCrossEntropyWithLogits,
+  elu: ops.elu,
+  selu: ops.selu,
+  leakyRelu: ops.leakyRelu,
+  relu6: ops.relu6,
+  gelu: ops.gelu,
+  silu: ops.silu,
+  swish: ops.silu,
+  softsign: ops.softsign,
+  l2Normalize: ops.l2Normalize,
 };

@@ -12,12 +12,14 @@ import type { Shape } from './shape';
 
 export type UnaryOp =
   | 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan' | 'tanh'
-  | 'sigmoid' | 'relu' | 'softplus' | 'sign' | 'step' | 'identity';
+  | 'sigmoid' | 'relu' | 'softplus' | 'sign' | 'step' | 'identity'
+  | 'elu' | 'selu' | 'relu6' | 'softsign' | 'erf' | 'floor' | 'ceil' | 'round' | 'reciprocal' | 'rsqrt';
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'sqdiff'
-  | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or';
+  | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or'
+  | 'floordiv' | 'floormod' | 'xlogy' | 'divnonan';
 /** Reductions over the inner axis of an [outer, inner] view. */
-export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin';
+export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin' | 'prod' | 'l2loss';
 
 export interface Kernels {
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -43,9 +45,66 @@ export interface Kernels {
   clip(x: TypedArray, xi: Int32Array | null, lo: TypedArray, li: Int32Array | null, hi: TypedArray, hi_: Int32Array | null, out: TypedArray): void;
   /** Converts values between storages (float → int truncates, anything → bool is x != 0). */
   cast(x: TypedArray, out: TypedArray, toBool: boolean): void;
+  /** out = x > 0 ? x : alpha·x. */
+  leakyRelu(x: TypedArray, alpha: number, out: TypedArray): void;
+  /**
+   * Running sums or products along the middle axis of an [outer, n, inner] view, in double
+   * (TensorFlow's cumsum/cumprod with `exclusive` and `reverse`).
+   */
+  cumulative(op: 'sum' | 'prod', x: TypedArray, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean, out: TypedArray): void;
+  /**
+   * For each of `rows` rows of `n` values, the positions of the `k` largest, largest first, the
+   * lower position first among equal values (TensorFlow's TopKV2, sorted).
+   */
+  topK(x: TypedArray, rows: number, n: number, k: number, indices: Int32Array): void;
 }
 
 // ──── Elementwise ────
+
+// SELU's constants (Klambauer et al.), as TensorFlow's Selu kernel.
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+
+/**
+ * erf in double, to a few ulps: below |x| = 3 the series 2/√π·e^(−x²)·Σ 2ⁿx^(2n+1)/(1·3···(2n+1))
+ * (all terms positive, so no cancellation), above it 1 − erfc by its continued fraction.
+ */
+function erf(x: number): number {
+  const ax = Math.abs(x);
+  if (!(ax < 6)) return Number.isNaN(x) ? NaN : Math.sign(x);
+  let r: number;
+  if (ax < 3) {
+    const x2 = ax * ax;
+    let term = ax;
+    let sum = ax;
+    for (let n = 1; n < 200 && term > sum * 1e-17; n++) {
+      term *= (2 * x2) / (2 * n + 1);
+      sum += term;
+    }
+    r = (2 / Math.sqrt(Math.PI)) * Math.exp(-x2) * sum;
+  } else {
+    // erfc(x) = e^(−x²)/√π · 1/(x + (1/2)/(x + 1/(x + (3/2)/(x + …)))), evaluated from the tail.
+    let f = ax;
+    for (let n = 60; n >= 1; n--) f = ax + n / 2 / f;
+    r = 1 - Math.exp(-ax * ax) / Math.sqrt(Math.PI) / f;
+  }
+  return x < 0 ? -r : r;
+}
+
+/** Round half to even, as TensorFlow's Round (and NumPy's). */
+function roundHalfEven(x: number): number {
+  const f = Math.floor(x);
+  const d = x - f;
+  if (d > 0.5) return f + 1;
+  if (d < 0.5) return f;
+  return f % 2 === 0 ? f : f + 1;
+}
+
+/** The remainder with the divisor's sign (TensorFlow's FloorMod): fmod, moved into the divisor's side. */
+function floorMod(a: number, b: number): number {
+  const r = a % b;
+  return r !== 0 && r < 0 !== b < 0 ? r + b : r;
+}
 
 function sigmoid(x: number): number {
   // Stable on both sides: never exponentiates a large positive number.
@@ -73,6 +132,16 @@ const UNARY: Record<UnaryOp, (x: number) => number> = {
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : x === 0 ? 0 : NaN),
   step: (x) => (x > 0 ? 1 : 0),
   identity: (x) => x,
+  elu: (x) => (x > 0 ? x : Math.expm1(x)),
+  selu: (x) => (x > 0 ? SELU_SCALE * x : SELU_SCALE * SELU_ALPHA * Math.expm1(x)),
+  relu6: (x) => (x > 0 ? (x < 6 ? x : 6) : x === x ? 0 : NaN),
+  softsign: (x) => x / (1 + Math.abs(x)),
+  erf,
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  reciprocal: (x) => 1 / x,
+  rsqrt: (x) => 1 / Math.sqrt(x),
 };
 
 const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
@@ -92,6 +161,11 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   le: (a, b) => (a <= b ? 1 : 0),
   and: (a, b) => (a && b ? 1 : 0),
   or: (a, b) => (a || b ? 1 : 0),
+  floordiv: (a, b) => Math.floor(a / b),
+  floormod: floorMod,
+  // 0 where x is 0, whatever y is (TensorFlow's Xlogy and DivNoNan).
+  xlogy: (a, b) => (a === 0 ? 0 : a * Math.log(b)),
+  divnonan: (a, b) => (b === 0 ? 0 : a / b),
 };
 
 function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {
@@ -245,6 +319,17 @@ function reduce(op: ReduceOp, x: TypedArray, outer: number, inner: number, out: 
         let s = 0;
         for (let i = 0; i < inner; i++) s += Math.exp(x[base + i] - m);
         acc = m + Math.log(s);
+        break;
+      }
+      case 'prod': {
+        acc = 1;
+        for (let i = 0; i < inner; i++) acc *= x[base + i];
+        break;
+      }
+      case 'l2loss': {
+        acc = 0;
+        for (let i = 0; i < inner; i++) acc += x[base + i] * x[base + i];
+        acc /= 2;
         break;
       }
       case 'argmax':
@@ -425,8 +510,53 @@ function cast(x: TypedArray, out: TypedArray, toBool: boolean): void {
   else out.set(x);
 }
 
+function leakyRelu(x: TypedArray, alpha: number, out: TypedArray): void {
+  for (let i = 0; i < x.length; i++) out[i] = x[i] > 0 ? x[i] : alpha * x[i];
+}
+
+function cumulative(op: 'sum' | 'prod', x: TypedArray, outer: number, n: number, inner: number, exclusive: boolean, reverse: boolean, out: TypedArray): void {
+  const prod = op === 'prod';
+  const step = reverse ? -inner : inner;
+  for (let o = 0; o < outer; o++) {
+    for (let j = 0; j < inner; j++) {
+      let at = o * n * inner + j + (reverse ? (n - 1) * inner : 0);
+      let acc = prod ? 1 : 0;
+      for (let i = 0; i < n; i++, at += step) {
+        const v = x[at];
+        if (exclusive) {
+          out[at] = acc;
+          acc = prod ? acc * v : acc + v;
+        } else {
+          acc = prod ? acc * v : acc + v;
+          out[at] = acc;
+        }
+      }
+    }
+  }
+}
+
+function topK(x: TypedArray, rows: number, n: number, k: number, indices: Int32Array): void {
+  const pos = new Int32Array(n);
+  for (let r = 0; r < rows; r++) {
+    const base = r * n;
+    // Insertion into the sorted first `k` slots: O(n·k), no comparator closures.
+    let filled = 0;
+    for (let i = 0; i < n; i++) {
+      const v = x[base + i];
+      if (filled === k && !(v > x[base + pos[k - 1]])) continue;
+      let j = filled < k ? filled++ : k - 1;
+      while (j > 0 && v > x[base + pos[j - 1]]) {
+        pos[j] = pos[j - 1];
+        j--;
+      }
+      pos[j] = i;
+    }
+    for (let i = 0; i < k; i++) indices[r * k + i] = pos[i];
+  }
+}
+
 /** The active kernels: replace members to swap implementations. */
-export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast };
+export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast, leakyRelu, cumulative, topK };
 
 /** The plain-TypeScript kernels, kept for tests and to restore after a swap. */
 export const jsKernels: Readonly<Kernels> = { ...kernels };

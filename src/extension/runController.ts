@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ConsoleLine, Trace } from '../protocol/trace';
-import type { RunOptions } from '../runner/scratchRun';
+import type { RunOptions } from '../runner/host/scratchRun';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
 import { Disposable } from './dispose';

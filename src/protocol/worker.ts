@@ -1,5 +1,5 @@
 /**
- * Messages between the runner's host side (src/runner/scratchRun.ts, src/runner/bundle.ts) and
+ * Messages between the runner's host side (src/runner/host/scratchRun.ts, src/runner/bundler/bundleScratch.ts) and
  * its worker threads (src/runner/worker.ts). Types only: both ends import this file.
  *
  * Two kinds of worker run the same entry file (dist/worker.js), told apart by `workerData.role`:
@@ -51,7 +51,7 @@ export interface BundleOutput {
   /** Wall time of the esbuild call, for the benchmarks and docs/runner.md. */
   bundleMs: number;
   /**
-   * The bundle with its position probes (src/runner/instrument.ts), made by the bundler thread,
+   * The bundle with its position probes (src/runner/shared/instrument.ts), made by the bundler thread,
    * which stays warm, so a run does not parse the bundle (~7 ms in a fresh thread). Absent when
    * the bundle cannot be parsed: the run thread then finds positions from stacks.
    */
@@ -93,7 +93,7 @@ export interface RunWorkerData {
 }
 
 /**
- * One change to the Trace being assembled on the host (src/runner/assemble.ts), in the order
+ * One change to the Trace being assembled on the host (src/runner/host/assemble.ts), in the order
  * it happened. Each event is complete on its own: the host never sees half of a node or tape.
  */
 export type TraceEvent =

@@ -1,33 +1,19 @@
 /**
  * The worker entry (built to dist/worker.js). `workerData.role` picks what this thread is:
- * - 'bundler': a long-lived thread that keeps esbuild warm and answers bundle requests;
- * - 'run': one run of a user's bundle (src/runner/runThread.ts), with the engine's observer
- *   attached, streaming TraceEvents to the host (src/runner/scratchRun.ts).
+ * - 'bundler': a long-lived thread that keeps esbuild warm and answers bundle requests
+ *   (src/runner/bundler/);
+ * - 'run': one run of a user's bundle (src/runner/run/), with the engine's observer attached,
+ *   streaming TraceEvents to the host (src/runner/host/).
  * User code runs only in run threads, never in the host: an exit, a crash or an endless loop
  * ends that thread alone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BundleRequest, BundleResponse, BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
-import { bundleScratch } from './bundle';
-import { runInThisThread } from './runThread';
+import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
+import { serveBundles } from './bundler/serve';
+import { runInThisThread } from './run/runThread';
 
 const port = parentPort!;
 const data = workerData as BundlerWorkerData | RunWorkerData;
 
-function serveBundles(d: BundlerWorkerData): void {
-  port.on('message', (req: BundleRequest) => {
-    void bundleScratch(d.backend, req.file, req.text).then(
-      (r) => {
-        const res: BundleResponse = 'code' in r ? { type: 'bundled', id: req.id, output: r } : { type: 'bundleFailed', id: req.id, error: r };
-        port.postMessage(res);
-      },
-      (e: unknown) => {
-        const res: BundleResponse = { type: 'bundleFailed', id: req.id, error: { kind: 'internal', name: 'Error', message: String(e) } };
-        port.postMessage(res);
-      },
-    );
-  });
-}
-
-if (data.role === 'bundler') serveBundles(data);
+if (data.role === 'bundler') serveBundles(port, data);
 else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));

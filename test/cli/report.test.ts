@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { codeFrame, formatNumber, formatValue, sparkline } from '../../src/cli/report';
 import { parseArgs } from '../../src/cli/main';
-import { summarize } from '../../src/runner/summary';
+import { summarize } from '../../src/runner/shared/summary';
 
 describe('cli/report: text formatting', () => {
   it('prints float32 values as numpy does (shortest round-trip), nested by shape', () => {

@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import type { Trace, TraceNode } from '../../src/protocol/trace';
-import { traceAttrs } from '../../src/runner/attrs';
-import { runScratch } from '../../src/runner/scratchRun';
+import { traceAttrs } from '../../src/runner/run/attrs';
+import { runScratch } from '../../src/runner/host/scratchRun';
 import { WORKER } from './helpers';
 
 const root = path.resolve(__dirname, '..', '..');

@@ -5,10 +5,10 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
 import type { BundleOutput, RunWorkerMessage } from '../../src/protocol/worker';
-import { TraceAssembler } from '../../src/runner/assemble';
-import { bundleScratch } from '../../src/runner/bundle';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { runInThisThread } from '../../src/runner/runThread';
+import { TraceAssembler } from '../../src/runner/host/assemble';
+import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runInThisThread } from '../../src/runner/run/runThread';
 import { fixture, ROOT } from './helpers';
 
 /** Ids come from counters of the process, which go on from run to run: compared without them. */

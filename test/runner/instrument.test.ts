@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
-import { instrument, PROBE_PARAMS } from '../../src/runner/instrument';
+import { instrument, PROBE_PARAMS } from '../../src/runner/shared/instrument';
 import type { SourcePos } from '../../src/protocol/trace';
 
 // Every call head is "user code" here; a position is the call head's own line/column.

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { posKey, scanBindings, scanNames, tokenize } from '../../src/runner/names';
+import { posKey, scanBindings, scanNames, tokenize } from '../../src/runner/run/names';
 
 // Positions are where V8 puts a call's frame: the callee's last identifier (or `new`).
 const at = (src: string, line: number, needle: string): string => posKey(line, src.split('\n')[line - 1].indexOf(needle) + 1);

@@ -2,8 +2,8 @@
 // passed to a function of the file, at run time where an unnamed tensor reaches a parameter.
 import assert from 'node:assert/strict';
 import type { Trace, TraceLeaf } from '../../src/protocol/trace';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { runScratch } from '../../src/runner/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, fixture, WORKER } from './helpers';
 
 const run = (name: string): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000 });

@@ -4,9 +4,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { currentPosition, newProbeBuffer, probeSlots, SHARED_POSITIONS } from '../../src/runner/probe';
-import { runScratch } from '../../src/runner/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { currentPosition, newProbeBuffer, probeSlots, SHARED_POSITIONS } from '../../src/runner/shared/probe';
+import { runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, fixture, WORKER } from './helpers';
 
 /** Runs `lines` as an unsaved scratch file next to the fixtures. */

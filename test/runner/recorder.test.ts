@@ -6,11 +6,11 @@ import { setFlagsFromString } from 'node:v8';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import type { ValueSummary } from '../../src/protocol/trace';
-import { TraceAssembler } from '../../src/runner/assemble';
-import { bundleScratch } from '../../src/runner/bundle';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { runInThisThread } from '../../src/runner/runThread';
-import { runScratch } from '../../src/runner/scratchRun';
+import { TraceAssembler } from '../../src/runner/host/assemble';
+import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runInThisThread } from '../../src/runner/run/runThread';
+import { runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, fixture, WORKER } from './helpers';
 
 setFlagsFromString('--expose-gc');

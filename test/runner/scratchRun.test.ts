@@ -3,9 +3,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleLine, Trace, TraceNode } from '../../src/protocol/trace';
-import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { DETAIL_STEPS } from '../../src/runner/recorder';
+import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { DETAIL_STEPS } from '../../src/runner/run/recorder';
 import { formatValue } from '../../src/cli/report';
 import { buildRunner, example, fixture, WARNING_CASES, WORKER } from './helpers';
 

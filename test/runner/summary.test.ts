@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { FIRST_VALUES, FULL_VALUES_LIMIT } from '../../src/protocol/trace';
-import { fromNum, hasNonFinite, num, summarize } from '../../src/runner/summary';
+import { fromNum, hasNonFinite, num, summarize } from '../../src/runner/shared/summary';
 
 describe('runner/summary: value summaries', () => {
   it('computes min, max, mean and the L2 norm, and keeps every value of a small tensor', () => {

@@ -5,10 +5,10 @@ import { spawn } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import type { Trace } from '../../src/protocol/trace';
 import type { RunWorkerMessage } from '../../src/protocol/worker';
-import { bundleScratch } from '../../src/runner/bundle';
-import { disposeBundlers } from '../../src/runner/bundler';
-import { runInThisThread } from '../../src/runner/runThread';
-import { runScratch, type RunOptions } from '../../src/runner/scratchRun';
+import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runInThisThread } from '../../src/runner/run/runThread';
+import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
 import { buildRunner, CLI, fixture, FIXTURES, WORKER } from './helpers';
 
 const run = (name: string, opts: Partial<RunOptions> = {}): Promise<Trace> => runScratch({ file: fixture(name), workerFile: WORKER, timeoutMs: 5000, ...opts });

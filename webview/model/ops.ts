@@ -159,6 +159,8 @@ function elementwiseImpl(e: Elementwise, shapes: number[][]): Impl[] {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const SELU_L = 1.0507009873554805;
+const SELU_A = 1.6732632423543772;
 const near = (tol: number, x: number, at: number) => Math.abs(x - at) <= tol;
 
 /** Elementwise ops by the engine's op name. Aliases map TensorFlow's kernel names to the same entry. */
@@ -201,6 +203,18 @@ const ELEMENTWISE: Record<string, Elementwise> = {
     f: (x, lo, hi) => Math.min(Math.max(x, lo), hi), d: [(x, lo, hi) => (x >= lo && x <= hi ? 1 : 0), (x, lo) => (x < lo ? 1 : 0), (x, _lo, hi) => (x > hi ? 1 : 0)],
     kink: (tol, x, lo, hi) => near(tol, x, lo) || near(tol, x, hi),
   },
+  // Issue 12's elementwise activations and math (src/engine/ops/<name>.ts).
+  Elu: { math: 'out = {0} if {0} > 0 else e^{0} − 1', local: ['∂out/∂{0} = 1 if {0} > 0 else out + 1'], f: (a) => (a > 0 ? a : Math.expm1(a)), d: [(a) => (a > 0 ? 1 : Math.exp(a))], kink: (tol, a) => near(tol, a, 0) },
+  Selu: {
+    math: 'out = λ{0} if {0} > 0 else λα(e^{0} − 1)', local: ['∂out/∂{0} = λ if {0} > 0 else out + λα'],
+    f: (a) => SELU_L * (a > 0 ? a : SELU_A * Math.expm1(a)), d: [(a) => SELU_L * (a > 0 ? 1 : SELU_A * Math.exp(a))], kink: (tol, a) => near(tol, a, 0),
+  },
+  Relu6: {
+    math: 'out = min(max({0}, 0), 6)', local: ['∂out/∂{0} = 1 if 0 < {0} < 6 else 0'], f: (a) => Math.min(Math.max(a, 0), 6),
+    d: [(a) => (a > 0 && a < 6 ? 1 : 0)], kink: (tol, a) => near(tol, a, 0) || near(tol, a, 6),
+  },
+  Softsign: { math: 'out = {0} / (1 + |{0}|)', local: ['∂out/∂{0} = 1 / (1 + |{0}|)²'], f: (a) => a / (1 + Math.abs(a)), d: [(a) => 1 / (1 + Math.abs(a)) ** 2] },
+  Reciprocal: { math: 'out = 1/{0}', local: ['∂out/∂{0} = −out²'], f: (a) => 1 / a, d: [(a) => -1 / (a * a)], kink: (tol, a) => near(tol, a, 0) },
   Identity: { math: 'out = {0}', local: ['∂out/∂{0} = 1'], f: (a) => a, d: [() => 1] },
   Cast: { math: 'out = cast({0})', local: ['∂out/∂{0} = 1 (float to float)'], f: (a) => a, d: [() => 1] },
   StopGradient: { math: 'out = {0}, gradient stopped', local: ['∂out/∂{0} := 0 (by definition)'], f: (a) => a, d: [() => 0] },
@@ -709,6 +723,18 @@ const OTHERS: Record<string, OpInfo> = {
   GatherGrad: { math: 'out = scatter-add of {0} at the gathered indices', local: ['∂L/∂{0} = gather(∂L/∂out)'], impls: () => [] },
   Comparison: { math: 'out = compare({0}, {1}) (bool)', local: ['none: a bool output carries no gradient'], impls: () => [] },
   ArgExtreme: { math: 'out = index of the extreme of {0} (int32)', local: ['none: an integer output carries no gradient'], impls: () => [] },
+  // Issue 12: ops whose attributes the Trace does not carry (or with no gradient): math and derivative only.
+  LeakyRelu: { math: 'out = {0} if {0} > 0 else α·{0}', local: ['∂out/∂{0} = 1 if {0} > 0 else α'], impls: () => [] },
+  Erf: { math: 'out = erf({0}) = 2/√π ∫₀^{0} e^(−t²) dt', local: ['∂out/∂{0} = 2/√π · e^(−{0}²)'], impls: () => [] },
+  Floor: { math: 'out = ⌊{0}⌋', local: ['none: piecewise constant (TensorFlow gives None)'], impls: () => [] },
+  Ceil: { math: 'out = ⌈{0}⌉', local: ['none: piecewise constant (TensorFlow gives None)'], impls: () => [] },
+  Round: { math: 'out = round({0}) (halves to even)', local: ['none: piecewise constant (TensorFlow gives None)'], impls: () => [] },
+  FloorDiv: { math: 'out = ⌊{0} / {1}⌋', local: ['none: piecewise constant (TensorFlow gives None)'], impls: () => [] },
+  FloorMod: { math: 'out = {0} − ⌊{0}/{1}⌋·{1}', local: ['∂out/∂{0} = 1', '∂out/∂{1} = −⌊{0}/{1}⌋'], impls: () => [] },
+  Xlogy: { math: 'out = {0}·ln {1} (0 where {0} = 0)', local: ['∂out/∂{0} = ln {1} (0 where {0} = 0)', '∂out/∂{1} = {0}/{1} (0 where {0} = 0)'], impls: () => [] },
+  Cumsum: { math: 'out_i = Σ_{j ≤ i} {0}_j', local: ['∂L/∂{0} = cumsum of ∂L/∂out in the other direction'], impls: () => [] },
+  Cumprod: { math: 'out_i = Π_{j ≤ i} {0}_j', local: ['∂L/∂{0} = cumsum(out·∂L/∂out, the other way) / {0}'], impls: () => [] },
+  Prod: { math: 'out = Π {0}', local: ['∂out/∂{0}_i = Π_{j≠i} {0}_j'], impls: () => [] },
   CustomGradient: {
     math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [],
     unavailable: 'a user-defined gradient (tf.customGradient) cannot be re-derived: the trace keeps f’s result, not f, and the gradient is whatever gradFn says',

@@ -3,7 +3,7 @@
 // answers can be checked against it (inspectorGolden.test.ts). Run: npx tsx test/webview/golden/capture.ts
 import fs from 'node:fs';
 import path from 'node:path';
-import { runScratch } from '../../../src/runner/scratchRun';
+import { runScratch } from '../../../src/runner/host/scratchRun';
 import type { Trace } from '../../../src/protocol/trace';
 import { backwardWalk, Evaluator, fdCheck, forwardJvp, nodeStep } from '../../../webview/model/miniEval';
 import { fillNames, opInfo, type T } from '../../../webview/model/ops';

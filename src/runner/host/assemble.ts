@@ -3,9 +3,9 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
-import { num } from './summary';
-import type { TraceEvent } from '../protocol/worker';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { num } from '../shared/summary';
+import type { TraceEvent } from '../../protocol/worker';
 
 /** Console lines kept in a trace; later ones are counted in a final note. */
 export const CONSOLE_LIMIT = 5000;

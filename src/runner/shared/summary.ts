@@ -2,7 +2,7 @@
  * Value summaries: what the trace keeps of a tensor (src/protocol/trace.ts ValueSummary).
  * One pass over the data, no allocation per element beyond the kept values.
  */
-import { FIRST_VALUES, FULL_VALUES_LIMIT, type DType, type Num, type ValueSummary } from '../protocol/trace';
+import { FIRST_VALUES, FULL_VALUES_LIMIT, type DType, type Num, type ValueSummary } from '../../protocol/trace';
 
 /** The typed-array data of a tensor, as the engine's peekValues returns it. */
 export type Values = ArrayLike<number>;

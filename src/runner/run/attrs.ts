@@ -2,7 +2,7 @@
  * An op's attributes as plain JSON for the Trace (TraceNode.attrs): typed arrays become lists;
  * functions, tensors and other objects are left out (they cannot be replayed from data).
  */
-import type { TraceAttr, TraceAttrScalar } from '../protocol/trace';
+import type { TraceAttr, TraceAttrScalar } from '../../protocol/trace';
 
 function scalar(v: unknown): TraceAttrScalar | undefined {
   if (v === null || typeof v === 'string' || typeof v === 'boolean') return v;

@@ -25,8 +25,8 @@
  * shifting columns (`toBundle`), then through the bundle's source map as before.
  */
 import { parse } from 'acorn';
-import type { SourcePos } from '../protocol/trace';
-import type { InstrumentedBundle } from '../protocol/worker';
+import type { SourcePos } from '../../protocol/trace';
+import type { InstrumentedBundle } from '../../protocol/worker';
 
 interface AstNode {
   type: string;

@@ -1,6 +1,6 @@
 /**
  * The engine observer of a run (src/engine/observer.ts): turns the engine's events, with their
- * live tensors, into plain TraceEvents for the host to assemble (src/runner/assemble.ts).
+ * live tensors, into plain TraceEvents for the host to assemble (src/runner/host/assemble.ts).
  *
  * ──── The step budget ────
  * Tapes created at the same source position form a loop; the n-th one is step n. Every step keeps
@@ -26,13 +26,13 @@
  * position; a lazy step that becomes a loop's last step takes its positions and names from the
  * loop's first step, node by node, where the op sequence matches.
  */
-import type { EngineObserver } from '../engine/observer';
-import type { Tensor, Variable } from '../engine/tensor';
-import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../protocol/trace';
-import type { TraceEvent } from '../protocol/worker';
+import type { EngineObserver } from '../../engine/observer';
+import type { Tensor, Variable } from '../../engine/tensor';
+import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import type { TraceEvent } from '../../protocol/worker';
 import type { Pattern } from './names';
 import { sameAttrs, traceAttrs } from './attrs';
-import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from './summary';
+import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from '../shared/summary';
 
 /** Detailed steps per loop (first and last included). */
 export const DETAIL_STEPS = 20;

@@ -1,11 +1,11 @@
 /**
  * Bundle positions → `.grad.ts` positions through the bundle's source map, for the bundler thread
- * (which instruments the bundle, src/runner/instrument.ts) and the run thread (stack frames).
+ * (which instruments the bundle, src/runner/shared/instrument.ts) and the run thread (stack frames).
  */
 import fs from 'node:fs';
 import { SourceMap } from 'node:module';
 import path from 'node:path';
-import type { SourcePos } from '../protocol/trace';
+import type { SourcePos } from '../../protocol/trace';
 
 export interface SourcePositions {
   /** Bundle line/column (1-based) → the user's position; one object per generated position (cached). */

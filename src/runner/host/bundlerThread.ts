@@ -7,8 +7,8 @@
  * (the WebAssembly build holds ~100-200 MB).
  */
 import { Worker } from 'node:worker_threads';
-import type { RunError } from '../protocol/trace';
-import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend, BundlerWorkerData } from '../protocol/worker';
+import type { RunError } from '../../protocol/trace';
+import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend, BundlerWorkerData } from '../../protocol/worker';
 
 const IDLE_MS = 120_000;
 

@@ -12,14 +12,14 @@ import { pathToFileURL } from 'node:url';
 import util from 'node:util';
 import v8 from 'node:v8';
 import vm from 'node:vm';
-import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
-import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../protocol/worker';
-import { BUNDLE_BASENAME, IMPORT_META } from './bundle';
+import type { ConsoleLine, RunError, SourcePos } from '../../protocol/trace';
+import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../../protocol/worker';
+import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
 import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
 import { Recorder } from './recorder';
-import { instrument, PROBE_PARAMS, withToBundle } from './instrument';
-import { sourcePositions } from './sourcePositions';
-import { probeSlots, type RunThreadData } from './probe';
+import { instrument, PROBE_PARAMS, withToBundle } from '../shared/instrument';
+import { sourcePositions } from '../shared/sourcePositions';
+import { probeSlots, type RunThreadData } from '../shared/probe';
 
 /** Events are sent in batches of at most this many, and at every record exit and gradient call. */
 const BATCH = 512;
@@ -53,17 +53,17 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const started = performance.now();
   const bundleFile = path.join(path.dirname(d.file), BUNDLE_BASENAME);
   // ── Positions: bundle line/column → .grad.ts line/column, one object per generated position;
-  // source texts (for names), read once per file (src/runner/sourcePositions.ts) ──
+  // source texts (for names), read once per file (src/runner/shared/sourcePositions.ts) ──
   const positions = sourcePositions(d.bundle.map, d.file, d.text);
   const { mapPosition, sourceText, cache: posCache } = positions;
 
-  // Every call in the user's code records its position index `at` (src/runner/instrument.ts). The
+  // Every call in the user's code records its position index `at` (src/runner/shared/instrument.ts). The
   // bundler thread has instrumented the bundle already; its positions become this thread's
   // objects for their call heads, so a stack frame at a call maps to the very object the probe gives.
   const pre = opts.instrument === false ? undefined : d.bundle.instrumented;
   if (pre) pre.heads.forEach((key, i) => posCache.set(key, pre.positions[i] ?? null));
   const inst = opts.instrument === false ? undefined : pre ? withToBundle(pre) : instrument(d.bundle.code, mapPosition, positions.identifierAt);
-  // The current index lives in memory the host can read while this thread is busy (src/runner/probe.ts).
+  // The current index lives in memory the host can read while this thread is busy (src/runner/shared/probe.ts).
   const cur = probeSlots((d as RunThreadData).probe, inst?.positions ?? [], d.bundle.inputs);
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
   let linePrefix = 0;
@@ -233,19 +233,19 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
 
   // ── The engine, observed ──
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const engine = require('../engine/index') as typeof import('../engine/index');
+  const engine = require('../../engine/index') as typeof import('../../engine/index');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { setObserver } = require('../engine/observer') as typeof import('../engine/observer');
+  const { setObserver } = require('../../engine/observer') as typeof import('../../engine/observer');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const tensorModule = require('../engine/tensor') as typeof import('../engine/tensor');
+  const tensorModule = require('../../engine/tensor') as typeof import('../../engine/tensor');
   const VariableClass = tensorModule.Variable;
   const TensorClass = tensorModule.Tensor;
   const rec = new Recorder({
     // Read once: a module's exports may be getters (called per op otherwise).
     engine: {
       peekValues: tensorModule.peekValues,
-      isVariable: (t): t is import('../engine/tensor').Variable => t instanceof VariableClass,
-      isTensor: (x): x is import('../engine/tensor').Tensor => x instanceof TensorClass,
+      isVariable: (t): t is import('../../engine/tensor').Variable => t instanceof VariableClass,
+      isTensor: (x): x is import('../../engine/tensor').Tensor => x instanceof TensorClass,
     },
     locate,
     cheapLocate: inst !== undefined,
@@ -262,7 +262,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
    * creation, from a pattern, or from an earlier parameter): the engine's TensorDebug.name, which
    * the observer owns. The first name a tensor gets wins.
    */
-  const hasName = (t: import('../engine/tensor').Tensor): boolean => t._debug?.name !== undefined || t instanceof VariableClass;
+  const hasName = (t: import('../../engine/tensor').Tensor): boolean => t._debug?.name !== undefined || t instanceof VariableClass;
   const paramNames = inst?.params ?? [];
   // `function lossOf(w) { … }` called with an unnamed tensor: inside, that tensor is `w`.
   const probeN = (id: number, ...values: unknown[]): void => {
@@ -393,7 +393,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     setObserver(null);
   });
 
-  // ── The probes the instrumented bundle calls (src/runner/instrument.ts) ──
+  // ── The probes the instrumented bundle calls (src/runner/shared/instrument.ts) ──
   const EMPTY: unknown[] = [];
   const probeP = <T>(id: number, v: T): T => {
     cur[0] = id;

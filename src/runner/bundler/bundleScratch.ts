@@ -18,18 +18,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { BuildFailure, BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
-import type { BundleOutput, BundlerBackend } from '../protocol/worker';
-import type { RunError } from '../protocol/trace';
-import { instrument } from './instrument';
-import { sourcePositions } from './sourcePositions';
+import type { BundleOutput, BundlerBackend } from '../../protocol/worker';
+import type { RunError } from '../../protocol/trace';
+import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
+import { instrument } from '../shared/instrument';
+import { sourcePositions } from '../shared/sourcePositions';
 
 type Esbuild = typeof import('esbuild');
 
-/** What `import.meta` becomes in the bundle: a parameter of the compiled function (the entry's url, filename, dirname). */
-export const IMPORT_META = '__gtImportMeta';
-
-/** The name of the (never written) bundle file: stack frames in it are the user's code. */
-export const BUNDLE_BASENAME = '__gradtape_bundle__.js';
 
 const EXTENSIONS = ['.ts', '.tsx', '.mts', '.cts', '.js', '.mjs', '.cjs', '.json'];
 

@@ -13,11 +13,11 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { ConsoleLine, RunError, Trace } from '../protocol/trace';
-import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../protocol/worker';
+import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
+import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import { bundleInThread } from './bundler';
-import { currentPosition, newProbeBuffer, type RunThreadData } from './probe';
+import { bundleInThread } from './bundlerThread';
+import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 
 export interface RunOptions {
   /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
@@ -58,7 +58,7 @@ const STARTUP_GRACE_MS = 30_000;
 export function defaultWorkerFile(): string {
   const here = __dirname;
   if (path.basename(here) === 'dist') return path.join(here, 'worker.js');
-  return path.resolve(here, '..', '..', 'dist', 'worker.js');
+  return path.resolve(here, '..', '..', '..', 'dist', 'worker.js');
 }
 
 function chooseBackend(opt: RunOptions['bundler']): BundlerBackend {
@@ -234,4 +234,4 @@ function assertNever(x: never): never {
 }
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
-export { disposeBundlers } from './bundler';
+export { disposeBundlers } from './bundlerThread';

@@ -2,7 +2,7 @@
  * The run thread's current position, readable by the host while the thread is busy.
  *
  * A script stuck in a loop sends nothing (the heartbeat rides on ops), so the probes of the
- * instrumented bundle (src/runner/instrument.ts) write the current call index into shared memory,
+ * instrumented bundle (src/runner/shared/instrument.ts) write the current call index into shared memory,
  * and the run thread writes, once after instrumenting, the `.grad.ts` line and column of each index.
  * On a time limit or cancellation the host reads where the script is without a message.
  *
@@ -11,8 +11,8 @@
  * unknown. Host and run thread both import this; it has no dependency, so the host's bundle stays
  * free of the engine.
  */
-import type { RunWorkerData } from '../protocol/worker';
-import type { SourcePos } from '../protocol/trace';
+import type { RunWorkerData } from '../../protocol/worker';
+import type { SourcePos } from '../../protocol/trace';
 
 /** Indexes beyond this many call sites are not shared (their positions stay known to the run thread). */
 export const SHARED_POSITIONS = 65_536;

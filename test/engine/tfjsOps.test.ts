@@ -1,0 +1,146 @@
+/**
+ * Issue 12's ops against TensorFlow.js 4.22 (cpu backend) where tfjs has them: forward values and
+ * the gradient of Σ w·f(x) with respect to every float input, on both kernel sets (TypeScript and
+ * WebAssembly), from the same float32 inputs. Inputs avoid kinks, where conventions may differ.
+ */
+import { strict as assert } from 'node:assert';
+import * as tfjs from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-core/dist/register_all_gradients';
+// tfjs's own gradients call chained methods (x.reshape), which its full package registers.
+import '@tensorflow/tfjs-core/dist/public/chained_ops/register_all_chained_ops';
+import * as tf from '../../src/engine/index';
+import { peekValues } from '../../src/engine/tensor';
+import { lcg } from './gradcheck';
+
+interface Input {
+  shape: number[];
+  lo?: number;
+  hi?: number;
+  /** int32 values in [0, int). */
+  int?: number;
+  /** Fixed values instead of drawn ones. */
+  values?: number[];
+}
+
+export interface Parity {
+  name: string;
+  inputs: Input[];
+  ours: (...xs: tf.Tensor[]) => tf.Tensor;
+  theirs: (...xs: tfjs.Tensor[]) => tfjs.Tensor;
+  /** false: compare values only (no gradient in TensorFlow, or none in tfjs). */
+  grad?: boolean;
+  /** Values kept away from these points (kinks). */
+  avoid?: number[];
+  tol?: number;
+}
+
+function draw(spec: Input, rand: () => number, avoid: number[]): number[] {
+  if (spec.values) return spec.values;
+  const n = spec.shape.reduce((p, d) => p * d, 1);
+  const lo = spec.lo ?? -2;
+  const hi = spec.hi ?? 2;
+  return Array.from({ length: n }, () => {
+    if (spec.int !== undefined) return Math.floor(rand() * spec.int);
+    for (;;) {
+      const v = Math.fround(lo + (hi - lo) * rand());
+      if (avoid.every((k) => Math.abs(v - k) > 0.05)) return v;
+    }
+  });
+}
+
+function close(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  for (let i = 0; i < expected.length; i++) {
+    const a = actual[i];
+    const e = expected[i];
+    if (Number.isNaN(e)) assert.ok(Number.isNaN(a), `${what}[${i}]: ${a} vs NaN`);
+    else assert.ok(Math.abs(a - e) <= tol * Math.max(1, Math.abs(e)), `${what}[${i}]: ${a} vs tfjs ${e}`);
+  }
+}
+
+/** Runs every case on the current kernels: forward, and the gradient of Σ w·f w.r.t. each float input. */
+export function checkParity(cases: Parity[]): void {
+  for (const c of cases) {
+    it(c.name, () => {
+      const rand = lcg(c.name.length * 7919 + 17);
+      const vals = c.inputs.map((s) => draw(s, rand, c.avoid ?? []));
+      const ours = c.inputs.map((s, i) => tf.constant(vals[i], s.int !== undefined ? 'int32' : 'float32', s.shape));
+      const theirs = c.inputs.map((s, i) => tfjs.tensor(vals[i], s.shape, s.int !== undefined ? 'int32' : 'float32'));
+      const tol = c.tol ?? 1e-5;
+      const y = c.ours(...ours);
+      const ty = c.theirs(...theirs);
+      assert.deepEqual(y.shape, ty.shape, `${c.name}: shape`);
+      close(peekValues(y) as ArrayLike<number>, ty.dataSync() as ArrayLike<number>, tol, `${c.name} forward`);
+      if (c.grad === false) return;
+      const w = draw({ shape: y.shape }, rand, []);
+      const floats = c.inputs.map((s, i) => (s.int === undefined ? i : -1)).filter((i) => i >= 0);
+      const tape = new tf.GradientTape();
+      const loss = tape.record(() => {
+        tape.watch(floats.map((i) => ours[i]));
+        return tf.reduceSum(tf.multiply(c.ours(...ours), tf.constant(w, 'float32', y.shape)));
+      });
+      const g = tape.gradient(loss, floats.map((i) => ours[i])) as (tf.Tensor | null)[];
+      const tw = tfjs.tensor(w, y.shape, 'float32');
+      const tg = tfjs.grads((...fs: tfjs.Tensor[]) => {
+        const args = theirs.slice();
+        floats.forEach((i, k) => (args[i] = fs[k]));
+        return tfjs.sum(tfjs.mul(c.theirs(...args), tw));
+      })(floats.map((i) => theirs[i]));
+      floats.forEach((i, k) => {
+        assert.ok(g[k], `${c.name}: gradient ${i} is null`);
+        close(peekValues(g[k]!) as ArrayLike<number>, tg[k].dataSync() as ArrayLike<number>, tol, `${c.name} gradient ${i}`);
+      });
+    });
+  }
+}
+
+/** An elementwise case on a [3, 5] input (`extra.inputs` may give its range). */
+const unary = (name: string, ours: (x: tf.Tensor) => tf.Tensor, theirs: (x: tfjs.Tensor) => tfjs.Tensor, extra: Partial<Parity> = {}): Parity => ({
+  name, ours, theirs, ...extra, inputs: [{ ...(extra.inputs?.[0] ?? {}), shape: [3, 5] }],
+});
+
+export const ACTIVATION_AND_MATH: Parity[] = [
+  unary('elu', (x) => tf.elu(x), (x) => tfjs.elu(x), { avoid: [0] }),
+  unary('selu', (x) => tf.selu(x), (x) => tfjs.selu(x), { avoid: [0] }),
+  unary('leakyRelu (α 0.2)', (x) => tf.leakyRelu(x), (x) => tfjs.leakyRelu(x, 0.2), { avoid: [0] }),
+  unary('leakyRelu (α 0.05)', (x) => tf.leakyRelu(x, 0.05), (x) => tfjs.leakyRelu(x, 0.05), { avoid: [0] }),
+  unary('relu6', (x) => tf.relu6(x), (x) => tfjs.relu6(x), { avoid: [0, 6], inputs: [{ shape: [], lo: -3, hi: 9 }] }),
+  unary('logSigmoid', (x) => tf.logSigmoid(x), (x) => tfjs.logSigmoid(x)),
+  unary('reciprocal', (x) => tf.reciprocal(x), (x) => tfjs.reciprocal(x), { inputs: [{ shape: [], lo: 0.5, hi: 3 }] }),
+  unary('rsqrt', (x) => tf.rsqrt(x), (x) => tfjs.rsqrt(x), { inputs: [{ shape: [], lo: 0.5, hi: 3 }] }),
+  // tfjs's erf is a polynomial fit good to ~1e-7.
+  unary('erf', (x) => tf.erf(x), (x) => tfjs.erf(x), { tol: 2e-6 }),
+  unary('floor', (x) => tf.floor(x), (x) => tfjs.floor(x), { grad: false, inputs: [{ shape: [], lo: -5, hi: 5 }] }),
+  unary('ceil', (x) => tf.ceil(x), (x) => tfjs.ceil(x), { grad: false, inputs: [{ shape: [], lo: -5, hi: 5 }] }),
+  { name: 'round (halves to even)', inputs: [{ shape: [6], values: [0.5, 1.5, 2.5, -0.5, -2.5, 2.4] }], ours: (x) => tf.round(x), theirs: (x) => tfjs.round(x), grad: false },
+  { name: 'floorDiv', inputs: [{ shape: [2, 3], lo: -9, hi: 9 }, { shape: [3], values: [2, -3, 1.5] }], ours: (a, b) => tf.floorDiv(a, b), theirs: (a, b) => tfjs.floorDiv(a, b), grad: false },
+  { name: 'floorMod (tfjs mod)', inputs: [{ shape: [2, 3], lo: 2.1, hi: 2.8 }, { shape: [3], lo: 1.45, hi: 1.9 }], ours: (a, b) => tf.floorMod(a, b), theirs: (a, b) => tfjs.mod(a, b) },
+  { name: 'divNoNan', inputs: [{ shape: [2, 3] }, { shape: [2, 3], values: [1, 0, -2, 0.5, 0, 3] }], ours: (a, b) => tf.divNoNan(a, b), theirs: (a, b) => tfjs.divNoNan(a, b), grad: false }, // tfjs has no gradient for its Equal
+  { name: 'cumsum', inputs: [{ shape: [3, 4] }], ours: (x) => tf.cumsum(x, 1), theirs: (x) => tfjs.cumsum(x, 1) },
+  { name: 'cumsum (exclusive, reverse)', inputs: [{ shape: [3, 4] }], ours: (x) => tf.cumsum(x, 1, { exclusive: true, reverse: true }), theirs: (x) => tfjs.cumsum(x, 1, true, true) },
+  // tfjs's cumsum gradient along a non-last axis has the wrong shape: values only.
+  { name: 'cumsum (axis 0)', inputs: [{ shape: [3, 4] }], ours: (x) => tf.cumsum(x, 0, { reverse: true }), theirs: (x) => tfjs.cumsum(x, 0, false, true), grad: false },
+  { name: 'cumprod', inputs: [{ shape: [3, 4], lo: 0.5, hi: 1.5 }], ours: (x) => tf.math.cumprod(x, 1), theirs: (x) => tfjs.cumprod(x, 1), grad: false }, // no gradient in tfjs
+  { name: 'reduceProd', inputs: [{ shape: [3, 4], lo: 0.5, hi: 1.5 }], ours: (x) => tf.reduceProd(x, 1), theirs: (x) => tfjs.prod(x, 1) },
+  { name: 'reduceVariance (tfjs moments)', inputs: [{ shape: [3, 4] }], ours: (x) => tf.reduceVariance(x, 0), theirs: (x) => tfjs.moments(x, 0).variance },
+];
+
+describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
+  let prevProd = false;
+  before(async () => {
+    prevProd = tfjs.env().getBool('PROD');
+    tfjs.env().set('PROD', true);
+    await tfjs.setBackend('cpu');
+  });
+  after(() => {
+    tfjs.env().set('PROD', prevProd);
+    tf.setKernelBackend('wasm');
+  });
+  for (const backend of ['ts', 'wasm'] as const) {
+    describe(`${backend} kernels`, () => {
+      before(() => assert.ok(tf.setKernelBackend(backend)));
+      checkParity(ACTIVATION_AND_MATH);
+    });
+  }
+});

@@ -1,0 +1,81 @@
+// Golden traces: every fixture under test/fixtures and every example under examples/, run through
+// the runner (runScratch, real worker), must give the trace stored in test/runner/golden/. What
+// legitimately varies is normalised: times, the checkout's path, and for runs stopped by a limit
+// everything past their first step. Regenerate after an intended change:
+//   UPDATE_GOLDEN=1 npx mocha test/runner/golden.test.ts
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { SourcePos, Trace } from '../../src/protocol/trace';
+import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { buildRunner, EXAMPLES, FIXTURES, ROOT, WORKER } from './helpers';
+
+const GOLDEN = path.join(__dirname, 'golden');
+const UPDATE = process.env.UPDATE_GOLDEN === '1';
+
+/** Runs ended by a limit: how far they get depends on the machine, so only their first step is compared. */
+const LIMITED: Record<string, Partial<RunOptions>> = {
+  'runner-infinite-loop.grad.ts': { timeoutMs: 1000 },
+  'runner-timeout-training.grad.ts': { timeoutMs: 1500 },
+  'runner-huge-allocation.grad.ts': { memoryMb: 64 },
+  'runner-huge-tensor.grad.ts': { memoryMb: 128 },
+};
+
+/** Every program the golden covers: [golden name, file, text when it is not the file's own]. */
+function programs(): [string, string, string | undefined][] {
+  const out: [string, string, string | undefined][] = [];
+  for (const f of fs.readdirSync(FIXTURES).sort()) {
+    if (f.endsWith('.grad.ts')) out.push([f, path.join(FIXTURES, f), undefined]);
+    // A syntax error kept out of the type checker: run under a .grad.ts name with its text.
+    if (f.endsWith('.grad.txt')) out.push([f, path.join(FIXTURES, f.replace(/\.txt$/, '.ts')), fs.readFileSync(path.join(FIXTURES, f), 'utf8')]);
+  }
+  for (const f of fs.readdirSync(EXAMPLES).sort()) if (f.endsWith('.grad.ts')) out.push([`examples-${f}`, path.join(EXAMPLES, f), undefined]);
+  return out;
+}
+
+/** The trace without what varies from run to run and checkout to checkout. */
+export function normalise(t: Trace, limited: boolean): unknown {
+  const copy = JSON.parse(JSON.stringify(t).split(ROOT).join('<root>')) as Trace & Record<string, unknown>;
+  delete (copy as Partial<Trace>).startedAt;
+  delete (copy as Partial<Trace>).durationMs;
+  for (const line of copy.console) line.timeMs = 0;
+  if (limited) {
+    // Past the first step of each loop, a limited run's content depends on how fast the machine was.
+    copy.tapes = copy.tapes.filter((tape) => tape.step === 0);
+    const kept = new Set(copy.tapes.map((tape) => tape.id));
+    copy.gradients = copy.gradients.filter((g) => kept.has(g.tapeId));
+    copy.curves = copy.curves.map((c) => ({ ...c, points: c.points.slice(0, 1) }));
+    delete (copy as Partial<Trace>).stats;
+    // So does the line a time limit stops at (a loop's body has several).
+    const stoppedAt = (pos: unknown): unknown => (copy.error?.kind === 'timeout' ? undefined : pos);
+    if (copy.error) copy.error = { ...copy.error, message: copy.error.message.replace(/\d+/g, 'N'), pos: stoppedAt(copy.error.pos) as SourcePos };
+    copy.diagnostics = copy.diagnostics.map((d) => ({ ...d, message: d.message.replace(/\d+/g, 'N'), pos: stoppedAt(d.pos) as SourcePos }));
+  }
+  return copy;
+}
+
+describe('runner: golden traces of every fixture and example', function () {
+  this.timeout(120_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  for (const [name, file, text] of programs()) {
+    it(name, async () => {
+      const limits = LIMITED[name];
+      // runner-stream.grad.ts waits for this file to exist: it does.
+      process.env.GRADTAPE_TEST_FLAG = file;
+      const t = await runScratch({ file, ...(text !== undefined ? { text } : {}), workerFile: WORKER, timeoutMs: 60_000, ...limits });
+      // Through JSON, as stored (an undefined property is absent).
+      const got: unknown = JSON.parse(JSON.stringify(normalise(t, limits !== undefined)));
+      const goldenFile = path.join(GOLDEN, `${name}.json`);
+      if (UPDATE || !fs.existsSync(goldenFile)) {
+        if (!UPDATE) assert.fail(`no golden for ${name}: run UPDATE_GOLDEN=1 npx mocha test/runner/golden.test.ts`);
+        fs.mkdirSync(GOLDEN, { recursive: true });
+        fs.writeFileSync(goldenFile, `${JSON.stringify(got, null, 1)}\n`);
+        return;
+      }
+      assert.deepEqual(got, JSON.parse(fs.readFileSync(goldenFile, 'utf8')));
+    });
+  }
+});

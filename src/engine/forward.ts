@@ -18,7 +18,7 @@
 import { Tensor } from './tensor';
 import { constant, cast, add, multiply, reduceSum, reshape } from './ops/index';
 import { filled } from './ops/helpers';
-import { checkUnconnected, GradientTape, type GradientOf } from './tape';
+import { checkUnconnected, GradientTape, newTapeId, type GradientOf } from './tape';
 import { InvalidArgumentError, LookupError } from './errors';
 import { observer, setObserver } from './observer';
 import { activeAccumulators, nextEnterSeq, recordingTapes, type ForwardRecorder, type OpDef, type RecordingTape } from './op';
@@ -53,8 +53,8 @@ export class ForwardAccumulator implements ForwardRecorder {
   private readonly tangentOf = new WeakMap<Tensor, Tensor>();
   private recording = false;
   private enterSeq = 0;
-  /** Id of the accumulator in observer events (it has no tape of its own any more). */
-  private readonly id = nextJvpCallId++;
+  /** Its id as a tape in observer events: the trace shows the accumulator as a tape. */
+  readonly id = newTapeId();
 
   /**
    * `primals`: a tensor (or array/object of tensors) to differentiate with respect to;
@@ -89,6 +89,17 @@ export class ForwardAccumulator implements ForwardRecorder {
       return tensor.dtype === p.dtype ? tensor : cast(tensor, p.dtype);
     });
     this.primals.forEach((p, i) => this.tangentOf.set(p, this.tangents[i]));
+    const obs = observer();
+    if (obs) {
+      const parent = recordingTapes[recordingTapes.length - 1];
+      obs.tapeCreated({ tapeId: this.id, persistent: true, watchAccessedVariables: false, pos: obs.locate(), parentTapeId: parent?.id });
+    }
+  }
+
+  /** @internal op.ts: whether one of `xs` has a tangent here. */
+  tracks(xs: readonly Tensor[]): boolean {
+    for (let i = 0; i < xs.length; i++) if (this.tangentOf.has(xs[i])) return true;
+    return false;
   }
 
   /** TF's `with acc:` block: ops run inside `fn` carry tangents forward from the primals. */
@@ -96,6 +107,12 @@ export class ForwardAccumulator implements ForwardRecorder {
     if (this.recording) throw new InvalidArgumentError('Accumulator is already recording.');
     this.recording = true;
     this.enterSeq = nextEnterSeq();
+    const obs = observer();
+    if (obs) {
+      const pos = obs.locate();
+      obs.recordEntered({ tapeId: this.id, pos });
+      for (const p of this.primals) obs.watched({ tapeId: this.id, tensor: p, automatic: false, pos });
+    }
     activeAccumulators.push(this);
     try {
       return fn();
@@ -103,6 +120,7 @@ export class ForwardAccumulator implements ForwardRecorder {
       this.recording = false;
       const i = activeAccumulators.indexOf(this);
       if (i >= 0) activeAccumulators.splice(i, 1);
+      observer()?.recordExited({ tapeId: this.id });
     }
   }
 

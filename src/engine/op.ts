@@ -134,8 +134,18 @@ function noteVariableReads(xs: readonly Tensor[]): void {
 
 /** What op.ts needs from a ForwardAccumulator (forward.ts implements it). */
 export interface ForwardRecorder {
+  /** Its id as a tape in observer events (the trace shows an accumulator as a tape). */
+  readonly id: number;
+  /** Whether one of `xs` has a tangent: the op then belongs to the accumulator's graph. */
+  tracks(xs: readonly Tensor[]): boolean;
   /** Called after every op while the accumulator records: gives `out` its tangent, if any. */
   opRan(def: OpDef<never>, xs: Tensor[], out: Tensor, attrs: unknown): void;
+}
+
+/** Observer mode: the tape ids of an op plus the accumulators that carry it forward. */
+function withAccumulators(xs: readonly Tensor[], tapeIds: number[] | null): number[] | null {
+  for (const acc of activeAccumulators) if (acc.tracks(xs)) tapeIds = tapeIds === null ? [acc.id] : [...tapeIds, acc.id];
+  return tapeIds;
 }
 
 /** ForwardAccumulators currently recording, outermost first (TF applies them in entry order). */
@@ -218,6 +228,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     }
   }
   if (obs) {
+    if (activeAccumulators.length > 0) tapeIds = withAccumulators(xs, tapeIds);
     let paused: number[] | undefined;
     for (const tape of pausedTapes) {
       // Inputs the tape watches, or trainable variables it would have watched on reading.

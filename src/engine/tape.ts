@@ -70,6 +70,10 @@ function warn(message: string): void {
 }
 
 let nextTapeId = 1;
+/** @internal A tape id for a ForwardAccumulator, which the trace shows as a tape of its own. */
+export function newTapeId(): number {
+  return nextTapeId++;
+}
 let nextGradientCallId = 1;
 /** Stamps the tensors of one backward pass (see backward()). */
 let backwardEpoch = 0;

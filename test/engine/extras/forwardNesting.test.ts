@@ -243,7 +243,7 @@ describe('forward mode: nesting with tapes and accumulators (TF\'s forwardprop_t
   });
 
   it('an exception in a custom gradient is not swallowed: it surfaces where the op runs (testExceptionInCustomGradientNotSwallowed)', () => {
-    const f = tf.customGradient((x: T) => [tf.constant(1.0), () => {
+    const f = tf.customGradient((_x: T) => [tf.constant(1.0), () => {
       throw new Error('test_error_string');
     }]);
     const c = tf.constant(1.0);

@@ -106,6 +106,8 @@ const noopObserver: EngineObserver = {
   summary: noop,
   warning: noop,
   tapeReset: noop,
+  callStarted: noop,
+  callEnded: noop,
   keepsAdjoint: () => false,
 };
 

@@ -8,7 +8,7 @@ import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/pa
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
 import { formatBytes, formatNum, stepLabel } from './model/format';
-import { LIBRARY_MAX_NODES, layeredLayout, libraryLayout } from './model/layout';
+import { viewGraphFor, type ViewGraph } from './model/repeats';
 import { Evaluator } from './model/miniEval';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h } from './dom';
@@ -17,6 +17,7 @@ import { renderInspector } from './views/inspector';
 import { CurvesView } from './views/curves';
 import { renderConsole } from './views/consoleView';
 import { WalkthroughView } from './views/walkthrough';
+import { renderGroupSummary } from './views/groupView';
 
 type Tab = 'graph' | 'backward' | 'curves' | 'console';
 const TABS: { id: Tab; label: string }[] = [
@@ -36,10 +37,14 @@ const state = {
   selected: persisted.selectedNode as number | undefined,
   /** Which gradient call on the drawn tapes; -1: the last one (for nested tapes, the outermost result). */
   gradIndex: -1,
+  /** The full graph of the step (inspector, walkthrough, search use it). */
   graph: undefined as Graph | undefined,
+  /** What is drawn: the graph with repeated runs folded into groups, unless opened. */
+  view: undefined as ViewGraph | undefined,
+  /** Keys of folded groups the user opened. */
+  expanded: new Set<string>(),
   ev: undefined as Evaluator | undefined,
   evFor: undefined as Graph | undefined,
-  layoutToken: 0,
   cursorLine: 0,
 };
 
@@ -93,13 +98,36 @@ const curvesPane = h('div', { class: 'curves-pane', role: 'tabpanel', 'aria-labe
 const emptyEl = h('div', { class: 'empty-run' });
 app.append(header, h('div', { class: 'bar' }, tabList, stepBar), tapeBar, main, curvesPane, consoleEl, emptyEl);
 
+/** The drawn node that shows a base node (a folded group for its members), and back. */
+const toView = (i: number | undefined) => (i === undefined || !state.view ? i : state.view.viewOf[i] >= 0 ? state.view.viewOf[i] : undefined);
 const graphView = new GraphView({
-  onSelect: (i) => select(i, false),
+  onSelect: (i) => {
+    const n = i !== undefined ? state.view?.nodes[i] : undefined;
+    if (n?.group) showGroup(i!);
+    else select(i !== undefined ? state.view?.baseOf[i] : undefined, false);
+  },
   onReveal: (i) => {
-    const pos = state.graph?.nodes[i]?.pos;
+    const pos = state.view?.nodes[i]?.pos;
     if (pos) reveal(pos);
   },
+  onExpand: (key) => expandGroup(key),
 });
+
+/** Opens a folded group: its ops are drawn one by one (the graph is laid out again). */
+function expandGroup(key: string, thenSelect?: number): void {
+  state.expanded.add(key);
+  rebuild(false);
+  if (thenSelect !== undefined) select(thenSelect, true);
+}
+
+/** The inspector for a folded group: what it holds, its gradient along the iterations, and how to open it. */
+function showGroup(i: number): void {
+  const n = state.view!.nodes[i];
+  const g = n.group!;
+  state.selected = undefined;
+  graphView.setSelected(i, false);
+  inspectorEl.replaceChildren(renderGroupSummary(n, { open: () => expandGroup(g.key), reveal }));
+}
 const search = h('input', { type: 'search', placeholder: 'Search nodes (name, op, :line)', 'aria-label': 'search nodes', class: 'search' });
 const searchCount = h('span', { class: 'dim num', 'aria-live': 'polite' });
 let matches: number[] = [];
@@ -107,7 +135,7 @@ let matchAt = -1;
 function runSearch(): void {
   matches = state.graph ? searchNodes(state.graph, search.value) : [];
   matchAt = -1;
-  graphView.setMatches(matches);
+  graphView.setMatches(viewIndices(matches));
   searchCount.textContent = search.value.trim() ? `${matches.length} found` : '';
 }
 search.addEventListener('input', runSearch);
@@ -126,8 +154,21 @@ search.addEventListener('keydown', (e) => {
   if (e.key !== 'Enter' || !matches.length) return;
   matchAt = (matchAt + (e.shiftKey ? -1 : 1) + matches.length) % matches.length;
   searchCount.textContent = `${matchAt + 1} of ${matches.length}`;
-  select(matches[matchAt], true);
+  revealBase(matches[matchAt]);
 });
+/** Drawn indices for base indices (a folded group once for all its members). */
+function viewIndices(base: number[]): number[] {
+  return [...new Set(base.map((i) => toView(i)).filter((i): i is number => i !== undefined))];
+}
+
+/** Selects a base node, opening the folded group it is in first (search and the editor find any node). */
+function revealBase(i: number): void {
+  const v = toView(i);
+  const n = v !== undefined ? state.view?.nodes[v] : undefined;
+  if (n?.group) expandGroup(n.group.key, i);
+  else select(i, true);
+}
+
 const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient magnitude, log scale' },
   h('span', { class: 'dim' }, 'gradient'),
   ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
@@ -139,7 +180,7 @@ const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label
   search, searchCount, legend);
 graphPane.append(graphTools, graphView.el);
 
-const walk = new WalkthroughView((i) => graphView.setWalkFocus(i));
+const walk = new WalkthroughView((i) => graphView.setWalkFocus(toView(i)));
 const curves = new CurvesView({
   smoothing: persisted.smoothing ?? 0.6,
   logScale: persisted.logScale ?? false,
@@ -204,7 +245,7 @@ function evaluator(): Evaluator | undefined {
 
 function select(i: number | undefined, center: boolean): void {
   state.selected = i;
-  graphView.setSelected(i, center);
+  graphView.setSelected(toView(i), center);
   renderInspector(inspectorEl, state.graph, i, i !== undefined ? evaluator() : undefined, { reveal, select: (j) => select(j, true) });
   persist();
 }
@@ -275,34 +316,19 @@ function rebuild(keepView: boolean): void {
   const tapes = tapesAtStep(trace, state.step);
   const grads = gradientsFor(trace, tapes);
   if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
-  const prev = state.graph;
+  const prev = state.view;
   const graph = buildGraph(tapes, grads[state.gradIndex]);
-  const reuse = prev && prev.nodes.length === graph.nodes.length && shapeKey(prev) === shapeKey(graph);
-  if (reuse) graph.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y)));
-  else layeredLayout(graph);
+  const { view } = viewGraphFor(graph, state.expanded);
+  const reuse = !!prev && prev.nodes.length === view.nodes.length && shapeKey(prev) === shapeKey(view);
+  if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;
-  graphView.setGraph(graph, !!reuse && keepView);
-  if (!reuse && graph.nodes.length <= LIBRARY_MAX_NODES && graph.nodes.length > 2) {
-    // The library's layout replaces the first frame's once that frame is on screen.
-    const token = ++state.layoutToken;
-    setTimeout(() => {
-      if (token !== state.layoutToken || state.graph !== graph) return;
-      const started = performance.now();
-      try {
-        libraryLayout(graph);
-      } catch (e) {
-        post({ type: 'reportError', message: `layout: ${String(e)}` });
-        return;
-      }
-      document.body.dataset.layoutMs = (performance.now() - started).toFixed(1);
-      graphView.relayout();
-    }, 0);
-  }
+  state.view = view;
+  graphView.setGraph(view, reuse && keepView, reuse);
   renderTapeBar(trace, graph, grads);
   if (state.selected !== undefined && state.selected >= graph.nodes.length) state.selected = undefined;
-  graphView.setHighlighted(nodesAtLine(graph, state.cursorLine));
+  graphView.setHighlighted(viewIndices(nodesAtLine(graph, state.cursorLine)));
   matches = search.value.trim() ? searchNodes(graph, search.value) : [];
-  graphView.setMatches(matches);
+  graphView.setMatches(viewIndices(matches));
   select(state.selected, false);
   walk.set(graph, graph.gradient && graph.nodes.length <= 300 ? evaluator() : undefined);
   if (state.tab === 'backward') walk.activate();
@@ -332,6 +358,8 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   if (msg.run) keepRun(msg.run);
   else if (!restored) persistedRun = undefined;
   state.graph = undefined;
+  state.view = undefined;
+  if (!sameDoc) state.expanded.clear();
   state.evFor = undefined;
   const trace = state.run?.trace;
   renderHeader(trace);
@@ -384,7 +412,7 @@ onMessage((msg) => {
     case 'didMoveCursor':
       if (msg.uri !== state.uri) break;
       state.cursorLine = msg.line;
-      if (state.graph) graphView.setHighlighted(nodesAtLine(state.graph, msg.line));
+      if (state.graph) graphView.setHighlighted(viewIndices(nodesAtLine(state.graph, msg.line)));
       break;
     case 'didRequestNode': {
       const trace = state.run?.trace;
@@ -393,7 +421,7 @@ onMessage((msg) => {
       if (step !== undefined && step !== state.step) setStep(step);
       const i = state.graph?.byNodeId.get(msg.nodeId);
       if (state.tab !== 'graph') setTab('graph');
-      if (i !== undefined) select(i, true);
+      if (i !== undefined) revealBase(i);
       break;
     }
     default:

@@ -20,7 +20,7 @@ import { constant, cast, add, multiply, reduceSum, reshape } from './ops/index';
 import { filled } from './ops/helpers';
 import { checkUnconnected, GradientTape, newTapeId, type GradientOf } from './tape';
 import { InvalidArgumentError, LookupError } from './errors';
-import { observer, setObserver } from './observer';
+import { observeCall, observer, setObserver } from './observer';
 import { activeAccumulators, nextEnterSeq, recordingTapes, type ForwardRecorder, type OpDef, type RecordingTape } from './op';
 import { reductionAxes, sameShape } from './shape';
 import { isFloat } from './dtype';
@@ -129,7 +129,11 @@ export class ForwardAccumulator implements ForwardRecorder {
    * computed while recording. A tensor that does not depend on the primals gives null, or zeros
    * with `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
    */
-  jvp<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+  jvp<S extends Structure<Tensor>>(target: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
+    return observeCall('jvp', undefined, () => this.jvpOf(target, options));
+  }
+
+  private jvpOf<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' }): JvpResult<S> {
     checkUnconnected(unconnectedGradients);
     const o = observer();
     const pos = o?.locate();

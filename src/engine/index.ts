@@ -17,6 +17,8 @@ export {
   // Issue 12's activations and math.
   ceil, cumprod, cumsum, divNoNan, elu, erf, floor, floorDiv, floorMod, gelu, l2Normalize, leakyRelu, logSigmoid,
   reciprocal, reduceProd, reduceStd, reduceVariance, relu6, round, rsqrt, selu, silu, softsign, xlogy,
+  // Issue 12's indexing.
+  gatherNd, stridedSlice, topK, type StridedSliceOptions,
 } from './ops/index';
 /** tf.swish: another name of silu, as TensorFlow's. */
 export { silu as swish } from './ops/index';
@@ -93,6 +95,7 @@ export const math = {
   l2Normalize: ops.l2Normalize,
   logSigmoid: ops.logSigmoid,
   softsign: ops.softsign,
+  topK: ops.topK,
 };
 
 /** tf.linalg.*. */
@@ -127,4 +130,5 @@ export const nn = {
   swish: ops.silu,
   softsign: ops.softsign,
   l2Normalize: ops.l2Normalize,
+  topK: ops.topK,
 };

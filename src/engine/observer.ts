@@ -52,6 +52,15 @@ export interface EngineObserver {
     /** ∂target/∂t for every tensor t on the path, keyed by tensor id. */
     adjoints: Map<number, Tensor>;
   }): void;
+  /**
+   * tape.gradient / jacobian / batchJacobian, acc.jvp or variable.assign / assignAdd / assignSub
+   * was called: before any of its work (its ops, tensors and warnings come between this and
+   * callEnded). Calls nest (batchJacobian runs jacobian; a customGradient may run a tape).
+   * `tapeId` is the tape's for the tape methods.
+   */
+  callStarted(e: { kind: ObservedCall; tapeId?: number }): void;
+  /** The call ended: `result` is what it returned, undefined when it threw. */
+  callEnded(e: { kind: ObservedCall; result: unknown }): void;
   /** tf.summary.scalar. */
   summary(e: { name: string; value: number; step: number; pos?: SourcePos }): void;
   /** Tape misuse that TensorFlow warns about, or that the seed article warns about. */
@@ -75,7 +84,24 @@ export interface EngineObserver {
   opRanFast?(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], output: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined, attrs?: unknown): void;
 }
 
+/** The engine calls an observer hears start and end (EngineObserver.callStarted). */
+export type ObservedCall = 'gradient' | 'jacobian' | 'batchJacobian' | 'jvp' | 'assign' | 'assignAdd' | 'assignSub';
+
 let current: EngineObserver | null = null;
+
+/** Runs `body` as the call `kind`, telling the observer, if one is attached, when it starts and ends. */
+export function observeCall<T>(kind: ObservedCall, tapeId: number | undefined, body: () => T): T {
+  const o = current;
+  if (o === null) return body();
+  o.callStarted({ kind, tapeId });
+  let result: T | undefined;
+  try {
+    result = body();
+    return result;
+  } finally {
+    o.callEnded({ kind, result });
+  }
+}
 
 /** Attach (or detach with null) the one observer. Returns the previous one. */
 export function setObserver(o: EngineObserver | null): EngineObserver | null {

@@ -6,7 +6,7 @@ import type { NullReasonKind, SourcePos } from '../protocol/trace';
 import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
-import { observer } from './observer';
+import { observeCall, observer } from './observer';
 import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
@@ -339,6 +339,10 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
+  }
+
+  private gradientOf<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     checkUnconnected(options.unconnectedGradients);
@@ -379,6 +383,10 @@ export class GradientTape implements RecordingTape {
    * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
    */
   jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    return observeCall('jacobian', this.id, () => this.jacobianOf(target, sources, options));
+  }
+
+  private jacobianOf<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' }): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
     checkUnconnected(options.unconnectedGradients);
@@ -411,6 +419,10 @@ export class GradientTape implements RecordingTape {
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
   batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
+    return observeCall('batchJacobian', this.id, () => this.batchJacobianOf(target, source, options));
+  }
+
+  private batchJacobianOf(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' }): Tensor {
     if (target.rank < 1 || source.rank < 1 || target.shape[0] !== source.shape[0]) {
       throw new InvalidArgumentError(`Need first dimension of target shape (${target.shape}) and source shape (${source.shape}) to match.`);
     }

@@ -6,8 +6,8 @@
 import type { SourcePos } from '../protocol/trace';
 import { allocate, type DType, type TypedArray } from './dtype';
 import { describeValue, InvalidArgumentError } from './errors';
-import { formatNumpyRepr } from './format';
-import { observer } from './observer';
+import { formatNumpyRepr } from '../format/tensors';
+import { observeCall, observer } from './observer';
 import { sameShape, shapeText, shapeTuple, sizeOf } from './shape';
 
 export type { DType, TypedArray } from './dtype';
@@ -168,17 +168,17 @@ export class Variable extends Tensor {
 
   /** Replaces the value (same shape); returns the variable. */
   assign(value: TensorLike): this {
-    return this.update(value, 'assign');
+    return observeCall('assign', undefined, () => this.update(value, 'assign'));
   }
 
   /** value += delta, computed in double and rounded once per element. */
   assignAdd(delta: TensorLike): this {
-    return this.update(delta, 'assignAdd');
+    return observeCall('assignAdd', undefined, () => this.update(delta, 'assignAdd'));
   }
 
   /** value -= delta, computed in double and rounded once per element. */
   assignSub(delta: TensorLike): this {
-    return this.update(delta, 'assignSub');
+    return observeCall('assignSub', undefined, () => this.update(delta, 'assignSub'));
   }
 
   private update(value: TensorLike, how: 'assign' | 'assignAdd' | 'assignSub'): this {

@@ -53,6 +53,4 @@ export interface PanelPersistedState {
   run?: PanelRun;
 }
 
-export function assertNever(x: never): never {
-  throw new Error(`unhandled message: ${JSON.stringify(x)}`);
-}
+export { assertNever } from '../format/assertNever';

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { DType } from '../../src/engine/dtype';
 import { allocate } from '../../src/engine/dtype';
-import { formatNumpyRepr } from '../../src/engine/format';
+import { formatNumpyRepr } from '../../src/format/tensors';
 
 interface Case {
   dtype: string;

@@ -1,7 +1,8 @@
 /** toString(): TensorFlow's repr around numpy 1.x's array formatting (precision 8, maxprec). */
 import { strict as assert } from 'node:assert';
 import * as tf from '../../src/engine/index';
-import { formatNumpyRepr, formatScalar, shortestDecimal } from '../../src/engine/format';
+import { formatScalar, shortestDecimal } from '../../src/format/numbers';
+import { formatNumpyRepr } from '../../src/format/tensors';
 
 const repr = (t: tf.Tensor): string => formatNumpyRepr(tf.peekValues(t), t.shape, t.dtype);
 

@@ -30,6 +30,8 @@ class FakeObserver implements EngineObserver {
   summary = this.push('summary');
   warning = this.push('warning');
   tapeReset = this.push('tapeReset');
+  callStarted = this.push('callStarted');
+  callEnded = this.push('callEnded');
   of(type: string): Record<string, unknown>[] {
     return this.events.filter((ev) => ev.type === type).map((ev) => ev.e);
   }
@@ -292,6 +294,81 @@ describe('observer hook', () => {
     assert.deepEqual(obs.of('valueRead').map((e) => e.how), ['arraySync', 'dataSync', 'numpy']);
     v.assignSub([1, 1]);
     assert.deepEqual(obs.of('variableAssigned').map((e) => e.how), ['assignSub']);
+  });
+
+  describe('calls: started and ended by the engine itself', () => {
+    /** The call events and gradient reports, in order, as `started:kind`, `ended:kind`, `computed:kind`. */
+    const calls = (): string[] =>
+      obs.events.flatMap((ev) => (ev.type === 'callStarted' ? [`started:${ev.e.kind}`] : ev.type === 'callEnded' ? [`ended:${ev.e.kind}`] : ev.type === 'gradientComputed' ? [`computed:${ev.e.kind}`] : []));
+
+    it('tape.gradient: started before any of its work (first locate), ended with the result after its report', () => {
+      const x = tf.variable([1, 2]);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.reduceSum(tf.square(x)));
+      obs.events = [];
+      const g = tape.gradient(y, x);
+      assert.deepEqual(calls(), ['started:gradient', 'computed:gradient', 'ended:gradient']);
+      assert.equal(obs.events[0].type, 'callStarted');
+      assert.equal(obs.of('callStarted')[0].tapeId, tape.id);
+      assert.equal(obs.of('callEnded')[0].result, g);
+    });
+
+    it('jacobian, and batchJacobian around the jacobian it runs', () => {
+      const x = tf.variable([[1, 2], [3, 4]]);
+      const tape = new tf.GradientTape({ persistent: true });
+      const y = tape.record(() => tf.square(x));
+      obs.events = [];
+      tape.jacobian(y, x);
+      assert.deepEqual(calls(), ['started:jacobian', 'computed:jacobian', 'ended:jacobian']);
+      obs.events = [];
+      const b = tape.batchJacobian(y, x);
+      assert.deepEqual(calls(), ['started:batchJacobian', 'started:jacobian', 'computed:jacobian', 'ended:jacobian', 'ended:batchJacobian']);
+      assert.equal(obs.of('callEnded')[1].result, b);
+      assert.deepEqual(obs.of('callStarted').map((e) => e.tapeId), [tape.id, tape.id]);
+    });
+
+    it('acc.jvp', () => {
+      const x = tf.constant([1, 2]);
+      const acc = new tf.autodiff.ForwardAccumulator(x, tf.constant([1, 0]));
+      const y = acc.record(() => tf.square(x));
+      obs.events = [];
+      const j = acc.jvp(y);
+      assert.deepEqual(calls(), ['started:jvp', 'computed:jvp', 'ended:jvp']);
+      assert.equal(obs.of('callEnded')[0].result, j);
+    });
+
+    it('assign, assignAdd, assignSub: around the tensors they make and variableAssigned', () => {
+      const v = tf.variable([1, 2]);
+      for (const how of ['assign', 'assignAdd', 'assignSub'] as const) {
+        obs.events = [];
+        v[how]([1, 1]);
+        assert.deepEqual(
+          obs.events.map((ev) => ev.type),
+          ['callStarted', 'tensorCreated', 'variableAssigned', 'callEnded'],
+        );
+        assert.equal(obs.events[0].e.kind, how);
+        assert.equal(obs.events[3].e.result, v);
+      }
+    });
+
+    it('a call that throws still ends (result undefined)', () => {
+      const x = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => tf.square(x));
+      tape.gradient(y, x);
+      obs.events = [];
+      assert.throws(() => tape.gradient(y, x), /non-persistent/);
+      assert.deepEqual(calls(), ['started:gradient', 'ended:gradient']);
+      assert.equal(obs.of('callEnded')[0].result, undefined);
+    });
+
+    it('no observer: nothing is told, and the calls return the same', () => {
+      setObserver(null);
+      const v = tf.variable(1);
+      v.assignAdd(1);
+      assert.deepEqual(v.arraySync(), 2);
+      assert.equal(obs.events.length, 0);
+    });
   });
 
   it('nested tapes: opRan lists every tape that recorded the node, tapeCreated names the parent', () => {

@@ -126,6 +126,21 @@ export const ACTIVATION_AND_MATH: Parity[] = [
   { name: 'reduceVariance (tfjs moments)', inputs: [{ shape: [3, 4] }], ours: (x) => tf.reduceVariance(x, 0), theirs: (x) => tfjs.moments(x, 0).variance },
 ];
 
+// tfjs registers no gradient for StridedSlice, GatherNd or TopK: values only (ours are checked by
+// the registry's finite differences and by test/engine/ops/indexing.test.ts).
+export const INDEXING: Parity[] = [
+  { name: 'stridedSlice x[1:4:2, ::-2]', inputs: [{ shape: [5, 6] }], ours: (x) => tf.stridedSlice(x, [1, 0], [4, 0], [2, -2], { beginMask: 2, endMask: 2 }), theirs: (x) => tfjs.stridedSlice(x, [1, 0], [4, 0], [2, -2], 2, 2), grad: false },
+  {
+    name: 'stridedSlice x[1, ..., None] and x[-2:, 0]', inputs: [{ shape: [3, 4, 2] }],
+    ours: (x) => tf.add(tf.stridedSlice(x, [1, 0, 0], [2, 0, 0], [1, 1, 1], { ellipsisMask: 2, newAxisMask: 4, shrinkAxisMask: 1 }), tf.stridedSlice(x, [-2, 0], [0, 1], [1, 1], { endMask: 1, shrinkAxisMask: 2 })),
+    theirs: (x) => tfjs.add(tfjs.stridedSlice(x, [1, 0, 0], [2, 0, 0], [1, 1, 1], 0, 0, 2, 4, 1), tfjs.stridedSlice(x, [-2, 0], [0, 1], [1, 1], 0, 1, 0, 0, 2)),
+    grad: false,
+  },
+  { name: 'gatherNd', inputs: [{ shape: [3, 4, 2] }, { shape: [5, 2], int: 3 }], ours: (x, i) => tf.gatherNd(x, i), theirs: (x, i) => tfjs.gatherND(x, i), grad: false },
+  { name: 'topK values', inputs: [{ shape: [3, 7] }], ours: (x) => tf.topK(x, 3).values, theirs: (x) => tfjs.topk(x, 3).values, grad: false },
+  { name: 'topK indices', inputs: [{ shape: [3, 7] }], ours: (x) => tf.topK(x, 3).indices, theirs: (x) => tfjs.topk(x, 3).indices, grad: false },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -141,6 +156,7 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
     describe(`${backend} kernels`, () => {
       before(() => assert.ok(tf.setKernelBackend(backend)));
       checkParity(ACTIVATION_AND_MATH);
+      checkParity(INDEXING);
     });
   }
 });

@@ -153,7 +153,7 @@ describe('runner: top-level await', function () {
     const ok = await cli(['run', 'runner-tla.grad.ts']);
     assert.equal(ok.code, 0, ok.stderr);
     assert.match(ok.stdout, /after await 2x2 2/);
-    assert.match(ok.stdout, /out\s+Sum\s+\[\]\s+0\.1\s+1\s+line 11/);
+    assert.match(ok.stdout, /out\s+Sum\s+\(\)\s+0\.1\s+1\.0\s+line 11/);
     const bad = await cli(['run', 'runner-tla-rejection.grad.ts']);
     assert.equal(bad.code, 1);
     assert.match(bad.stderr, /runner-tla-rejection\.grad\.ts:10:11: InvalidArgumentError: Matrix size-incompatible/);

@@ -17,14 +17,14 @@ describe('panel number formatting', () => {
     assert.equal(formatNum(0.0001), '0.0001');
   });
   it('writes the trace encoding of non-finite numbers', () => {
-    assert.equal(formatNum('NaN'), 'NaN');
-    assert.equal(formatNum('Infinity'), 'Inf');
-    assert.equal(formatNum('-Infinity'), '-Inf');
+    assert.equal(formatNum('NaN'), 'nan');
+    assert.equal(formatNum('Infinity'), 'inf');
+    assert.equal(formatNum('-Infinity'), '-inf');
     assert.ok(Number.isNaN(toNumber('NaN')));
     assert.equal(toNumber('-Infinity'), -Infinity);
   });
   it('aligns a column on the decimal point', () => {
-    const col = alignColumn(['1.5', '-12.25', '3', 'NaN']);
+    const col = alignColumn(['1.5', '-12.25', '3', 'nan']);
     assert.equal(new Set(col.map((c) => c.length)).size, 1, 'equal widths');
     const dot = col.map((c) => c.indexOf('.')).filter((i) => i >= 0);
     assert.equal(new Set(dot).size, 1, 'decimal points line up');

@@ -1,21 +1,21 @@
-/** Number and tensor formatting for the panel: pure functions, tested under Node. */
+/**
+ * Number and tensor formatting for the panel: pure functions, tested under Node. Tensors, shapes and
+ * non-finite values come from the one printer (src/format/), so they read as in `print`, the CLI and hovers.
+ */
 import type { Num, ValueSummary } from '../../src/protocol/trace';
+import { nonFiniteText, toNumber } from '../../src/format/numbers';
 
-/** A trace number as a JS number (`'NaN'` → NaN, ...). */
-export function toNumber(v: Num): number {
-  if (typeof v === 'number') return v;
-  return v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
-}
+export { formatScalar, formatShape, toNumber } from '../../src/format/numbers';
+export { formatArray, formatElements, formatSummary, formatValue } from '../../src/format/tensors';
 
 /**
- * A number for a person: at most `digits` significant digits, trailing zeros dropped; scientific
- * notation outside [1e-4, 1e6); `-0` as `0`; non-finite as `NaN`, `Inf`, `-Inf`.
+ * A number where space is short (a graph node, an axis tick): at most `digits` significant digits,
+ * trailing zeros dropped; scientific notation outside [1e-4, 1e6); `-0` as `0`; non-finite as numpy
+ * spells them everywhere (`nan`, `inf`, `-inf`).
  */
 export function formatNum(v: Num | number, digits = 6): string {
   const x = toNumber(v);
-  if (Number.isNaN(x)) return 'NaN';
-  if (x === Infinity) return 'Inf';
-  if (x === -Infinity) return '-Inf';
+  if (!Number.isFinite(x)) return nonFiniteText(x);
   if (x === 0) return '0';
   const a = Math.abs(x);
   if (a >= 1e6 || a < 1e-4) {
@@ -32,17 +32,12 @@ function trimZeros(s: string): string {
 /** Right-aligns a column of numbers on their decimal point (monospace display). */
 export function alignColumn(cells: string[]): string[] {
   const split = cells.map((c) => {
-    const i = c.search(/[.eI]|NaN/); // decimal point, exponent, Inf/NaN
+    const i = c.search(/[.e]|nan|inf/); // decimal point, exponent, nan/inf
     return i < 0 ? [c, ''] : [c.slice(0, i), c.slice(i)];
   });
   const left = Math.max(0, ...split.map((s) => s[0].length));
   const right = Math.max(0, ...split.map((s) => s[1].length));
   return split.map(([l, r]) => l.padStart(left) + r.padEnd(right));
-}
-
-/** TensorFlow's shape text: `(2, 1)`, `()`, `(3,)`. */
-export function formatShape(shape: number[]): string {
-  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
 }
 
 export function formatBytes(n: number): string {

@@ -2,49 +2,16 @@
  * From a Trace to what the graph view draws: which tapes make up a training step, the DAG of their
  * leaves and nodes, and each edge's gradient magnitude. Pure data, tested under Node.
  */
-import type { NullReason, SourcePos, Trace, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
+import type { NullReason, SourcePos, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
 import { hasNonFinite, toNumber } from './format';
+import type { GroupInfo } from './repeats';
+
+// The trace queries the editor and the CLI share (one copy, in src/protocol/); re-exported for the views.
+export { gradientsFor, groupTapes, maxStep, tapesAtStep, type TapeGroup } from '../../src/protocol/traceQueries';
 
 export const NODE_W = 176;
 export const NODE_H = 74;
 export const LEAF_H = 74;
-
-/** Tapes created at the same source position are one loop's steps (TraceTape.step counts them). */
-export interface TapeGroup {
-  key: string;
-  label: string;
-  tapes: TraceTape[];
-}
-
-export function groupTapes(trace: Trace): TapeGroup[] {
-  const groups = new Map<string, TapeGroup>();
-  for (const t of trace.tapes) {
-    const key = t.pos ? `${t.pos.file ?? ''}:${t.pos.line}:${t.pos.column}` : `#${t.id}`;
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { key, label: `${t.name ?? 'tape'}${t.pos ? ` (line ${t.pos.line})` : ''}`, tapes: [] }));
-    g.tapes.push(t);
-  }
-  for (const g of groups.values()) g.tapes.sort((a, b) => a.step - b.step);
-  return [...groups.values()];
-}
-
-/** The highest step of any tape or gradient call (0 for a program without a loop). */
-export function maxStep(trace: Trace): number {
-  let m = 0;
-  for (const t of trace.tapes) m = Math.max(m, t.step);
-  return m;
-}
-
-/** The tapes to draw for a step: each group's tape at that step, or its last one before it. */
-export function tapesAtStep(trace: Trace, step: number): TraceTape[] {
-  const out: TraceTape[] = [];
-  for (const g of groupTapes(trace)) {
-    let pick: TraceTape | undefined;
-    for (const t of g.tapes) if (t.step <= step) pick = t;
-    out.push(pick ?? g.tapes[0]);
-  }
-  return out.sort((a, b) => a.id - b.id);
-}
 
 /** Depth of each tape among the given ones: 0 for outermost, parent's depth + 1 for nested tapes. */
 export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
@@ -64,7 +31,8 @@ export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
 
 export interface GraphNode {
   index: number;
-  kind: 'op' | 'leaf';
+  /** A recorded op, a leaf tensor, or (drawn graphs only, see repeats.ts) a folded run of repeated ops. */
+  kind: 'op' | 'leaf' | 'group';
   /** TraceNode.id for op nodes. */
   nodeId?: number;
   tensorId: number;
@@ -85,6 +53,7 @@ export interface GraphNode {
   node?: TraceNode;
   inputs: number[];
   consumers: number[];
+  group?: GroupInfo;
   x: number;
   y: number;
   w: number;
@@ -109,12 +78,6 @@ export interface Graph {
   gradient?: TraceGradient;
   byTensor: Map<number, number>;
   byNodeId: Map<number, number>;
-}
-
-/** The gradient calls made on the given tapes, in order. */
-export function gradientsFor(trace: Trace, tapes: TraceTape[]): TraceGradient[] {
-  const ids = new Set(tapes.map((t) => t.id));
-  return trace.gradients.filter((g) => ids.has(g.tapeId));
 }
 
 const rms = (v: ValueSummary) => (v.size ? toNumber(v.norm) / Math.sqrt(v.size) : 0);
@@ -171,6 +134,22 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
   }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };
+}
+
+/** Why a gradient is null, in a few words for a node's label (the inspector gives the full sentence). */
+export function nullPhrase(kind: NullReason['kind'] | undefined): string {
+  switch (kind) {
+    case 'notWatched': return 'no gradient: not watched';
+    case 'constant': return 'no gradient: a constant';
+    case 'notTrainable': return 'no gradient: not trainable';
+    case 'integerDtype': return 'no gradient: integer dtype';
+    case 'stopGradient': return 'no gradient: cut by stopGradient';
+    case 'stopRecording': return 'no gradient: ran in stopRecording';
+    case 'reset': return 'no gradient: the tape was reset';
+    case 'leftEngine': return 'no gradient: value left the engine';
+    case 'noPath': return 'no gradient: target does not use it';
+    case undefined: return 'no gradient';
+  }
 }
 
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */

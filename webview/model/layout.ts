@@ -12,15 +12,25 @@
 import dagre from '@dagrejs/dagre';
 import { layoutInput, type Graph } from './graphModel';
 
+import { NODE_SIZES, type Direction, type SizeClass } from './viewport';
+
 export const LIBRARY_MAX_NODES = 120;
-const GAP_X = 56;
-const GAP_Y = 22;
+
+/** Gives every node the size of its class; a folded group is wider (it carries a gradient trail). */
+export function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
+  const s = NODE_SIZES[size];
+  for (const n of graph.nodes) {
+    n.w = n.kind === 'group' ? Math.round(s.w * 1.6) : s.w;
+    n.h = n.kind === 'leaf' ? s.leafH : n.kind === 'group' ? Math.max(s.h, 30) : s.h;
+  }
+}
 
 /** Places the nodes with dagre (sets x/y, top-left corners). */
-export function libraryLayout(graph: Graph): void {
+export function libraryLayout(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): void {
   const input = layoutInput(graph);
+  const s = NODE_SIZES[size];
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: GAP_Y, ranksep: GAP_X, marginx: 0, marginy: 0 });
+  g.setGraph({ rankdir: dir, nodesep: s.gapOrder, ranksep: s.gapRank, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of input.nodes) g.setNode(n.id, { width: n.width, height: n.height });
   for (const e of input.edges) g.setEdge(e.source, e.target);
@@ -34,16 +44,30 @@ export function libraryLayout(graph: Graph): void {
   }
 }
 
-/** Linear-time layered placement: what graphs above LIBRARY_MAX_NODES get (and the first frame of any). */
-export function layeredLayout(graph: Graph): void {
+/**
+ * Linear-time layered placement: what graphs above LIBRARY_MAX_NODES get (and the first frame of any).
+ * Ranks follow the flow direction (left to right, or top to bottom); within a rank nodes are ordered
+ * by the barycentre of their neighbours, swept down, up and down again to keep crossings low.
+ */
+export function layeredLayout(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): void {
   const { nodes } = graph;
+  const s = NODE_SIZES[size];
   const rank = new Int32Array(nodes.length);
   // Node indices: leaves first, then ops in recorded (topological) order.
   for (const n of nodes) {
-    if (n.kind !== 'op') continue;
+    if (n.kind === 'leaf') continue;
     let r = 0;
     for (const i of n.inputs) r = Math.max(r, rank[i] + 1);
     rank[n.index] = Math.max(r, 1);
+  }
+  // An op whose result is used only later moves up to just before its first consumer (shorter
+  // edges, narrower ranks); reverse recorded order sees consumers first.
+  for (let i = nodes.length - 1; i >= 0; i--) {
+    const n = nodes[i];
+    if (n.kind === 'leaf' || !n.consumers.length) continue;
+    let r = Infinity;
+    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
+    if (r > rank[i]) rank[i] = r;
   }
   // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
   for (const n of nodes) {
@@ -54,40 +78,45 @@ export function layeredLayout(graph: Graph): void {
   }
   const layers: number[][] = [];
   for (const n of nodes) (layers[rank[n.index]] ??= []).push(n.index);
+  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
   const order = new Float64Array(nodes.length);
-  let tallest = 0;
-  const heights: number[] = [];
-  layers.forEach((layer = [], r) => {
-    if (r > 0) {
-      const bary = (i: number) => {
-        const ins = nodes[i].inputs;
-        if (!ins.length) return order[i] ?? 0;
-        let s = 0;
-        for (const j of ins) s += order[j];
-        return s / ins.length;
-      };
-      const key = new Map(layer.map((i) => [i, bary(i)]));
-      layer.sort((a, b) => key.get(a)! - key.get(b)! || a - b);
-    }
-    let h = 0;
+  layers.forEach((layer) => layer.forEach((i, k) => (order[i] = k)));
+  const sweep = (r: number, side: 'inputs' | 'consumers') => {
+    const layer = layers[r];
+    const key = new Float64Array(layer.length);
     layer.forEach((i, k) => {
-      order[i] = k;
-      h += nodes[i].h + GAP_Y;
+      const ns = nodes[i][side];
+      if (!ns.length) { key[k] = order[i]; return; }
+      let sum = 0;
+      for (const j of ns) sum += order[j];
+      key[k] = sum / ns.length;
     });
-    heights[r] = h;
-    tallest = Math.max(tallest, h);
+    const idx = layer.map((_, k) => k).sort((a, b) => key[a] - key[b] || layer[a] - layer[b]);
+    layers[r] = idx.map((k) => layer[k]);
+    layers[r].forEach((i, k) => (order[i] = k));
+  };
+  for (let r = 1; r < layers.length; r++) sweep(r, 'inputs');
+  for (let r = layers.length - 2; r >= 0; r--) sweep(r, 'consumers');
+  for (let r = 1; r < layers.length; r++) sweep(r, 'inputs');
+  const lr = dir === 'LR';
+  // Extent of each rank across the flow, to centre the ranks on one another.
+  let widest = 0;
+  const extent = layers.map((layer) => {
+    let e = 0;
+    for (const i of layer) e += (lr ? nodes[i].h : nodes[i].w) + s.gapOrder;
+    widest = Math.max(widest, e);
+    return e;
   });
-  let x = 0;
-  layers.forEach((layer = [], r) => {
-    let y = (tallest - heights[r]) / 2;
-    let w = 0;
+  let along = 0;
+  layers.forEach((layer, r) => {
+    let across = (widest - extent[r]) / 2;
+    let depth = 0;
     for (const i of layer) {
-      nodes[i].x = x;
-      nodes[i].y = y;
-      y += nodes[i].h + GAP_Y;
-      w = Math.max(w, nodes[i].w);
+      const n = nodes[i];
+      if (lr) { n.x = along; n.y = across; across += n.h + s.gapOrder; depth = Math.max(depth, n.w); }
+      else { n.y = along; n.x = across; across += n.w + s.gapOrder; depth = Math.max(depth, n.h); }
     }
-    x += w + GAP_X;
+    along += depth + s.gapRank;
   });
 }
 

@@ -735,6 +735,11 @@ const OTHERS: Record<string, OpInfo> = {
   Cumsum: { math: 'out_i = Σ_{j ≤ i} {0}_j', local: ['∂L/∂{0} = cumsum of ∂L/∂out in the other direction'], impls: () => [] },
   Cumprod: { math: 'out_i = Π_{j ≤ i} {0}_j', local: ['∂L/∂{0} = cumsum(out·∂L/∂out, the other way) / {0}'], impls: () => [] },
   Prod: { math: 'out = Π {0}', local: ['∂out/∂{0}_i = Π_{j≠i} {0}_j'], impls: () => [] },
+  StridedSlice: { math: 'out = {0}[begin:end:strides] (TensorFlow\'s masks)', local: ['∂L/∂{0} = ∂L/∂out scattered back, zeros elsewhere'], impls: () => [] },
+  StridedSliceGrad: { math: 'out = zeros with {0} at the sliced positions', local: ['∂L/∂{0} = the strided slice of ∂L/∂out'], impls: () => [] },
+  GatherNd: { math: 'out = {0}[{1}] (index tuples)', local: ['∂L/∂{0} = scatter-add of ∂L/∂out at {1}', '∂out/∂{1}: none (integer)'], impls: () => [] },
+  GatherNdGrad: { math: 'out = scatter-add of {0} at {1}', local: ['∂L/∂{0} = gatherNd(∂L/∂out, {1})', '∂out/∂{1}: none (integer)'], impls: () => [] },
+  TopKV2: { math: 'out = positions of the k largest of {0} (int32)', local: ['none: an integer output carries no gradient'], impls: () => [] },
   CustomGradient: {
     math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [],
     unavailable: 'a user-defined gradient (tf.customGradient) cannot be re-derived: the trace keeps f’s result, not f, and the gradient is whatever gradFn says',

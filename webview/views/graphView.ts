@@ -3,51 +3,66 @@
  * in view is drawn, edges are stroked in one path per colour, and below a zoom threshold nodes are
  * drawn as plain boxes without text. Colours come from the theme's --vscode-* variables.
  */
-import type { Graph, GraphNode } from '../model/graphModel';
-import { formatBytes, formatShape, formatValueShort } from '../model/format';
-import { bounds } from '../model/layout';
+import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
+import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
+import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
+import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
+import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
 
-interface Palette {
+export interface Palette {
   bg: string; fill: string; border: string; text: string; dim: string; focus: string; match: string; matchBorder: string;
   error: string; warn: string; heat: string[]; off: string; variable: string; constant: string; tensor: string; tape: string[];
   mono: string; sans: string;
 }
 
-function readPalette(): Palette {
+/** The theme's colours, each text colour and every step of the gradient scale held to AA on the background. */
+export function readPalette(): Palette {
   const c = (n: string, f: string) => themeColor(n, f);
+  const bg = c('--vscode-editor-background', '#1e1e1e');
+  const aa = (col: string, ratio = AA_TEXT) => ensureContrast(col, bg, ratio);
   return {
-    bg: c('--vscode-editor-background', '#1e1e1e'),
+    bg,
     fill: c('--vscode-editorWidget-background', '#252526'),
-    border: c('--vscode-editorWidget-border', c('--vscode-panel-border', '#454545')),
-    text: c('--vscode-editor-foreground', '#cccccc'),
-    dim: c('--vscode-descriptionForeground', '#9d9d9d'),
-    focus: c('--vscode-focusBorder', '#007fd4'),
+    border: aa(c('--vscode-editorWidget-border', c('--vscode-panel-border', '#454545')), 1.6),
+    text: aa(c('--vscode-editor-foreground', '#cccccc')),
+    dim: aa(c('--vscode-descriptionForeground', '#9d9d9d')),
+    focus: aa(c('--vscode-focusBorder', '#007fd4'), 3),
     match: c('--vscode-editor-findMatchHighlightBackground', 'rgba(234,92,0,0.33)'),
-    matchBorder: c('--vscode-editor-findMatchBorder', c('--vscode-focusBorder', '#007fd4')),
-    error: c('--vscode-errorForeground', '#f48771'),
-    warn: c('--vscode-editorWarning-foreground', '#cca700'),
-    heat: ['--vscode-charts-blue', '--vscode-charts-green', '--vscode-charts-yellow', '--vscode-charts-orange', '--vscode-charts-red'].map((n, i) => c(n, ['#3794ff', '#89d185', '#cca700', '#d18616', '#f14c4c'][i])),
-    off: c('--vscode-disabledForeground', '#6b6b6b'),
-    variable: c('--vscode-charts-purple', '#b180d7'),
-    constant: c('--vscode-disabledForeground', '#6b6b6b'),
-    tensor: c('--vscode-charts-green', '#89d185'),
-    tape: [c('--vscode-charts-blue', '#3794ff'), c('--vscode-charts-purple', '#b180d7'), c('--vscode-charts-orange', '#d18616')],
+    matchBorder: aa(c('--vscode-editor-findMatchBorder', c('--vscode-focusBorder', '#007fd4')), 3),
+    error: aa(c('--vscode-errorForeground', '#f48771')),
+    warn: aa(c('--vscode-editorWarning-foreground', '#cca700')),
+    heat: heatScale(bg),
+    off: aa(c('--vscode-disabledForeground', '#6b6b6b'), 3),
+    variable: aa(c('--vscode-charts-purple', '#b180d7'), 3),
+    constant: aa(c('--vscode-disabledForeground', '#6b6b6b'), 3),
+    tensor: aa(c('--vscode-charts-green', '#89d185'), 3),
+    tape: [aa(c('--vscode-charts-blue', '#3794ff'), 3), aa(c('--vscode-charts-purple', '#b180d7'), 3), aa(c('--vscode-charts-orange', '#d18616'), 3)],
     mono: themeColor('--vscode-editor-font-family', 'monospace') || 'monospace',
     sans: themeColor('--vscode-font-family', 'sans-serif') || 'sans-serif',
   };
 }
 
+/** What was drawn as text in the last frame, in CSS pixels of the canvas (read by the e2e checks). */
+export interface TextRecord { x: number; y: number; w: number; h: number; px: number; text: string }
+
 export interface GraphViewCallbacks {
   onSelect(index: number | undefined, how: 'click' | 'key' | 'search'): void;
   onReveal(index: number): void;
+  /** A folded group was opened (double-click, or Enter on it). */
+  onExpand?(key: string): void;
 }
 
 /** Nodes listed as text for screen readers; a larger graph is explored with search and the keyboard. */
 const LIST_MAX_NODES = 400;
+/** Above this, a resize does not try other layouts (each try is a full placement). */
+const RELAYOUT_MAX_NODES = 5000;
+/** Room a frame keeps for its label, in screen pixels. */
+const FRAME_LABEL_PX = 18;
+/** Text records kept per frame for the checks (a huge graph zoomed in draws more; the first ones suffice). */
+const TEXT_RECORDS_MAX = 3000;
 
-/** Below this zoom, text is unreadable: boxes only (and far cheaper to draw). */
-const TEXT_ZOOM = 0.42;
+interface TapeBox { x: number; y: number; w: number; h: number; label: string; depth: number }
 
 export class GraphView {
   readonly el: HTMLElement;
@@ -67,7 +82,14 @@ export class GraphView {
   private frame = 0;
   private width = 0;
   private height = 0;
-  private tapeBoxes: { x: number; y: number; w: number; h: number; label: string; depth: number }[] = [];
+  private tapeBoxes: TapeBox[] = [];
+  private dir: Direction = 'LR';
+  private size: SizeClass = 'full';
+  private layoutToken = 0;
+  private placed: Float64Array | undefined;
+  private textCache = new Map<string, string>();
+  /** Text drawn in the last frame (screen rectangles), and the smallest font size used. */
+  textDrawn: TextRecord[] = [];
   /** Milliseconds the last frame took to draw (for the benchmarks). */
   lastDrawMs = 0;
 
@@ -78,7 +100,7 @@ export class GraphView {
     this.canvas.tabIndex = 0;
     this.canvas.setAttribute('role', 'application');
     this.canvas.setAttribute('aria-roledescription', 'tape graph');
-    this.canvas.setAttribute('aria-label', 'Tape graph. Arrow keys move between nodes: left to an input, right to a consumer, up and down within a column. Enter reveals the line. Plus and minus zoom, 0 fits.');
+    this.canvas.setAttribute('aria-label', 'Tape graph. Arrow keys move between nodes: left to an input, right to a consumer, up and down within a column. Enter reveals the line or opens a folded group. Plus and minus zoom, 0 fits.');
     this.live = document.createElement('div');
     this.live.className = 'sr-only';
     this.live.setAttribute('aria-live', 'polite');
@@ -91,14 +113,31 @@ export class GraphView {
     new ResizeObserver(() => this.resize()).observe(this.el);
     this.bindPointer();
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
+    // Read by the e2e checks (legibility, overlap, fit) and the drawing benchmark.
+    (window as unknown as { gradtapeGraph?: GraphView }).gradtapeGraph = this;
+  }
+
+  get palette(): Palette {
+    return this.pal;
   }
 
   themeChanged(): void {
     this.pal = readPalette();
+    this.textCache.clear();
     this.requestDraw();
   }
 
-  setGraph(graph: Graph, keepView: boolean): void {
+  /** The layout in use: flow direction and node size class. */
+  get layout(): { dir: Direction; size: SizeClass } {
+    return { dir: this.dir, size: this.size };
+  }
+
+  /**
+   * Shows a graph. `keepPositions`: its nodes already carry positions (the same structure as the last
+   * graph, scrubbing steps); otherwise it is laid out for this pane, first by the linear placement,
+   * then (small graphs) by dagre a moment later.
+   */
+  setGraph(graph: Graph, keepView: boolean, keepPositions = false): void {
     this.graph = graph;
     this.list.replaceChildren();
     if (graph.nodes.length <= LIST_MAX_NODES) {
@@ -116,23 +155,89 @@ export class GraphView {
         this.list.append(li);
       }
     }
+    if (!keepPositions) this.layoutGraph();
+    else this.remember();
     this.computeTapeBoxes();
-    if (!keepView) this.fit();
+    if (!keepView || !keepPositions) this.fit();
     this.requestDraw();
   }
 
-  /** Positions changed (a better layout arrived). */
-  relayout(): void {
-    this.computeTapeBoxes();
-    this.fit();
-    this.requestDraw();
+  /** Chooses direction and node size for the pane's shape, places the nodes, and schedules dagre. */
+  private layoutGraph(onlyIfChanged = false): void {
+    const g = this.graph;
+    if (!g) return;
+    if (onlyIfChanged && g.nodes.length > RELAYOUT_MAX_NODES) return;
+    const w = this.width || this.el.clientWidth || 800, h = this.height || this.el.clientHeight || 500;
+    const choice = chooseLayout((dir, size) => {
+      sizeNodes(g, size);
+      layeredLayout(g, dir, size);
+      return bounds(g);
+    }, w, h);
+    if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) {
+      // Measuring moved the nodes: put back the current layout's positions.
+      sizeNodes(g, this.size);
+      if (this.placed) this.restore(this.placed);
+      else layeredLayout(g, this.dir, this.size);
+      return;
+    }
+    this.dir = choice.dir;
+    this.size = choice.size;
+    sizeNodes(g, choice.size);
+    layeredLayout(g, choice.dir, choice.size);
+    this.remember();
+    document.body.dataset.graphLayout = `${choice.dir} ${choice.size}`;
+    const token = ++this.layoutToken;
+    if (g.nodes.length > 2 && g.nodes.length <= LIBRARY_MAX_NODES) {
+      // The library's layout replaces the first frame's once that frame is on screen.
+      setTimeout(() => {
+        if (token !== this.layoutToken || this.graph !== g) return;
+        const started = performance.now();
+        const before = this.placed;
+        try {
+          libraryLayout(g, choice.dir, choice.size);
+          // dagre spreads some graphs wider than the linear placement: keep its picture only when it
+          // reads as well once fitted (the choice was made on the linear placement's bounds).
+          const s = NODE_SIZES[choice.size];
+          const k = fitView(bounds(g), w, h).k;
+          if (DETAIL_RANK[detailFor(s.h, s.w, k)] < DETAIL_RANK[choice.detail] && before) {
+            this.restore(before);
+          }
+        } catch (e) {
+          window.dispatchEvent(new ErrorEvent('error', { message: `layout: ${String(e)}` }));
+          return;
+        }
+        document.body.dataset.layoutMs = (performance.now() - started).toFixed(1);
+        this.remember();
+        this.computeTapeBoxes();
+        if (this.fitted) this.fit();
+        this.requestDraw();
+        document.body.dataset.layoutDone = String(Number(document.body.dataset.layoutDone ?? 0) + 1);
+      }, 0);
+    } else document.body.dataset.layoutDone = String(Number(document.body.dataset.layoutDone ?? 0) + 1);
+  }
+
+  /** Keeps the current positions (measuring other layouts on a resize moves the nodes). */
+  private remember(): void {
+    const g = this.graph!;
+    this.placed = new Float64Array(2 * g.nodes.length);
+    for (const n of g.nodes) {
+      this.placed[2 * n.index] = n.x;
+      this.placed[2 * n.index + 1] = n.y;
+    }
+  }
+
+  private restore(placed: Float64Array): void {
+    for (const n of this.graph!.nodes) {
+      n.x = placed[2 * n.index];
+      n.y = placed[2 * n.index + 1];
+    }
   }
 
   setSelected(i: number | undefined, center = false): void {
     this.selected = i;
     if (i !== undefined && this.graph) {
       const n = this.graph.nodes[i];
-      this.live.textContent = describe(n);
+      if (n) this.live.textContent = describe(n);
       if (center) this.centerOn(i);
     }
     this.requestDraw();
@@ -159,24 +264,40 @@ export class GraphView {
     this.requestDraw();
   }
 
+  /** Everything drawn, tape frames and their labels included, in graph units. */
+  drawnBounds(): Box {
+    const b = bounds(this.graph!);
+    let x0 = b.x, y0 = b.y, x1 = b.x + b.w, y1 = b.y + b.h;
+    for (const t of this.tapeBoxes) {
+      x0 = Math.min(x0, t.x); y0 = Math.min(y0, t.y); x1 = Math.max(x1, t.x + t.w); y1 = Math.max(y1, t.y + t.h);
+    }
+    return { x: x0, y: y0, w: x1 - x0, h: y1 - y0 };
+  }
+
+  /** Fits the whole graph in the pane, centred, with margins, whatever the pane's size. */
   fit(): void {
     if (!this.graph || !this.width) return;
-    const b = bounds(this.graph);
-    const pad = 28;
-    let k = Math.min((this.width - 2 * pad) / b.w, (this.height - 2 * pad) / b.h, 1.25);
-    // A small graph in a narrow view (the side bar) stays readable: keep text zoom and let it pan.
-    const readable = this.graph.nodes.length <= 40 && k < TEXT_ZOOM + 0.1;
-    if (readable) k = TEXT_ZOOM + 0.1;
-    const x = readable && b.w * k > this.width - 2 * pad ? pad - b.x * k : (this.width - b.w * k) / 2 - b.x * k;
-    const y = readable && b.h * k > this.height - 2 * pad ? pad - b.y * k : (this.height - b.h * k) / 2 - b.y * k;
-    this.view = { k, x, y };
+    // Frames pad in screen pixels, so their size depends on the zoom: a few rounds settle it.
+    this.computeTapeBoxes(1);
+    this.view = fitView(this.drawnBounds(), this.width, this.height);
+    for (let i = 0; i < 3 && this.tapeBoxes.length; i++) {
+      this.computeTapeBoxes(this.view.k);
+      this.view = fitView(this.drawnBounds(), this.width, this.height);
+    }
     this.fitted = true;
     this.requestDraw();
   }
 
+  /** The fitted graph's box on screen (CSS px in the canvas), and the canvas size: for the checks. */
+  screenBounds(): { box: Box; width: number; height: number; k: number } {
+    const b = this.graph ? this.drawnBounds() : { x: 0, y: 0, w: 0, h: 0 };
+    const v = this.view;
+    return { box: { x: b.x * v.k + v.x, y: b.y * v.k + v.y, w: b.w * v.k, h: b.h * v.k }, width: this.width, height: this.height, k: v.k };
+  }
+
   zoomBy(f: number, cx = this.width / 2, cy = this.height / 2): void {
     this.fitted = false;
-    const k = Math.min(Math.max(this.view.k * f, 0.01), 4);
+    const k = Math.min(Math.max(this.view.k * f, MIN_K), MAX_K);
     const r = k / this.view.k;
     this.view = { k, x: cx - (cx - this.view.x) * r, y: cy - (cy - this.view.y) * r };
     this.requestDraw();
@@ -185,7 +306,8 @@ export class GraphView {
   centerOn(i: number, zoomIn = true): void {
     const n = this.graph?.nodes[i];
     if (!n) return;
-    if (zoomIn && this.view.k < 0.8) this.view.k = 1;
+    // Zoom in far enough that the node shows its record (at least name and op).
+    if (zoomIn && detailFor(n.h, n.w, this.view.k) !== 'full') this.view.k = Math.min(MAX_K, Math.max(this.view.k, 80 / n.h, 0.95));
     const sx = n.x * this.view.k + this.view.x, sy = n.y * this.view.k + this.view.y;
     const inside = sx > 0 && sy > 0 && sx + n.w * this.view.k < this.width && sy + n.h * this.view.k < this.height;
     if (inside && !zoomIn) return;
@@ -225,48 +347,86 @@ export class GraphView {
     this.canvas.height = Math.round(r.height * dpr);
     this.canvas.style.width = `${r.width}px`;
     this.canvas.style.height = `${r.height}px`;
-    // The pane changes size when the inspector stacks below it or the panel is resized.
+    // The pane changes size when the inspector stacks below it or the panel is resized: a fitted
+    // view is laid out again when another direction or node size now reads better, then fitted.
+    if (this.graph && (first || this.fitted)) {
+      this.layoutGraph(!first);
+      this.computeTapeBoxes();
+    }
     if (first || this.fitted) this.fit();
     this.requestDraw();
   }
 
-  private computeTapeBoxes(): void {
+  /**
+   * Dashed frames around the tapes when more than one is drawn (or a nested one). Their padding and
+   * the room for each label are fixed in screen pixels at zoom k (an outer frame pads more than the
+   * frames nested in it, so every label has a line of its own).
+   */
+  private computeTapeBoxes(k = this.view.k): void {
     this.tapeBoxes = [];
     const g = this.graph;
     if (!g) return;
     const many = g.tapes.length > 1;
+    const levels = tapeDepths(g.tapes);
+    const maxLevel = Math.max(0, ...levels.values());
+    const unit = 1 / Math.max(k, 0.05);
     g.tapes.forEach((t) => {
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-      let depth = 0;
       const leafIds = new Set(t.leaves.map((l) => l.tensorId));
       for (const n of g.nodes) {
-        const mine = n.kind === 'op' ? n.tapeIds.includes(t.id) : leafIds.has(n.tensorId) && n.consumers.some((c) => g.nodes[c].tapeIds.includes(t.id));
+        const mine = n.kind !== 'leaf' ? n.tapeIds.includes(t.id) : leafIds.has(n.tensorId) && n.consumers.some((c) => g.nodes[c].tapeIds.includes(t.id));
         if (!mine) continue;
         x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x + n.w); y1 = Math.max(y1, n.y + n.h);
-        if (n.kind === 'op') depth = Math.max(depth, n.depth);
       }
       if (!Number.isFinite(x0) || (!many && t.parentId === undefined)) return;
-      const pad = 14 - 5 * Math.min(depth, 2);
+      const level = levels.get(t.id) ?? 0;
+      const outerBy = maxLevel - level;
+      const pad = (8 + 10 * outerBy) * unit;
+      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
       const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`;
-      this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - 14, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + 14, label, depth: t.parentId !== undefined ? 1 : 0 });
+      this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label, depth: level });
     });
+  }
+
+  /** Text in screen space at a legible size; recorded for the checks. Returns the width drawn. */
+  private text(s: string, sx: number, sy: number, px: number, font: string, color: string, maxW: number, align: 'left' | 'right' = 'left'): number {
+    if (maxW < px) return 0;
+    const { ctx } = this;
+    ctx.font = `${font.startsWith('600') ? '600 ' : ''}${px}px ${font.replace(/^600 /, '')}`;
+    const key = `${ctx.font}|${Math.floor(maxW / 4)}|${s}`;
+    let t = this.textCache.get(key);
+    if (t === undefined) {
+      t = fitText(ctx, s, maxW);
+      if (this.textCache.size > 20000) this.textCache.clear();
+      this.textCache.set(key, t);
+    }
+    if (!t) return 0;
+    const w = ctx.measureText(t).width;
+    ctx.fillStyle = color;
+    ctx.textAlign = align;
+    ctx.fillText(t, sx, sy);
+    if (this.textDrawn.length < TEXT_RECORDS_MAX) this.textDrawn.push({ x: align === 'right' ? sx - w : sx, y: sy - px * 0.8, w, h: px, px, text: t });
+    return w;
   }
 
   private draw(): void {
     const t0 = performance.now();
     const { ctx, pal, view } = this;
     const dpr = window.devicePixelRatio || 1;
+    this.textDrawn = [];
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = pal.bg;
     ctx.fillRect(0, 0, this.width, this.height);
     const g = this.graph;
     if (!g) return;
-    ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
+    const graphSpace = () => ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
+    graphSpace();
     // The visible rectangle in graph coordinates.
     const vx0 = -view.x / view.k, vy0 = -view.y / view.k;
     const vx1 = vx0 + this.width / view.k, vy1 = vy0 + this.height / view.k;
     const px = 1 / view.k; // one screen pixel in graph units
-    const text = view.k >= TEXT_ZOOM;
+    const lr = this.dir === 'LR';
+    const fine = view.k >= 0.3; // curves and arrowheads only where they can be seen
 
     for (const b of this.tapeBoxes) {
       ctx.setLineDash([6 * px, 4 * px]);
@@ -274,11 +434,6 @@ export class GraphView {
       ctx.lineWidth = 1.2 * px;
       ctx.strokeRect(b.x, b.y, b.w, b.h);
       ctx.setLineDash([]);
-      if (text) {
-        ctx.fillStyle = pal.dim;
-        ctx.font = `11px ${pal.sans}`;
-        ctx.fillText(b.label, b.x + 6, b.y + 12);
-      }
     }
 
     // Edges: one path per colour bucket, gradient magnitude → width and warmth.
@@ -288,23 +443,43 @@ export class GraphView {
     const offArrows = new Path2D();
     for (const e of g.edges) {
       const a = g.nodes[e.from], b = g.nodes[e.to];
-      const x0 = a.x + a.w, y0 = a.y + a.h / 2;
-      const slot = b.inputs.length > 1 ? b.inputs.indexOf(e.from) : -1;
-      const x1 = b.x, y1 = b.y + (slot < 0 ? b.h / 2 : 22 + (slot * (b.h - 30)) / Math.max(1, b.inputs.length - 1));
-      if (Math.max(x0, x1) < vx0 || Math.min(x0, x1) > vx1 || Math.max(y0, y1) < vy0 || Math.min(y0, y1) > vy1) continue;
-      const p = e.heat === undefined ? off : buckets[Math.min(4, Math.round(e.heat * 4))];
-      p.moveTo(x0, y0);
-      if (text) {
-        const dx = Math.max(24, (x1 - x0) / 2);
-        p.bezierCurveTo(x0 + dx, y0, x1 - dx, y1, x1 - 5, y1);
-      } else p.lineTo(x1, y1); // curves are invisible at this size and cost more
-      if (text) {
-        const ar = e.heat === undefined ? offArrows : arrows[Math.min(4, Math.round(e.heat * 4))];
-        ar.moveTo(x1, y1);
-        ar.lineTo(x1 - 7, y1 - 4);
-        ar.lineTo(x1 - 7, y1 + 4);
-        ar.closePath();
+      // Input slots in the order the inputs sit across the flow, so edges into a node do not cross.
+      const slots = b.inputs.length;
+      let slot = -1;
+      if (slots > 1) {
+        slot = 0;
+        for (const j of b.inputs) {
+          const o = g.nodes[j];
+          if (lr ? o.y + o.h / 2 < a.y + a.h / 2 : o.x + o.w / 2 < a.x + a.w / 2) slot++;
+        }
       }
+      let x0, y0, x1, y1;
+      if (lr) {
+        x0 = a.x + a.w; y0 = a.y + a.h / 2;
+        x1 = b.x; y1 = b.y + (slot < 0 ? b.h / 2 : b.h * (0.2 + (0.6 * slot) / (slots - 1)));
+      } else {
+        x0 = a.x + a.w / 2; y0 = a.y + a.h;
+        x1 = b.x + (slot < 0 ? b.w / 2 : b.w * (0.2 + (0.6 * slot) / (slots - 1))); y1 = b.y;
+      }
+      if (Math.max(x0, x1) < vx0 || Math.min(x0, x1) > vx1 || Math.max(y0, y1) < vy0 || Math.min(y0, y1) > vy1) continue;
+      const bucket = e.heat === undefined ? -1 : Math.min(HEAT_STEPS - 1, Math.round(e.heat * (HEAT_STEPS - 1)));
+      const p = bucket < 0 ? off : buckets[bucket];
+      p.moveTo(x0, y0);
+      if (fine) {
+        if (lr) {
+          const d = Math.max(24, (x1 - x0) / 2);
+          p.bezierCurveTo(x0 + d, y0, x1 - d, y1, x1 - 5 * px, y1);
+        } else {
+          const d = Math.max(16, (y1 - y0) / 2);
+          p.bezierCurveTo(x0, y0 + d, x1, y1 - d, x1, y1 - 5 * px);
+        }
+        const ar = bucket < 0 ? offArrows : arrows[bucket];
+        const s = 6 * Math.max(px, 0.6);
+        ar.moveTo(x1, y1);
+        if (lr) { ar.lineTo(x1 - s, y1 - s * 0.6); ar.lineTo(x1 - s, y1 + s * 0.6); }
+        else { ar.lineTo(x1 - s * 0.6, y1 - s); ar.lineTo(x1 + s * 0.6, y1 - s); }
+        ar.closePath();
+      } else p.lineTo(x1, y1); // curves are invisible at this size and cost more
     }
     ctx.lineWidth = Math.max(1 * px, 1);
     ctx.setLineDash([4 * px, 3 * px]);
@@ -314,34 +489,31 @@ export class GraphView {
     ctx.fillStyle = pal.off;
     ctx.fill(offArrows);
     buckets.forEach((p, i) => {
-      ctx.lineWidth = Math.max(1.2 + i * 1.4, px);
+      // Width grows with the gradient too (never colour alone), at least 1 screen pixel.
+      ctx.lineWidth = Math.max((1.2 + i * 1.1) * Math.max(px, 0.5), px);
       ctx.strokeStyle = pal.heat[i];
       ctx.stroke(p);
       ctx.fillStyle = pal.heat[i];
       ctx.fill(arrows[i]);
     });
 
-    // Nodes. Zoomed out, plain nodes are batched into one path per colour (10,000 nodes stay cheap);
-    // selected, highlighted and nested ones are drawn one by one on top.
-    if (text) ctx.textBaseline = 'alphabetic';
-    if (text) {
-      for (const n of g.nodes) {
-        if (n.x > vx1 || n.x + n.w < vx0 || n.y > vy1 || n.y + n.h < vy0) continue;
-        this.drawNode(n, text, px);
-      }
-    } else {
+    // Nodes: boxes in graph space (batched into one path when there is no text to draw), then text in
+    // screen space at a legible size, as much of the record as the node's size on screen holds.
+    const visible: GraphNode[] = [];
+    for (const n of g.nodes) if (!(n.x > vx1 || n.x + n.w < vx0 || n.y > vy1 || n.y + n.h < vy0)) visible.push(n);
+    const anyText = visible.length > 0 && detailFor(NODE_H_MIN(visible), 1e9, view.k) !== 'box';
+    const special: GraphNode[] = [];
+    if (!anyText) {
       const plain = new Path2D();
       const stripes = { Variable: new Path2D(), Constant: new Path2D(), Tensor: new Path2D() } as Record<string, Path2D>;
       const bad = new Path2D();
-      const special: GraphNode[] = [];
-      for (const n of g.nodes) {
-        if (n.x > vx1 || n.x + n.w < vx0 || n.y > vy1 || n.y + n.h < vy0) continue;
-        if (n.depth > 0 || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
+      for (const n of visible) {
+        if (n.depth > 0 || n.kind === 'group' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
           special.push(n);
           continue;
         }
         plain.rect(n.x, n.y, n.w, n.h);
-        if (n.kind === 'leaf') stripes[n.op]?.rect(n.x + 1, n.y + 4, 4, n.h - 8);
+        if (n.kind === 'leaf') stripes[n.op]?.rect(n.x + 1, n.y + n.h * 0.1, Math.max(4, 2 * px), n.h * 0.8);
         if (n.nonFinite) bad.rect(n.x, n.y, n.w, n.h);
       }
       ctx.fillStyle = pal.fill;
@@ -358,8 +530,15 @@ export class GraphView {
       ctx.strokeStyle = pal.error;
       ctx.lineWidth = 2 * px;
       ctx.stroke(bad);
-      for (const n of special) this.drawNode(n, false, px);
-    }
+      for (const n of special) this.drawBox(n, px);
+    } else for (const n of visible) this.drawBox(n, px);
+
+    // Screen space from here: labels of frames and nodes.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    ctx.textBaseline = 'alphabetic';
+    // Zoomed out, folded groups still say what they hold (when their box is tall enough for a line).
+    for (const n of anyText ? visible : special) this.drawText(n);
+    this.drawTapeLabels();
     if (g.nodes.length <= LIST_MAX_NODES) {
       // Where each node is on screen (CSS pixels in the canvas): end-to-end tests click there.
       const items = this.list.children;
@@ -373,17 +552,45 @@ export class GraphView {
     // Read by the drawing benchmark (bench/panelDraw.bench.ts).
     document.body.dataset.graphFrameMs = this.lastDrawMs.toFixed(2);
     document.body.dataset.graphFrames = String(Number(document.body.dataset.graphFrames ?? 0) + 1);
+    document.body.dataset.minTextPx = this.textDrawn.length ? String(Math.min(...this.textDrawn.map((t) => t.px))) : '';
   }
 
-  private drawNode(n: GraphNode, text: boolean, px: number): void {
+  /**
+   * Frame labels in screen space, at the top of each frame. A label that would cover another label or
+   * a node (zoomed out past the room the frames keep) is left out: the tape bar says the same.
+   */
+  private drawTapeLabels(): void {
+    const { view, pal, ctx } = this;
+    const px = MIN_TEXT_PX;
+    const placed: Box[] = [];
+    const nodes = this.graph!.nodes;
+    for (const b of this.tapeBoxes) {
+      const sx = b.x * view.k + view.x + 6;
+      const sy = b.y * view.k + view.y + px + 3;
+      ctx.font = `${px}px ${pal.sans}`;
+      const maxW = b.w * view.k - 12;
+      const w = Math.min(maxW, ctx.measureText(b.label).width);
+      const r = { x: sx, y: sy - px * 0.8, w, h: px * LINE };
+      const hits = (o: Box) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h;
+      if (placed.some(hits)) continue;
+      if (nodes.some((n) => hits({ x: n.x * view.k + view.x, y: n.y * view.k + view.y, w: n.w * view.k, h: n.h * view.k }))) continue;
+      const drawn = this.text(b.label, sx, sy, px, pal.sans, pal.dim, maxW);
+      placed.push({ ...r, w: drawn });
+    }
+  }
+
+  private drawBox(n: GraphNode, px: number): void {
     const { ctx, pal } = this;
-    const r = 5;
-    // Nested tapes as layers: a node recorded by a nested tape sits on a stack of cards.
-    for (let d = Math.min(n.depth, 3); d > 0; d--) {
+    const r = Math.min(5, n.h / 4);
+    // Nested tapes as layers: a node recorded by a nested tape sits on a stack of cards. A folded
+    // group is a stack too (its iterations).
+    const layers = n.kind === 'group' ? 2 : Math.min(n.depth, 3);
+    const step = Math.min(4, n.h / 8);
+    for (let d = layers; d > 0; d--) {
       ctx.fillStyle = pal.fill;
-      ctx.strokeStyle = pal.tape[d % pal.tape.length];
+      ctx.strokeStyle = n.kind === 'group' ? pal.border : pal.tape[d % pal.tape.length];
       ctx.lineWidth = px;
-      roundRect(ctx, n.x + 4 * d, n.y - 4 * d, n.w, n.h, r);
+      roundRect(ctx, n.x + step * d, n.y - step * d, n.w, n.h, r);
       ctx.fill();
       ctx.stroke();
     }
@@ -397,51 +604,90 @@ export class GraphView {
     }
     const sel = this.selected === n.index;
     const walk = this.walkFocus === n.index;
-    ctx.lineWidth = sel || walk ? Math.max(2.5, 2 * px) : Math.max(1, px);
-    ctx.strokeStyle = sel ? pal.focus : walk ? pal.warn : n.nonFinite ? pal.error : hl ? pal.matchBorder : pal.border;
+    const broken = n.grad === null;
+    ctx.lineWidth = sel || walk ? Math.max(2.5 * px, 2) : broken ? 2 * px : px;
+    ctx.strokeStyle = sel ? pal.focus : walk ? pal.warn : n.nonFinite ? pal.error : hl ? pal.matchBorder : broken ? pal.warn : pal.border;
+    if (broken && !sel && !walk) ctx.setLineDash([5 * px, 3 * px]);
     ctx.stroke();
+    ctx.setLineDash([]);
     // A stripe telling leaves apart: variables, constants, other tensors.
+    const stripe = Math.max(4, 2 * px);
     if (n.kind === 'leaf') {
       ctx.fillStyle = n.op === 'Variable' ? pal.variable : n.op === 'Constant' ? pal.constant : pal.tensor;
-      ctx.fillRect(n.x + 1, n.y + 4, 4, n.h - 8);
+      ctx.fillRect(n.x + 1, n.y + n.h * 0.1, stripe, n.h * 0.8);
     }
     if (n.nonFinite) {
       ctx.fillStyle = pal.error;
-      ctx.fillRect(n.x + n.w - 10, n.y + 4, 6, n.h - 8);
+      ctx.fillRect(n.x + n.w - stripe - 3, n.y + n.h * 0.1, stripe, n.h * 0.8);
     }
-    if (!text) return;
-    const x = n.x + 10, right = n.x + n.w - (n.nonFinite ? 14 : 8);
-    ctx.textAlign = 'left';
-    ctx.fillStyle = pal.text;
-    ctx.font = `600 12px ${pal.sans}`;
-    const title = fitText(ctx, n.title, n.w * 0.55);
-    ctx.fillText(title, x, n.y + 16);
-    ctx.textAlign = 'right';
-    ctx.fillStyle = pal.dim;
-    ctx.font = `11px ${pal.sans}`;
-    ctx.fillText(fitText(ctx, n.op, n.w - 24 - ctx.measureText(title).width), right, n.y + 16);
+    // A group's gradient along its iterations: one coloured cell per iteration on the scale the edges
+    // use (log, over the trail's own range), so a vanishing gradient fades from hot to cold.
+    if (n.group) {
+      const trail = n.group.gradTrail;
+      const logs = trail.map((v) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN));
+      const fin = logs.filter((v) => !Number.isNaN(v));
+      const lo = Math.min(...fin), hi = Math.max(...fin);
+      const bar = Math.max(n.h * 0.16, 3 * px);
+      const x0 = n.x + 6 * Math.min(1, px * 3), w = n.w - 12 * Math.min(1, px * 3);
+      const cw = w / trail.length;
+      for (let i = 0; i < trail.length; i++) {
+        const l = logs[i];
+        ctx.fillStyle = Number.isNaN(l) ? pal.off : pal.heat[Math.round((hi > lo ? (l - lo) / (hi - lo) : 0.5) * (HEAT_STEPS - 1))];
+        ctx.fillRect(x0 + i * cw, n.y + n.h - bar - 3 * Math.min(1, px * 3), Math.max(cw, px), bar);
+      }
+    }
+  }
+
+  /** The node's record in screen space, as much of it as fits at this zoom (never below MIN_TEXT_PX). */
+  private drawText(n: GraphNode): void {
+    const { pal, view } = this;
+    const k = view.k;
+    const detail: Detail = detailFor(n.h, n.w, k);
+    if (detail === 'box') return;
+    const px = textPx(k);
+    const lh = px * LINE;
+    const sx = n.x * k + view.x, sy = n.y * k + view.y, sw = n.w * k;
+    const left = sx + (n.kind === 'leaf' ? 9 : 6), right = sx + sw - (n.nonFinite ? 12 : 6);
+    const width = right - left;
+    let y = sy + 2 + px;
+    if (n.kind === 'group') {
+      const g = n.group!;
+      this.text(n.title, left, y, px, `600 ${pal.sans}`, pal.text, width);
+      if (detail === 'name') return;
+      y += lh;
+      const first = g.gradTrail.find((v) => Number.isFinite(v)), last = [...g.gradTrail].reverse().find((v) => Number.isFinite(v));
+      const trail = first !== undefined && last !== undefined ? ` · grad ${formatNum(first, 2)} (first) … ${formatNum(last, 2)} (last)` : '';
+      this.text(`${n.op}${trail}`, left, y, px, pal.sans, pal.dim, width);
+      return;
+    }
+    // Title (bold) and op on one line when both fit, the op right-aligned; otherwise the op below.
+    const titleW = this.text(n.title, left, y, px, `600 ${pal.sans}`, pal.text, detail === 'name' ? width : width * 0.62);
+    if (detail === 'name') return;
+    this.text(n.op, right, y, px, pal.sans, pal.dim, width - titleW - px, 'right');
+    const nullText = n.grad === null ? nullPhrase(n.nullReason?.kind) : undefined;
+    if (detail === 'brief') {
+      // A two-line card: the gradient (or why there is none), the most telling number.
+      y += lh;
+      if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
+      else if (n.grad) this.text(`grad ${formatValueShort(n.grad, 3, 2)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
+      else this.text(`data ${formatValueShort(n.value, 3, 2)}`, left, y, px, pal.mono, n.nonFinite ? pal.error : pal.dim, width);
+      return;
+    }
+    const ctx = this.ctx;
     ctx.strokeStyle = pal.border;
-    ctx.lineWidth = px;
+    ctx.lineWidth = 1;
     ctx.beginPath();
-    ctx.moveTo(n.x + 6, n.y + 23);
-    ctx.lineTo(n.x + n.w - 6, n.y + 23);
+    ctx.moveTo(sx + 4, y + px * 0.45);
+    ctx.lineTo(sx + sw - 4, y + px * 0.45);
     ctx.stroke();
-    ctx.textAlign = 'left';
-    ctx.font = `11px ${pal.mono}`;
-    ctx.fillStyle = pal.dim;
-    ctx.fillText(`shape ${formatShape(n.value.shape)}${n.value.dtype !== 'float32' ? ` ${n.value.dtype}` : ''}${n.nonFinite ? '  NaN/Inf' : ''}`, x, n.y + 38);
-    ctx.fillStyle = n.nonFinite ? pal.error : pal.text;
-    ctx.fillText(fitText(ctx, `data ${formatValueShort(n.value)}`, right - x), x, n.y + 53);
-    if (n.grad === null) {
-      ctx.fillStyle = pal.warn;
-      ctx.fillText(fitText(ctx, `grad null: ${n.nullReason?.kind ?? 'no gradient'}`, right - x), x, n.y + 68);
-    } else if (n.grad) {
-      ctx.fillStyle = n.grad.nanCount || n.grad.infCount ? pal.error : pal.text;
-      ctx.fillText(fitText(ctx, `grad ${formatValueShort(n.grad)}`, right - x), x, n.y + 68);
-    } else {
-      ctx.fillStyle = pal.dim;
-      ctx.fillText('grad —', x, n.y + 68);
-    }
+    y += lh + 2;
+    this.text(`shape ${formatShape(n.value.shape)}${n.value.dtype !== 'float32' ? ` ${n.value.dtype}` : ''}${n.nonFinite ? '  NaN/Inf' : ''}`, left, y, px, pal.mono, pal.dim, width);
+    y += lh;
+    this.text(`data ${formatValueShort(n.value)}`, left, y, px, pal.mono, n.nonFinite ? pal.error : pal.text, width);
+    y += lh;
+    if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
+    else if (n.grad) this.text(`grad ${formatValueShort(n.grad)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
+    else this.text('grad —', left, y, px, pal.mono, pal.dim, width);
   }
 
   private hit(clientX: number, clientY: number): number | undefined {
@@ -484,8 +730,13 @@ export class GraphView {
         const i = this.hit(e.clientX, e.clientY);
         this.setSelected(i);
         this.cb.onSelect(i, 'click');
-        if (i !== undefined) this.cb.onReveal(i);
+        if (i !== undefined && this.graph?.nodes[i].kind !== 'group') this.cb.onReveal(i);
       }
+    });
+    this.canvas.addEventListener('dblclick', (e) => {
+      const i = this.hit(e.clientX, e.clientY);
+      const grp = i !== undefined ? this.graph?.nodes[i].group : undefined;
+      if (grp) this.cb.onExpand?.(grp.key);
     });
     this.canvas.addEventListener('wheel', (e) => {
       e.preventDefault();
@@ -498,27 +749,35 @@ export class GraphView {
     const g = this.graph;
     if (!g || !g.nodes.length) return;
     const cur = this.selected !== undefined ? g.nodes[this.selected] : undefined;
+    const lr = this.dir === 'LR';
     let next: number | undefined;
+    const back = lr ? 'ArrowLeft' : 'ArrowUp', fwd = lr ? 'ArrowRight' : 'ArrowDown';
     switch (e.key) {
-      case 'ArrowLeft': next = cur ? cur.inputs[0] : 0; break;
-      case 'ArrowRight': next = cur ? cur.consumers[0] : 0; break;
+      case back: next = cur ? cur.inputs[0] : 0; break;
+      case fwd: next = cur ? cur.consumers[0] : 0; break;
       case 'ArrowUp':
-      case 'ArrowDown': {
+      case 'ArrowDown':
+      case 'ArrowLeft':
+      case 'ArrowRight': {
         if (!cur) { next = 0; break; }
-        // the nearest node above/below in the same column
-        const dir = e.key === 'ArrowUp' ? -1 : 1;
+        // the nearest node before/after in the same rank (a column left to right, a row top to bottom)
+        const dir = e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 1;
         let best: number | undefined, bestD = Infinity;
         for (const n of g.nodes) {
-          const dy = (n.y - cur.y) * dir;
-          if (Math.abs(n.x - cur.x) > n.w / 2 || dy <= 0) continue;
-          if (dy < bestD) { bestD = dy; best = n.index; }
+          const d = (lr ? n.y - cur.y : n.x - cur.x) * dir;
+          if ((lr ? Math.abs(n.x - cur.x) > n.w / 2 : Math.abs(n.y - cur.y) > n.h / 2) || d <= 0) continue;
+          if (d < bestD) { bestD = d; best = n.index; }
         }
         next = best;
         break;
       }
       case 'Home': next = 0; break;
       case 'End': next = g.nodes.length - 1; break;
-      case 'Enter': if (cur) this.cb.onReveal(cur.index); e.preventDefault(); return;
+      case 'Enter':
+        if (cur?.group) this.cb.onExpand?.(cur.group.key);
+        else if (cur) this.cb.onReveal(cur.index);
+        e.preventDefault();
+        return;
       case '+': case '=': this.zoomBy(1.25); e.preventDefault(); return;
       case '-': this.zoomBy(0.8); e.preventDefault(); return;
       case '0': this.fit(); e.preventDefault(); return;
@@ -532,7 +791,15 @@ export class GraphView {
   }
 }
 
+/** The smallest node height among these (the detail check for the whole frame). */
+function NODE_H_MIN(nodes: GraphNode[]): number {
+  let m = Infinity;
+  for (const n of nodes) if (n.h < m) m = n.h;
+  return Number.isFinite(m) ? Math.max(m, 0) : 0;
+}
+
 function describe(n: GraphNode): string {
+  if (n.group) return `${n.title}, folded: ${n.op}, line ${n.pos?.line ?? '?'}; Enter opens it`;
   const grad = n.grad === null ? `gradient null, ${n.nullReason?.message ?? ''}` : n.grad ? `gradient ${formatValueShort(n.grad)}` : 'no gradient on this path';
   return `${n.title}, ${n.op}, shape ${formatShape(n.value.shape)}, value ${formatValueShort(n.value)}, ${grad}${n.pos ? `, line ${n.pos.line}` : ''}${n.nonFinite ? ', contains NaN or Inf' : ''}`;
 }

@@ -1,6 +1,6 @@
 /** A tensor as a table: scalars and 1-D/2-D in full, higher ranks one 2-D slice at a time. */
 import type { ValueSummary } from '../../src/protocol/trace';
-import { formatNum, formatShape } from '../model/format';
+import { formatElements, formatNum, formatScalar, formatShape } from '../model/format';
 import { h } from '../dom';
 
 const MAX_ROWS = 64;
@@ -10,9 +10,11 @@ export function tensorTable(v: ValueSummary, label: string): HTMLElement {
   const wrap = h('div', { class: 'tensor' });
   const vals = v.values;
   if (!vals) {
-    wrap.append(h('p', { class: 'dim' }, `${formatShape(v.shape)}: ${v.size} elements, too many to keep in the trace. First ${v.first.length}: ${v.first.map((x) => formatNum(x)).join(', ')}`));
+    wrap.append(h('p', { class: 'dim' }, `${formatShape(v.shape)}: ${v.size} elements, too many to keep in the trace. First ${v.first.length}: ${formatElements(v.first, v.dtype).join(', ')}`));
     return wrap;
   }
+  // Each cell as numpy writes the element (the same digits as print, the CLI and hovers).
+  const text = v.shape.length === 0 ? [formatScalar(vals[0], v.dtype)] : formatElements(vals, v.dtype);
   const shape = v.shape.length === 0 ? [1, 1] : v.shape.length === 1 ? [1, v.shape[0]] : v.shape;
   const lead = shape.slice(0, -2);
   const [rows, cols] = shape.slice(-2);
@@ -37,7 +39,7 @@ export function tensorTable(v: ValueSummary, label: string): HTMLElement {
       const tr = h('tr', null, rows > 1 || cols > 1 ? h('th', { scope: 'row' }, String(r)) : null);
       for (let c = 0; c < Math.min(cols, MAX_COLS); c++) {
         const x = vals[offset + r * cols + c];
-        const s = formatNum(x, 8);
+        const s = text[offset + r * cols + c];
         tr.append(h('td', { class: typeof x === 'string' ? 'nonfinite' : undefined, title: String(x) }, s));
       }
       tb.append(tr);

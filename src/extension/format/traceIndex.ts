@@ -3,6 +3,7 @@
 import type {
   Trace, TraceGradient, TraceGradientSource, TraceLeaf, TraceNode, TraceTape, ValueSummary, NullReason, SourcePos,
 } from '../../protocol/trace';
+import { gradientsByTape, gradientsFor } from '../../protocol/traceQueries';
 
 /** A tensor the trace knows: a recorded node's output or a leaf (variable, constant, watched tensor). */
 export interface TensorRef {
@@ -49,13 +50,14 @@ export class TraceIndex {
   readonly tapesByLine = new Map<number, TraceTape[]>();
   readonly nodesByLine = new Map<number, { node: TraceNode; tape: TraceTape }[]>();
   readonly gradientsByLine = new Map<number, TraceGradient[]>();
-  readonly gradientsByTape = new Map<number, TraceGradient[]>();
+  readonly gradientsByTape: Map<number, TraceGradient[]>;
   /** Every tensor by id; when a tensor appears in several tapes (a variable in a loop), the latest tape wins. */
   readonly tensors = new Map<number, TensorRef>();
   /** Tensors by source name, in recording order. */
   readonly byName = new Map<string, TensorRef[]>();
 
   private constructor(readonly trace: Trace) {
+    this.gradientsByTape = gradientsByTape(trace);
     for (const tape of trace.tapes) {
       this.tapesById.set(tape.id, tape);
       if (inMainFile(tape.pos)) push(this.tapesByLine, tape.pos.line, tape);
@@ -70,7 +72,6 @@ export class TraceIndex {
     for (const tapes of this.tapesByLine.values()) tapes.sort((a, b) => a.step - b.step);
     for (const g of trace.gradients) {
       if (inMainFile(g.pos)) push(this.gradientsByLine, g.pos.line, g);
-      push(this.gradientsByTape, g.tapeId, g);
       // Targets and sources carry the names the source code gave them, even when the node has none.
       for (const t of g.targets) if (t.name) this.nameTensor(t.tensorId, t.name);
       for (const s of g.sources) if (s.name) this.nameTensor(s.tensorId, s.name);
@@ -169,10 +170,8 @@ export class TraceIndex {
 
   /** The ∂target/∂source labels of the gradient calls on a set of tapes, without repeats. */
   derivativeLabels(tapes: TraceTape[]): string[] {
-    const ids = new Set(tapes.map((t) => t.id));
     const labels = new Set<string>();
-    for (const g of this.trace.gradients) {
-      if (!ids.has(g.tapeId)) continue;
+    for (const g of gradientsFor(this.trace, tapes)) {
       for (const s of g.sources) labels.add(`∂${this.targetLabel(g)}/∂${this.sourceLabel(s)}`);
     }
     return [...labels];

@@ -6,6 +6,7 @@
 import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { num } from '../shared/summary';
 import type { TraceEvent } from '../../protocol/worker';
+import { assertNever } from '../../format/assertNever';
 
 /** Console lines kept in a trace; later ones are counted in a final note. */
 export const CONSOLE_LIMIT = 5000;
@@ -149,7 +150,7 @@ export class TraceAssembler {
         this.stats = { ops: e.ops, recordedOps: e.recordedOps, gradientCalls: e.gradientCalls, droppedSteps: e.droppedSteps };
         break;
       default:
-        assertNever(e);
+        assertNever(e, 'trace event');
     }
   }
 
@@ -269,6 +270,3 @@ function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummar
   return v;
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected trace event ${JSON.stringify(x)}`);
-}

@@ -18,6 +18,7 @@ import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../proto
 import { TraceAssembler } from './assemble';
 import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { assertNever } from '../../format/assertNever';
 
 export interface RunOptions {
   /** Absolute path of the .grad.ts (used for relative imports, source maps, messages). */
@@ -186,7 +187,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
           settle(m.error);
           break;
         default:
-          assertNever(m);
+          assertNever(m, 'worker message');
       }
     });
     worker.on('error', (e: Error & { code?: string }) => {
@@ -229,9 +230,6 @@ function formatSeconds(ms: number): string {
   return `${Number.isInteger(s) ? s : s.toFixed(1)} s`;
 }
 
-function assertNever(x: never): never {
-  throw new Error(`unexpected worker message ${JSON.stringify(x)}`);
-}
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';

@@ -21,7 +21,7 @@
  *
  * ──── Positions cost a stack capture (~4 µs, more than most ops) ────
  * So the recorder asks for one only where the trace keeps it. Inside tape.gradient & co. every op
- * gets the gradient call's position, captured once (runThread wraps those methods). Inside record
+ * gets the gradient call's position, captured once (the engine's callStarted event). Inside record
  * blocks whose tapes keep no detail (lazy or dropped steps, or past the node budget), ops get no
  * position; a lazy step that becomes a loop's last step takes its positions and names from the
  * loop's first step, node by node, where the op sequence matches.
@@ -64,6 +64,8 @@ export interface RecorderHost {
   cheapLocate?: boolean;
   /** The identifier the call at `pos` is assigned to, if any. */
   nameAt(pos: SourcePos | undefined): string | undefined;
+  /** The destructuring pattern the call at `pos` is assigned to, if any. */
+  patternAt(pos: SourcePos | undefined): Pattern | undefined;
   emit(e: TraceEvent): void;
   /** Sends what was emitted so far to the host; unless `urgent`, at most every few tens of ms. */
   flush(urgent?: boolean): void;
@@ -254,11 +256,33 @@ export class Recorder implements EngineObserver {
     return this.host.locate();
   }
 
-  /** A tape.gradient / jacobian / batchJacobian / acc.jvp call starts at `pos` (undefined: inside another, same position). */
-  enterGradient(pos: SourcePos | undefined, tapeId?: number): void {
+  /**
+   * tape.gradient & co. start: one position for the whole call (captured once, not per backward
+   * op; a call inside another shares the outer one's). Variable.assign*: positions the trace never
+   * uses, so no stack captures inside.
+   */
+  callStarted(e: Parameters<EngineObserver['callStarted']>[0]): void {
+    if (e.kind === 'assign' || e.kind === 'assignAdd' || e.kind === 'assignSub') {
+      this.quiet++;
+      return;
+    }
     const g = this.gradientCalls;
-    g.push(pos ?? g[g.length - 1]);
-    this.gradientTapes.push(tapeId === undefined ? undefined : this.tapes.get(tapeId));
+    g.push(g.length === 0 ? this.host.locate() : g[g.length - 1]);
+    this.gradientTapes.push(e.tapeId === undefined ? undefined : this.tapes.get(e.tapeId));
+  }
+
+  callEnded(e: Parameters<EngineObserver['callEnded']>[0]): void {
+    if (e.kind === 'assign' || e.kind === 'assignAdd' || e.kind === 'assignSub') {
+      this.quiet--;
+      return;
+    }
+    // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
+    if (this.gradientCalls.length === 1) {
+      const pattern = this.host.patternAt(this.gradientCalls[0]);
+      if (pattern !== undefined) this.nameValue(e.result, pattern);
+    }
+    this.gradientCalls.pop();
+    this.gradientTapes.pop();
   }
 
   /** The tape of each gradient call in progress (undefined: not a tape's, e.g. jvp, or unknown). */
@@ -274,25 +298,8 @@ export class Recorder implements EngineObserver {
     return t._debug?.shown === true;
   }
 
-  /** Calls whose positions the trace never uses (Variable.assign*): no stack captures inside. */
+  /** Inside Variable.assign* (see callStarted). */
   private quiet = 0;
-
-  enterQuiet(): void {
-    this.quiet++;
-  }
-
-  exitQuiet(): void {
-    this.quiet--;
-  }
-
-  gradientDepth(): number {
-    return this.gradientCalls.length;
-  }
-
-  exitGradient(): void {
-    this.gradientCalls.pop();
-    this.gradientTapes.pop();
-  }
 
   /**
    * A value bound by a destructuring (or a for-of variable) in the source: its tensors take the

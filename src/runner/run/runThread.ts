@@ -250,6 +250,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     locate,
     cheapLocate: inst !== undefined,
     nameAt,
+    patternAt,
     emit,
     flush,
     tick,
@@ -275,45 +276,6 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
       }
     }
   };
-
-  // ── tape.gradient & co.: one stack capture per call instead of one per backward op ──
-  const wrapGradient = (proto: Record<string, unknown> | undefined, name: string): void => {
-    const original = proto?.[name];
-    if (!proto || typeof original !== 'function') return;
-    patch(proto, name, function (this: unknown, ...args: unknown[]): unknown {
-      const tapeId = (this as { id?: unknown } | null)?.id;
-      const outer = rec.gradientDepth() === 0;
-      const pos = outer ? locate() : undefined;
-      rec.enterGradient(pos, typeof tapeId === 'number' ? tapeId : undefined);
-      try {
-        const result = (original as (...a: unknown[]) => unknown).apply(this, args);
-        // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
-        const pattern = outer ? patternAt(pos) : undefined;
-        if (pattern !== undefined) rec.nameValue(result, pattern);
-        return result;
-      } finally {
-        rec.exitGradient();
-      }
-    });
-  };
-  // Variable.assign*: the engine asks for a position the trace does not keep.
-  const varProto = tensorModule.Variable.prototype as unknown as Record<string, unknown>;
-  for (const m of ['assign', 'assignAdd', 'assignSub']) {
-    const original = varProto[m];
-    if (typeof original !== 'function') continue;
-    patch(varProto, m, function (this: unknown, ...args: unknown[]): unknown {
-      rec.enterQuiet();
-      try {
-        return (original as (...a: unknown[]) => unknown).apply(this, args);
-      } finally {
-        rec.exitQuiet();
-      }
-    });
-  }
-  const tapeProto = engine.GradientTape.prototype as unknown as Record<string, unknown>;
-  for (const m of ['gradient', 'jacobian', 'batchJacobian']) wrapGradient(tapeProto, m);
-  const accumulator = (engine.autodiff as unknown as { ForwardAccumulator?: { prototype: Record<string, unknown> } } | undefined)?.ForwardAccumulator;
-  wrapGradient(accumulator?.prototype, 'jvp');
 
   // ── Console: every line goes to the host at once, with the line that printed it ──
   let consoleLines = 0;

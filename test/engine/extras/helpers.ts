@@ -33,6 +33,8 @@ const EVENTS = [
   'summary',
   'warning',
   'tapeReset',
+  'callStarted',
+  'callEnded',
 ] as const satisfies readonly (keyof EngineObserver)[];
 
 /** Attaches an observer that records every event; returns the log and a detach function. */

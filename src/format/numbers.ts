@@ -1,25 +1,41 @@
 /**
- * NumPy's array repr, as TensorFlow shows it in `<tf.Tensor: ..., numpy=array(...)>`.
+ * The one printer's numbers: numpy's spelling of a number, the same in `print`, the CLI, hovers and
+ * the panel. This folder (src/format/) is a leaf: it imports nothing, so the engine, runner, CLI,
+ * extension and webview may all use it.
  *
  * Follows numpy 1.x defaults (`np.get_printoptions()`): precision=8, floatmode='maxprec',
- * linewidth=75, threshold=1000, edgeitems=3, suppress=False. Float32 values print the shortest
- * digits that identify them as float32 (Dragon4 "unique"), cut to 8 digits after the point;
- * columns are padded as numpy pads them (`array([1.5 , 2.25])`), 2-D arrays put each row on
- * its own line, and scientific notation is used when the largest magnitude is >= 1e8, the
- * smallest non-zero is < 1e-4, or their ratio > 1000. Rank-0 values print as a numpy scalar's
- * repr (`0.75`, `6.0`).
+ * suppress=False. Float32 values print the shortest digits that identify them as float32
+ * (Dragon4 "unique"), cut to 8 digits after the point; non-finite values are `nan`, `inf`, `-inf`.
+ * An array shares one layout among its elements (numpy's FloatingFormat): scientific notation
+ * when the largest magnitude is >= 1e8, the smallest non-zero is < 1e-4, or their ratio > 1000.
  */
-import type { DType } from './dtype';
 
-type Data = ArrayLike<number>;
+/** The dtypes the engine has (structurally the engine's and the trace's DType). */
+export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** A number as the trace carries it: JSON has no NaN/Infinity, so those travel as strings. */
+export type Num = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A trace number as a JS number (`'NaN'` → NaN, ...). */
+export function toNumber(v: Num): number {
+  if (typeof v === 'number') return v;
+  return v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity;
+}
+
+/** numpy's spelling of a non-finite value: `nan`, `inf`, `-inf`. */
+export function nonFiniteText(v: number): string {
+  return Number.isNaN(v) ? 'nan' : v < 0 ? '-inf' : 'inf';
+}
+
+/** TensorFlow's shape text: `(2, 1)`, `()`, `(3,)`. */
+export function formatShape(shape: readonly number[]): string {
+  return shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`;
+}
 
 const PRECISION = 8;
-const LINE_WIDTH = 75;
-const THRESHOLD = 1000;
-const EDGE_ITEMS = 3;
 
 /** Decimal digits of |v| with the decimal point after `point` digits (may be <= 0 or > digits.length). */
-interface Decimal {
+export interface Decimal {
   digits: string;
   point: number;
 }
@@ -178,12 +194,16 @@ function floatFormatter(values: number[], f32: boolean): (v: number) => string {
   }
   return (v) => {
     if (Number.isFinite(v)) return format(v);
-    const text = Number.isNaN(v) ? 'nan' : v < 0 ? '-inf' : 'inf';
+    const text = nonFiniteText(v);
     return ' '.repeat(Math.max(0, padLeft + padRight + 1 - text.length)) + text;
   };
 }
 
-function elementFormatter(values: number[], dtype: DType): (v: number) => string {
+/**
+ * numpy's element formatter for the values of one array (or the part of it numpy shows): every
+ * element padded to the same width, as in `array([ 1.5 ,  2.25, -3.  ])`.
+ */
+export function elementFormatter(values: number[], dtype: DType): (v: number) => string {
   if (dtype === 'bool') return (v) => (v ? ' True' : 'False');
   if (dtype === 'int32') {
     const width = values.length ? Math.max(...values.map((v) => String(v).length)) : 0;
@@ -192,12 +212,15 @@ function elementFormatter(values: number[], dtype: DType): (v: number) => string
   return floatFormatter(values, dtype === 'float32');
 }
 
-/** numpy's scalar repr (numpy 1.x): `0.75`, `6.0`, `1e-05`, `True`, `3`. */
-export function formatScalar(v: number, dtype: DType): string {
+/**
+ * numpy's scalar repr (numpy 1.x): `0.75`, `6.0`, `1e-05`, `nan`, `True`, `3`. One number on its
+ * own (a rank-0 tensor, a curve point, a min or max) prints this way everywhere.
+ */
+export function formatScalar(n: Num, dtype: DType = 'float32'): string {
+  const v = toNumber(n);
   if (dtype === 'bool') return v ? 'True' : 'False';
   if (dtype === 'int32') return String(v);
-  if (Number.isNaN(v)) return 'nan';
-  if (!Number.isFinite(v)) return v < 0 ? '-inf' : 'inf';
+  if (!Number.isFinite(v)) return nonFiniteText(v);
   const f32 = dtype === 'float32';
   const a = Math.abs(v);
   if (a < 1e16 && (a === 0 || a >= 1e-4)) {
@@ -208,119 +231,3 @@ export function formatScalar(v: number, dtype: DType): string {
   return `${ip}${fp ? '.' + fp : ''}${expText(e, 2)}`;
 }
 
-/** The element indices numpy shows: all, or the first and last EDGE_ITEMS along each long axis. */
-function shownIndices(n: number, summarize: boolean): number[] {
-  if (!summarize || n <= 2 * EDGE_ITEMS) return Array.from({ length: n }, (_, i) => i);
-  const out: number[] = [];
-  for (let i = 0; i < EDGE_ITEMS; i++) out.push(i);
-  for (let i = n - EDGE_ITEMS; i < n; i++) out.push(i);
-  return out;
-}
-
-function collectShown(data: Data, shape: readonly number[], summarize: boolean): number[] {
-  const out: number[] = [];
-  const strides: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= shape[i];
-  }
-  const walk = (axis: number, offset: number): void => {
-    if (axis === shape.length) {
-      out.push(data[offset]);
-      return;
-    }
-    for (const i of shownIndices(shape[axis], summarize)) walk(axis + 1, offset + i * strides[axis]);
-  };
-  walk(0, 0);
-  return out;
-}
-
-/** numpy's `_formatArray`: nested brackets, rows wrapped at the line width. */
-function formatArrayBody(
-  data: Data,
-  shape: readonly number[],
-  fmt: (v: number) => string,
-  lineWidth: number,
-  prefix: string,
-  summarize: boolean,
-): string {
-  const strides: number[] = [];
-  let acc = 1;
-  for (let i = shape.length - 1; i >= 0; i--) {
-    strides[i] = acc;
-    acc *= shape[i];
-  }
-  const sep = ', ';
-  const recurse = (axis: number, offset: number, hanging: string, width: number): string => {
-    if (axis === shape.length) return fmt(data[offset]);
-    const nextHanging = hanging + ' ';
-    const nextWidth = width - 1;
-    const n = shape[axis];
-    const showSummary = summarize && 2 * EDGE_ITEMS < n;
-    const lead = showSummary ? EDGE_ITEMS : 0;
-    const trail = showSummary ? EDGE_ITEMS : n;
-    const axesLeft = shape.length - axis;
-    let s = '';
-    if (axesLeft === 1) {
-      const elemWidth = width - 1;
-      let line = hanging;
-      const extend = (word: string): void => {
-        let wrap = line.length + word.length > elemWidth;
-        if (line.length <= hanging.length) wrap = false;
-        if (wrap) {
-          s += line.trimEnd() + '\n';
-          line = hanging;
-        }
-        line += word;
-      };
-      for (let i = 0; i < lead; i++) {
-        extend(recurse(axis + 1, offset + i * strides[axis], nextHanging, nextWidth));
-        line += sep;
-      }
-      if (showSummary) {
-        extend('...');
-        line += sep;
-      }
-      for (let i = trail; i > 1; i--) {
-        extend(recurse(axis + 1, offset + (n - i) * strides[axis], nextHanging, nextWidth));
-        line += sep;
-      }
-      extend(recurse(axis + 1, offset + (n - 1) * strides[axis], nextHanging, nextWidth));
-      s += line;
-    } else {
-      const lineSep = ',' + '\n'.repeat(axesLeft - 1);
-      for (let i = 0; i < lead; i++) s += hanging + recurse(axis + 1, offset + i * strides[axis], nextHanging, nextWidth) + lineSep;
-      if (showSummary) s += hanging + '...' + lineSep;
-      for (let i = trail; i > 1; i--) s += hanging + recurse(axis + 1, offset + (n - i) * strides[axis], nextHanging, nextWidth) + lineSep;
-      s += hanging + recurse(axis + 1, offset + (n - 1) * strides[axis], nextHanging, nextWidth);
-    }
-    return '[' + s.slice(hanging.length) + ']';
-  };
-  return recurse(0, 0, prefix, lineWidth);
-}
-
-/** `repr(np.asarray(values))`: `array([[-0.39999998],\n       [-0.79999995]], dtype=float32)`. */
-export function formatNumpyRepr(data: Data, shape: readonly number[], dtype: DType): string {
-  if (shape.length === 0) return formatScalar(data[0], dtype);
-  let size = 1;
-  for (const d of shape) size *= d;
-  // numpy omits default dtypes (float64, bool), except for empty arrays.
-  const skipDtype = (dtype === 'float64' || dtype === 'bool') && size > 0;
-  const prefix = 'array(';
-  const suffix = skipDtype ? ')' : ',';
-  let body: string;
-  if (size === 0) {
-    body = shape.length === 1 ? '[]' : `[], shape=${shape.length === 1 ? `(${shape[0]},)` : `(${shape.join(', ')})`}`;
-  } else {
-    const summarize = size > THRESHOLD;
-    const fmt = elementFormatter(collectShown(data, shape, summarize), dtype);
-    body = formatArrayBody(data, shape, fmt, LINE_WIDTH - suffix.length, ' '.repeat(prefix.length + 1), summarize);
-  }
-  const arr = prefix + body + suffix;
-  if (skipDtype) return arr;
-  const dtypeText = `dtype=${dtype})`;
-  const lastLine = arr.length - (arr.lastIndexOf('\n') + 1);
-  const spacer = lastLine + dtypeText.length + 1 > LINE_WIDTH ? '\n' + ' '.repeat(prefix.length) : ' ';
-  return arr + spacer + dtypeText;
-}

@@ -1,0 +1,202 @@
+/**
+ * Repeated structure in a tape, collapsed for drawing: a loop inside one tape (or an unrolled cell)
+ * records the same ops from the same source positions again and again, so its recorded op sequence
+ * is periodic. Each maximal periodic run of at least MIN_REPEATS iterations becomes one group node,
+ * `400 × (Mul, Mul, Add, Tanh)`, carrying the gradient's size at each iteration so the chain's
+ * vanishing (or exploding) gradient stays visible. Constants used only inside the run go into the
+ * group too; a variable used by every iteration stays one node outside it. Pure, tested under Node.
+ */
+import { assignHeat, type Graph, type GraphEdge, type GraphNode } from './graphModel';
+import { toNumber } from './format';
+
+export const MIN_REPEATS = 3;
+export const MAX_PERIOD = 32;
+/** Graphs with fewer op nodes than this are drawn in full: nothing to gain from folding them. */
+export const MIN_OPS_TO_GROUP = 40;
+
+export interface Repeat {
+  /** Stable across steps of a loop: first op's source position, period and count. */
+  key: string;
+  period: number;
+  count: number;
+  ops: string[];
+  /** Base-graph indices of the ops in the run, in recorded order. */
+  members: number[];
+}
+
+/** An op's identity for periodicity: its name, arity and where in the source it was recorded. */
+function signature(n: GraphNode): string {
+  return `${n.op}/${n.inputs.length}@${n.pos ? `${n.pos.file ?? ''}:${n.pos.line}:${n.pos.column}` : ''}`;
+}
+
+/** Maximal periodic runs of the op sequence, largest coverage first, non-overlapping. O(ops × MAX_PERIOD). */
+export function findRepeats(graph: Graph, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): Repeat[] {
+  const ops = graph.nodes.filter((n) => n.kind === 'op');
+  const ids = new Map<string, number>();
+  const sig = Int32Array.from(ops, (n) => {
+    const s = signature(n);
+    let id = ids.get(s);
+    if (id === undefined) ids.set(s, (id = ids.size));
+    return id;
+  });
+  const n = sig.length;
+  const cands: { start: number; period: number; count: number }[] = [];
+  for (let p = 1; p <= Math.min(maxPeriod, n >> 1); p++) {
+    let i = 0;
+    while (i + p < n) {
+      if (sig[i] !== sig[i + p]) { i++; continue; }
+      let j = i;
+      while (j + p < n && sig[j] === sig[j + p]) j++;
+      const count = Math.floor((j - i + p) / p);
+      if (count >= minRepeats && !isSmallerPeriod(sig, i, p)) cands.push({ start: i, period: p, count });
+      i = j + 1;
+    }
+  }
+  cands.sort((a, b) => b.count * b.period - a.count * a.period || a.period - b.period || a.start - b.start);
+  const taken = new Uint8Array(n);
+  const out: Repeat[] = [];
+  for (const c of cands) {
+    const end = c.start + c.count * c.period;
+    let free = true;
+    for (let i = c.start; i < end && free; i++) if (taken[i]) free = false;
+    if (!free) continue;
+    taken.fill(1, c.start, end);
+    const members = ops.slice(c.start, end).map((m) => m.index);
+    const first = ops[c.start];
+    out.push({
+      key: `${first.pos ? `${first.pos.line}:${first.pos.column}` : first.op}×${c.period}`,
+      period: c.period, count: c.count, ops: ops.slice(c.start, c.start + c.period).map((m) => m.op), members,
+    });
+  }
+  return out.sort((a, b) => a.members[0] - b.members[0]);
+}
+
+/** True when one iteration of period p is itself periodic (then the smaller period describes it). */
+function isSmallerPeriod(sig: Int32Array, start: number, p: number): boolean {
+  for (let q = 1; q < p; q++) {
+    if (p % q) continue;
+    let same = true;
+    for (let i = start; i + q < start + p && same; i++) if (sig[i] !== sig[i + q]) same = false;
+    if (same) return true;
+  }
+  return false;
+}
+
+export interface GroupInfo {
+  key: string;
+  count: number;
+  period: number;
+  ops: string[];
+  /** Base-graph indices folded into the group: its ops, then the leaves used only by them. */
+  members: number[];
+  leafCount: number;
+  /** RMS of ∂target/∂(each iteration's last output), in order; NaN where not on the gradient path. */
+  gradTrail: number[];
+}
+
+/** A drawn graph plus how its nodes map to the full one (the inspector and walkthrough use the full one). */
+export interface ViewGraph extends Graph {
+  /** For each drawn node, the base-graph index it stands for (a group: its last op). */
+  baseOf: number[];
+  /** For each base node, the drawn node that shows it (a member of a collapsed group: the group). */
+  viewOf: Int32Array;
+  groups: Repeat[];
+}
+
+const rmsOf = (n: GraphNode) => (n.grad && n.grad.size ? toNumber(n.grad.norm) / Math.sqrt(n.grad.size) : NaN);
+
+/**
+ * The graph to draw: the base graph with each repeat not in `expanded` (by key) folded into one
+ * group node. Edges into and out of a group are merged per outside node (the largest gradient kept).
+ */
+export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: ReadonlySet<string> = new Set()): ViewGraph {
+  const folded = repeats.filter((r) => !expanded.has(r.key));
+  const groupOf = new Int32Array(base.nodes.length).fill(-1);
+  folded.forEach((r, gi) => {
+    for (const m of r.members) groupOf[m] = gi;
+  });
+  // Leaves used within one iteration only (a loop's per-step constant) go into the group; a leaf
+  // used across iterations (a weight) stays one node outside, with one edge into the group.
+  const iteration = new Int32Array(base.nodes.length).fill(-1);
+  folded.forEach((r) => r.members.forEach((m, i) => (iteration[m] = Math.floor(i / r.period))));
+  const leavesOf: number[][] = folded.map(() => []);
+  for (const n of base.nodes) {
+    if (n.kind !== 'leaf' || !n.consumers.length) continue;
+    const g = groupOf[n.consumers[0]];
+    const it = iteration[n.consumers[0]];
+    if (g >= 0 && n.consumers.every((c) => groupOf[c] === g && iteration[c] === it)) {
+      groupOf[n.index] = g;
+      leavesOf[g].push(n.index);
+    }
+  }
+  const nodes: GraphNode[] = [];
+  const baseOf: number[] = [];
+  const viewOf = new Int32Array(base.nodes.length).fill(-1);
+  const groupNode: number[] = folded.map(() => -1);
+  for (const n of base.nodes) {
+    const g = groupOf[n.index];
+    if (g < 0) {
+      viewOf[n.index] = nodes.length;
+      baseOf.push(n.index);
+      nodes.push({ ...n, index: nodes.length, inputs: [], consumers: [] });
+      continue;
+    }
+    if (groupNode[g] >= 0 || n.kind === 'leaf') {
+      if (groupNode[g] >= 0) viewOf[n.index] = groupNode[g];
+      continue;
+    }
+    // The group is placed where its first op was recorded.
+    const r = folded[g];
+    const last = base.nodes[r.members[r.members.length - 1]];
+    const gradTrail: number[] = [];
+    for (let it = 0; it < r.count; it++) gradTrail.push(rmsOf(base.nodes[r.members[(it + 1) * r.period - 1]]));
+    const index = nodes.length;
+    groupNode[g] = index;
+    viewOf[n.index] = index;
+    baseOf.push(last.index);
+    const leafCount = leavesOf[g].length;
+    nodes.push({
+      ...last, index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
+      title: `${r.count} × (${r.ops.join(', ')})`, op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}`,
+      nonFinite: r.members.some((m) => base.nodes[m].nonFinite), tapeIds: [...new Set(r.members.flatMap((m) => base.nodes[m].tapeIds))],
+      depth: Math.min(...r.members.map((m) => base.nodes[m].depth)), inputs: [], consumers: [],
+      group: { key: r.key, count: r.count, period: r.period, ops: r.ops, members: [...r.members, ...leavesOf[g]], leafCount, gradTrail },
+    });
+  }
+  for (const g of leavesOf.flat()) viewOf[g] = groupNode[groupOf[g]];
+  const merged = new Map<string, GraphEdge>();
+  for (const e of base.edges) {
+    const from = viewOf[e.from], to = viewOf[e.to];
+    if (from < 0 || to < 0 || from === to) continue;
+    const k = `${from}>${to}`;
+    const had = merged.get(k);
+    if (!had) merged.set(k, { ...e, from, to });
+    else if ((e.gradRms ?? -1) > (had.gradRms ?? -1)) merged.set(k, { ...e, from, to });
+  }
+  const edges = [...merged.values()];
+  for (const e of edges) {
+    nodes[e.to].inputs.push(e.from);
+    nodes[e.from].consumers.push(e.to);
+  }
+  assignHeat(edges);
+  const byTensor = new Map<number, number>();
+  const byNodeId = new Map<number, number>();
+  for (const [t, i] of base.byTensor) byTensor.set(t, viewOf[i]);
+  for (const [id, i] of base.byNodeId) byNodeId.set(id, viewOf[i]);
+  return { nodes, edges, tapes: base.tapes, gradient: base.gradient, byTensor, byNodeId, baseOf, viewOf, groups: folded };
+}
+
+/** The identity view: every base node drawn as itself. */
+export function identityView(base: Graph): ViewGraph {
+  const viewOf = Int32Array.from(base.nodes, (n) => n.index);
+  return { ...base, baseOf: base.nodes.map((n) => n.index), viewOf, groups: [] };
+}
+
+/** The drawn graph for a base graph: repeats folded when the graph is large enough to need it. */
+export function viewGraphFor(base: Graph, expanded: ReadonlySet<string>): { view: ViewGraph; repeats: Repeat[] } {
+  const opCount = base.nodes.reduce((s, n) => s + (n.kind === 'op' ? 1 : 0), 0);
+  if (opCount < MIN_OPS_TO_GROUP) return { view: identityView(base), repeats: [] };
+  const repeats = findRepeats(base);
+  if (!repeats.length) return { view: identityView(base), repeats };
+  return { view: collapseRepeats(base, repeats, expanded), repeats };
+}

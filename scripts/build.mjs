@@ -14,6 +14,8 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 // The WebAssembly kernels first: the engine's bundles embed them (src/engine/wasm/generated/, gitignored).
 await (await import('./buildWasm.mjs')).buildWasm();
+// The Python runtime's signature table, read from the engine's declarations (src/python/generated/, gitignored).
+await (await import('./pySignatures.mjs')).buildPySignatures();
 
 const common = {
   absWorkingDir: root,
@@ -30,7 +32,8 @@ export const targets = [
   // The extension host: the only bundle that imports vscode. Never contains the engine.
   { ...node, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode', 'esbuild'] },
   // The runner's worker thread: engine + the code that turns engine events into a Trace.
-  { ...node, entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', external: ['esbuild'] },
+  // The Python runtime's modules ride along as text (src/python/runtime/files.ts).
+  { ...node, entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', external: ['esbuild'], loader: { '.py': 'text' } },
   // The command-line tool (package.json bin.gradtape).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
   // The engine alone, as user files and outside programs import it.
@@ -85,6 +88,7 @@ if (watch) {
   // The runner's portable bundle step: esbuild-wasm's JS is bundled into dist/worker.js, its
   // WebAssembly binary sits next to it (src/runner/bundler/bundleScratch.ts looks there first; docs/runner.md).
   shipEsbuildWasm();
+  shipPyodide();
   console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }
 
@@ -109,4 +113,20 @@ function shipEsbuildWasm() {
     fs.writeFileSync(cached, br);
   }
   fs.copyFileSync(cached, packed);
+}
+
+/**
+ * Pyodide (CPython compiled to WebAssembly) runs .grad.py files; its files sit in dist/pyodide/, where
+ * src/python/runThread.ts looks first (the .vsix has no node_modules). Copied only when changed.
+ */
+function shipPyodide() {
+  const req = createRequire(import.meta.url);
+  const src = path.dirname(req.resolve('pyodide/package.json'));
+  const out = path.join(root, 'dist/pyodide');
+  fs.mkdirSync(out, { recursive: true });
+  for (const f of ['pyodide.js', 'pyodide.asm.mjs', 'pyodide.asm.wasm', 'python_stdlib.zip', 'pyodide-lock.json', 'package.json']) {
+    const from = path.join(src, f);
+    const to = path.join(out, f);
+    if (!fs.existsSync(to) || fs.statSync(to).size !== fs.statSync(from).size) fs.copyFileSync(from, to);
+  }
 }

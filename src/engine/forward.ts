@@ -104,6 +104,16 @@ export class ForwardAccumulator implements ForwardRecorder {
 
   /** TF's `with acc:` block: ops run inside `fn` carry tangents forward from the primals. */
   record<T>(fn: () => T): T {
+    this.enter();
+    try {
+      return fn();
+    } finally {
+      this.exit();
+    }
+  }
+
+  /** @internal The start of `with acc:` without a callback (Python's `__enter__`). */
+  enter(): void {
     if (this.recording) throw new InvalidArgumentError('Accumulator is already recording.');
     this.recording = true;
     this.enterSeq = nextEnterSeq();
@@ -114,14 +124,14 @@ export class ForwardAccumulator implements ForwardRecorder {
       for (const p of this.primals) obs.watched({ tapeId: this.id, tensor: p, automatic: false, pos });
     }
     activeAccumulators.push(this);
-    try {
-      return fn();
-    } finally {
-      this.recording = false;
-      const i = activeAccumulators.indexOf(this);
-      if (i >= 0) activeAccumulators.splice(i, 1);
-      observer()?.recordExited({ tapeId: this.id });
-    }
+  }
+
+  /** @internal The end of `with acc:` (Python's `__exit__`). */
+  exit(): void {
+    this.recording = false;
+    const i = activeAccumulators.indexOf(this);
+    if (i >= 0) activeAccumulators.splice(i, 1);
+    observer()?.recordExited({ tapeId: this.id });
   }
 
   /**

@@ -19,6 +19,8 @@ export {
   reciprocal, reduceProd, reduceStd, reduceVariance, relu6, round, rsqrt, selu, silu, softsign, xlogy,
   // Issue 12's indexing.
   gatherNd, stridedSlice, topK, type StridedSliceOptions,
+  // Issue 12's norms, einsum and clipping.
+  clipByGlobalNorm, clipByNorm, einsum, norm, type NormOptions, type NormOrder,
 } from './ops/index';
 /** tf.swish: another name of silu, as TensorFlow's. */
 export { silu as swish } from './ops/index';
@@ -101,6 +103,9 @@ export const math = {
 /** tf.linalg.*. */
 export const linalg = {
   matmul: ops.matmul,
+  einsum: ops.einsum,
+  norm: ops.norm,
+  globalNorm: ops.globalNorm,
   eye: ops.eye,
   /** Swaps the last two axes (TensorFlow's tf.linalg.matrix_transpose). */
   matrixTranspose: (x: TensorLike): Tensor => {
@@ -131,4 +136,5 @@ export const nn = {
   softsign: ops.softsign,
   l2Normalize: ops.l2Normalize,
   topK: ops.topK,
+  l2Loss: ops.l2Loss,
 };

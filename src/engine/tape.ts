@@ -254,6 +254,16 @@ export class GradientTape implements RecordingTape {
 
   /** TensorFlow's `with tape:` block. May be entered again to record more. */
   record<T>(fn: () => T): T {
+    this.enter();
+    try {
+      return fn();
+    } finally {
+      this.exit();
+    }
+  }
+
+  /** @internal The start of a `with tape:` block: record() without the callback (Python's `__enter__`). */
+  enter(): void {
     if (this.entered) throw new RuntimeError('Tape is still recording, This can happen if you try to re-enter an already-active tape.');
     if (this.used) this.clear(); // a used non-persistent tape starts afresh, as TensorFlow's _push_tape
     const obs = observer();
@@ -261,14 +271,14 @@ export class GradientTape implements RecordingTape {
     this.entered = true;
     this.enterSeq = nextEnterSeq();
     recordingTapes.push(this);
-    try {
-      return fn();
-    } finally {
-      this.entered = false;
-      const i = recordingTapes.indexOf(this);
-      if (i >= 0) recordingTapes.splice(i, 1);
-      observer()?.recordExited({ tapeId: this.id });
-    }
+  }
+
+  /** @internal The end of a `with tape:` block (Python's `__exit__`). */
+  exit(): void {
+    this.entered = false;
+    const i = recordingTapes.indexOf(this);
+    if (i >= 0) recordingTapes.splice(i, 1);
+    observer()?.recordExited({ tapeId: this.id });
   }
 
   /** Watch tensors (a tensor, or arrays / objects of them) so ops on them are recorded. */
@@ -296,19 +306,27 @@ export class GradientTape implements RecordingTape {
 
   /** Runs fn without recording on this tape (TensorFlow's tape.stop_recording()). */
   stopRecording<T>(fn: () => T): T {
+    const resume = this.pause();
+    try {
+      return fn();
+    } finally {
+      resume();
+    }
+  }
+
+  /** @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume. */
+  pause(): () => void {
     const i = recordingTapes.indexOf(this);
     if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
     recordingTapes.splice(i, 1);
     pausedTapes.push(this);
     // TF's stop_recording stops forward accumulators too: no JVPs for what runs inside.
     const accumulators = activeAccumulators.splice(0);
-    try {
-      return fn();
-    } finally {
+    return () => {
       activeAccumulators.push(...accumulators);
       pausedTapes.splice(pausedTapes.indexOf(this), 1);
       if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
-    }
+    };
   }
 
   /** Forgets everything recorded, as if the tape were new (TensorFlow's tape.reset()). */

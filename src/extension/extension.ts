@@ -7,7 +7,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { CommandId, isScratchFile } from './commands/commandIds';
 import { computeGradientsCommand } from './commands/computeGradients';
-import { newScratchFileCommand } from './commands/newScratchFile';
+import { newScratchFileCommand, type ScratchLanguage } from './commands/newScratchFile';
 import { toggleInlineValuesCommand } from './commands/toggleInlineValues';
 import { readConfig } from './config';
 import { PanelManager } from './panel/panelManager';
@@ -50,7 +50,7 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
     statusBar,
     controller,
     vscode.commands.registerCommand(CommandId.ComputeGradients, (arg?: unknown) => computeGradientsCommand({ controller, showPanel }, arg)),
-    vscode.commands.registerCommand(CommandId.NewScratchFile, () => newScratchFileCommand()),
+    vscode.commands.registerCommand(CommandId.NewScratchFile, (language?: ScratchLanguage) => newScratchFileCommand(language)),
     vscode.commands.registerCommand(CommandId.ToggleInlineValues, () => toggleInlineValuesCommand()),
     vscode.commands.registerCommand(CommandId.CancelRun, () => {
       const uri = vscode.window.activeTextEditor?.document.uri;

@@ -95,6 +95,12 @@ export class RunController extends Disposable {
         memoryMb: config.memoryMb,
         signal: abort.signal,
         onConsole: (line) => this.output.appendLine(consoleText(line)),
+        // .grad.py: keep a warm Python worker for the next run; say so while Pyodide starts cold (~2.5 s).
+        warmPython: true,
+        onStatus: (text) => {
+          this.output.appendLine(text);
+          void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GradTape: ${text}` }, () => tracePromise.then(() => undefined, () => undefined));
+        },
       });
     })();
 
@@ -131,7 +137,7 @@ export class RunController extends Disposable {
 function scratchPath(doc: vscode.TextDocument): string {
   if (doc.uri.scheme === 'file' || (doc.uri.scheme === 'untitled' && path.isAbsolute(doc.uri.fsPath))) return doc.uri.fsPath;
   const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? os.tmpdir();
-  return path.join(folder, `${doc.uri.path.replace(/[^\w.-]/g, '_')}.grad.ts`);
+  return path.join(folder, `${doc.uri.path.replace(/[^\w.-]/g, '_')}.grad.${doc.languageId === 'python' ? 'py' : 'ts'}`);
 }
 
 function consoleText(line: ConsoleLine): string {

@@ -47,6 +47,7 @@ function formatArrayBody(
   lineWidth: number,
   prefix: string,
   summarize: boolean,
+  sep = ', ',
 ): string {
   const strides: number[] = [];
   let acc = 1;
@@ -54,7 +55,6 @@ function formatArrayBody(
     strides[i] = acc;
     acc *= shape[i];
   }
-  const sep = ', ';
   const recurse = (axis: number, offset: number, hanging: string, width: number): string => {
     if (axis === shape.length) return fmt(data[offset]);
     const nextHanging = hanging + ' ';
@@ -92,7 +92,7 @@ function formatArrayBody(
       extend(recurse(axis + 1, offset + (n - 1) * strides[axis], nextHanging, nextWidth));
       s += line;
     } else {
-      const lineSep = ',' + '\n'.repeat(axesLeft - 1);
+      const lineSep = sep.trimEnd() + '\n'.repeat(axesLeft - 1);
       for (let i = 0; i < lead; i++) s += hanging + recurse(axis + 1, offset + i * strides[axis], nextHanging, nextWidth) + lineSep;
       if (showSummary) s += hanging + '...' + lineSep;
       for (let i = trail; i > 1; i--) s += hanging + recurse(axis + 1, offset + (n - i) * strides[axis], nextHanging, nextWidth) + lineSep;
@@ -126,6 +126,17 @@ export function formatNumpyRepr(data: Data, shape: readonly number[], dtype: DTy
   const lastLine = arr.length - (arr.lastIndexOf('\n') + 1);
   const spacer = lastLine + dtypeText.length + 1 > LINE_WIDTH ? '\n' + ' '.repeat(prefix.length) : ' ';
   return arr + spacer + dtypeText;
+}
+
+/** `str(np.asarray(values))`: numpy's array2string with separator ' ' (`[[1. 2.]\n [3. 4.]]`), as Python's print shows arrays. */
+export function formatNumpyStr(data: Data, shape: readonly number[], dtype: DType): string {
+  if (shape.length === 0) return formatScalar(data[0], dtype);
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (size === 0) return '[]';
+  const summarize = size > THRESHOLD;
+  const fmt = elementFormatter(collectShown(data, shape, summarize), dtype);
+  return formatArrayBody(data, shape, fmt, LINE_WIDTH, ' ', summarize, ' ');
 }
 
 /**

@@ -11,9 +11,12 @@ import { parentPort, workerData } from 'node:worker_threads';
 import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
 import { serveBundles } from './bundler/serve';
 import { runInThisThread } from './run/runThread';
+import type { PythonWorkerData } from '../python/protocol';
+import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData;
+const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData;
 
 if (data.role === 'bundler') serveBundles(port, data);
+else if (data.role === 'python') servePython(data, port);
 else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));

@@ -141,6 +141,21 @@ export const INDEXING: Parity[] = [
   { name: 'topK indices', inputs: [{ shape: [3, 7] }], ours: (x) => tf.topK(x, 3).indices, theirs: (x) => tfjs.topk(x, 3).indices, grad: false },
 ];
 
+// tfjs has no gradient for Einsum (values only; ours is checked against finite differences in
+// test/engine/ops/einsumNorms.test.ts) and no p-norms other than 1, 2, ∞.
+export const EINSUM_AND_NORMS: Parity[] = [
+  { name: 'einsum ij,jk->ik', inputs: [{ shape: [3, 4] }, { shape: [4, 2] }], ours: (a, b) => tf.einsum('ij,jk->ik', a, b), theirs: (a, b) => tfjs.einsum('ij,jk->ik', a, b), grad: false },
+  { name: 'einsum bhqd,bhkd->bhqk', inputs: [{ shape: [2, 2, 3, 4] }, { shape: [2, 2, 5, 4] }], ours: (a, b) => tf.einsum('bhqd,bhkd->bhqk', a, b), theirs: (a, b) => tfjs.einsum('bhqd,bhkd->bhqk', a, b), grad: false },
+  { name: 'einsum ij,ij->i', inputs: [{ shape: [3, 4] }, { shape: [3, 4] }], ours: (a, b) => tf.einsum('ij,ij->i', a, b), theirs: (a, b) => tfjs.einsum('ij,ij->i', a, b), grad: false },
+  { name: 'einsum ij->ji', inputs: [{ shape: [3, 4] }], ours: (a) => tf.einsum('ij->ji', a), theirs: (a) => tfjs.einsum('ij->ji', a), grad: false },
+  { name: 'norm euclidean', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x), theirs: (x) => tfjs.norm(x) },
+  { name: 'norm 1, axis 1', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: 1, axis: 1 }), theirs: (x) => tfjs.norm(x, 1, 1), avoid: [0] },
+  { name: 'norm ∞, axis 0, keepdims', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: Infinity, axis: 0, keepdims: true }), theirs: (x) => tfjs.norm(x, Infinity, 0, true) },
+  { name: 'norm fro, matrix', inputs: [{ shape: [2, 3, 4] }], ours: (x) => tf.norm(x, { ord: 'fro', axis: [1, 2] }), theirs: (x) => tfjs.norm(x, 'fro', [1, 2]) },
+  { name: 'norm 1, matrix', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: 1, axis: [0, 1] }), theirs: (x) => tfjs.norm(x, 1, [0, 1]), avoid: [0] },
+  { name: 'norm ∞, matrix', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: Infinity, axis: [0, 1] }), theirs: (x) => tfjs.norm(x, Infinity, [0, 1]), avoid: [0] },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -157,6 +172,7 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
       before(() => assert.ok(tf.setKernelBackend(backend)));
       checkParity(ACTIVATION_AND_MATH);
       checkParity(INDEXING);
+      checkParity(EINSUM_AND_NORMS);
     });
   }
 });

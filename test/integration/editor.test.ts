@@ -205,7 +205,7 @@ describe('editor: Compute Gradients and what it shows', function () {
   });
 
   it('New Scratch File opens an unsaved .grad.ts with the seed example that runs', async () => {
-    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('gradtape.newScratchFile');
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('gradtape.newScratchFile', 'typescript');
     assert.strictEqual(editor.document.uri.scheme, 'untitled');
     assert.ok(editor.document.uri.path.endsWith('.grad.ts'), editor.document.uri.toString());
     assert.match(editor.document.getText(), /import \* as tf from "gradtape";[\s\S]*tape\.gradient\(loss, weights\)/);

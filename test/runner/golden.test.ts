@@ -47,10 +47,13 @@ export function normalise(t: Trace, limited: boolean): unknown {
     copy.gradients = copy.gradients.filter((g) => kept.has(g.tapeId));
     copy.curves = copy.curves.map((c) => ({ ...c, points: c.points.slice(0, 1) }));
     delete (copy as Partial<Trace>).stats;
-    // So does the line a time limit stops at (a loop's body has several).
-    const stoppedAt = (pos: unknown): unknown => (copy.error?.kind === 'timeout' ? undefined : pos);
-    if (copy.error) copy.error = { ...copy.error, message: copy.error.message.replace(/\d+/g, 'N'), pos: stoppedAt(copy.error.pos) as SourcePos };
-    copy.diagnostics = copy.diagnostics.map((d) => ({ ...d, message: d.message.replace(/\d+/g, 'N'), pos: stoppedAt(d.pos) as SourcePos }));
+    // So does the line a limit stops it at (a loop's body has several), and for memory which check
+    // saw it first (the run thread's, at an op or a call, or the host's): the message up to where.
+    const byLimit = copy.error?.kind === 'timeout' || copy.error?.kind === 'memory';
+    const stoppedAt = (pos: unknown): unknown => (byLimit ? undefined : pos);
+    const limitText = (m: string): string => (byLimit ? m.replace(/ \(\d+ MB in use\)|;.*$/g, '') : m).replace(/\d+/g, 'N');
+    if (copy.error) copy.error = { ...copy.error, message: limitText(copy.error.message), pos: stoppedAt(copy.error.pos) as SourcePos };
+    copy.diagnostics = copy.diagnostics.map((d) => ({ ...d, message: limitText(d.message), pos: stoppedAt(d.pos) as SourcePos }));
   }
   return copy;
 }

@@ -2,6 +2,8 @@
 // options as scripts/build.mjs, development mode) once per test process.
 import * as esbuild from 'esbuild';
 import path from 'node:path';
+// @ts-expect-error a build script without types
+import { buildPySignatures } from '../../scripts/pySignatures.mjs';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const FIXTURES = path.join(ROOT, 'test', 'fixtures');
@@ -17,6 +19,8 @@ let built: Promise<void> | undefined;
 
 export function buildRunner(): Promise<void> {
   built ??= (async () => {
+    // The Python runtime's signature table (scripts/build.mjs makes it the same way).
+    await buildPySignatures();
     const node: esbuild.BuildOptions = {
       absWorkingDir: ROOT,
       bundle: true,
@@ -26,6 +30,7 @@ export function buildRunner(): Promise<void> {
       sourcemap: 'linked',
       logLevel: 'error',
       external: ['esbuild'],
+      loader: { '.py': 'text' },
     };
     await Promise.all([
       esbuild.build({ ...node, entryPoints: ['src/runner/worker.ts'], outfile: WORKER }),

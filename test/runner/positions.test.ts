@@ -89,7 +89,7 @@ describe('runner: positions between calls', function () {
     assert.equal(t.error?.pos?.line, 4);
   });
 
-  it('a thrown non-Error is placed at the latest call, not the latest op', async () => {
+  it('a thrown non-Error is placed at its throw, not at the latest call or op', async () => {
     const t = await runText('runner-stale-nonerror.grad.ts', [
       'import * as tf from "gradtape";',
       'const y = tf.square(tf.constant(3));',
@@ -100,7 +100,7 @@ describe('runner: positions between calls', function () {
     ]);
     assert.equal(t.error?.kind, 'exception');
     assert.match(t.error?.message ?? '', /a non-Error value was thrown: \{ code: 7 \}/);
-    assert.equal(t.error?.pos?.line, 6);
+    assert.equal(t.error?.pos?.line, 4);
   });
 
   it('an error thrown in the engine through an implicit call (a getter) is placed by its stack', async () => {

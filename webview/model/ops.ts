@@ -739,6 +739,7 @@ const OTHERS: Record<string, OpInfo> = {
   StridedSliceGrad: { math: 'out = zeros with {0} at the sliced positions', local: ['∂L/∂{0} = the strided slice of ∂L/∂out'], impls: () => [] },
   GatherNd: { math: 'out = {0}[{1}] (index tuples)', local: ['∂L/∂{0} = scatter-add of ∂L/∂out at {1}', '∂out/∂{1}: none (integer)'], impls: () => [] },
   GatherNdGrad: { math: 'out = scatter-add of {0} at {1}', local: ['∂L/∂{0} = gatherNd(∂L/∂out, {1})', '∂out/∂{1}: none (integer)'], impls: () => [] },
+  L2Loss: { math: 'out = Σ {0}² / 2', local: ['∂out/∂{0} = {0}'], impls: () => [] },
   TopKV2: { math: 'out = positions of the k largest of {0} (int32)', local: ['none: an integer output carries no gradient'], impls: () => [] },
   CustomGradient: {
     math: 'out = f(…) with a user-defined gradient', local: ['given by the user’s gradFn'], impls: () => [],

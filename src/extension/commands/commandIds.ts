@@ -17,7 +17,7 @@ export const ExternalCommandId = {
   ManageTrust: 'workbench.trust.manage',
 } as const;
 
-export const isScratchFile = (uri: { path: string } | undefined): boolean => !!uri && uri.path.endsWith('.grad.ts');
+export const isScratchFile = (uri: { path: string } | undefined): boolean => !!uri && /\.grad\.(?:ts|py)$/.test(uri.path);
 
 /**
  * Whether a panel may be opened for this URI (gradtape.showInGraph, the panel's deserializer): only a

@@ -13,7 +13,7 @@ export async function computeGradientsCommand(
   const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
   const doc = uri && vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
   if (!doc || !isScratchFile(doc.uri)) {
-    void vscode.window.showInformationMessage('GradTape: open a .grad.ts file to compute its gradients.');
+    void vscode.window.showInformationMessage('GradTape: open a .grad.ts or .grad.py file to compute its gradients.');
     return undefined;
   }
   const outcome = await deps.controller.run(doc);

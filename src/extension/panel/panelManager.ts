@@ -15,7 +15,7 @@ export const PanelCommandId = {
   ShowInGraph: 'gradtape.showInGraph',
 } as const;
 
-const isScratch = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && uri.path.endsWith('.grad.ts');
+const isScratch = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && /\.grad\.(?:ts|py)$/.test(uri.path);
 
 /**
  * Owns every GradTape webview: one editor-side panel per scratch file (restored after a window
@@ -58,7 +58,7 @@ export class PanelManager implements vscode.Disposable {
       vscode.commands.registerCommand(PanelCommandId.ShowPanel, (arg?: unknown) => {
         const uri = arg instanceof vscode.Uri ? arg : vscode.window.activeTextEditor?.document.uri;
         if (isScratch(uri)) this.show(uri);
-        else void vscode.window.showInformationMessage('GradTape: open a .grad.ts file to see its gradients.');
+        else void vscode.window.showInformationMessage('GradTape: open a .grad.ts or .grad.py file to see its gradients.');
       }),
       vscode.commands.registerCommand(PanelCommandId.ShowInGraph, (arg?: unknown) => {
         const a = arg as { uri?: unknown; nodeId?: unknown } | undefined;

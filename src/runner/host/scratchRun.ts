@@ -16,8 +16,11 @@ import { Worker } from 'node:worker_threads';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
+import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
 import { bundleInThread } from './bundlerThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { isPythonFile } from '../../python/protocol';
+import { runPython } from '../../python/host';
 import { assertNever } from '../../format/assertNever';
 
 export interface RunOptions {
@@ -27,7 +30,7 @@ export interface RunOptions {
   text?: string;
   /** Default 10_000. */
   timeoutMs?: number;
-  /** Default 1024 (worker resourceLimits, and typed-array memory checked by the worker). */
+  /** Default 1024: the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;
@@ -43,6 +46,10 @@ export interface RunOptions {
    * `esbuild` package can be loaded, else wasm). GRADTAPE_BUNDLER=wasm|native overrides 'auto'.
    */
   bundler?: BundlerBackend | 'auto';
+  /** A .grad.py run: prepare the next Python worker when this run ends, so the next run starts warm (the extension). */
+  warmPython?: boolean;
+  /** What the run is waiting for, when it waits ("Starting Python…" while Pyodide loads). */
+  onStatus?: (text: string) => void;
 }
 
 export const DEFAULT_TIMEOUT_MS = 10_000;
@@ -94,6 +101,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   if (!fs.existsSync(workerFile)) {
     return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
   }
+  // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
+  if (isPythonFile(file)) return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, asm, t0, true), fail);
   const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text);
   if (!('code' in bundled)) return fail(bundled);
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
@@ -101,20 +110,29 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
 }
 
 function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
-  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   const probe = newProbeBuffer();
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     // The user's console is patched inside the worker; keep stray stdout off the host's.
     // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
     stdout: true,
     stderr: !process.env.GRADTAPE_DEBUG,
   });
+  return superviseRun(opts, worker, bundle.inputs, probe, asm, t0, false);
+}
+
+/**
+ * Watches a run's worker until the run ends: its messages into the assembler, the time limit,
+ * cancellation, memory, exits. `online`: the worker already runs JavaScript (a warm worker).
+ */
+export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly string[], probe: SharedArrayBuffer | undefined, asm: TraceAssembler, t0: number, online: boolean): Promise<Trace> {
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   // Drain (and drop) what bypasses console, so the pipes never fill.
-  worker.stdout.resume();
+  worker.stdout?.resume();
   worker.stderr?.resume();
 
   return new Promise<Trace>((resolve) => {
@@ -125,6 +143,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
@@ -141,7 +160,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
     let lastBeat = -Infinity;
     const whereNow = (): { pos?: RunError['pos']; opRan: boolean } => {
       if (performance.now() - lastBeat < STALE_BEAT_MS && lastPos()) return { pos: lastPos(), opRan: true };
-      const pos = currentPosition(probe, bundle.inputs);
+      const pos = probe ? currentPosition(probe, inputs) : undefined;
       return pos ? { pos, opRan: false } : { pos: lastPos(), opRan: true };
     };
     const onTimeout = (): void => {
@@ -152,16 +171,23 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
     };
     // The limit is the script's: it starts when the worker runs JavaScript, not while the thread
     // starts (slow on a loaded machine). A worker that never comes up is stopped all the same.
-    let timer = setTimeout(onTimeout, timeoutMs + STARTUP_GRACE_MS);
-    worker.once('online', () => {
-      clearTimeout(timer);
-      timer = setTimeout(onTimeout, timeoutMs);
-    });
+    let timer = setTimeout(onTimeout, online ? timeoutMs : timeoutMs + STARTUP_GRACE_MS);
+    if (!online) {
+      worker.once('online', () => {
+        clearTimeout(timer);
+        timer = setTimeout(onTimeout, timeoutMs);
+      });
+    }
     const onAbort = (): void => {
       const { pos } = whereNow();
       settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
+    // Memory the run thread's own guard did not stop in time: the process's resident set says.
+    const stopWatchdog = watchResidentMemory(memoryMb, (grownMb) => {
+      const { pos, opRan } = whereNow();
+      settle(memoryError(memoryMb, grownMb, pos, opRan));
+    });
 
     worker.on('message', (m: RunWorkerMessage) => {
       if (settled) return;
@@ -233,3 +259,5 @@ function formatSeconds(ms: number): string {
 
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';
+/** Stops the warm Python worker, if any. */
+export { disposePython, prewarmPython } from '../../python/host';

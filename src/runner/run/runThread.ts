@@ -10,12 +10,12 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
-import v8 from 'node:v8';
 import vm from 'node:vm';
 import type { ConsoleLine, RunError, SourcePos } from '../../protocol/trace';
 import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../../protocol/worker';
 import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
 import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
+import { memoryGuard } from './memoryGuard';
 import { Recorder } from './recorder';
 import { instrument, PROBE_PARAMS, withToBundle } from '../shared/instrument';
 import { sourcePositions } from '../shared/sourcePositions';
@@ -205,11 +205,15 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     if (batch.length >= BATCH) flush();
   };
 
-  // ── Limits: heartbeat, and memory the V8 heap limit does not see (typed arrays) ──
-  const limitBytes = d.memoryMb * 1024 * 1024;
+  // ── Limits: heartbeat, and the memory guard (heap and typed arrays: src/runner/run/memoryGuard.ts) ──
   let lastBeat = performance.now();
-  let stopping = false;
   const realExit = process.exit.bind(process);
+  const guard = memoryGuard(d.memoryMb * 1024 * 1024, (used, at) => {
+    flush();
+    const pos = (at as SourcePos | undefined) ?? locate();
+    post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), ...(pos ? { pos } : {}) });
+    realExit(1);
+  });
   const tick = (ops: number, pos: SourcePos | undefined, outputSize: number): void => {
     if ((ops & 63) === 0) {
       const now = performance.now();
@@ -219,16 +223,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
         post({ type: 'didProgress', ops, elapsedMs: now - started, pos });
       }
     }
-    if ((ops & 255) === 0 || outputSize > 1 << 20) {
-      const h = v8.getHeapStatistics() as v8.HeapInfo & { external_memory?: number };
-      const used = h.used_heap_size + (h.external_memory ?? 0);
-      if (used > limitBytes && !stopping) {
-        stopping = true;
-        flush();
-        post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), pos });
-        realExit(1);
-      }
-    }
+    if ((ops & 255) === 0 || outputSize > 1 << 20) guard.check(pos);
   };
 
   // ── The engine, observed ──
@@ -316,7 +311,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
       if (at) err.pos = at;
       return err;
     }
-    // A thrown non-Error has no stack: the latest call is closer than the latest op.
+    // A thrown non-Error has no stack: the probe at its `throw` (src/runner/shared/instrument.ts) says where.
     const pos = locate() ?? rec.lastPos;
     return { kind: 'exception', name: 'Error', message: `a non-Error value was thrown: ${util.inspect(e)}`, ...(pos ? { pos } : {}) };
   };
@@ -359,10 +354,12 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const EMPTY: unknown[] = [];
   const probeP = <T>(id: number, v: T): T => {
     cur[0] = id;
+    guard.countCall();
     return v;
   };
   const probeE = (id: number): unknown[] => {
     cur[0] = id;
+    guard.countCall();
     return EMPTY;
   };
   const probeI = (id: number, iterable: unknown): unknown => {

@@ -12,6 +12,7 @@
  *
  *   new X        →  new X(...__gtE(9))        the same call, now with a place for the probe
  *   while (c) s  →  while (c) {__gtE(4); s}   a loop body without calls sets the loop's position
+ *   throw v      →  throw __gtP(5, v)          a thrown non-Error (no stack) is placed at its throw
  *
  * The engine's locate() is then a table lookup (~20 ns) instead of a stack capture (~4 µs, more than
  * most ops). Index 7 maps to the `.grad.ts` position V8 would report for that call's frame (the
@@ -181,6 +182,15 @@ export function instrument(
           edits.push({ offset: target.start, text: `__gtP(${id}, `, close: false });
           edits.push({ offset: target.end, text: ')', close: true });
         }
+      }
+    } else if (n.type === 'ThrowStatement') {
+      // A thrown non-Error (`throw 42`) has no stack: the probe places it at its own line, not at
+      // the previous call's. Set after the value is computed, as a call's probe is.
+      const id = idFor(n);
+      const arg = n.argument as AstNode;
+      if (id >= 0) {
+        edits.push({ offset: arg.start, text: `__gtP(${id}, `, close: false });
+        edits.push({ offset: arg.end, text: ')', close: true });
       }
     } else if (LOOPS.has(n.type)) {
       const iterates = n.type === 'ForOfStatement' && !n.await;

@@ -1,0 +1,136 @@
+// The Python runtime's own behaviour: operators and broadcasting, slicing, literal dtypes, `with`
+// nesting, keyword arguments, exceptions and print formats, each against TF 2's documented output.
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { Trace } from '../../src/protocol/trace';
+import { disposePython, runScratch } from '../../src/runner/host/scratchRun';
+import { buildRunner, WORKER } from '../runner/helpers';
+
+const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-py-'));
+let n = 0;
+async function py(source: string): Promise<{ out: string[]; trace: Trace }> {
+  const file = path.join(dir, `t${++n}.grad.py`);
+  fs.writeFileSync(file, source);
+  const trace = await runScratch({ file, workerFile: WORKER, warmPython: true, timeoutMs: 60_000 });
+  return { out: trace.console.map((l) => l.text), trace };
+}
+
+describe('python: the runtime', function () {
+  this.timeout(180_000);
+  before(() => buildRunner());
+  after(() => disposePython());
+
+  it('operators, broadcasting, literal dtypes and print formats', async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+a = tf.constant([[1.0, 2.0], [3.0, 4.0]])
+print(a)
+print(tf.constant(3).dtype, tf.constant(3.0).dtype, tf.constant(True).dtype, tf.constant([1, 2]).dtype)
+print((a + 1).numpy().tolist(), (1 - a).numpy().tolist(), (a * [10.0, 100.0]).numpy().tolist())
+print((a / 2).numpy().tolist(), (a ** 2).numpy().tolist(), (-a).numpy().tolist(), (a @ a).numpy().tolist())
+print((a // 2).numpy().tolist(), (a % 3).numpy().tolist(), (a > 2).numpy().tolist())
+print(tf.constant(6.0))
+print(repr(tf.constant([1.5, 2.25])))
+print(float(tf.constant(2.5)), int(tf.constant(7)), f"{tf.constant(2.5):.2f}")
+print(tf.float32, tf.float32 == tf.float32, a.dtype == tf.float32, a.shape, a.shape[0])
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      'tf.Tensor(',
+      '[[1. 2.]',
+      ' [3. 4.]], shape=(2, 2), dtype=float32)',
+      'tf.int32 tf.float32 tf.bool tf.int32',
+      '[[2.0, 3.0], [4.0, 5.0]] [[0.0, -1.0], [-2.0, -3.0]] [[10.0, 200.0], [30.0, 400.0]]',
+      '[[0.5, 1.0], [1.5, 2.0]] [[1.0, 4.0], [9.0, 16.0]] [[-1.0, -2.0], [-3.0, -4.0]] [[7.0, 10.0], [15.0, 22.0]]',
+      '[[0.0, 1.0], [1.0, 2.0]] [[1.0, 2.0], [0.0, 1.0]] [[False, False], [True, True]]',
+      'tf.Tensor(6.0, shape=(), dtype=float32)',
+      '<tf.Tensor: shape=(2,), dtype=float32, numpy=array([1.5 , 2.25], dtype=float32)>',
+      '2.5 7 2.50',
+      'tf.float32 True True (2, 2) 2',
+    ]);
+  });
+
+  it('slicing: ints, slices, steps, ..., None', async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+a = tf.reshape(tf.range(12.0), [3, 4])
+for t in [a[0], a[:, 1], a[1:, 1:3], a[::-1, 0], a[..., None], a[1, 2], a[-1]]:
+    print(t.shape, t.numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '(4,) [0.0, 1.0, 2.0, 3.0]',
+      '(3,) [1.0, 5.0, 9.0]',
+      '(2, 2) [[5.0, 6.0], [9.0, 10.0]]',
+      '(3,) [8.0, 4.0, 0.0]',
+      '(3, 4, 1) [[[0.0], [1.0], [2.0], [3.0]], [[4.0], [5.0], [6.0], [7.0]], [[8.0], [9.0], [10.0], [11.0]]]',
+      '() 6.0',
+      '(4,) [8.0, 9.0, 10.0, 11.0]',
+    ]);
+  });
+
+  it('with nesting, stop_recording, the accumulator, custom gradients and keyword arguments', async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+x = tf.Variable(2.0)
+with tf.GradientTape(persistent=True) as t1:
+    with tf.GradientTape() as t2:
+        y = x ** 3
+    dy = t2.gradient(y, x)
+print(float(dy), float(t1.gradient(dy, x)))
+with tf.GradientTape() as tape:
+    with tape.stop_recording():
+        q = x * 2
+    r = x * 3 + q
+print(float(tape.gradient(r, x)))
+w = tf.Variable(1.0)
+with tf.GradientTape() as tape:
+    z = tf.constant(2.0) * 3
+print(tape.gradient(z, w))
+primal = tf.constant(1.1)
+with tf.autodiff.ForwardAccumulator(primal, tf.constant(1.0)) as acc:
+    yy = primal ** 3
+print(acc.jvp(yy))
+@tf.custom_gradient
+def clip_grad(v):
+    def grad(upstream):
+        return tf.clip_by_value(upstream, -0.1, 0.1)
+    return v, grad
+a = tf.constant([1.0, 2.0])
+with tf.GradientTape() as tape:
+    tape.watch(a)
+    out = clip_grad(a) * 5
+print(tape.gradient(out, a).numpy().tolist())
+m = tf.constant([[1.0, 2.0]])
+print(tf.matmul(m, m, transpose_b=True).numpy().tolist(), tf.reduce_sum(m, axis=1, keepdims=True).shape)
+print(isinstance(x, tf.Variable), isinstance(x, tf.Tensor), isinstance(m, tf.Variable))
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '12.0 12.0',
+      '3.0',
+      'None',
+      'tf.Tensor(3.63, shape=(), dtype=float32)',
+      '[0.10000000149011612, 0.10000000149011612]',
+      '[[5.0]] (1, 1)',
+      'True True False',
+    ]);
+  });
+
+  it('errors read like Python: NameError at its line, InvalidArgumentError, SyntaxError, a missing module', async () => {
+    const name = await py('import tensorflow as tf\nx = 1\nprint(undefined_name)\n');
+    assert.equal(name.trace.error?.name, 'NameError');
+    assert.equal(name.trace.error?.pos?.line, 3);
+    assert.match(name.trace.error?.stack ?? '', /^Traceback \(most recent call last\):\n {2}File ".*t\d+\.grad\.py", line 3, in <module>\n {4}print\(undefined_name\)\nNameError: name 'undefined_name' is not defined$/);
+    const shape = await py('import tensorflow as tf\na = tf.constant([[1.0, 2.0]])\nb = tf.constant([[1.0], [2.0], [3.0]])\nc = tf.matmul(a, b)\n');
+    assert.equal(shape.trace.error?.name, 'InvalidArgumentError');
+    assert.equal(shape.trace.error?.pos?.line, 4);
+    assert.match(shape.trace.error?.message ?? '', /Matrix size-incompatible: In\[0\]: \[1,2\], In\[1\]: \[3,1\]/);
+    const syntax = await py('import tensorflow as tf\nx = (1,\n');
+    assert.equal(syntax.trace.error?.kind, 'syntax');
+    assert.equal(syntax.trace.error?.name, 'SyntaxError');
+    assert.equal(syntax.trace.error?.pos?.line, 2);
+    const torch = await py('import torch\n');
+    assert.equal(torch.trace.error?.name, 'ModuleNotFoundError');
+    assert.match(torch.trace.error?.message ?? '', /No module named 'torch'.*tensorflow, numpy, matplotlib\.pyplot/);
+  });
+});

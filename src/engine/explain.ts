@@ -3,7 +3,7 @@
  * positions and op origins that tensors keep only then), after a gradient call found no
  * path from a source to the targets.
  */
-import type { NullReasonKind, SourcePos } from '../protocol/trace';
+import type { NullReasonKind, SourcePos } from './debugTypes';
 import { isFloat } from './dtype';
 import type { TapeNode } from './op';
 import { Tensor, Variable } from './tensor';

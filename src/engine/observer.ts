@@ -7,17 +7,12 @@
  * event that needs a source position; the runner implements it by capturing a stack and mapping
  * it through the bundle's source map to the user's `.grad.ts` line and column.
  *
- * Tensors are passed as live engine objects; the observer reads them with `peekValues`, which,
- * unlike `dataSync`, never counts as the value leaving the engine.
+ * Tensors are passed as live engine objects; the observer reads them with `peekValues` (tensor.ts,
+ * exported by the engine's index), which, unlike `dataSync`, never counts as the value leaving the engine.
  */
-import type { NullReasonKind, SourcePos } from '../protocol/trace';
-import type { Tensor, Variable } from './index';
-
-/**
- * `peekValues(t)` lives in tensor.ts (next to the storage it reads) and is re-exported here and
- * from the engine's index: it returns the tensor's own typed array without emitting `valueRead`.
- */
-export { peekValues } from './tensor';
+import type { NullReasonKind, SourcePos } from './debugTypes';
+// Types only: tensor.ts calls this module, so this one never loads it (no import cycle at run time).
+import type { Tensor, Variable } from './tensor';
 
 export interface ObservedInput {
   name: string;

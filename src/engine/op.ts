@@ -6,7 +6,7 @@
  * and one of the op's inputs is watched by it (explicitly, as an automatically watched
  * trainable variable, or as the output of an op the tape recorded).
  */
-import type { SourcePos } from '../protocol/trace';
+import type { SourcePos } from './debugTypes';
 import type { DType, TypedArray } from './dtype';
 import { observer } from './observer';
 import { Tensor, Variable, type TensorDebug } from './tensor';
@@ -175,6 +175,19 @@ function soloTapeIds(id: number): number[] {
   return soloIds;
 }
 
+const byName = new Map<string, OpDef<never>>();
+
+/**
+ * The op defined as `name`. For the pairs of ops whose gradients need each other (Sin and Cos,
+ * Pad and Slice): one of the two looks the other up here when its gradient runs, so their files
+ * do not import each other (the engine's imports have no cycles: test/engine/imports.test.ts).
+ */
+export function definedOp<A>(name: string): OpDef<A> {
+  const def = byName.get(name);
+  if (!def) throw new Error(`internal: no op named ${name} is defined`);
+  return def as unknown as OpDef<A>;
+}
+
 export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
   const def: OpDef<A> = {
     ...spec,
@@ -187,6 +200,7 @@ export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
     },
   };
   registry.push(def as unknown as OpDef<never>);
+  byName.set(spec.name, def as unknown as OpDef<never>);
   return def;
 }
 

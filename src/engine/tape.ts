@@ -2,7 +2,7 @@
  * GradientTape: records ops while `record(fn)` runs and computes reverse-mode gradients
  * (TensorFlow 2's tf.GradientTape, with `with tape:` spelled `tape.record(() => …)`).
  */
-import type { NullReasonKind, SourcePos } from '../protocol/trace';
+import type { NullReasonKind, SourcePos } from './debugTypes';
 import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';

@@ -3,7 +3,7 @@
  * Int32Array for int32, Uint8Array for bool), immutable values (a Variable swaps in a new array
  * on assign), a unique numeric `id`, and TensorFlow's repr.
  */
-import type { SourcePos } from '../protocol/trace';
+import type { SourcePos } from './debugTypes';
 import { allocate, type DType, type TypedArray } from './dtype';
 import { describeValue, InvalidArgumentError } from './errors';
 import { formatNumpyRepr } from '../format/tensors';

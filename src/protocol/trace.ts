@@ -9,6 +9,11 @@
  * Additive changes keep TRACE_VERSION; removing or renaming a field bumps it.
  */
 
+import type { NullReasonKind, SourcePos } from '../engine/debugTypes';
+
+// The engine's own types: the trace carries them as the engine reports them (the engine never imports this file).
+export type { NullReasonKind, SourcePos };
+
 export const TRACE_VERSION = 1 as const;
 
 /** Elements of a tensor kept in full in a {@link ValueSummary}; larger tensors keep `first` only. */
@@ -20,14 +25,6 @@ export const FIRST_VALUES = 8;
 export type Num = number | 'NaN' | 'Infinity' | '-Infinity';
 
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
-
-/** A position in the user's `.grad.ts` file: 1-based line, 1-based column. */
-export interface SourcePos {
-  line: number;
-  column: number;
-  /** Absolute path of the file, when it is not the scratch file itself (a relative import). */
-  file?: string;
-}
 
 /** A tensor's value, summarised; full values when size <= FULL_VALUES_LIMIT. */
 export interface ValueSummary {
@@ -47,17 +44,6 @@ export interface ValueSummary {
   values?: Num[];
 }
 
-/** Why a gradient is `null` (TensorFlow's None). */
-export type NullReasonKind =
-  | 'notWatched' // a tensor that was never watched (e.g. a constant without tape.watch)
-  | 'constant' // the source is a constant created after the path was cut
-  | 'notTrainable' // a Variable with trainable: false, not watched explicitly
-  | 'integerDtype' // int32 / bool: no gradient, as TensorFlow
-  | 'stopGradient' // the only paths run through tf.stopGradient
-  | 'stopRecording' // the ops ran inside tape.stopRecording
-  | 'reset' // tape.reset() dropped what was recorded
-  | 'leftEngine' // the value left through arraySync/dataSync and came back as a new constant
-  | 'noPath'; // the target does not depend on the source at all
 
 export interface NullReason {
   kind: NullReasonKind;

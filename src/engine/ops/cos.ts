@@ -1,8 +1,7 @@
-import { defineOp } from '../op';
+import { defineOp, definedOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import { multiply } from './multiply';
 import { negative } from './negative';
-import { sin } from './sin';
 import { unaryForward } from './helpers';
 
 /** out = cos x.  ∂out/∂x = −sin x. */
@@ -11,8 +10,9 @@ export const Cos = defineOp({
   inputs: ['x'],
   derivative: '∂out/∂x = −sin x',
   forward: unaryForward('Cos', 'cos'),
-  gradient: (dy, [x]) => [() => negative(multiply(dy, sin(x)))],
-  jvp: ([t], [x]) => negative(multiply(t!, sin(x))),
+  // Sin is looked up, not imported: sin.ts imports this file for its own gradient.
+  gradient: (dy, [x]) => [() => negative(multiply(dy, definedOp('Sin').apply([x])))],
+  jvp: ([t], [x]) => negative(multiply(t!, definedOp('Sin').apply([x]))),
   sample: { kind: 'unary' },
 });
 

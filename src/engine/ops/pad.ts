@@ -1,8 +1,7 @@
 import { allocate } from '../dtype';
 import { kernels } from '../kernels';
-import { defineOp } from '../op';
+import { defineOp, definedOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
-import { slice } from './slice';
 import { sliceIndexMap } from './helpers';
 import { linearJvp } from './tangents';
 
@@ -17,7 +16,8 @@ export const Pad = defineOp<{ paddings: [number, number][] }>({
     kernels.scatterAdd(x.data, sliceIndexMap(shape, paddings.map((p) => p[0]), x.shape), out);
     return new Tensor(out, shape, x.dtype);
   },
-  gradient: (dy, [x], _out, { paddings }) => [() => slice(dy, paddings.map((p) => p[0]), x.shape)],
+  // Slice is looked up, not imported: slice.ts imports this file for its own gradient.
+  gradient: (dy, [x], _out, { paddings }) => [() => definedOp<{ begin: number[]; size: number[] }>('Slice').apply([dy], { begin: paddings.map((p) => p[0]), size: x.shape.slice() })],
   jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 3] }], attrs: { paddings: [[1, 0], [0, 2]] } }] },
 });

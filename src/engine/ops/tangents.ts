@@ -4,14 +4,15 @@
  * differentiable (forward.ts).
  */
 import { isFloat } from '../dtype';
-import type { OpDef } from '../op';
+import { definedOp, type OpDef } from '../op';
 import { sameShape } from '../shape';
 import type { Tensor } from '../tensor';
-import { add } from './add';
-import { broadcastTo } from './broadcastTo';
 import { filled, type ReduceAttrs } from './helpers';
-import { multiply } from './multiply';
-import { Sum } from './reduceSum';
+
+// Ops are looked up, not imported: the op files import this one for their rules.
+const add = (a: Tensor, b: Tensor): Tensor => definedOp('Add').apply([a, b]);
+const multiply = (a: Tensor, b: Tensor): Tensor => definedOp('Mul').apply([a, b]);
+const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => definedOp<{ shape: number[] }>('BroadcastTo').apply([x], { shape: shape.slice() });
 
 /** The sum of the tangent terms that exist, at the output's shape (broadcast where needed); null when none. */
 export function sumTangents(terms: readonly (Tensor | null)[], out: Tensor): Tensor | null {
@@ -51,5 +52,5 @@ export function diagonalJvp<A>(tangents: (Tensor | null)[], xs: Tensor[], out: T
  */
 export function reductionJvp(tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: ReduceAttrs, op: OpDef<ReduceAttrs>): Tensor {
   const local = op.gradient!(filled(out.shape, out.dtype, 1), xs, out, attrs)[0]!()!;
-  return Sum.apply([multiply(tangents[0]!, local)], attrs);
+  return definedOp<ReduceAttrs>('Sum').apply([multiply(tangents[0]!, local)], attrs);
 }

@@ -4,7 +4,8 @@
  * hundred milliseconds to start) and the calling thread never blocks on it.
  *
  * The thread is unref'd while idle (a CLI process can exit) and ends after IDLE_MS without work
- * (the WebAssembly build holds ~100-200 MB).
+ * (the WebAssembly build holds ~100-200 MB). A request has a time limit and a cancel (BundleLimits);
+ * either ends the request at once and stops the thread, which may be busy with it for long.
  */
 import { Worker } from 'node:worker_threads';
 import type { RunError } from '../../protocol/trace';
@@ -21,7 +22,7 @@ class BundlerThread {
 
   constructor(workerFile: string, backend: BundlerBackend, private readonly onDead: () => void) {
     const workerData: BundlerWorkerData = { role: 'bundler', backend };
-    this.worker = new Worker(workerFile, { workerData });
+    this.worker = new Worker(workerFile, { workerData, resourceLimits: { maxOldGenerationSizeMb: BUNDLER_HEAP_MB } });
     this.worker.on('message', (m: BundleResponse) => {
       const resolve = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -35,16 +36,39 @@ class BundlerThread {
       this.pending.clear();
       if (this.idle) clearTimeout(this.idle);
     };
-    this.worker.on('error', (e) => fail(`the bundler thread failed: ${e.message}`));
+    this.worker.on('error', (e: Error & { code?: string }) =>
+      fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `bundling the file needed more than the bundler's ${BUNDLER_HEAP_MB} MB` : `the bundler thread failed: ${e.message}`),
+    );
     this.worker.on('exit', (code) => fail(`the bundler thread exited (code ${code})`));
     this.settle();
   }
 
-  bundle(file: string, text: string): Promise<BundleOutput | RunError> {
+  bundle(file: string, text: string, limits: BundleLimits = {}): Promise<BundleOutput | RunError> {
     const id = this.nextId++;
     const request: BundleRequest = { type: 'bundle', id, file, text };
     return new Promise((resolve) => {
-      this.pending.set(id, resolve);
+      // A limit or a cancel ends this request at once, and the thread with it: it may be stuck in
+      // esbuild or the instrumenting for a long while yet (other requests in flight fail with it,
+      // and the next bundle starts a fresh thread).
+      let timer: NodeJS.Timeout | undefined;
+      const stop = (error: RunError): void => {
+        if (!this.pending.has(id)) return;
+        this.pending.delete(id);
+        finish(error);
+        void this.dispose();
+      };
+      const onAbort = (): void => stop({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled while its file was being bundled' });
+      const finish = (r: BundleOutput | RunError): void => {
+        if (timer) clearTimeout(timer);
+        limits.signal?.removeEventListener('abort', onAbort);
+        resolve(r);
+      };
+      this.pending.set(id, finish);
+      if (limits.timeoutMs !== undefined) {
+        const mb = (text.length / 1048576).toFixed(1);
+        timer = setTimeout(() => stop({ kind: 'timeout', name: 'Timeout', message: `bundling the file (${mb} MB) took more than ${limits.timeoutMs! / 1000} s; stopped` }), limits.timeoutMs);
+      }
+      limits.signal?.addEventListener('abort', onAbort, { once: true });
       this.worker.ref();
       if (this.idle) clearTimeout(this.idle);
       this.worker.postMessage(request);
@@ -68,10 +92,19 @@ class BundlerThread {
   }
 }
 
+export interface BundleLimits {
+  /** The bundle step's own time limit; past it the request ends with a `timeout` error. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** The bundler thread's V8 heap: esbuild's WebAssembly memory is outside it, the instrumenting's parse inside. */
+const BUNDLER_HEAP_MB = 2048;
+
 const threads = new Map<string, BundlerThread>();
 
 /** Bundles `file` with contents `text` in the bundler thread of `workerFile`. */
-export function bundleInThread(workerFile: string, backend: BundlerBackend, file: string, text: string): Promise<BundleOutput | RunError> {
+export function bundleInThread(workerFile: string, backend: BundlerBackend, file: string, text: string, limits?: BundleLimits): Promise<BundleOutput | RunError> {
   const key = `${backend}\0${workerFile}`;
   let t = threads.get(key);
   if (!t || t.dead) {
@@ -80,7 +113,7 @@ export function bundleInThread(workerFile: string, backend: BundlerBackend, file
     });
     threads.set(key, t);
   }
-  return t.bundle(file, text);
+  return t.bundle(file, text, limits);
 }
 
 /** Stops every bundler thread (extension deactivation, tests). */

@@ -56,6 +56,8 @@ export const DEFAULT_TIMEOUT_MS = 10_000;
 export const DEFAULT_MEMORY_MB = 1024;
 /** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
 const STALE_BEAT_MS = 1000;
+/** The bundle step's time limit is the run's, but at least this. */
+const BUNDLE_MIN_MS = 30_000;
 /** Time a run's worker thread may take to start before its time limit starts counting anyway. */
 const STARTUP_GRACE_MS = 30_000;
 
@@ -103,7 +105,10 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   }
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
   if (isPythonFile(file)) return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, asm, t0, true), fail);
-  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text);
+  // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
+  // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.
+  const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
+  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
   if (!('code' in bundled)) return fail(bundled);
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
   return runBundle(opts, file, text, bundled, workerFile, asm, t0);

@@ -60,6 +60,13 @@ export function withToBundle(b: InstrumentedBundle): Instrumented {
   return { ...b, toBundle };
 }
 
+/**
+ * Bundles longer than this are not instrumented: parsing and rewriting cost ~1 s per MB and an AST
+ * many times the text (a 50 MB array literal took minutes and gigabytes). Scratch files are a few
+ * kB; one this large is data, and stack captures find its positions well enough.
+ */
+export const INSTRUMENT_MAX_CHARS = 1 << 20;
+
 /** Names the instrumented code expects as parameters of its wrapper function. */
 export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN'] as const;
 
@@ -81,13 +88,15 @@ const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null
  * call head, or undefined for code that is not the user's (esbuild's helpers): those are left as
  * they are. `nameOf(line, column)` gives the source name of an identifier the bundle binds there
  * (esbuild renames some); without it, or where no parameter has one, functions get no `__gtN`.
- * Returns undefined when the code cannot be parsed (the caller falls back to stacks).
+ * Returns undefined when the code cannot be parsed or is over INSTRUMENT_MAX_CHARS (the caller falls
+ * back to stacks).
  */
 export function instrument(
   code: string,
   positionOf: (line: number, column: number) => SourcePos | undefined,
   nameOf?: (line: number, column: number) => string | undefined,
 ): Instrumented | undefined {
+  if (code.length > INSTRUMENT_MAX_CHARS) return undefined;
   let ast: AstNode;
   try {
     ast = parse(code, { ecmaVersion: 'latest', sourceType: 'script', locations: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true }) as unknown as AstNode;

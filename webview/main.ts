@@ -4,12 +4,12 @@
  */
 import 'uplot/dist/uPlot.min.css';
 import './panel.css';
-import { assertNever, type HostToPanel, type PanelRun } from '../src/protocol/panel';
+import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
 import { formatBytes, formatNum, stepLabel } from './model/format';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
-import { Evaluator } from './model/miniEval';
+import { InspectClient } from './model/inspectClient';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h } from './dom';
 import { GraphView } from './views/graphView';
@@ -43,8 +43,6 @@ const state = {
   view: undefined as ViewGraph | undefined,
   /** Keys of folded groups the user opened. */
   expanded: new Set<string>(),
-  ev: undefined as Evaluator | undefined,
-  evFor: undefined as Graph | undefined,
   cursorLine: 0,
 };
 
@@ -230,23 +228,21 @@ function reveal(pos: SourcePos): void {
   post({ type: 'revealSource', pos });
 }
 
-function evaluator(): Evaluator | undefined {
+const inspector = new InspectClient();
+
+/** Asks the engine about the graph shown (its gradient call, with the tapes drawn beside it). */
+function askEngine(): ((query: InspectQuery) => Promise<InspectAnswer>) | undefined {
   const g = state.graph;
-  const trace = state.run?.trace;
-  if (!g || !trace || !g.gradient) return undefined;
-  if (state.evFor !== g) {
-    const tape = trace.tapes.find((t) => t.id === g.gradient!.tapeId) ?? { nodes: g.tapes.flatMap((t) => t.nodes), leaves: g.tapes.flatMap((t) => t.leaves) };
-    // Other tapes of this step first (nested tapes), then the rest of the run.
-    state.ev = new Evaluator(tape, [...g.tapes, ...trace.tapes.filter((t) => !g.tapes.includes(t))]);
-    state.evFor = g;
-  }
-  return state.ev;
+  const run = state.run;
+  if (!g || !run) return undefined;
+  const target = { uri: run.uri, startedAt: run.trace.startedAt, gradientId: g.gradient?.id ?? null, tapeIds: g.tapes.map((t) => t.id) };
+  return (query) => inspector.ask(target, query);
 }
 
 function select(i: number | undefined, center: boolean): void {
   state.selected = i;
   graphView.setSelected(toView(i), center);
-  renderInspector(inspectorEl, state.graph, i, i !== undefined ? evaluator() : undefined, { reveal, select: (j) => select(j, true) });
+  renderInspector(inspectorEl, state.graph, i, { reveal, select: (j) => select(j, true), ask: askEngine() });
   persist();
 }
 
@@ -330,7 +326,7 @@ function rebuild(keepView: boolean): void {
   matches = search.value.trim() ? searchNodes(graph, search.value) : [];
   graphView.setMatches(viewIndices(matches));
   select(state.selected, false);
-  walk.set(graph, graph.gradient && graph.nodes.length <= 300 ? evaluator() : undefined);
+  walk.set(graph, askEngine());
   if (state.tab === 'backward') walk.activate();
 }
 
@@ -360,7 +356,7 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   state.graph = undefined;
   state.view = undefined;
   if (!sameDoc) state.expanded.clear();
-  state.evFor = undefined;
+  inspector.reset();
   const trace = state.run?.trace;
   renderHeader(trace);
   if (restored) header.append(h('p', { class: 'dim restored' }, 'Shown from before the window reload; run Compute Gradients to refresh.'));
@@ -424,6 +420,9 @@ onMessage((msg) => {
       if (i !== undefined) revealBase(i);
       break;
     }
+    case 'didInspect':
+      inspector.answered(msg);
+      break;
     default:
       assertNever(msg);
   }

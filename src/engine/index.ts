@@ -21,6 +21,8 @@ export {
   gatherNd, stridedSlice, topK, type StridedSliceOptions,
   // Issue 12's norms, einsum and clipping.
   clipByGlobalNorm, clipByNorm, einsum, norm, type NormOptions, type NormOrder,
+  // Issue 12's noise and losses.
+  sparseSoftmaxCrossEntropyWithLogits, type DropoutOptions,
 } from './ops/index';
 /** tf.swish: another name of silu, as TensorFlow's. */
 export { silu as swish } from './ops/index';
@@ -137,4 +139,6 @@ export const nn = {
   l2Normalize: ops.l2Normalize,
   topK: ops.topK,
   l2Loss: ops.l2Loss,
+  dropout: ops.dropout,
+  sparseSoftmaxCrossEntropyWithLogits: ops.sparseSoftmaxCrossEntropyWithLogits,
 };

@@ -56,6 +56,11 @@ export interface OpSpec<A> {
    * on the adjoint). The file's one-line comment says the same math.
    */
   derivative: string;
+  /**
+   * Set when the inspector cannot replay the op from its recorded inputs and attributes (says
+   * why): a customGradient's function is user code the trace does not keep.
+   */
+  unreplayable?: string;
   forward(xs: Tensor[], attrs: A): Tensor;
   /**
    * One thunk per input, written with ops (so nested tapes can differentiate it). `dy` has the

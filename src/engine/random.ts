@@ -20,7 +20,7 @@
  */
 import type { Tensor } from './tensor';
 import { describeValue } from './errors';
-import { constant } from './ops/index';
+import { constant } from './ops/creation';
 import { checkShape } from './shape';
 import { fillStandardNormal, generatorFor, setGlobalSeed } from './prng';
 

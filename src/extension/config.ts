@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../protocol/settings';
 
 /** GradTape's settings, typed once; each field mirrors `contributes.configuration` in package.json. */
 export interface ExtensionConfig {
@@ -28,8 +29,8 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     inlineValues: c.get<boolean>('inlineValues', true),
     gutterMarks: c.get<boolean>('gutterMarks', true),
     codeLens: c.get<boolean>('codeLens', true),
-    timeoutMs: c.get<number>('timeoutMs', 10000),
-    memoryMb: c.get<number>('memoryMb', 1024),
+    timeoutMs: c.get<number>('timeoutMs', DEFAULT_TIMEOUT_MS),
+    memoryMb: c.get<number>('memoryMb', DEFAULT_MEMORY_MB),
   };
 }
 

@@ -41,7 +41,12 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const loadRunner = async (): Promise<Runner> => require(path.join(__dirname, 'runner.js')) as Runner;
   const controller = new RunController(store, statusBar, output, loadRunner);
-  const panels = PanelManager.register(context, store);
+  // The inspector's questions go to the runner's inspect thread (the engine, loaded there, replays the nodes).
+  const panels = PanelManager.register(context, store, async (trace, req) => {
+    const runner = await loadRunner();
+    if (!runner.inspectTrace) throw new Error('this runner cannot inspect');
+    return runner.inspectTrace(trace, req);
+  });
   const showPanel = (uri: vscode.Uri) => panels.show(uri, { preserveFocus: true });
 
   context.subscriptions.push(

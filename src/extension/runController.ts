@@ -3,6 +3,7 @@ import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ConsoleLine, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
+import type { InspectRun } from './panel/panelSession';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
 import { Disposable } from './dispose';
@@ -13,6 +14,8 @@ import type { StatusBar } from './statusBar';
 /** The runner's entry point, loaded on the first run so activation stays light. */
 export interface Runner {
   runScratch(opts: RunOptions): Promise<Trace>;
+  /** The panel's inspector questions (src/runner/host/inspectThread.ts); absent in test doubles. */
+  inspectTrace?: InspectRun;
 }
 export type RunnerLoader = () => Promise<Runner>;
 

@@ -6,7 +6,10 @@
  * `assertNever`, so a message added here and not handled fails to compile. The host checks every
  * PanelToHost message at runtime with `isPanelToHost` (panelValidate.ts) before using it.
  */
+import type { InspectAnswer, InspectQuery } from '../engine/inspect';
 import type { SourcePos, Trace } from './trace';
+
+export type { InspectAnswer, InspectQuery };
 
 /** The run a panel shows: the latest Trace of one scratch file. */
 export interface PanelRun {
@@ -25,7 +28,9 @@ export type HostToPanel =
   /** The cursor moved in the editor: highlight the nodes recorded at this 1-based line (0 clears). */
   | { type: 'didMoveCursor'; uri: string; line: number }
   /** `gradtape.showInGraph` asked for a node: select it, switch to the graph and centre it. */
-  | { type: 'didRequestNode'; nodeId: number };
+  | { type: 'didRequestNode'; nodeId: number }
+  /** The engine's answer to `inspect` request `requestId` (or why there is none). */
+  | { type: 'didInspect'; requestId: number; result: { ok: true; answer: InspectAnswer } | { ok: false; error: string } };
 //#endregion
 
 //#region from panel
@@ -38,7 +43,14 @@ export type PanelToHost =
   /** The panel drew the run it was sent (`sentAt` echoed from didLoadRun); the host logs run-to-panel time. */
   | { type: 'reportRendered'; sentAt: number; drawMs: number; nodes: number }
   /** The panel's own script failed: the host logs it to the GradTape output channel. */
-  | { type: 'reportError'; message: string };
+  | { type: 'reportError'; message: string }
+  /**
+   * Ask the engine about gradient call `gradientId` of the run the panel shows (`uri`, `startedAt`
+   * name it; null for tapes without one: the derivative text alone): a node's derivative, chain-rule step and finite-difference check, or the backward
+   * walkthrough with forward mode. `tapeIds`: the tapes drawn with it (their values are used too).
+   * The runner replays the recorded nodes through the real ops and the host answers `didInspect`.
+   */
+  | { type: 'inspect'; requestId: number; uri: string; startedAt: string; gradientId: number | null; tapeIds: number[]; query: InspectQuery };
 //#endregion
 
 /** Kept by the webview in `vscode.setState`, read back by the panel serializer after a window reload. */

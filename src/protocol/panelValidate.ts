@@ -2,7 +2,7 @@
  * Runtime check of messages from the webview. The webview is a browser page: whatever it posts is
  * untrusted input, so the host accepts only messages with exactly the shapes of {@link PanelToHost}.
  */
-import type { PanelToHost } from './panel';
+import type { InspectQuery, PanelToHost } from './panel';
 import type { SourcePos } from './trace';
 
 type Obj = Record<string, unknown>;
@@ -16,6 +16,16 @@ function isSourcePos(v: unknown): v is SourcePos {
   if (!isObj(v) || !onlyKeys(v, ['line', 'column', 'file'])) return false;
   if (!isInt(v.line, 1) || !isInt(v.column, 0)) return false;
   return v.file === undefined || (typeof v.file === 'string' && v.file.length > 0 && v.file.length < 4096);
+}
+
+const isIntList = (v: unknown): v is number[] => Array.isArray(v) && v.length <= 1000 && v.every((x) => isInt(x));
+const isShortString = (v: unknown, max = 4096): v is string => typeof v === 'string' && v.length > 0 && v.length <= max;
+
+function isInspectQuery(v: unknown): v is InspectQuery {
+  if (!isObj(v)) return false;
+  if (v.kind === 'node') return onlyKeys(v, ['kind', 'tensorId', 'nodeId']) && isInt(v.tensorId) && (v.nodeId === undefined || isInt(v.nodeId));
+  if (v.kind === 'walk') return onlyKeys(v, ['kind', 'seed', 'element']) && isInt(v.seed) && isInt(v.element);
+  return false;
 }
 
 /** Returns the message typed when it is well-formed, else a reason string (for the log). */
@@ -36,6 +46,11 @@ export function validatePanelToHost(msg: unknown): { ok: true; msg: PanelToHost 
       return onlyKeys(msg, ['type', 'message']) && typeof msg.message === 'string'
         ? { ok: true, msg: { type: 'reportError', message: msg.message.slice(0, 2000) } }
         : { ok: false, reason: 'reportError: bad message' };
+    case 'inspect':
+      return onlyKeys(msg, ['type', 'requestId', 'uri', 'startedAt', 'gradientId', 'tapeIds', 'query']) && isInt(msg.requestId) && isShortString(msg.uri) &&
+        isShortString(msg.startedAt, 64) && (msg.gradientId === null || isInt(msg.gradientId)) && isIntList(msg.tapeIds) && isInspectQuery(msg.query)
+        ? { ok: true, msg: { type: 'inspect', requestId: msg.requestId, uri: msg.uri, startedAt: msg.startedAt, gradientId: msg.gradientId, tapeIds: msg.tapeIds, query: msg.query } }
+        : { ok: false, reason: 'inspect: bad fields' };
     default:
       return { ok: false, reason: `unknown type ${JSON.stringify(String(msg.type)).slice(0, 60)}` };
   }

@@ -10,9 +10,9 @@
  *
  * Worker → host names are past tense (something happened in the worker); host → worker imperative.
  */
+import type { InspectAnswer, InspectJob, InspectQuery } from '../engine/inspect';
 import type {
   ConsoleLine,
-  CurvePoint,
   RunError,
   SourcePos,
   TraceDiagnostic,
@@ -112,7 +112,6 @@ export type TraceEvent =
   /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'gradient'; gradient: TraceGradient }
-  | { kind: 'curvePoint'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; point: CurvePoint }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
@@ -165,3 +164,18 @@ export type RunWorkerMessage =
   | { type: 'didCallExit'; code: number; pos?: SourcePos }
   /** Last message of a run that ended on its own: every event has been sent before it. */
   | { type: 'didFinish'; error?: RunError };
+
+//#region inspect thread
+/** Host → inspect thread (src/runner/host/inspectThread.ts → inspect/serve.ts). `job` is sent once per key; later questions about it send the key alone. */
+export interface InspectThreadRequest {
+  type: 'inspect';
+  id: number;
+  key: string;
+  job?: InspectJob;
+  query: InspectQuery;
+}
+export type InspectThreadResponse = { type: 'inspected'; id: number; answer: InspectAnswer } | { type: 'inspectFailed'; id: number; message: string };
+
+/** Jobs the inspect thread keeps, dropping the oldest; the host mirrors the list to know which it may omit. */
+export const KEPT_JOBS = 8;
+//#endregion

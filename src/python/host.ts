@@ -4,11 +4,11 @@
  * a fresh interpreter and engine (isolated) without waiting for Pyodide (~2.5 s).
  */
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
-const DEFAULT_MEMORY_MB = 1024;
 
 interface Warm {
   worker: Worker;

@@ -3,20 +3,24 @@
  * - 'bundler': a long-lived thread that keeps esbuild warm and answers bundle requests
  *   (src/runner/bundler/);
  * - 'run': one run of a user's bundle (src/runner/run/), with the engine's observer attached,
- *   streaming TraceEvents to the host (src/runner/host/).
+ *   streaming TraceEvents to the host (src/runner/host/);
+ * - 'inspect': a long-lived thread that answers the panel's inspector by replaying recorded nodes
+ *   through the engine's ops (src/runner/inspect/; host side src/runner/host/inspectThread.ts).
  * User code runs only in run threads, never in the host: an exit, a crash or an endless loop
  * ends that thread alone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
 import { serveBundles } from './bundler/serve';
+import { serveInspections } from './inspect/serve';
 import { runInThisThread } from './run/runThread';
 import type { PythonWorkerData } from '../python/protocol';
 import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData;
+const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData | { role: 'inspect' };
 
 if (data.role === 'bundler') serveBundles(port, data);
 else if (data.role === 'python') servePython(data, port);
+else if (data.role === 'inspect') serveInspections(port);
 else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));

@@ -156,6 +156,28 @@ export const EINSUM_AND_NORMS: Parity[] = [
   { name: 'norm ∞, matrix', inputs: [{ shape: [3, 4] }], ours: (x) => tf.norm(x, { ord: Infinity, axis: [0, 1] }), theirs: (x) => tfjs.norm(x, Infinity, [0, 1]), avoid: [0] },
 ];
 
+// Labels whose rows do not sum to 1: TensorFlow's and tfjs's gradient is softmax − labels. (tfjs's
+// labels gradient is another convention, so labels are held fixed here.)
+const LABELS = [0.5, 0.2, 0.1, 0.9, 0, 0.3, 1, 0, 0];
+const CLASSES = [2, 0, 1];
+export const LOSSES: Parity[] = [
+  {
+    name: 'softmaxCrossEntropyWithLogits, labels not summing to 1 (tfjs losses.softmaxCrossEntropy, no reduction)', inputs: [{ shape: [3, 3] }],
+    ours: (z) => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.constant(LABELS, 'float32', [3, 3]), logits: z }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.tensor(LABELS, [3, 3]), z, undefined, 0, tfjs.Reduction.NONE),
+  },
+  {
+    name: 'softmaxCrossEntropyWithLogits along axis 0', inputs: [{ shape: [3, 3] }],
+    ours: (z) => tf.nn.softmaxCrossEntropyWithLogits({ labels: tf.constant(LABELS, 'float32', [3, 3]), logits: z, axis: 0 }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.transpose(tfjs.tensor(LABELS, [3, 3])), tfjs.transpose(z), undefined, 0, tfjs.Reduction.NONE),
+  },
+  {
+    name: 'sparseSoftmaxCrossEntropyWithLogits (tfjs: the dense loss of one-hot labels)', inputs: [{ shape: [3, 4] }],
+    ours: (z) => tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: CLASSES, logits: z }),
+    theirs: (z) => tfjs.losses.softmaxCrossEntropy(tfjs.oneHot(tfjs.tensor1d(CLASSES, 'int32'), 4), z, undefined, 0, tfjs.Reduction.NONE),
+  },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -173,6 +195,7 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
       checkParity(ACTIVATION_AND_MATH);
       checkParity(INDEXING);
       checkParity(EINSUM_AND_NORMS);
+      checkParity(LOSSES);
     });
   }
 });

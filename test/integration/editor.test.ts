@@ -4,25 +4,8 @@ import * as assert from 'assert';
 import * as fs from 'fs';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import type { GradTapeApi } from '../../src/extension/extension';
 import type { RunOutcome } from '../../src/extension/runController';
-
-const EXTENSION_ID = 'gradtape.gradtape';
-
-async function api(): Promise<GradTapeApi> {
-  const ext = vscode.extensions.getExtension<GradTapeApi>(EXTENSION_ID)!;
-  return ext.isActive ? ext.exports : ext.activate();
-}
-
-async function until<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { api, EXTENSION_ID, until } from './helpers';
 
 /** Copies a repo file (an example or a fixture) into the test workspace under a fresh name and opens it. */
 async function openCopy(repoPath: string): Promise<vscode.TextEditor> {

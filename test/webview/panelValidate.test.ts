@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { isPanelToHost, validatePanelToHost } from '../../src/protocol/panelValidate';
 
+const inspect = { type: 'inspect', requestId: 4, uri: 'file:///ws/a.grad.ts', startedAt: '2026-12-04T23:00:00.000Z', gradientId: 2, tapeIds: [1, 2], query: { kind: 'node', tensorId: 3 } };
+
 describe('panel → host message validation', () => {
   it('accepts every well-formed message', () => {
     for (const m of [
@@ -9,6 +11,9 @@ describe('panel → host message validation', () => {
       { type: 'revealSource', pos: { line: 3, column: 1, file: '/ws/lib.ts' } },
       { type: 'reportRendered', sentAt: 1700000000000, drawMs: 12.5, nodes: 5 },
       { type: 'reportError', message: 'boom' },
+      { ...inspect, query: { kind: 'node', tensorId: 3, nodeId: 7 } },
+      { ...inspect, query: { kind: 'node', tensorId: 3 } },
+      { ...inspect, gradientId: null, tapeIds: [], query: { kind: 'walk', seed: 3, element: 0 } },
     ])
       assert.ok(isPanelToHost(m), JSON.stringify(m));
   });
@@ -25,6 +30,16 @@ describe('panel → host message validation', () => {
       { type: 'reportRendered', sentAt: NaN, drawMs: 1, nodes: 1 },
       { type: 'reportRendered', sentAt: 1, drawMs: -1, nodes: 1 },
       { type: 'reportError', message: { toString: 'x' } },
+      { ...inspect, query: { kind: 'node', tensorId: -1 } },
+      { ...inspect, query: { kind: 'node', tensorId: 1, code: 'x' } },
+      { ...inspect, query: { kind: 'eval', tensorId: 1 } },
+      { ...inspect, query: { kind: 'walk', seed: 1 } },
+      { ...inspect, tapeIds: [1, 'x'] },
+      { ...inspect, tapeIds: new Array(1001).fill(1) },
+      { ...inspect, gradientId: '2' },
+      { ...inspect, uri: '' },
+      { ...inspect, extra: true },
+      { type: 'inspect', requestId: 1 },
     ]) {
       const r = validatePanelToHost(m);
       assert.equal(r.ok, false, JSON.stringify(m));

@@ -1,27 +1,43 @@
 /**
- * The node inspector: full value and gradient, summaries, the op's local derivative, the chain-rule
- * step at the node, and a finite-difference check of its gradient.
+ * The node inspector: full value and gradient, summaries, and what the engine answers about the
+ * node (the op's local derivative, the chain-rule step at the node, a finite-difference check of its
+ * gradient). Those come from an `inspect` request: the runner replays the node through the real op;
+ * this view only renders the answer (a loading state first, an error state when there is none).
  */
-import type { SourcePos } from '../../src/protocol/trace';
+import type { InspectAnswer, InspectQuery } from '../../src/protocol/panel';
+import type { Num, SourcePos, TraceNode } from '../../src/protocol/trace';
 import type { Graph, GraphNode } from '../model/graphModel';
 import { formatNum } from '../model/format';
-import { type Evaluator, fdCheck, FD_TOLERANCE, nodeStep } from '../model/miniEval';
-import { fillNames, opInfo, type T } from '../model/ops';
 import { h } from '../dom';
 import { summaryTable, tensorTable } from './tensorTable';
 
 export interface InspectorCallbacks {
   reveal(pos: SourcePos): void;
   select(index: number): void;
+  /** Asks the engine about the graph shown; undefined when there is no run to ask about. */
+  ask?(query: InspectQuery): Promise<InspectAnswer>;
 }
 
-const short = (t: T | undefined) => {
+type NodeAnswer = Extract<InspectAnswer, { kind: 'node' }>;
+
+/** The first few numbers of a tensor, for a one-line product. */
+export const shortNums = (t: Num[] | null | undefined): string => {
   if (!t) return '—';
-  const shown = [...t.data.slice(0, 4)].map((v) => formatNum(v));
-  return t.data.length === 1 ? shown[0] : `[${shown.join(', ')}${t.data.length > 4 ? ', …' : ''}]`;
+  const shown = t.slice(0, 4).map((v) => formatNum(v));
+  return t.length === 1 ? shown[0] : `[${shown.join(', ')}${t.length > 4 ? ', …' : ''}]`;
 };
 
-export function renderInspector(el: HTMLElement, graph: Graph | undefined, index: number | undefined, ev: Evaluator | undefined, cb: InspectorCallbacks): void {
+/** A node's recorded attributes as one line: `axis 1`, `begin [0, 1], size [2, 3]`. */
+export function attrsText(attrs: TraceNode['attrs']): string {
+  const v = (x: unknown): string => (Array.isArray(x) ? `[${x.map(v).join(', ')}]` : String(x));
+  return Object.entries(attrs ?? {}).map(([k, x]) => `${k} ${v(x)}`).join(', ');
+}
+
+/** Which render of the inspector is current: an answer for an older selection is dropped. */
+let current = 0;
+
+export function renderInspector(el: HTMLElement, graph: Graph | undefined, index: number | undefined, cb: InspectorCallbacks): void {
+  const token = ++current;
   el.replaceChildren();
   const n = index !== undefined ? graph?.nodes[index] : undefined;
   if (!graph || !n) {
@@ -49,56 +65,91 @@ export function renderInspector(el: HTMLElement, graph: Graph | undefined, index
     el.append(section(gradTitle, h('p', { class: 'dim' }, gradient ? `Not on a path from ${gradient.sources.map((s) => s.name ?? 'a source').join(', ')} to ${targetName}: the tape never computed it.` : 'No gradient was computed for this tape.')));
   }
 
-  if (n.kind === 'op' && n.node) {
-    const info = opInfo(n.op);
-    const names = n.node.inputs.map((i) => i.name);
-    const inputsLine = h('p', { class: 'dim' }, 'inputs: ', ...n.inputs.flatMap((j, k) => [k ? ', ' : '', h('button', { class: 'link', onclick: () => cb.select(j) }, `${names[k]} = ${graph.nodes[j].title}`)]));
-    // Attributes the Trace does not carry (axis, begin, paddings…), as the panel re-derived and verified them.
-    const impl = ev?.impl(n.node);
-    const inferred = impl && typeof impl !== 'string' && impl.note ? h('p', { class: 'dim', 'data-inferred': impl.note }, `${impl.note} (inferred from the recorded shapes and values, verified)`) : null;
-    el.append(section('Local derivative', info
-      ? h('div', { class: 'math' }, h('p', null, fillNames(info.math, names)), ...info.local.map((l) => h('p', null, fillNames(l, names))), inferred, inputsLine)
-      : h('p', { class: 'dim' }, `The panel has no entry for ${n.op}.`)));
-    if (gradient && ev) el.append(section('Chain rule at this node', chainRule(n, graph, ev, targetName)));
-  } else if (n.kind === 'leaf' && n.consumers.length) {
+  const isOp = n.kind === 'op' && !!n.node;
+  if (!isOp && n.kind === 'leaf' && n.consumers.length) {
     el.append(section('Used by', h('p', null, ...n.consumers.flatMap((j, k) => [k ? ', ' : '', h('button', { class: 'link', onclick: () => cb.select(j) }, `${graph.nodes[j].title} (${graph.nodes[j].op})`)]))));
   }
-  if (gradient && ev) el.append(section('Finite-difference check', fdSection(n, graph, ev, targetName)));
+  // What the engine answers: a section per part, each loading until the answer comes.
+  const local = isOp ? section('Local derivative', loading()) : null;
+  const chain = isOp && gradient ? section('Chain rule at this node', loading()) : null;
+  const fd = gradient ? section('Finite-difference check', loading()) : null;
+  for (const s of [local, chain, fd]) if (s) el.append(s);
+  if (!local && !fd) return;
+  const fill = (s: HTMLElement | null, body: Node) => s?.replaceChildren(s.firstChild!, body);
+  if (!cb.ask) {
+    for (const s of [local, chain, fd]) fill(s, failed('there is no run to ask the engine about'));
+    return;
+  }
+  cb.ask({ kind: 'node', tensorId: n.tensorId, ...(isOp ? { nodeId: n.node!.id } : {}) }).then(
+    (a) => {
+      if (token !== current || a.kind !== 'node') return;
+      if (isOp) fill(local, derivativeSection(n, graph, a, cb));
+      if (chain) fill(chain, chainSection(n, a, targetName));
+      if (fd) fill(fd, fdSection(n, a, targetName));
+    },
+    (e: unknown) => {
+      if (token !== current) return;
+      for (const s of [local, chain, fd]) fill(s, failed(e instanceof Error ? e.message : String(e)));
+    },
+  );
 }
 
 function section(title: string, ...body: (Node | null)[]): HTMLElement {
   return h('section', { class: 'insp' }, h('h3', null, title), ...body);
 }
 
-function chainRule(n: GraphNode, graph: Graph, ev: Evaluator, target: string): HTMLElement {
-  const step = n.node ? nodeStep(ev, graph.gradient!, n.node) : undefined;
+function loading(): HTMLElement {
+  return h('p', { class: 'dim', 'aria-busy': 'true', 'data-inspect': 'loading' }, 'Asking the engine…');
+}
+
+function failed(message: string): HTMLElement {
+  return h('p', { class: 'error', 'data-inspect': 'error' }, `The engine could not answer: ${message}.`);
+}
+
+function derivativeSection(n: GraphNode, graph: Graph, a: NodeAnswer, cb: InspectorCallbacks): HTMLElement {
+  const node = n.node!;
+  const names = node.inputs.map((i) => i.name);
+  const inputsLine = h('p', { class: 'dim' }, 'inputs: ', ...n.inputs.flatMap((j, k) => [k ? ', ' : '', h('button', { class: 'link', onclick: () => cb.select(j) }, `${names[k]} = ${graph.nodes[j].title}`)]));
+  // The attributes exactly as the op received them (recorded in the trace).
+  const attrs = attrsText(node.attrs);
+  const attrsLine = attrs ? h('p', { class: 'dim', 'data-attrs': attrs }, attrs) : null;
+  if (!a.derivative) return h('div', null, h('p', { class: 'dim' }, `The engine has no op named ${n.op}.`), attrsLine, inputsLine);
+  // One line per input; a variadic op's clause once per input.
+  const lines = [...new Set(a.derivative.local)];
+  return h('div', { class: 'math' }, ...lines.map((l) => h('p', null, l)), attrsLine, inputsLine);
+}
+
+function chainSection(n: GraphNode, a: NodeAnswer, target: string): HTMLElement {
+  const step = a.chain;
   if (!step) return h('p', { class: 'dim' }, `${n.title} is not on the path to ${target}: no adjoint flows through it.`);
-  const rows = step.contributions.map((c, k) => h('div', { class: 'chain-row' },
-    h('div', { class: 'formula' }, `∂${target}/∂${c.input} ${c.skipped ? '' : '+'}= ${chainText(step.local[k], target, c.input)}`),
-    h('div', { class: 'num chain-value' }, c.skipped ? 'not needed: no path to a source' : `= ${short(c.contribution)}`),
+  const rows = step.terms.map((c) => h('div', { class: 'chain-row' },
+    h('div', { class: 'formula' }, `∂${target}/∂${c.input} ${c.skipped ? '' : '+'}= ${chainText(c.local, target, c.input)}`),
+    h('div', { class: 'num chain-value' }, c.skipped ? 'not needed: no path to a source' : `= ${shortNums(c.contribution)}`),
   ));
   return h('div', null,
-    h('p', null, `upstream ∂${target}/∂out = `, h('code', null, short(step.upstream))),
+    h('p', null, `upstream ∂${target}/∂out = `, h('code', null, shortNums(step.upstream))),
     ...rows,
-    step.reason ? h('p', { class: 'dim' }, `Numbers not re-computed: ${step.reason}.`) : null,
+    step.reason ? h('p', { class: 'dim' }, `Numbers not computed: ${step.reason}.`) : null,
     h('p', { class: 'dim' }, 'An input used by several nodes sums what each adds; the Backward pass tab shows the order.'),
   );
 }
 
 /** `∂L/∂a = ∂L/∂out · bᵀ` stays as written (with L named); `∂out/∂a = b` becomes `∂L/∂out × b`. */
-function chainText(local: string | undefined, target: string, input: string): string {
+export function chainText(local: string | undefined, target: string, input: string): string {
   if (!local) return `∂${target}/∂out × ∂out/∂${input}`;
   if (local.startsWith('∂L/')) return local.replace(/^∂L\/∂\S+ = /, '').replace(/∂L\//g, `∂${target}/`);
   return `∂${target}/∂out × ${local.replace(/^∂out\S*\/∂\S+ = /, '')}`;
 }
 
-function fdSection(n: GraphNode, graph: Graph, ev: Evaluator, target: string): HTMLElement {
-  const r = fdCheck(ev, graph.gradient!, n.tensorId);
+function fdSection(n: GraphNode, a: NodeAnswer, target: string): HTMLElement {
+  const r = a.fd;
   if (!r.ok) return h('p', { class: 'dim', 'data-fd': 'unavailable' }, `Not available: ${r.reason}.`);
   const verdict = r.nullReason
     ? h('p', { class: 'warn', 'data-fd': 'null' }, `Autodiff returned null (${r.nullReason}); the central differences show how ${target} really depends on ${n.title}.`)
+    : r.offPath
+      ? h('p', { class: 'dim', 'data-fd': 'off-path' }, `${n.title} is not a source nor on a path from one, so the gradient call did not compute ∂${target}/∂${n.title}; the central differences show how ${target} depends on it.`)
     : r.agrees
-      ? h('p', { class: 'ok', 'data-fd': 'agrees' }, `✓ Autodiff agrees with central differences (max relative error ${formatNum(r.maxRelErr, 2)} < ${FD_TOLERANCE}).`)
+      ? h('p', { class: 'ok', 'data-fd': 'agrees' }, `✓ Autodiff agrees with central differences (max relative error ${formatNum(r.maxRelErr, 2)} < ${r.tolerance}).`)
       : h('p', { class: 'error', 'data-fd': 'disagrees' }, `✗ Autodiff and central differences differ (max relative error ${formatNum(r.maxRelErr, 2)}).`);
   const rows = r.rows.map((row) => h('tr', { class: row.kink ? 'kink' : undefined },
     h('th', { scope: 'row' }, String(row.index)),
@@ -106,16 +157,15 @@ function fdSection(n: GraphNode, graph: Graph, ev: Evaluator, target: string): H
     h('td', null, row.autodiff === null ? 'null' : formatNum(row.autodiff, 8)),
     h('td', null, formatNum(row.numeric, 8)),
     h('td', null, row.autodiff === null ? '—' : formatNum(row.relErr, 2)),
-    h('td', null, row.kink ? 'kink' : row.autodiff === null ? '' : row.relErr < FD_TOLERANCE ? '✓' : '✗'),
+    h('td', null, row.kink ? 'kink' : row.autodiff === null ? '' : typeof row.relErr === 'number' && row.relErr < r.tolerance ? '✓' : '✗'),
   ));
   return h('div', null,
     verdict,
     h('table', { class: 'num fd', 'aria-label': 'finite-difference check' },
       h('thead', null, h('tr', null, ...['i', 'x', 'autodiff', 'numerical', 'rel. error', ''].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', null, ...rows)),
-    h('p', { class: 'dim' }, `numerical = (${target}(x + h) − ${target}(x − h)) / 2h, h = ${r.h}·max(1, |x|), re-computed in float64 from the recorded values.`,
-      r.rows.some((x) => x.kink) ? ' “kink”: a non-differentiable point (relu or |x| at 0, a tie in max) within the step; not judged.' : '',
+    h('p', { class: 'dim' }, `numerical = (${target}(x + h) − ${target}(x − h)) / 2h, h = ${r.h}·max(1, |x|): the engine replays the recorded ops in float64.`,
+      r.rows.some((x) => x.kink) ? ' “kink”: the one-sided differences disagree, a non-differentiable point (relu or |x| at 0, a tie in max) within the step; not judged.' : '',
       r.skipped ? ` ${r.skipped} more elements not checked.` : ''),
   );
 }
-

@@ -55,6 +55,7 @@ export const CustomGradient = defineOp<CustomAttrs>({
   name: 'CustomGradient',
   inputs: ['args'],
   derivative: 'given by the user’s gradFn',
+  unreplayable: 'a user-defined gradient (tf.customGradient) cannot be re-derived: the trace keeps f’s result, not f, and the gradient is whatever gradFn says',
   variadic: true,
   forward: (_xs, { y }) => new Tensor(y.data, y.shape, y.dtype),
   gradient: (dy, xs, _out, { gradFn, argCount }) => {

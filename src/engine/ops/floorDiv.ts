@@ -1,24 +1,24 @@
 import { InvalidArgumentError } from '../errors';
+import type { BinaryOp } from '../kernels';
 import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
 import { binaryForward, pair } from './helpers';
 
-const forward = binaryForward('FloorDiv', 'floordiv');
-
-/** Integer division by zero is TensorFlow's error (a float one gives ±inf or NaN). */
-export function checkIntDivisor(op: string, y: Tensor): void {
-  if (y.dtype !== 'int32') return;
-  for (let i = 0; i < y.size; i++) if (y.data[i] === 0) throw new InvalidArgumentError('Integer division by zero', op);
+/** A broadcasting binary forward that rejects an int32 zero divisor with TensorFlow's error (a float one gives ±inf or NaN). */
+export function divisionForward(op: string, k: BinaryOp): (xs: Tensor[]) => Tensor {
+  const forward = binaryForward(op, k);
+  return (xs) => {
+    const y = xs[1];
+    if (y.dtype === 'int32') for (let i = 0; i < y.size; i++) if (y.data[i] === 0) throw new InvalidArgumentError('Integer division by zero', op);
+    return forward(xs);
+  };
 }
 
 /** out = ⌊a / b⌋.  No gradient (TensorFlow's FloorDiv is not differentiable). */
 export const FloorDiv = defineOp({
   name: 'FloorDiv',
   inputs: ['x', 'y'],
-  forward: (xs) => {
-    checkIntDivisor('FloorDiv', xs[1]);
-    return forward(xs);
-  },
+  forward: divisionForward('FloorDiv', 'floordiv'),
   gradient: null,
   derivative: 'none: piecewise constant (TensorFlow gives None)',
 });

@@ -1,11 +1,9 @@
 import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
-import { checkIntDivisor, floorDiv } from './floorDiv';
+import { divisionForward, floorDiv } from './floorDiv';
 import { multiply } from './multiply';
 import { negative } from './negative';
-import { binaryForward, pair } from './helpers';
-
-const forward = binaryForward('FloorMod', 'floormod');
+import { pair } from './helpers';
 
 /**
  * out = a − ⌊a/b⌋·b (the remainder takes the divisor's sign, as Python's %).
@@ -14,10 +12,7 @@ const forward = binaryForward('FloorMod', 'floormod');
 export const FloorMod = defineOp({
   name: 'FloorMod',
   inputs: ['x', 'y'],
-  forward: (xs) => {
-    checkIntDivisor('FloorMod', xs[1]);
-    return forward(xs);
-  },
+  forward: divisionForward('FloorMod', 'floormod'),
   gradient: (dy, [a, b]) => [() => dy, () => multiply(dy, negative(floorDiv(a, b)))],
   // a/b stays inside (1, 2): the derivatives jump where it crosses an integer.
   sample: { kind: 'binary', lo: [2.1, 1.45], hi: [2.8, 1.9] },

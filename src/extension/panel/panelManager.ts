@@ -4,7 +4,7 @@ import type { PanelPersistedState } from '../../protocol/panel';
 import { isGradDocument } from '../commands/commandIds';
 import type { RunStore } from '../runStore';
 import { panelHtml, panelWebviewOptions } from './panelHtml';
-import { PanelSession } from './panelSession';
+import { PanelSession, type InspectRun } from './panelSession';
 import { TapeViewProvider } from './tapeViewProvider';
 
 /** Command ids this module registers (package.json contributes them). */
@@ -27,8 +27,8 @@ export class PanelManager implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly view: TapeViewProvider;
 
-  static register(context: vscode.ExtensionContext, store: RunStore): PanelManager {
-    const manager = new PanelManager(context.extensionUri, store);
+  static register(context: vscode.ExtensionContext, store: RunStore, inspect?: InspectRun): PanelManager {
+    const manager = new PanelManager(context.extensionUri, store, inspect);
     context.subscriptions.push(manager);
     return manager;
   }
@@ -36,9 +36,10 @@ export class PanelManager implements vscode.Disposable {
   private constructor(
     private readonly extensionUri: vscode.Uri,
     private readonly store: RunStore,
+    private readonly inspect: InspectRun | undefined,
     private readonly log: vscode.LogOutputChannel = vscode.window.createOutputChannel('GradTape Panel', { log: true }),
   ) {
-    this.view = new TapeViewProvider(extensionUri, store, log);
+    this.view = new TapeViewProvider(extensionUri, store, log, inspect);
     this.disposables.push(
       log,
       this.view,
@@ -114,7 +115,7 @@ export class PanelManager implements vscode.Disposable {
     panel.webview.options = panelWebviewOptions(this.extensionUri);
     panel.title = titleFor(docUri);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'gradtape.svg');
-    const session = new PanelSession(panel.webview, docUri, this.store, this.log, () => panel.viewColumn);
+    const session = new PanelSession(panel.webview, docUri, this.store, this.log, this.inspect, () => panel.viewColumn);
     panel.webview.html = panelHtml(panel.webview, this.extensionUri, { uri: key, title: path.basename(docUri.fsPath), mode: 'panel' });
     const entry = { panel, session };
     this.panels.set(key, entry);

@@ -1,10 +1,13 @@
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { assertNever, type HostToPanel, type PanelToHost } from '../../protocol/panel';
+import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelToHost } from '../../protocol/panel';
 import { traceRefersTo } from '../../protocol/fileRefs';
 import { validatePanelToHost } from '../../protocol/panelValidate';
-import type { SourcePos } from '../../protocol/trace';
+import type { SourcePos, Trace } from '../../protocol/trace';
 import type { RunStore } from '../runStore';
+
+/** Answers an inspector question about a run's trace: the runner's inspect thread replays the nodes (src/runner/host/inspectThread.ts). */
+export type InspectRun = (trace: Trace, req: { gradientId: number | null; tapeIds: number[]; query: InspectQuery }) => Promise<InspectAnswer>;
 
 /**
  * One webview showing the runs of one scratch file: the editor-side panel or the side-bar view.
@@ -21,6 +24,8 @@ export class PanelSession implements vscode.Disposable {
     private docUri: vscode.Uri | undefined,
     private readonly store: RunStore,
     private readonly log: vscode.LogOutputChannel,
+    /** The engine's answers for the inspector; absent, the panel is told there are none. */
+    private readonly inspect: InspectRun | undefined,
     /** The editor column the webview itself sits in (the editor-side panel), which reveals must avoid. */
     private readonly ownColumn: () => vscode.ViewColumn | undefined = () => undefined,
   ) {
@@ -95,8 +100,34 @@ export class PanelSession implements vscode.Disposable {
         this.log.error(`panel script error: ${msg.message}`);
         console.error(`GradTape panel script error: ${msg.message}`); // also in Developer Tools and test logs
         break;
+      case 'inspect':
+        void this.answerInspect(msg);
+        break;
       default:
         assertNever(msg);
+    }
+  }
+
+  /** Asks the runner about the run the panel shows, and posts the answer (or why there is none) back. */
+  private async answerInspect(msg: Extract<PanelToHost, { type: 'inspect' }>): Promise<void> {
+    const reply = (result: Extract<HostToPanel, { type: 'didInspect' }>['result']) => this.post({ type: 'didInspect', requestId: msg.requestId, result });
+    const run = this.docUri ? this.store.get(this.docUri) : undefined;
+    if (!run || run.uri.toString() !== msg.uri || run.trace.startedAt !== msg.startedAt) {
+      reply({ ok: false, error: 'the run shown is no longer held by the editor; run the file again' });
+      return;
+    }
+    if (!this.inspect) {
+      reply({ ok: false, error: 'no inspector is available' });
+      return;
+    }
+    const t0 = performance.now();
+    try {
+      const answer = await this.inspect(run.trace, { gradientId: msg.gradientId, tapeIds: msg.tapeIds, query: msg.query });
+      this.log.debug(`inspect ${msg.query.kind}: ${(performance.now() - t0).toFixed(1)} ms`);
+      reply({ ok: true, answer });
+    } catch (e) {
+      this.log.warn(`inspect failed: ${e instanceof Error ? e.message : String(e)}`);
+      reply({ ok: false, error: e instanceof Error ? e.message : String(e) });
     }
   }
 

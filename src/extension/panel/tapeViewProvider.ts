@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import type { RunStore } from '../runStore';
 import { panelHtml, panelWebviewOptions } from './panelHtml';
-import { PanelSession } from './panelSession';
+import { PanelSession, type InspectRun } from './panelSession';
 
 /**
  * The same viewer as the editor panel, as a view in GradTape's side-bar container. It follows the
@@ -18,12 +18,13 @@ export class TapeViewProvider implements vscode.WebviewViewProvider, vscode.Disp
     private readonly extensionUri: vscode.Uri,
     private readonly store: RunStore,
     private readonly log: vscode.LogOutputChannel,
+    private readonly inspect: InspectRun | undefined,
   ) {}
 
   resolveWebviewView(view: vscode.WebviewView): void {
     this.session?.dispose();
     view.webview.options = panelWebviewOptions(this.extensionUri);
-    const session = new PanelSession(view.webview, this.followed, this.store, this.log);
+    const session = new PanelSession(view.webview, this.followed, this.store, this.log, this.inspect);
     this.session = session;
     view.webview.html = panelHtml(view.webview, this.extensionUri, {
       uri: this.followed?.toString(),

@@ -137,9 +137,6 @@ export class TraceAssembler {
         }
         break;
       }
-      case 'curvePoint':
-        this.curvePoint(e.name, e.curveKind, e.pos, e.point);
-        break;
       case 'diagnostic':
         this.diagnostics.push(e.diagnostic);
         break;

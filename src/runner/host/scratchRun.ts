@@ -13,11 +13,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
 import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
 import { bundleInThread } from './bundlerThread';
+import type { InspectAnswer } from '../../engine/inspect';
+import { inspectInThread, type InspectRequest } from './inspectThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 import { isPythonFile } from '../../python/protocol';
 import { runPython } from '../../python/host';
@@ -28,9 +31,9 @@ export interface RunOptions {
   file: string;
   /** The editor's current text (unsaved); read from disk when absent. */
   text?: string;
-  /** Default 10_000. */
+  /** Default DEFAULT_TIMEOUT_MS (package.json's `gradtape.timeoutMs`). */
   timeoutMs?: number;
-  /** Default 1024: the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
+  /** Default DEFAULT_MEMORY_MB (package.json's `gradtape.memoryMb`): the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;
@@ -52,8 +55,7 @@ export interface RunOptions {
   onStatus?: (text: string) => void;
 }
 
-export const DEFAULT_TIMEOUT_MS = 10_000;
-export const DEFAULT_MEMORY_MB = 1024;
+export { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS };
 /** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
 const STALE_BEAT_MS = 1000;
 /** The bundle step's time limit is the run's, but at least this. */
@@ -266,3 +268,9 @@ function formatSeconds(ms: number): string {
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython } from '../../python/host';
+
+/** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
+export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {
+  return inspectInThread(trace, req, workerFile);
+}
+export { disposeInspector } from './inspectThread';

@@ -10,14 +10,16 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import util from 'node:util';
-import vm from 'node:vm';
 import type { ConsoleLine, RunError, SourcePos } from '../../protocol/trace';
 import type { RunWorkerData, RunWorkerMessage, TraceEvent } from '../../protocol/worker';
-import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
-import { posKey, scanBindings, type NameIndex, type Pattern } from './names';
+import { BUNDLE_BASENAME } from '../shared/bundleNames';
+import { compileBundle, ASYNC_HEAD } from './compileBundle';
 import { memoryGuard } from './memoryGuard';
 import { Recorder } from './recorder';
-import { instrument, PROBE_PARAMS, withToBundle } from '../shared/instrument';
+import { userProbes } from './probes';
+import { sourceNames } from './sourceNames';
+import { stackPositions } from './stacks';
+import { instrument, withToBundle } from '../shared/instrument';
 import { sourcePositions } from '../shared/sourcePositions';
 import { probeSlots, type RunThreadData } from '../shared/probe';
 
@@ -68,119 +70,20 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   /** Columns the compiled code's line 1 has before the bundle's (the async head, when there is one). */
   let linePrefix = 0;
 
-  type Site = NodeJS.CallSite;
-  const rawSites = (_e: Error, sites: Site[]): Site[] => sites;
-  /** A stack frame of the (instrumented) bundle → the user's position. */
-  const sitePos = (s: Site): SourcePos | undefined => {
-    const line = s.getLineNumber() ?? 0;
-    // An async body starts with ASYNC_HEAD on line 1 (see "Run the bundle").
-    const column = (s.getColumnNumber() ?? 0) - (line === 1 ? linePrefix : 0);
-    const b = inst ? inst.toBundle(line, column) : { line, column };
-    return mapPosition(b.line, b.column);
-  };
-  const firstUserPos = (sites: Site[]): SourcePos | undefined => {
-    for (const s of sites) {
-      if (s.getFileName() === bundleFile) {
-        const p = sitePos(s);
-        if (p) return p;
-      }
-    }
-    return undefined;
-  };
-  /** A stack overflow: the user position repeated most on the stack is the recursive call. */
-  const recursionPos = (sites: Site[]): SourcePos | undefined => {
-    const counts = new Map<SourcePos, number>();
-    let best: SourcePos | undefined;
-    for (const s of sites) {
-      if (s.getFileName() !== bundleFile) continue;
-      const p = sitePos(s);
-      if (!p) continue;
-      const n = (counts.get(p) ?? 0) + 1;
-      counts.set(p, n);
-      if (!best || n > counts.get(best)!) best = p;
-    }
-    return best ?? firstUserPos(sites);
-  };
+  const stacks = stackPositions(d.file, bundleFile, mapPosition, inst, () => linePrefix);
+  const { stackLocate, errorPos } = stacks;
   /** The position of the latest call in user code (instrumented), or of the first user frame on the stack. */
   const locate = (): SourcePos | undefined => {
     if (!inst) return stackLocate();
     const at = cur[0];
     return at >= 0 ? inst.positions[at] : undefined;
   };
-  const stackLocate = (): SourcePos | undefined => {
-    const prepare = Error.prepareStackTrace;
-    const limit = Error.stackTraceLimit;
-    Error.prepareStackTrace = rawSites as typeof Error.prepareStackTrace;
-    // A user call is usually a few frames up: capture few frames first, more only if needed.
-    let pos: SourcePos | undefined;
-    for (const depth of [8, 40]) {
-      Error.stackTraceLimit = depth;
-      const holder: { stack?: Site[] } = {};
-      Error.captureStackTrace(holder, stackLocate);
-      const sites = holder.stack;
-      pos = Array.isArray(sites) ? firstUserPos(sites) : undefined;
-      if (pos || !Array.isArray(sites) || sites.length < depth) break;
-    }
-    Error.prepareStackTrace = prepare;
-    Error.stackTraceLimit = limit;
-    return pos;
-  };
-
   // Errors' stacks show .grad.ts positions; engine and Node frames are folded away.
-  const errorPos = new WeakMap<object, SourcePos>();
   patch(Error, 'stackTraceLimit', 30);
-  patch(Error, 'prepareStackTrace', (err: Error, sites: Site[]): string => {
-    const pos = err instanceof RangeError && /call stack/i.test(String(err.message)) ? recursionPos(sites) : firstUserPos(sites);
-    if (pos) errorPos.set(err, pos);
-    let header: string;
-    try {
-      header = `${err.name ?? 'Error'}: ${err.message ?? ''}`;
-    } catch {
-      header = 'Error';
-    }
-    const lines = [header];
-    let folded = false;
-    for (const s of sites) {
-      const p = s.getFileName() === bundleFile ? sitePos(s) : undefined;
-      if (p) {
-        const where = `${p.file ?? d.file}:${p.line}:${p.column}`;
-        const fn = s.getFunctionName();
-        lines.push(fn ? `    at ${fn} (${where})` : `    at ${where}`);
-        folded = false;
-      } else if (!folded && s.getFileName() !== bundleFile && !String(s.getFileName() ?? '').startsWith('node:')) {
-        lines.push('    at (gradtape engine)');
-        folded = true;
-      }
-    }
-    return lines.join('\n');
-  });
+  patch(Error, 'prepareStackTrace', stacks.prepareStackTrace);
 
   // ── Names: per source file, scanned on first use ──
-  const nameIndexes = new Map<string, { names: NameIndex; patterns: Map<string, Pattern> }>();
-  const nameIndex = (file: string): { names: NameIndex; patterns: Map<string, Pattern> } => {
-    let idx = nameIndexes.get(file);
-    if (!idx) {
-      idx = scanBindings(sourceText(file));
-      nameIndexes.set(file, idx);
-    }
-    return idx;
-  };
-  // Positions are shared objects (one per call site), so answers are cached per object: asked
-  // for every op and gradient call, they cost a map lookup, not a key string and two lookups.
-  const perPosition = <T>(pick: (idx: { names: NameIndex; patterns: Map<string, Pattern> }, key: string) => T | undefined): ((pos: SourcePos | undefined) => T | undefined) => {
-    const cache = new Map<SourcePos, T | null>();
-    return (pos) => {
-      if (!pos) return undefined;
-      let v = cache.get(pos);
-      if (v === undefined) {
-        v = pick(nameIndex(pos.file ?? d.file), posKey(pos.line, pos.column)) ?? null;
-        cache.set(pos, v);
-      }
-      return v ?? undefined;
-    };
-  };
-  const nameAt = perPosition((idx, key) => idx.names.get(key));
-  const patternAt = perPosition((idx, key) => idx.patterns.get(key));
+  const { nameAt, patternAt } = sourceNames(sourceText, d.file);
 
   // ── Events out ──
   let batch: TraceEvent[] = [];
@@ -251,26 +154,6 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     tick,
   });
   ref.recorder = rec;
-
-  // ── Parameters name what has no name yet (destructuring and for-of always name: rec.nameValue) ──
-  /**
-   * A variable has its own name; any other tensor has one when the recorder gave it one (at its
-   * creation, from a pattern, or from an earlier parameter): the engine's TensorDebug.name, which
-   * the observer owns. The first name a tensor gets wins.
-   */
-  const hasName = (t: import('../../engine/tensor').Tensor): boolean => t._debug?.name !== undefined || t instanceof VariableClass;
-  const paramNames = inst?.params ?? [];
-  // `function lossOf(w) { … }` called with an unnamed tensor: inside, that tensor is `w`.
-  const probeN = (id: number, ...values: unknown[]): void => {
-    const names = paramNames[id];
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      const name = names[i];
-      if (name !== null && v instanceof TensorClass && !hasName(v)) {
-        rec.nameValue(v, name);
-      }
-    }
-  };
 
   // ── Console: every line goes to the host at once, with the line that printed it ──
   let consoleLines = 0;
@@ -350,42 +233,16 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     setObserver(null);
   });
 
-  // ── The probes the instrumented bundle calls (src/runner/shared/instrument.ts) ──
-  const EMPTY: unknown[] = [];
-  const probeP = <T>(id: number, v: T): T => {
-    cur[0] = id;
-    guard.countCall();
-    return v;
-  };
-  const probeE = (id: number): unknown[] => {
-    cur[0] = id;
-    guard.countCall();
-    return EMPTY;
-  };
-  const probeI = (id: number, iterable: unknown): unknown => {
-    const make = (iterable as { [Symbol.iterator]?: () => Iterator<unknown> } | null | undefined)?.[Symbol.iterator];
-    if (typeof make !== 'function') return iterable; // the original TypeError, unchanged
-    // Built-in collections run no ops while iterating: keep their fast paths.
-    if (Array.isArray(iterable) || ArrayBuffer.isView(iterable) || typeof iterable === 'string' || iterable instanceof Map || iterable instanceof Set) return iterable;
-    return {
-      [Symbol.iterator](): Iterator<unknown> {
-        const it = make.call(iterable);
-        // `for (const [x, y] of dataset)`: the tensors of each element take the pattern's names.
-        const pattern = inst ? patternAt(inst.positions[id]) : undefined;
-        return {
-          next(v?: unknown) {
-            cur[0] = id;
-            const r = it.next(v);
-            if (pattern !== undefined && r && !r.done) rec.nameValue(r.value, pattern);
-            return r;
-          },
-          return(v?: unknown) {
-            return typeof it.return === 'function' ? it.return(v) : { done: true, value: v };
-          },
-        };
-      },
-    };
-  };
+  // ── The probes the instrumented bundle calls ──
+  const probes = userProbes({
+    cur,
+    guard,
+    inst,
+    patternAt,
+    nameValue: (v, p) => rec.nameValue(v, p),
+    isTensor: (x): x is import('../../engine/tensor').Tensor => x instanceof TensorClass,
+    hasName: (t) => t._debug?.name !== undefined || t instanceof VariableClass,
+  });
 
   // ── Run the bundle ──
   const userRequire = createRequire(d.file);
@@ -400,7 +257,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   try {
     const fn = compileBundle(inst ? inst.code : d.bundle.code, bundleFile, inst?.topLevelAwait);
     linePrefix = fn.async ? ASYNC_HEAD.length : 0;
-    const result: unknown = fn.body.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), importMeta, probeP, probeE, probeI, probeN);
+    const result: unknown = fn.body.call(mod.exports, mod.exports, requireShim, mod, d.file, path.dirname(d.file), importMeta, ...probes);
     if (fn.async) {
       // The run ends as a sync one does (when nothing is left to run), or at once if the top level rejects.
       topLevelPending = true;
@@ -423,33 +280,3 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   };
 }
 
-
-const BUNDLE_PARAMS = ['exports', 'require', 'module', '__filename', '__dirname', IMPORT_META, ...PROBE_PARAMS];
-/**
- * A bundle with a top-level await runs as the body of an async arrow inside the compiled function
- * (which keeps `this`, the parameters and the probes in scope). The head shares line 1 with the
- * bundle's first line, so no line moves; only line 1's columns shift, by its length.
- */
-const ASYNC_HEAD = 'return (async () => {';
-
-/**
- * Compiles the bundle as a function body, async when it awaits at the top level. `topLevelAwait`
- * comes from the instrumentation's parse; without one, a plain compile that fails tells.
- */
-function compileBundle(code: string, filename: string, topLevelAwait: boolean | undefined): { body: (...args: unknown[]) => unknown; async: boolean } {
-  const compile = (body: string): ((...args: unknown[]) => unknown) => vm.compileFunction(body, BUNDLE_PARAMS, { filename }) as (...args: unknown[]) => unknown;
-  const asAsync = (): string => `${ASYNC_HEAD}${code}\n})();`;
-  if (topLevelAwait === true) return { body: compile(asAsync()), async: true };
-  try {
-    return { body: compile(code), async: false };
-  } catch (e) {
-    // esbuild checked the syntax: a SyntaxError here is an await outside any function (or a real
-    // error, which the async compile reports the same).
-    if (topLevelAwait === false || !(e instanceof SyntaxError)) throw e;
-    try {
-      return { body: compile(asAsync()), async: true };
-    } catch {
-      throw e;
-    }
-  }
-}

@@ -89,6 +89,7 @@ if (watch) {
   // WebAssembly binary sits next to it (src/runner/bundler/bundleScratch.ts looks there first; docs/runner.md).
   shipEsbuildWasm();
   shipPyodide();
+  shipPythonModules();
   console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }
 
@@ -128,5 +129,18 @@ function shipPyodide() {
     const from = path.join(src, f);
     const to = path.join(out, f);
     if (!fs.existsSync(to) || fs.statSync(to).size !== fs.statSync(from).size) fs.copyFileSync(from, to);
+  }
+}
+
+/**
+ * The Python runtime's modules as files too (the worker has them as text): dist/python/ is what Pylance's
+ * `python.analysis.extraPaths` can point at, so `import tensorflow` resolves in a .grad.py (docs/python.md).
+ */
+function shipPythonModules() {
+  const src = path.join(root, 'src/python/runtime');
+  const out = path.join(root, 'dist/python');
+  for (const rel of ['tensorflow/__init__.py', 'numpy/__init__.py', 'matplotlib/__init__.py', 'matplotlib/pyplot.py']) {
+    fs.mkdirSync(path.dirname(path.join(out, rel)), { recursive: true });
+    fs.copyFileSync(path.join(src, rel), path.join(out, rel));
   }
 }

@@ -1,5 +1,5 @@
 import * as vscode from 'vscode';
-import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../protocol/settings';
+import { clampSetting, SETTING_RANGES } from '../protocol/settings';
 
 /** GradTape's settings, typed once; each field mirrors `contributes.configuration` in package.json. */
 export interface ExtensionConfig {
@@ -11,9 +11,9 @@ export interface ExtensionConfig {
   readonly gutterMarks: boolean;
   /** CodeLens above `new tf.GradientTape(` and `tape.record(`. */
   readonly codeLens: boolean;
-  /** A run is stopped after this many milliseconds. */
+  /** A run is stopped after this many milliseconds (rounded and clamped to package.json's range). */
   readonly timeoutMs: number;
-  /** The worker's heap limit, in megabytes. */
+  /** The worker's heap limit, in megabytes (rounded and clamped to package.json's range). */
   readonly memoryMb: number;
 }
 
@@ -29,8 +29,10 @@ export function readConfig(scope?: vscode.ConfigurationScope): ExtensionConfig {
     inlineValues: c.get<boolean>('inlineValues', true),
     gutterMarks: c.get<boolean>('gutterMarks', true),
     codeLens: c.get<boolean>('codeLens', true),
-    timeoutMs: c.get<number>('timeoutMs', DEFAULT_TIMEOUT_MS),
-    memoryMb: c.get<number>('memoryMb', DEFAULT_MEMORY_MB),
+    // settings.json is not checked against package.json's minimum/maximum: a hand-written 0.4 or 3e9 arrives as is.
+    // Rounded and clamped to the declared range; the defaults are package.json's (src/protocol/settings.ts).
+    timeoutMs: clampSetting(c.get<unknown>('timeoutMs'), SETTING_RANGES.timeoutMs),
+    memoryMb: clampSetting(c.get<unknown>('memoryMb'), SETTING_RANGES.memoryMb),
   };
 }
 

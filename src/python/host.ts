@@ -7,6 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
+import { heapLimitMb } from '../runner/host/memoryWatchdog';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
 
@@ -26,7 +27,7 @@ function spawn(workerFile: string, memoryMb: number): Warm {
   const workerData: PythonWorkerData = { role: 'python', memoryMb };
   const worker = new Worker(workerFile, {
     workerData,
-    resourceLimits: { maxOldGenerationSizeMb: memoryMb },
+    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
     stdout: true,
     stderr: !process.env.GRADTAPE_DEBUG,
   });
@@ -60,6 +61,11 @@ export function prewarmPython(workerFile: string, memoryMb = DEFAULT_MEMORY_MB):
   warm = spawn(workerFile, memoryMb);
 }
 
+/** Whether the warm worker (if any) has Python loaded: resolves when it has (benchmarks, tests). */
+export function pythonWarm(): Promise<boolean> {
+  return warm ? warm.ready : Promise.resolve(false);
+}
+
 /** Stops the warm worker (deactivation, tests). */
 export async function disposePython(): Promise<void> {
   disposed = true;
@@ -76,6 +82,7 @@ export async function runPython(
   workerFile: string,
   supervise: (worker: Worker) => Promise<Trace>,
   fail: (e: RunError) => Trace,
+  consoleDropped?: SharedArrayBuffer,
 ): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   let w = warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb ? warm : undefined;
@@ -99,7 +106,7 @@ export async function runPython(
     return fail({ kind: 'internal', name: 'Error', message: w.failure ?? 'Python did not start' });
   }
   const trace = supervise(w.worker);
-  const req: PythonRunRequest = { file, text, startedAtMs: Date.now() };
+  const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped };
   w.worker.postMessage(req);
   const result = await trace;
   if (opts.warmPython && !disposed && !warm) warm = spawn(workerFile, memoryMb);

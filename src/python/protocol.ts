@@ -11,7 +11,7 @@ export interface PythonWorkerData {
 }
 
 /** The run a warm Python worker is asked for (one per worker: runs stay isolated). */
-export type PythonRunRequest = Pick<RunThreadData, 'file' | 'text' | 'startedAtMs'>;
+export type PythonRunRequest = Pick<RunThreadData, 'file' | 'text' | 'startedAtMs' | 'consoleDropped'>;
 
 /** The worker's first message: Python is loaded and the runtime's modules are imported. */
 export interface PythonReady {

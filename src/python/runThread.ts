@@ -17,6 +17,7 @@ import { Recorder } from '../runner/run/recorder';
 import { makeBridge } from './bridge';
 import { RUNTIME_FILES } from './runtime/files';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
+import { ConsoleBudget } from '../runner/shared/consoleBudget';
 
 const BATCH = 512;
 const BEAT_MS = 200;
@@ -188,9 +189,11 @@ export function runPython(
 
   // print(): every line to the host at once, with the line that printed it (sys.stdout is
   // _gradtape_run._Out, which asks for the position while Python holds its lock).
-  let consoleLines = 0;
-  hooks.current.log = (level, text, at) => {
-    if (++consoleLines > 20_000) return;
+  // Within the console's budget (lines, bytes), as the TypeScript run thread (src/runner/shared/consoleBudget.ts).
+  const budget = new ConsoleBudget(d.consoleDropped);
+  hooks.current.log = (level, raw, at) => {
+    const text = budget.admit(() => raw);
+    if (text === undefined) return;
     const line: ConsoleLine = { level, text, timeMs: Date.now() - d.startedAtMs };
     const pos = at >= 0 ? positions[at] : undefined;
     if (pos) line.pos = pos;

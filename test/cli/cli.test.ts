@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
+import { CONSOLE_LIMITS } from '../../src/runner/shared/consoleBudget';
 import { buildRunner, CLI, EXAMPLES, FIXTURES, ROOT, WARNING_CASES } from '../runner/helpers';
 
 interface Result {
@@ -45,6 +46,15 @@ describe('cli: gradtape run', function () {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /\[persistent\]/);
     assert.equal(r.stdout.match(/∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/g)?.length, 2);
+  });
+
+  it('example 04: a Hessian-vector product by forward-over-reverse equals reverse-over-reverse', async () => {
+    const r = await cli(['run', '04-hessian-vector-product.grad.ts'], EXAMPLES);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /numpy=array\(\[ 5\., 13\., {2}3\.\]/);
+    // acc.jvp(gradient) and the outer tape's gradient print the same H·v.
+    assert.equal(r.stdout.match(/numpy=array\(\[ {2}6\.5, {3}7\. , -12\. \]/g)?.length, 2);
+    assert.match(r.stdout, /jvp\(.*\) = \[6\.5, 7\.?, -12\.?\]/);
   });
 
   it('seed 03: the final weights, each step, and the loss curve as a sparkline', async () => {
@@ -159,11 +169,18 @@ describe('cli: gradtape run', function () {
     assert.ok(r.stdout.indexOf('answered') < r.stdout.indexOf('ops'), 'the report comes after the output');
   });
 
-  it('--timeout and --memory take positive numbers: anything else is a usage error (exit 2)', async () => {
-    for (const bad of [['--timeout', '0'], ['--timeout=-1'], ['--timeout'], ['--timeout', 'soon'], ['--memory', 'lots'], ['--memory=0'], ['--memory', '-5'], ['--memory']]) {
+  it('--timeout and --memory take numbers in their range after rounding: anything else is a usage error naming the range (exit 2)', async () => {
+    const bads = [
+      ['--timeout', '0'], ['--timeout=-1'], ['--timeout'], ['--timeout', 'soon'], ['--timeout', ' '],
+      // past setTimeout's 2^31 ms, and rounding to 0 ms / 0 MB
+      ['--timeout', '3000000'], ['--timeout', '0.0001'], ['--timeout=Infinity'],
+      ['--memory', 'lots'], ['--memory=0'], ['--memory', '-5'], ['--memory'], ['--memory', '0.4'], ['--memory', '1e9'], ['--memory=NaN'],
+    ];
+    for (const bad of bads) {
       const r = await cli(['run', '01-squared-difference.grad.ts', ...bad], EXAMPLES);
       assert.equal(r.code, 2, `${bad.join(' ')}: ${r.stderr}`);
-      assert.match(r.stderr, /needs a positive number/, bad.join(' '));
+      const range = bad[0].startsWith('--timeout') ? /--timeout needs a number of seconds from 0\.1 to 3600\b/ : /--memory needs a number of MB from 32 to 16384\b/;
+      assert.match(r.stderr, range, bad.join(' '));
       assert.match(r.stderr, /Usage: gradtape run FILE/, bad.join(' '));
       assert.equal(r.stdout, '', 'nothing ran');
     }
@@ -184,4 +201,88 @@ describe('cli: gradtape run', function () {
     const pkg = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(version.stdout.trim(), `gradtape ${pkg.version}`);
   });
+
+  describe('bounded, escaped, quiet output (issue 16)', () => {
+    let dir: string;
+    const write = (name: string, text: string): string => {
+      const file = path.join(dir, name);
+      fs.writeFileSync(file, text);
+      return file;
+    };
+    before(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-cli-out-'))));
+    after(() => fs.rmSync(dir, { recursive: true, force: true }));
+    const LIMIT = CONSOLE_LIMITS;
+    // 300 lines of 1 MB, then 30,000 short ones: the bytes run out first, then every line is dropped.
+    const FLOOD = `const big = "x".repeat(1 << 20);
+for (let i = 0; i < 300; i++) console.log(big);
+for (let i = 0; i < 30000; i++) console.log("line", i);
+`;
+    const FLOOD_LINES = 30_300;
+
+    it('caps output by bytes per line and in total, and says how many lines it dropped (text mode)', async () => {
+      write('flood.grad.ts', FLOOD);
+      const r = await cli(['run', 'flood.grad.ts'], dir);
+      assert.equal(r.code, 0, r.stderr.slice(0, 500));
+      assert.ok(r.stdout.length < LIMIT.bytes + 64 * 1024, `${r.stdout.length} bytes of stdout`);
+      const printed = r.stdout.split('\n').filter((l) => l.startsWith('xxx'));
+      assert.ok(printed.length > 0 && printed.every((l) => Buffer.byteLength(l) <= LIMIT.lineBytes), 'each line within its byte limit');
+      assert.match(printed[0], /… \(\d+ more bytes\)$/, 'a cut line says what was cut');
+      const dropped = Number(/… (\d+) console lines dropped \(the limit is 5000 lines and 1 MB\)/.exec(r.stderr)?.[1]);
+      assert.equal(printed.length + dropped, FLOOD_LINES, 'printed + dropped = every line the program printed');
+    });
+
+    it('--json: the same bounds and the same honest count, inside the trace', async () => {
+      const r = await cli(['run', 'flood.grad.ts', '--json'], dir);
+      assert.equal(r.code, 0, r.stderr.slice(0, 500));
+      assert.ok(r.stdout.length < LIMIT.bytes + 256 * 1024, `${r.stdout.length} bytes of JSON`);
+      const trace = JSON.parse(r.stdout) as Trace;
+      const note = trace.console[trace.console.length - 1].text;
+      const dropped = Number(/^… (\d+) console lines dropped/.exec(note)?.[1]);
+      assert.equal(trace.console.length - 1 + dropped, FLOOD_LINES, note);
+    });
+
+    it('a line cap as well: 100,000 short lines keep 5,000 and count the rest', async () => {
+      write('lines.grad.ts', 'for (let i = 0; i < 100000; i++) console.log(i);\n');
+      const r = await cli(['run', 'lines.grad.ts'], dir);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.split('\n').filter((l) => /^\d+$/.test(l)).length, LIMIT.lines);
+      assert.match(r.stderr, new RegExp(`… ${100_000 - LIMIT.lines} console lines dropped`));
+    });
+
+    it("shows a program's control bytes and ANSI escapes escaped, on stdout and stderr", async () => {
+      write('escapes.grad.ts', 'console.log("\\x1b[31mred\\x1b[0m\\r\\x07 done\\ttab");\nconsole.error("\\x1b]0;title\\x07");\nthrow new Error("bad \\x1b[2J");\n');
+      const r = await cli(['run', 'escapes.grad.ts'], dir);
+      assert.equal(r.code, 1);
+      const control = (s: string): boolean => [...s].some((c) => c !== '\n' && c !== '\t' && (c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f));
+      assert.ok(!control(r.stdout), JSON.stringify(r.stdout));
+      assert.ok(!control(r.stderr), JSON.stringify(r.stderr));
+      assert.ok(r.stdout.startsWith('\\x1b[31mred\\x1b[0m\\x0d\\x07 done\ttab\n'), JSON.stringify(r.stdout));
+      assert.match(r.stderr, /^\\x1b\]0;title\\x07$/m);
+      assert.match(r.stderr, /Error: bad \\x1b\[2J/);
+    });
+
+    it('a syntax error on a 5 MB line prints a code frame a few lines long', async () => {
+      write('long-error.grad.ts', `const a = [${'1,'.repeat(2_500_000)} +];\n`);
+      const r = await cli(['run', 'long-error.grad.ts'], dir);
+      assert.equal(r.code, 1);
+      assert.ok(r.stderr.length < 4096, `${r.stderr.length} bytes of stderr`);
+      assert.match(r.stderr, /long-error\.grad\.ts:1:\d+: SyntaxError/);
+      assert.match(r.stderr, /> 1 \| …(1,)+/);
+    });
+
+    it('piping to head ends quietly: no EPIPE stack trace', async () => {
+      write('endless-output.grad.ts', 'for (let i = 0; i < 1e9; i++) console.log("line", i);\n');
+      const r = await new Promise<Result>((resolve) => {
+        const child = spawn(process.execPath, [CLI, 'run', 'endless-output.grad.ts', '--timeout', '60'], { cwd: dir });
+        let stderr = '';
+        // Like `head -1`: read a little, then close the pipe.
+        child.stdout.once('data', () => child.stdout.destroy());
+        child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+        child.on('close', (code) => resolve({ code, stdout: '', stderr }));
+      });
+      assert.doesNotMatch(r.stderr, /EPIPE|internal error|at \w+ \(/, r.stderr);
+      assert.equal(r.code, 0, r.stderr);
+    });
+  });
 });
+

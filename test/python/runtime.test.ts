@@ -10,10 +10,10 @@ import { buildRunner, WORKER } from '../runner/helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-py-'));
 let n = 0;
-async function py(source: string): Promise<{ out: string[]; trace: Trace }> {
+async function py(source: string, timeoutMs = 60_000): Promise<{ out: string[]; trace: Trace }> {
   const file = path.join(dir, `t${++n}.grad.py`);
   fs.writeFileSync(file, source);
-  const trace = await runScratch({ file, workerFile: WORKER, warmPython: true, timeoutMs: 60_000 });
+  const trace = await runScratch({ file, workerFile: WORKER, warmPython: true, timeoutMs });
   return { out: trace.console.map((l) => l.text), trace };
 }
 
@@ -132,5 +132,12 @@ print(isinstance(x, tf.Variable), isinstance(x, tf.Tensor), isinstance(m, tf.Var
     const torch = await py('import torch\n');
     assert.equal(torch.trace.error?.name, 'ModuleNotFoundError');
     assert.match(torch.trace.error?.message ?? '', /No module named 'torch'.*tensorflow, numpy, matplotlib\.pyplot/);
+  });
+
+  it('the time limit stops a Python loop that runs no op, and keeps what was printed before', async () => {
+    const { out, trace } = await py('import tensorflow as tf\nprint(tf.constant(1.0))\nwhile True:\n    pass\n', 3000);
+    assert.equal(trace.error?.kind, 'timeout');
+    assert.match(trace.error?.message ?? '', /^stopped after 3 s/);
+    assert.deepEqual(out, ['tf.Tensor(1.0, shape=(), dtype=float32)']);
   });
 });

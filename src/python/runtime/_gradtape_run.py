@@ -247,7 +247,7 @@ def pattern_here():
 
 
 def _echo(value):
-    if value is not None:
+    if value is not None and not getattr(value, "_gradtape_quiet", False):
         print(repr(value))
 
 

@@ -7,9 +7,8 @@ import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunE
 import { num } from '../shared/summary';
 import type { TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
+import { droppedNote } from '../shared/consoleBudget';
 
-/** Console lines kept in a trace; later ones are counted in a final note. */
-export const CONSOLE_LIMIT = 5000;
 
 export class TraceAssembler {
   private readonly tapes = new Map<number, TraceTape>();
@@ -21,7 +20,7 @@ export class TraceAssembler {
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
   private readonly console: ConsoleLine[] = [];
-  private droppedConsole = 0;
+  private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
   /** Position of the latest op the worker reported (heartbeat), for timeout messages. */
   lastPos: SourcePos | undefined;
@@ -31,14 +30,14 @@ export class TraceAssembler {
     private readonly startedAt: Date,
   ) {}
 
-  /** Adds a console line; returns false once the trace's console limit is reached. */
-  log(line: ConsoleLine): boolean {
-    if (this.console.length >= CONSOLE_LIMIT) {
-      this.droppedConsole++;
-      return false;
-    }
+  /** Adds a console line (the run thread keeps the console within CONSOLE_LIMITS). */
+  log(line: ConsoleLine): void {
     this.console.push(line);
-    return true;
+  }
+
+  /** The lines the run thread dropped past its console budget, said in a final note. */
+  droppedConsole(lines: number): void {
+    this.droppedConsoleLines = lines;
   }
 
   progress(ops: number, pos: SourcePos | undefined): void {
@@ -216,9 +215,7 @@ export class TraceAssembler {
   /** The finished Trace. `error` (if any) also becomes an error diagnostic at its position. */
   finish(error: RunError | undefined, durationMs: number): Trace {
     const console = this.console.slice();
-    if (this.droppedConsole > 0) {
-      console.push({ level: 'info', text: `… ${this.droppedConsole} more console lines not kept (limit ${CONSOLE_LIMIT})`, timeMs: durationMs });
-    }
+    if (this.droppedConsoleLines > 0) console.push({ level: 'info', text: droppedNote(this.droppedConsoleLines), timeMs: durationMs });
     const diagnostics = this.diagnostics.slice();
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';

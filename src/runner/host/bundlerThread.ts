@@ -8,6 +8,7 @@
  * either ends the request at once and stops the thread, which may be busy with it for long.
  */
 import { Worker } from 'node:worker_threads';
+import { IdleTimer } from './idleTimer';
 import type { RunError } from '../../protocol/trace';
 import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend, BundlerWorkerData } from '../../protocol/worker';
 
@@ -17,12 +18,13 @@ class BundlerThread {
   private readonly worker: Worker;
   private readonly pending = new Map<number, (r: BundleOutput | RunError) => void>();
   private nextId = 1;
-  private idle: NodeJS.Timeout | undefined;
+  private readonly idle: IdleTimer;
   dead = false;
 
   constructor(workerFile: string, backend: BundlerBackend, private readonly onDead: () => void) {
     const workerData: BundlerWorkerData = { role: 'bundler', backend };
     this.worker = new Worker(workerFile, { workerData, resourceLimits: { maxOldGenerationSizeMb: BUNDLER_HEAP_MB } });
+    this.idle = new IdleTimer(this.worker, IDLE_MS, () => void this.dispose());
     this.worker.on('message', (m: BundleResponse) => {
       const resolve = this.pending.get(m.id);
       this.pending.delete(m.id);
@@ -34,7 +36,7 @@ class BundlerThread {
       this.onDead();
       for (const resolve of this.pending.values()) resolve({ kind: 'internal', name: 'Error', message });
       this.pending.clear();
-      if (this.idle) clearTimeout(this.idle);
+      this.idle.stop();
     };
     this.worker.on('error', (e: Error & { code?: string }) =>
       fail(e.code === 'ERR_WORKER_OUT_OF_MEMORY' ? `bundling the file needed more than the bundler's ${BUNDLER_HEAP_MB} MB` : `the bundler thread failed: ${e.message}`),
@@ -69,23 +71,18 @@ class BundlerThread {
         timer = setTimeout(() => stop({ kind: 'timeout', name: 'Timeout', message: `bundling the file (${mb} MB) took more than ${limits.timeoutMs! / 1000} s; stopped` }), limits.timeoutMs);
       }
       limits.signal?.addEventListener('abort', onAbort, { once: true });
-      this.worker.ref();
-      if (this.idle) clearTimeout(this.idle);
+      this.idle.busy();
       this.worker.postMessage(request);
     });
   }
 
   /** Idle: let the process exit, and stop the thread after a while. */
   private settle(): void {
-    if (this.pending.size || this.dead) return;
-    this.worker.unref();
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => void this.dispose(), IDLE_MS);
-    this.idle.unref();
+    if (!this.pending.size && !this.dead) this.idle.idle();
   }
 
   async dispose(): Promise<void> {
-    if (this.idle) clearTimeout(this.idle);
+    this.idle.stop();
     this.dead = true;
     this.onDead();
     await this.worker.terminate();

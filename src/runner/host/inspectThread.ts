@@ -6,6 +6,7 @@
  * and ends after IDLE_MS without work; a question that runs longer than TIMEOUT_MS ends it.
  */
 import { Worker } from 'node:worker_threads';
+import { IdleTimer } from './idleTimer';
 import type { InspectAnswer, InspectQuery } from '../../engine/inspect';
 import type { Trace } from '../../protocol/trace';
 import { inspectJob } from './inspectJob';
@@ -28,11 +29,12 @@ class InspectThread {
   /** Keys of the jobs the thread keeps, oldest first (it drops the oldest beyond KEPT_JOBS, as this list does). */
   private readonly sent: string[] = [];
   private nextId = 1;
-  private idle: NodeJS.Timeout | undefined;
+  private readonly idle: IdleTimer;
   dead = false;
 
   constructor(workerFile: string, private readonly onDead: () => void) {
     this.worker = new Worker(workerFile, { workerData: { role: 'inspect' } });
+    this.idle = new IdleTimer(this.worker, IDLE_MS, () => void this.dispose());
     this.worker.on('message', (m: InspectThreadResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -55,7 +57,7 @@ class InspectThread {
       p.reject(new Error(message));
     }
     this.pending.clear();
-    if (this.idle) clearTimeout(this.idle);
+    this.idle.stop();
   }
 
   ask(trace: Trace, traceKey: number, req: InspectRequest): Promise<InspectAnswer> {
@@ -75,23 +77,18 @@ class InspectThread {
         void this.worker.terminate();
       }, TIMEOUT_MS);
       this.pending.set(msg.id, { resolve, reject, timer });
-      this.worker.ref();
-      if (this.idle) clearTimeout(this.idle);
+      this.idle.busy();
       this.worker.postMessage(msg);
     });
   }
 
   /** Idle: let the process exit, and stop the thread after a while. */
   private settle(): void {
-    if (this.pending.size || this.dead) return;
-    this.worker.unref();
-    if (this.idle) clearTimeout(this.idle);
-    this.idle = setTimeout(() => void this.dispose(), IDLE_MS);
-    this.idle.unref();
+    if (!this.pending.size && !this.dead) this.idle.idle();
   }
 
   async dispose(): Promise<void> {
-    if (this.idle) clearTimeout(this.idle);
+    this.idle.stop();
     this.dead = true;
     this.onDead();
     await this.worker.terminate();

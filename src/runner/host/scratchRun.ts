@@ -22,6 +22,7 @@ import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
 import { inspectInThread, type InspectRequest } from './inspectThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
+import { droppedLines, newDropCounter } from '../shared/consoleBudget';
 import { isPythonFile } from '../../python/protocol';
 import { runPython } from '../../python/host';
 import { assertNever } from '../../format/assertNever';
@@ -106,7 +107,10 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
     return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
   }
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
-  if (isPythonFile(file)) return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, asm, t0, true), fail);
+  if (isPythonFile(file)) {
+    const consoleDropped = newDropCounter();
+    return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, consoleDropped, asm, t0, true), fail, consoleDropped);
+  }
   // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
   // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.
   const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
@@ -119,7 +123,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
 function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   const probe = newProbeBuffer();
-  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe };
+  const consoleDropped = newDropCounter();
+  const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
   const worker = new Worker(workerFile, {
     workerData,
     resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
@@ -128,14 +133,23 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
     stdout: true,
     stderr: !process.env.GRADTAPE_DEBUG,
   });
-  return superviseRun(opts, worker, bundle.inputs, probe, asm, t0, false);
+  return superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, false);
 }
 
 /**
  * Watches a run's worker until the run ends: its messages into the assembler, the time limit,
  * cancellation, memory, exits. `online`: the worker already runs JavaScript (a warm worker).
  */
-export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly string[], probe: SharedArrayBuffer | undefined, asm: TraceAssembler, t0: number, online: boolean): Promise<Trace> {
+export function superviseRun(
+  opts: RunOptions,
+  worker: Worker,
+  inputs: readonly string[],
+  probe: SharedArrayBuffer | undefined,
+  consoleDropped: SharedArrayBuffer,
+  asm: TraceAssembler,
+  t0: number,
+  online: boolean,
+): Promise<Trace> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   // Drain (and drop) what bypasses console, so the pipes never fill.
@@ -153,6 +167,7 @@ export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly 
       stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
+      asm.droppedConsole(droppedLines(consoleDropped));
       resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
     };
     const lastPos = (): RunError['pos'] => asm.lastPos;
@@ -200,7 +215,8 @@ export function superviseRun(opts: RunOptions, worker: Worker, inputs: readonly 
       if (settled) return;
       switch (m.type) {
         case 'didLog':
-          if (asm.log(m.line)) opts.onConsole?.(m.line);
+          asm.log(m.line);
+          opts.onConsole?.(m.line);
           break;
         case 'didRecord':
           for (const e of m.events) asm.apply(e);
@@ -267,7 +283,7 @@ function formatSeconds(ms: number): string {
 /** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
-export { disposePython, prewarmPython } from '../../python/host';
+export { disposePython, prewarmPython, pythonWarm } from '../../python/host';
 
 /** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
 export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {

@@ -22,6 +22,7 @@ import { stackPositions } from './stacks';
 import { instrument, withToBundle } from '../shared/instrument';
 import { sourcePositions } from '../shared/sourcePositions';
 import { probeSlots, type RunThreadData } from '../shared/probe';
+import { ConsoleBudget } from '../shared/consoleBudget';
 
 /** Events are sent in batches of at most this many, and at every record exit and gradient call. */
 const BATCH = 512;
@@ -156,11 +157,13 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   ref.recorder = rec;
 
   // ── Console: every line goes to the host at once, with the line that printed it ──
-  let consoleLines = 0;
+  // Within the console's budget (lines, bytes): a print in a hot loop must not flood the host.
+  const budget = new ConsoleBudget((d as RunThreadData).consoleDropped);
   for (const level of ['log', 'info', 'warn', 'error', 'debug'] as const) {
     patch(console, level, (...args: unknown[]): void => {
-      if (++consoleLines > 20_000) return; // a print in a hot loop must not flood the host
-      const line: ConsoleLine = { level, text: util.format(...args), timeMs: Date.now() - d.startedAtMs };
+      const text = budget.admit(() => util.format(...args));
+      if (text === undefined) return;
+      const line: ConsoleLine = { level, text, timeMs: Date.now() - d.startedAtMs };
       const pos = locate();
       if (pos) line.pos = pos;
       post({ type: 'didLog', line });

@@ -20,6 +20,8 @@ export const SHARED_POSITIONS = 65_536;
 /** RunWorkerData plus the shared probe (a SharedArrayBuffer shares rather than copies through workerData). */
 export interface RunThreadData extends RunWorkerData {
   probe?: SharedArrayBuffer;
+  /** The count of console lines the run thread dropped (src/runner/shared/consoleBudget.ts). */
+  consoleDropped?: SharedArrayBuffer;
 }
 
 export function newProbeBuffer(): SharedArrayBuffer {

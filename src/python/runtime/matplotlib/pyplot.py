@@ -18,17 +18,23 @@ def _values(v):
     return out
 
 
+class _Artists(list):
+    """What plot() returns: not echoed as a top-level expression (a notebook shows no plot's list either)."""
+
+    _gradtape_quiet = True
+
+
 def plot(*args, label=None, **_style):
     """plot(y) or plot(x, y) (a format string like 'r-' is accepted and ignored): one curve per call."""
     args = [a for a in args if not isinstance(a, str)]
     if not args:
-        return []
+        return _Artists()
     ys = _values(args[-1])
     xs = _values(args[0]) if len(args) > 1 else list(range(len(ys)))
     _count[0] += 1
     name = label or _title[0] or ("plot" if _count[0] == 1 else f"plot {_count[0]}")
     _bridge.plot(name, [float(x) for x in xs], [float(y) for y in ys])
-    return []
+    return _Artists()
 
 
 def title(text, **_):

@@ -267,7 +267,7 @@ def _js(v):
 
 
 def _tensor(js):
-    t = Tensor.__new__(Tensor)
+    t = _new_eager(EagerTensor)
     t._t = js
     return t
 
@@ -282,7 +282,7 @@ def _wrap(x):
     if k == 1:
         return _tensor(x)
     if k == 2:
-        v = Variable.__new__(Variable)
+        v = _new_eager(ResourceVariable)
         v._t = x
         return v
     if k == 3:
@@ -596,6 +596,9 @@ class Variable(Tensor):
 
     __slots__ = ()
 
+    def __new__(cls, *_args, **_kwargs):
+        return object.__new__(ResourceVariable if cls is Variable else cls)
+
     def __init__(self, initial_value=None, trainable=True, name=None, dtype=None, shape=None, **_ignored):
         if callable(initial_value) and not isinstance(initial_value, Tensor):
             initial_value = initial_value()
@@ -635,6 +638,21 @@ class Variable(Tensor):
 
     def __repr__(self):
         return str(self._t.toString())
+
+
+class EagerTensor(Tensor):
+    """What `type(tf.constant(1.0))` is in TF 2 (the guides print `type(x).__name__`)."""
+
+    __slots__ = ()
+
+
+class ResourceVariable(Variable):
+    """What `type(tf.Variable(1.0))` is in TF 2."""
+
+    __slots__ = ()
+
+
+_new_eager = object.__new__
 
 
 def _getitem(x, key):

@@ -1,0 +1,59 @@
+// Python scratch files (.grad.py): Pyodide's cold start, a warm run of each seed program end to end
+// (runScratch: request → trace, as the extension runs it with a warm worker), and the overhead of an
+// op called from Python against the same op called from TypeScript, both recorded in a run worker.
+//   npm run bench -- python
+// Prints figures; asserts nothing. Needs dist/ (node scripts/build.mjs).
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { disposeBundlers, disposePython, prewarmPython, pythonWarm, runScratch } from '../src/runner/host/scratchRun';
+import { cpuModel } from './workloads';
+
+const root = path.resolve(__dirname, '..');
+const WORKER = path.join(root, 'dist', 'worker.js');
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-pybench-'));
+const ms = (x: number): string => `${x.toFixed(0)} ms`;
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+async function timed(file: string, warm: boolean): Promise<{ ms: number; out: string[] }> {
+  if (warm) {
+    prewarmPython(WORKER);
+    await pythonWarm();
+  }
+  const t0 = performance.now();
+  const trace = await runScratch({ file, workerFile: WORKER, timeoutMs: 120_000 });
+  const t = performance.now() - t0;
+  if (trace.error) throw new Error(`${file}: ${trace.error.name}: ${trace.error.message}`);
+  return { ms: t, out: trace.console.map((l) => l.text) };
+}
+
+async function main(): Promise<void> {
+  console.log(`${cpuModel()}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
+  const seeds = ['01-squared-difference', '02-watch-persistent', '03-training-loop'].map((n) => path.join(root, 'examples', `${n}.grad.py`));
+
+  // Cold: a new worker loads Pyodide and imports the runtime, then runs the program.
+  const cold: number[] = [];
+  for (let i = 0; i < 3; i++) cold.push((await timed(seeds[2], false)).ms);
+  console.log(`cold start + 03-training-loop.grad.py: median ${ms(median(cold))} (${cold.map(ms).join(', ')}); goal ≤ 4 s`);
+
+  // Warm: the worker has Python loaded before the request.
+  for (const f of seeds) {
+    const runs: number[] = [];
+    for (let i = 0; i < 7; i++) runs.push((await timed(f, true)).ms);
+    console.log(`warm ${path.basename(f)}: median ${ms(median(runs))} (best ${ms(Math.min(...runs))})${f === seeds[2] ? '; goal ≤ 300 ms' : ''}`);
+  }
+
+  // Per op: the same 20,000 multiplications of a recorded run, timed inside the script.
+  const N = 20_000;
+  const pyFile = path.join(tmp, 'ops.grad.py');
+  fs.writeFileSync(pyFile, `import time\nimport tensorflow as tf\nx = tf.constant([1.5, 2.0])\nw = tf.constant(1.0001)\nfor k in range(3):\n    t0 = time.perf_counter()\n    for i in range(${N}):\n        y = x * w\n    print((time.perf_counter() - t0) * 1e6 / ${N})\n`);
+  const tsFile = path.join(tmp, 'ops.grad.ts');
+  fs.writeFileSync(tsFile, `import * as tf from "gradtape";\nconst x = tf.constant([1.5, 2.0]);\nconst w = tf.constant(1.0001);\nfor (let k = 0; k < 3; k++) {\n  const t0 = performance.now();\n  for (let i = 0; i < ${N}; i++) {\n    const y = tf.multiply(x, w);\n  }\n  console.log(((performance.now() - t0) * 1000) / ${N});\n}\n`);
+  const py = Math.min(...(await timed(pyFile, true)).out.map(Number));
+  const ts = Math.min(...(await timed(tsFile, false)).out.map(Number));
+  console.log(`per op (x * w, recorded, best of 3 × ${N}): Python ${py.toFixed(2)} µs, TypeScript ${ts.toFixed(2)} µs, ratio ${(py / ts).toFixed(1)}×; goal ≤ 3×`);
+  await disposePython();
+  await disposeBundlers();
+}
+
+void main();

@@ -7,13 +7,25 @@ import { squaredDifferenceTrace, trainingLoopTrace } from './traces';
 const example = (name: string) => readFileSync(path.join(__dirname, '../../examples', name), 'utf8').split('\n');
 
 describe('CodeLens, inline values and gutter lines', () => {
-  it('puts a lens over new GradientTape and tape.record with ops and derivatives', () => {
+  it('puts one lens per tape, over new GradientTape, with ops and derivatives (none on tape.record)', () => {
     const lenses = codeLenses(squaredDifferenceTrace(), example('01-squared-difference.grad.ts'));
-    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [
-      [9, '2 ops recorded · ∂loss/∂weights · Show graph'],
-      [10, '2 ops recorded · ∂loss/∂weights · Show graph'],
-    ]);
+    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [[9, '2 ops recorded · ∂loss/∂weights · Show graph']]);
     assert.equal(lenses[0].nodeId, 10);
+  });
+
+  it('puts the lens on tape.record when the tape\'s creation spans lines, still once', () => {
+    const lines = example('01-squared-difference.grad.ts');
+    lines.splice(8, 1, 'const tape = new tf', '  .GradientTape();');
+    const t = squaredDifferenceTrace();
+    t.tapes[0].pos = { line: 9, column: 14 };
+    assert.deepEqual(codeLenses(t, lines).map((l) => [l.line, l.title]), [[11, '2 ops recorded · ∂loss/∂weights · Show graph']]);
+  });
+
+  it('puts the lens of a .grad.py tape on its with line', () => {
+    const t = squaredDifferenceTrace();
+    t.tapes[0].pos = { line: 18, column: 6 };
+    const lenses = codeLenses(t, example('01-squared-difference.grad.py'));
+    assert.deepEqual(lenses.map((l) => [l.line, l.title]), [[18, '2 ops recorded · ∂loss/∂weights · Show graph']]);
   });
 
   it('counts steps in a loop', () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { formatHover, resolveHover, type HoverQuery } from '../../src/extension/format/hover';
 import { TraceIndex } from '../../src/extension/format/traceIndex';
-import { squaredDifferenceTrace, trainingLoopTrace, unwatchedTrace } from './traces';
+import { squaredDifferenceTrace, trainingLoopTrace, unwatchedTrace, vs } from './traces';
 
 const uri = 'file:///ws/01-squared-difference.grad.ts';
 
@@ -60,6 +60,40 @@ describe('derivative hovers', () => {
     const md = hover(trainingLoopTrace(), { line: 11, startColumn: 23, endColumn: 35, word: 'GradientTape' })!;
     assert.match(md, /\*\*GradientTape tape\*\* · 3 ops recorded · step 3 of 3/);
     assert.match(md, /∂loss\/∂weights/);
+  });
+});
+
+describe('derivative hovers: several gradient calls through one name', () => {
+  /** examples/01 with a persistent tape asked twice: ∂loss/∂weights at line 16, again at `line`. */
+  function twoCallTrace(line: number, column: number) {
+    const t = squaredDifferenceTrace();
+    t.tapes[0].persistent = true;
+    t.gradients.push({
+      ...t.gradients[0], id: 2, pos: { line, column }, resultName: 'again',
+      sources: [{ tensorId: 2, name: 'weights', gradient: vs([-0.5, -1], [2, 1]) }],
+      adjoints: [{ tensorId: 4, value: vs([-0.5], [1, 1]) }],
+    });
+    return t;
+  }
+  const weightsAt = { line: 11, startColumn: 42, endColumn: 49, word: 'weights' };
+  const outputAt = { line: 11, startColumn: 28, endColumn: 34, word: 'matmul' };
+
+  it('labels each derivative with the line of its call', () => {
+    const md = hover(twoCallTrace(18, 22), weightsAt)!;
+    assert.ok(md.includes('∂loss/∂weights (line 16) = [[-0.39999998], [-0.79999995]]'), md);
+    assert.ok(md.includes('∂loss/∂weights (line 18) = [[-0.5], [-1.]]'), md);
+    // An intermediate's adjoints are labelled the same way.
+    const out = hover(twoCallTrace(18, 22), outputAt)!;
+    assert.ok(out.includes('∂loss/∂output (line 16) = [[-0.4]]'), out);
+    assert.ok(out.includes('∂loss/∂output (line 18) = [[-0.5]]'), out);
+  });
+
+  it('adds the column when two calls share a line, and no label for a single call', () => {
+    const md = hover(twoCallTrace(16, 60), weightsAt)!;
+    assert.ok(md.includes('∂loss/∂weights (line 16:24) = '), md);
+    assert.ok(md.includes('∂loss/∂weights (line 16:60) = '), md);
+    const one = hover(squaredDifferenceTrace(), weightsAt)!;
+    assert.ok(one.includes('∂loss/∂weights = ') && !one.includes('(line'), one);
   });
 });
 

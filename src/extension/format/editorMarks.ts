@@ -5,23 +5,26 @@ import { INLINE_ELEMENTS, formatValue } from './numbers';
 import { TraceIndex } from './traceIndex';
 
 export interface LensInfo {
-  /** 1-based line of `new tf.GradientTape(` or `tape.record(`. */
+  /** 1-based line of the tape's creation (or of its `tape.record(` when the creation spans lines). */
   line: number;
   title: string;
   /** First recorded node, for "Show graph"; undefined when the tape recorded none in detail. */
   nodeId?: number;
 }
 
-const NEW_TAPE = /\bnew\s+(?:[\w$]+\.)*GradientTape\s*\(/;
+/** A tape's creation line: `new tf.GradientTape(` in a .grad.ts, `with tf.GradientTape() as tape:` in a .grad.py. */
+export const NEW_TAPE = /\b(?:new|with)\s+(?:[\w$]+\.)*GradientTape\s*\(/;
 const RECORD = /\b([\w$]+)\.record\s*\(/;
 
 /**
- * One lens per `new tf.GradientTape(` and `tape.record(` line that a run reached:
- * "3 ops recorded · ∂loss/∂weights · Show graph". Lines the run never reached get none.
+ * One lens per tape the run reached: "3 ops recorded · ∂loss/∂weights · Show graph", on the line that
+ * creates it. A `tape.record(` line gets the lens only when its tape's creation line cannot carry one (the
+ * `new` is split over lines), so no tape is announced twice. Lines the run never reached get none.
  */
 export function codeLenses(trace: Trace, lines: readonly string[]): LensInfo[] {
   const index = TraceIndex.of(trace);
   const out: LensInfo[] = [];
+  const lensed = new Set<number>(); // tape lines that have their lens
   let lastTapeLine: number | undefined;
   for (let i = 0; i < lines.length; i++) {
     const line = i + 1;
@@ -29,7 +32,10 @@ export function codeLenses(trace: Trace, lines: readonly string[]): LensInfo[] {
     if (NEW_TAPE.test(text)) {
       lastTapeLine = line;
       const tapes = index.tapesByLine.get(line);
-      if (tapes) out.push(lensFor(index, line, tapes));
+      if (tapes) {
+        out.push(lensFor(index, line, tapes));
+        lensed.add(line);
+      }
       continue;
     }
     const rec = RECORD.exec(text);
@@ -40,7 +46,10 @@ export function codeLenses(trace: Trace, lines: readonly string[]): LensInfo[] {
     for (const [l, tapes] of index.tapesByLine) if (l <= line && tapes[0].name === name && (tapeLine === undefined || l > tapeLine)) tapeLine = l;
     tapeLine ??= lastTapeLine;
     const tapes = tapeLine !== undefined ? index.tapesByLine.get(tapeLine) : undefined;
-    if (tapes) out.push(lensFor(index, line, tapes));
+    if (tapes && !lensed.has(tapeLine!)) {
+      out.push(lensFor(index, line, tapes));
+      lensed.add(tapeLine!);
+    }
   }
   return out;
 }

@@ -85,7 +85,7 @@ function kindText(ref: TensorRef): string {
 }
 
 export function formatTensorHover(index: TraceIndex, ref: TensorRef, opts: HoverFormatOptions): string {
-  const derivatives = index.derivativesOf(ref);
+  const derivatives = withCallLines(index.derivativesOf(ref));
   const lines = [`${ref.label} = ${formatValue(ref.value)}`, ...derivatives.map((d) => derivativeLine(d))];
   const trend = curveTrend(index, ref.label);
   if (trend) lines.push(trend);
@@ -140,6 +140,23 @@ function curveTrend(index: TraceIndex, name: string): string | undefined {
   const f = (i: number) => formatNumber(pts[i].value, 'float32');
   const path = pts.length <= 4 ? pts.map((_, i) => f(i)).join(' → ') : `${f(0)} → … → ${f(pts.length - 1)}`;
   return `${name} over ${pts.length} steps: ${path} (min ${f(min)} at step ${pts[min].step + 1})`;
+}
+
+/**
+ * With several gradient calls through one name (a persistent tape asked twice, an outer tape around an
+ * inner one), `∂loss/∂h` alone would repeat with no way to tell the calls apart: each gets its call's line
+ * (`∂loss/∂h (line 16)`), and its column too when two calls share a line.
+ */
+function withCallLines(derivatives: Derivative[]): Derivative[] {
+  const calls = [...new Set(derivatives.map((d) => d.gradient))];
+  if (calls.length < 2) return derivatives;
+  const lines = calls.map((g) => (g.pos && !g.pos.file ? g.pos.line : undefined));
+  const shared = lines.some((l, i) => l !== undefined && lines.indexOf(l) !== i);
+  return derivatives.map((d) => {
+    const pos = d.gradient.pos;
+    const where = pos && !pos.file ? `line ${pos.line}${shared ? `:${pos.column}` : ''}` : `call ${calls.indexOf(d.gradient) + 1}`;
+    return { ...d, label: `${d.label} (${where})` };
+  });
 }
 
 function derivativeLine(d: Derivative): string {

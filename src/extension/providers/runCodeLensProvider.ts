@@ -1,13 +1,11 @@
 import * as vscode from 'vscode';
 import { CommandId, ExternalCommandId } from '../commands/commandIds';
 import { readConfig } from '../config';
-import { codeLenses } from '../format/editorMarks';
+import { NEW_TAPE, codeLenses } from '../format/editorMarks';
 import type { RunStore } from '../runStore';
 import { SCRATCH_SELECTOR } from './selector';
 
-const NEW_TAPE = /\bnew\s+(?:[\w$]+\.)*GradientTape\s*\(/;
-
-/** "3 ops recorded · ∂loss/∂weights · Show graph" above each tape and record block the last run reached. */
+/** "3 ops recorded · ∂loss/∂weights · Show graph" above each tape the last run reached, once per tape. */
 export class RunCodeLensProvider implements vscode.CodeLensProvider {
   private readonly changed = new vscode.EventEmitter<void>();
   readonly onDidChangeCodeLenses = this.changed.event;

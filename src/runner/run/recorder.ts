@@ -31,30 +31,16 @@ import type { Tensor, Variable } from '../../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type TraceLeaf, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import type { TraceEvent } from '../../protocol/worker';
 import type { Pattern } from './names';
+import { Columns } from './columns';
+import { Naming } from './naming';
+import type { EngineAccess } from './recordState';
+export type { EngineAccess } from './recordState';
+import { inputList, madeAt, nameOf, NO_IDS, NO_LEAVES, NO_NODES, NODE_FIELDS, sameShape, setName, show, StepBuffer, TEMPLATE_LIMIT, type GradientEvent, type GradientRows, type LoopState, type Mode, type NodeRows, type PendingNode, type Stamped, type TapeState } from './recordState';
+export { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';
+import { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';
 import { sameAttrs, traceAttrs } from './attrs';
 import { bytesPerElement, float64Column, hasNonFinite, int32Column, summarize, summarizeInto, type Column } from '../shared/summary';
 
-/** Detailed steps per loop (first and last included). */
-export const DETAIL_STEPS = 20;
-/** Nodes kept with full detail over the whole run; later nodes are counted only. */
-export const MAX_DETAILED_NODES = 10_000;
-/** Elements kept as full `values` over the whole run; later summaries keep `first` only. */
-export const VALUES_BUDGET = 200_000;
-/** Bytes of node outputs a loop's held samples may keep alive before the oldest is written out at once. */
-export const HELD_SAMPLE_BYTES = 32 * 1024 * 1024;
-/** Node positions of a loop's first step kept as the template for its lazily recorded steps. */
-const TEMPLATE_LIMIT = 2_000;
-
-type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
-/** A gradient event with the names the source gives its targets and its result. */
-type Stamped = GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] };
-
-/** What the recorder needs from the engine, passed in so it can be tested without one. */
-export interface EngineAccess {
-  peekValues(t: Tensor): ArrayLike<number>;
-  isVariable(t: Tensor): t is Variable;
-  isTensor(x: unknown): x is Tensor;
-}
 
 export interface RecorderHost {
   engine: EngineAccess;
@@ -73,145 +59,11 @@ export interface RecorderHost {
   tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
 }
 
-/** A node as the engine gave it, for a TraceNode built on the spot. */
-interface PendingNode {
-  nodeId: number;
-  op: string;
-  inputs: readonly Tensor[];
-  inputNames: (count: number) => string[];
-  output: Tensor;
-  pos?: SourcePos;
-  name?: string;
-  tapeIds: number[];
-  nonFinite: boolean;
-  /** As the op received them (see traceAttrs). */
-  attrs?: unknown;
-}
-
-/**
- * A lazy step's ops, in flat arrays a loop reuses from step to step: recording an op of an
- * undetailed step pushes a few references and allocates nothing. `nodes` holds NODE_FIELDS
- * entries per node (see pushNode); `inputs` two per input: the tensor and its data array as it
- * was when the op ran (assigning to a variable gives it a new one). tape.watch calls are kept in
- * `watches` (tensor, data, number of nodes before it), so leaves come out in the order an eager
- * step meets them.
- */
-class StepBuffer {
-  readonly nodes: unknown[] = [];
-  readonly inputs: unknown[] = [];
-  readonly watches: unknown[] = [];
-
-  get nodeCount(): number {
-    return this.nodes.length / NODE_FIELDS;
-  }
-
-  /** Lets go of every tensor (the arrays keep their capacity for the next step). */
-  clear(): void {
-    this.nodes.length = 0;
-    this.inputs.length = 0;
-    this.watches.length = 0;
-  }
-}
-
-/** nodeId, op, output, pos, name, tapeIds, inputNames, end of its inputs in `inputs`, attrs. */
-const NODE_FIELDS = 9;
-
-type Mode = 'eager' | 'lazy' | 'none';
-
-interface TapeState {
-  tape: TraceTape;
-  loop: LoopState;
-  mode: Mode;
-  truncated: boolean;
-  /** Output ids of this tape's nodes (eager mode only; NO_IDS otherwise): other inputs are leaves. */
-  produced: Set<number>;
-  /** Output ids of the nodes this tape shows in the trace (for its adjoints). */
-  emitted: Set<number>;
-  leafIds: Set<number>;
-  watched: Set<number>;
-  /** A lazy step's ops (null in the other modes). */
-  buf: StepBuffer | null;
-  pendingGradients: GradientEvent[] | null;
-  nodeCount: number;
-  bytes: number;
-  /** Sent only as rows of `tapeRows` events so far (an undetailed step), not as a `tape` event. */
-  compact: boolean;
-  /** Counts changed since the last batch. */
-  dirty: boolean;
-}
-
-/** Detailed nodes alike but for their ids and numbers (one `nodeRows` event per batch). */
-interface NodeRows {
-  node: TraceNode;
-  ints: Column<Int32Array>;
-  nums: Column<Float64Array>;
-}
-
-/** The id sets of lazy and discarded steps: read only (only eager mode adds to them). */
-const NO_IDS: Set<number> = new Set();
-/** The leaves and nodes of a lazy step's TraceTape: never written (its detail goes out in a `detail` event). */
-const NO_LEAVES: TraceLeaf[] = [];
-const NO_NODES: TraceNode[] = [];
-
-/** The name the source gives a tensor (src/engine/tensor.ts TensorDebug.name). */
-const nameOf = (t: Tensor): string | undefined => t._debug?.name;
-
-function setName(t: Tensor, name: string): void {
-  (t._debug ??= {}).name = name;
-}
-
-/** The trace shows this tensor in detail: its adjoints are wanted (keepsAdjoint). */
-function show(t: Tensor): void {
-  (t._debug ??= {}).shown = true;
-}
-
-/** Where a tensor made outside an op was made (null: not known), undefined for op outputs. */
-function madeAt(t: Tensor): SourcePos | null | undefined {
-  const d = t._debug;
-  return d?.created ? (d.pos ?? null) : undefined;
-}
-
-/** Gradient calls of undetailed steps that share everything but their numbers (one `gradientRows` event per batch). */
-interface GradientRows {
-  gradient: TraceGradient;
-  ints: Column<Int32Array>;
-  nums: Column<Float64Array>;
-}
-
-interface CurveRows {
-  name: string;
-  curveKind: 'summary' | 'target';
-  pos?: SourcePos;
-  steps: number[];
-  values: number[];
-}
-
-interface TemplateNode {
-  op: string;
-  pos?: SourcePos;
-  name?: string;
-}
-
-interface LoopState {
-  count: number;
-  /** Buffers of steps let go, for the next lazy steps. */
-  pool: StepBuffer[];
-  /** Positions and names of the first step's nodes and leaves, for the lazy steps. */
-  template: TemplateNode[];
-  leafTemplate: { kind: TraceLeaf['kind']; name?: string; pos?: SourcePos }[];
-  stride: number;
-  /** Eagerly detailed steps after the first, which a stride change may drop. */
-  sampled: TapeState[];
-  lazy?: TapeState;
-}
-
 export class Recorder implements EngineObserver {
   private readonly tapes = new Map<number, TapeState>();
   private readonly loops = new Map<string, LoopState>();
   /** `file:line:column` of each position object (positions are shared objects, one per call site). */
   private readonly posKeys = new Map<SourcePos, string>();
-  /** A variable's name without TensorFlow's `:0`, by its name (computed once, not per gradient call). */
-  private readonly varNames = new Map<string, string>();
   private readonly unrecorded = new Set<number>();
   private readonly warned = new Set<string>();
   private readonly dirty: TapeState[] = [];
@@ -229,15 +81,36 @@ export class Recorder implements EngineObserver {
   private readonly gradientCalls: (SourcePos | undefined)[] = [];
   /** The names of each gradient call's targets, by call position: names for lazy steps. */
   private readonly targetNames = new Map<SourcePos | undefined, (string | undefined)[]>();
-  /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
-  private readonly rowTapes = new Set<TapeState>();
-  private readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
-  private readonly nodeRows = new Map<SourcePos | undefined, NodeRows[]>();
-  private readonly curveRows = { summary: new Map<string, CurveRows>(), target: new Map<string, CurveRows>() };
-  /** The same curves in the order they began. */
-  private readonly curveList: CurveRows[] = [];
+  /** The column groups (src/runner/run/columns.ts), and the recorder's names for them. */
+  private readonly columns = new Columns();
+  private readonly rowTapes = this.columns.rowTapes;
+  private readonly gradientRows = this.columns.gradientRows;
+  private readonly nodeRows = this.columns.nodeRows;
 
-  constructor(private readonly host: RecorderHost) {}
+  private readonly naming: Naming;
+
+  constructor(private readonly host: RecorderHost) {
+    this.naming = new Naming(host.engine);
+  }
+
+  /**
+   * A value bound by a destructuring (or a for-of variable) in the source: its tensors take the
+   * names the pattern gives them (`for (const [x, y] of dataset)`, `const [g1, g2] = tape.gradient(…)`).
+   */
+  nameValue(value: unknown, pattern: Pattern): void {
+    this.naming.nameValue(value, pattern);
+  }
+
+
+  /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
+  pack(): TraceEvent[] {
+    return this.columns.pack();
+  }
+
+  private curvePoint(name: string, curveKind: 'summary' | 'target', pos: SourcePos | undefined, step: number, value: number): void {
+    this.columns.curvePoint(name, curveKind, pos, step, value);
+  }
+
 
   /** The observer's locate(): a stack capture only where the trace will keep the position. */
   locate(): SourcePos | undefined {
@@ -301,55 +174,8 @@ export class Recorder implements EngineObserver {
   /** Inside Variable.assign* (see callStarted). */
   private quiet = 0;
 
-  /**
-   * A value bound by a destructuring (or a for-of variable) in the source: its tensors take the
-   * names the pattern gives them (`for (const [x, y] of dataset)`, `const [g1, g2] = tape.gradient(…)`).
-   */
-  nameValue(value: unknown, pattern: Pattern): void {
-    const isTensor = this.host.engine.isTensor;
-    if (typeof pattern === 'string') {
-      if (isTensor(value)) setName(value, pattern);
-    } else if ('elements' in pattern) {
-      if (!Array.isArray(value)) return;
-      pattern.elements.forEach((name, i) => {
-        const v: unknown = value[i];
-        if (name !== null && isTensor(v)) setName(v, name);
-      });
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, name] of Object.entries(pattern.keys)) {
-        const v: unknown = (value as Record<string, unknown>)[key];
-        if (isTensor(v)) setName(v, name);
-      }
-    }
-  }
 
-  /**
-   * A label for a tensor no source name covers, from the op that made it: `reshape(x)` for
-   * `tf.reshape(x, [1, 2])` run outside any tape. Inputs are named, or labelled the same way
-   * (two levels deep), or `…`.
-   */
-  private label(t: Tensor, depth = 0): string | undefined {
-    const named = nameOf(t);
-    if (named !== undefined) return named;
-    if (this.host.engine.isVariable(t)) return this.variableName(t);
-    const origin = t._debug?.origin;
-    if (!origin || depth > 1) return undefined;
-    return this.callLabel(origin.op, origin.inputs, origin.runningSum ? origin.inputs.length : 0, depth);
-  }
 
-  /**
-   * `op(args)` for label(). A gradient's running sum of `terms` terms (TensorDebug origin.runningSum)
-   * reads as it ran: add(the sum of the first terms - 1, the last), its partial sums unnamed.
-   */
-  private callLabel(opName: string, inputs: readonly Tensor[], terms: number, depth: number): string {
-    const op = opName.charAt(0).toLowerCase() + opName.slice(1);
-    const args =
-      terms > 2
-        ? `${depth + 1 > 1 ? '…' : this.callLabel(opName, inputs, terms - 1, depth + 1)}, ${this.label(inputs[terms - 1], depth + 1) ?? '…'}`
-        : (terms === 2 ? inputs.slice(0, 2) : inputs).map((i) => this.label(i, depth + 1) ?? '…').join(', ');
-    const text = `${op}(${args})`;
-    return text.length > 40 ? `${text.slice(0, 39)}…` : text;
-  }
 
   // ──── Summaries within the budget ────
 
@@ -359,17 +185,11 @@ export class Recorder implements EngineObserver {
     return summarize(t.shape, t.dtype as DType, data, withValues);
   }
 
-  /** `w:0` → `w`, once per variable name. */
-  private variableName(v: Variable): string {
-    let name = this.varNames.get(v.name);
-    if (name === undefined) this.varNames.set(v.name, (name = v.name.replace(/:\d+$/, '')));
-    return name;
-  }
 
   private leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {
     const isVar = this.host.engine.isVariable(t);
     const made = madeAt(t);
-    const name = nameOf(t) ?? (isVar ? this.variableName(t as Variable) : this.label(t));
+    const name = nameOf(t) ?? (isVar ? this.naming.variableName(t as Variable) : this.naming.label(t));
     const leaf: TraceLeaf = {
       tensorId: t.id,
       kind: isVar ? 'variable' : made !== undefined ? 'constant' : 'tensor',
@@ -818,21 +638,7 @@ export class Recorder implements EngineObserver {
     this.host.flush(ts?.mode === 'eager');
   }
 
-  /** Curve points go out in columns, one event per curve per batch. */
-  private curvePoint(name: string, curveKind: 'summary' | 'target', pos: SourcePos | undefined, step: number, value: number): void {
-    const byName = this.curveRows[curveKind];
-    let c = byName.get(name);
-    if (!c) {
-      byName.set(name, (c = { name, curveKind, ...(pos ? { pos } : {}), steps: [], values: [] }));
-      this.curveList.push(c);
-    }
-    c.steps.push(step);
-    c.values.push(value);
-  }
 
-  private sourceName(t: Tensor): string | undefined {
-    return nameOf(t) ?? (this.host.engine.isVariable(t) ? this.variableName(t) : undefined);
-  }
 
   /** An undetailed step's gradient call: a row of numbers under a shared template (no objects per call). */
   private gradientRow(e: Stamped, ts: TapeState | undefined): void {
@@ -876,7 +682,7 @@ export class Recorder implements EngineObserver {
     for (let i = 0; i < e.sources.length; i++) {
       const s = e.sources[i];
       const gs = g.sources[i];
-      if (gs.key !== s.key || gs.name !== this.sourceName(s.tensor)) return false;
+      if (gs.key !== s.key || gs.name !== this.naming.sourceName(s.tensor)) return false;
       if (s.result === null || gs.gradient === null) {
         if (s.result !== gs.gradient || gs.nullReason?.message !== s.nullReason?.message || gs.nullReason?.pos !== s.nullReason?.pos) return false;
       } else if (gs.gradient.dtype !== s.result.dtype || !sameShape(gs.gradient.shape, s.result.shape)) return false;
@@ -884,44 +690,6 @@ export class Recorder implements EngineObserver {
     return true;
   }
 
-  /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
-  pack(): TraceEvent[] {
-    const out: TraceEvent[] = [];
-    const byLoop = new Map<LoopState, TapeState[]>();
-    for (const ts of this.rowTapes) {
-      if (!ts.compact) continue;
-      let l = byLoop.get(ts.loop);
-      if (!l) byLoop.set(ts.loop, (l = []));
-      l.push(ts);
-    }
-    this.rowTapes.clear();
-    for (const list of byLoop.values()) {
-      const { id: _id, step: _step, nodeCount: _n, bytes: _b, detailed: _d, leaves: _l, nodes: _nodes, truncated: _t, ...tape } = list[0].tape;
-      out.push({
-        kind: 'tapeRows',
-        tape,
-        ids: Int32Array.from(list, (t) => t.tape.id),
-        steps: Int32Array.from(list, (t) => t.tape.step),
-        nodeCounts: Int32Array.from(list, (t) => t.nodeCount),
-        bytes: Float64Array.from(list, (t) => t.bytes),
-      });
-    }
-    for (const r of [...this.gradientRows.values()].flat()) {
-      if (r.ints.length === 0) continue;
-      out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });
-    }
-    for (const r of [...this.nodeRows.values()].flat()) {
-      if (r.ints.length === 0) continue;
-      out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
-    }
-    for (const c of this.curveList) {
-      if (c.steps.length === 0) continue;
-      out.push({ kind: 'curveRows', name: c.name, curveKind: c.curveKind, ...(c.pos ? { pos: c.pos } : {}), steps: Float64Array.from(c.steps), values: Float64Array.from(c.values) });
-      c.steps = [];
-      c.values = [];
-    }
-    return out;
-  }
 
   private emitGradient(e: Stamped, ts: TapeState | undefined, full: boolean): void {
     if (!full) return this.gradientRow(e, ts);
@@ -934,7 +702,7 @@ export class Recorder implements EngineObserver {
     const sources: TraceGradientSource[] = e.sources.map((s) => {
       const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.summarizeTensor(s.result, full) : null };
       if (s.key !== undefined) src.key = s.key;
-      const name = this.sourceName(s.tensor);
+      const name = this.naming.sourceName(s.tensor);
       if (name !== undefined) src.name = name;
       if (s.nullReason) {
         const r: NullReason = { kind: s.nullReason.kind, message: s.nullReason.message };
@@ -1057,14 +825,3 @@ export class Recorder implements EngineObserver {
   }
 }
 
-function inputList(inputs: readonly Tensor[], names: string[]): { name: string; tensorId: number }[] {
-  const out: { name: string; tensorId: number }[] = new Array(inputs.length);
-  for (let i = 0; i < inputs.length; i++) out[i] = { name: names[i], tensorId: inputs[i].id };
-  return out;
-}
-
-function sameShape(a: readonly number[], b: readonly number[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}

@@ -3,21 +3,27 @@
  * `tf.autodiff.ForwardAccumulator(primals, tangents)` with `acc.record(fn)` for `with acc:` and
  * `acc.jvp(t, { unconnectedGradients })`.
  *
- * How, without a forward rule per op: the double-VJP trick on top of the reverse-mode tape.
- * Inside `record`, a persistent tape T watches the primals x. For a target t = f(x):
- *   g(u)  = T.gradient(t, x, { outputGradients: u }) = Jᵀu      (linear in u)
- *   s(u)  = Σᵢ ⟨g(u)ᵢ, tangentᵢ⟩ = ⟨u, J·tangent⟩
- *   jvp   = ∂s/∂u = J·tangent
- * An outer tape O watches u (any value works, since s is linear in u; we use zeros) and records
- * the computation of g, because gradient rules are themselves recorded ops. This costs two
- * reverse passes instead of one forward pass, and works for every op that has a gradient,
- * including gradients of gradients (forward-over-reverse Hessian-vector products).
+ * As TF's forwardprop, tangents are computed as ops run: while an accumulator records, every op
+ * with an input that has a tangent gets its output's tangent from the op's `jvp` rule (op.ts),
+ * or, for an op without one, from its gradient rule transposed (below). `acc.jvp(t)` only looks
+ * the tangent up. Rules are written with ops, so a tangent is an ordinary recorded tensor:
+ * - a tape around an accumulator differentiates JVPs (reverse-over-forward);
+ * - an accumulator around `tape.gradient` pushes tangents through the backward pass's ops
+ *   (forward-over-reverse: the Hessian-vector product);
+ * - an outer accumulator sees an inner one's JVP ops (forward-over-forward).
+ * Strict nesting, as TF: the ops an accumulator runs to compute a JVP are seen by the tapes and
+ * accumulators entered before it, and hidden from those entered after it (so a tape inside an
+ * accumulator does not keep every JVP alive), and from the observer (they are not user code).
  */
 import { Tensor } from './tensor';
-import { constant, multiply, reduceSum, add, zerosLike, cast } from './ops/index';
-import { checkUnconnected, GradientTape, type GradientOf } from './tape';
-import { InvalidArgumentError } from './errors';
+import { constant, cast, add, multiply, reduceSum, reshape } from './ops/index';
+import { filled } from './ops/helpers';
+import { checkUnconnected, GradientTape, newTapeId, type GradientOf } from './tape';
+import { InvalidArgumentError, LookupError } from './errors';
 import { observeCall, observer, setObserver } from './observer';
+import { activeAccumulators, nextEnterSeq, recordingTapes, type ForwardRecorder, type OpDef, type RecordingTape } from './op';
+import { reductionAxes, sameShape } from './shape';
+import { isFloat } from './dtype';
 
 type Structure<T> = T | readonly Structure<T>[] | { readonly [key: string]: Structure<T> };
 /** Typed like tape.gradient's result (GradientOf): leaves are `Tensor`, `null` at run time where unconnected. */
@@ -38,16 +44,17 @@ function unflatten<R>(template: unknown, leaves: R[], at = { i: 0 }): unknown {
   return out;
 }
 
-function isFloat(t: Tensor): boolean {
-  return t.dtype === 'float32' || t.dtype === 'float64';
-}
-
 let nextJvpCallId = 1_000_000_000; // apart from the tape's gradient call ids, so trace ids never collide
 
-export class ForwardAccumulator {
+export class ForwardAccumulator implements ForwardRecorder {
   private readonly primals: Tensor[];
   private readonly tangents: Tensor[];
-  private readonly tape: GradientTape;
+  /** Each tracked tensor's tangent; weak, so a tangent lives as long as its primal (as TF's). */
+  private readonly tangentOf = new WeakMap<Tensor, Tensor>();
+  private recording = false;
+  private enterSeq = 0;
+  /** Its id as a tape in observer events: the trace shows the accumulator as a tape. */
+  readonly id = newTapeId();
 
   /**
    * `primals`: a tensor (or array/object of tensors) to differentiate with respect to;
@@ -81,10 +88,21 @@ export class ForwardAccumulator {
       }
       return tensor.dtype === p.dtype ? tensor : cast(tensor, p.dtype);
     });
-    this.tape = new GradientTape({ persistent: true, watchAccessedVariables: false });
+    this.primals.forEach((p, i) => this.tangentOf.set(p, this.tangents[i]));
+    const obs = observer();
+    if (obs) {
+      const parent = recordingTapes[recordingTapes.length - 1];
+      obs.tapeCreated({ tapeId: this.id, persistent: true, watchAccessedVariables: false, pos: obs.locate(), parentTapeId: parent?.id });
+    }
   }
 
-  /** TF's `with acc:` block: computations on the primals inside `fn` can be asked for their JVP. */
+  /** @internal op.ts: whether one of `xs` has a tangent here. */
+  tracks(xs: readonly Tensor[]): boolean {
+    for (let i = 0; i < xs.length; i++) if (this.tangentOf.has(xs[i])) return true;
+    return false;
+  }
+
+  /** TF's `with acc:` block: ops run inside `fn` carry tangents forward from the primals. */
   record<T>(fn: () => T): T {
     this.enter();
     try {
@@ -96,42 +114,41 @@ export class ForwardAccumulator {
 
   /** @internal The start of `with acc:` without a callback (Python's `__enter__`). */
   enter(): void {
-    this.tape.enter();
-    try {
-      this.tape.watch(this.primals);
-    } catch (e) {
-      this.tape.exit();
-      throw e;
+    if (this.recording) throw new InvalidArgumentError('Accumulator is already recording.');
+    this.recording = true;
+    this.enterSeq = nextEnterSeq();
+    const obs = observer();
+    if (obs) {
+      const pos = obs.locate();
+      obs.recordEntered({ tapeId: this.id, pos });
+      for (const p of this.primals) obs.watched({ tapeId: this.id, tensor: p, automatic: false, pos });
     }
+    activeAccumulators.push(this);
   }
 
   /** @internal The end of `with acc:` (Python's `__exit__`). */
   exit(): void {
-    this.tape.exit();
+    this.recording = false;
+    const i = activeAccumulators.indexOf(this);
+    if (i >= 0) activeAccumulators.splice(i, 1);
+    observer()?.recordExited({ tapeId: this.id });
   }
 
   /**
-   * `acc.jvp(primals)`: J·tangent for each tensor of the structure (same structure back).
-   * A tensor that does not depend on the primals gives null, or zeros with
-   * `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
+   * `acc.jvp(primals)`: J·tangent for each tensor of the structure (same structure back), as
+   * computed while recording. A tensor that does not depend on the primals gives null, or zeros
+   * with `unconnectedGradients: "zero"`, as TF's `UnconnectedGradients`.
    */
   jvp<S extends Structure<Tensor>>(target: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): JvpResult<S> {
     return observeCall('jvp', undefined, () => this.jvpOf(target, options));
   }
 
   private jvpOf<S extends Structure<Tensor>>(target: S, { unconnectedGradients = 'none' }: { unconnectedGradients?: 'none' | 'zero' }): JvpResult<S> {
+    checkUnconnected(unconnectedGradients);
     const o = observer();
     const pos = o?.locate();
-    checkUnconnected(unconnectedGradients);
     const targets = flatten(target);
-    // The double-VJP internals are not user operations: keep them out of the trace.
-    const prev = setObserver(null);
-    let results: (Tensor | null)[];
-    try {
-      results = targets.map((t) => this.jvpOne(t, unconnectedGradients));
-    } finally {
-      setObserver(prev);
-    }
+    const results = targets.map((t) => this.tangentOf.get(t) ?? (unconnectedGradients === 'zero' ? filled(t.shape, t.dtype, 0) : null));
     if (o) {
       // For kind 'jvp': `sources` are the primals with their tangents as `result`, `targets` the
       // tensors asked about, and `adjoints` maps each target's id to its JVP (the forward-mode
@@ -144,7 +161,7 @@ export class ForwardAccumulator {
       o.gradientComputed({
         callId: nextJvpCallId++,
         kind: 'jvp',
-        tapeId: this.tape.id,
+        tapeId: this.id,
         pos,
         targets,
         sources: this.primals.map((p, i) => ({ key: i, tensor: p, result: this.tangents[i] })),
@@ -154,29 +171,77 @@ export class ForwardAccumulator {
     return unflatten(target, results) as JvpResult<S>;
   }
 
-  private jvpOne(t: Tensor, unconnected: 'none' | 'zero'): Tensor | null {
-    const unconnectedResult = (): Tensor | null => (unconnected === 'zero' ? zerosLike(t) : null);
-    if (!isFloat(t)) return unconnectedResult();
-    // A primal's own JVP is its tangent (the gradient path below would give the same).
-    const own = this.primals.indexOf(t);
-    if (own >= 0) return this.tangents[own];
-    const u = zerosLike(t);
-    const outer = new GradientTape();
-    let s: Tensor | null = null;
-    outer.record(() => {
-      outer.watch(u);
-      const gs = this.tape.gradient(t, this.primals, { outputGradients: u }) as (Tensor | null)[];
-      for (let i = 0; i < gs.length; i++) {
-        const g = gs[i];
-        if (!g) continue;
-        const term = reduceSum(multiply(g, this.tangents[i]));
-        s = s ? add(s, term) : term;
-      }
-    });
-    if (!s) return unconnectedResult();
-    // Connected, but the result may not depend on u when every local derivative is zero (sign, comparisons).
-    return (outer.gradient(s, u) as Tensor | null) ?? zerosLike(t);
+  /** @internal op.ts calls this after every op while recording: `out`'s tangent, if it has one. */
+  opRan(def: OpDef<never>, xs: Tensor[], out: Tensor, attrs: unknown): void {
+    if (out.dtype !== 'float32' && out.dtype !== 'float64') return;
+    let tangents: (Tensor | null)[] | null = null;
+    for (let i = 0; i < xs.length; i++) {
+      const t = this.tangentOf.get(xs[i]);
+      if (t !== undefined) (tangents ??= new Array<Tensor | null>(xs.length).fill(null))[i] = t;
+    }
+    if (tangents === null || def.jvp === null) return;
+    // Strict nesting: hide this accumulator, those entered after it, and tapes entered after it.
+    const at = activeAccumulators.indexOf(this);
+    const hiddenAccs = activeAccumulators.splice(at);
+    const hiddenTapes: { tape: RecordingTape; at: number }[] = [];
+    for (let i = recordingTapes.length - 1; i >= 0; i--) {
+      if (recordingTapes[i].enterSeq > this.enterSeq) hiddenTapes.push({ tape: recordingTapes.splice(i, 1)[0], at: i });
+    }
+    const obs = setObserver(null);
+    let t: Tensor | null;
+    try {
+      t = def.jvp ? def.jvp(tangents, xs, out, attrs as never, def) : transposedJvp(def, tangents, xs, out, attrs);
+    } finally {
+      setObserver(obs);
+      for (let i = hiddenTapes.length - 1; i >= 0; i--) recordingTapes.splice(hiddenTapes[i].at, 0, hiddenTapes[i].tape);
+      activeAccumulators.push(...hiddenAccs);
+    }
+    if (t === null) return;
+    if (!sameShape(t.shape, out.shape)) {
+      throw new InvalidArgumentError(`The forward-mode rule of ${def.name} gave a tangent of shape [${t.shape.join(',')}] for an output of shape [${out.shape.join(',')}]`, def.name);
+    }
+    this.tangentOf.set(out, t.dtype === out.dtype ? t : cast(t, out.dtype));
   }
+}
+
+/** Sums a gradient back to its input's shape (undoes broadcasting, as the tape's unbroadcast). */
+function sumToShape(g: Tensor, shape: readonly number[]): Tensor {
+  if (sameShape(g.shape, shape)) return g;
+  const axes = reductionAxes(shape, g.shape);
+  const summed = axes.length ? reduceSum(g, axes) : g;
+  return sameShape(summed.shape, shape) ? summed : reshape(summed, shape);
+}
+
+/**
+ * The JVP of an op without a forward rule, from its gradient rule (TF's `_jvp_helper`): the rule
+ * maps u to Jᵀu and is linear in u, so s(u) = Σᵢ ⟨Jᵀu, tangentᵢ⟩ = ⟨u, J·tangent⟩ and ∂s/∂u = J·tangent.
+ * A private tape watches u (ones; any value works) and differentiates the rule's own ops: exact,
+ * itself made of recorded ops, at the price of a small backward pass per op. @internal Exported
+ * for the registry test, which checks every explicit rule against it.
+ */
+export function transposedJvp(def: OpDef<never>, tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: unknown): Tensor | null {
+  const rule = def.gradient;
+  if (rule === undefined) throw new LookupError(`No gradient defined for operation '${def.name}' (op type: ${def.name})`, def.name);
+  if (rule === null) return null;
+  const u = filled(out.shape, out.dtype, 1);
+  const tape = new GradientTape();
+  let s: Tensor | null = null;
+  tape.record(() => {
+    tape.watch(u);
+    const thunks = rule(u, xs, out, attrs as never);
+    for (let i = 0; i < xs.length; i++) {
+      const t = tangents[i];
+      const thunk = thunks[i];
+      if (t === null || !thunk || !isFloat(xs[i].dtype)) continue;
+      const g = thunk();
+      if (!g) continue;
+      const term = reduceSum(multiply(sumToShape(g, xs[i].shape), t));
+      s = s ? add(s, term) : term;
+    }
+  });
+  if (!s) return null;
+  // Connected, but s may not depend on u where every local derivative is zero (sign, comparisons).
+  return (tape.gradient(s, u) as Tensor | null) ?? filled(out.shape, out.dtype, 0);
 }
 
 export const autodiff = { ForwardAccumulator };

@@ -14,6 +14,13 @@ import { Tensor, Variable, type TensorDebug } from './tensor';
 /** A lazily computed input gradient; `null` when the input gets no gradient. */
 export type GradThunk = (() => Tensor | null) | null;
 
+/**
+ * A forward-mode rule: the tangent of the output from the tangents of the inputs (`null` = zero,
+ * at least one is a tensor), written with ops so that it is itself recorded and differentiable.
+ * `op` is the op's own definition (shared rules in ops/tangents.ts apply it or its gradient).
+ */
+export type JvpRule<A> = (tangents: (Tensor | null)[], xs: Tensor[], out: Tensor, attrs: A, op: OpDef<A>) => Tensor | null;
+
 /** One input of a property-test sample: its shape and the range values are drawn from. */
 export interface SampleInput {
   shape: number[];
@@ -61,6 +68,12 @@ export interface OpSpec<A> {
    * `null` = not differentiable (TensorFlow's NotDifferentiable); omitted = missing (LookupError).
    */
   gradient?: ((dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => GradThunk[]) | null;
+  /**
+   * Forward mode (ForwardAccumulator), applied as the op runs when an input has a tangent.
+   * `null` = no tangent (not differentiable); omitted = derived from `gradient` by transposing it
+   * (forward.ts), which is exact but costs a small backward pass per op: common ops give a rule.
+   */
+  jvp?: JvpRule<A> | null;
   sample?: OpSample<A>;
 }
 
@@ -103,6 +116,8 @@ export interface RecordingTape {
   /** Ids of tensors the tape watches: watched sources and outputs of its nodes. */
   readonly watchedIds: Set<number>;
   readonly nodes: TapeNode[];
+  /** When the tape last entered `record` (nextEnterSeq): accumulators entered before it hide their JVP work from it. */
+  readonly enterSeq: number;
   /** Watch a trainable variable read inside record (emits the observer event). */
   autoWatch(v: Variable, pos: SourcePos | undefined): void;
 }
@@ -120,6 +135,31 @@ function noteVariableReads(xs: readonly Tensor[]): void {
     if (!(x instanceof Variable)) continue;
     for (const w of variableWatchers) if (!w.includes(x)) w.push(x);
   }
+}
+
+/** What op.ts needs from a ForwardAccumulator (forward.ts implements it). */
+export interface ForwardRecorder {
+  /** Its id as a tape in observer events (the trace shows an accumulator as a tape). */
+  readonly id: number;
+  /** Whether one of `xs` has a tangent: the op then belongs to the accumulator's graph. */
+  tracks(xs: readonly Tensor[]): boolean;
+  /** Called after every op while the accumulator records: gives `out` its tangent, if any. */
+  opRan(def: OpDef<never>, xs: Tensor[], out: Tensor, attrs: unknown): void;
+}
+
+/** Observer mode: the tape ids of an op plus the accumulators that carry it forward. */
+function withAccumulators(xs: readonly Tensor[], tapeIds: number[] | null): number[] | null {
+  for (const acc of activeAccumulators) if (acc.tracks(xs)) tapeIds = tapeIds === null ? [acc.id] : [...tapeIds, acc.id];
+  return tapeIds;
+}
+
+/** ForwardAccumulators currently recording, outermost first (TF applies them in entry order). */
+export const activeAccumulators: ForwardRecorder[] = [];
+
+let enterClock = 0;
+/** Orders the entries of tapes and accumulators into `record` (TF's strict nesting, forward.ts). */
+export function nextEnterSeq(): number {
+  return ++enterClock;
 }
 
 /** Tapes inside stopRecording (kept only to explain null gradients). */
@@ -207,6 +247,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     }
   }
   if (obs) {
+    if (activeAccumulators.length > 0) tapeIds = withAccumulators(xs, tapeIds);
     let paused: number[] | undefined;
     for (const tape of pausedTapes) {
       // Inputs the tape watches, or trainable variables it would have watched on reading.
@@ -220,22 +261,30 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
       out._debug.pos = pos;
       out._debug.origin = { op: def.name, inputs: xs, pausedTapeIds: paused };
     }
-    if (obs.opRanFast) {
-      obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos, attrs);
-      return out;
+    if (obs.opRanFast) obs.opRanFast(node ? node.id : nextNodeId++, def.name, xs, def.inputNames, out, tapeIds, pos, attrs);
+    else {
+      const names = def.inputNames(xs.length);
+      obs.opRan({
+        nodeId: node ? node.id : nextNodeId++,
+        op: def.name,
+        inputs: xs.map((tensor, i) => ({ name: names[i], tensor })),
+        output: out,
+        tapeIds: tapeIds ?? [],
+        pos,
+        attrs,
+      });
     }
-    const names = def.inputNames(xs.length);
-    obs.opRan({
-      nodeId: node ? node.id : nextNodeId++,
-      op: def.name,
-      inputs: xs.map((tensor, i) => ({ name: names[i], tensor })),
-      output: out,
-      tapeIds: tapeIds ?? [],
-      pos,
-      attrs,
-    });
   }
+  // Forward mode, after the op is reported (its JVP ops consume `out`). One check when unused.
+  if (activeAccumulators.length > 0) forwardprop(def as unknown as OpDef<never>, xs, out, attrs);
   return out;
+}
+
+/** Each recording accumulator, outermost first, gives `out` its tangent (see ForwardAccumulator). */
+function forwardprop(def: OpDef<never>, xs: Tensor[], out: Tensor, attrs: unknown): void {
+  const accs = activeAccumulators;
+  // An accumulator computing a JVP hides itself and those after it (restored before it returns).
+  for (let i = 0; i < accs.length; i++) accs[i].opRan(def, xs, out, attrs);
 }
 
 /**

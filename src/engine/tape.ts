@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observeCall, observer } from './observer';
-import { OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -70,6 +70,10 @@ function warn(message: string): void {
 }
 
 let nextTapeId = 1;
+/** @internal A tape id for a ForwardAccumulator, which the trace shows as a tape of its own. */
+export function newTapeId(): number {
+  return nextTapeId++;
+}
 let nextGradientCallId = 1;
 /** Stamps the tensors of one backward pass (see backward()). */
 let backwardEpoch = 0;
@@ -228,6 +232,8 @@ export class GradientTape implements RecordingTape {
   /** @internal Recorded nodes in execution order (hence topological). */
   nodes: TapeNode[] = [];
   private variables: Variable[] = [];
+  /** @internal When record() was last entered (see RecordingTape.enterSeq). */
+  enterSeq = 0;
   /** Inside record() (possibly paused by stopRecording). */
   private entered = false;
   /** A non-persistent tape that already answered gradient(). */
@@ -263,6 +269,7 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
     this.entered = true;
+    this.enterSeq = nextEnterSeq();
     recordingTapes.push(this);
   }
 
@@ -313,7 +320,10 @@ export class GradientTape implements RecordingTape {
     if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
     recordingTapes.splice(i, 1);
     pausedTapes.push(this);
+    // TF's stop_recording stops forward accumulators too: no JVPs for what runs inside.
+    const accumulators = activeAccumulators.splice(0);
     return () => {
+      activeAccumulators.push(...accumulators);
       pausedTapes.splice(pausedTapes.indexOf(this), 1);
       if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
     };

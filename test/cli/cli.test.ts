@@ -48,6 +48,15 @@ describe('cli: gradtape run', function () {
     assert.equal(r.stdout.match(/∂loss\/∂weights = \[\[-0\.39999998\], \[-0\.79999995\]\]/g)?.length, 2);
   });
 
+  it('example 04: a Hessian-vector product by forward-over-reverse equals reverse-over-reverse', async () => {
+    const r = await cli(['run', '04-hessian-vector-product.grad.ts'], EXAMPLES);
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /numpy=array\(\[ 5\., 13\., {2}3\.\]/);
+    // acc.jvp(gradient) and the outer tape's gradient print the same H·v.
+    assert.equal(r.stdout.match(/numpy=array\(\[ {2}6\.5, {3}7\. , -12\. \]/g)?.length, 2);
+    assert.match(r.stdout, /jvp\(.*\) = \[6\.5, 7\.?, -12\.?\]/);
+  });
+
   it('seed 03: the final weights, each step, and the loss curve as a sparkline', async () => {
     const r = await cli(['run', '03-training-loop.grad.ts'], EXAMPLES);
     assert.equal(r.code, 0, r.stderr);

@@ -117,17 +117,17 @@ const tfErrors: CorpusCase[] = [
 ];
 
 const loops: CorpusCase[] = [
-  { name: 'loop-while-true', source: p('let i = 0;', 'while (true) { i++; }'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s; it was at line 3/, line: 3, maxMs: 15_000, editor: true },
+  { name: 'loop-while-true', source: p('let i = 0;', 'while (true) { i++; }'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s; it was at line 3/, line: 3, maxMs: 20_000, editor: true },
   { name: 'loop-for-ever-with-ops', source: p('let x = tf.constant(1);', 'for (;;) { x = tf.add(x, 1); }'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s; the last op ran at line 3/, line: 3, maxMs: 20_000 },
   { name: 'loop-in-record', source: p('const tape = new tf.GradientTape();', 'tape.record(() => {', '  for (;;) tf.square(tf.constant(2));', '});'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s; the last op ran at line 4/, line: 4, maxMs: 20_000 },
-  { name: 'loop-async-forever', source: p('async function tick(): Promise<void> { await null; return tick(); }', 'tick();'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s/, maxMs: 15_000, line: 2 },
-  { name: 'loop-set-interval', source: p('setInterval(() => tf.constant(1), 1);'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s/, maxMs: 15_000, line: 2 },
-  { name: 'loop-await-in-loop', source: p('for (;;) await new Promise((r) => setTimeout(r, 5));'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s/, maxMs: 15_000, line: 2 },
+  { name: 'loop-async-forever', source: p('async function tick(): Promise<void> { await null; return tick(); }', 'tick();'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s/, maxMs: 20_000, line: 2 },
+  { name: 'loop-set-interval', source: p('setInterval(() => tf.constant(1), 1);'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s/, maxMs: 20_000, line: 2 },
+  { name: 'loop-await-in-loop', source: p('for (;;) await new Promise((r) => setTimeout(r, 5));'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s/, maxMs: 20_000, line: 2 },
   { name: 'loop-execsync-sleep', source: p(`import { execSync } from 'node:child_process';`, 'tf.constant(1);', `execSync('sleep 45');`), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s; it was at line 4/, line: 4, maxMs: 20_000, editor: true },
-  { name: 'loop-atomics-wait', source: p('const a = new Int32Array(new SharedArrayBuffer(4));', 'Atomics.wait(a, 0, 0);'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s; it was at line 3/, line: 3, maxMs: 15_000 },
-  { name: 'loop-sync-read-of-stdin-pipe', source: p(`import fs from 'node:fs';`, `import { execSync } from 'node:child_process';`, `execSync('sleep 40 | cat');`), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s/, line: 4, maxMs: 15_000 },
-  { name: 'loop-console-flood', source: p('for (let i = 0; ; i++) console.log("line", i);'), args: ['run', '{file}', '--timeout', '1'], exit: 1, message: /Timeout: stopped after 1 s/, maxMs: 15_000, line: 2 },
-  { name: 'loop-default-timeout-fractional', source: p('for (;;) {}'), args: ['run', '{file}', '--timeout', '1.5'], exit: 1, message: /Timeout: stopped after 1\.5 s/, line: 2, maxMs: 15_000 },
+  { name: 'loop-atomics-wait', source: p('const a = new Int32Array(new SharedArrayBuffer(4));', 'Atomics.wait(a, 0, 0);'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s; it was at line 3/, line: 3, maxMs: 20_000 },
+  { name: 'loop-sync-read-of-stdin-pipe', source: p(`import fs from 'node:fs';`, `import { execSync } from 'node:child_process';`, `execSync('sleep 40 | cat');`), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s/, line: 4, maxMs: 20_000 },
+  { name: 'loop-console-flood', source: p('for (let i = 0; ; i++) console.log("line", i);'), args: ['run', '{file}', '--timeout', '3'], exit: 1, message: /Timeout: stopped after 3 s/, maxMs: 20_000, line: 2 },
+  { name: 'loop-default-timeout-fractional', source: p('for (;;) {}'), args: ['run', '{file}', '--timeout', '1.5'], exit: 1, message: /Timeout: stopped after 1\.5 s/, line: 2, maxMs: 20_000 },
 ];
 
 const memory: CorpusCase[] = [

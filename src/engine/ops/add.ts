@@ -1,6 +1,7 @@
 import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
 import { binaryForward, pair } from './helpers';
+import { sumTangents } from './tangents';
 
 /** out = a + b.  ∂out/∂a = 1, ∂out/∂b = 1 (the tape sums broadcast axes back). */
 export const Add = defineOp({
@@ -10,6 +11,7 @@ export const Add = defineOp({
   // TensorFlow 2's eager op is AddV2: its errors say [Op:AddV2]; the graph shows Add.
   forward: binaryForward('AddV2', 'add'),
   gradient: (dy) => [() => dy, () => dy],
+  jvp: ([ta, tb], _xs, out) => sumTangents([ta, tb], out),
   sample: { kind: 'binary' },
 });
 

@@ -4,6 +4,7 @@ import { broadcastIndex, kernels } from '../kernels';
 import { defineOp } from '../op';
 import { broadcastShape, sameShape, shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** out = x broadcast to `shape`.  ∂out/∂x = dy; the tape sums it back over the broadcast axes. */
 export const BroadcastTo = defineOp<{ shape: number[] }>({
@@ -18,6 +19,7 @@ export const BroadcastTo = defineOp<{ shape: number[] }>({
     return new Tensor(out, shape, x.dtype);
   },
   gradient: (dy) => [() => dy],
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -2,6 +2,7 @@ import { allocate, isFloat, type DType } from '../dtype';
 import { kernels } from '../kernels';
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** out = x as dtype.  ∂out/∂x = 1 between float dtypes; null to or from int32/bool. */
 export const Cast = defineOp<{ dtype: DType }>({
@@ -14,6 +15,7 @@ export const Cast = defineOp<{ dtype: DType }>({
     return new Tensor(out, x.shape, dtype);
   },
   gradient: (dy, [x]) => [isFloat(x.dtype) && isFloat(dy.dtype) ? () => cast(dy, x.dtype) : null],
+  jvp: linearJvp,
   sample: { kind: 'unary', attrs: { dtype: 'float64' } },
 });
 

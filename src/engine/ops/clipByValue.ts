@@ -7,6 +7,7 @@ import { greater } from './greater';
 import { less } from './less';
 import { convertAll, filled, sameDtype } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /**
  * out = min(max(x, lo), hi).  ∂out/∂x = [lo ≤ x ≤ hi], ∂out/∂lo = [x < lo], ∂out/∂hi = [x > hi]
@@ -33,6 +34,7 @@ export const ClipByValue = defineOp({
       () => where(above, dy, zero),
     ];
   },
+  jvp: diagonalJvp,
   sample: {
     kind: 'cases',
     kinks: [-0.5, 0.5],

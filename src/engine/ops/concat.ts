@@ -5,6 +5,7 @@ import { normalizeAxis, shapeText } from '../shape';
 import { Tensor, type TensorLike } from '../tensor';
 import { slice } from './slice';
 import { convertAll, sameDtype } from './helpers';
+import { linearJvp } from './tangents';
 
 /** Joins tensors along `axis` (shapes must agree elsewhere); returns data and shape. */
 export function joinAlong(xs: readonly Tensor[], axis: number, op: string): Tensor {
@@ -49,6 +50,7 @@ export const ConcatV2 = defineOp<{ axis: number }>({
       return () => slice(dy, begin, x.shape);
     });
   },
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

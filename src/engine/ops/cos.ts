@@ -12,6 +12,7 @@ export const Cos = defineOp({
   forward: unaryForward('Cos', 'cos'),
   // Sin is looked up, not imported: sin.ts imports this file for its own gradient.
   gradient: (dy, [x]) => [() => negative(multiply(dy, definedOp('Sin').apply([x])))],
+  jvp: ([t], [x]) => negative(multiply(t!, definedOp('Sin').apply([x]))),
   sample: { kind: 'unary' },
 });
 

@@ -1,4 +1,4 @@
-import { defineOp, recordingTapes, variableWatchers } from '../op';
+import { activeAccumulators, defineOp, recordingTapes, variableWatchers } from '../op';
 import { InvalidArgumentError } from '../errors';
 import { Tensor, toTensor, type TensorLike, type Variable } from '../tensor';
 import { convertAll } from './helpers';
@@ -91,7 +91,10 @@ export const CustomGradient = defineOp<CustomAttrs>({
 export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs: TensorLike[]) => Tensor {
   return (...args: TensorLike[]): Tensor => {
     const xs = convertAll(args);
+    // TF runs f under stop_recording: no tape records it and no accumulator follows it (the
+    // CustomGradient node's tangent comes from gradFn, transposed: forward.ts).
     const paused = recordingTapes.splice(0, recordingTapes.length);
+    const pausedAccs = activeAccumulators.splice(0, activeAccumulators.length);
     const read: Variable[] = [];
     variableWatchers.push(read);
     let result: [Tensor, GradFn];
@@ -100,6 +103,7 @@ export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs
     } finally {
       variableWatchers.pop();
       recordingTapes.push(...paused);
+      activeAccumulators.push(...pausedAccs);
     }
     if (!Array.isArray(result) || result.length !== 2 || typeof result[1] !== 'function') {
       throw new TypeError(`customGradient: f must return [y, gradFn] (its result and the gradient function), got ${describe(result)}`);

@@ -4,6 +4,7 @@ import { cast } from './cast';
 import { multiply } from './multiply';
 import { negative } from './negative';
 import { binaryForward, pair } from './helpers';
+import { sumTangents } from './tangents';
 
 /** out = a / b.  ∂out/∂a = 1/b, ∂out/∂b = −a/b². */
 export const RealDiv = defineOp({
@@ -13,6 +14,7 @@ export const RealDiv = defineOp({
   forward: binaryForward('RealDiv', 'div'),
   // As TensorFlow's _RealDivGrad: dy/b and dy·((−a/b)/b).
   gradient: (dy, [a, b]) => [() => divide(dy, b), () => multiply(dy, divide(divide(negative(a), b), b))],
+  jvp: ([ta, tb], [, b], out) => sumTangents([ta && divide(ta, b), tb && negative(divide(multiply(tb, out), b))], out),
   sample: { kind: 'binary', lo: [-2, 0.5], hi: [2, 2] },
 });
 

@@ -10,6 +10,7 @@ export const Exp = defineOp({
   derivative: '∂out/∂x = e^x',
   forward: unaryForward('Exp', 'exp'),
   gradient: (dy, _xs, out) => [() => multiply(dy, out)],
+  jvp: ([t], _xs, out) => multiply(t!, out),
   sample: { kind: 'unary' },
 });
 

@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { reshape } from './reshape';
+import { linearJvp } from './tangents';
 
 /** out = x with a size-1 axis inserted at `axis`.  ∂out/∂x = dy reshaped back. */
 export const ExpandDims = defineOp<{ axis: number }>({
@@ -14,6 +15,7 @@ export const ExpandDims = defineOp<{ axis: number }>({
     return new Tensor(x.data, shape, x.dtype);
   },
   gradient: (dy, [x]) => [() => reshape(dy, x.shape)],
+  jvp: linearJvp,
   sample: { kind: 'unary', attrs: { axis: 0 } },
 });
 

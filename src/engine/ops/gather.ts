@@ -2,6 +2,7 @@ import { allocate } from '../dtype';
 import { InvalidArgumentError } from '../errors';
 import { kernels } from '../kernels';
 import { defineOp } from '../op';
+import { linearJvp } from './tangents';
 import { normalizeAxis } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
@@ -42,6 +43,7 @@ export const GatherV2 = defineOp<{ axis: number }>({
     return new Tensor(out, gatherShape(x.shape, indices, axis), x.dtype);
   },
   gradient: (dy, [x, indices], _out, { axis }) => [() => GatherGrad.apply([dy, indices], { axis, shape: x.shape }), null],
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [
@@ -69,6 +71,7 @@ export const GatherGrad = defineOp<{ axis: number; shape: number[] }>({
     return new Tensor(res, shape.slice(), dy.dtype);
   },
   gradient: (ddx, [, indices], _out, { axis }) => [() => gather(ddx, indices, axis), null],
+  jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [5, 3] }, { shape: [5], int: 4 }], attrs: { axis: 0, shape: [4, 3] } }] },
 });
 

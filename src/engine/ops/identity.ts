@@ -1,5 +1,6 @@
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** out = x (a new tensor sharing the values).  ∂out/∂x = 1. */
 export const Identity = defineOp({
@@ -8,6 +9,7 @@ export const Identity = defineOp({
   derivative: '∂out/∂x = 1',
   forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
   gradient: (dy) => [() => dy],
+  jvp: linearJvp,
   sample: { kind: 'unary' },
 });
 

@@ -10,6 +10,7 @@ export const Log = defineOp({
   derivative: '∂out/∂x = 1/x',
   forward: unaryForward('Log', 'log'),
   gradient: (dy, [x]) => [() => divide(dy, x)],
+  jvp: ([t], [x]) => divide(t!, x),
   sample: { kind: 'unary', lo: 0.5, hi: 3 },
 });
 

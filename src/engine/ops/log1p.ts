@@ -11,6 +11,7 @@ export const Log1p = defineOp({
   derivative: '∂out/∂x = 1/(1 + x)',
   forward: unaryForward('Log1p', 'log1p'),
   gradient: (dy, [x]) => [() => divide(dy, add(x, 1))],
+  jvp: ([t], [x]) => divide(t!, add(x, 1)),
   sample: { kind: 'unary', lo: -0.5, hi: 2 },
 });
 

@@ -25,6 +25,7 @@ export const LogSoftmax = defineOp({
     return new Tensor(out, x.shape, x.dtype);
   },
   gradient: (dy, _xs, out) => [() => subtract(dy, multiply(reduceSum(dy, -1, true), exp(out)))],
+  jvp: ([t], _xs, out) => subtract(t!, reduceSum(multiply(t!, exp(out)), -1, true)),
   sample: lastAxisSample,
 });
 

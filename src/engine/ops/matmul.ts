@@ -5,6 +5,7 @@ import { defineOp } from '../op';
 import { broadcastShape, shapeText } from '../shape';
 import { Tensor, type TensorLike } from '../tensor';
 import { pair, sameDtype } from './helpers';
+import { sumTangents } from './tangents';
 
 export interface MatMulAttrs {
   transposeA: boolean;
@@ -74,6 +75,7 @@ export const MatMul = defineOp<MatMulAttrs>({
     if (tA && !tB) return [() => matmul(b, dy, { transposeB: true }), () => matmul(a, dy)];
     return [() => matmul(b, dy, { transposeA: true, transposeB: true }), () => matmul(dy, a, { transposeA: true, transposeB: true })];
   },
+  jvp: ([ta, tb], [a, b], out, attrs, op) => sumTangents([ta && op.apply([ta, b], attrs), tb && op.apply([a, tb], attrs)], out),
   sample: {
     kind: 'cases',
     cases: [

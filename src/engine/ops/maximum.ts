@@ -3,6 +3,7 @@ import type { Tensor, TensorLike } from '../tensor';
 import { greaterEqual } from './greaterEqual';
 import { binaryForward, filled, pair } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /** out = max(a, b).  ∂out/∂a = [a ≥ b], ∂out/∂b = [a < b] (a tie goes to a, as TensorFlow). */
 export const Maximum = defineOp({
@@ -15,6 +16,7 @@ export const Maximum = defineOp({
     const zero = filled([], dy.dtype, 0);
     return [() => where(mask, dy, zero), () => where(mask, zero, dy)];
   },
+  jvp: diagonalJvp,
   sample: { kind: 'binary', apart: 0.1 },
 });
 

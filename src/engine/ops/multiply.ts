@@ -1,6 +1,7 @@
 import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
 import { binaryForward, pair } from './helpers';
+import { sumTangents } from './tangents';
 
 /** out = a·b.  ∂out/∂a = b, ∂out/∂b = a. */
 export const Mul = defineOp({
@@ -9,6 +10,7 @@ export const Mul = defineOp({
   derivative: '∂out/∂a = b, ∂out/∂b = a',
   forward: binaryForward('Mul', 'mul'),
   gradient: (dy, [a, b]) => [() => multiply(dy, b), () => multiply(dy, a)],
+  jvp: ([ta, tb], [a, b], out) => sumTangents([ta && multiply(ta, b), tb && multiply(a, tb)], out),
   sample: { kind: 'binary' },
 });
 

@@ -1,6 +1,7 @@
 import { defineOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import { unaryForward } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = −x.  ∂out/∂x = −1. */
 export const Neg = defineOp({
@@ -9,6 +10,7 @@ export const Neg = defineOp({
   derivative: '∂out/∂x = −1',
   forward: unaryForward('Neg', 'neg', false),
   gradient: (dy) => [() => negative(dy)],
+  jvp: linearJvp,
   sample: { kind: 'unary' },
 });
 

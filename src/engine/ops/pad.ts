@@ -3,6 +3,7 @@ import { kernels } from '../kernels';
 import { defineOp, definedOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { sliceIndexMap } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = x surrounded by zeros (paddings[i] = [before, after]).  ∂out/∂x = the middle slice of dy. */
 export const Pad = defineOp<{ paddings: [number, number][] }>({
@@ -17,6 +18,7 @@ export const Pad = defineOp<{ paddings: [number, number][] }>({
   },
   // Slice is looked up, not imported: slice.ts imports this file for its own gradient.
   gradient: (dy, [x], _out, { paddings }) => [() => definedOp<{ begin: number[]; size: number[] }>('Slice').apply([dy], { begin: paddings.map((p) => p[0]), size: x.shape.slice() })],
+  jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 3] }], attrs: { paddings: [[1, 0], [0, 2]] } }] },
 });
 

@@ -6,6 +6,7 @@ import { multiply } from './multiply';
 import { subtract } from './subtract';
 import { binaryForward, filled, pair } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /** out = aᵇ.  ∂out/∂a = b·aᵇ⁻¹, ∂out/∂b = out·ln a (0 where a ≤ 0, as TensorFlow's _PowGrad). */
 export const Pow = defineOp({
@@ -22,6 +23,7 @@ export const Pow = defineOp({
       return multiply(dy, multiply(out, logA));
     },
   ],
+  jvp: diagonalJvp,
   sample: { kind: 'binary', lo: [0.5, -2], hi: [2, 2] },
 });
 

@@ -7,6 +7,7 @@ import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
 import { subtract } from './subtract';
 import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs } from './helpers';
+import { reductionJvp } from './tangents';
 
 /** A max per reduced slice, as a constant (non-finite maxima replaced by 0), recorded on no tape. */
 const maxForward = reduceForward('max');
@@ -36,6 +37,7 @@ export const ReduceLogSumExp = defineOp<ReduceAttrs>({
       },
     ];
   },
+  jvp: reductionJvp,
   sample: REDUCE_SAMPLE,
 });
 

@@ -7,6 +7,7 @@ import { multiply } from './multiply';
 import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
 import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { reductionJvp } from './tangents';
 
 /** out = max x over axes.  ∂out/∂x = [x = out] / (number of ties): TensorFlow splits ties equally. */
 export const Max = defineOp<ReduceAttrs>({
@@ -15,6 +16,7 @@ export const Max = defineOp<ReduceAttrs>({
   derivative: '∂out/∂x = 1 at the maximum, 0 elsewhere',
   forward: reduceForward('max'),
   gradient: (dy, [x], out, { axes }) => [() => splitAmongTies(dy, x, out, axes)],
+  jvp: reductionJvp,
   sample: { kind: 'cases', cases: [
     { inputs: [{ shape: [2, 3] }], attrs: { axes: [1], keepdims: false } },
     { inputs: [{ shape: [2, 3] }], attrs: { axes: [0, 1], keepdims: true } },

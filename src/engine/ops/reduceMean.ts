@@ -4,6 +4,7 @@ import { broadcastTo } from './broadcastTo';
 import { divide } from './divide';
 import { reshape } from './reshape';
 import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = (Σ x over axes) / n.  ∂out/∂x = 1/n, broadcast back over the reduced axes. */
 export const Mean = defineOp<ReduceAttrs>({
@@ -20,6 +21,7 @@ export const Mean = defineOp<ReduceAttrs>({
       },
     ];
   },
+  jvp: linearJvp,
   sample: REDUCE_SAMPLE,
 });
 

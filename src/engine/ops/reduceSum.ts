@@ -3,6 +3,7 @@ import { toTensor, type Tensor, type TensorLike } from '../tensor';
 import { broadcastTo } from './broadcastTo';
 import { reshape } from './reshape';
 import { keptShape, reduceAttrs, reduceForward, REDUCE_SAMPLE, type ReduceAttrs } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = Σ x over axes.  ∂out/∂x = 1, broadcast back over the reduced axes. */
 export const Sum = defineOp<ReduceAttrs>({
@@ -18,6 +19,7 @@ export const Sum = defineOp<ReduceAttrs>({
       },
     ];
   },
+  jvp: linearJvp,
   sample: REDUCE_SAMPLE,
 });
 

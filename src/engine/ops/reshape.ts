@@ -2,6 +2,7 @@ import { InvalidArgumentError } from '../errors';
 import { defineOp } from '../op';
 import { shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** out = x with a new shape (same values, row-major).  ∂out/∂x = dy reshaped back. */
 export const Reshape = defineOp<{ shape: number[] }>({
@@ -10,6 +11,7 @@ export const Reshape = defineOp<{ shape: number[] }>({
   derivative: '∂L/∂tensor = reshape(∂L/∂out, shape of tensor)',
   forward: ([x], { shape }) => new Tensor(x.data, shape, x.dtype),
   gradient: (dy, [x]) => [() => reshape(dy, x.shape)],
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -11,6 +11,7 @@ export const Sigmoid = defineOp({
   derivative: '∂out/∂x = σ(x)(1 − σ(x))',
   forward: unaryForward('Sigmoid', 'sigmoid'),
   gradient: (dy, _xs, out) => [() => multiply(dy, multiply(out, subtract(1, out)))],
+  jvp: ([t], _xs, out) => multiply(t!, multiply(out, subtract(1, out))),
   sample: { kind: 'unary' },
 });
 

@@ -8,6 +8,7 @@ import { negative } from './negative';
 import { sigmoid } from './sigmoid';
 import { subtract } from './subtract';
 import { pair, sameDtype } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /**
  * out = max(x, 0) − x·z + ln(1 + e^−|x|) for logits x and labels z (TensorFlow's stable form).
@@ -33,6 +34,7 @@ export const SigmoidCrossEntropyWithLogits = defineOp({
     return new Tensor(out, logits.shape, dtype);
   },
   gradient: (dy, [labels, logits]) => [() => multiply(dy, negative(logits)), () => multiply(dy, subtract(sigmoid(logits), labels))],
+  jvp: diagonalJvp,
   sample: {
     kind: 'cases',
     cases: [

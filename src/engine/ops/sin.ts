@@ -11,6 +11,7 @@ export const Sin = defineOp({
   derivative: '∂out/∂x = cos x',
   forward: unaryForward('Sin', 'sin'),
   gradient: (dy, [x]) => [() => multiply(dy, cos(x))],
+  jvp: ([t], [x]) => multiply(t!, cos(x)),
   sample: { kind: 'unary' },
 });
 

@@ -5,6 +5,7 @@ import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { pad } from './pad';
 import { sliceIndexMap } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = x[begin : begin + size].  ∂out/∂x = dy padded with zeros back to x's shape. */
 export const Slice = defineOp<{ begin: number[]; size: number[] }>({
@@ -17,6 +18,7 @@ export const Slice = defineOp<{ begin: number[]; size: number[] }>({
     return new Tensor(out, size, x.dtype);
   },
   gradient: (dy, [x], _out, { begin, size }) => [() => pad(dy, x.shape.map((d, i) => [begin[i], d - begin[i] - size[i]]))],
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -23,6 +23,7 @@ export const Softmax = defineOp({
     return new Tensor(out, x.shape, x.dtype);
   },
   gradient: (dy, _xs, out) => [() => multiply(subtract(dy, reduceSum(multiply(dy, out), -1, true)), out)],
+  jvp: ([t], _xs, out) => multiply(out, subtract(t!, reduceSum(multiply(t!, out), -1, true))),
   sample: lastAxisSample,
 });
 

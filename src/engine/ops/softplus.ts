@@ -11,6 +11,7 @@ export const Softplus = defineOp({
   derivative: '∂out/∂x = σ(x)',
   forward: unaryForward('Softplus', 'softplus'),
   gradient: (dy, [x]) => [() => multiply(dy, sigmoid(x))],
+  jvp: ([t], [x]) => multiply(t!, sigmoid(x)),
   sample: { kind: 'unary' },
 });
 

@@ -11,6 +11,7 @@ export const Sqrt = defineOp({
   derivative: '∂out/∂x = 1/(2√x)',
   forward: unaryForward('Sqrt', 'sqrt'),
   gradient: (dy, _xs, out) => [() => divide(multiply(dy, 0.5), out)],
+  jvp: ([t], _xs, out) => divide(t!, multiply(out, 2)),
   sample: { kind: 'unary', lo: 0.5, hi: 3 },
 });
 

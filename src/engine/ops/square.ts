@@ -10,6 +10,7 @@ export const Square = defineOp({
   derivative: '∂out/∂x = 2x',
   forward: unaryForward('Square', 'square', false),
   gradient: (dy, [x]) => [() => multiply(dy, multiply(2, x))],
+  jvp: ([t], [x]) => multiply(t!, multiply(x, 2)),
   sample: { kind: 'unary' },
 });
 

@@ -3,6 +3,7 @@ import { defineOp } from '../op';
 import { normalizeAxes } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { reshape } from './reshape';
+import { linearJvp } from './tangents';
 
 /** out = x without size-1 axes (all, or those listed).  ∂out/∂x = dy reshaped back. */
 export const Squeeze = defineOp<{ axes: number[] }>({
@@ -11,6 +12,7 @@ export const Squeeze = defineOp<{ axes: number[] }>({
   derivative: '∂L/∂input = reshape(∂L/∂out, shape of input)',
   forward: ([x], { axes }) => new Tensor(x.data, x.shape.filter((_, i) => !axes.includes(i)), x.dtype),
   gradient: (dy, [x]) => [() => reshape(dy, x.shape)],
+  jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 1, 3, 1] }], attrs: { axes: [1, 3] } }] },
 });
 

@@ -6,6 +6,7 @@ import { joinAlong } from './concat';
 import { reshape } from './reshape';
 import { slice } from './slice';
 import { convertAll } from './helpers';
+import { linearJvp } from './tangents';
 
 /** out = tensors stacked on a new axis.  ∂out/∂xᵢ = dy's i-th slice along that axis. */
 export const Pack = defineOp<{ axis: number }>({
@@ -33,6 +34,7 @@ export const Pack = defineOp<{ axis: number }>({
       const size = dy.shape.map((d, a) => (a === axis ? 1 : d));
       return reshape(slice(dy, begin, size), x.shape);
     }),
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

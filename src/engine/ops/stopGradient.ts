@@ -8,6 +8,7 @@ export const StopGradient = defineOp({
   derivative: '∂out/∂x := 0 (by definition)',
   forward: ([x]) => new Tensor(x.data, x.shape, x.dtype),
   gradient: null,
+  jvp: null,
 });
 
 /** tf.stopGradient: out = x, but no gradient flows back: ∂out/∂x is null (TensorFlow's StopGradient). */

@@ -4,6 +4,8 @@ import { cos } from './cos';
 import { divide } from './divide';
 import { square } from './square';
 import { unaryForward } from './helpers';
+import { multiply } from './multiply';
+import { add } from './add';
 
 /** out = tan x.  ∂out/∂x = sec²x = 1/cos²x. */
 export const Tan = defineOp({
@@ -12,6 +14,7 @@ export const Tan = defineOp({
   derivative: '∂out/∂x = 1 + tan² x',
   forward: unaryForward('Tan', 'tan'),
   gradient: (dy, [x]) => [() => divide(dy, square(cos(x)))],
+  jvp: ([t], _xs, out) => multiply(t!, add(multiply(out, out), 1)),
   sample: { kind: 'unary', lo: -1.2, hi: 1.2 },
 });
 

@@ -12,6 +12,7 @@ export const Tanh = defineOp({
   derivative: '∂out/∂x = 1 − tanh² x',
   forward: unaryForward('Tanh', 'tanh'),
   gradient: (dy, _xs, out) => [() => multiply(dy, subtract(1, square(out)))],
+  jvp: ([t], _xs, out) => multiply(t!, subtract(1, multiply(out, out))),
   sample: { kind: 'unary' },
 });
 

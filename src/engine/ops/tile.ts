@@ -5,6 +5,7 @@ import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
+import { linearJvp } from './tangents';
 
 /** out = x repeated `multiples[i]` times along axis i.  ∂out/∂x = the sum of dy over the copies. */
 export const Tile = defineOp<{ multiples: number[] }>({
@@ -44,6 +45,7 @@ export const Tile = defineOp<{ multiples: number[] }>({
       return reduceSum(reshape(dy, split), copyAxes);
     },
   ],
+  jvp: linearJvp,
   sample: { kind: 'cases', cases: [{ inputs: [{ shape: [2, 3] }], attrs: { multiples: [2, 1] } }, { inputs: [{ shape: [3] }], attrs: { multiples: [3] } }] },
 });
 

@@ -3,6 +3,7 @@ import { InvalidArgumentError } from '../errors';
 import { kernels } from '../kernels';
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** out[…perm…] = x: axes permuted.  ∂out/∂x = dy transposed by the inverse permutation. */
 export const Transpose = defineOp<{ perm: number[] }>({
@@ -19,6 +20,7 @@ export const Transpose = defineOp<{ perm: number[] }>({
     perm.forEach((p, i) => (inverse[p] = i));
     return [() => transpose(dy, inverse)];
   },
+  jvp: linearJvp,
   sample: {
     kind: 'cases',
     cases: [

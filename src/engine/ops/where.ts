@@ -5,6 +5,7 @@ import { defineOp } from '../op';
 import { broadcastShape, shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { convertAll, filled, sameDtype } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /** out = cond ? x : y (broadcast).  ∂out/∂x = [cond], ∂out/∂y = [¬cond]; cond gets null. */
 export const SelectV2 = defineOp({
@@ -28,6 +29,7 @@ export const SelectV2 = defineOp({
     const zero = filled([], dy.dtype, 0);
     return [null, () => where(c, dy, zero), () => where(c, zero, dy)];
   },
+  jvp: diagonalJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -67,6 +67,7 @@ export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, 
   const paramNames = inst?.params ?? [];
   // `function lossOf(w) { … }` called with an unnamed tensor: inside, that tensor is `w`.
   const probeN = (id: number, ...values: unknown[]): void => {
+    guard.countCall(); // a callback that calls nothing (Array.from's) still reaches the memory check
     const names = paramNames[id];
     for (let i = 0; i < values.length; i++) {
       const v = values[i];

@@ -7,11 +7,14 @@ import './panel.css';
 import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
-import { formatBytes, formatNum, stepLabel } from './model/format';
+import { formatBytes, formatNum } from './model/format';
+import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
+import { addChainBreaks } from './model/breaks';
 import { InspectClient } from './model/inspectClient';
 import { loadState, onMessage, post, saveState } from './messaging';
-import { h } from './dom';
+import { h, themeColor } from './dom';
+import { ensureContrast } from './model/contrast';
 import { GraphView } from './views/graphView';
 import { renderInspector } from './views/inspector';
 import { CurvesView } from './views/curves';
@@ -98,11 +101,14 @@ app.append(header, h('div', { class: 'bar' }, tabList, stepBar), tapeBar, main, 
 
 /** The drawn node that shows a base node (a folded group for its members), and back. */
 const toView = (i: number | undefined) => (i === undefined || !state.view ? i : state.view.viewOf[i] >= 0 ? state.view.viewOf[i] : undefined);
+/** A drawn node's base node (notes drawn where a chain breaks have none). */
+const toBase = (i: number | undefined) => (i === undefined ? undefined : state.view && state.view.baseOf[i] >= 0 ? state.view.baseOf[i] : undefined);
 const graphView = new GraphView({
   onSelect: (i) => {
     const n = i !== undefined ? state.view?.nodes[i] : undefined;
     if (n?.group) showGroup(i!);
-    else select(i !== undefined ? state.view?.baseOf[i] : undefined, false);
+    else if (n?.note) showNote(i!);
+    else select(toBase(i), false);
   },
   onReveal: (i) => {
     const pos = state.view?.nodes[i]?.pos;
@@ -113,9 +119,29 @@ const graphView = new GraphView({
 
 /** Opens a folded group: its ops are drawn one by one (the graph is laid out again). */
 function expandGroup(key: string, thenSelect?: number): void {
+  const members = state.view?.nodes.find((n) => n.group?.key === key)?.group?.members;
   state.expanded.add(key);
   rebuild(false);
-  if (thenSelect !== undefined) select(thenSelect, true);
+  // Show the opened ops legibly: the one asked for, else the group's last op (next to the target,
+  // where the gradient is largest); Fit shows all of them.
+  const at = thenSelect ?? members?.filter((m) => state.graph?.nodes[m]?.kind === 'op').pop();
+  if (at !== undefined) select(at, true);
+}
+
+/** Folds every opened group again. */
+function foldAll(): void {
+  state.expanded.clear();
+  state.selected = undefined;
+  rebuild(false);
+}
+
+/** The inspector for a chain-break note: the runner's sentence, and the line where it happened. */
+function showNote(i: number): void {
+  const n = state.view!.nodes[i];
+  state.selected = undefined;
+  graphView.setSelected(i, false);
+  inspectorEl.replaceChildren(h('div', { class: 'insp-head' }, h('h2', null, n.title), n.pos ? h('button', { class: 'link', onclick: () => reveal(n.pos!) }, `line ${n.pos.line}`) : null),
+    h('p', { class: n.note!.role === 'break' ? 'warn' : '' }, n.note!.message));
 }
 
 /** The inspector for a folded group: what it holds, its gradient along the iterations, and how to open it. */
@@ -183,7 +209,7 @@ const curves = new CurvesView({
   smoothing: persisted.smoothing ?? 0.6,
   logScale: persisted.logScale ?? false,
   step: undefined,
-  onSelectStep: (s) => setStep(s),
+  onSelectStep: (s) => selectStepFromCurve(s),
   onReveal: (line) => reveal({ line, column: 1 }),
 });
 curves.el.addEventListener('settings', persist);
@@ -264,9 +290,13 @@ function renderHeader(trace: Trace | undefined): void {
 // keyboard focus while stepping (rebuilding it would drop focus to the page at every step).
 const prevStep = h('button', { onclick: () => setStep(state.step - 1), 'aria-label': 'previous step', title: 'Previous step' }, '◀');
 const nextStep = h('button', { onclick: () => setStep(state.step + 1), 'aria-label': 'next step', title: 'Next step' }, '▶');
-// The slider's value stays the Trace's 0-based step; people read and hear "step 1 of 3".
+// Steps are TensorFlow's, from 0, in the slider, its spoken value, the labels and the curves.
 const stepRange = h('input', { type: 'range', min: '0', step: '1', 'aria-label': 'training step', oninput: () => setStep(Number(stepRange.value)) });
-const stepText = h('span', { class: 'num step-label', 'aria-live': 'polite' });
+/** Ticks under the slider at the steps that kept a graph (the others kept scalars only). */
+const stepMarks = h('div', { class: 'step-marks', 'aria-hidden': 'true' });
+const stepSlider = h('div', { class: 'step-slider' }, stepRange, stepMarks);
+const stepText_ = h('span', { class: 'num step-label', 'aria-live': 'polite' });
+const stepNote = h('span', { class: 'dim step-note', 'aria-live': 'polite' });
 
 function renderSteps(trace: Trace): void {
   const max = maxStep(trace);
@@ -274,16 +304,40 @@ function renderSteps(trace: Trace): void {
     stepBar.replaceChildren();
     return;
   }
-  if (!stepBar.childElementCount) stepBar.append(prevStep, stepRange, nextStep, stepText);
+  if (!stepBar.childElementCount) stepBar.append(prevStep, stepSlider, nextStep, stepText_, stepNote);
   stepRange.max = String(max);
   stepRange.value = String(state.step);
-  stepRange.setAttribute('aria-valuetext', stepLabel(state.step, max + 1));
+  stepRange.setAttribute('aria-valuetext', stepSpoken(state.step, max));
+  const kept = detailedSteps(trace);
+  const all = kept.length === max + 1;
+  stepMarks.replaceChildren(...(all ? [] : kept.map((s) => {
+    const m = h('span', { 'data-step': String(s) });
+    // Under the thumb's centre: the thumb (14 px) travels the track's width less its own.
+    m.style.left = `calc(${(s / max) * 100}% + ${7 - (14 * s) / max}px)`;
+    return m;
+  })));
+  stepSlider.title = all ? '' : `Steps with a graph: ${stepRanges(kept)} (the others kept scalars only)`;
   // A button that becomes disabled under the keyboard focus hands it to the slider, not to the page.
   const hadFocus = document.activeElement;
   prevStep.disabled = state.step <= 0;
   nextStep.disabled = state.step >= max;
   if ((hadFocus === prevStep && prevStep.disabled) || (hadFocus === nextStep && nextStep.disabled)) stepRange.focus();
-  stepText.textContent = stepLabel(state.step, max + 1);
+  stepText_.textContent = stepText(state.step, max);
+  stepNote.textContent = all || kept.includes(state.step) ? '' : 'scalars only';
+}
+
+/** A click on a curve: the nearest step that kept a graph, and a sentence saying which. */
+function selectStepFromCurve(step: number): string | undefined {
+  const trace = state.run?.trace;
+  if (!trace) return undefined;
+  const kept = detailedSteps(trace);
+  const target = kept.includes(step) ? step : nearestDetailed(kept, step);
+  if (target === undefined) {
+    setStep(step);
+    return `step ${step} selected (no step of this run kept a graph)`;
+  }
+  setStep(target);
+  return target === step ? `step ${step} selected` : `step ${step} kept scalars only: showing step ${target}, the nearest with a graph`;
 }
 
 function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): void {
@@ -292,7 +346,7 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
   for (const t of graph.tapes) {
     tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
       h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
-      steps > 1 ? ` · ${stepLabel(t.step, steps)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
+      steps > 1 ? ` · ${stepText(t.step, steps - 1)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
       t.truncated ? h('span', { class: 'warn', title: 'The run’s detail budget ran out: only the first recorded nodes are drawn.' }, ` · first ${t.nodes.length} drawn`) : ''));
   }
   if (grads.length > 1) {
@@ -300,6 +354,7 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
     grads.forEach((g, i) => sel.append(h('option', { value: String(i), selected: i === state.gradIndex }, `${g.kind}(${g.targets.map((t) => t.name ?? 'target').join(', ')} → ${g.sources.map((s) => s.name ?? 'source').join(', ')})${g.pos ? ` line ${g.pos.line}` : ''}`)));
     tapeBar.append(h('label', null, 'gradient: ', sel));
   }
+  if (state.expanded.size) tapeBar.append(h('button', { onclick: foldAll, title: 'Draw repeated runs of ops as one group again' }, 'Fold repeats'));
   if (!graph.tapes.some((t) => t.detailed) && graph.tapes.length) tapeBar.append(h('span', { class: 'warn' }, 'This step kept scalars only (the runner’s step budget); pick another step for the graph.'));
 }
 
@@ -314,7 +369,7 @@ function rebuild(keepView: boolean): void {
   if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
   const prev = state.view;
   const graph = buildGraph(tapes, grads[state.gradIndex]);
-  const { view } = viewGraphFor(graph, state.expanded);
+  const view = addChainBreaks(viewGraphFor(graph, state.expanded).view);
   const reuse = !!prev && prev.nodes.length === view.nodes.length && shapeKey(prev) === shapeKey(view);
   if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;
@@ -428,8 +483,26 @@ onMessage((msg) => {
   }
 });
 
+/**
+ * Text and scale colours held to WCAG AA on the panel's background, as CSS variables (--gt-*): theme
+ * colours alone do not always reach it ("passed" green is pale on Light Modern's white).
+ */
+function applyThemeColors(): void {
+  const p = graphView.palette;
+  const bg = themeColor('--vscode-editor-background', '#1e1e1e');
+  const set = (k: string, v: string) => document.body.style.setProperty(k, v);
+  set('--gt-ok', ensureContrast(themeColor('--vscode-testing-iconPassed', themeColor('--vscode-charts-green', '#89d185')), bg));
+  set('--gt-warn', p.warn);
+  set('--gt-error', p.error);
+  set('--gt-dim', p.dim);
+  set('--gt-text', p.text);
+  p.heat.forEach((c, i) => set(`--gt-heat${i}`, c));
+}
+applyThemeColors();
+
 new MutationObserver(() => {
   graphView.themeChanged();
+  applyThemeColors();
   if (state.tab === 'curves') curves.render();
 }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 

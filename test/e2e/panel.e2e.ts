@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { panelFor, renderedCount, until, type E2E, type E2ETest } from './harness';
+import { AA_TEXT, contrastRatio, parseColor } from '../../webview/model/contrast';
+import { MIN_TEXT_PX, overlaps, type Box } from '../../webview/model/viewport';
 
 const RUN = 'GradTape: Compute Gradients';
 
@@ -15,11 +17,27 @@ async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_000): Pro
   // Into the editor (first group) first, as a person clicks the code: Quick Open opens a file in the
   // active group, which after a click in the panel would be the panel's own.
   await t.page.keyboard.press('Control+1');
-  await t.openFile(file);
+  await openFileRetrying(t, file);
   const before = await renderedCount(t, file);
   await t.runCommand(RUN);
   await until(`the panel to draw the run of ${file}`, async () => (await renderedCount(t, file)) > before, timeoutMs, 250);
   return (await panelFor(t, file))!;
+}
+
+/**
+ * Quick Open, tried again when another file came up (with many recently opened files Quick Open
+ * sometimes takes Enter before its list has settled on the typed name).
+ */
+async function openFileRetrying(t: E2E, file: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await t.openFile(file);
+      return;
+    } catch (e) {
+      if (attempt >= 3) throw e;
+      await t.page.keyboard.press('Escape');
+    }
+  }
 }
 
 /**
@@ -70,6 +88,67 @@ async function focused(panel: FrameLocator): Promise<string> {
   });
 }
 
+/** What the graph drew in its last frame, read from the page (GraphView exposes it for these checks). */
+interface Drawn {
+  box: Box; width: number; height: number; k: number;
+  texts: (Box & { px: number; text: string })[];
+  heat: string[]; text: string; dim: string; warn: string; bg: string; ok: string | null; layout: string; nodes: number;
+}
+
+async function drawn(frame: FrameLocator): Promise<Drawn> {
+  return frame.locator('body').evaluate(() => {
+    const g = (window as unknown as { gradtapeGraph: { screenBounds(): { box: Box; width: number; height: number; k: number }; textDrawn: Drawn['texts']; palette: Record<string, string | string[]> } }).gradtapeGraph;
+    const ok = document.querySelector('.status.ok');
+    return {
+      ...g.screenBounds(), texts: g.textDrawn, heat: g.palette.heat as string[], text: g.palette.text as string, dim: g.palette.dim as string, warn: g.palette.warn as string,
+      bg: getComputedStyle(document.body).getPropertyValue('--vscode-editor-background').trim(), ok: ok ? getComputedStyle(ok).color : null,
+      layout: document.body.dataset.graphLayout ?? '', nodes: Number(document.body.dataset.nodes ?? 0),
+    };
+  });
+}
+
+/**
+ * The graph reads at a glance: the fitted picture lies inside the canvas, no drawn text is smaller
+ * than MIN_TEXT_PX, no two labels overlap, and the gradient scale and status colours meet AA on the
+ * panel's background. Waits for the view to settle (dagre's layout replaces the first one), then checks.
+ */
+async function assertLegible(frame: FrameLocator, what: string): Promise<Drawn> {
+  const d = await until(`${what}: the fitted graph inside the canvas`, async () => {
+    const x = await drawn(frame);
+    const inside = x.width > 0 && x.box.x >= -0.5 && x.box.y >= -0.5 && x.box.x + x.box.w <= x.width + 0.5 && x.box.y + x.box.h <= x.height + 0.5;
+    return inside && x.texts.length ? x : undefined;
+  }, 15_000, 250);
+  const small = d.texts.filter((t) => t.px < MIN_TEXT_PX);
+  assert.deepEqual(small.map((t) => `${t.text} ${t.px}px`), [], `${what}: text below ${MIN_TEXT_PX} px`);
+  const clash = overlaps(d.texts);
+  assert.deepEqual(clash.map(([a, b]) => `${d.texts[a].text} / ${d.texts[b].text}`), [], `${what}: overlapping labels`);
+  const bg = parseColor(d.bg)!;
+  assert.ok(bg, `${what}: background ${d.bg}`);
+  for (const c of [...d.heat, d.text, d.dim, d.warn, ...(d.ok ? [d.ok] : [])]) {
+    const r = contrastRatio(parseColor(c, bg)!, bg);
+    assert.ok(r >= AA_TEXT, `${what}: ${c} on ${d.bg} is ${r.toFixed(2)}:1`);
+  }
+  return d;
+}
+
+/** The programs the legibility test runs: the examples and the panel's fixtures (copies.json). */
+const LEGIBLE_FILES = ['squared.grad.ts', 'watch.grad.ts', 'training.grad.ts', 'mlp.grad.ts', 'hessian.grad.ts', 'rnn.grad.ts', 'left-engine.grad.ts'];
+
+/** The side-bar Tape view's frame once it has drawn a run of `file` (it follows the active file). */
+async function sideBarView(t: E2E, file: string): Promise<FrameLocator> {
+  return until(`the side-bar view to draw ${file}`, async () => {
+    const outers = t.page.locator('iframe.webview.ready');
+    for (let i = 0; i < (await outers.count()); i++) {
+      const inner = outers.nth(i).contentFrame().locator('iframe#active-frame').contentFrame();
+      const body = inner.locator('body[data-mode="view"]');
+      if ((await body.count().catch(() => 0)) === 0) continue;
+      const title = await inner.locator('header.top h1').innerText({ timeout: 1_000 }).catch(() => '');
+      if (title === file && Number((await body.getAttribute('data-rendered', { timeout: 1_000 }).catch(() => null)) ?? 0) > 0) return inner;
+    }
+    return undefined;
+  }, 30_000);
+}
+
 export const tests: E2ETest[] = [
   {
     name: 'the panel shows the seed training tape: nodes with values and gradients, 3 loss points, click reveals the line, finite differences agree',
@@ -101,16 +180,16 @@ export const tests: E2ETest[] = [
       // The runner's names for the loop variable and the unrecorded reshape's result.
       assert.ok(nodes.some((n) => n.startsWith('y, Constant')), nodes.join(' | '));
       assert.ok(nodes.some((n) => n.startsWith('reshape(x), Tensor')), nodes.join(' | '));
-      // Steps for people: 1-based, as the editor's hover ("step 3 of 3").
-      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 3 of 3');
-      assert.match(await panel.locator('.tapebar .chip').first().innerText(), /step 3 of 3/);
+      // Steps as TensorFlow numbers them, from 0, with the range: one numbering in the whole panel.
+      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 2 of 0–2');
+      assert.match(await panel.locator('.tapebar .chip').first().innerText(), /step 2 of 0–2/);
       await t.screenshot('panel-dark-graph');
 
       // Scrubbing to the first step shows its numbers.
       await panel.locator('.steps input[type=range]').fill('0');
-      await until('step 1 in the graph', async () => (await panel.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul, .* value 4\.25, gradient 7,/.test(n)), 10_000);
-      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 1 of 3');
-      assert.equal(await panel.locator('.steps input[type=range]').getAttribute('aria-valuetext'), 'step 1 of 3');
+      await until('step 0 in the graph', async () => (await panel.locator('.node-list button').allTextContents()).some((n) => /^output, MatMul, .* value 4\.25, gradient 7,/.test(n)), 10_000);
+      assert.equal(await panel.locator('.steps .step-label').innerText(), 'step 0 of 0–2');
+      assert.equal(await panel.locator('.steps input[type=range]').getAttribute('aria-valuetext'), 'step 0 of 0 to 2');
 
       // Clicking the MatMul node on the canvas selects it and reveals its line in the editor.
       const button = panel.locator('.node-list button', { hasText: 'MatMul' });
@@ -141,11 +220,11 @@ export const tests: E2ETest[] = [
       await panel.getByRole('tab', { name: 'Curves' }).click();
       await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: 10_000 });
       assert.equal(await panel.locator('.curve-card').count(), 1);
-      // The readout under the cursor counts steps as people do: the last point is step 3.
+      // The readout under the cursor counts steps as TensorFlow does, from 0: the last point is step 2.
       const over = panel.locator('.curve-card .u-over').first();
       const ob = (await over.boundingBox())!;
       await over.hover({ position: { x: ob.width - 1, y: ob.height / 2 } });
-      await until('the readout at the last point', async () => /^step 3 {3}value 0\.45981/.test(await panel.locator('.curve-card .readout').first().innerText()), 5_000);
+      await until('the readout at the last point', async () => /^step 2 {3}value 0\.45981/.test(await panel.locator('.curve-card .readout').first().innerText()), 5_000);
       await t.screenshot('panel-dark-curves');
       await panel.getByRole('tab', { name: 'Backward pass' }).click();
       await panel.locator('.walk').getByText('✓ = recorded').first().waitFor({ timeout: 10_000 });
@@ -278,16 +357,16 @@ export const tests: E2ETest[] = [
       await t.page.keyboard.press('Tab');
       assert.equal(await focused(panel), 'previous step');
       await t.page.keyboard.press('Enter');
-      await until('step 2 of 3', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 2 of 3', 5_000);
+      await until('step 1', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 1 of 0–2', 5_000);
       assert.equal(await focused(panel), 'previous step');
       await t.page.keyboard.press('Enter');
-      await until('step 1 of 3', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 1 of 3', 5_000);
+      await until('step 0', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 0 of 0–2', 5_000);
       assert.equal(await focused(panel), 'training step');
       await t.page.keyboard.press('ArrowRight');
-      await until('step 2 of 3 by the slider', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 2 of 3', 5_000);
+      await until('step 1 by the slider', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 1 of 0–2', 5_000);
       assert.equal(await focused(panel), 'training step');
       await t.page.keyboard.press('End');
-      await until('step 3 of 3 again', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 3 of 3', 5_000);
+      await until('step 2 again', async () => (await panel.locator('.steps .step-label').innerText()) === 'step 2 of 0–2', 5_000);
       await panel.locator('.node-list button', { hasText: 'MatMul' }).dispatchEvent('click');
       await t.screenshot('panel-hc-dark-inspector');
       await t.page.locator('iframe.webview.ready').first().screenshot({ path: `${t.artifactsDir}/panel-only-hc-dark.png` });
@@ -342,6 +421,16 @@ export const tests: E2ETest[] = [
       const nodes = Number(await big.locator('body').getAttribute('data-nodes'));
       assert.ok(nodes >= 10_000, `${nodes} nodes drawn`);
       const draw = Number(await big.locator('body').getAttribute('data-draw-ms'));
+      // The loop inside the tape is drawn folded: one group, `2500 × (MatMul, Add, Tanh, Mul)`.
+      assert.ok(Number(await big.locator('body').getAttribute('data-drawn-nodes')) < 10, 'folded');
+      const group = big.locator('.node-list button', { hasText: /^2500 × / });
+      await t.screenshot('panel-10000-nodes-folded');
+      // Opened (select it, then the inspector's button), all 10,000 ops are drawn: the pan and zoom
+      // figures are for those.
+      await group.dispatchEvent('click');
+      await big.getByRole('button', { name: 'open the group' }).click();
+      await until('the group to open', async () => Number(await big.locator('body').getAttribute('data-drawn-nodes')) >= 10_000, 20_000);
+      await big.getByRole('button', { name: 'fit' }).click();
       await t.screenshot('panel-10000-nodes');
       // Pan and zoom with the mouse; each frame's draw time is kept on the body.
       const canvas = big.locator('.graph canvas');
@@ -363,6 +452,98 @@ export const tests: E2ETest[] = [
       await t.screenshot('panel-100000-points');
       console.log(`[panel figures] 100,000-point curve: drawn in ${ms} ms in the webview`);
       assert.ok(ms > 0);
+    },
+  },
+  {
+    name: 'graphs read at a glance: fitted, text at least 10 px, no overlapping labels, AA colours — examples, MLP with Adam, nested Hessian, 1,600-op RNN, a broken chain; panel and side bar, two sizes, dark and light',
+    workspace: 'panel',
+    timeoutMs: 900_000,
+    async run(t) {
+      for (const theme of ['Dark Modern', 'Light Modern'] as const) {
+        const tag = theme.startsWith('Dark') ? 'dark' : 'light';
+        await t.page.keyboard.press('Control+1');
+        await setTheme(t, theme);
+        for (const [w, h] of [[1400, 900], [1100, 700]]) {
+          await t.page.setViewportSize({ width: w, height: h });
+          for (const file of LEGIBLE_FILES) {
+            // One editor and its panel at a time: a crowd of tabs makes Quick Open unreliable at the small size.
+            await t.runCommand('View: Close All Editors');
+            const panel = await runAndWaitForPanel(t, file);
+            await until(`${file}: the ${tag} theme`, async () => new RegExp(`vscode-${tag}`).test((await panel.locator('body').getAttribute('class')) ?? ''), 10_000);
+            const d = await assertLegible(panel, `${file} in the panel, ${tag}, ${w}×${h}`);
+            const nodes = await panel.locator('.node-list button').allTextContents();
+            if (file === 'mlp.grad.ts') {
+              // all 13 nodes, logits and loss among them, on screen and named
+              assert.equal(nodes.length, 13, nodes.join(' | '));
+              for (const name of ['logits', 'loss', 'hidden', 'w1', 'b2']) {
+                const b = panel.locator('.node-list button', { hasText: new RegExp(`^${name},`) }).first();
+                const cx = Number(await b.getAttribute('data-cx')), cy = Number(await b.getAttribute('data-cy'));
+                assert.ok(cx > 0 && cy > 0 && cx < d.width && cy < d.height, `${name} at ${cx},${cy} in ${d.width}×${d.height}`);
+                assert.ok(d.texts.some((x) => x.text === name), `${name} is written on the canvas`);
+              }
+            }
+            if (file === 'rnn.grad.ts') {
+              assert.ok(nodes.some((n) => n.startsWith('400 × (Mul, Mul, Add, Tanh), folded: 1600 ops')), nodes.join(' | '));
+              assert.ok(d.texts.some((x) => x.text === '400 × (Mul, Mul, Add, Tanh)'), 'the group is labelled on the canvas');
+              assert.ok(nodes.length <= 6, `the 1,601-op tape is drawn as ${nodes.length} nodes`);
+            }
+            if (file === 'left-engine.grad.ts') {
+              assert.ok(nodes.some((n) => /^chain broken, arraySync\(\) :8: .*left the engine through arraySync\(\)/.test(n)), nodes.join(' | '));
+              // w says why in words (the whole phrase, or its start on a small node: zooming in shows the rest)
+              assert.ok(d.texts.some((x) => /^no gradient: left/.test(x.text) || x.text === 'no gradient:'), 'the source says why, in words');
+              assert.ok(nodes.some((n) => /^w, Variable, .*gradient null, A value computed from the variable/.test(n)), nodes.join(' | '));
+            }
+            if (file === 'hessian.grad.ts') assert.ok(d.texts.some((x) => /^outer · line/.test(x.text)) && d.texts.some((x) => /^inner · line/.test(x.text)), 'both frame labels drawn');
+            await t.screenshot(`${tag}-${w}x${h}-${file.replace('.grad.ts', '')}`);
+          }
+        }
+        await t.page.setViewportSize({ width: 1400, height: 900 });
+
+        // The MLP's 160 steps: ticks at the steps that kept a graph; a click on a scalars-only step
+        // of the (one) loss curve goes to the nearest kept step and says so.
+        await t.runCommand('View: Close All Editors');
+        const mlp = await runAndWaitForPanel(t, 'mlp.grad.ts');
+        assert.equal(await mlp.locator('.steps .step-label').innerText(), 'step 159 of 0–159');
+        const ticks = await mlp.locator('.step-marks span').count();
+        assert.ok(ticks > 1 && ticks < 160, `${ticks} ticks`);
+        await mlp.getByRole('tab', { name: 'Curves' }).click();
+        assert.equal(await mlp.locator('.curve-card').count(), 1, 'the target loss and tf.summary.scalar("loss") are one chart');
+        assert.match(await mlp.locator('.curve-card h3').innerText(), /gradient target and tf\.summary\.scalar · 160 points/);
+        const over = mlp.locator('.u-over').first();
+        const box = (await over.boundingBox())!;
+        const kept = (await mlp.locator('.step-marks span').evaluateAll((s) => s.map((x) => Number((x as HTMLElement).dataset.step))));
+        const target = [...Array(160).keys()].find((s) => !kept.includes(s) && s > 100)!;
+        await over.click({ position: { x: (box.width * target) / 159, y: box.height / 2 } });
+        const said = await until('the readout to say which step', async () => {
+          const r = await mlp.locator('.curve-card .readout').innerText();
+          return /selected|showing/.test(r) ? r : undefined;
+        }, 5_000);
+        assert.match(said, /kept scalars only: showing step \d+, the nearest with a graph/);
+        const shown = Number(/showing step (\d+)/.exec(said)![1]);
+        assert.ok(kept.includes(shown), `${shown} in ${kept.join(',')}`);
+        assert.equal(await mlp.locator('.steps .step-label').innerText(), `step ${shown} of 0–159`);
+        await t.screenshot(`${tag}-mlp-curve`);
+        await mlp.getByRole('tab', { name: 'Graph' }).click();
+        await assertLegible(mlp, `mlp at step ${shown}`);
+
+        // The side bar, two heights: the view follows the active file and fits it, top to bottom.
+        await t.page.keyboard.press('Control+1');
+        await t.runCommand('GradTape: Focus on Tape View');
+        for (const file of ['training.grad.ts', 'mlp.grad.ts', 'hessian.grad.ts', 'rnn.grad.ts']) {
+          await t.page.setViewportSize({ width: 1400, height: 900 });
+          await t.runCommand('View: Close All Editors');
+          await openFileRetrying(t, file);
+          const view = await sideBarView(t, file);
+          for (const [w, h] of [[1400, 900], [1100, 700]]) {
+            await t.page.setViewportSize({ width: w, height: h });
+            const d = await assertLegible(view, `${file} in the side bar, ${tag}, ${w}×${h}`);
+            if (file !== 'rnn.grad.ts') assert.match(d.layout, /^TB /, `${file}: top to bottom in the narrow side bar`);
+            await t.screenshot(`${tag}-sidebar-${w}x${h}-${file.replace('.grad.ts', '')}`);
+          }
+        }
+        await t.page.setViewportSize({ width: 1400, height: 900 });
+        await t.page.keyboard.press('Control+B'); // close the side bar again
+      }
     },
   },
 ];

@@ -10,6 +10,7 @@ import { bounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { AA_TEXT, contrastRatio, ensureContrast, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
 import { chooseLayout, detailFor, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
 import { collapseRepeats, findRepeats, viewGraphFor } from '../../webview/model/repeats';
+import { addChainBreaks } from '../../webview/model/breaks';
 import type { NullReasonKind } from '../../src/protocol/trace';
 
 const load = (f: string): Trace => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', f), 'utf8'));
@@ -190,5 +191,27 @@ describe('panel: null gradients in words', () => {
       assert.match(s, /^no gradient: [a-z ]+/);
       assert.doesNotMatch(s.replace('stopGradient', '').replace('stopRecording', ''), /[a-z][A-Z]/, `${k}: ${s}`);
     }
+  });
+});
+
+describe('panel: where a chain breaks', () => {
+  it('draws the op whose value left the engine, a broken link, and the target beyond it, with the reason', () => {
+    const t = load('trace-left-engine.json');
+    const base = graphOf(t);
+    assert.deepEqual(base.nodes.map((n) => n.title).sort(), ['constant 3', 'doubled', 'w']);
+    const view = addChainBreaks(viewGraphFor(base, new Set()).view);
+    const note = view.nodes.find((n) => n.note?.role === 'break')!;
+    const target = view.nodes.find((n) => n.note?.role === 'target')!;
+    assert.equal(note.title, 'chain broken');
+    assert.equal(note.op, 'arraySync() :8');
+    assert.match(note.note!.message, /left the engine through arraySync\(\)/);
+    assert.equal(target.title, 'loss');
+    const links = view.edges.filter((e) => e.broken).map((e) => `${view.nodes[e.from].title}→${view.nodes[e.to].title}`);
+    assert.deepEqual(links, ['doubled→chain broken', 'chain broken→loss']);
+    assert.equal(view.nodes.find((n) => n.title === 'w')!.grad, null);
+    assert.equal(nullPhrase(view.nodes.find((n) => n.title === 'w')!.nullReason?.kind), 'no gradient: left the engine');
+    // a graph without such a null is left as it is
+    const mlp = viewGraphFor(graphOf(load('trace-mlp-adam.json')), new Set()).view;
+    assert.equal(addChainBreaks(mlp), mlp);
   });
 });

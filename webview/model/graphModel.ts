@@ -32,7 +32,7 @@ export function tapeDepths(tapes: TraceTape[]): Map<number, number> {
 export interface GraphNode {
   index: number;
   /** A recorded op, a leaf tensor, or (drawn graphs only, see repeats.ts) a folded run of repeated ops. */
-  kind: 'op' | 'leaf' | 'group';
+  kind: 'op' | 'leaf' | 'group' | 'note';
   /** TraceNode.id for op nodes. */
   nodeId?: number;
   tensorId: number;
@@ -54,6 +54,8 @@ export interface GraphNode {
   inputs: number[];
   consumers: number[];
   group?: GroupInfo;
+  /** A note drawn where a gradient's chain breaks (see breaks.ts): the sentence that says why. */
+  note?: { role: 'break' | 'target'; message: string };
   x: number;
   y: number;
   w: number;
@@ -69,6 +71,8 @@ export interface GraphEdge {
   gradRms?: number;
   /** 0 (smallest on this graph) … 1 (largest), on a log scale; undefined off the path. */
   heat?: number;
+  /** Drawn as a broken link: the chain of gradients stops here (see breaks.ts). */
+  broken?: boolean;
 }
 
 export interface Graph {
@@ -146,7 +150,7 @@ export function nullPhrase(kind: NullReason['kind'] | undefined): string {
     case 'stopGradient': return 'no gradient: cut by stopGradient';
     case 'stopRecording': return 'no gradient: ran in stopRecording';
     case 'reset': return 'no gradient: the tape was reset';
-    case 'leftEngine': return 'no gradient: value left the engine';
+    case 'leftEngine': return 'no gradient: left the engine';
     case 'noPath': return 'no gradient: target does not use it';
     case undefined: return 'no gradient';
   }

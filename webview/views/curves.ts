@@ -6,6 +6,7 @@ import uPlot from 'uplot';
 import type { Curve } from '../../src/protocol/trace';
 import { formatNum, toNumber } from '../model/format';
 import { smoothEma } from '../model/smoothing';
+import { effectiveSmoothing, groupCurves, type CurveGroup } from '../model/steps';
 import { h, themeColor, withAlpha } from '../dom';
 
 /** Steps are whole numbers: ticks at 1, 2, 5, 10, 20, 50, … */
@@ -15,12 +16,13 @@ export interface CurvesOptions {
   smoothing: number;
   logScale: boolean;
   step: number | undefined;
-  onSelectStep(step: number): void;
+  /** A click on a point: select that training step; returns what was selected, to say so. */
+  onSelectStep(step: number): string | undefined;
   onReveal(line: number): void;
 }
 
 interface Chart {
-  curve: Curve;
+  curve: CurveGroup;
   plot: uPlot;
   xs: Float64Array;
   ys: number[];
@@ -30,13 +32,14 @@ interface Chart {
 export class CurvesView {
   readonly el = h('div', { class: 'curves' });
   private charts: Chart[] = [];
-  private curves: Curve[] = [];
+  private curves: CurveGroup[] = [];
   private readonly controls: HTMLElement;
   private readonly list = h('div', { class: 'curve-list' });
   private readonly smoothInput: HTMLInputElement;
   private readonly smoothLabel = h('output', { class: 'num' });
   private readonly logInput: HTMLInputElement;
   private readonly logNote = h('span', { class: 'dim' });
+  private readonly smoothNote = h('span', { class: 'dim smooth-note' });
   /** Milliseconds the last full draw of all curves took. */
   lastDrawMs = 0;
 
@@ -44,7 +47,7 @@ export class CurvesView {
     this.smoothInput = h('input', { type: 'range', min: '0', max: '0.99', step: '0.01', value: String(opts.smoothing), 'aria-label': 'smoothing weight', oninput: () => this.setSmoothing(Number(this.smoothInput.value)) });
     this.logInput = h('input', { type: 'checkbox', checked: opts.logScale, 'aria-label': 'logarithmic y axis', onchange: () => { this.opts.logScale = this.logInput.checked; this.render(); } });
     this.controls = h('div', { class: 'curve-controls' },
-      h('label', null, 'Smoothing ', this.smoothInput, ' ', this.smoothLabel),
+      h('label', null, 'Smoothing ', this.smoothInput, ' ', this.smoothLabel), this.smoothNote,
       h('label', null, this.logInput, ' log scale'), this.logNote);
     this.smoothLabel.textContent = opts.smoothing.toFixed(2);
     this.el.append(this.controls, this.list);
@@ -59,7 +62,7 @@ export class CurvesView {
   }
 
   setCurves(curves: Curve[]): void {
-    this.curves = curves;
+    this.curves = groupCurves(curves);
     this.render();
   }
 
@@ -71,8 +74,20 @@ export class CurvesView {
   private setSmoothing(w: number): void {
     this.opts.smoothing = w;
     this.smoothLabel.textContent = w.toFixed(2);
-    for (const c of this.charts) c.plot.setData([c.xs, c.ys, smoothEma(c.ys, w)] as unknown as uPlot.AlignedData);
+    for (const c of this.charts) c.plot.setData([c.xs, c.ys, smoothEma(c.ys, effectiveSmoothing(w, c.ys.length))] as unknown as uPlot.AlignedData);
+    this.noteSmoothing();
     this.el.dispatchEvent(new CustomEvent('settings'));
+  }
+
+  /** Says when a series is too short for the chosen smoothing (it is smoothed less, or not at all). */
+  private noteSmoothing(): void {
+    const w = this.opts.smoothing;
+    const short = this.charts.filter((c) => effectiveSmoothing(w, c.ys.length) < w);
+    this.smoothNote.textContent = w > 0 && short.length
+      ? short.length === this.charts.length && short.every((c) => effectiveSmoothing(w, c.ys.length) === 0)
+        ? `not applied: ${short.length === 1 ? 'the series is' : 'the series are'} too short (${short.map((c) => c.ys.length).join(', ')} points)`
+        : `less on short series: ${short.map((c) => `${c.curve.name} ${effectiveSmoothing(w, c.ys.length).toFixed(2)}`).join(', ')}`
+      : '';
   }
 
   /** Rebuilds every chart (curves changed, theme changed, log scale toggled). */
@@ -93,16 +108,16 @@ export class CurvesView {
     const focus = themeColor('--vscode-focusBorder', '#007fd4');
     for (const curve of this.curves) {
       const xs = Float64Array.from(curve.points, (p) => p.step);
-      // A gradient target's x is the Trace's 0-based training step: shown 1-based, as the scrubber
-      // and the editor say it. A summary's step is the one the script passed, shown as given.
-      const shown = (v: number) => (curve.kind === 'target' ? v + 1 : v);
+      // One step numbering everywhere: TensorFlow's, from 0 (the scrubber says the same).
       const ys = curve.points.map((p) => toNumber(p.value));
       const log = this.opts.logScale && ys.every((y) => y > 0);
       const readout = h('div', { class: 'readout num', 'aria-live': 'polite' }, '\u00a0');
-      const title = h('h3', null, curve.name, ' ', h('span', { class: 'dim' }, `${curve.kind === 'target' ? 'gradient target' : 'summary'} · ${curve.points.length} points`),
-        curve.pos ? h('button', { class: 'link', onclick: () => this.opts.onReveal(curve.pos!.line) }, `line ${curve.pos.line}`) : null);
+      const from = curve.kinds.map((k) => (k === 'target' ? 'gradient target' : 'tf.summary.scalar')).join(' and ');
+      const pos = curve.curves.find((c) => c.pos)?.pos;
+      const title = h('h3', null, curve.name, ' ', h('span', { class: 'dim' }, `${from} · ${curve.points.length} point${curve.points.length === 1 ? '' : 's'}`),
+        pos ? h('button', { class: 'link', onclick: () => this.opts.onReveal(pos.line) }, `line ${pos.line}`) : null);
       const box = h('div', { class: 'chart', role: 'img', 'aria-label': `${curve.name}: ${curve.points.length} points, last ${formatNum(ys[ys.length - 1] ?? NaN)}` });
-      const card = h('div', { class: 'curve-card', 'data-points': String(curve.points.length) }, title, box, readout);
+      const card = h('div', { class: 'curve-card', 'data-points': String(curve.points.length), 'data-kinds': curve.kinds.join(' ') }, title, box, readout);
       this.list.append(card);
       const opts = this.opts;
       const plot = new uPlot({
@@ -110,7 +125,7 @@ export class CurvesView {
         legend: { show: false },
         cursor: { drag: { x: false, y: false }, points: { size: 7 } },
         scales: { x: { time: false }, y: log ? { distr: 3 } : {} },
-        axes: [{ ...axis, incrs: STEP_INCRS, values: (_u, splits) => splits.map((v) => String(shown(v))) }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
+        axes: [{ ...axis, label: 'step (from 0)', labelSize: 18, labelFont: axis.font, incrs: STEP_INCRS, values: (_u, splits) => splits.map((v) => String(v)) }, { ...axis, size: 56, values: (_u, splits) => splits.map((v) => formatNum(v, 3)) }],
         series: [
           {},
           // High contrast: the raw series stays readable (a faint line disappears on black or white).
@@ -120,7 +135,7 @@ export class CurvesView {
         hooks: {
           setCursor: [(u) => {
             const i = u.cursor.idx;
-            readout.textContent = i === null || i === undefined ? '\u00a0' : `step ${shown(xs[i])}   value ${formatNum(ys[i], 7)}   smoothed ${formatNum((u.data[2][i] as number) ?? NaN, 7)}`;
+            readout.textContent = i === null || i === undefined ? '\u00a0' : `step ${xs[i]}   value ${formatNum(ys[i], 7)}   smoothed ${formatNum((u.data[2][i] as number) ?? NaN, 7)}`;
           }],
           draw: [(u) => {
             if (opts.step === undefined) return;
@@ -138,13 +153,16 @@ export class CurvesView {
             ctx.restore();
           }],
         },
-      }, [xs, ys, smoothEma(ys, this.opts.smoothing)] as unknown as uPlot.AlignedData, box);
+      }, [xs, ys, smoothEma(ys, effectiveSmoothing(this.opts.smoothing, ys.length))] as unknown as uPlot.AlignedData, box);
       plot.over.addEventListener('click', () => {
         const i = plot.cursor.idx;
-        if (i !== null && i !== undefined) opts.onSelectStep(xs[i]);
+        if (i === null || i === undefined) return;
+        const said = opts.onSelectStep(xs[i]);
+        if (said) readout.textContent = said;
       });
       this.charts.push({ curve, plot, xs, ys, readout });
     }
+    this.noteSmoothing();
     this.lastDrawMs = performance.now() - t0;
     document.body.dataset.curvesMs = this.lastDrawMs.toFixed(1);
   }

@@ -7,7 +7,7 @@ import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/gra
 import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
-import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
+import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
 
 export interface Palette {
@@ -155,6 +155,7 @@ export class GraphView {
         this.list.append(li);
       }
     }
+    document.body.dataset.drawnNodes = String(graph.nodes.length);
     if (!keepPositions) this.layoutGraph();
     else this.remember();
     this.computeTapeBoxes();
@@ -168,11 +169,16 @@ export class GraphView {
     if (!g) return;
     if (onlyIfChanged && g.nodes.length > RELAYOUT_MAX_NODES) return;
     const w = this.width || this.el.clientWidth || 800, h = this.height || this.el.clientHeight || 500;
-    const choice = chooseLayout((dir, size) => {
-      sizeNodes(g, size);
-      layeredLayout(g, dir, size);
-      return bounds(g);
-    }, w, h);
+    // A huge graph (an opened group of thousands of ops) reads as boxes in any layout: one placement,
+    // two-line cards along the pane's longer side, rather than six tries.
+    const huge = g.nodes.length > RELAYOUT_MAX_NODES;
+    const choice = huge
+      ? { dir: (w >= h ? 'LR' : 'TB') as Direction, size: 'brief' as SizeClass, k: 0, detail: 'box' as Detail }
+      : chooseLayout((dir, size) => {
+        sizeNodes(g, size);
+        layeredLayout(g, dir, size);
+        return bounds(g);
+      }, w, h);
     if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) {
       // Measuring moved the nodes: put back the current layout's positions.
       sizeNodes(g, this.size);
@@ -306,8 +312,12 @@ export class GraphView {
   centerOn(i: number, zoomIn = true): void {
     const n = this.graph?.nodes[i];
     if (!n) return;
-    // Zoom in far enough that the node shows its record (at least name and op).
-    if (zoomIn && detailFor(n.h, n.w, this.view.k) !== 'full') this.view.k = Math.min(MAX_K, Math.max(this.view.k, 80 / n.h, 0.95));
+    // Zoom in (only) as far as the node shows at least its name, op and gradient.
+    if (zoomIn && DETAIL_RANK[detailFor(n.h, n.w, this.view.k)] < DETAIL_RANK.brief) {
+      let k = this.view.k;
+      while (k < MAX_K && DETAIL_RANK[detailFor(n.h, n.w, k)] < DETAIL_RANK.brief) k *= 1.1;
+      this.view.k = Math.min(k, MAX_K);
+    }
     const sx = n.x * this.view.k + this.view.x, sy = n.y * this.view.k + this.view.y;
     const inside = sx > 0 && sy > 0 && sx + n.w * this.view.k < this.width && sy + n.h * this.view.k < this.height;
     if (inside && !zoomIn) return;
@@ -441,6 +451,8 @@ export class GraphView {
     const off = new Path2D();
     const arrows: Path2D[] = pal.heat.map(() => new Path2D());
     const offArrows = new Path2D();
+    const broken = new Path2D();
+    const cuts = new Path2D();
     for (const e of g.edges) {
       const a = g.nodes[e.from], b = g.nodes[e.to];
       // Input slots in the order the inputs sit across the flow, so edges into a node do not cross.
@@ -462,6 +474,15 @@ export class GraphView {
         x1 = b.x + (slot < 0 ? b.w / 2 : b.w * (0.2 + (0.6 * slot) / (slots - 1))); y1 = b.y;
       }
       if (Math.max(x0, x1) < vx0 || Math.min(x0, x1) > vx1 || Math.max(y0, y1) < vy0 || Math.min(y0, y1) > vy1) continue;
+      if (e.broken) {
+        // Where the chain of gradients stops: a dashed link in the warning colour, crossed out midway.
+        broken.moveTo(x0, y0);
+        broken.lineTo(x1, y1);
+        const mx = (x0 + x1) / 2, my = (y0 + y1) / 2, c = 6 * Math.max(px, 0.6);
+        cuts.moveTo(mx - c, my - c); cuts.lineTo(mx + c, my + c);
+        cuts.moveTo(mx - c, my + c); cuts.lineTo(mx + c, my - c);
+        continue;
+      }
       const bucket = e.heat === undefined ? -1 : Math.min(HEAT_STEPS - 1, Math.round(e.heat * (HEAT_STEPS - 1)));
       const p = bucket < 0 ? off : buckets[bucket];
       p.moveTo(x0, y0);
@@ -488,6 +509,13 @@ export class GraphView {
     ctx.setLineDash([]);
     ctx.fillStyle = pal.off;
     ctx.fill(offArrows);
+    ctx.strokeStyle = pal.warn;
+    ctx.lineWidth = Math.max(2 * px, 1.5);
+    ctx.setLineDash([6 * px, 4 * px]);
+    ctx.stroke(broken);
+    ctx.setLineDash([]);
+    ctx.lineWidth = Math.max(2.5 * px, 2);
+    ctx.stroke(cuts);
     buckets.forEach((p, i) => {
       // Width grows with the gradient too (never colour alone), at least 1 screen pixel.
       ctx.lineWidth = Math.max((1.2 + i * 1.1) * Math.max(px, 0.5), px);
@@ -508,7 +536,7 @@ export class GraphView {
       const stripes = { Variable: new Path2D(), Constant: new Path2D(), Tensor: new Path2D() } as Record<string, Path2D>;
       const bad = new Path2D();
       for (const n of visible) {
-        if (n.depth > 0 || n.kind === 'group' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
+        if (n.depth > 0 || n.kind === 'group' || n.kind === 'note' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
           special.push(n);
           continue;
         }
@@ -604,7 +632,7 @@ export class GraphView {
     }
     const sel = this.selected === n.index;
     const walk = this.walkFocus === n.index;
-    const broken = n.grad === null;
+    const broken = n.grad === null || n.kind === 'note';
     ctx.lineWidth = sel || walk ? Math.max(2.5 * px, 2) : broken ? 2 * px : px;
     ctx.strokeStyle = sel ? pal.focus : walk ? pal.warn : n.nonFinite ? pal.error : hl ? pal.matchBorder : broken ? pal.warn : pal.border;
     if (broken && !sel && !walk) ctx.setLineDash([5 * px, 3 * px]);
@@ -660,6 +688,17 @@ export class GraphView {
       this.text(`${n.op}${trail}`, left, y, px, pal.sans, pal.dim, width);
       return;
     }
+    if (n.note) {
+      const titleW = this.text(n.title, left, y, px, `600 ${pal.sans}`, n.note.role === 'break' ? pal.warn : pal.text, detail === 'name' ? width : width * 0.62);
+      if (detail === 'name') return;
+      this.text(n.op, right, y, px, pal.sans, pal.dim, width - titleW - px, 'right');
+      y += lh;
+      this.text(n.note.role === 'break' ? 'came back as a constant' : `data ${formatValueShort(n.value)}`, left, y, px, pal.sans, n.note.role === 'break' ? pal.warn : pal.text, width);
+      if (detail !== 'full') return;
+      y += lh;
+      this.text(n.note.role === 'break' ? 'no gradient past here' : 'grad — (no path back)', left, y, px, pal.sans, pal.dim, width);
+      return;
+    }
     // Title (bold) and op on one line when both fit, the op right-aligned; otherwise the op below.
     const titleW = this.text(n.title, left, y, px, `600 ${pal.sans}`, pal.text, detail === 'name' ? width : width * 0.62);
     if (detail === 'name') return;
@@ -668,7 +707,7 @@ export class GraphView {
     if (detail === 'brief') {
       // A two-line card: the gradient (or why there is none), the most telling number.
       y += lh;
-      if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
+      if (n.grad === null) this.wrapText(nullText!, left, y, px, pal.warn, width, textRows(n.h, k) - 1);
       else if (n.grad) this.text(`grad ${formatValueShort(n.grad, 3, 2)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
       else this.text(`data ${formatValueShort(n.value, 3, 2)}`, left, y, px, pal.mono, n.nonFinite ? pal.error : pal.dim, width);
       return;
@@ -688,6 +727,24 @@ export class GraphView {
     if (n.grad === null) this.text(nullText!, left, y, px, pal.sans, pal.warn, width);
     else if (n.grad) this.text(`grad ${formatValueShort(n.grad)}`, left, y, px, pal.mono, n.grad.nanCount || n.grad.infCount ? pal.error : pal.text, width);
     else this.text('grad —', left, y, px, pal.mono, pal.dim, width);
+  }
+
+  /** Text over up to `rows` lines, broken between words (the last line truncated if still too long). */
+  private wrapText(s: string, x: number, y: number, px: number, color: string, width: number, rows: number): void {
+    const { ctx, pal } = this;
+    ctx.font = `${px}px ${pal.sans}`;
+    const words = s.split(' ');
+    let line = '';
+    for (let i = 0; i < words.length; i++) {
+      const next = line ? `${line} ${words[i]}` : words[i];
+      if (rows > 1 && line && ctx.measureText(next).width > width) {
+        this.text(line, x, y, px, pal.sans, color, width);
+        y += px * LINE;
+        rows--;
+        line = words[i];
+      } else line = next;
+    }
+    this.text(line, x, y, px, pal.sans, color, width);
   }
 
   private hit(clientX: number, clientY: number): number | undefined {
@@ -751,17 +808,15 @@ export class GraphView {
     const cur = this.selected !== undefined ? g.nodes[this.selected] : undefined;
     const lr = this.dir === 'LR';
     let next: number | undefined;
-    const back = lr ? 'ArrowLeft' : 'ArrowUp', fwd = lr ? 'ArrowRight' : 'ArrowDown';
+    // ← an input, → a consumer (along the flow, whichever way it is drawn); ↑ ↓ the neighbours in
+    // the same rank (a column left to right, a row top to bottom).
     switch (e.key) {
-      case back: next = cur ? cur.inputs[0] : 0; break;
-      case fwd: next = cur ? cur.consumers[0] : 0; break;
+      case 'ArrowLeft': next = cur ? cur.inputs[0] : 0; break;
+      case 'ArrowRight': next = cur ? cur.consumers[0] : 0; break;
       case 'ArrowUp':
-      case 'ArrowDown':
-      case 'ArrowLeft':
-      case 'ArrowRight': {
+      case 'ArrowDown': {
         if (!cur) { next = 0; break; }
-        // the nearest node before/after in the same rank (a column left to right, a row top to bottom)
-        const dir = e.key === 'ArrowUp' || e.key === 'ArrowLeft' ? -1 : 1;
+        const dir = e.key === 'ArrowUp' ? -1 : 1;
         let best: number | undefined, bestD = Infinity;
         for (const n of g.nodes) {
           const d = (lr ? n.y - cur.y : n.x - cur.x) * dir;
@@ -800,6 +855,7 @@ function NODE_H_MIN(nodes: GraphNode[]): number {
 
 function describe(n: GraphNode): string {
   if (n.group) return `${n.title}, folded: ${n.op}, line ${n.pos?.line ?? '?'}; Enter opens it`;
+  if (n.note) return `${n.title}, ${n.op}: ${n.note.message}`;
   const grad = n.grad === null ? `gradient null, ${n.nullReason?.message ?? ''}` : n.grad ? `gradient ${formatValueShort(n.grad)}` : 'no gradient on this path';
   return `${n.title}, ${n.op}, shape ${formatShape(n.value.shape)}, value ${formatValueShort(n.value)}, ${grad}${n.pos ? `, line ${n.pos.line}` : ''}${n.nonFinite ? ', contains NaN or Inf' : ''}`;
 }

@@ -1,12 +1,68 @@
-/** A tensor as a table: scalars and 1-D/2-D in full, higher ranks one 2-D slice at a time. */
+/**
+ * A tensor for the inspector: small ones as a table; a larger one (more than SMALL_ELEMENTS) as a
+ * one-line summary and a small heatmap first, its table folded away below (open it to read numbers;
+ * it scrolls inside its own box, never pushing the page wider or the derivative far down). Higher
+ * ranks show one 2-D slice at a time. Reusable: the inspector and the walkthrough call these.
+ */
 import type { ValueSummary } from '../../src/protocol/trace';
-import { formatElements, formatNum, formatScalar, formatShape } from '../model/format';
-import { h } from '../dom';
+import { formatElements, formatNum, formatScalar, formatShape, toNumber } from '../model/format';
+import { h, themeColor } from '../dom';
+import { heatmapColor } from '../model/heatmap';
+
+/** Up to this many elements a tensor is shown as a table straight away. */
+export const SMALL_ELEMENTS = 24;
+/** The heatmap's largest side, in CSS pixels. */
+const HEATMAP_MAX_PX = 220;
 
 const MAX_ROWS = 64;
 const MAX_COLS = 24;
 
 export function tensorTable(v: ValueSummary, label: string): HTMLElement {
+  if (v.size <= SMALL_ELEMENTS || !v.values) return tensorTableOnly(v, label);
+  const table = tensorTableOnly(v, label);
+  table.classList.add('scroll');
+  return h('div', { class: 'tensor-big' },
+    h('p', { class: 'num dim tensor-line' }, `${formatShape(v.shape)} · ${v.size} elements · min ${formatNum(v.min, 4)} · mean ${formatNum(v.mean, 4)} · max ${formatNum(v.max, 4)}${v.nanCount || v.infCount ? ` · ${v.nanCount} NaN, ${v.infCount} Inf` : ''}`),
+    heatmap(v, label),
+    h('details', { class: 'tensor-table' }, h('summary', null, `Table (${v.shape.length >= 2 ? `${v.shape[v.shape.length - 2]} × ${v.shape[v.shape.length - 1]}` : v.size})`), table));
+}
+
+/**
+ * The values as a grid of colour cells (the last two axes; a 1-D tensor as one row; higher ranks
+ * the first slice), on a diverging scale around 0 so signs read apart. Hover a cell for its value.
+ */
+export function heatmap(v: ValueSummary, label: string): HTMLElement {
+  const vals = v.values ?? v.first;
+  const shape = v.shape.length === 0 ? [1, 1] : v.shape.length === 1 ? [1, v.shape[0]] : v.shape.slice(-2);
+  const [rows, cols] = shape;
+  const cell = Math.max(2, Math.min(14, Math.floor(HEATMAP_MAX_PX / Math.max(rows, cols))));
+  const canvas = h('canvas', { class: 'heatmap', role: 'img', 'aria-label': `${label}: heatmap of ${rows} × ${cols} values, from ${formatNum(v.min, 4)} to ${formatNum(v.max, 4)}` });
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = cols * cell * dpr;
+  canvas.height = rows * cell * dpr;
+  canvas.style.width = `${cols * cell}px`;
+  canvas.style.height = `${rows * cell}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(dpr, dpr);
+  const bg = themeColor('--vscode-editor-background', '#1e1e1e');
+  const lim = Math.max(Math.abs(toNumber(v.min)), Math.abs(toNumber(v.max))) || 1;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < cols; c++) {
+      const x = vals[r * cols + c];
+      if (x === undefined) continue;
+      ctx.fillStyle = heatmapColor(toNumber(x), lim, bg);
+      ctx.fillRect(c * cell, r * cell, cell, cell);
+    }
+  }
+  canvas.addEventListener('mousemove', (e) => {
+    const r = Math.floor(e.offsetY / cell), c = Math.floor(e.offsetX / cell);
+    const x = vals[r * cols + c];
+    canvas.title = x === undefined ? '' : `[${r}, ${c}] ${formatNum(x, 8)}`;
+  });
+  return h('div', { class: 'heatmap-wrap' }, canvas, h('span', { class: 'dim num heatmap-scale' }, `−${formatNum(lim, 3)} … 0 … ${formatNum(lim, 3)}`));
+}
+
+function tensorTableOnly(v: ValueSummary, label: string): HTMLElement {
   const wrap = h('div', { class: 'tensor' });
   const vals = v.values;
   if (!vals) {

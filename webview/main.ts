@@ -401,6 +401,11 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   const t0 = performance.now();
   const sameDoc = msg.uri === state.uri;
   const hadRun = !!state.run;
+  if (!sameDoc) {
+    // The editor panel follows the active file: the page's data attributes describe the file it shows now.
+    document.body.dataset.uri = msg.uri ?? '';
+    delete document.body.dataset.rendered;
+  }
   state.uri = msg.uri ?? undefined;
   state.fileName = msg.fileName;
   // After a window reload the host has no run yet: show the one this page kept, and say so.

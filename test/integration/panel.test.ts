@@ -1,5 +1,6 @@
-// The panel's commands in a real extension host: one panel per scratch file, opened beside the
-// editor, and a malformed showInGraph argument refused without opening anything.
+// The panel's commands in a real extension host: one panel that follows the active scratch file, opened
+// beside the editor, pins that keep a panel on its file, and a malformed showInGraph argument refused
+// without opening anything.
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { revealInEditor } from '../../src/extension/panel/panelSession';
@@ -43,7 +44,7 @@ describe('panel commands', () => {
     for (const id of ['gradtape.showPanel', 'gradtape.showInGraph']) assert.ok(commands.includes(id), `${id} is not registered`);
   });
 
-  it('opens one panel per scratch file, beside the editor, however often it is asked', async () => {
+  it('opens one panel, beside the editor, however often it is asked', async () => {
     const title = `Gradients: ${doc.uri.path.split('/').pop()}`;
     await vscode.commands.executeCommand('gradtape.showPanel', doc.uri);
     await until('the panel tab', () => panelTabs().includes(title));
@@ -80,6 +81,43 @@ describe('panel commands', () => {
     const again = await revealInEditor(doc.uri, { line: 1, column: 1 }, panelGroup().viewColumn);
     assert.deepEqual(panelGroup().tabs.map((t) => t.label), [title]);
     assert.notEqual(again.viewColumn, panelGroup().viewColumn);
+  });
+
+  it('one panel follows the active scratch file; a pinned panel keeps its file', async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await until('no panels', () => panelTabs().length === 0 || undefined);
+    const files = (await vscode.workspace.findFiles('**/*.grad.ts')).sort((x, y) => x.path.localeCompare(y.path));
+    const [a, b] = [files[0], files.find((f) => f.path.split('/').pop() !== files[0].path.split('/').pop())!];
+    const name = (u: vscode.Uri) => u.path.split('/').pop()!;
+    const tabsAre = (what: string, expected: string[]) =>
+      until(what, () => JSON.stringify(panelTabs().sort()) === JSON.stringify([...expected].sort()) || undefined).catch((e: Error) => {
+        throw new Error(`${e.message}; tabs: ${JSON.stringify(panelTabs())}`);
+      });
+
+    await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('gradtape.showPanel', a);
+    await tabsAre('the panel for a', [`Gradients: ${name(a)}`]);
+    // Switching files moves the same panel along: still one tab.
+    await vscode.window.showTextDocument(b, { viewColumn: vscode.ViewColumn.One });
+    await tabsAre('the panel following b', [`Gradients: ${name(b)}`]);
+    await vscode.commands.executeCommand('gradtape.showPanel', b);
+    await tabsAre('still one panel', [`Gradients: ${name(b)}`]);
+
+    // Pinned, it stays on b; the next file asked for gets a new following panel.
+    await vscode.commands.executeCommand('gradtape.togglePanelPin', b);
+    await tabsAre('b pinned', [`Gradients: ${name(b)} (pinned)`]);
+    await vscode.window.showTextDocument(a, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('gradtape.showPanel', a);
+    await tabsAre('a following, b pinned', [`Gradients: ${name(a)}`, `Gradients: ${name(b)} (pinned)`]);
+    // b is shown in its pinned panel: the following panel stays on a, and no third tab opens.
+    await vscode.window.showTextDocument(b, { viewColumn: vscode.ViewColumn.One });
+    await vscode.commands.executeCommand('gradtape.showInGraph', { uri: b.toString(), nodeId: 1 });
+    await new Promise((r) => setTimeout(r, 300));
+    await tabsAre('still a following, b pinned', [`Gradients: ${name(a)}`, `Gradients: ${name(b)} (pinned)`]);
+
+    // Unpinned, b's panel follows again and replaces the other.
+    await vscode.commands.executeCommand('gradtape.togglePanelPin', b.toString());
+    await tabsAre('b following alone', [`Gradients: ${name(b)}`]);
   });
 
   it('refuses a malformed showInGraph argument without opening a panel', async () => {

@@ -5,6 +5,7 @@ import { greater } from './greater';
 import { multiply } from './multiply';
 import { unaryForward } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /** out = x if x > 0 else eˣ − 1.  ∂out/∂x = 1 if x > 0 else out + 1 (TensorFlow's EluGrad, from the output). */
 export const Elu = defineOp({
@@ -15,6 +16,7 @@ export const Elu = defineOp({
   // The second derivative jumps at 0 (0 on the right, 1 on the left).
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
   derivative: '∂out/∂x = 1 if x > 0 else out + 1 (= eˣ)',
+  jvp: diagonalJvp,
 });
 
 /** tf.nn.elu: out = x if x > 0 else eˣ − 1.  ∂out/∂x = 1 if x > 0 else out + 1. */

@@ -5,6 +5,7 @@ import { multiply } from './multiply';
 import { negative } from './negative';
 import { square } from './square';
 import { unaryForward } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /** out = erf(x) = 2/√π ∫₀ˣ e^(−t²) dt.  ∂out/∂x = 2/√π · e^(−x²) (TensorFlow's _ErfGrad). */
 export const Erf = defineOp({
@@ -14,6 +15,7 @@ export const Erf = defineOp({
   gradient: (dy, [x]) => [() => multiply(dy, multiply(2 / Math.sqrt(Math.PI), exp(negative(square(x)))))],
   sample: { kind: 'unary', lo: -3.5, hi: 3.5 },
   derivative: '∂out/∂x = 2/√π · e^(−x²)',
+  jvp: diagonalJvp,
 });
 
 /** tf.math.erf: out = 2/√π ∫₀ˣ e^(−t²) dt.  ∂out/∂x = 2/√π · e^(−x²). */

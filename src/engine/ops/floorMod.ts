@@ -4,6 +4,7 @@ import { divisionForward, floorDiv } from './floorDiv';
 import { multiply } from './multiply';
 import { negative } from './negative';
 import { pair } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /**
  * out = a − ⌊a/b⌋·b (the remainder takes the divisor's sign, as Python's %).
@@ -17,6 +18,7 @@ export const FloorMod = defineOp({
   // a/b stays inside (1, 2): the derivatives jump where it crosses an integer.
   sample: { kind: 'binary', lo: [2.1, 1.45], hi: [2.8, 1.9] },
   derivative: '∂out/∂x = 1, ∂out/∂y = −⌊x/y⌋',
+  jvp: diagonalJvp,
 });
 
 /** tf.math.floorMod: out = a − ⌊a/b⌋·b.  ∂out/∂a = 1, ∂out/∂b = −⌊a/b⌋. */

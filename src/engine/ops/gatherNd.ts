@@ -4,6 +4,7 @@ import { kernels } from '../kernels';
 import { defineOp, type OpDef } from '../op';
 import { shapeText, stridesOf } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /**
  * For gatherNd(params, indices): the flat index in params of every output element (each index
@@ -51,6 +52,7 @@ export const GatherNd: OpDef<undefined> = defineOp({
   name: 'GatherNd',
   inputs: ['params', 'indices'],
   derivative: '∂L/∂params = scatter-add of ∂L/∂out at indices, ∂out/∂indices: none (integer)',
+  jvp: linearJvp,
   forward: ([x, indices]) => {
     const { map, outShape } = gatherNdIndexMap(x.shape, indices, 'GatherNd');
     const out = allocate(x.dtype, map.length);
@@ -72,6 +74,7 @@ export const GatherNdGrad: OpDef<{ shape: number[] }> = defineOp<{ shape: number
   name: 'GatherNdGrad',
   inputs: ['dy', 'indices'],
   derivative: '∂L/∂dy = gatherNd(∂L/∂out, indices), ∂out/∂indices: none (integer)',
+  jvp: linearJvp,
   forward: ([dy, indices], { shape }) => {
     const { map } = gatherNdIndexMap(shape, indices, 'GatherNdGrad');
     const acc = allocate(dy.dtype === 'float32' ? 'float64' : dy.dtype, shape.reduce((p, d) => p * d, 1));

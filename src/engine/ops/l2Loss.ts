@@ -4,12 +4,14 @@ import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { multiply } from './multiply';
 import { requireFloat } from './helpers';
+import { reduceSum } from './reduceSum';
 
 /** out = Σ t² / 2 (a scalar), accumulated in double.  ∂out/∂t = t (TensorFlow's _L2LossGrad). */
 export const L2Loss = defineOp({
   name: 'L2Loss',
   inputs: ['t'],
   derivative: '∂out/∂t = t',
+  jvp: ([t], [x]) => reduceSum(multiply(t!, x)),
   forward: ([t]) => {
     requireFloat('L2Loss', t);
     const out = allocate(t.dtype, 1);

@@ -6,6 +6,7 @@ import { greater } from './greater';
 import { multiply } from './multiply';
 import { requireFloat } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /** out = x if x > 0 else α·x.  ∂out/∂x = 1 if x > 0 else α (TensorFlow's LeakyReluGrad). */
 export const LeakyRelu = defineOp<{ alpha: number }>({
@@ -20,6 +21,7 @@ export const LeakyRelu = defineOp<{ alpha: number }>({
   gradient: (dy, [x], _out, { alpha }) => [() => where(greater(x, 0), dy, multiply(dy, alpha))],
   sample: { kind: 'unary', kinks: [0], minGap: 0.05, attrs: { alpha: 0.2 } },
   derivative: '∂out/∂x = 1 if x > 0 else α',
+  jvp: diagonalJvp,
 });
 
 /** tf.nn.leakyRelu: out = x if x > 0 else α·x (α = 0.2 by default, as TensorFlow's).  ∂out/∂x = 1 if x > 0 else α. */

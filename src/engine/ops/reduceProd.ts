@@ -6,6 +6,7 @@ import { multiply } from './multiply';
 import { reshape } from './reshape';
 import { transpose } from './transpose';
 import { keptShape, reduceAttrs, reduceForward, type ReduceAttrs } from './helpers';
+import { reductionJvp } from './tangents';
 
 /**
  * out = Π x over axes.  ∂out/∂x_i = the product of the other elements, computed as TensorFlow's
@@ -37,6 +38,7 @@ export const Prod = defineOp<ReduceAttrs>({
     { inputs: [{ shape: [4] }], attrs: { axes: [0], keepdims: false } },
   ] },
   derivative: '∂out/∂x_i = Π_{j≠i} x_j (the product of the other elements)',
+  jvp: reductionJvp,
 });
 
 /** tf.math.reduceProd(x, axis?, keepdims = false). */

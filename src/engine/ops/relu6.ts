@@ -4,6 +4,7 @@ import { greater } from './greater';
 import { less } from './less';
 import { filled, unaryForward } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /** out = min(max(x, 0), 6).  ∂out/∂x = 1 if 0 < x < 6 else 0 (TensorFlow's Relu6Grad). */
 export const Relu6 = defineOp({
@@ -16,6 +17,7 @@ export const Relu6 = defineOp({
   },
   sample: { kind: 'unary', lo: -2, hi: 8, kinks: [0, 6], minGap: 0.05 },
   derivative: '∂out/∂x = 1 if 0 < x < 6 else 0',
+  jvp: diagonalJvp,
 });
 
 /** tf.nn.relu6: out = min(max(x, 0), 6).  ∂out/∂x = 1 if 0 < x < 6 else 0. */

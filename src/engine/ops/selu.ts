@@ -6,6 +6,7 @@ import { greater } from './greater';
 import { multiply } from './multiply';
 import { unaryForward } from './helpers';
 import { where } from './where';
+import { diagonalJvp } from './tangents';
 
 /**
  * out = λx if x > 0 else λα(eˣ − 1), λ ≈ 1.0507, α ≈ 1.6733.
@@ -18,6 +19,7 @@ export const Selu = defineOp({
   gradient: (dy, [x], out) => [() => where(greater(x, 0), multiply(dy, SELU_SCALE), multiply(dy, add(out, SELU_SCALE * SELU_ALPHA)))],
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
   derivative: '∂out/∂x = λ if x > 0 else out + λα (λ ≈ 1.0507 and α ≈ 1.6733)',
+  jvp: diagonalJvp,
 });
 
 /** tf.nn.selu: out = λx if x > 0 else λα(eˣ − 1).  ∂out/∂x = λ if x > 0 else out + λα. */

@@ -5,6 +5,7 @@ import { add } from './add';
 import { divide } from './divide';
 import { square } from './square';
 import { unaryForward } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /** out = x / (1 + |x|).  ∂out/∂x = 1 / (1 + |x|)² (TensorFlow's SoftsignGrad). */
 export const Softsign = defineOp({
@@ -15,6 +16,7 @@ export const Softsign = defineOp({
   // The second derivative jumps at 0 (|x| has a kink there).
   sample: { kind: 'unary', kinks: [0], minGap: 0.05 },
   derivative: '∂out/∂x = 1 / (1 + |x|)²',
+  jvp: diagonalJvp,
 });
 
 /** tf.nn.softsign: out = x / (1 + |x|).  ∂out/∂x = 1 / (1 + |x|)². */

@@ -10,6 +10,7 @@ import { oneHot } from './oneHot';
 import { softmax } from './softmax';
 import { subtract } from './subtract';
 import { requireFloat } from './helpers';
+import { reduceSum } from './reduceSum';
 
 /**
  * out[r] = logSumExp(logits[r]) − logits[r, labels[r]]: one loss per row, labels int32 classes.
@@ -19,6 +20,7 @@ export const SparseSoftmaxCrossEntropyWithLogits = defineOp({
   name: 'SparseSoftmaxCrossEntropyWithLogits',
   inputs: ['labels', 'logits'],
   derivative: '∂out/∂labels: none (integer), ∂out/∂logits = softmax(logits) − oneHot(labels)',
+  jvp: ([, t], [labels, logits]) => reduceSum(multiply(t!, subtract(softmax(logits), cast(oneHot(labels, logits.shape[logits.rank - 1]), logits.dtype))), -1),
   forward: ([labels, logits]) => {
     requireFloat('SparseSoftmaxCrossEntropyWithLogits', logits);
     const n = logits.shape[logits.rank - 1];

@@ -4,6 +4,7 @@ import { kernels, stridedIndex } from '../kernels';
 import { defineOp, type OpDef } from '../op';
 import { shapeText, stridesOf } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
+import { linearJvp } from './tangents';
 
 /** What Python's `x[1:, ..., None, 2]` compiles to: TensorFlow's StridedSlice arguments. */
 export interface StridedSliceAttrs {
@@ -137,6 +138,7 @@ export const StridedSlice: OpDef<StridedSliceAttrs> = defineOp<StridedSliceAttrs
   name: 'StridedSlice',
   inputs: ['input'],
   derivative: '∂L/∂input = ∂L/∂out scattered back to the sliced positions, zeros elsewhere',
+  jvp: linearJvp,
   forward: ([x], attrs) => {
     const r = resolve(x.shape, attrs);
     const map = indexMap(x.shape, r);
@@ -163,6 +165,7 @@ export const StridedSliceGrad: OpDef<StridedSliceAttrs & { shape: number[] }> = 
   name: 'StridedSliceGrad',
   inputs: ['dy'],
   derivative: '∂L/∂dy = the strided slice of ∂L/∂out',
+  jvp: linearJvp,
   forward: ([dy], attrs) => {
     const map = indexMap(attrs.shape, resolve(attrs.shape, attrs));
     const out = allocate(dy.dtype, attrs.shape.reduce((p, d) => p * d, 1));

@@ -5,6 +5,7 @@ import { divide } from './divide';
 import { multiply } from './multiply';
 import { where } from './where';
 import { binaryForward, filled, pair } from './helpers';
+import { diagonalJvp } from './tangents';
 
 /**
  * out = x·ln y, and 0 where x = 0 (whatever y is).
@@ -21,6 +22,7 @@ export const Xlogy = defineOp({
   ],
   sample: { kind: 'binary', lo: [-2, 0.5], hi: [2, 2] },
   derivative: '∂out/∂x = ln y (0 where x = 0), ∂out/∂y = x/y (0 where x = 0)',
+  jvp: diagonalJvp,
 });
 
 /** tf.math.xlogy: out = x·ln y, 0 where x = 0.  ∂out/∂x = ln y, ∂out/∂y = x/y (both 0 where x = 0). */

@@ -13,17 +13,30 @@ export const PanelCommandId = {
   ShowPanel: 'gradtape.showPanel',
   /** Open the panel and select a node: args `{ uri: string, nodeId: number }`. */
   ShowInGraph: 'gradtape.showInGraph',
+  /** Pin the active (or given file's) panel to its file, or unpin it so it follows the active file again. */
+  TogglePin: 'gradtape.togglePanelPin',
 } as const;
+
+/** A GradTape editor panel and the session that feeds it. */
+export interface PanelEntry {
+  panel: vscode.WebviewPanel;
+  session: PanelSession;
+}
 
 const isScratch = (uri: vscode.Uri | undefined): uri is vscode.Uri => !!uri && /\.grad\.(?:ts|py)$/.test(uri.path);
 
 /**
- * Owns every GradTape webview: one editor-side panel per scratch file (restored after a window
- * reload by its serializer) and the side-bar view that follows the active scratch file.
+ * Owns every GradTape webview: one editor-side panel that follows the active scratch file, panels the
+ * user pinned to a file (at most one per file), all restored after a window reload by the serializer,
+ * and the side-bar view that also follows the active scratch file. One following panel instead of a tab
+ * per file: seven scratch files no longer pile up seven tabs.
  */
 export class PanelManager implements vscode.Disposable {
   static readonly viewType = 'gradtape.panel';
-  private readonly panels = new Map<string, { panel: vscode.WebviewPanel; session: PanelSession }>();
+  /** The panel that follows the active scratch file. */
+  private follower: PanelEntry | undefined;
+  /** Pinned panels by document URI. */
+  private readonly pinned = new Map<string, PanelEntry>();
   private readonly disposables: vscode.Disposable[] = [];
   private readonly view: TapeViewProvider;
 
@@ -53,7 +66,8 @@ export class PanelManager implements vscode.Disposable {
             panel.dispose();
             return;
           }
-          this.adopt(uri, panel);
+          // The first page restored follows again; any others were pinned and stay on their files.
+          this.adopt(uri, panel, !!this.follower);
         },
       }),
       vscode.commands.registerCommand(PanelCommandId.ShowPanel, (arg?: unknown) => {
@@ -72,66 +86,120 @@ export class PanelManager implements vscode.Disposable {
           log.warn(`gradtape.showInGraph: ${JSON.stringify(a.uri).slice(0, 200)} is not a .grad.ts/.grad.py document; ignored`);
           return;
         }
-        this.show(uri);
-        this.panels.get(uri.toString())?.session.requestNode(a.nodeId);
+        this.show(uri).session.requestNode(a.nodeId);
+      }),
+      vscode.commands.registerCommand(PanelCommandId.TogglePin, (arg?: unknown) => {
+        const key = arg instanceof vscode.Uri ? arg.toString() : typeof arg === 'string' ? arg : undefined;
+        const all = [...this.pinned.values(), ...(this.follower ? [this.follower] : [])];
+        const entry = key !== undefined ? all.find((e) => e.session.uri?.toString() === key) : (all.find((e) => e.panel.active) ?? this.follower);
+        if (entry) this.togglePin(entry);
       }),
       store.onDidChangeRun((r) => {
-        this.panels.get(r.uri.toString())?.session.sendRun();
+        const key = r.uri.toString();
+        this.pinned.get(key)?.session.sendRun();
+        if (this.follower?.session.uri?.toString() === key) this.follower.session.sendRun();
         if (this.view.session?.uri?.toString() === r.uri.toString()) this.view.session.sendRun();
       }),
       vscode.window.onDidChangeTextEditorSelection((e) => {
         if (!isScratch(e.textEditor.document.uri)) return;
         const line = e.selections[0] ? e.selections[0].active.line + 1 : 0;
-        this.panels.get(e.textEditor.document.uri.toString())?.session.cursorMoved(e.textEditor.document.uri, line);
+        // A session ignores the cursor of a file it does not show.
+        this.pinned.get(e.textEditor.document.uri.toString())?.session.cursorMoved(e.textEditor.document.uri, line);
+        this.follower?.session.cursorMoved(e.textEditor.document.uri, line);
         this.view.session?.cursorMoved(e.textEditor.document.uri, line);
       }),
       vscode.window.onDidChangeActiveTextEditor((e) => {
-        if (isScratch(e?.document.uri)) this.view.follow(e.document.uri);
+        if (!isScratch(e?.document.uri)) return;
+        this.view.follow(e.document.uri);
+        // A file with its own pinned panel is shown there; the following panel keeps what it shows.
+        if (this.follower && !this.pinned.has(e.document.uri.toString())) this.retarget(this.follower, e.document.uri);
       }),
     );
     const active = vscode.window.activeTextEditor?.document.uri;
     if (isScratch(active)) this.view.follow(active);
   }
 
-  /** Opens (or reveals) the panel for a scratch file beside the editor. */
-  show(docUri: vscode.Uri, opts?: { preserveFocus?: boolean }): void {
-    const existing = this.panels.get(docUri.toString());
+  /**
+   * Shows a scratch file beside the editor: in its pinned panel if it has one, else in the following
+   * panel (opened if needed). Returns the panel's entry.
+   */
+  show(docUri: vscode.Uri, opts?: { preserveFocus?: boolean }): PanelEntry {
+    const existing = this.pinned.get(docUri.toString()) ?? this.follower;
     if (existing) {
+      this.retarget(existing, docUri);
       if (!existing.panel.visible) existing.panel.reveal(existing.panel.viewColumn ?? vscode.ViewColumn.Beside, opts?.preserveFocus ?? true);
-      return;
+      return existing;
     }
     const panel = vscode.window.createWebviewPanel(
       PanelManager.viewType,
-      titleFor(docUri),
+      titleFor(docUri, false),
       { viewColumn: vscode.ViewColumn.Beside, preserveFocus: opts?.preserveFocus ?? true },
       { ...panelWebviewOptions(this.extensionUri), enableFindWidget: false },
     );
-    this.adopt(docUri, panel);
+    return this.adopt(docUri, panel, false);
   }
 
-  private adopt(docUri: vscode.Uri, panel: vscode.WebviewPanel): void {
+  private adopt(docUri: vscode.Uri, panel: vscode.WebviewPanel, pinned: boolean): PanelEntry {
     const key = docUri.toString();
-    this.panels.get(key)?.panel.dispose();
+    const replaced = pinned ? this.pinned.get(key) : this.follower;
     panel.webview.options = panelWebviewOptions(this.extensionUri);
-    panel.title = titleFor(docUri);
+    panel.title = titleFor(docUri, pinned);
     panel.iconPath = vscode.Uri.joinPath(this.extensionUri, 'media', 'gradtape.svg');
     const session = new PanelSession(panel.webview, docUri, this.store, this.log, this.inspect, () => panel.viewColumn);
     panel.webview.html = panelHtml(panel.webview, this.extensionUri, { uri: key, title: path.basename(docUri.fsPath), mode: 'panel' });
-    const entry = { panel, session };
-    this.panels.set(key, entry);
+    const entry: PanelEntry = { panel, session };
+    if (pinned) this.pinned.set(key, entry);
+    else this.follower = entry;
+    replaced?.panel.dispose();
     panel.onDidChangeViewState(() => {
       // Without retained context a hidden page is discarded; its reload says `ready` again.
       if (!panel.visible) session.markNotReady();
     });
     panel.onDidDispose(() => {
       session.dispose();
-      if (this.panels.get(key) === entry) this.panels.delete(key);
+      this.forget(entry);
     });
+    return entry;
+  }
+
+  /** Points a panel at another file (the following panel only; a pinned panel shows its own file). */
+  private retarget(entry: PanelEntry, docUri: vscode.Uri): void {
+    if (entry !== this.follower || entry.session.uri?.toString() === docUri.toString()) return;
+    entry.session.setUri(docUri);
+    entry.panel.title = titleFor(docUri, false);
+  }
+
+  /**
+   * Pinning keeps a panel on its file and lets the next file open a new following panel; unpinning makes
+   * it the following panel again (closing the one that followed until then).
+   */
+  private togglePin(entry: PanelEntry): void {
+    const uri = entry.session.uri;
+    if (!uri) return;
+    const key = uri.toString();
+    if (entry === this.follower) {
+      this.follower = undefined;
+      const old = this.pinned.get(key);
+      this.pinned.set(key, entry);
+      old?.panel.dispose();
+    } else {
+      this.pinned.delete(key);
+      const old = this.follower;
+      this.follower = entry;
+      old?.panel.dispose();
+    }
+    entry.panel.title = titleFor(uri, entry !== this.follower);
+  }
+
+  private forget(entry: PanelEntry): void {
+    if (this.follower === entry) this.follower = undefined;
+    for (const [key, e] of this.pinned) if (e === entry) this.pinned.delete(key);
   }
 
   dispose(): void {
-    for (const { panel } of this.panels.values()) panel.dispose();
-    this.panels.clear();
+    for (const { panel } of [...this.pinned.values(), ...(this.follower ? [this.follower] : [])]) panel.dispose();
+    this.pinned.clear();
+    this.follower = undefined;
     for (const d of this.disposables) d.dispose();
     this.disposables.length = 0;
   }
@@ -146,6 +214,6 @@ function parseUri(s: string): vscode.Uri | undefined {
   }
 }
 
-function titleFor(uri: vscode.Uri): string {
-  return `Gradients: ${path.basename(uri.fsPath)}`;
+function titleFor(uri: vscode.Uri, pinned: boolean): string {
+  return `Gradients: ${path.basename(uri.fsPath)}${pinned ? ' (pinned)' : ''}`;
 }

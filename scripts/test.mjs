@@ -106,6 +106,9 @@ try {
     console.error('gradtape test: node_modules is missing; run npm ci (or npm install) first');
     process.exit(1);
   }
+  // The Python module's signature table is generated from the engine's declarations (gitignored); the
+  // typecheck and the unit tests import it, so a fresh clone makes it first.
+  await (await import('./pySignatures.mjs')).buildPySignatures();
 
   if (levels.includes('checks')) {
     heading('checks: typecheck, lint, build');

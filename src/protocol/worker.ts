@@ -97,14 +97,12 @@ export interface RunWorkerData {
  * it happened. Each event is complete on its own: the host never sees half of a node or tape.
  */
 export type TraceEvent =
-  /** A tape was created: `nodes`/`leaves` start empty and fill from `node`/`leaf` events. */
+  /** A tape was created: `nodes`/`leaves` start empty and fill from `nodeRows`/`leaf` events. */
   | { kind: 'tape'; tape: TraceTape }
   /** Latest totals of a tape (nodes recorded, bytes held). */
   | { kind: 'tapeStats'; tapeId: number; nodeCount: number; bytes: number }
   /** A leaf joined a detailed tape. */
   | { kind: 'leaf'; tapeId: number; leaf: TraceLeaf }
-  /** A node, appended to every detailed tape listed in `node.tapeIds`. */
-  | { kind: 'node'; node: TraceNode }
   /** The tape's detail is dropped (the step budget): nodes, leaves and its gradients' adjoints go. */
   | { kind: 'dropDetail'; tapeId: number }
   /** The tape (recorded lazily, see the step budget) becomes detailed with these leaves and nodes. */
@@ -133,8 +131,9 @@ export type TraceEvent =
    */
   | { kind: 'gradientRows'; gradient: TraceGradient; ints: Int32Array; nums: Float64Array }
   /**
-   * Detailed nodes in columns, like `gradientRows`: `node` is what the rows share (op, position,
-   * name, input names, tapes, output shape and dtype, and whether full values are kept). Row i:
+   * Detailed nodes in columns (the only form of a detailed node outside a `detail` event), like
+   * `gradientRows`: `node` is what the rows share (op, position, name, input names, tapes, attrs,
+   * output shape and dtype, whether full values are kept, and `nonFinite`). Row i:
    * `ints` = node id, output id, then each input's tensor id; `nums` = min, max, mean, norm,
    * nanCount, infCount, first values, then (when kept) every value. Appended to the node's
    * detailed tapes; a tape's nodes are ordered by id (recorded order) when the trace is built.

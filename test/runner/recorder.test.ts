@@ -102,4 +102,40 @@ for (let i = 0; i < ${steps}; i++) {
     for (const e of [{ kind: 'gradient' as const, gradient: { ...gradient, adjoints: [] } }, scalar]) cut.apply(e);
     assert.deepEqual(cut.finish(undefined, 1).gradients[0].adjoints.map((a) => a.tensorId), [10, 12]);
   });
+
+  it('nodes with NaN, and more kinds of node or gradient call at one position than row groups, come back whole as rows', async () => {
+    // One position makes 20 shapes in a detailed tape, one of them NaN; a loop's undetailed steps call tape.gradient with 30 shapes.
+    const text = `
+import * as tf from "gradtape";
+const tape = new tf.GradientTape();
+const x = tf.variable([1]);
+let total = tf.constant(0);
+tape.record(() => {
+  for (let i = 1; i <= 20; i++) {
+    const part = tf.divide(tf.fill([i], i === 7 ? 0 : 1), tf.fill([i], i === 7 ? 0 : 2));
+    total = tf.add(total, tf.reduceSum(tf.multiply(part, x)));
+  }
+});
+for (let i = 1; i <= 30; i++) {
+  const v = tf.variable(tf.ones([i]));
+  const t = new tf.GradientTape();
+  const loss = t.record(() => tf.reduceSum(tf.square(v)));
+  t.gradient(loss, v);
+}`;
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), text, workerFile: WORKER, timeoutMs: 10_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const parts = t.tapes[0].nodes.filter((n) => n.op === 'Mul');
+    assert.deepEqual(parts.map((n) => n.output.shape), Array.from({ length: 20 }, (_, i) => [i + 1]));
+    assert.deepEqual(parts.map((n) => n.nonFinite === true), Array.from({ length: 20 }, (_, i) => i === 6));
+    assert.deepEqual(parts[6].output.values, Array(7).fill('NaN'));
+    assert.equal(parts[6].output.nanCount, 7);
+    assert.deepEqual(parts[5].output.values, [0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+    // Nodes keep recorded order and their own ids.
+    const ids = t.tapes[0].nodes.map((n) => n.id);
+    assert.deepEqual(ids, ids.slice().sort((a, b) => a - b));
+    assert.equal(new Set(ids).size, ids.length);
+    const calls = t.gradients.filter((g) => g.tapeId !== t.tapes[0].id);
+    assert.deepEqual(calls.map((g) => g.sources[0].gradient?.shape), Array.from({ length: 30 }, (_, i) => [i + 1]));
+    assert.deepEqual(calls.map((g) => g.sources[0].gradient?.max), Array.from({ length: 30 }, () => 2));
+  });
 });

@@ -95,13 +95,6 @@ export class TraceAssembler {
         if (t?.detailed) t.leaves.push(e.leaf);
         break;
       }
-      case 'node':
-        for (const id of e.node.tapeIds) {
-          const t = this.tapes.get(id);
-          if (t?.detailed && !t.truncated) t.nodes.push(e.node);
-        }
-        if (e.node.pos) this.lastPos = e.node.pos;
-        break;
       case 'dropDetail': {
         const t = this.tapes.get(e.tapeId);
         if (t) {

@@ -13,6 +13,8 @@ export class Columns {
   readonly rowTapes = new Set<TapeState>();
   readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
   readonly nodeRows = new Map<SourcePos | undefined, NodeRows[]>();
+  /** Groups replaced since the last batch (past ROW_GROUPS kinds at one position): their rows still go out. */
+  readonly retired: (NodeRows | GradientRows)[] = [];
   readonly curveRows = { summary: new Map<string, CurveRows>(), target: new Map<string, CurveRows>() };
   /** The same curves in the order they began. */
   readonly curveList: CurveRows[] = [];
@@ -52,6 +54,12 @@ export class Columns {
         bytes: Float64Array.from(list, (t) => t.bytes),
       });
     }
+    for (const r of this.retired) {
+      if (r.ints.length === 0) continue;
+      if ('node' in r) out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
+      else out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });
+    }
+    this.retired.length = 0;
     for (const r of [...this.gradientRows.values()].flat()) {
       if (r.ints.length === 0) continue;
       out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });

@@ -97,6 +97,9 @@ export interface TapeState {
   dirty: boolean;
 }
 
+/** Row groups kept per source position (nodes and gradient calls each): a new kind past these replaces the last group. */
+export const ROW_GROUPS = 16;
+
 /** Detailed nodes alike but for their ids and numbers (one `nodeRows` event per batch). */
 export interface NodeRows {
   node: TraceNode;

@@ -35,7 +35,7 @@ import { Columns } from './columns';
 import { Naming } from './naming';
 import type { EngineAccess } from './recordState';
 export type { EngineAccess } from './recordState';
-import { inputList, madeAt, nameOf, NO_IDS, NO_LEAVES, NO_NODES, NODE_FIELDS, sameShape, setName, show, StepBuffer, TEMPLATE_LIMIT, type GradientEvent, type GradientRows, type LoopState, type Mode, type NodeRows, type PendingNode, type Stamped, type TapeState } from './recordState';
+import { inputList, madeAt, nameOf, NO_IDS, NO_LEAVES, NO_NODES, NODE_FIELDS, sameShape, setName, show, StepBuffer, TEMPLATE_LIMIT, type GradientEvent, type GradientRows, type LoopState, type Mode, type NodeRows, type PendingNode, ROW_GROUPS, type Stamped, type TapeState } from './recordState';
 export { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';
 import { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';
 import { sameAttrs, traceAttrs } from './attrs';
@@ -504,7 +504,6 @@ export class Recorder implements EngineObserver {
       return;
     }
     this.recordedOps++;
-    let pending: PendingNode | undefined;
     let eager = false;
     const bytes = out.size * bytesPerElement(out.dtype as DType);
     for (let t = 0; t < tapeIds.length; t++) {
@@ -539,15 +538,12 @@ export class Recorder implements EngineObserver {
     }
     if (eager) {
       this.detailedNodes++;
-      if (nonFinite) {
-        pending ??= this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite, attrs);
-        this.host.emit({ kind: 'node', node: this.traceNode(pending, true) });
-      } else this.nodeRow(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, attrs);
+      this.nodeRow(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, nonFinite, attrs);
     }
   }
 
   /** A detailed node as a row of numbers under a template shared by nodes alike (a long tape repeats one op). */
-  private nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, rawAttrs: unknown): void {
+  private nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean, rawAttrs: unknown): void {
     const data = this.host.engine.peekValues(out);
     const attrs = traceAttrs(rawAttrs);
     const withValues = this.valuesLeft >= data.length && data.length <= FULL_VALUES_LIMIT;
@@ -556,22 +552,20 @@ export class Recorder implements EngineObserver {
     let rows: NodeRows | undefined;
     for (const r of list) {
       const n = r.node;
-      if (n.op === op && n.name === name && n.inputs.length === inputs.length && (n.output.values !== undefined) === withValues && n.output.dtype === out.dtype && sameShape(n.output.shape, out.shape) && sameShape(n.tapeIds, tapeIds) && sameAttrs(n.attrs, attrs)) {
+      if (n.op === op && n.name === name && (n.nonFinite === true) === nonFinite && n.inputs.length === inputs.length && (n.output.values !== undefined) === withValues && n.output.dtype === out.dtype && sameShape(n.output.shape, out.shape) && sameShape(n.tapeIds, tapeIds) && sameAttrs(n.attrs, attrs)) {
         rows = r;
         break;
       }
     }
     if (!rows) {
-      if (list.length >= 16) {
-        // Nodes at one position that differ every time: plain events.
-        this.host.emit({ kind: 'node', node: this.traceNode(this.pendingNode(nodeId, op, inputs, inputNames, out, tapeIds, pos, name, false, rawAttrs), true) });
-        return;
-      }
       const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
       if (pos) node.pos = pos;
       if (name !== undefined) node.name = name;
       if (attrs) node.attrs = attrs;
+      if (nonFinite) node.nonFinite = true;
       rows = { node, ints: int32Column(), nums: float64Column() };
+      // Nodes at one position that differ every time: the newest group takes the last place (a short search).
+      if (list.length >= ROW_GROUPS) this.columns.retired.push(...list.splice(list.length - 1, 1));
       list.push(rows);
     }
     if (withValues) this.valuesLeft -= data.length;
@@ -583,14 +577,6 @@ export class Recorder implements EngineObserver {
       const buf = rows.nums.reserve(data.length);
       for (let i = 0; i < data.length; i++) buf[rows.nums.length++] = data[i];
     }
-  }
-
-  private pendingNode(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean, attrs: unknown): PendingNode {
-    // Copies: a caller may reuse its input array (tf.concat(list)); the engine's tapeIds is fresh per op.
-    const p: PendingNode = { nodeId, op, inputs: inputs.slice(), inputNames, output: out, tapeIds, nonFinite, attrs };
-    if (pos) p.pos = pos;
-    if (name !== undefined) p.name = name;
-    return p;
   }
 
   tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
@@ -653,13 +639,10 @@ export class Recorder implements EngineObserver {
       }
     }
     if (!rows) {
-      // Calls that differ every time (a message naming a tensor id): plain events, no search through templates.
-      if (list.length >= 16) {
-        this.host.emit({ kind: 'gradient', gradient: this.buildGradient(e, ts, false) });
-        return;
-      }
       // The template: built once per kind of call, the same way as a full gradient.
       rows = { gradient: this.buildGradient(e, ts, false), ints: int32Column(), nums: float64Column() };
+      // Calls that differ every time (a message naming a tensor id): the newest group takes the last place (a short search).
+      if (list.length >= ROW_GROUPS) this.columns.retired.push(...list.splice(list.length - 1, 1));
       list.push(rows);
     }
     rows.ints.push(e.callId);

@@ -46,3 +46,9 @@ export function escapeControl(text: string): string {
   // eslint-disable-next-line no-control-regex -- matching control characters is the point
   return text.replace(/[\x00-\x08\x0b-\x1f\x7f-\x9f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
+
+/** A training step for people, in TF's numbering (from 0) with the range it is in: `step 2 of 0–2`.
+ * The panel, hovers and inline values all say it this way. */
+export function stepText(step: number, last: number): string {
+  return `step ${step} of 0–${last}`;
+}

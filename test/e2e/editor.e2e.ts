@@ -38,7 +38,7 @@ export const tests: E2ETest[] = [
       await t.screenshot('training-after-run');
       const hover = await t.hover('weights', { nth: 1 });
       await t.screenshot('hover-weights');
-      assert.match(hover, /weights · Variable · shape=\(2, 1\), dtype=float32 · step 3 of 3/);
+      assert.match(hover, /weights · Variable · shape=\(2, 1\), dtype=float32 · step 2 of 0–2/);
       assert.match(hover, /∂loss\/∂weights = \[\[-?\d+\.\d*\], \[-?\d+\.\d*\]\]/);
 
       // Inline values are CSS ::after content on the line: read them as the browser renders them.
@@ -49,7 +49,7 @@ export const tests: E2ETest[] = [
           spans.map((s) => getComputedStyle(s, '::after').content).filter((c) => c && c !== 'none' && c !== 'normal'));
         return texts.some((c) => c.includes('∂loss/∂weights')) && texts.some((c) => /loss = /.test(c)) ? texts : undefined;
       }, 10_000);
-      assert.ok(inline.some((c) => /∂loss\/∂weights = \[\[.*\]\] \(step 3 of 3\)/.test(c)), inline.join(' | '));
+      assert.ok(inline.some((c) => /∂loss\/∂weights = \[\[.*\]\] \(step 2 of 0–2\)/.test(c)), inline.join(' | '));
       // Gutter marks: recorded lines (13 and 14) and unrecorded ones.
       const marks = await t.page.locator('.editor-group-container.active .monaco-editor div').evaluateAll((els) =>
         els.map((e) => /gutter(?:\/|%2F)(\w+)-(?:dark|light)\.svg/i.exec(getComputedStyle(e).backgroundImage)?.[1]).filter(Boolean));

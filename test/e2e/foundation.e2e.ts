@@ -9,8 +9,8 @@ import path from 'node:path';
 import { listZip, until, type E2E, type E2ETest } from './harness';
 
 const TITLE = 'GradTape: Compute Gradients';
-/** Issue 2: the .vsix holds only what runs and weighs at most 3 MB. */
-const VSIX_LIMIT_BYTES = 3 * 1024 * 1024;
+/** The .vsix holds only what runs and weighs at most 12 MB (3 MB before Python: Pyodide is ~6 MB of it, issue 14). */
+const VSIX_LIMIT_BYTES = 12 * 1024 * 1024;
 
 /** The GradTape status bar item's text (src/extension/statusBar.ts: "GradTape 12 ms" after a good run). */
 async function statusText(t: E2E): Promise<string | undefined> {
@@ -91,7 +91,7 @@ export const tests: E2ETest[] = [
       if (size > VSIX_LIMIT_BYTES) problems.push(`${path.basename(t.vsix)} is ${(size / 1024 / 1024).toFixed(2)} MB, over ${VSIX_LIMIT_BYTES / 1024 / 1024} MB`);
       const entries = listZip(t.vsix);
       const names = entries.map((e) => e.name);
-      for (const must of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js']) {
+      for (const must of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/pyodide/pyodide.asm.wasm', 'extension/dist/pyodide/python_stdlib.zip']) {
         if (!names.includes(must)) problems.push(`${must} is missing from the .vsix`);
       }
       const stray = names.filter((n) => /\.map$|\.ts$|^extension\/(src|test|webview|scripts|examples|out|\.vscode-test)\//.test(n) && !n.endsWith('.d.ts'));

@@ -103,11 +103,11 @@ describe('editor: Compute Gradients and what it shows', function () {
     assert.ok(Number.isInteger(args.nodeId));
   });
 
-  it('in the training loop, a hover shows the last step and "step 3 of 3"', async () => {
+  it('in the training loop, a hover shows the last step and "step 2 of 0–2"', async () => {
     const editor = await openCopy('examples/03-training-loop.grad.ts');
     const outcome = await compute(editor);
     const md = await hoverText(editor.document.uri, 12, 'weights');
-    assert.ok(md.includes('step 3 of 3'), md);
+    assert.ok(md.includes('step 2 of 0–2'), md);
     const last = outcome.run!.trace.gradients.at(-1)!;
     assert.strictEqual(last.step, 2);
     assert.match(md, /∂loss\/∂weights = \[\[-?\d/);

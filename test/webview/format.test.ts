@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import { alignColumn, formatBytes, formatNum, formatShape, formatValueShort, stepLabel, toNumber } from '../../webview/model/format';
+import { alignColumn, formatBytes, formatNum, formatShape, formatValueShort, toNumber } from '../../webview/model/format';
+import { stepText } from '../../webview/model/steps';
+import { stepText as editorStepText } from '../../src/format/text';
 import { summary } from './fixtures/traceBuilder';
 
 describe('panel number formatting', () => {
@@ -42,8 +44,9 @@ describe('panel number formatting', () => {
     assert.equal(formatValueShort(summary([0.55], [1, 1])), '0.55');
     assert.equal(formatValueShort(summary([1, 2, 3, 4], [4])), '[1, 2, 3, …]');
   });
-  it('numbers training steps from 1 for people, as the editor hover does ("step 3 of 3" is the last)', () => {
-    assert.equal(stepLabel(0, 3), 'step 1 of 3');
-    assert.equal(stepLabel(2, 3), 'step 3 of 3');
+  it('numbers training steps as TF does, from 0, with the one label the editor uses too', () => {
+    assert.equal(stepText(0, 2), 'step 0 of 0–2');
+    assert.equal(stepText(2, 2), 'step 2 of 0–2');
+    assert.equal(stepText, editorStepText);
   });
 });

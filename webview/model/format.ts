@@ -59,10 +59,3 @@ export function hasNonFinite(v: ValueSummary | null | undefined): boolean {
   return !!v && (v.nanCount > 0 || v.infCount > 0);
 }
 
-/**
- * A training step for a person: 1-based, "step 1 of 3" (the Trace counts steps from 0; the editor's
- * hover and inline values say "step 3 of 3" for the last one, and the panel must agree).
- */
-export function stepLabel(step: number, count: number): string {
-  return `step ${step + 1} of ${count}`;
-}

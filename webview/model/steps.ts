@@ -6,10 +6,7 @@
 import type { Curve, CurvePoint, Trace } from '../../src/protocol/trace';
 import { toNumber } from './format';
 
-/** A step for people, in TF's numbering (from 0), with the range it is in: `step 2 of 0–2`. */
-export function stepText(step: number, last: number): string {
-  return `step ${step} of 0–${last}`;
-}
+export { stepText } from '../../src/format/text';
 
 /** The same for screen readers (a dash is read as "minus" by some). */
 export function stepSpoken(step: number, last: number): string {

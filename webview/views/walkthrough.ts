@@ -98,7 +98,9 @@ export class WalkthroughView {
       return;
     }
     if (g.nodes.length > WALK_MAX_NODES) {
-      el.append(h('p', { class: 'dim empty' }, `The walkthrough is for small tapes (up to ${WALK_MAX_NODES} nodes); this one has ${g.nodes.length}.`));
+      // Counted as the tape badge counts (ops), with its leaves apart: "1601 ops" and "2004 nodes" read as two tapes.
+      const ops = g.nodes.filter((n) => n.kind === 'op').length;
+      el.append(h('p', { class: 'dim empty' }, `The walkthrough is for small tapes (up to ${WALK_MAX_NODES} ops and leaves); this one has ${ops} ops and ${g.nodes.length - ops} leaves.`));
       return;
     }
     if (this.error) {

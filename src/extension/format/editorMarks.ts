@@ -1,6 +1,7 @@
 // What sits in the editor around the code: CodeLens titles, inline values after line ends, gutter lines.
 // No vscode import: unit-tested in plain Node. Lines are 1-based, as in the trace.
 import type { Trace, TraceTape } from '../../protocol/trace';
+import { stepText } from '../../format/text';
 import { INLINE_ELEMENTS, formatValue } from './numbers';
 import { TraceIndex } from './traceIndex';
 
@@ -89,12 +90,12 @@ export function inlineValues(trace: Trace): InlineValue[] {
         const at = ref?.node?.pos;
         if (!at || at.file || lossLines.has(at.line)) continue;
         const { step, of } = ref.tape ? index.stepOf(ref.tape) : { step: 1, of: 1 };
-        lossLines.set(at.line, `${t.name ?? target} = ${formatValue(t.value, INLINE_ELEMENTS)}${of > 1 ? ` (step ${step} of ${of})` : ''}`);
+        lossLines.set(at.line, `${t.name ?? target} = ${formatValue(t.value, INLINE_ELEMENTS)}${of > 1 ? ` (${stepText(step - 1, of - 1)})` : ''}`);
       }
     }
     const tape = calls[0] && index.tapesById.get(calls[0].tapeId);
     const { step, of } = tape ? index.stepOf(tape) : { step: 1, of: 1 };
-    if (parts.length) out.push({ line, text: parts.join('  ') + (of > 1 ? ` (step ${step} of ${of})` : ''), kind: 'gradient' });
+    if (parts.length) out.push({ line, text: parts.join('  ') + (of > 1 ? ` (${stepText(step - 1, of - 1)})` : ''), kind: 'gradient' });
   }
   for (const [line, text] of lossLines) if (!index.gradientsByLine.has(line)) out.push({ line, text, kind: 'loss' });
   const err = trace.error;

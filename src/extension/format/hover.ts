@@ -1,6 +1,7 @@
 // What a hover says: a position in a .grad.ts file → the trace's tensor or gradient call → Markdown.
 // No vscode import: unit-tested in plain Node. The provider only wraps the string in a MarkdownString.
 import type { NullReason, SourcePos, TraceGradient, TraceTape } from '../../protocol/trace';
+import { stepText as stepLabel } from '../../format/text';
 import { formatNumber, formatType, formatValue } from './numbers';
 import { type Derivative, type TensorRef, TraceIndex } from './traceIndex';
 
@@ -76,7 +77,7 @@ export function formatHover(index: TraceIndex, subject: HoverSubject, opts: Hove
 
 function stepText(index: TraceIndex, tape: TraceTape): string {
   const { step, of } = index.stepOf(tape);
-  return of > 1 ? ` · step ${step} of ${of}` : '';
+  return of > 1 ? ` · ${stepLabel(step - 1, of - 1)}` : '';
 }
 
 function kindText(ref: TensorRef): string {

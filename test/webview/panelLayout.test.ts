@@ -116,6 +116,14 @@ describe('panel: layout on the runner’s traces', () => {
     }
   }
 
+  it('titles an op no source name covers with the expression that ran, never an id (issue 17)', () => {
+    const g = graphOf(fixtures.mlp);
+    const titles = g.nodes.filter((n) => n.kind === 'op').map((n) => n.title);
+    for (const t of titles) assert.doesNotMatch(t, /^t\d+$/, t);
+    for (const t of ['matMul(xb, w1)', 'add(matMul(xb, w1), b1)', 'hidden', 'matMul(hidden, w2)', 'logits', 'loss']) assert.ok(titles.includes(t), `${t} in ${titles.join(' · ')}`);
+    assert.ok(titles.every((t) => t.length <= 32), titles.join(' · '));
+  });
+
   it('puts each leaf in the rank just before its first consumer', () => {
     const g = graphOf(fixtures.mlp);
     layeredLayout(g, 'LR', 'full');

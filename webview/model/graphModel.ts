@@ -36,7 +36,7 @@ export interface GraphNode {
   /** TraceNode.id for op nodes. */
   nodeId?: number;
   tensorId: number;
-  /** The name from the source, else a made-up one (`t12`). */
+  /** The name from the source, else the expression that ran (`matmul(xb, w1)`), never an id. */
   title: string;
   /** Op name; for leaves `Variable`, `Constant` or `Tensor`. */
   op: string;
@@ -120,7 +120,7 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
     byTensor.set(n.outputId, nodes.length);
     byNodeId.set(n.id, nodes.length);
     nodes.push({
-      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? `t${n.outputId}`, op: n.op,
+      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? '', op: n.op,
       value: n.output, ...gradOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
     });
   }
@@ -136,8 +136,24 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
       nodes[from].consumers.push(to);
     }
   }
+  // An op no source name covers reads as the expression that ran (`matmul(xb, w1)`), never an id;
+  // nodes are in recorded order, so an input's title is final before its consumers read it.
+  for (const node of nodes) {
+    if (node.kind !== 'op' || node.node!.name !== undefined) continue;
+    const args = node.node!.inputs.map((inp) => {
+      const from = byTensor.get(inp.tensorId);
+      return from === undefined ? '…' : nodes[from].title;
+    });
+    node.title = clipTitle(`${node.op.charAt(0).toLowerCase()}${node.op.slice(1)}(${args.join(', ')})`);
+  }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };
+}
+
+/** Expression titles stay short enough for a node box; the inspector shows the whole record. */
+const TITLE_MAX = 32;
+function clipTitle(text: string): string {
+  return text.length > TITLE_MAX ? `${text.slice(0, TITLE_MAX - 1)}…` : text;
 }
 
 /** Why a gradient is null, in a few words for a node's label (the inspector gives the full sentence). */

@@ -112,7 +112,8 @@ describe('panel commands', () => {
     // b is shown in its pinned panel: the following panel stays on a, and no third tab opens.
     await vscode.window.showTextDocument(b, { viewColumn: vscode.ViewColumn.One });
     await vscode.commands.executeCommand('gradtape.showInGraph', { uri: b.toString(), nodeId: 1 });
-    await new Promise((r) => setTimeout(r, 300));
+    // Done when b's pinned panel is the one shown (it was behind a's); then no third tab may have opened.
+    await until("b's pinned panel shown", () => vscode.window.tabGroups.all.some((g) => g.activeTab?.label === `Gradients: ${name(b)} (pinned)`) || undefined);
     await tabsAre('still a following, b pinned', [`Gradients: ${name(a)}`, `Gradients: ${name(b)} (pinned)`]);
 
     // Unpinned, b's panel follows again and replaces the other.

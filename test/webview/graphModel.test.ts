@@ -1,12 +1,25 @@
 import assert from 'node:assert/strict';
-import { buildGraph, gradientsFor, groupTapes, layoutInput, maxStep, nodesAtLine, searchNodes, tapeDepths, tapesAtStep } from '../../webview/model/graphModel';
+import { assignHeat, buildGraph, gradientsFor, groupTapes, layoutInput, maxStep, nodesAtLine, searchNodes, tapeDepths, tapesAtStep } from '../../webview/model/graphModel';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout } from '../../webview/model/layout';
 import { largeTrace, seedTrace, trainingTrace } from './fixtures/traceBuilder';
 import seedJson from './fixtures/seed-01.json';
 import trainingJson from './fixtures/training-03.json';
 import type { Trace } from '../../src/protocol/trace';
+import type { GraphEdge } from '../../webview/model/graphModel';
 
 describe('graph model', () => {
+  it('colours 300,000 edges by gradient size without overflowing the stack (log scale, 0 … 1)', () => {
+    const edges: GraphEdge[] = Array.from({ length: 300_000 }, (_, i) => ({ from: i, to: i + 1, input: 'x', tensorId: i, gradRms: i % 7 === 0 ? undefined : 10 ** ((i % 5) - 2) }));
+    edges.push({ from: 0, to: 1, input: 'x', tensorId: -1, gradRms: 0 }, { from: 0, to: 1, input: 'x', tensorId: -2, gradRms: Infinity });
+    assignHeat(edges);
+    const heat = (rms: number) => edges.find((e) => e.gradRms === rms)!.heat;
+    assert.equal(heat(0.01), 0);
+    assert.equal(heat(100), 1);
+    assert.equal(heat(1), 0.5);
+    assert.equal(heat(0), 0);
+    assert.equal(heat(Infinity), 1);
+    assert.equal(edges[0].heat, undefined);
+  });
   it('the committed JSON fixtures are what the builder makes', () => {
     assert.deepEqual(seedJson, JSON.parse(JSON.stringify(seedTrace())));
     assert.deepEqual(trainingJson, JSON.parse(JSON.stringify(trainingTrace())));

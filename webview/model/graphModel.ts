@@ -175,9 +175,14 @@ export function nullPhrase(kind: NullReason['kind'] | undefined): string {
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */
 export function assignHeat(edges: GraphEdge[]): void {
   const logs = edges.map((e) => (e.gradRms !== undefined && e.gradRms > 0 && Number.isFinite(e.gradRms) ? Math.log10(e.gradRms) : undefined));
-  const finite = logs.filter((l): l is number => l !== undefined);
-  const lo = Math.min(...finite);
-  const hi = Math.max(...finite);
+  // A loop, not Math.min(...logs): a spread of 100,000+ edges overflows the stack.
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const l of logs) {
+    if (l === undefined) continue;
+    if (l < lo) lo = l;
+    if (l > hi) hi = l;
+  }
   edges.forEach((e, i) => {
     const l = logs[i];
     if (e.gradRms === undefined) e.heat = undefined;

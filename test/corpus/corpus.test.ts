@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { buildRunner, CLI } from '../runner/helpers';
-import { CASES, DEFAULT_MB, DEFAULT_MS, type CorpusCase } from './cases';
+import { boundMb, CASES, DEFAULT_MS, type CorpusCase } from './cases';
 import { runCli, type CaseResult } from './runCli';
 
 /** Cases in flight at once: each starts two Node processes (and a worker thread). */
@@ -48,7 +48,7 @@ describe('corpus: bad input through the CLI', function () {
   });
 
   for (const c of CASES) {
-    const bounds = `≤ ${((c.maxMs ?? DEFAULT_MS) / 1000).toFixed(0)} s, ≤ ${c.maxMb ?? DEFAULT_MB} MB`;
+    const bounds = `≤ ${((c.maxMs ?? DEFAULT_MS) / 1000).toFixed(0)} s, ≤ ${boundMb(c)} MB`;
     it(`${c.name}: exit ${c.exit}${c.line ? ` at line ${c.line}` : ''}, ${bounds}`, async () => {
       const r = await results.get(c.name)!;
       const shown = `exit ${r.code}${r.signal ? ` (${r.signal})` : ''}\n--- stderr\n${r.stderr.slice(0, 3000)}\n--- stdout\n${r.stdout.slice(0, 1500)}`;
@@ -58,7 +58,7 @@ describe('corpus: bad input through the CLI', function () {
       // A usage error or a script's own failure is reported once, not as an internal error or a trace.
       assert.doesNotMatch(r.stderr, /internal error|the run's worker (failed|exited unexpectedly)|bundler thread/, shown);
       assert.ok(r.ms <= (c.maxMs ?? DEFAULT_MS), `took ${Math.round(r.ms)} ms, bound ${c.maxMs ?? DEFAULT_MS} ms`);
-      if (r.peakMb !== undefined) assert.ok(r.peakMb <= (c.maxMb ?? DEFAULT_MB), `peak ${Math.round(r.peakMb)} MB, bound ${c.maxMb ?? DEFAULT_MB} MB`);
+      if (r.peakMb !== undefined) assert.ok(r.peakMb <= boundMb(c), `peak ${Math.round(r.peakMb)} MB, bound ${boundMb(c)} MB`);
     });
   }
 });

@@ -11,7 +11,8 @@ const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const PLUGIN_DIR = path.join(root, 'node_modules', 'gradtape-ts-plugin');
 const TYPES_ENTRY = path.join(root, 'dist', 'types', 'engine', 'index.d.ts');
 
-function newestMtime(dir) {
+/** The newest modification time of any file below dir (what a generated file is compared with). */
+export function newestMtime(dir) {
   let newest = 0;
   for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, e.name);

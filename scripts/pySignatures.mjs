@@ -12,18 +12,10 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { newestMtime } from './editorBuild.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 export const SIGNATURES_FILE = path.join(root, 'src', 'python', 'generated', 'signatures.json');
-
-function newestMtime(dir) {
-  let newest = 0;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    newest = Math.max(newest, e.isDirectory() ? newestMtime(p) : fs.statSync(p).mtimeMs);
-  }
-  return newest;
-}
 
 export async function buildPySignatures({ force = false } = {}) {
   const engineDir = path.join(root, 'src', 'engine');

@@ -53,7 +53,7 @@ describe('keras/layer: build and weights', () => {
     assert.deepEqual(d.variables, []);
     d(tf.ones([2, 5]));
     assert.equal(d.built, true);
-    assert.deepEqual(d.kernel?.shape, [5, 3]);
+    assert.deepEqual((d.kernel as tf.Variable | null)?.shape, [5, 3]);
     assert.deepEqual(d.bias?.shape, [3]);
     const k = d.kernel;
     d(tf.ones([7, 5]));
@@ -86,7 +86,7 @@ describe('keras/layer: build and weights', () => {
     assert.deepEqual(b.arraySync(), [0.5, -0.5]);
     assert.ok(!(k instanceof tf.Variable));
     d.kernel?.assign(tf.zeros([3, 2]));
-    assert.deepEqual(k.arraySync()[0], [1, 2], 'getWeights is a copy');
+    assert.deepEqual((k.arraySync() as number[][])[0], [1, 2], 'getWeights is a copy');
     assert.throws(() => d.setWeights([tf.zeros([3, 2])]), /You called `set_weights\(weights\)` on layer 'dense' with a weight list of length 1, but the layer was expecting 2 weights\./);
     assert.throws(() => d.setWeights([tf.zeros([2, 3]), tf.zeros([2])]), /Layer dense weight shape \(3, 2\) is not compatible with provided weight shape \(2, 3\)\./);
   });
@@ -172,7 +172,7 @@ describe('keras/models: tracking', () => {
         this.blocks[1] = { act: new ReLU(), again: this.first };
       }
       override call(x: tf.Tensor): tf.Tensor {
-        return this.last(this.blocks[0](this.first(x)) as tf.Tensor);
+        return this.last((this.blocks[0] as InstanceType<typeof Dense>)(this.first(x)));
       }
     }
     const net = new Net();

@@ -5,21 +5,6 @@ import type { Tensor, Variable } from '../../tensor';
 import type { InitializerIdentifier } from '../initializers';
 import { Layer, type CallOptions, type LayerOptions } from '../layer';
 
-/** tf.nn.moments: the mean, and the mean squared distance from it (the mean's gradient stopped there, as TF's). */
-export function moments(x: Tensor, axes: number[]): [Tensor, Tensor] {
-  const mean = ops.reduceMean(x, axes, true);
-  const variance = ops.reduceMean(ops.squaredDifference(x, ops.stopGradient(mean)), axes, true);
-  return [mean, variance];
-}
-
-/** tf.nn.batch_normalization: x·inv + (offset − mean·inv), inv = scale / √(variance + ε). */
-export function normalize(x: Tensor, mean: Tensor, variance: Tensor, offset: Tensor | null, scale: Tensor | null, epsilon: number): Tensor {
-  let inv = ops.rsqrt(ops.add(variance, epsilon));
-  if (scale !== null) inv = ops.multiply(inv, scale);
-  const shift = offset !== null ? ops.subtract(offset, ops.multiply(mean, inv)) : ops.multiply(ops.negative(mean), inv);
-  return ops.add(ops.multiply(x, inv), shift);
-}
-
 function checkAxis(axis: number, rank: number, layer: string): number {
   if (!Number.isInteger(axis) || axis >= rank || axis < -rank) {
     throw new RangeError(`Axis ${axis} is out of bounds for input of rank ${rank} in layer '${layer}'. Received: axis=${describeValue(axis)}`);
@@ -73,7 +58,7 @@ export class LayerNormalization extends Layer {
     const lastOnly = this.axes.length === 1 && this.axes[0] === rank - 1;
     const broadcastShape = inputs.shape.map((d, i) => (this.axes.includes(i) ? d : 1));
     const fit = (v: Variable | null): Tensor | null => (v === null ? null : lastOnly ? v : ops.reshape(v, broadcastShape));
-    const [mean, variance] = moments(inputs, this.axes);
+    const [mean, variance] = ops.moments(inputs, this.axes, { keepdims: true });
     let inv = ops.rsqrt(ops.add(variance, this.epsilon));
     const gamma = fit(this.gamma);
     if (gamma !== null) inv = ops.multiply(inv, gamma);
@@ -162,19 +147,14 @@ export class BatchNormalization extends Layer {
     let mean: Tensor;
     let variance: Tensor;
     if (training && this.trainable) {
-      const [m, v] = moments(inputs, this.reductionAxes);
-      const flat = [inputs.shape[this.featureAxis]];
-      const batchMean = ops.reshape(m, flat);
-      const batchVariance = ops.reshape(v, flat);
+      [mean, variance] = ops.moments(inputs, this.reductionAxes);
       // Keras: moving = moving·momentum + batch·(1 − momentum), in float32 ops as Keras computes it.
-      movingMean.assign(ops.add(ops.multiply(movingMean, this.momentum), ops.multiply(batchMean, 1 - this.momentum)));
-      movingVariance.assign(ops.add(ops.multiply(movingVariance, this.momentum), ops.multiply(batchVariance, 1 - this.momentum)));
-      mean = m;
-      variance = v;
+      movingMean.assign(ops.add(ops.multiply(movingMean, this.momentum), ops.multiply(mean, 1 - this.momentum)));
+      movingVariance.assign(ops.add(ops.multiply(movingVariance, this.momentum), ops.multiply(variance, 1 - this.momentum)));
     } else {
-      mean = fit(movingMean) as Tensor;
-      variance = fit(movingVariance) as Tensor;
+      mean = movingMean;
+      variance = movingVariance;
     }
-    return normalize(inputs, mean, variance, fit(this.beta), fit(this.gamma), this.epsilon);
+    return ops.batchNormalization(inputs, fit(mean) as Tensor, fit(variance) as Tensor, fit(this.beta), fit(this.gamma), this.epsilon);
   }
 }

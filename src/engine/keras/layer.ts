@@ -127,6 +127,18 @@ export class Layer extends Callable implements Trackable {
     this.name = name ?? autoName(kerasClassName(this));
     this.trainable = trainable;
     this.dtype = dtype;
+    // As Keras wraps build: a layer built by hand (`layer.build([null, 4])`) is built, and the
+    // first call does not build it again.
+    const build = this.build;
+    Object.defineProperty(this, 'build', {
+      enumerable: false,
+      writable: true,
+      value: (inputShape: readonly number[]): void => {
+        this._buildShape = inputShape.slice();
+        build.call(this, inputShape.slice());
+        this.built = true;
+      },
+    });
   }
 
   /** Creates the weights from the first input's shape; a layer with weights overrides it. */
@@ -166,7 +178,7 @@ export class Layer extends Callable implements Trackable {
     let out: Tensor | undefined;
     try {
       if (this.inputSpec !== null) this.checkInput(x);
-      if (!this.built) this.buildFrom(x.shape);
+      if (!this.built) this.build(x.shape);
       training ??= outer;
       outerTraining = training;
       out = this.call(x, { training });
@@ -177,13 +189,6 @@ export class Layer extends Callable implements Trackable {
       if (scoped) scopes.pop();
       if (obs !== null && obs.scopeExited !== undefined) obs.scopeExited({ name: this.name, output: out });
     }
-  }
-
-  /** Builds once from a shape (Keras's `_maybe_build`); the input spec set by build is checked from the next call. */
-  buildFrom(shape: readonly number[]): void {
-    this._buildShape = shape.slice();
-    this.build(shape.slice());
-    this.built = true;
   }
 
   /** Keras's assert_input_compatibility, with its texts. */

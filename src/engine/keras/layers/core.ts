@@ -178,7 +178,8 @@ export class Embedding extends Layer {
     return 'int32';
   }
 
-  override build(): void {
+  override build(inputShape: number[]): void {
+    void inputShape; // the table's shape does not depend on the indices'
     this.embeddings = this.addWeight({ name: 'embeddings', shape: [this.inputDim, this.outputDim], initializer: this.embeddingsInitializer });
   }
 

@@ -10,6 +10,7 @@ import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtSte
 import { formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
+import { foldLayers, scopeResultNames } from './model/layers';
 import { addChainBreaks } from './model/breaks';
 import { InspectClient } from './model/inspectClient';
 import { loadState, onMessage, post, saveState } from './messaging';
@@ -354,7 +355,10 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
     grads.forEach((g, i) => sel.append(h('option', { value: String(i), selected: i === state.gradIndex }, `${g.kind}(${g.targets.map((t) => t.name ?? 'target').join(', ')} → ${g.sources.map((s) => s.name ?? 'source').join(', ')})${g.pos ? ` line ${g.pos.line}` : ''}`)));
     tapeBar.append(h('label', null, 'gradient: ', sel));
   }
-  if (state.expanded.size) tapeBar.append(h('button', { onclick: foldAll, title: 'Draw repeated runs of ops as one group again' }, 'Fold repeats'));
+  if (state.expanded.size) {
+    const layers = [...state.expanded].some((k) => k.startsWith('layer:'));
+    tapeBar.append(h('button', { onclick: foldAll, title: layers ? 'Draw each layer’s call as one box again' : 'Draw repeated runs of ops as one group again' }, layers ? 'Fold layers' : 'Fold repeats'));
+  }
   if (!graph.tapes.some((t) => t.detailed) && graph.tapes.length) tapeBar.append(h('span', { class: 'warn' }, 'This step kept scalars only (the runner’s step budget); pick another step for the graph.'));
 }
 
@@ -368,8 +372,9 @@ function rebuild(keepView: boolean): void {
   const grads = gradientsFor(trace, tapes);
   if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
   const prev = state.view;
-  const graph = buildGraph(tapes, grads[state.gradIndex]);
-  const view = addChainBreaks(viewGraphFor(graph, state.expanded).view);
+  const graph = buildGraph(tapes, grads[state.gradIndex], scopeResultNames(trace.scopes));
+  // Keras layer calls fold into one box each (layers.ts); other graphs fold repeated runs of ops.
+  const view = addChainBreaks(foldLayers(graph, trace.scopes, state.expanded) ?? viewGraphFor(graph, state.expanded).view);
   const reuse = !!prev && prev.nodes.length === view.nodes.length && shapeKey(prev) === shapeKey(view);
   if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;

@@ -70,10 +70,11 @@ export interface EngineObserver {
    */
   keepsAdjoint?(tensor: Tensor): boolean;
   /**
-   * Optional. A Keras layer's or model's call began (`className` is Keras's: `Dense`): the ops, tensors
-   * and variables until the matching scopeExited belong to it. Calls nest (a model calls its layers).
+   * Optional. A Keras layer's or model's call began (`className` is Keras's: `Dense`; `model`: a
+   * Sequential or subclassed Model): the ops, tensors and variables until the matching scopeExited
+   * belong to it. Calls nest (a model calls its layers).
    */
-  scopeEntered?(e: { name: string; className: string; pos?: SourcePos }): void;
+  scopeEntered?(e: { name: string; className: string; model: boolean; pos?: SourcePos }): void;
   /** Optional. The call ended; `output` is what it returned, undefined when it threw. */
   scopeExited?(e: { name: string; output: Tensor | undefined }): void;
   /**

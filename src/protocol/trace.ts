@@ -96,6 +96,29 @@ export interface TraceNode {
   nonFinite?: boolean;
 }
 
+/**
+ * A Keras layer's or model's call (docs/keras.md): the recorded nodes with ids in
+ * (afterNodeId, lastNodeId] ran inside it (node ids increase in the order ops run). The panel
+ * folds a layer's nodes into one box titled `dense_1 (Dense)` and frames a model's.
+ */
+export interface TraceScope {
+  /** Unique within the run; calls nest (a model calls its layers): `parentId` is the caller's. */
+  id: number;
+  parentId?: number;
+  /** Keras's name (`dense_1`) and class name (`Dense`). */
+  name: string;
+  className: string;
+  /** A model (Sequential or a subclassed Model): a frame around its layers rather than one box. */
+  model: boolean;
+  afterNodeId: number;
+  lastNodeId: number;
+  /** Where the call ran in the user's source. */
+  pos?: SourcePos;
+  /** The tensor the call returned, and the name the source gives it (`const logits = model(x)`; outermost calls only). */
+  outputId?: number;
+  resultName?: string;
+}
+
 export interface TraceTape {
   id: number;
   persistent: boolean;
@@ -221,6 +244,8 @@ export interface Trace {
   diagnostics: TraceDiagnostic[];
   /** Lines (1-based) where ops ran that no tape recorded: gutter marks. */
   unrecordedLines: number[];
+  /** Keras layer and model calls that recorded nodes kept in `tapes` (absent when there were none). */
+  scopes?: TraceScope[];
   /** Totals, also over the steps whose detail was dropped. */
   stats: { ops: number; recordedOps: number; tapes: number; gradientCalls: number; droppedSteps: number };
 }

@@ -19,6 +19,7 @@ import type {
   TraceGradient,
   TraceLeaf,
   TraceNode,
+  TraceScope,
   TraceTape,
   ValueSummary,
 } from './trace';
@@ -112,6 +113,8 @@ export type TraceEvent =
   | { kind: 'gradient'; gradient: TraceGradient }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
+  /** A Keras layer's or model's call that recorded ops ended. */
+  | { kind: 'scope'; scope: TraceScope }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
    * Undetailed loop steps, in columns (one event per loop per batch instead of objects per step:

@@ -86,7 +86,8 @@ export interface Graph {
 
 const rms = (v: ValueSummary) => (v.size ? toNumber(v.norm) / Math.sqrt(v.size) : 0);
 
-export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph {
+/** `resultNames`: names the source gives tensors no node name covers (a Keras model's result: Trace.scopes), by tensor id. */
+export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultNames?: ReadonlyMap<number, string>): Graph {
   const depths = tapeDepths(tapes);
   const adj = new Map<number, ValueSummary>();
   for (const a of gradient?.adjoints ?? []) adj.set(a.tensorId, a.value);
@@ -120,7 +121,7 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
     byTensor.set(n.outputId, nodes.length);
     byNodeId.set(n.id, nodes.length);
     nodes.push({
-      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? '', op: n.op,
+      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? resultNames?.get(n.outputId) ?? '', op: n.op,
       value: n.output, ...gradOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
     });
   }
@@ -139,7 +140,7 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
   // An op no source name covers reads as the expression that ran (`matmul(xb, w1)`), never an id;
   // nodes are in recorded order, so an input's title is final before its consumers read it.
   for (const node of nodes) {
-    if (node.kind !== 'op' || node.node!.name !== undefined) continue;
+    if (node.kind !== 'op' || node.node!.name !== undefined || node.title !== '') continue;
     const args = node.node!.inputs.map((inp) => {
       const from = byTensor.get(inp.tensorId);
       return from === undefined ? '…' : nodes[from].title;

@@ -22,6 +22,10 @@ export interface Repeat {
   ops: string[];
   /** Base-graph indices of the ops in the run, in recorded order. */
   members: number[];
+  /** A Keras layer's call folded the same way (layers.ts): its box's title, `dense_1 (Dense)`. */
+  layer?: { title: string; resultName?: string };
+  /** Which leaves used only by the run may go into it (default: all); a layer takes its own weights, not its input. */
+  absorbs?: (leaf: GraphNode) => boolean;
 }
 
 /** An op's identity for periodicity: its name, arity and where in the source it was recorded. */
@@ -92,6 +96,8 @@ export interface GroupInfo {
   leafCount: number;
   /** RMS of ∂target/∂(each iteration's last output), in order; NaN where not on the gradient path. */
   gradTrail: number[];
+  /** Set for a Keras layer's call (one iteration): what its box is titled. */
+  layer?: { title: string; resultName?: string };
 }
 
 /** A drawn graph plus how its nodes map to the full one (the inspector and walkthrough use the full one). */
@@ -101,6 +107,14 @@ export interface ViewGraph extends Graph {
   /** For each base node, the drawn node that shows it (a member of a collapsed group: the group). */
   viewOf: Int32Array;
   groups: Repeat[];
+  /** Frames drawn around Keras models' (and opened layers') nodes: drawn-node indices, label, nesting depth. */
+  frames?: ViewFrame[];
+}
+
+export interface ViewFrame {
+  label: string;
+  members: number[];
+  depth: number;
 }
 
 const rmsOf = (n: GraphNode) => (n.grad && n.grad.size ? toNumber(n.grad.norm) / Math.sqrt(n.grad.size) : NaN);
@@ -124,7 +138,7 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     if (n.kind !== 'leaf' || !n.consumers.length) continue;
     const g = groupOf[n.consumers[0]];
     const it = iteration[n.consumers[0]];
-    if (g >= 0 && n.consumers.every((c) => groupOf[c] === g && iteration[c] === it)) {
+    if (g >= 0 && n.consumers.every((c) => groupOf[c] === g && iteration[c] === it) && (folded[g].absorbs?.(n) ?? true)) {
       groupOf[n.index] = g;
       leavesOf[g].push(n.index);
     }
@@ -157,10 +171,11 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     const leafCount = leavesOf[g].length;
     nodes.push({
       ...last, index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
-      title: `${r.count} × (${r.ops.join(', ')})`, op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}`,
+      title: r.layer ? r.layer.title : `${r.count} × (${r.ops.join(', ')})`,
+      op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
       nonFinite: r.members.some((m) => base.nodes[m].nonFinite), tapeIds: [...new Set(r.members.flatMap((m) => base.nodes[m].tapeIds))],
       depth: Math.min(...r.members.map((m) => base.nodes[m].depth)), inputs: [], consumers: [],
-      group: { key: r.key, count: r.count, period: r.period, ops: r.ops, members: [...r.members, ...leavesOf[g]], leafCount, gradTrail },
+      group: { key: r.key, count: r.count, period: r.period, ops: r.ops, members: [...r.members, ...leavesOf[g]], leafCount, gradTrail, ...(r.layer ? { layer: r.layer } : {}) },
     });
   }
   for (const g of leavesOf.flat()) viewOf[g] = groupNode[groupOf[g]];

@@ -5,6 +5,7 @@
  */
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
 import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
+import type { ViewGraph } from '../model/repeats';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
@@ -396,6 +397,21 @@ export class GraphView {
       const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`;
       this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label, depth: level });
     });
+    // Keras models and opened layers (model/layers.ts): a frame each, inside the tapes' frames.
+    const frames = (g as ViewGraph).frames ?? [];
+    const deepest = Math.max(0, ...frames.map((f) => f.depth));
+    for (const f of frames) {
+      let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
+      for (const i of f.members) {
+        const n = g.nodes[i];
+        x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x + n.w); y1 = Math.max(y1, n.y + n.h);
+      }
+      if (!Number.isFinite(x0)) continue;
+      const outerBy = deepest - f.depth;
+      const pad = (4 + 8 * outerBy) * unit;
+      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
+      this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label: f.label, depth: maxLevel + 1 + f.depth });
+    }
   }
 
   /** Text in screen space at a legible size; recorded for the checks. Returns the width drawn. */

@@ -9,6 +9,7 @@ import { h } from '../dom';
 
 export function renderGroupSummary(n: GraphNode, act: { open(): void; reveal(pos: SourcePos): void }): HTMLElement {
   const g = n.group!;
+  if (g.layer) return renderLayerSummary(n, act);
   const fin = g.gradTrail.filter((v) => Number.isFinite(v) && v > 0);
   const first = g.gradTrail.find((v) => Number.isFinite(v));
   const last = [...g.gradTrail].reverse().find((v) => Number.isFinite(v));
@@ -29,4 +30,15 @@ export function renderGroupSummary(n: GraphNode, act: { open(): void; reveal(pos
       : h('p', { class: 'dim' }, 'No gradient flows through these iterations for the selected gradient call.'),
     h('p', { class: 'dim' }, 'RMS of ∂target/∂(each iteration’s output). The strip at the bottom of the group is coloured on the edges’ scale, so a vanishing gradient fades from hot to cold along it.'));
   return el;
+}
+
+/** A Keras layer's call folded into one box (model/layers.ts): what it ran, and a button to open it. */
+function renderLayerSummary(n: GraphNode, act: { open(): void; reveal(pos: SourcePos): void }): HTMLElement {
+  const g = n.group!;
+  const grad = g.gradTrail[0];
+  return h('div', { class: 'group-summary' },
+    h('div', { class: 'insp-head' }, h('h2', null, n.title), n.pos ? h('button', { class: 'link', onclick: () => act.reveal(n.pos!) }, `line ${n.pos.line}`) : null),
+    h('p', null, `The ops this layer’s call recorded (${g.ops.join(', ')})${g.leafCount ? ` and the ${g.leafCount} leaves only they use (its weights)` : ''}, drawn as one box${g.layer?.resultName ? `; its result is ${g.layer.resultName}` : ''}.`),
+    h('button', { onclick: act.open, 'aria-label': 'open the layer' }, `Open the layer (${g.period} op${g.period === 1 ? '' : 's'})`),
+    Number.isFinite(grad) ? h('p', null, `RMS of ∂target/∂(its output): ${formatNum(grad, 4)}`) : h('p', { class: 'dim' }, 'No gradient flows through this layer for the selected gradient call.'));
 }

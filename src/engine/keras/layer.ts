@@ -171,7 +171,7 @@ export class Layer extends Callable implements Trackable {
     let training = readTraining(options, this.name);
     const x = inputs instanceof Tensor ? inputs : toTensor(inputs as TensorLike, this.inputDtype);
     const obs = observer();
-    if (obs !== null && obs.scopeEntered !== undefined) obs.scopeEntered({ name: this.name, className: kerasClassName(this), pos: obs.locate() });
+    if (obs !== null && obs.scopeEntered !== undefined) obs.scopeEntered({ name: this.name, className: kerasClassName(this), model: !this.addsNameScope, pos: obs.locate() });
     const outer = outerTraining;
     const scoped = this.addsNameScope;
     if (scoped) scopes.push({ layer: this, path: scopes.length > 0 ? `${scopes[scopes.length - 1].path}/${this.name}` : this.name });

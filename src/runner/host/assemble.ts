@@ -3,7 +3,7 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { num } from '../shared/summary';
 import type { TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
@@ -19,6 +19,7 @@ export class TraceAssembler {
   private readonly curves = new Map<string, Curve>();
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
+  private readonly scopes: TraceScope[] = [];
   private readonly console: ConsoleLine[] = [];
   private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
@@ -135,6 +136,9 @@ export class TraceAssembler {
       case 'unrecordedLine':
         this.unrecorded.add(e.line);
         break;
+      case 'scope':
+        this.scopes.push(e.scope);
+        break;
       case 'stats':
         this.stats = { ops: e.ops, recordedOps: e.recordedOps, gradientCalls: e.gradientCalls, droppedSteps: e.droppedSteps };
         break;
@@ -205,6 +209,28 @@ export class TraceAssembler {
     }
   }
 
+  /** The layer calls that hold a node the trace keeps (the others' steps lost their detail), by id. */
+  private keptScopes(tapes: readonly TraceTape[]): TraceScope[] {
+    if (this.scopes.length === 0) return [];
+    const ids: number[] = [];
+    for (const t of tapes) for (const n of t.nodes) ids.push(n.id);
+    if (ids.length === 0) return [];
+    ids.sort((a, b) => a - b);
+    // A scope is kept when the first node id after afterNodeId is within it (binary search).
+    return this.scopes
+      .filter((s) => {
+        let lo = 0;
+        let hi = ids.length;
+        while (lo < hi) {
+          const mid = (lo + hi) >> 1;
+          if (ids[mid] <= s.afterNodeId) lo = mid + 1;
+          else hi = mid;
+        }
+        return lo < ids.length && ids[lo] <= s.lastNodeId;
+      })
+      .sort((a, b) => a.id - b.id);
+  }
+
   /** The finished Trace. `error` (if any) also becomes an error diagnostic at its position. */
   finish(error: RunError | undefined, durationMs: number): Trace {
     const console = this.console.slice();
@@ -237,6 +263,8 @@ export class TraceAssembler {
       unrecordedLines: [...this.unrecorded].sort((a, b) => a - b),
       stats: { ...this.stats, tapes: this.tapeList.length, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.length) },
     };
+    const scopes = this.keptScopes(trace.tapes);
+    if (scopes.length > 0) trace.scopes = scopes;
     if (error) trace.error = error;
     return trace;
   }

@@ -26,7 +26,7 @@
  */
 import type { EngineObserver } from '../../engine/observer';
 import type { Tensor } from '../../engine/tensor';
-import type { DType, SourcePos } from '../../protocol/trace';
+import type { DType, SourcePos, TraceScope } from '../../protocol/trace';
 import type { TraceEvent } from '../../protocol/worker';
 import type { Pattern } from './names';
 import { Columns } from './columns';
@@ -66,6 +66,11 @@ export class Recorder implements EngineObserver {
   private readonly gradientTapes: (TapeState | undefined)[] = [];
   /** Inside Variable.assign* (see callStarted). */
   private quiet = 0;
+  /** The latest op's node id: node ids increase in the order ops run, so a layer call's nodes are a range. */
+  private lastNodeId = 0;
+  /** Keras layer and model calls in progress, innermost last (see scopeEntered). */
+  private readonly scopes: { id: number; name: string; className: string; model: boolean; afterNodeId: number; recordedOps: number; pos?: SourcePos }[] = [];
+  private nextScopeId = 1;
 
   constructor(private readonly host: RecorderHost) {
     this.naming = new Naming(host.engine);
@@ -195,11 +200,13 @@ export class Recorder implements EngineObserver {
   /** Every op: counted always; a node is built only when a tape keeps detail (most loop steps do not). */
   opRanFast(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[] | null, pos: SourcePos | undefined, attrs?: unknown): void {
     this.ops++;
+    this.lastNodeId = nodeId;
     const inGradient = this.gradientCalls.length > 0;
     if (pos && !inGradient) this.lastPos = pos;
     this.host.tick(this.ops, pos, out.size);
-    // Ops inside tape.gradient carry the call's position: they are not what the source names.
-    const name = inGradient ? undefined : this.host.nameAt(pos);
+    // Ops inside tape.gradient carry the call's position: they are not what the source names;
+    // nor are the ops inside a Keras layer's call (the source names the layer's result: scopeExited).
+    const name = inGradient || this.scopes.length > 0 ? undefined : this.host.nameAt(pos);
     if (name !== undefined) {
       setName(out, name);
       // A number turned into a constant by this very call is not what the name holds.
@@ -263,9 +270,37 @@ export class Recorder implements EngineObserver {
   tensorCreated(e: Parameters<EngineObserver['tensorCreated']>[0]): void {
     // Seeds and zeros made inside tape.gradient are not what the gradient's variable names.
     // (Where it was made is on the tensor: TensorDebug.pos and .created.)
-    const name = this.gradientCalls.length > 0 ? undefined : this.host.nameAt(e.pos);
+    // A layer's weights keep their Keras names (`dense/kernel`), not the line's (`logits = model(x)`).
+    const name = this.gradientCalls.length > 0 || this.scopes.length > 0 ? undefined : this.host.nameAt(e.pos);
     if (name !== undefined) setName(e.tensor, name);
     this.host.tick(this.ops, e.pos, e.tensor.size);
+  }
+
+  // ──── Keras layer calls ────
+
+  scopeEntered(e: Parameters<NonNullable<EngineObserver['scopeEntered']>>[0]): void {
+    this.scopes.push({ id: this.nextScopeId++, name: e.name, className: e.className, model: e.model, afterNodeId: this.lastNodeId, recordedOps: this.recordedOps, pos: e.pos });
+  }
+
+  /**
+   * A call that recorded ops becomes a TraceScope (the assembler keeps those holding kept nodes);
+   * the outermost call's result takes the source's name (`const logits = model(x)`).
+   */
+  scopeExited(e: Parameters<NonNullable<EngineObserver['scopeExited']>>[0]): void {
+    const s = this.scopes.pop();
+    if (s === undefined) return;
+    const outer = this.scopes.length === 0 && this.gradientCalls.length === 0;
+    const resultName = outer && e.output !== undefined ? this.host.nameAt(s.pos) : undefined;
+    if (resultName !== undefined) setName(e.output as Tensor, resultName);
+    if (this.recordedOps > s.recordedOps && this.lastNodeId > s.afterNodeId) {
+      const parent = this.scopes[this.scopes.length - 1];
+      const scope: TraceScope = { id: s.id, name: s.name, className: s.className, model: s.model, afterNodeId: s.afterNodeId, lastNodeId: this.lastNodeId };
+      if (parent) scope.parentId = parent.id;
+      if (s.pos) scope.pos = s.pos;
+      if (e.output !== undefined) scope.outputId = e.output.id;
+      if (resultName !== undefined) scope.resultName = resultName;
+      this.host.emit({ kind: 'scope', scope });
+    }
   }
 
   variableAssigned(): void {}

@@ -1,0 +1,83 @@
+// Keras objects in a run: each layer call that records ops becomes a TraceScope over its node ids,
+// layer weights keep their Keras names (not the line's), the model's result takes the source's
+// name, and summary() reaches the console.
+import assert from 'node:assert/strict';
+import { runScratch } from '../../src/runner/host/scratchRun';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { buildRunner, fixture, WORKER } from './helpers';
+import { buildGraph, gradientsFor, tapesAtStep } from '../../webview/model/graphModel';
+import { foldLayers, layerKey, scopeResultNames } from '../../webview/model/layers';
+
+const SOURCE = `
+import * as tf from "gradtape";
+const model = new tf.keras.Sequential([
+  new tf.keras.layers.Dense(4, { activation: "relu", kernelInitializer: new tf.keras.initializers.GlorotUniform({ seed: 1 }) }),
+  new tf.keras.layers.Dense(2, { kernelInitializer: new tf.keras.initializers.GlorotUniform({ seed: 2 }) }),
+]);
+const x = tf.constant([[1, 2, 3]]);
+const tape = new tf.GradientTape();
+const loss = tape.record(() => {
+  const logits = model(x, { training: true });
+  return tf.reduceSum(tf.square(logits));
+});
+const grads = tape.gradient(loss, model.trainableVariables);
+model.summary();
+`;
+
+describe('runner/keras', function () {
+  this.timeout(60_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  it('records layer calls as scopes, keeps Keras names on weights and names the model\'s result', async () => {
+    const t = await runScratch({ file: fixture('keras-inline.grad.ts'), text: SOURCE, workerFile: WORKER, timeoutMs: 20_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const scopes = t.scopes ?? [];
+    assert.deepEqual(
+      scopes.map((s) => [s.name, s.className, s.model, s.parentId === undefined ? null : scopes.find((p) => p.id === s.parentId)?.name]),
+      [
+        ['sequential', 'Sequential', true, null],
+        ['dense', 'Dense', false, 'sequential'],
+        ['dense_1', 'Dense', false, 'sequential'],
+      ],
+    );
+    const tape = t.tapes[0];
+    const inScope = (name: string) => {
+      const s = scopes.find((x) => x.name === name)!;
+      return tape.nodes.filter((n) => n.id > s.afterNodeId && n.id <= s.lastNodeId).map((n) => n.op);
+    };
+    assert.deepEqual(inScope('dense'), ['MatMul', 'Add', 'Relu']);
+    assert.deepEqual(inScope('dense_1'), ['MatMul', 'Add']);
+    assert.deepEqual(inScope('sequential'), ['MatMul', 'Add', 'Relu', 'MatMul', 'Add']);
+    assert.equal(scopes[0].pos?.line, 10);
+    const vars = tape.leaves.filter((l) => l.kind === 'variable').map((l) => l.name);
+    assert.deepEqual(vars, ['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias']);
+    // The ops inside the layers are not all named by the line; the model's result is, through its scope.
+    assert.deepEqual(tape.nodes.map((n) => n.name), [undefined, undefined, undefined, undefined, undefined, undefined, 'loss']);
+    const last = tape.nodes[4];
+    assert.equal(scopes[0].outputId, last.outputId);
+    assert.equal(scopes[0].resultName, 'logits');
+    assert.equal(scopes[1].resultName, undefined);
+    const g = t.gradients[0];
+    assert.deepEqual(g.sources.map((s) => s.name), ['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias']);
+    const text = t.console.map((l) => l.text).join('\n');
+    assert.match(text, /Model: "sequential"/);
+    assert.match(text, /│ dense_1 \(Dense\)\s+│ \(1, 2\)\s+│\s+10 │/);
+    assert.match(text, / Total params: 26 \(104\.00 B\)/);
+
+    // The panel: each layer one box (its weights inside), the model a frame around them.
+    const tapes = tapesAtStep(t, 0);
+    const graph = buildGraph(tapes, gradientsFor(t, tapes)[0], scopeResultNames(t.scopes));
+    const view = foldLayers(graph, t.scopes, new Set())!;
+    assert.deepEqual(view.nodes.map((n) => [n.kind, n.title]), [['leaf', 'x'], ['group', 'dense (Dense)'], ['group', 'dense_1 (Dense)'], ['op', 'square(logits)'], ['op', 'loss']]);
+    assert.deepEqual(view.nodes.filter((n) => n.kind === 'group').map((n) => [n.title, n.op]), [['dense (Dense)', '3 ops · 2 leaves'], ['dense_1 (Dense)', '2 ops · 2 leaves → logits']]);
+    assert.equal(view.nodes.filter((n) => n.kind === 'leaf').length, 1, 'only x: the weights are inside their layers');
+    assert.deepEqual(view.frames?.map((f) => [f.label, f.members.map((m) => view.nodes[m].title)]), [['sequential (Sequential)', ['dense (Dense)', 'dense_1 (Dense)']]]);
+    // Opened: dense_1's ops and weights are drawn, framed, and its result is titled by the source.
+    const open = foldLayers(graph, t.scopes, new Set([layerKey(t.scopes![2])]))!;
+    assert.deepEqual(open.nodes.filter((n) => n.kind === 'group').map((n) => n.title), ['dense (Dense)']);
+    assert.ok(open.nodes.some((n) => n.kind === 'op' && n.title === 'logits'));
+    const frame = open.frames?.find((f) => f.label === 'dense_1 (Dense)');
+    assert.deepEqual(frame?.members.map((m) => open.nodes[m].title).sort(), ['dense_1/bias', 'dense_1/kernel', 'logits', 'matMul(dense, dense_1/kernel)'].sort());
+  });
+});

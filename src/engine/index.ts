@@ -42,6 +42,7 @@ export { autodiff } from './forward';
 export { test } from './testing';
 export { data } from './data/index';
 export * as optimizers from './optimizers/index';
+export * as keras from './keras/index';
 export * as summary from './summary';
 export * as random from './random';
 

@@ -25,6 +25,7 @@ export interface ExponentialDecayOptions {
  * computed in float32, as Keras's (each quantity converted to the initial rate's float32 dtype).
  * Returns a float32 scalar tensor.
  */
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
 export class ExponentialDecay extends LearningRateSchedule {
   readonly initialLearningRate: number;
   readonly decaySteps: number;
@@ -52,5 +53,6 @@ export class ExponentialDecay extends LearningRateSchedule {
     return new Tensor(Float32Array.of(lr), [], 'float32');
   }
 }
-// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging
+// The call signature (a class cannot declare one itself; see keras/callable.ts).
+// eslint-disable-next-line @typescript-eslint/no-unsafe-declaration-merging, @typescript-eslint/no-empty-object-type
 export interface ExponentialDecay extends CallableOf<[step: number | Tensor], Tensor> {}

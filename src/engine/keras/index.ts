@@ -3,3 +3,5 @@
  * The optimizers are the same classes as tf.optimizers.
  */
 export * as optimizers from '../optimizers/index';
+export * as losses from './losses';
+export * as metrics from './metrics';

@@ -235,7 +235,8 @@ export class GradientTape implements RecordingTape {
   /** @internal When record() was last entered (see RecordingTape.enterSeq). */
   enterSeq = 0;
   /** Inside record() (possibly paused by stopRecording). */
-  private entered = false;
+  /** @internal */
+  entered = false;
   /** A non-persistent tape that already answered gradient(). */
   private used = false;
   /** Observer only: what reset() dropped, to explain nulls. */
@@ -314,18 +315,21 @@ export class GradientTape implements RecordingTape {
     }
   }
 
-  /** @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume. */
+  /**
+   * @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume.
+   * As TF's (TFE_Py_TapeSetStopOnThread), it stops every tape and forward accumulator on the thread,
+   * not only this one: an outer tape records nothing that runs inside either.
+   */
   pause(): () => void {
-    const i = recordingTapes.indexOf(this);
-    if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
-    recordingTapes.splice(i, 1);
-    pausedTapes.push(this);
-    // TF's stop_recording stops forward accumulators too: no JVPs for what runs inside.
+    if (!recordingTapes.includes(this)) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
+    const tapes = recordingTapes.splice(0);
+    pausedTapes.push(...tapes);
     const accumulators = activeAccumulators.splice(0);
     return () => {
       activeAccumulators.push(...accumulators);
-      pausedTapes.splice(pausedTapes.indexOf(this), 1);
-      if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
+      for (const t of tapes) pausedTapes.splice(pausedTapes.indexOf(t), 1);
+      // Tapes whose block ended inside stay out; tapes entered inside (still recording) stay after the restored ones.
+      recordingTapes.unshift(...tapes.filter((t) => (t as GradientTape).entered ?? true));
     };
   }
 

@@ -16,6 +16,7 @@ import { stack } from './ops/stack';
 import { filled } from './ops/helpers';
 import { reductionAxes, sameShape, shapeText } from './shape';
 import { Tensor, toTensor, Variable, type TensorLike } from './tensor';
+import { checkArity, checkBool, checkOptions } from './args';
 
 export interface GradientTapeOptions {
   persistent?: boolean;
@@ -243,6 +244,9 @@ export class GradientTape implements RecordingTape {
   private resetInfo: { pos?: SourcePos; ids: Set<number> } | undefined;
 
   constructor(options: GradientTapeOptions = {}) {
+    checkOptions('GradientTape', options, ['persistent', 'watchAccessedVariables']);
+    checkBool('GradientTape', 'persistent', options.persistent);
+    checkBool('GradientTape', 'watchAccessedVariables', options.watchAccessedVariables);
     this.id = nextTapeId++;
     this.persistent = options.persistent ?? false;
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
@@ -361,12 +365,15 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    // eslint-disable-next-line prefer-rest-params
+    checkArity('GradientTape.gradient', ['target', 'sources', 'options'], arguments.length);
     return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
   }
 
   private gradientOf<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
+    checkOptions('GradientTape.gradient', options, ['outputGradients', 'unconnectedGradients']);
     checkUnconnected(options.unconnectedGradients);
     this.checkUsable(pos);
     const targets = target instanceof Tensor ? [target] : flatten(target, isTensor).map((e) => e.value);
@@ -405,6 +412,7 @@ export class GradientTape implements RecordingTape {
    * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
    */
   jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    checkOptions('GradientTape.jacobian', options, ['unconnectedGradients']);
     return observeCall('jacobian', this.id, () => this.jacobianOf(target, sources, options));
   }
 
@@ -441,6 +449,7 @@ export class GradientTape implements RecordingTape {
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
   batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
+    checkOptions('GradientTape.batchJacobian', options, ['unconnectedGradients']);
     return observeCall('batchJacobian', this.id, () => this.batchJacobianOf(target, source, options));
   }
 

@@ -365,7 +365,6 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
-    // eslint-disable-next-line prefer-rest-params
     checkArity('GradientTape.gradient', ['target', 'sources', 'options'], arguments.length);
     return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
   }

@@ -100,8 +100,11 @@ function images(v: ValueSummary, vals: readonly Num[], grid: ImageGrid, label: s
     }
   }
   canvas.addEventListener('mousemove', (e) => {
-    const col = Math.floor(e.offsetX / (tw + TILE_GAP)), row = Math.floor(e.offsetY / (th + TILE_GAP));
-    const x = Math.floor((e.offsetX - col * (tw + TILE_GAP)) / cell), y = Math.floor((e.offsetY - row * (th + TILE_GAP)) / cell);
+    // The grid shrinks to the inspector's width (CSS max-width): map the pointer back to drawn pixels.
+    const k = width / (canvas.clientWidth || width);
+    const px = e.offsetX * k, py = e.offsetY * k;
+    const col = Math.floor(px / (tw + TILE_GAP)), row = Math.floor(py / (th + TILE_GAP));
+    const x = Math.floor((px - col * (tw + TILE_GAP)) / cell), y = Math.floor((py - row * (th + TILE_GAP)) / cell);
     const t = grid.tiles.find((k) => k.row === row && k.col === col);
     canvas.title = !t || x >= t.width || y >= t.height ? '' : `${t.label} · [${t.coords(y, x).join(', ')}] ${formatNum(vals[t.index(y, x)], 8)}`;
   });

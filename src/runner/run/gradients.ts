@@ -170,8 +170,8 @@ export class Gradients {
     for (const [tensorId, t] of all) {
       if (ts && !ts.emitted.has(tensorId) && !ts.leafIds.has(tensorId)) continue;
       const data = peek(t);
-      // The values budget is spent as for any summary, whether or not this one keeps them all.
-      const withValues = this.detail.takeValues(data.length) && data.length <= FULL_VALUES_LIMIT;
+      // Only values that are kept in full spend the budget (a big adjoint kept as a summary does not).
+      const withValues = data.length <= FULL_VALUES_LIMIT && this.detail.takeValues(data.length);
       let g: (typeof groups)[number] | undefined;
       // The latest kinds only: a tape of many shapes makes more groups, never a long search.
       for (let i = groups.length - 1; i >= 0 && i >= groups.length - 32; i--) {

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
-import { buildRunner, fixture, WORKER } from './helpers';
+import { buildRunner, example, fixture, WORKER } from './helpers';
 import { buildGraph, gradientsFor, tapesAtStep } from '../../webview/model/graphModel';
 import { foldLayers, layerKey, scopeResultNames } from '../../webview/model/layers';
 
@@ -62,7 +62,7 @@ describe('runner/keras', function () {
     assert.deepEqual(g.sources.map((s) => s.name), ['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias']);
     const text = t.console.map((l) => l.text).join('\n');
     assert.match(text, /Model: "sequential"/);
-    assert.match(text, /│ dense_1 \(Dense\)\s+│ \(1, 2\)\s+│\s+10 │/);
+    assert.match(text, /│ dense_1 \(Dense\)\s+│ \(None, 2\)\s+│\s+10 │/);
     assert.match(text, / Total params: 26 \(104\.00 B\)/);
 
     // The panel: each layer one box (its weights inside), the model a frame around them.
@@ -80,4 +80,36 @@ describe('runner/keras', function () {
     const frame = open.frames?.find((f) => f.label === 'dense_1 (Dense)');
     assert.deepEqual(frame?.members.map((m) => open.nodes[m].title).sort(), ['dense_1/bias', 'dense_1/kernel', 'logits', 'matMul(dense, dense_1/kernel)'].sort());
   });
+
+  it('examples/08-keras-iris: the training loop runs, learns iris, and its layers are scopes with Keras-named weights', async () => {
+    const t = await runScratch({ file: example('08-keras-iris.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const acc = Number(/validation accuracy after 20 epochs: ([\d.]+)/.exec(t.console.map((l) => l.text).join('\n'))?.[1]);
+    assert.ok(acc >= 0.9, `validation accuracy ${acc}`);
+    const loss = t.curves.find((c) => c.name === 'loss')!;
+    assert.equal(loss.points.length, 20 * 8);
+    assert.ok(Number(loss.points[loss.points.length - 1].value) < Number(loss.points[0].value) / 4, 'the loss falls');
+    const first = t.tapes[0];
+    assert.deepEqual(first.leaves.filter((l) => l.kind === 'variable').map((l) => l.name), ['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias']);
+    assert.deepEqual(t.gradients[0].sources.map((s) => s.name), ['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_1/bias', 'dense_2/kernel', 'dense_2/bias']);
+    const ids = new Set(first.nodes.map((n) => n.id));
+    const names = (t.scopes ?? []).filter((s) => ids.has(s.lastNodeId)).map((s) => s.name);
+    assert.deepEqual(names, ['sequential', 'dense', 'dense_1', 'dense_2']);
+  });
+
+  it('examples/09-keras-subclassed-model: fields are tracked, custom layers nest their weights, and it fits', async () => {
+    const t = await runScratch({ file: example('09-keras-subclassed-model.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const lines = t.console.map((l) => l.text);
+    assert.equal(
+      lines[0],
+      'dense/kernel:0, dense/bias:0, residual/layer_normalization/gamma:0, residual/layer_normalization/beta:0, residual/dense_2/kernel:0, residual/dense_2/bias:0, residual_1/layer_normalization_1/gamma:0, residual_1/layer_normalization_1/beta:0, residual_1/dense_3/kernel:0, residual_1/dense_3/bias:0, batch_normalization/gamma:0, batch_normalization/beta:0, dense_1/kernel:0, dense_1/bias:0',
+    );
+    const loss = Number(/inference loss: ([\d.e-]+)/.exec(lines.join('\n'))?.[1]);
+    assert.ok(loss < 0.1, `inference loss ${loss}`);
+    const scopes = t.scopes ?? [];
+    const block = scopes.find((s) => s.name === 'residual')!;
+    assert.deepEqual(scopes.filter((s) => s.parentId === block.id).map((s) => s.name), ['layer_normalization', 'dense_2']);
+  });
 });
+

@@ -133,9 +133,10 @@ function memory(vars: readonly Variable[]): string {
 
 const thousands = (n: number): string => n.toLocaleString('en-US');
 
+/** The last output's shape with the batch axis as Keras prints a model's: `(None, 16)`. */
 function shapeText(layer: Layer): string {
   const shape = layer._outputShape ?? (layer._buildShape ? layer.computeOutputShape(layer._buildShape) : null);
-  return shape === null ? '?' : `(${shape.join(', ')})`;
+  return shape === null ? '?' : `(${shape.map((d, i) => (i === 0 ? 'None' : String(d))).join(', ')})`;
 }
 
 export function summaryText(model: Model): string {

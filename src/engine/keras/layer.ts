@@ -169,25 +169,40 @@ export class Layer extends Callable implements Trackable {
 
   __call__(inputs: unknown, options?: unknown): Tensor {
     let training = readTraining(options, this.name);
-    const x = inputs instanceof Tensor ? inputs : toTensor(inputs as TensorLike, this.inputDtype);
+    const x = this.convertInput(inputs);
     const obs = observer();
     if (obs !== null && obs.scopeEntered !== undefined) obs.scopeEntered({ name: this.name, className: kerasClassName(this), model: !this.addsNameScope, pos: obs.locate() });
     const outer = outerTraining;
     const scoped = this.addsNameScope;
     if (scoped) scopes.push({ layer: this, path: scopes.length > 0 ? `${scopes[scopes.length - 1].path}/${this.name}` : this.name });
-    let out: Tensor | undefined;
+    let out: unknown;
     try {
-      if (this.inputSpec !== null) this.checkInput(x);
-      if (!this.built) this.build(x.shape);
+      const t = x instanceof Tensor ? x : null;
+      if (this.inputSpec !== null && t !== null) this.checkInput(t);
+      if (!this.built) this.build(t !== null ? t.shape : []);
       training ??= outer;
       outerTraining = training;
-      out = this.call(x, { training });
+      out = this.call(x as Tensor, { training });
       if (out instanceof Tensor) this._outputShape = out.shape;
-      return out;
+      return out as Tensor;
     } finally {
       outerTraining = outer;
       if (scoped) scopes.pop();
-      if (obs !== null && obs.scopeExited !== undefined) obs.scopeExited({ name: this.name, output: out });
+      if (obs !== null && obs.scopeExited !== undefined) obs.scopeExited({ name: this.name, output: out instanceof Tensor ? out : undefined });
+    }
+  }
+
+  /**
+   * A layer's input as a tensor (arrays and numbers converted, as Keras converts NumPy arrays); a
+   * model may take other structures (a list of tensors, an object), passed to its `call` as given.
+   */
+  private convertInput(inputs: unknown): unknown {
+    if (inputs instanceof Tensor) return inputs;
+    try {
+      return toTensor(inputs as TensorLike, this.inputDtype);
+    } catch (e) {
+      if (this.addsNameScope) throw e;
+      return inputs;
     }
   }
 

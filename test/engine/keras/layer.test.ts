@@ -216,3 +216,20 @@ describe('keras/models: tracking', () => {
     assert.deepEqual(model(tf.ones([2, 2])).shape, [2, 3]);
   });
 });
+
+describe('keras/models: inputs', () => {
+  beforeEach(() => tf.keras.backend.clearSession());
+
+  it('a subclassed model may take a list of tensors; a layer may not', () => {
+    class Pair extends tf.keras.Model {
+      d = new Dense(1, { kernelInitializer: 'ones' });
+      override call(xs: tf.Tensor): tf.Tensor {
+        const [a, b] = xs as unknown as tf.Tensor[];
+        return this.d(tf.concat([a, b], 1));
+      }
+    }
+    const y = new Pair()([tf.ones([2, 1]), tf.ones([2, 2])] as never);
+    assert.deepEqual(y.arraySync(), [[3], [3]]);
+    assert.throws(() => new Dense(1)([tf.ones([2, 1]), tf.ones([2, 2])] as never), /Attempt to convert a value/);
+  });
+});

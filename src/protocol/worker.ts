@@ -71,6 +71,8 @@ export interface InstrumentedBundle {
   topLevelAwait: boolean;
   /** Per `__gtN` index: the source name of each value it passes (null: not known). */
   params: (string | null)[][];
+  /** Per `__gtV` index: the names a declaration gives the value it binds from a call (string, or per element / key). */
+  bindings: (string | { elements: (string | null)[] } | { keys: Record<string, string> })[];
 }
 
 /** Bundler → host: the answer to one {@link BundleRequest}. */

@@ -111,6 +111,8 @@ export type TraceEvent =
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
+  /** A tensor whose node already went out took a name later (`const pred = scale(x)` names what scale returned). */
+  | { kind: 'named'; tensorId: number; name: string }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
    * Tapes, in columns: the only form of a tape (one event per loop per batch for undetailed steps

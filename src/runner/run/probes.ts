@@ -17,6 +17,8 @@ export interface ProbeHost {
   patternAt(pos: SourcePos | undefined): Pattern | undefined;
   /** The recorder's naming (Recorder.nameValue). */
   nameValue(value: unknown, pattern: Pattern): void;
+  /** A name for a tensor made earlier: its node in the trace takes it too (Recorder.nameLate). */
+  nameLate(t: Tensor, name: string): void;
   isTensor(x: unknown): x is Tensor;
   /**
    * A variable has its own name; any other tensor has one when the recorder gave it one (at its
@@ -72,7 +74,7 @@ export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, 
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const name = names[i];
-      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameValue(v, name);
+      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameLate(v, name);
     }
   };
   const bindings = inst?.bindings ?? [];
@@ -80,7 +82,7 @@ export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, 
   const probeV = (id: number, value: unknown): unknown => {
     const pattern = bindings[id];
     const nameIfUnnamed = (v: unknown, name: string | null): void => {
-      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameValue(v, name);
+      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameLate(v, name);
     };
     if (typeof pattern === 'string') nameIfUnnamed(value, pattern);
     else if ('elements' in pattern) {

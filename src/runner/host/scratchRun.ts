@@ -102,6 +102,7 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
       return fail({ kind: 'internal', name: 'Error', message: `cannot read ${file}: ${(e as Error).message}` });
     }
   }
+  asm.source = text;
   const workerFile = opts.workerFile ?? defaultWorkerFile();
   if (!fs.existsSync(workerFile)) {
     return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });

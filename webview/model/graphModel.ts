@@ -54,6 +54,8 @@ export interface GraphNode {
   inputs: number[];
   consumers: number[];
   group?: GroupInfo;
+  /** A short reference to a leaf drawn elsewhere (see references.ts): the drawn index of that leaf. */
+  ref?: number;
   /** A note drawn where a gradient's chain breaks (see breaks.ts): the sentence that says why. */
   note?: { role: 'break' | 'target'; message: string };
   x: number;

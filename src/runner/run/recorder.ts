@@ -35,7 +35,7 @@ import { Gradients } from './gradients';
 import { Naming } from './naming';
 import { Steps } from './steps';
 import { Warnings } from './warnings';
-import { setName, show, TEMPLATE_LIMIT, type GradientEvent, type RecorderHost, type TapeState } from './recordState';
+import { nameOf, setName, show, TEMPLATE_LIMIT, type GradientEvent, type RecorderHost, type TapeState } from './recordState';
 import { bytesPerElement, hasNonFinite } from '../shared/summary';
 export type { EngineAccess, RecorderHost } from './recordState';
 export { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';

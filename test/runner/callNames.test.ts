@@ -59,7 +59,7 @@ describe('runner/callNames: names in a real run, in the graph and the editor', f
     const trace = await run('mlp.grad.ts', [
       "import * as tf from 'gradtape';",
       'const xb = tf.constant([[1, 2], [3, 4]]);',
-      'const w1 = tf.variable([[0.1, 0.2], [0.3, 0.4]], true, "w1");',
+      'const w1 = tf.variable([[0.1, 0.2], [0.3, 0.4]]);',
       'const tape = new tf.GradientTape();',
       'const loss = tape.record(() => tf.add(tf.reduceMean(tf.relu(tf.matmul(xb, w1))), 1));',
       'tape.gradient(loss, w1);',
@@ -85,7 +85,7 @@ describe('runner/callNames: names in a real run, in the graph and the editor', f
   it('const [y, dy] = outer.record(…): dy reads dy in the graph, CodeLens, hover and inline values, never Add', async () => {
     const text = [
       "import * as tf from 'gradtape';",
-      'const x = tf.variable(3.0, true, "x");',
+      'const x = tf.variable(3.0);',
       'const outer = new tf.GradientTape();',
       'const [y, dy] = outer.record(() => {',
       '  const tape = new tf.GradientTape();',

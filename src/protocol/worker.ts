@@ -72,6 +72,8 @@ export interface InstrumentedBundle {
   topLevelAwait: boolean;
   /** Per `__gtN` index: the source name of each value it passes (null: not known). */
   params: (string | null)[][];
+  /** Per `__gtV` index: the names a declaration gives the value it binds from a call (string, or per element / key). */
+  bindings: (string | { elements: (string | null)[] } | { keys: Record<string, string> })[];
 }
 
 /** Bundler → host: the answer to one {@link BundleRequest}. */
@@ -94,6 +96,14 @@ export interface RunWorkerData {
 }
 
 /**
+ * A run worker started ahead of its run (src/runner/host/runWorkers.ts): dist/worker.js, the engine
+ * with it, is loaded; its one run arrives as a message (RunWorkerData, with the shared buffers).
+ */
+export interface WarmRunWorkerData {
+  role: 'warmRun';
+}
+
+/**
  * One change to the Trace being assembled on the host (src/runner/host/assemble.ts), in the order
  * it happened. Each event is complete on its own: the host never sees half of a node or tape.
  */
@@ -112,6 +122,8 @@ export type TraceEvent =
   | { kind: 'unrecordedLine'; line: number }
   /** A Keras layer's or model's call that recorded ops ended. */
   | { kind: 'scope'; scope: TraceScope }
+  /** A tensor whose node already went out took a name later (`const pred = scale(x)` names what scale returned). */
+  | { kind: 'named'; tensorId: number; name: string }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
    * Tapes, in columns: the only form of a tape (one event per loop per batch for undetailed steps

@@ -8,6 +8,7 @@ import { num } from '../shared/summary';
 import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
+import { nameCalls } from './callNames';
 
 
 export class TraceAssembler {
@@ -20,9 +21,13 @@ export class TraceAssembler {
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
   private readonly scopes: TraceScope[] = [];
+  /** Names tensors took after their nodes went out (`named` events), by output tensor id. */
+  private readonly lateNames = new Map<number, string>();
   private readonly console: ConsoleLine[] = [];
   private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
+  /** The scratch file's text, once read: nodes take the names of the functions it calls (callNames.ts). */
+  source: string | undefined;
   /** Position of the latest op the worker reported (heartbeat), for timeout messages. */
   lastPos: SourcePos | undefined;
 
@@ -117,6 +122,9 @@ export class TraceAssembler {
       }
       case 'diagnostic':
         this.diagnostics.push(e.diagnostic);
+        break;
+      case 'named':
+        this.lateNames.set(e.tensorId, e.name);
         break;
       case 'unrecordedLine':
         this.unrecorded.add(e.line);
@@ -226,6 +234,14 @@ export class TraceAssembler {
     const console = this.console.slice();
     if (this.droppedConsoleLines > 0) console.push({ level: 'info', text: droppedNote(this.droppedConsoleLines), timeMs: durationMs });
     const diagnostics = this.diagnostics.slice();
+    if (this.lateNames.size > 0) {
+      for (const t of this.tapeList) {
+        for (const n of t.nodes) {
+          const name = n.name === undefined ? this.lateNames.get(n.outputId) : undefined;
+          if (name !== undefined) n.name = name;
+        }
+      }
+    }
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
       diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });
@@ -256,6 +272,7 @@ export class TraceAssembler {
     const scopes = this.keptScopes(trace.tapes);
     if (scopes.length > 0) trace.scopes = scopes;
     if (error) trace.error = error;
+    if (this.source !== undefined) nameCalls(trace.tapes, trace.gradients, this.source);
     return trace;
   }
 }

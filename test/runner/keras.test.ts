@@ -3,6 +3,7 @@
 // name, and summary() reaches the console.
 import assert from 'node:assert/strict';
 import { runScratch } from '../../src/runner/host/scratchRun';
+import { TraceAssembler } from '../../src/runner/host/assemble';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { buildRunner, example, fixture, WORKER } from './helpers';
 import { buildGraph, gradientsFor, tapesAtStep } from '../../webview/model/graphModel';
@@ -110,6 +111,14 @@ describe('runner/keras', function () {
     const scopes = t.scopes ?? [];
     const block = scopes.find((s) => s.name === 'residual')!;
     assert.deepEqual(scopes.filter((s) => s.parentId === block.id).map((s) => s.name), ['layer_normalization', 'dense_2']);
+  });
+
+  it('a long run keeps its layer calls bounded: those holding no kept node go, the newest stay', () => {
+    const a = new TraceAssembler('/x.grad.ts', new Date());
+    for (let i = 1; i <= 20_000; i++) a.apply({ kind: 'scope', scope: { id: i, name: 'dense', className: 'Dense', model: false, afterNodeId: 10 * i, lastNodeId: 10 * i + 3 } });
+    const internal = (a as unknown as { scopes: unknown[] }).scopes;
+    assert.ok(internal.length <= 8192 + 1, `${internal.length} scopes held`);
+    assert.equal(a.finish(undefined, 1).scopes, undefined, 'none holds a kept node');
   });
 });
 

@@ -93,6 +93,14 @@ export interface RunWorkerData {
 }
 
 /**
+ * A run worker started ahead of its run (src/runner/host/runWorkers.ts): dist/worker.js, the engine
+ * with it, is loaded; its one run arrives as a message (RunWorkerData, with the shared buffers).
+ */
+export interface WarmRunWorkerData {
+  role: 'warmRun';
+}
+
+/**
  * One change to the Trace being assembled on the host (src/runner/host/assemble.ts), in the order
  * it happened. Each event is complete on its own: the host never sees half of a node or tape.
  */

@@ -109,6 +109,6 @@ export async function runPython(
   const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped };
   w.worker.postMessage(req);
   const result = await trace;
-  if (opts.warmPython && !disposed && !warm) warm = spawn(workerFile, memoryMb);
+  if (opts.warm && !disposed && !warm) warm = spawn(workerFile, memoryMb);
   return result;
 }

@@ -8,6 +8,7 @@ import { num } from '../shared/summary';
 import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
+import { nameCalls } from './callNames';
 
 
 export class TraceAssembler {
@@ -22,6 +23,8 @@ export class TraceAssembler {
   private readonly console: ConsoleLine[] = [];
   private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
+  /** The scratch file's text, once read: nodes take the names of the functions it calls (callNames.ts). */
+  source: string | undefined;
   /** Position of the latest op the worker reported (heartbeat), for timeout messages. */
   lastPos: SourcePos | undefined;
 
@@ -228,6 +231,7 @@ export class TraceAssembler {
       stats: { ...this.stats, tapes: this.tapeList.length, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.length) },
     };
     if (error) trace.error = error;
+    if (this.source !== undefined) nameCalls(trace.tapes, trace.gradients, this.source);
     return trace;
   }
 }

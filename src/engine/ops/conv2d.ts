@@ -1,19 +1,15 @@
 import { InvalidArgumentError } from '../errors';
-import { definedOp, defineOp } from '../op';
+import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
-import { checkPadding, checkStridesDilations, convForward, convGeometry, make, require4d, spatialSequence, type ConvAttrs } from './convUtil';
+import { checkPadding, checkStridesDilations, convForward, convGeometry, convGradient, make, require4d, spatialSequence, type ConvAttrs } from './convUtil';
 import { expandDims } from './expandDims';
 import { pair, requireFloat, sameDtype } from './helpers';
 import { squeeze } from './squeeze';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 /** Attributes of the two backprop ops: the forward's attributes and the shape they give back. */
 export type ConvBackpropInputAttrs = ConvAttrs & { inputSizes: number[] };
 export type ConvBackpropFilterAttrs = ConvAttrs & { filterSizes: number[] };
-
-// Looked up, not imported: the backprop ops' files import this one (their gradients are Conv2D).
-const backpropInput = (filter: Tensor, dy: Tensor, attrs: ConvBackpropInputAttrs): Tensor => definedOp<ConvBackpropInputAttrs>('Conv2DBackpropInput').apply([filter, dy], attrs);
-const backpropFilter = (input: Tensor, dy: Tensor, attrs: ConvBackpropFilterAttrs): Tensor => definedOp<ConvBackpropFilterAttrs>('Conv2DBackpropFilter').apply([input, dy], attrs);
 
 /**
  * out[n, oh, ow, o] = Σᵢⱼc input[n, oh·sh + i·dh − pt, ow·sw + j·dw − pl, c]·filter[i, j, c, o] (NHWC
@@ -33,11 +29,8 @@ export const Conv2D = defineOp<ConvAttrs>({
     const oc = w.shape[3];
     return make([g.batch, g.outH, g.outW, oc], dtype, (out) => convForward(x.data, w.data, g, oc, out));
   },
-  gradient: (dy, [x, w], _out, attrs) => [
-    () => backpropInput(w, dy, { ...attrs, inputSizes: x.shape.slice() }),
-    () => backpropFilter(x, dy, { ...attrs, filterSizes: w.shape.slice() }),
-  ],
-  jvp: ([tx, tw], [x, w], out, attrs, op) => sumTangents([tx && op.apply([tx, w], attrs), tw && op.apply([x, tw], attrs)], out),
+  gradient: convGradient('Conv2DBackpropInput', 'Conv2DBackpropFilter'),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -4,7 +4,7 @@ import { Conv2D, type ConvBackpropFilterAttrs } from './conv2d';
 import { Conv2DBackpropInput } from './conv2dBackpropInput';
 import { checkOutBackprop, convBackpropFilter, convGeometry, make } from './convUtil';
 import { requireFloat, sameDtype } from './helpers';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 const LABEL = 'Conv2DCustomBackpropFilter';
 
@@ -34,7 +34,7 @@ export const Conv2DBackpropFilter = defineOp<ConvBackpropFilterAttrs>({
     () => Conv2DBackpropInput.apply([grad, dy], { ...attrs, inputSizes: x.shape.slice() }),
     () => Conv2D.apply([x, grad], attrs),
   ],
-  jvp: ([tx, tdy], [x, dy], out, attrs, op) => sumTangents([tx && op.apply([tx, dy], attrs), tdy && op.apply([x, tdy], attrs)], out),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -4,7 +4,7 @@ import type { Tensor, TensorLike } from '../tensor';
 import { Conv2D, convAttrs, type ConvBackpropFilterAttrs, type ConvBackpropInputAttrs } from './conv2d';
 import { checkOutBackprop, convBackpropInput, convGeometry, make, shapeAttr } from './convUtil';
 import { pair, requireFloat, sameDtype } from './helpers';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 const LABEL = 'Conv2DCustomBackpropInput';
 
@@ -37,7 +37,7 @@ export const Conv2DBackpropInput = defineOp<ConvBackpropInputAttrs>({
     () => backpropFilter(grad, dy, { ...attrs, filterSizes: w.shape.slice() }),
     () => Conv2D.apply([grad, w], attrs),
   ],
-  jvp: ([tw, tdy], [w, dy], out, attrs, op) => sumTangents([tw && op.apply([tw, dy], attrs), tdy && op.apply([w, tdy], attrs)], out),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -7,6 +7,7 @@
 import { allocate, type TypedArray } from '../dtype';
 import { InvalidArgumentError } from '../errors';
 import { kernels, type Window2D } from '../kernels';
+import { definedOp } from '../op';
 import { shapeText } from '../shape';
 import { Tensor } from '../tensor';
 
@@ -187,6 +188,18 @@ export function convBackpropInput(filter: TypedArray, dy: TypedArray, g: Window2
   const dcol = scratchLike(out, m * k);
   kernels.matmul(dy, 0, filter, 0, dcol, 0, m, outC, k, false, true);
   kernels.col2im(dcol, g, out);
+}
+
+/**
+ * The gradient rule of a convolution (Conv2D, DepthwiseConv2dNative): its two backprop ops, named
+ * (looked up, not imported: their files import the forward op's), with the forward's attributes and
+ * the shape each gives back (TensorFlow's _Conv2DGrad and _DepthwiseConv2dNativeGrad).
+ */
+export function convGradient(inputOp: string, filterOp: string) {
+  return (dy: Tensor, [x, w]: Tensor[], _out: Tensor, attrs: ConvAttrs): (() => Tensor)[] => [
+    () => definedOp<ConvAttrs & { inputSizes: number[] }>(inputOp).apply([w, dy], { ...attrs, inputSizes: x.shape.slice() }),
+    () => definedOp<ConvAttrs & { filterSizes: number[] }>(filterOp).apply([x, dy], { ...attrs, filterSizes: w.shape.slice() }),
+  ];
 }
 
 /** A new tensor of `shape` filled by `fill`. */

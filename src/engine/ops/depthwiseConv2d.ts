@@ -1,21 +1,17 @@
 import { InvalidArgumentError } from '../errors';
 import { kernels } from '../kernels';
-import { definedOp, defineOp } from '../op';
+import { defineOp } from '../op';
 import type { Tensor, TensorLike } from '../tensor';
-import { convAttrs, type ConvBackpropFilterAttrs, type ConvBackpropInputAttrs } from './conv2d';
-import { make, require4d, window2d, type ConvAttrs } from './convUtil';
+import { convAttrs } from './conv2d';
+import { convGradient, make, require4d, window2d, type ConvAttrs } from './convUtil';
 import { pair, requireFloat, sameDtype } from './helpers';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 /** The geometry of a depthwise convolution, with TensorFlow's depth check. */
 export function depthwiseGeometry(inShape: readonly number[], filterShape: readonly number[], attrs: ConvAttrs, op: string): ReturnType<typeof window2d> {
   if (inShape[3] !== filterShape[2]) throw new InvalidArgumentError(`input and filter must have the same depth: ${inShape[3]} vs ${filterShape[2]}`, op);
   return window2d(inShape, filterShape[0], filterShape[1], attrs, op);
 }
-
-// Looked up, not imported: the backprop ops' files import this one.
-const backpropInput = (filter: Tensor, dy: Tensor, attrs: ConvBackpropInputAttrs): Tensor => definedOp<ConvBackpropInputAttrs>('DepthwiseConv2dNativeBackpropInput').apply([filter, dy], attrs);
-const backpropFilter = (input: Tensor, dy: Tensor, attrs: ConvBackpropFilterAttrs): Tensor => definedOp<ConvBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter').apply([input, dy], attrs);
 
 /**
  * out[n, oh, ow, c·M + m] = Σᵢⱼ input[n, oh·sh + i·dh − pt, ow·sw + j·dw − pl, c]·filter[i, j, c, m]:
@@ -36,11 +32,8 @@ export const DepthwiseConv2dNative = defineOp<ConvAttrs>({
     const mult = w.shape[3];
     return make([g.batch, g.outH, g.outW, g.inC * mult], dtype, (out) => kernels.depthwiseConv(x.data, w.data, g, mult, out));
   },
-  gradient: (dy, [x, w], _out, attrs) => [
-    () => backpropInput(w, dy, { ...attrs, inputSizes: x.shape.slice() }),
-    () => backpropFilter(x, dy, { ...attrs, filterSizes: w.shape.slice() }),
-  ],
-  jvp: ([tx, tw], [x, w], out, attrs, op) => sumTangents([tx && op.apply([tx, w], attrs), tw && op.apply([x, tw], attrs)], out),
+  gradient: convGradient('DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -6,7 +6,7 @@ import { checkOutBackprop, make } from './convUtil';
 import { DepthwiseConv2dNative, depthwiseGeometry } from './depthwiseConv2d';
 import { DepthwiseConv2dNativeBackpropInput } from './depthwiseConv2dBackpropInput';
 import { requireFloat, sameDtype } from './helpers';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 /**
  * The gradient of DepthwiseConv2dNative with respect to its filter (shape `filterSizes`). Linear
@@ -32,7 +32,7 @@ export const DepthwiseConv2dNativeBackpropFilter = defineOp<ConvBackpropFilterAt
     () => DepthwiseConv2dNativeBackpropInput.apply([grad, dy], { ...attrs, inputSizes: x.shape.slice() }),
     () => DepthwiseConv2dNative.apply([x, grad], attrs),
   ],
-  jvp: ([tx, tdy], [x, dy], out, attrs, op) => sumTangents([tx && op.apply([tx, dy], attrs), tdy && op.apply([x, tdy], attrs)], out),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -6,7 +6,7 @@ import type { ConvBackpropFilterAttrs, ConvBackpropInputAttrs } from './conv2d';
 import { checkOutBackprop, make } from './convUtil';
 import { DepthwiseConv2dNative, depthwiseGeometry } from './depthwiseConv2d';
 import { requireFloat, sameDtype } from './helpers';
-import { sumTangents } from './tangents';
+import { bilinearJvp } from './tangents';
 
 // Looked up, not imported: the filter backprop's file imports this one.
 const backpropFilter = (input: Tensor, dy: Tensor, attrs: ConvBackpropFilterAttrs): Tensor => definedOp<ConvBackpropFilterAttrs>('DepthwiseConv2dNativeBackpropFilter').apply([input, dy], attrs);
@@ -34,7 +34,7 @@ export const DepthwiseConv2dNativeBackpropInput = defineOp<ConvBackpropInputAttr
     () => backpropFilter(grad, dy, { ...attrs, filterSizes: w.shape.slice() }),
     () => DepthwiseConv2dNative.apply([grad, w], attrs),
   ],
-  jvp: ([tw, tdy], [w, dy], out, attrs, op) => sumTangents([tw && op.apply([tw, dy], attrs), tdy && op.apply([w, tdy], attrs)], out),
+  jvp: bilinearJvp,
   sample: {
     kind: 'cases',
     cases: [

@@ -116,6 +116,43 @@ print(isinstance(x, tf.Variable), isinstance(x, tf.Tensor), isinstance(m, tf.Var
     ]);
   });
 
+  it('an op knows its line and column from the call (operators, literals on either side, the module functions, a helper function)', async () => {
+    const { trace } = await py(`import tensorflow as tf
+def scaled(a, b):
+    return a * b + 1.0
+x = tf.Variable([1.0, 2.0])
+with tf.GradientTape() as tape:
+    y = scaled(x, 3.0)
+    z = 2.0 - -y
+    s = tf.reduce_sum(z)
+print(tape.gradient(s, x).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(trace.console.map((l) => l.text), ['[3.0, 3.0]']);
+    const nodes = trace.tapes[0].nodes.map((n) => [n.op, n.pos?.line, n.pos?.column]);
+    // The spans a .grad.ts run gives: the operator for `a * b`, the callee's last identifier for a call.
+    assert.deepEqual(nodes, [
+      ['Mul', 3, '    return a '.length + 1],
+      ['Add', 3, '    return a * b '.length + 1],
+      ['Neg', 7, '    z = 2.0 - '.length + 1],
+      ['Sub', 7, '    z = 2.0 '.length + 1],
+      ['Sum', 8, '    s = tf.'.length + 1],
+    ]);
+  });
+
+  it('tensors Python no longer holds are freed on the JavaScript side', async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+import _gradtape
+x = tf.constant([1.5, 2.0])
+w = tf.constant(1.0001)
+for i in range(20000):
+    y = x * w + 1.0
+print(_gradtape.heldCount() < 3000)
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, ['True']);
+  });
+
   it('errors read like Python: NameError at its line, InvalidArgumentError, SyntaxError, a missing module', async () => {
     const name = await py('import tensorflow as tf\nx = 1\nprint(undefined_name)\n');
     assert.equal(name.trace.error?.name, 'NameError');

@@ -39,6 +39,8 @@ class _Run:
         self.patterns = {}
         self.index = {}
         self.code_positions = {}
+        # id(code object) → (code, {f_lasti → position index}): the per-op lookup (Python's own cost, no crossing)
+        self.by_code = {}
 
     # ──── ast: where each op's position shows, and the name it binds ────
 
@@ -123,11 +125,27 @@ class _Run:
         i = f.f_lasti // 2
         return pos[i] if 0 <= i < len(pos) else None
 
-    def where(self):
-        """The index of the user's position for the op running now (-1: none), registering new ones with the host."""
-        f = self.user_frame()
-        if f is None:
-            return -1
+    def at(self, f):
+        """The position index of the op that frame `f` (or the nearest user frame above it) is running, -1: none."""
+        fn = self.filename
+        while f.f_code.co_filename != fn:
+            f = f.f_back
+            if f is None:
+                return -1
+        # By id(): a code object's own hash reads all its fields each time. The entry keeps the
+        # code alive, so its id cannot be reused while the entry is there.
+        c = f.f_code
+        e = self.by_code.get(id(c))
+        if e is None:
+            e = self.by_code[id(c)] = (c, {})
+        d = e[1]
+        i = d.get(f.f_lasti)
+        if i is None:
+            i = d[f.f_lasti] = self.register(f)
+        return i
+
+    def register(self, f):
+        """The index of frame f's span, telling the host about a span it has not seen."""
         span = self.span_of(f)
         if span is None or span[0] is None:
             span = (f.f_lineno, f.f_lineno, 0, 0)
@@ -139,6 +157,11 @@ class _Run:
             pattern = self.patterns.get(span)
             _bridge.newPosition(i, line, col, name, to_js(pattern, dict_converter=__import__("js").Object.fromEntries) if pattern is not None else None)
         return i
+
+    def where(self):
+        """The index of the user's position for the op running now (-1: none), registering new ones with the host."""
+        f = self.user_frame()
+        return -1 if f is None else self.at(f)
 
     def pattern_here(self):
         f = self.user_frame()

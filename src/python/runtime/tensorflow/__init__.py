@@ -12,12 +12,22 @@ import sys as _sys
 import types as _types
 
 import _gradtape as _bridge
+import _gradtape_run
 from pyodide.ffi import JsException as _JsException, JsProxy as _JsProxy, jsnull as _jsnull, to_js as _to_js, create_proxy as _create_proxy
 from js import Object as _JsObject
 
 _engine = _bridge.engine
 _SIGS = _bridge.sigs.to_py()
 _kind = _bridge.kind  # 0 none, 1 tensor, 2 variable, 3 array, 4 function, 5 object, 6 primitive
+_getframe = _sys._getframe
+_run_now = _gradtape_run._current  # [the _Run in progress]
+
+
+def _pos():
+    """The position index of the user's line that called the op running now (see bridge.ts), -1: none.
+    Every recorded op asks for one, so it goes with the call rather than being asked back."""
+    r = _run_now[0]
+    return -1 if r is None else r.at(_getframe(2))
 
 
 def _snake(name):
@@ -268,8 +278,43 @@ def _js(v):
 
 def _tensor(js):
     t = _new_eager(EagerTensor)
-    t._t = js
+    t._p = js
+    t._h = -1
     return t
+
+
+def _th(h):
+    """A tensor from a handle (bridge.ts: index × 8, + 4 for a Variable, + the dtype's code)."""
+    t = _new_eager(ResourceVariable if h & 4 else EagerTensor)
+    t._h = h
+    t._p = None
+    return t
+
+
+def _hof(t):
+    """t's handle, made on first use for a tensor that came as a JS object."""
+    h = t._h
+    if h < 0:
+        h = t._h = _bridge.handle(t._p)
+    return h
+
+
+def _as_h(v, like=None):
+    """A tensor argument as a handle (a list of them for a list holding tensors)."""
+    if isinstance(v, Tensor):
+        h = v._h
+        return h if h >= 0 else _hof(v)
+    if isinstance(v, (list, tuple)) and any(isinstance(e, Tensor) for e in v):
+        return _to_js([_as_h(e, like) for e in v])
+    return _bridge.handle(_as_js_tensor(v, like))
+
+
+_dead = []
+
+
+def _release():
+    _bridge.release(_to_js(_dead))
+    _dead.clear()
 
 
 def _wrap(x):
@@ -295,8 +340,10 @@ def _wrap(x):
 # ──── Calling the engine with Python arguments ────
 
 
-def _binder(path, fn):
-    """A Python function over the engine function `fn`, whose parameters the table has at `path`."""
+def _binder(path, fn, lift=False):
+    """A Python function over the engine function `fn`, whose parameters the table has at `path`.
+    lift: called through bridge.ts's lift (tensors as handles, the position with the call), for
+    functions made once (the module's); a bound method made per access keeps plain JS arguments."""
     sig = _SIGS.get(path)
     if sig is None:
         return lambda *a, **kw: _wrap(fn(*[_js(x) for x in a]))
@@ -314,6 +361,8 @@ def _binder(path, fn):
         if alias not in by_name and tensor_pos:
             by_name[alias] = tensor_pos[0] if alias not in ("y", "b") or len(tensor_pos) < 2 else tensor_pos[1]
     py_name = path.split(".")[-1].split("#")[-1]
+    lifted = [None]
+    lift = lift and rest_at is None
 
     def call(*args, **kwargs):
         slots = list(args)
@@ -344,19 +393,28 @@ def _binder(path, fn):
         like = None
         for i in tensor_pos:
             if i < len(slots) and isinstance(slots[i], Tensor):
-                like = slots[i]._t.dtype
+                like = _dtype_of(slots[i])
                 break
         js_args = []
+        to_tensor = _as_h if lift else _as_js_tensor
         for i, v in enumerate(slots):
             if v is _MISSING:
                 js_args.append(None)
             elif i in tensor_pos and rest_at is None and not isinstance(v, (dict,)) and not callable(v):
-                js_args.append(None if v is None else _as_js_tensor(v, like))
+                js_args.append(None if v is None else to_tensor(v, like))
             else:
                 js_args.append(_js(v))
         while js_args and js_args[-1] is None and len(js_args) > len(args):
             js_args.pop()
         try:
+            if lift:
+                f = lifted[0]
+                if f is None:
+                    f = lifted[0] = _bridge.lift(fn, _to_js([i for i in tensor_pos if not (params[i].get("o") or False)]), _b.bool(returns_tensor))
+                r = f(_pos(), *js_args)
+                if returns_tensor and type(r) is int:
+                    return _th(r)
+                return _wrap(r)
             r = fn(*js_args)
         except _JsException as e:
             raise _py_error(e) from None
@@ -425,20 +483,56 @@ def _class_path(o):
 # ──── Tensors ────
 
 
-def _binary(op):
+_bin = _bridge.bin
+_un = _bridge.un
+# The operators' ops, in bridge.ts's BINARY order.
+_OP = {n: i for i, n in enumerate(("add", "subtract", "multiply", "divide", "pow", "matmul", "less", "greater", "less_equal", "greater_equal", "equal"))}
+_NUMBER = (int, float, _b.bool)
+
+
+def _binary(name):
+    """`x op y` and `y op x`: one crossing (bridge.ts's bin), tensors as handles, a Python number as it is."""
+    op = _OP[name]
+
     def f(self, other):
+        a = self._h
+        if a < 0:
+            a = _hof(self)
+        r = _run_now[0]
+        at = -1 if r is None else r.at(_getframe(1))
         try:
-            return _tensor(op(self._t, _as_js_tensor(other, self._t.dtype)))
+            if isinstance(other, Tensor):
+                b = other._h
+                return _th(_bin(op, at, a, b if b >= 0 else _hof(other), 0))
+            if type(other) in _NUMBER:
+                return _th(_bin(op, at, a, other, 1))
+            return _th(_bin(op, at, a, _as_h(other, _dtype_of(self)), 0))
         except _JsException as e:
             raise _py_error(e) from None
 
     def r(self, other):
+        b = self._h
+        if b < 0:
+            b = _hof(self)
+        r = _run_now[0]
+        at = -1 if r is None else r.at(_getframe(1))
         try:
-            return _tensor(op(_as_js_tensor(other, self._t.dtype), self._t))
+            if type(other) in _NUMBER:
+                return _th(_bin(op, at, other, b, 2))
+            return _th(_bin(op, at, _as_h(other, _dtype_of(self)), b, 0))
         except _JsException as e:
             raise _py_error(e) from None
 
     return f, r
+
+
+_DT_CODE = ("float32", "float64", "int32", "bool")
+
+
+def _dtype_of(t):
+    """t's dtype name, from its handle when it has one (no crossing)."""
+    h = t._h
+    return _DT_CODE[h & 3] if h >= 0 else t._p.dtype
 
 
 def _py_error(e):
@@ -461,8 +555,28 @@ def _py_error(e):
 class Tensor:
     """An engine tensor as TF's EagerTensor: operators, indexing, `.numpy()`, TF's str and repr."""
 
-    __slots__ = ("_t", "__weakref__")
+    # _h: the engine tensor's handle (bridge.ts), -1 until needed; _p: the JS object, fetched when needed.
+    __slots__ = ("_h", "_p", "__weakref__")
     __array_priority__ = 100
+
+    @property
+    def _t(self):
+        p = self._p
+        if p is None:
+            p = self._p = _bridge.get(self._h)
+        return p
+
+    @_t.setter
+    def _t(self, js):
+        self._p = js
+        self._h = -1
+
+    def __del__(self):
+        h = getattr(self, "_h", -1)
+        if h >= 0:
+            _dead.append(h)
+            if len(_dead) >= 1024:
+                _release()
 
     @property
     def shape(self):
@@ -470,7 +584,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        return _DTYPES[self._t.dtype]
+        return _DTYPES[_dtype_of(self)]
 
     @property
     def ndim(self):
@@ -520,7 +634,7 @@ class Tensor:
         return int(self._scalar("int"))
 
     def __index__(self):
-        if self._t.dtype != "int32":
+        if _dtype_of(self) != "int32":
             raise TypeError("Only integer tensors can be used as an index")
         return int(self._scalar("index"))
 
@@ -532,16 +646,17 @@ class Tensor:
             raise TypeError(f"only size-1 tensors can be converted to Python scalars (shape {self.shape}, {how})")
         return self._t.dataSync()[0]
 
-    __add__, __radd__ = _binary(_engine.add)
-    __sub__, __rsub__ = _binary(_engine.subtract)
-    __mul__, __rmul__ = _binary(_engine.multiply)
-    __truediv__, __rtruediv__ = _binary(_engine.divide)
-    __pow__, __rpow__ = _binary(_engine.pow)
-    __matmul__, __rmatmul__ = _binary(_engine.matmul)
-    __lt__, _ = _binary(_engine.less)
-    __gt__, _ = _binary(_engine.greater)
-    __le__, _ = _binary(_engine.lessEqual)
-    __ge__, _ = _binary(_engine.greaterEqual)
+    __add__, __radd__ = _binary("add")
+    __sub__, __rsub__ = _binary("subtract")
+    __mul__, __rmul__ = _binary("multiply")
+    __truediv__, __rtruediv__ = _binary("divide")
+    __pow__, __rpow__ = _binary("pow")
+    __matmul__, __rmatmul__ = _binary("matmul")
+    __lt__, _ = _binary("less")
+    __gt__, _ = _binary("greater")
+    __le__, _ = _binary("less_equal")
+    __ge__, _ = _binary("greater_equal")
+    _eq, _ = _binary("equal")
 
     def __floordiv__(self, other):
         return floordiv(self, other)
@@ -556,20 +671,26 @@ class Tensor:
         return floormod(other, self)
 
     def __neg__(self):
-        return _tensor(_engine.negative(self._t))
+        try:
+            return _th(_un(0, _pos(), _hof(self)))
+        except _JsException as e:
+            raise _py_error(e) from None
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _tensor(_engine.abs(self._t))
+        try:
+            return _th(_un(1, _pos(), _hof(self)))
+        except _JsException as e:
+            raise _py_error(e) from None
 
     def __eq__(self, other):
         # TF 2: elementwise when the shapes broadcast, else False (tensor equality is not identity).
         if other is None:
             return False
         try:
-            return _tensor(_engine.equal(self._t, _as_js_tensor(other, self._t.dtype)))
+            return self._eq(other)
         except Exception:
             return False
 
@@ -619,15 +740,15 @@ class Variable(Tensor):
         return self._t.trainable
 
     def assign(self, value, **_):
-        self._t.assign(_as_js_tensor(value, self._t.dtype))
+        self._t.assign(_as_js_tensor(value, _dtype_of(self)))
         return self
 
     def assign_add(self, delta, **_):
-        self._t.assignAdd(_as_js_tensor(delta, self._t.dtype))
+        self._t.assignAdd(_as_js_tensor(delta, _dtype_of(self)))
         return self
 
     def assign_sub(self, delta, **_):
-        self._t.assignSub(_as_js_tensor(delta, self._t.dtype))
+        self._t.assignSub(_as_js_tensor(delta, _dtype_of(self)))
         return self
 
     def read_value(self):
@@ -1005,7 +1126,7 @@ def _install(target, js_ns, path):
         elif k == 4:
             name = _py_name(key)
             if not hasattr(target, name):
-                setattr(target, name, _binder(full, value))
+                setattr(target, name, _binder(full, value, lift=True))
         elif k == 5 and key not in ("errors", "kernels"):
             sub = _module((path + "." if path else "") + _snake(key))
             _install(sub, value, full)
@@ -1026,7 +1147,7 @@ for _key in _bridge.keys(_engine):
     if _k == 4 and not _bridge.isClass(_value):
         _name = _py_name(_key)
         if _name not in globals():
-            globals()[_name] = _binder(_key, _value)
+            globals()[_name] = _binder(_key, _value, lift=True)
     elif _k == 5 and _key not in ("errors", "kernels"):
         _install(_module(_snake(_key)), _value, _key)
         globals()[_snake(_key)] = _module(_snake(_key))

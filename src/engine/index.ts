@@ -118,7 +118,7 @@ export const linalg = {
   },
 };
 
-/** tf.nn.*: activations and losses. */
+/** tf.nn.*: activations, losses, normalisation, convolution and pooling. */
 export const nn = {
   relu: ops.relu,
   sigmoid: ops.sigmoid,
@@ -141,4 +141,6 @@ export const nn = {
   l2Loss: ops.l2Loss,
   dropout: ops.dropout,
   sparseSoftmaxCrossEntropyWithLogits: ops.sparseSoftmaxCrossEntropyWithLogits,
+  moments: ops.moments,
+  batchNormalization: ops.batchNormalization,
 };

@@ -178,6 +178,16 @@ export const LOSSES: Parity[] = [
   },
 ];
 
+// tfjs's batchNorm computes (x − mean)·scale·rsqrt(variance + ε) + offset (another rounding order).
+export const NORMALISATION: Parity[] = [
+  { name: 'moments mean, axes [0, 2]', inputs: [{ shape: [3, 4, 2] }], ours: (x) => tf.nn.moments(x, [0, 2])[0], theirs: (x) => tfjs.moments(x, [0, 2]).mean },
+  { name: 'moments variance, axes [0, 2], keepdims', inputs: [{ shape: [3, 4, 2] }], ours: (x) => tf.nn.moments(x, [0, 2], { keepdims: true })[1], theirs: (x) => tfjs.moments(x, [0, 2], true).variance },
+  {
+    name: 'batchNormalization', inputs: [{ shape: [2, 3, 4] }, { shape: [4] }, { shape: [4], lo: 0.5, hi: 2 }, { shape: [4] }, { shape: [4] }],
+    ours: (x, m, v, o, s) => tf.nn.batchNormalization(x, m, v, o, s, 0.001), theirs: (x, m, v, o, s) => tfjs.batchNorm(x, m, v, o, s, 0.001),
+  },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -196,6 +206,7 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
       checkParity(INDEXING);
       checkParity(EINSUM_AND_NORMS);
       checkParity(LOSSES);
+      checkParity(NORMALISATION);
     });
   }
 });

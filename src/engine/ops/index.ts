@@ -50,6 +50,7 @@ export { minimum, Minimum } from './minimum';
 export { multiply, Mul } from './multiply';
 export { negative, Neg } from './negative';
 export { norm, type NormOptions, type NormOrder } from './norm';
+export { batchNormalization, moments } from './normalization';
 export { oneHot, OneHot } from './oneHot';
 export { pad, Pad } from './pad';
 export { pow, Pow } from './pow';

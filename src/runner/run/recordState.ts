@@ -1,11 +1,13 @@
 /**
  * The recorder's state (src/runner/run/recorder.ts): its budgets, what it keeps per tape and per
- * loop (the step budget, see the recorder's header), a lazy step's flat buffers, the column groups
- * that go out as rows, and the debug fields it keeps on tensors.
+ * loop (the step budget, steps.ts), a lazy step's flat buffers, the column groups that go out as
+ * rows, and the debug fields it keeps on tensors.
  */
 import type { EngineObserver } from '../../engine/observer';
 import type { Tensor, Variable } from '../../engine/tensor';
 import type { SourcePos, TraceGradient, TraceLeaf, TraceNode, TraceTape } from '../../protocol/trace';
+import type { TraceEvent } from '../../protocol/worker';
+import type { Pattern } from './names';
 import type { Column } from '../shared/summary';
 
 /** What the recorder needs from the engine, passed in so it can be tested without one. */
@@ -13,6 +15,24 @@ export interface EngineAccess {
   peekValues(t: Tensor): ArrayLike<number>;
   isVariable(t: Tensor): t is Variable;
   isTensor(x: unknown): x is Tensor;
+}
+
+/** What the recorder needs from the run thread (runThread.ts, and Python's). */
+export interface RecorderHost {
+  engine: EngineAccess;
+  /** Maps the current call to the user's source (the observer's locate()). */
+  locate(): SourcePos | undefined;
+  /** True when locate() is a table lookup (instrumented bundle), false when it captures a stack. */
+  cheapLocate?: boolean;
+  /** The identifier the call at `pos` is assigned to, if any. */
+  nameAt(pos: SourcePos | undefined): string | undefined;
+  /** The destructuring pattern the call at `pos` is assigned to, if any. */
+  patternAt(pos: SourcePos | undefined): Pattern | undefined;
+  emit(e: TraceEvent): void;
+  /** Sends what was emitted so far to the host; unless `urgent`, at most every few tens of ms. */
+  flush(urgent?: boolean): void;
+  /** Called for every op: heartbeat and memory checks. */
+  tick(ops: number, pos: SourcePos | undefined, outputSize: number): void;
 }
 
 /** Detailed steps per loop (first and last included). */

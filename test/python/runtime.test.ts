@@ -69,6 +69,52 @@ for t in [a[0], a[:, 1], a[1:, 1:3], a[::-1, 0], a[..., None], a[1, 2], a[-1]]:
     ]);
   });
 
+  it("indexing is tf.strided_slice, as TF's _slice_helper docstring shows it, with its errors and gradient", async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+foo = tf.constant([1, 2, 3, 4, 5, 6])
+print(foo[2:-2].numpy().tolist())
+foo = tf.constant([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+print(foo[::2, ::-1].numpy().tolist())
+print(foo[tf.constant(0), tf.constant(2)].numpy())
+print(foo[tf.newaxis, :, :].numpy().tolist(), foo[tf.newaxis, ...].shape, foo[tf.newaxis].shape)
+print(foo[:, tf.newaxis, :].numpy().tolist())
+print(foo[:, :, tf.newaxis].numpy().tolist())
+print(foo[foo > 2].numpy().tolist())
+print(foo[-1, 1:], foo[..., 0].numpy().tolist(), foo[1:, ..., None].shape, foo[::-2, 2].numpy().tolist())
+for bad in ["foo[5]", "foo[1.5]", "foo[..., ...]", "foo[::0]", "foo[tf.constant([0, 1])]", "foo[0, 0, 0]", "foo[tf.constant([True, False])]"]:
+    try:
+        eval(bad)
+    except Exception as e:
+        print(type(e).__name__, str(e).split(" [Op:")[0])
+x = tf.Variable([1.0, 2.0, 3.0, 4.0, 5.0])
+with tf.GradientTape() as tape:
+    y = tf.reduce_sum(x[::2] * 3.0) + x[-1] + tf.reduce_sum(x[x > 3.5])
+print(tape.gradient(y, x).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '[3, 4]',
+      '[[3, 2, 1], [9, 8, 7]]',
+      '3',
+      '[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]] (1, 3, 3) (1, 3, 3)',
+      '[[[1, 2, 3]], [[4, 5, 6]], [[7, 8, 9]]]',
+      '[[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]]',
+      '[3, 4, 5, 6, 7, 8, 9]',
+      'tf.Tensor([8 9], shape=(2,), dtype=int32) [1, 4, 7] (2, 3, 1) [9, 3]',
+      'InvalidArgumentError slice index 5 of dimension 0 out of bounds.',
+      'TypeError Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got 1.5',
+      'InvalidArgumentError Multiple ellipses in slice spec not allowed',
+      'InvalidArgumentError strides[0] must be non-zero',
+      "TypeError Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got <tf.Tensor: shape=(2,), dtype=int32, numpy=array([0, 1], dtype=int32)>",
+      'InvalidArgumentError Index out of range using input dim 2; input has only 2 dims',
+      'ValueError Shapes (3,) and (2,) are incompatible',
+      '[3.0, 0.0, 3.0, 1.0, 5.0]',
+    ]);
+    const slice = trace.tapes[0].nodes.find((n) => n.op === 'StridedSlice');
+    assert.equal(slice?.pos?.line, 18);
+    assert.equal(slice?.pos?.column, '    y = tf.reduce_sum(x'.length + 1);
+  });
+
   it('with nesting, stop_recording, the accumulator, custom gradients and keyword arguments', async () => {
     const { out, trace } = await py(`import tensorflow as tf
 x = tf.Variable(2.0)

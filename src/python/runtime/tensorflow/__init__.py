@@ -776,69 +776,91 @@ class ResourceVariable(Variable):
 _new_eager = object.__new__
 
 
+_SLICE_TYPE_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices"
+)
+
+
+def _index(i):
+    """A slice bound or index as TF's _check_index allows it: an int, or a scalar int32 tensor (read as its value)."""
+    if isinstance(i, int):
+        return i
+    if isinstance(i, Tensor) and _dtype_of(i) == "int32" and i._t.rank == 0:
+        return int(i._t.dataSync()[0])
+    raise TypeError(f"{_SLICE_TYPE_ERROR}, got {i!r}")
+
+
+def _is_np_bool(v):
+    nd = _np_array_type()
+    return nd is not None and isinstance(v, nd) and v.dtype.name == "bool"
+
+
+def _boolean_mask(x, mask):
+    """x[mask] for a boolean mask (TF's boolean_mask): the masked leading axes flattened, the True
+    entries gathered in order (a gather, so the gradient scatters back)."""
+    if isinstance(mask, _b.bool):
+        raise ValueError("mask cannot be scalar.")
+    m = mask if isinstance(mask, Tensor) else convert_to_tensor(mask)
+    mshape = list(m._t.shape)
+    if not mshape:
+        raise ValueError("mask cannot be scalar.")
+    xshape = list(x._t.shape)
+    k = len(mshape)
+    if xshape[:k] != mshape:
+        raise ValueError(f"Shapes {TensorShape(xshape[:k])} and {TensorShape(mshape)} are incompatible")
+    n = 1
+    for d in mshape:
+        n *= d
+    picked = [i for i, v in enumerate(m._t.dataSync()) if v]
+    flat = reshape(x, [n] + xshape[k:])  # noqa: F821 - the engine's, installed below
+    return gather(flat, constant(picked, dtype=int32), axis=0)  # noqa: F821
+
+
 def _getitem(x, key):
-    """x[...] with TF's rules: ints drop an axis, slices keep it, None / tf.newaxis add one, ... fills."""
-    if not isinstance(key, tuple):
+    """x[key] as TF's _slice_helper: each entry of the key becomes one entry of tf.strided_slice's
+    begin/end/strides and a bit of its masks (a slice's missing start/stop a begin/end mask bit, `...`
+    the ellipsis bit, None / tf.newaxis a new-axis bit, an index a shrink bit), so the op, its
+    gradient and its errors are StridedSlice's."""
+    if isinstance(key, _b.bool) or isinstance(key, Tensor) and _dtype_of(key) == "bool" or _is_np_bool(key):
+        return _boolean_mask(x, key)
+    if not isinstance(key, (list, tuple)):
         key = (key,)
-    shape = list(x._t.shape)
-    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
-    if n_real > len(shape):
-        raise ValueError(f"Index out of range using input dim {len(shape)}")
-    full = []
-    for k in key:
-        if k is Ellipsis:
-            full.extend([_b.slice(None)] * (len(shape) - n_real))
-        else:
-            full.append(k)
-    if Ellipsis not in key:
-        full.extend([_b.slice(None)] * (len(shape) - n_real))
-    strided = getattr(_engine, "stridedSlice", None)
-    t = x._t
-    axis = 0
-    begin, size, squeeze_axes, new_axes, steps = [], [], [], [], []
-    out_axis = 0
-    for k in full:
-        if k is None:
-            new_axes.append(out_axis)
-            out_axis += 1
-            continue
-        dim = shape[axis]
-        if isinstance(k, Tensor):
-            k = int(k)
-        if isinstance(k, int):
-            i = k + dim if k < 0 else k
-            if not 0 <= i < dim:
-                raise InvalidArgumentError(f"slice index {k} of dimension {axis} out of bounds. [Op:StridedSlice] name: strided_slice/")
-            begin.append(i)
-            size.append(1)
-            squeeze_axes.append(axis)
-        elif isinstance(k, _b.slice):
-            start, stop, step = k.indices(dim)
-            idx = list(_b.range(start, stop, step))
-            if step == 1:
-                begin.append(start)
-                size.append(max(0, stop - start))
-            else:
+    begin, end, strides = [], [], []
+    begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
+    for n, k in enumerate(key):
+        if isinstance(k, _b.slice):
+            if k.start is None:
                 begin.append(0)
-                size.append(dim)
-                steps.append((axis, idx))
-            out_axis += 1
+                begin_mask |= 1 << n
+            else:
+                begin.append(_index(k.start))
+            if k.stop is None:
+                end.append(0)
+                end_mask |= 1 << n
+            else:
+                end.append(_index(k.stop))
+            strides.append(1 if k.step is None else _index(k.step))
+        elif k is Ellipsis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            ellipsis_mask |= 1 << n
+        elif k is None:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            new_axis_mask |= 1 << n
         else:
-            raise TypeError(
-                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got "
-                + repr(k)
-            )
-        axis += 1
-    del strided  # the engine's stridedSlice lands separately; slice + gather + reshape cover these cases
-    t = _engine.slice(t, _to_js(begin), _to_js(size))
-    for ax, idx in steps:
-        t = _engine.gather(t, _engine.constant(_to_js([i - 0 for i in idx]), "int32"), ax)
-    kept = [d for i, d in enumerate(list(t.shape)) if i not in squeeze_axes]
-    for a in new_axes:
-        kept.insert(a, 1)
-    if kept != list(t.shape):
-        t = _engine.reshape(t, _to_js(kept))
-    return _tensor(t)
+            i = _index(k)
+            begin.append(i)
+            end.append(i + 1)
+            strides.append(1)
+            shrink_axis_mask |= 1 << n
+    masks = {}
+    for name, m in (("begin_mask", begin_mask), ("end_mask", end_mask), ("ellipsis_mask", ellipsis_mask), ("new_axis_mask", new_axis_mask), ("shrink_axis_mask", shrink_axis_mask)):
+        if m:
+            masks[name] = m
+    return strided_slice(x, begin, end, strides, **masks)  # noqa: F821 - the engine's, installed below
 
 
 # ──── Tapes ────

@@ -32,6 +32,7 @@ interface Pyodide {
   registerJsModule(name: string, module: object): void;
   pyimport(name: string): Record<string, PyProxyFn>;
   FS: { mkdirTree(p: string): void; writeFile(p: string, data: string): void };
+  setInterruptBuffer(b: Int32Array | undefined): void;
 }
 
 /** Where Pyodide's files are: dist/pyodide next to the built worker, else the package. */
@@ -47,6 +48,7 @@ interface RunHooks {
   nameValue(value: unknown, pattern: Pattern): void;
   plot(name: string, xs: number[], ys: number[]): void;
   log?(level: ConsoleLine['level'], text: string, at: number): void;
+  sample?(line: number, column: number): void;
 }
 
 export interface LoadedPython {
@@ -71,6 +73,7 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<LoadedP
       plot: (name: string, xs: unknown, ys: unknown) => hooks.current?.plot(name, toNumbers(xs), toNumbers(ys)),
       iterator: (o: Iterable<unknown>) => o[Symbol.iterator](),
       log: (level: ConsoleLine['level'], text: string, at: number) => hooks.current?.log?.(level, text, at),
+      sample: (line: number, column: number) => hooks.current?.sample?.(line, column),
     }, state),
   );
   const site = '/lib/gradtape';
@@ -208,6 +211,18 @@ export function runPython(
     if (pos) line.pos = pos;
     post({ type: 'didLog', line });
   };
+
+  // The host's sampler (src/python/host.ts): Python's handler of SAMPLE_SIGNAL writes the user's
+  // line here, in probe.ts's layout (index 0, its line and column).
+  if (d.probe && d.interrupt) {
+    const slots = new Int32Array(d.probe);
+    hooks.current.sample = (line, column) => {
+      Atomics.store(slots, 1, line);
+      Atomics.store(slots, 2, column);
+      Atomics.store(slots, 0, 0);
+    };
+    p.py.setInterruptBuffer(new Int32Array(d.interrupt));
+  }
 
   setObserver(rec);
   let error: RunError | undefined;

@@ -186,6 +186,26 @@ print(tape.gradient(s, x).numpy().tolist())
     ]);
   });
 
+  it("a temporary passed to a function of the file takes the parameter's name (def, lambda, keyword)", async () => {
+    const { trace } = await py(`import tensorflow as tf
+def loss_of(w, scale=1.0):
+    return tf.reduce_sum(w * w) * scale
+sq = lambda v: v * v
+a = tf.Variable([1.0, 2.0])
+with tf.GradientTape() as tape:
+    s = tf.constant(2.0)
+    loss = loss_of(tf.add(a, 1.0), scale=s * 3.0) + tf.reduce_sum(sq(a[0:1])) + tf.reduce_sum(loss_of(a))
+print(tape.gradient(loss, a).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(trace.console.map((l) => l.text), ['[28.0, 40.0]']);
+    const named = trace.tapes[0].nodes.filter((n) => n.name && !n.name.startsWith('#')).map((n) => [n.name, n.op]);
+    // `a` passed as itself keeps its own name; only temporaries take the parameter's.
+    assert.deepEqual(named, [['w', 'Add'], ['v', 'StridedSlice'], ['loss', 'Add']]);
+    // `s * 3.0` is not on the tape (nothing watched flows in); the tape lists it as the leaf `scale`.
+    assert.ok(trace.tapes[0].leaves.some((l) => l.name === 'scale'), JSON.stringify(trace.tapes[0].leaves));
+  });
+
   it('tensors Python no longer holds are freed on the JavaScript side', async () => {
     const { out, trace } = await py(`import tensorflow as tf
 import _gradtape
@@ -218,9 +238,11 @@ print(_gradtape.heldCount() < 3000)
   });
 
   it('the time limit stops a Python loop that runs no op, and keeps what was printed before', async () => {
-    const { out, trace } = await py('import tensorflow as tf\nprint(tf.constant(1.0))\nwhile True:\n    pass\n', 3000);
+    const { out, trace } = await py('import tensorflow as tf\nprint(tf.constant(1.0))\nn = 0\nwhile True:\n    n += 1\n', 3000);
     assert.equal(trace.error?.kind, 'timeout');
-    assert.match(trace.error?.message ?? '', /^stopped after 3 s/);
+    // The loop's line, from Python's frame when the host's sampler asked (no op ran in the loop).
+    assert.match(trace.error?.message ?? '', /^stopped after 3 s; it was at line [45]$/);
+    assert.ok([4, 5].includes(trace.error?.pos?.line ?? 0), JSON.stringify(trace.error));
     assert.deepEqual(out, ['tf.Tensor(1.0, shape=(), dtype=float32)']);
   });
 });

@@ -206,6 +206,25 @@ print(tape.gradient(loss, a).numpy().tolist())
     assert.ok(trace.tapes[0].leaves.some((l) => l.name === 'scale'), JSON.stringify(trace.tapes[0].leaves));
   });
 
+  it("numpy.random follows numpy's legacy stream (MT19937, polar Box-Muller with the kept second value)", async () => {
+    // The same program under numpy 2.4.6 (np.random's legacy RandomState) printed these; the
+    // algorithm is numpy's mt19937_seed + legacy_double + legacy_gauss (see numpy/__init__.py).
+    const { out, trace } = await py(`import numpy as np
+np.random.seed(0); print(np.random.rand(3).tolist()); print(np.random.randn(3).tolist())
+np.random.seed(0); print(np.random.randn(2,2).tolist(), float(np.random.randn()))
+np.random.seed(42); print(np.random.uniform(-1, 2, size=3).tolist(), np.random.normal(5.0, 0.5, size=2).tolist(), np.random.randint(0, 10, size=5).tolist(), int(np.random.randint(7)))
+np.random.seed(123); print(float(np.random.normal()), float(np.random.rand()))
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '[0.5488135039273248, 0.7151893663724195, 0.6027633760716439]',
+      '[-2.268328201180374, 1.3335453816218967, -0.8427240538292873]',
+      '[[1.764052345967664, 0.4001572083672233], [0.9787379841057392, 2.240893199201458]] 1.8675579901499675',
+      '[0.12362035654208747, 1.8521429192297485, 1.1959818254342154] [4.44405994097654, 5.159451092344692] [2, 6, 7, 4, 3] 2',
+      '-1.0856306033005612 0.2268514535642031',
+    ]);
+  });
+
   it('tensors Python no longer holds are freed on the JavaScript side', async () => {
     const { out, trace } = await py(`import tensorflow as tf
 import _gradtape

@@ -111,8 +111,8 @@ print(tape.gradient(y, x).numpy().tolist())
       '[3.0, 0.0, 3.0, 1.0, 5.0]',
     ]);
     const slice = trace.tapes[0].nodes.find((n) => n.op === 'StridedSlice');
-    assert.equal(slice?.pos?.line, 18);
-    assert.equal(slice?.pos?.column, '    y = tf.reduce_sum(x'.length + 1);
+    assert.equal(slice?.pos?.line, 19);
+    assert.equal(slice?.pos?.column, '    y = tf.reduce_sum(x['.length); // the `[`, as for .grad.ts
   });
 
   it('with nesting, stop_recording, the accumulator, custom gradients and keyword arguments', async () => {

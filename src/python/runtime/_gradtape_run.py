@@ -66,7 +66,7 @@ class _Run:
             return line, col + 1
         if isinstance(node, ast.Subscript):
             v = node.value
-            return v.end_lineno, self.char_col(v.end_lineno, v.end_col_offset) + 1
+            return v.end_lineno, self.char_col(v.end_lineno, v.end_col_offset)  # the `[`
         return node.lineno, self.char_col(node.lineno, node.col_offset)
 
     def scan(self, tree):

@@ -44,6 +44,9 @@ export { data } from './data/index';
 export * as optimizers from './optimizers/index';
 export * as summary from './summary';
 export * as random from './random';
+// Keras around the tape (API.md "Keras"); tf.Module collects variables the same way, and is not callable.
+export * as keras from './keras/index';
+export { Module } from './keras/tfModule';
 
 /** tf.math.*: TensorFlow's home for elementwise math and reductions. */
 export const math = {

@@ -70,6 +70,13 @@ export interface EngineObserver {
    */
   keepsAdjoint?(tensor: Tensor): boolean;
   /**
+   * Optional. A Keras layer's or model's call began (`className` is Keras's: `Dense`): the ops, tensors
+   * and variables until the matching scopeExited belong to it. Calls nest (a model calls its layers).
+   */
+  scopeEntered?(e: { name: string; className: string; pos?: SourcePos }): void;
+  /** Optional. The call ended; `output` is what it returned, undefined when it threw. */
+  scopeExited?(e: { name: string; output: Tensor | undefined }): void;
+  /**
    * Optional cheaper form of opRan, called instead of it when present: no event object and no
    * input list are built per op. `inputNames(n)` gives the inputs' names on demand; `tapeIds`
    * is null when no tape recorded the op. The engine never changes a `tapeIds` list it passed,

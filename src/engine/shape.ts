@@ -76,6 +76,7 @@ export function reductionAxes(inShape: Shape, outShape: Shape): number[] {
 export function normalizeAxes(axis: number | readonly number[] | undefined | null, rank: number, op?: string): number[] {
   if (axis === undefined || axis === null) return Array.from({ length: rank }, (_, i) => i);
   const list = typeof axis === 'number' ? [axis] : axis;
+  if (!Array.isArray(list)) throw new TypeError(`axis expects an integer or an array of integers, got ${describeValue(axis)}`);
   const out: number[] = [];
   for (const a of list) {
     const r = normalizeAxis(a, rank, op);
@@ -86,6 +87,7 @@ export function normalizeAxes(axis: number | readonly number[] | undefined | nul
 
 /** A single axis in [-rank, rank), made non-negative. */
 export function normalizeAxis(axis: number, rank: number, op?: string): number {
+  if (typeof axis !== 'number' || !Number.isInteger(axis)) throw new TypeError(`axis expects an integer, got ${describeValue(axis)}`);
   if (!Number.isInteger(axis) || axis < -Math.max(rank, 1) || axis >= Math.max(rank, 1)) {
     throw new InvalidArgumentError(`Invalid reduction dimension (${axis} for input with ${rank} dimension(s)`, op);
   }

@@ -16,6 +16,7 @@ import { stack } from './ops/stack';
 import { filled } from './ops/helpers';
 import { reductionAxes, sameShape, shapeText } from './shape';
 import { Tensor, toTensor, Variable, type TensorLike } from './tensor';
+import { checkArity, checkBool, checkOptions } from './args';
 
 export interface GradientTapeOptions {
   persistent?: boolean;
@@ -235,13 +236,17 @@ export class GradientTape implements RecordingTape {
   /** @internal When record() was last entered (see RecordingTape.enterSeq). */
   enterSeq = 0;
   /** Inside record() (possibly paused by stopRecording). */
-  private entered = false;
+  /** @internal */
+  entered = false;
   /** A non-persistent tape that already answered gradient(). */
   private used = false;
   /** Observer only: what reset() dropped, to explain nulls. */
   private resetInfo: { pos?: SourcePos; ids: Set<number> } | undefined;
 
   constructor(options: GradientTapeOptions = {}) {
+    checkOptions('GradientTape', options, ['persistent', 'watchAccessedVariables']);
+    checkBool('GradientTape', 'persistent', options.persistent);
+    checkBool('GradientTape', 'watchAccessedVariables', options.watchAccessedVariables);
     this.id = nextTapeId++;
     this.persistent = options.persistent ?? false;
     this.watchAccessedVariables = options.watchAccessedVariables ?? true;
@@ -314,18 +319,21 @@ export class GradientTape implements RecordingTape {
     }
   }
 
-  /** @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume. */
+  /**
+   * @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume.
+   * As TF's (TFE_Py_TapeSetStopOnThread), it stops every tape and forward accumulator on the thread,
+   * not only this one: an outer tape records nothing that runs inside either.
+   */
   pause(): () => void {
-    const i = recordingTapes.indexOf(this);
-    if (i < 0) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
-    recordingTapes.splice(i, 1);
-    pausedTapes.push(this);
-    // TF's stop_recording stops forward accumulators too: no JVPs for what runs inside.
+    if (!recordingTapes.includes(this)) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
+    const tapes = recordingTapes.splice(0);
+    pausedTapes.push(...tapes);
     const accumulators = activeAccumulators.splice(0);
     return () => {
       activeAccumulators.push(...accumulators);
-      pausedTapes.splice(pausedTapes.indexOf(this), 1);
-      if (this.entered) recordingTapes.splice(Math.min(i, recordingTapes.length), 0, this);
+      for (const t of tapes) pausedTapes.splice(pausedTapes.indexOf(t), 1);
+      // Tapes whose block ended inside stay out; tapes entered inside (still recording) stay after the restored ones.
+      recordingTapes.unshift(...tapes.filter((t) => (t as GradientTape).entered ?? true));
     };
   }
 
@@ -357,12 +365,14 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
+    checkArity('GradientTape.gradient', ['target', 'sources', 'options'], arguments.length);
     return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
   }
 
   private gradientOf<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions): GradientOf<S> {
     const obs = observer();
     const pos = obs ? obs.locate() : undefined;
+    checkOptions('GradientTape.gradient', options, ['outputGradients', 'unconnectedGradients']);
     checkUnconnected(options.unconnectedGradients);
     this.checkUsable(pos);
     const targets = target instanceof Tensor ? [target] : flatten(target, isTensor).map((e) => e.value);
@@ -401,6 +411,7 @@ export class GradientTape implements RecordingTape {
    * GradientTape.jacobian), built from recorded ops so an outer tape can differentiate it.
    */
   jacobian<S extends Structure<Tensor>>(target: Tensor, sources: S, options: { unconnectedGradients?: 'none' | 'zero' } = {}): GradientOf<S> {
+    checkOptions('GradientTape.jacobian', options, ['unconnectedGradients']);
     return observeCall('jacobian', this.id, () => this.jacobianOf(target, sources, options));
   }
 
@@ -437,6 +448,7 @@ export class GradientTape implements RecordingTape {
    * of the target depends only on example i of the source (TensorFlow's batch_jacobian).
    */
   batchJacobian(target: Tensor, source: Tensor, options: { unconnectedGradients?: 'none' | 'zero' } = {}): Tensor {
+    checkOptions('GradientTape.batchJacobian', options, ['unconnectedGradients']);
     return observeCall('batchJacobian', this.id, () => this.batchJacobianOf(target, source, options));
   }
 

@@ -162,6 +162,11 @@ export class Variable extends Tensor {
     this.trainable = trainable;
   }
 
+  /** The name without TensorFlow's output index (Keras 3's `variable.path`): `dense/kernel`. */
+  get path(): string {
+    return this.name.slice(0, -2);
+  }
+
   override toString(): string {
     return `<tf.Variable '${this.name}' shape=${shapeTuple(this.shape)} dtype=${this.dtype}, numpy=${numpyText(this)}>`;
   }

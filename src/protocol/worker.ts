@@ -158,7 +158,7 @@ export type RunWorkerMessage =
   /** Heartbeat while user code runs: ops so far and the position of the latest one. */
   | { type: 'didProgress'; ops: number; elapsedMs: number; pos?: SourcePos }
   /** The script used more memory than allowed (typed arrays are outside V8's heap limit). */
-  | { type: 'didExceedMemory'; usedMb: number; pos?: SourcePos }
+  | { type: 'didExceedMemory'; usedMb: number; pos?: SourcePos; /** The check ran in an engine op (else in user code, at `pos`). */ inOp: boolean }
   /** The script called process.exit(code): the worker ends right after this message. */
   | { type: 'didCallExit'; code: number; pos?: SourcePos }
   /** Last message of a run that ended on its own: every event has been sent before it. */

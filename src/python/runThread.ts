@@ -160,7 +160,7 @@ export function runPython(
       if (used > limitBytes && !stopping) {
         stopping = true;
         flush();
-        post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), pos });
+        post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), pos, inOp: true });
         process.exit(1);
       }
     }

@@ -86,12 +86,13 @@ describe('cli: gradtape run', function () {
     assert.match(r.stdout, /runner-jacobian-jvp\.grad\.ts:10:\d+ {2}tangent = \w+\.jvp\(z\)\n {4}jvp\(z\) = \[2\., 0\.\]\n {4}tangent of x = \[1\., 0\.\]/);
   });
 
-  // Bad input through the CLI, as the runner's tests check it through runScratch.
+  // Bad input through the CLI, as the runner's tests check it through runScratch. The huge allocation
+  // gets a long time limit: under load it filled 256 MB more slowly than the default 10 s (a Timeout).
   const badInput: [string, string[], number, 'stdout' | 'stderr', RegExp][] = [
     ['runner-deep-recursion.grad.ts', [], 1, 'stderr', /^runner-deep-recursion\.grad\.ts:6:10: RangeError: Maximum call stack size exceeded$/m],
     ['runner-nan.grad.ts', [], 0, 'stdout', /^ {2}runner-nan\.grad\.ts:7:\d+: logged holds NaN or Infinity$/m],
     ['runner-process-exit.grad.ts', [], 1, 'stderr', /^runner-process-exit\.grad\.ts:8:\d+: ProcessExit: the script called process\.exit\(3\) at line 8/m],
-    ['runner-huge-allocation.grad.ts', ['--memory', '256'], 1, 'stderr', /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/],
+    ['runner-huge-allocation.grad.ts', ['--memory', '256', '--timeout', '120'], 1, 'stderr', /OutOfMemory: stopped: the script needed more than its 256 MB memory limit/],
     ['runner-relative-import.grad.ts', [], 0, 'stdout', /runner-relative-import\.grad\.ts:10:\d+ {2}tape\.gradient\(out, \[w, b\]\)/],
   ];
   for (const [file, extra, code, stream, want] of badInput) {

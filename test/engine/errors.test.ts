@@ -25,6 +25,12 @@ describe('errors: TensorFlow text', () => {
     throwsExactly(() => tf.matmul([1, 2], tf.zeros([2, 2, 2])), IAE, 'In[0] ndims must be >= 2: 1 [Op:BatchMatMulV2]');
   });
 
+  it('oneHot: a negative depth is TF\'s OneHot error, a non-integer depth a TypeError', () => {
+    throwsExactly(() => tf.oneHot([0, 1], -2), IAE, 'depth must be non-negative, got: -2 [Op:OneHot]');
+    assert.throws(() => tf.oneHot([0, 1], 2.5), (e: Error) => e instanceof TypeError && /oneHot\(depth\) expects an integer, got 2\.5/.test(e.message));
+    assert.deepEqual(tf.oneHot([0, 1], 0).shape, [2, 0]);
+  });
+
   it('binary ops: Incompatible shapes, named by the eager op', () => {
     const cases: [string, (a: tf.Tensor, b: tf.Tensor) => tf.Tensor][] = [
       ['AddV2', tf.add], ['Sub', tf.subtract], ['Mul', tf.multiply], ['RealDiv', tf.divide], ['Pow', tf.pow],

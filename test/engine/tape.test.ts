@@ -98,6 +98,26 @@ describe('GradientTape', () => {
       assert.throws(() => tape.stopRecording(() => 0), tf.errors.RuntimeError);
     });
 
+    it('stopRecording stops every tape on the thread, as TF: an outer tape records nothing inside either', () => {
+      const x = tf.constant(3);
+      const outer = new tf.GradientTape({ persistent: true });
+      const inner = new tf.GradientTape({ persistent: true });
+      let paused!: tf.Tensor;
+      let after!: tf.Tensor;
+      outer.record(() => {
+        outer.watch(x);
+        inner.record(() => {
+          inner.watch(x);
+          paused = inner.stopRecording(() => tf.square(x));
+          after = tf.multiply(x, 5); // both tapes record again afterwards
+        });
+      });
+      assert.equal(outer.gradient(paused, x), null);
+      assert.equal(inner.gradient(paused, x), null);
+      close(values(outer.gradient(after, x)), [5]);
+      close(values(inner.gradient(after, x)), [5]);
+    });
+
     it('reset drops what was recorded; recording continues afterwards', () => {
       const v = tf.variable(2);
       const tape = new tf.GradientTape({ persistent: true });

@@ -13,12 +13,14 @@ import { pow } from './pow';
 import { sigmoid } from './sigmoid';
 import { softplus } from './softplus';
 import { tanh } from './tanh';
+import { checkBool, checkNumber } from '../args';
 
 /**
  * tf.nn.gelu: 0.5·x·(1 + erf(x/√2)), or with `approximate` 0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))
  * (TensorFlow's own formulas, in its order of operations).
  */
 export function gelu(features: TensorLike, approximate = false): Tensor {
+  checkBool('gelu', 'approximate', approximate);
   const x = toTensor(features);
   if (approximate) {
     const inner = multiply(0.7978845608028654, add(x, multiply(0.044715, pow(x, 3))));
@@ -29,6 +31,7 @@ export function gelu(features: TensorLike, approximate = false): Tensor {
 
 /** tf.nn.silu (also tf.nn.swish): x·sigmoid(β·x), β = 1 by default. */
 export function silu(features: TensorLike, beta = 1): Tensor {
+  checkNumber('silu', 'beta', beta);
   const x = toTensor(features);
   return multiply(x, sigmoid(beta === 1 ? x : multiply(beta, x)));
 }

@@ -2,7 +2,7 @@ import { allocate } from '../dtype';
 import { InvalidArgumentError } from '../errors';
 import { broadcastIndex, kernels } from '../kernels';
 import { defineOp } from '../op';
-import { broadcastShape, sameShape, shapeText } from '../shape';
+import { broadcastShape, checkShape, sameShape, shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { linearJvp } from './tangents';
 
@@ -32,6 +32,7 @@ export const BroadcastTo = defineOp<{ shape: number[] }>({
 
 /** tf.broadcastTo: out = x broadcast to `shape`.  ∂out/∂x = dy; the tape sums it back over the broadcast axes. */
 export function broadcastTo(x: TensorLike, shape: readonly number[]): Tensor {
+  checkShape(shape, 'broadcastTo(shape)');
   const t = toTensor(x);
   let ok = t.rank <= shape.length;
   if (ok) {

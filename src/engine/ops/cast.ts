@@ -3,6 +3,7 @@ import { kernels } from '../kernels';
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { linearJvp } from './tangents';
+import { checkDtype } from '../args';
 
 /** out = x as dtype.  ∂out/∂x = 1 between float dtypes; null to or from int32/bool. */
 export const Cast = defineOp<{ dtype: DType }>({
@@ -21,6 +22,7 @@ export const Cast = defineOp<{ dtype: DType }>({
 
 /** tf.cast: out = x as dtype.  ∂out/∂x = 1 between float dtypes; null to or from int32/bool. */
 export function cast(x: TensorLike, dtype: DType): Tensor {
+  checkDtype('cast', dtype);
   const t = toTensor(x);
   return Cast.apply([t], { dtype });
 }

@@ -1,8 +1,9 @@
 /** Creation functions: constants and variables made from JavaScript values (no gradient). */
 import { allocate, type DType } from '../dtype';
-import { InvalidArgumentError } from '../errors';
+import { describeValue, InvalidArgumentError } from '../errors';
 import { checkCount, checkShape, sameShape, shapeTuple, sizeOf } from '../shape';
 import { noteCreated, Tensor, tensorFromValues, toTensor, Variable, type NestedArray, type TensorLike, type TypedArray, type VariableOptions } from '../tensor';
+import { checkBool, checkOptions } from '../args';
 
 /** tf.constant(value, dtype?, shape?): see tensorFromValues. */
 export function constant(value: number | boolean | NestedArray | TypedArray | Tensor, dtype?: DType, shape?: readonly number[]): Tensor {
@@ -11,6 +12,9 @@ export function constant(value: number | boolean | NestedArray | TypedArray | Te
 
 /** tf.Variable(initial, name=, trainable=, dtype=): default name "Variable", as TensorFlow eager names every one. */
 export function variable(initial: TensorLike, options: VariableOptions = {}): Variable {
+  checkOptions('variable', options, ['name', 'trainable', 'dtype', 'shape']);
+  checkBool('variable', 'trainable', options.trainable);
+  if (options.name !== undefined && typeof options.name !== 'string') throw new TypeError(`variable(name) expects a string, got ${describeValue(options.name)}`);
   const fresh = !(initial instanceof Tensor);
   const t = fresh ? tensorFromValues(initial, options.dtype) : initial;
   if (options.shape && !sameShape(options.shape, t.shape)) {

@@ -11,6 +11,7 @@ import { greaterEqual } from './greaterEqual';
 import { filled } from './helpers';
 import { multiply } from './multiply';
 import { where } from './where';
+import { checkInt, checkOptions } from '../args';
 
 export interface DropoutOptions {
   /** The same seed drops the same elements on every machine (the draw is tf.random.uniform's). */
@@ -24,7 +25,10 @@ export interface DropoutOptions {
  * with probability 1 − rate and scaled by 1/(1 − rate), else 0. rate 0 returns x itself.
  * ∂out/∂x = 1/(1 − rate) where kept, 0 where dropped.
  */
-export function dropout(x: TensorLike, rate: number, { seed, noiseShape }: DropoutOptions = {}): Tensor {
+export function dropout(x: TensorLike, rate: number, options: DropoutOptions = {}): Tensor {
+  checkOptions('dropout', options, ['seed', 'noiseShape']);
+  const { seed, noiseShape } = options;
+  checkInt('dropout', 'seed', seed);
   if (typeof rate !== 'number' || !(rate >= 0 && rate < 1)) {
     throw new InvalidArgumentError(`\`rate\` must be a scalar tensor or a float in the range [0, 1). Received: rate=${rate}`, 'dropout');
   }

@@ -1,6 +1,6 @@
 /** Shared forward helpers for the op files: conversion, dtype checks, elementwise forwards. */
 import { allocate, isFloat, type DType } from '../dtype';
-import { InvalidArgumentError } from '../errors';
+import { describeValue, InvalidArgumentError } from '../errors';
 import { kernels, stridedIndex, type BinaryOp, type ReduceOp, type UnaryOp } from '../kernels';
 import { dtypeMismatch, type OpSample } from '../op';
 import { broadcastShape, normalizeAxes, reducedShape } from '../shape';
@@ -137,6 +137,7 @@ export function keptShape(shape: readonly number[], axes: readonly number[]): nu
 
 /** Normalises a reduction's axis argument into attributes. */
 export function reduceAttrs(x: Tensor, axis: number | readonly number[] | undefined | null, keepdims: boolean | undefined, op: string): ReduceAttrs {
+  if (keepdims !== undefined && typeof keepdims !== 'boolean') throw new TypeError(`keepdims expects a boolean, got ${describeValue(keepdims)}`);
   return { axes: normalizeAxes(axis, x.shape.length, op), keepdims: keepdims ?? false };
 }
 

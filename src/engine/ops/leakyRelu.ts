@@ -7,6 +7,7 @@ import { multiply } from './multiply';
 import { requireFloat } from './helpers';
 import { where } from './where';
 import { diagonalJvp } from './tangents';
+import { checkNumber } from '../args';
 
 /** out = x if x > 0 else α·x.  ∂out/∂x = 1 if x > 0 else α (TensorFlow's LeakyReluGrad). */
 export const LeakyRelu = defineOp<{ alpha: number }>({
@@ -26,5 +27,6 @@ export const LeakyRelu = defineOp<{ alpha: number }>({
 
 /** tf.nn.leakyRelu: out = x if x > 0 else α·x (α = 0.2 by default, as TensorFlow's).  ∂out/∂x = 1 if x > 0 else α. */
 export function leakyRelu(features: TensorLike, alpha = 0.2): Tensor {
+  checkNumber('leakyRelu', 'alpha', alpha);
   return LeakyRelu.apply([toTensor(features)], { alpha });
 }

@@ -6,6 +6,7 @@ import { broadcastShape, shapeText } from '../shape';
 import { Tensor, type TensorLike } from '../tensor';
 import { pair, sameDtype } from './helpers';
 import { sumTangents } from './tangents';
+import { checkBool, checkOptions } from '../args';
 
 export interface MatMulAttrs {
   transposeA: boolean;
@@ -91,5 +92,8 @@ export const MatMul = defineOp<MatMulAttrs>({
 
 /** tf.matmul: out = op(A)·op(B), batched over leading dims (broadcast).  With dy = ∂L/∂out: ∂L/∂A = dy·Bᵀ, ∂L/∂B = Aᵀ·dy (TensorFlow's _MatMulGrad for the four transpose cases). */
 export function matmul(a: TensorLike, b: TensorLike, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {
+  checkOptions('matmul', options, ['transposeA', 'transposeB']);
+  checkBool('matmul', 'transposeA', options.transposeA);
+  checkBool('matmul', 'transposeB', options.transposeB);
   return MatMul.apply(pair(a, b), { transposeA: options.transposeA ?? false, transposeB: options.transposeB ?? false });
 }

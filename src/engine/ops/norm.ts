@@ -13,6 +13,7 @@ import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
 import { sqrt } from './sqrt';
 import { squeeze } from './squeeze';
+import { checkBool, checkOptions } from '../args';
 
 export type NormOrder = 'euclidean' | 'fro' | number;
 
@@ -29,7 +30,10 @@ const show = (v: unknown): string => (v === Infinity ? 'inf' : typeof v === 'str
  * p > 0 for vectors (the whole tensor when axis is undefined); 'euclidean'/'fro', 1 (largest column
  * sum), Infinity (largest row sum) for matrices (axis a pair).
  */
-export function norm(x: TensorLike, { ord = 'euclidean', axis = null, keepdims = false }: NormOptions = {}): Tensor {
+export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
+  checkOptions('norm', options, ['ord', 'axis', 'keepdims']);
+  checkBool('norm', 'keepdims', options.keepdims);
+  const { ord = 'euclidean', axis = null, keepdims = false } = options;
   const t = toTensor(x);
   const isMatrix = Array.isArray(axis) && axis.length === 2;
   if (isMatrix) {

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from '../errors';
 import { defineOp } from '../op';
+import { describeValue, InvalidArgumentError } from '../errors';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
 /** out[…, j] = (indices[…] == j) as float32.  Not differentiable (integer input). */
@@ -23,5 +23,8 @@ export const OneHot = defineOp<{ depth: number }>({
 export function oneHot(indices: TensorLike, depth: number): Tensor {
   const t = toTensor(indices, 'int32');
   if (t.dtype !== 'int32') throw new InvalidArgumentError(`indices must be int32, got ${t.dtype}`, 'OneHot');
+  // TF's OneHotOp: depth is an int32 scalar, and `depth must be non-negative, got: -2`.
+  if (typeof depth !== 'number' || !Number.isInteger(depth)) throw new TypeError(`oneHot(depth) expects an integer, got ${describeValue(depth)}`);
+  if (depth < 0) throw new InvalidArgumentError(`depth must be non-negative, got: ${depth}`, 'OneHot');
   return OneHot.apply([t], { depth });
 }

@@ -4,6 +4,8 @@ import { defineOp, definedOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { sliceIndexMap } from './helpers';
 import { linearJvp } from './tangents';
+import { checkInts } from '../args';
+import { describeValue, InvalidArgumentError } from '../errors';
 
 /** out = x surrounded by zeros (paddings[i] = [before, after]).  ∂out/∂x = the middle slice of dy. */
 export const Pad = defineOp<{ paddings: [number, number][] }>({
@@ -25,5 +27,17 @@ export const Pad = defineOp<{ paddings: [number, number][] }>({
 /** Constant zero padding (TensorFlow's tf.pad with mode CONSTANT). */
 export function pad(x: TensorLike, paddings: readonly (readonly number[])[]): Tensor {
   const t = toTensor(x);
+  checkPaddings(paddings, t.rank);
   return Pad.apply([t], { paddings: paddings.map((p) => [p[0], p[1]] as [number, number]) });
+}
+
+/** TF's Pad checks: one [before, after] pair of non-negative integers per dimension. */
+function checkPaddings(paddings: unknown, rank: number): void {
+  if (!Array.isArray(paddings)) throw new TypeError(`pad(paddings) expects an array of [before, after] pairs, got ${describeValue(paddings)}`);
+  for (const p of paddings) {
+    if (!Array.isArray(p) || p.length !== 2) throw new TypeError(`pad(paddings) expects an array of [before, after] pairs, got ${describeValue(p)} in it`);
+    checkInts('pad', 'paddings', p);
+  }
+  if (paddings.length !== rank) throw new InvalidArgumentError(`The first dimension of paddings must be the rank of inputs[${paddings.length},2], ${rank}`, 'Pad');
+  if (paddings.some((p: number[]) => p[0] < 0 || p[1] < 0)) throw new InvalidArgumentError(`Paddings must be non-negative: ${paddings.map((p: number[]) => `${p[0]} ${p[1]}`).join(', ')}`, 'Pad');
 }

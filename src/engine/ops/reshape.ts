@@ -3,6 +3,7 @@ import { defineOp } from '../op';
 import { shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { linearJvp } from './tangents';
+import { checkInts } from '../args';
 
 /** out = x with a new shape (same values, row-major).  ∂out/∂x = dy reshaped back. */
 export const Reshape = defineOp<{ shape: number[] }>({
@@ -42,6 +43,7 @@ export function resolveShape(size: number, shape: readonly number[]): number[] {
 
 /** tf.reshape: out = x with a new shape (same values, row-major).  ∂out/∂x = dy reshaped back. */
 export function reshape(x: TensorLike, shape: readonly number[]): Tensor {
+  checkInts('reshape', 'shape', shape);
   const t = toTensor(x);
   return Reshape.apply([t], { shape: resolveShape(t.size, shape) });
 }

@@ -4,6 +4,7 @@ import { InvalidArgumentError } from '../errors';
 import { kernels } from '../kernels';
 import type { OpSample } from '../op';
 import { Tensor } from '../tensor';
+import { checkBool, checkInt, checkOptions } from '../args';
 
 export interface ScanAttrs {
   axis: number;
@@ -13,6 +14,11 @@ export interface ScanAttrs {
 
 /** The scan attributes of a call, with TensorFlow's ScanOp axis check. */
 export function scanAttrs(x: Tensor, axis: number, options: { exclusive?: boolean; reverse?: boolean }, op: string): ScanAttrs {
+  const fn = op === 'Cumsum' ? 'cumsum' : 'cumprod';
+  checkInt(fn, 'axis', axis);
+  checkOptions(fn, options, ['exclusive', 'reverse']);
+  checkBool(fn, 'exclusive', options.exclusive);
+  checkBool(fn, 'reverse', options.reverse);
   const r = x.rank;
   if (!Number.isInteger(axis) || axis < -r || axis >= r) {
     throw new InvalidArgumentError(`ScanOp: Expected scan axis in the range [${-r}, ${r}), but got ${axis}`, op);

@@ -9,6 +9,7 @@ import { sigmoid } from './sigmoid';
 import { subtract } from './subtract';
 import { pair, sameDtype } from './helpers';
 import { diagonalJvp } from './tangents';
+import { checkOptions } from '../args';
 
 /**
  * out = max(x, 0) − x·z + ln(1 + e^−|x|) for logits x and labels z (TensorFlow's stable form).
@@ -45,6 +46,8 @@ export const SigmoidCrossEntropyWithLogits = defineOp({
 });
 
 /** tf.sigmoidCrossEntropyWithLogits: out = max(x, 0) − x·z + ln(1 + e^−|x|) for logits x and labels z (TensorFlow's stable form). ∂out/∂x = sigmoid(x) − z, ∂out/∂z = −x. */
-export function sigmoidCrossEntropyWithLogits({ labels, logits }: { labels: TensorLike; logits: TensorLike }): Tensor {
+export function sigmoidCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike }): Tensor {
+  checkOptions('sigmoidCrossEntropyWithLogits', args, ['labels', 'logits']);
+  const { labels, logits } = args;
   return SigmoidCrossEntropyWithLogits.apply(pair(labels, logits));
 }

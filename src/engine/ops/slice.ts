@@ -6,6 +6,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { pad } from './pad';
 import { sliceIndexMap } from './helpers';
 import { linearJvp } from './tangents';
+import { checkInts } from '../args';
 
 /** out = x[begin : begin + size].  ∂out/∂x = dy padded with zeros back to x's shape. */
 export const Slice = defineOp<{ begin: number[]; size: number[] }>({
@@ -30,6 +31,8 @@ export const Slice = defineOp<{ begin: number[]; size: number[] }>({
 
 /** size -1 means "to the end", as TensorFlow's tf.slice. */
 export function slice(x: TensorLike, begin: readonly number[], size: readonly number[]): Tensor {
+  checkInts('slice', 'begin', begin);
+  checkInts('slice', 'size', size);
   const t = toTensor(x);
   if (begin.length !== t.rank || size.length !== t.rank) {
     throw new InvalidArgumentError(`Expected begin and size arguments to be 1-D tensors of size ${t.rank}, but got shapes [${begin.length}] and [${size.length}] instead.`, 'Slice');

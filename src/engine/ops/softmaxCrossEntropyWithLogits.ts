@@ -12,6 +12,7 @@ import { subtract } from './subtract';
 import { alongLastAxis } from './softmaxUtil';
 import { transpose } from './transpose';
 import { pair, sameDtype } from './helpers';
+import { checkOptions } from '../args';
 
 /**
  * out = −Σ labels·logSoftmax(logits) over the last axis (one loss per row).
@@ -65,7 +66,9 @@ export const SoftmaxCrossEntropyWithLogits = defineOp({
  * (another axis is moved to the end first, as TensorFlow's Python wrapper does).
  * ∂out/∂logits = softmax(logits) − labels (TensorFlow's), ∂out/∂labels = −logSoftmax(logits).
  */
-export function softmaxCrossEntropyWithLogits({ labels, logits, axis = -1 }: { labels: TensorLike; logits: TensorLike; axis?: number }): Tensor {
+export function softmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike; axis?: number }): Tensor {
+  checkOptions('softmaxCrossEntropyWithLogits', args, ['labels', 'logits', 'axis']);
+  const { labels, logits, axis = -1 } = args;
   const [l, x] = pair(labels, logits);
   if (x.rank === 0) return SoftmaxCrossEntropyWithLogits.apply([l, x]);
   const a = normalizeAxis(axis, x.rank, 'SoftmaxCrossEntropyWithLogits');

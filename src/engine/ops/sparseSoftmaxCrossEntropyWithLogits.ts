@@ -11,6 +11,7 @@ import { softmax } from './softmax';
 import { subtract } from './subtract';
 import { requireFloat } from './helpers';
 import { reduceSum } from './reduceSum';
+import { checkOptions } from '../args';
 
 /**
  * out[r] = logSumExp(logits[r]) − logits[r, labels[r]]: one loss per row, labels int32 classes.
@@ -57,7 +58,9 @@ export const SparseSoftmaxCrossEntropyWithLogits = defineOp({
  * tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels, logits }): labels are int32 class indices of
  * the shape of logits without its last axis; one loss per label. TensorFlow's shape and range errors.
  */
-export function sparseSoftmaxCrossEntropyWithLogits({ labels, logits }: { labels: TensorLike; logits: TensorLike }): Tensor {
+export function sparseSoftmaxCrossEntropyWithLogits(args: { labels: TensorLike; logits: TensorLike }): Tensor {
+  checkOptions('sparseSoftmaxCrossEntropyWithLogits', args, ['labels', 'logits']);
+  const { labels, logits } = args;
   const x = toTensor(logits);
   const l = toTensor(labels, 'int32');
   if (l.dtype !== 'int32') throw new InvalidArgumentError(`labels must be an int32 tensor of class indices, got ${l.dtype}`, 'SparseSoftmaxCrossEntropyWithLogits');

@@ -11,6 +11,7 @@ import { rsqrt } from './rsqrt';
 import { sqrt } from './sqrt';
 import { square } from './square';
 import { subtract } from './subtract';
+import { checkNumber } from '../args';
 
 /** tf.math.reduceVariance: mean of (x − mean(x))² over axis (TensorFlow's reduce_variance; population variance). */
 export function reduceVariance(x: TensorLike, axis?: number | number[] | null, keepdims = false): Tensor {
@@ -26,6 +27,7 @@ export function reduceStd(x: TensorLike, axis?: number | number[] | null, keepdi
 
 /** tf.math.l2Normalize (also tf.nn.l2Normalize): x / √max(Σx², ε) over axis, ε = 1e-12 (TensorFlow's l2_normalize). */
 export function l2Normalize(x: TensorLike, axis?: number | number[] | null, epsilon = 1e-12): Tensor {
+  checkNumber('l2Normalize', 'epsilon', epsilon);
   const t = toTensor(x);
   const squareSum = reduceSum(square(t), axis, true);
   return multiply(t, rsqrt(maximum(squareSum, epsilon)));

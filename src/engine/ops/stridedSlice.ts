@@ -5,6 +5,7 @@ import { defineOp, type OpDef } from '../op';
 import { shapeText, stridesOf } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { linearJvp } from './tangents';
+import { checkInt, checkOptions } from '../args';
 
 /** What Python's `x[1:, ..., None, 2]` compiles to: TensorFlow's StridedSlice arguments. */
 export interface StridedSliceAttrs {
@@ -191,6 +192,8 @@ export interface StridedSliceOptions {
  * bit i of a mask refers to entry i of begin/end/strides.
  */
 export function stridedSlice(x: TensorLike, begin: readonly number[], end: readonly number[], strides?: readonly number[], options: StridedSliceOptions = {}): Tensor {
+  checkOptions('stridedSlice', options, ['beginMask', 'endMask', 'ellipsisMask', 'newAxisMask', 'shrinkAxisMask']);
+  for (const [k, v] of Object.entries(options)) checkInt('stridedSlice', k, v);
   const t = toTensor(x);
   const s = strides ?? begin.map(() => 1);
   for (const [name, v] of [['begin', begin], ['end', end], ['strides', s]] as const) {

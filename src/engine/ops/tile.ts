@@ -6,6 +6,7 @@ import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
 import { linearJvp } from './tangents';
+import { checkInts } from '../args';
 
 /** out = x repeated `multiples[i]` times along axis i.  ∂out/∂x = the sum of dy over the copies. */
 export const Tile = defineOp<{ multiples: number[] }>({
@@ -51,6 +52,7 @@ export const Tile = defineOp<{ multiples: number[] }>({
 
 /** tf.tile: out = x repeated `multiples[i]` times along axis i.  ∂out/∂x = the sum of dy over the copies. */
 export function tile(x: TensorLike, multiples: readonly number[]): Tensor {
+  checkInts('tile', 'multiples', multiples);
   const t = toTensor(x);
   if (multiples.length !== t.rank) {
     throw new InvalidArgumentError(`Expected multiples argument to be a vector of length ${t.rank} but got length ${multiples.length}`, 'Tile');

@@ -4,6 +4,7 @@ import { kernels } from '../kernels';
 import { defineOp } from '../op';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 import { linearJvp } from './tangents';
+import { checkInts } from '../args';
 
 /** out[…perm…] = x: axes permuted.  ∂out/∂x = dy transposed by the inverse permutation. */
 export const Transpose = defineOp<{ perm: number[] }>({
@@ -32,6 +33,7 @@ export const Transpose = defineOp<{ perm: number[] }>({
 
 /** perm defaults to reversing the axes, as TensorFlow's tf.transpose. */
 export function transpose(x: TensorLike, perm?: readonly number[]): Tensor {
+  if (perm !== undefined && perm !== null) checkInts('transpose', 'perm', perm);
   const t = toTensor(x);
   const p = perm ? perm.map((a) => (a < 0 ? a + t.rank : a)) : t.shape.map((_, i) => t.rank - 1 - i);
   if (p.length !== t.rank) {

@@ -1,5 +1,5 @@
 /**
- * Gradient descent with optional (Nesterov) momentum: TF's `tf.keras.optimizers.SGD`.
+ * Gradient descent with optional (Nesterov) momentum: `tf.keras.optimizers.SGD`.
  *   momentum = 0:  w = w - lr·g
  *   momentum > 0:  v = m·v - lr·g;  w = w + v
  *   nesterov:      v = m·v - lr·g;  w = w + m·v - lr·g
@@ -7,10 +7,9 @@
  */
 import type { Variable } from '../tensor';
 import { InvalidArgumentError } from '../errors';
-import { Optimizer, type LearningRate, type Round } from './optimizer';
+import { Optimizer, type OptimizerOptions, type Round } from './optimizer';
 
-export interface SGDOptions {
-  learningRate?: LearningRate;
+export interface SGDOptions extends OptimizerOptions {
   momentum?: number;
   nesterov?: boolean;
 }
@@ -19,11 +18,16 @@ export class SGD extends Optimizer {
   readonly momentum: number;
   readonly nesterov: boolean;
 
-  constructor({ learningRate = 0.01, momentum = 0, nesterov = false }: SGDOptions = {}) {
-    super(learningRate);
-    if (!(momentum >= 0 && momentum <= 1)) throw new InvalidArgumentError('`momentum` must be a float between [0, 1].');
+  constructor(options: SGDOptions = {}) {
+    super(options, ['momentum', 'nesterov'], 0.01);
+    const { momentum = 0, nesterov = false } = options;
+    if (!(typeof momentum === 'number' && momentum >= 0 && momentum <= 1)) throw new InvalidArgumentError('`momentum` must be a float between [0, 1].');
     this.momentum = momentum;
     this.nesterov = nesterov;
+  }
+
+  protected override slotSpecs(): [string, number][] {
+    return this.momentum !== 0 ? [['momentum', 0]] : [];
   }
 
   protected override updateStep(g: ArrayLike<number>, variable: Variable, lr: number, round: Round): void {
@@ -35,7 +39,7 @@ export class SGD extends Optimizer {
       return;
     }
     const m = round(this.momentum);
-    const v = this.slotsFor(variable, ['momentum']).momentum;
+    const v = this.slotsOf(variable).momentum;
     for (let i = 0; i < n; i++) {
       const gl = round(g[i] * lr);
       v[i] = round(v[i] * m) - gl; // the slot array rounds the difference

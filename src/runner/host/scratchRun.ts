@@ -160,7 +160,7 @@ export function superviseRun(
   return new Promise<Trace>((resolve) => {
     let settled = false;
     let exitCall: { code: number; pos?: RunError['pos'] } | undefined;
-    let memory: { usedMb: number; pos?: RunError['pos'] } | undefined;
+    let memory: { usedMb: number; inOp: boolean; pos?: RunError['pos'] } | undefined;
     const settle = (error: RunError | undefined): void => {
       if (settled) return;
       settled = true;
@@ -228,7 +228,7 @@ export function superviseRun(
           opts.onProgress?.({ ops: m.ops, elapsedMs: m.elapsedMs });
           break;
         case 'didExceedMemory':
-          memory = { usedMb: m.usedMb, ...(m.pos ? { pos: m.pos } : {}) };
+          memory = { usedMb: m.usedMb, inOp: m.inOp, ...(m.pos ? { pos: m.pos } : {}) };
           break;
         case 'didCallExit':
           exitCall = { code: m.code, ...(m.pos ? { pos: m.pos } : {}) };
@@ -248,7 +248,7 @@ export function superviseRun(
       else settle(withPos({ kind: 'internal', name: e.name, message: `the run's worker failed: ${e.message}` }));
     });
     worker.on('exit', (code) => {
-      if (memory) return settle(memoryError(memoryMb, memory.usedMb, memory.pos ?? lastPos()));
+      if (memory) return settle(memoryError(memoryMb, memory.usedMb, memory.pos ?? lastPos(), memory.inOp || !memory.pos));
       if (exitCall) {
         const at = exitCall.pos ? ` at line ${exitCall.pos.line}` : '';
         if (exitCall.code === 0) return settle(undefined);

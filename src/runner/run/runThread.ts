@@ -115,7 +115,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const guard = memoryGuard(d.memoryMb * 1024 * 1024, (used, at) => {
     flush();
     const pos = (at as SourcePos | undefined) ?? locate();
-    post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), ...(pos ? { pos } : {}) });
+    post({ type: 'didExceedMemory', usedMb: Math.round(used / 1048576), ...(pos ? { pos } : {}), inOp: at !== undefined });
     realExit(1);
   });
   const tick = (ops: number, pos: SourcePos | undefined, outputSize: number): void => {

@@ -11,6 +11,7 @@ import { formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
 import { addChainBreaks } from './model/breaks';
+import { addReferences } from './model/references';
 import { InspectClient } from './model/inspectClient';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h, themeColor } from './dom';
@@ -369,7 +370,7 @@ function rebuild(keepView: boolean): void {
   if (state.gradIndex < 0 || state.gradIndex >= grads.length) state.gradIndex = grads.length - 1;
   const prev = state.view;
   const graph = buildGraph(tapes, grads[state.gradIndex]);
-  const view = addChainBreaks(viewGraphFor(graph, state.expanded).view);
+  const view = addReferences(addChainBreaks(viewGraphFor(graph, state.expanded).view));
   const reuse = !!prev && prev.nodes.length === view.nodes.length && shapeKey(prev) === shapeKey(view);
   if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;
@@ -451,6 +452,8 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
 function markRendered(sentAt: number, drawMs: number, nodes: number): void {
   document.body.dataset.drawMs = drawMs.toFixed(1);
   document.body.dataset.runToPanelMs = String(Date.now() - sentAt);
+  // The wall clock at the end of the draw: the e2e's keypress → graph drawn (test/e2e/userClock.e2e.ts).
+  document.body.dataset.drawnAt = String(Date.now());
   document.body.dataset.nodes = String(nodes);
   document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
   post({ type: 'reportRendered', sentAt, drawMs, nodes });

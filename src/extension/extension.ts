@@ -66,11 +66,17 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
     QuickFixProvider.register(store),
     new RunDiagnostics(store),
     new GradientDecorations(store, context.extensionUri),
+    // The first run starts warm: a shown scratch file gets the runner, esbuild and a run worker ready.
+    vscode.window.onDidChangeActiveTextEditor((e) => {
+      if (e && isScratchFile(e.document.uri)) controller.prewarm(e.document);
+    }),
     // Quokka-style: run again on save when the setting is on; the controller cancels the run in flight.
     vscode.workspace.onDidSaveTextDocument((doc) => {
       if (isScratchFile(doc.uri) && readConfig(doc.uri).runOnSave) void controller.run(doc, { quiet: true });
     }),
   );
+  const shown = vscode.window.activeTextEditor?.document;
+  if (shown && isScratchFile(shown.uri)) setImmediate(() => controller.prewarm(shown));
   const cpu = process.cpuUsage(moduleCpuStart);
   return { store, controller, statusBar, activationMs: performance.now() - moduleStart, activationCpuMs: (cpu.user + cpu.system) / 1000 };
 }

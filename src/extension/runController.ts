@@ -16,6 +16,8 @@ export interface Runner {
   runScratch(opts: RunOptions): Promise<Trace>;
   /** The panel's inspector questions (src/runner/host/inspectThread.ts); absent in test doubles. */
   inspectTrace?: InspectRun;
+  /** Gets a file's first run ready: esbuild warm and a run worker loaded (src/runner/host/scratchRun.ts). */
+  prewarm?(opts: Pick<RunOptions, 'file' | 'text' | 'memoryMb'>): void;
 }
 export type RunnerLoader = () => Promise<Runner>;
 
@@ -61,6 +63,21 @@ export class RunController extends Disposable {
     current.abort.abort();
   }
 
+  /**
+   * A scratch file was shown: load the runner and get its first run ready (bundler and run worker,
+   * or Python), once per document, so Compute Gradients does not wait for them. Trusted workspaces only.
+   */
+  prewarm(doc: vscode.TextDocument): void {
+    const key = doc.uri.toString();
+    if (!vscode.workspace.isTrusted || this.prewarmed.has(key)) return;
+    this.prewarmed.add(key);
+    void (this.runner ??= this.loadRunner()).then(
+      (runner) => runner.prewarm?.({ file: scratchPath(doc), text: doc.getText(), memoryMb: readConfig(doc.uri).memoryMb }),
+      () => (this.runner = undefined),
+    );
+  }
+  private readonly prewarmed = new Set<string>();
+
   /** Runs the document's current text, saved or not. `quiet` (run on save) skips the trust prompt. */
   async run(doc: vscode.TextDocument, { quiet = false } = {}): Promise<RunOutcome> {
     const started = performance.now();
@@ -98,8 +115,8 @@ export class RunController extends Disposable {
         memoryMb: config.memoryMb,
         signal: abort.signal,
         onConsole: (line) => this.output.appendLine(consoleText(line)),
-        // .grad.py: keep a warm Python worker for the next run; say so while Pyodide starts cold (~2.5 s).
-        warmPython: true,
+        // Keep a warm worker (the engine loaded, or Python) for the next run; say so while Pyodide starts cold (~2.5 s).
+        warm: true,
         onStatus: (text) => {
           this.output.appendLine(text);
           void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GradTape: ${text}` }, () => tracePromise.then(() => undefined, () => undefined));

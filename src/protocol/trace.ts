@@ -90,6 +90,11 @@ export interface TraceNode {
   pos?: SourcePos;
   /** The identifier the result was assigned to in the source (`const output = tf.matmul(...)` → `output`). */
   name?: string;
+  /**
+   * The function the source called, as spelled there (`matmul` for `tf.matmul(…)`, `reduce_mean`
+   * in a .grad.py), for an unnamed op whose result leaves its call (src/runner/host/callNames.ts).
+   */
+  call?: string;
   /** Ids of every tape that recorded this node (nested tapes record the same node). */
   tapeIds: number[];
   /** Set when the output holds NaN or Inf. */

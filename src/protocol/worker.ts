@@ -1,6 +1,6 @@
 /**
  * Messages between the runner's host side (src/runner/host/scratchRun.ts, src/runner/bundler/bundleScratch.ts) and
- * its worker threads (src/runner/worker.ts). Types only: both ends import this file.
+ * its worker threads (src/runner/worker.ts). Types and a few constants: both ends import this file.
  *
  * Two kinds of worker run the same entry file (dist/worker.js), told apart by `workerData.role`:
  * - the *bundler* thread: long-lived, keeps esbuild warm, answers `bundle` requests;
@@ -93,13 +93,19 @@ export interface RunWorkerData {
 }
 
 /**
+ * A run worker started ahead of its run (src/runner/host/runWorkers.ts): dist/worker.js, the engine
+ * with it, is loaded; its one run arrives as a message (RunWorkerData, with the shared buffers).
+ */
+export interface WarmRunWorkerData {
+  role: 'warmRun';
+}
+
+/**
  * One change to the Trace being assembled on the host (src/runner/host/assemble.ts), in the order
  * it happened. Each event is complete on its own: the host never sees half of a node or tape.
  */
 export type TraceEvent =
-  /** A tape was created: `nodes`/`leaves` start empty and fill from `nodeRows`/`leaf` events. */
-  | { kind: 'tape'; tape: TraceTape }
-  /** Latest totals of a tape (nodes recorded, bytes held). */
+  /** Latest totals of a detailed tape (nodes recorded, bytes held). */
   | { kind: 'tapeStats'; tapeId: number; nodeCount: number; bytes: number }
   /** A leaf joined a detailed tape. */
   | { kind: 'leaf'; tapeId: number; leaf: TraceLeaf }
@@ -109,27 +115,34 @@ export type TraceEvent =
   | { kind: 'detail'; tapeId: number; leaves: TraceLeaf[]; nodes: TraceNode[] }
   /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
   | { kind: 'truncated'; tapeId: number }
-  | { kind: 'gradient'; gradient: TraceGradient }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
-   * Undetailed loop steps, in columns (one event per loop per batch instead of objects per step:
-   * serialising those was a third of the recording cost). Row i is a tape like `tape` (which has
-   * no id, step or counts) with id `ids[i]`, step `steps[i]`, `nodeCounts[i]`, `bytes[i]`,
-   * `detailed: false`. A tape id may come again (later counts), or as a `tape` event when the
-   * step turns out to be detailed after all: the latest wins.
+   * Tapes, in columns: the only form of a tape (one event per loop per batch for undetailed steps
+   * instead of objects per step: serialising those was a third of the recording cost). `tape` is
+   * what the rows share (the creation position and name). Row i is the tape with id `ids[i]`,
+   * step `steps[i]`, `nodeCounts[i]`, `bytes[i]`, parent `parentIds[i]` (-1: none) and `flags[i]`
+   * (TAPE_PERSISTENT | TAPE_WATCHES_VARIABLES | TAPE_DETAILED). A detailed tape (a loop's first
+   * step, or a held step that is kept) goes out at once, alone, before its leaves and nodes; its
+   * later counts come as `tapeStats`. An undetailed tape's id may come again with later counts,
+   * and once more as detailed when the step turns out to be kept: the latest counts win, and
+   * detail is added, never taken away (that is `dropDetail`).
    */
-  | { kind: 'tapeRows'; tape: Omit<TraceTape, 'id' | 'step' | 'nodeCount' | 'bytes' | 'detailed' | 'leaves' | 'nodes'>; ids: Int32Array; steps: Int32Array; nodeCounts: Int32Array; bytes: Float64Array }
+  | { kind: 'tapeRows'; tape: Pick<TraceTape, 'pos' | 'name'>; ids: Int32Array; steps: Int32Array; nodeCounts: Int32Array; bytes: Float64Array; parentIds: Int32Array; flags: Uint8Array }
   /**
-   * Gradient calls of undetailed steps, in columns. `gradient` is what the rows share (kind,
-   * position, names, shapes, null reasons; its summaries' numbers are placeholders, `first`
-   * gives how many first values each row carries). Row i: `ints[i*k ..]` = call id, tape id,
-   * step, then the tensor id of every target and source (k = 3 + targets + sources);
-   * `nums[i*m ..]` = for each target, then each non-null source gradient: min, max, mean, norm,
-   * nanCount, infCount, first values (NaN and ±Infinity as themselves).
+   * Gradient calls, in columns: the only form of a call. `gradient` is what the rows share (kind,
+   * position, names, shapes, null reasons; its summaries' numbers are placeholders, `first` gives
+   * how many first values each row carries and `values`, when present, that each row carries every
+   * value). Row i: `ints[i*k ..]` = call id, tape id, step, then the tensor id of every target and
+   * source (k = 3 + targets + sources); `nums[i*m ..]` = for each target, then each non-null
+   * source gradient: min, max, mean, norm, nanCount, infCount, first values, then every value when
+   * kept (NaN and ±Infinity as themselves). Calls of undetailed steps are grouped, one event per
+   * kind of call per batch. A `detailed` call (a detailed step's, or a jvp's) goes out at once,
+   * alone, with its adjoints after it as `adjointRows`; it replaces an undetailed row of the same
+   * call sent before (a held step that is kept), which never replaces it.
    */
-  | { kind: 'gradientRows'; gradient: TraceGradient; ints: Int32Array; nums: Float64Array }
+  | { kind: 'gradientRows'; gradient: TraceGradient; ints: Int32Array; nums: Float64Array; detailed?: true }
   /**
    * Detailed nodes in columns (the only form of a detailed node outside a `detail` event), like
    * `gradientRows`: `node` is what the rows share (op, position, name, input names, tapes, attrs,
@@ -140,14 +153,20 @@ export type TraceEvent =
    */
   | { kind: 'nodeRows'; node: TraceNode; ints: Int32Array; nums: Float64Array }
   /**
-   * Adjoints of the `gradient` event with id `gradientId`, in columns (a long tape's are thousands
-   * of summaries, and as objects their serialising was a tenth of the run): `like` is what the
-   * rows share (shape, dtype, and whether every value is kept). Row i: `ints` = tensor id, then its
-   * index in the gradient's `adjoints`; `nums` as in `nodeRows`.
+   * Adjoints of the detailed `gradientRows` call with id `gradientId`, in columns (a long tape's
+   * are thousands of summaries, and as objects their serialising was a tenth of the run); for a
+   * jvp, its results (the JVP of each target). `like` is what the rows share (shape, dtype, and
+   * whether every value is kept). Row i: `ints` = tensor id, then its index in the gradient's
+   * `adjoints`; `nums` as in `nodeRows`.
    */
   | { kind: 'adjointRows'; gradientId: number; like: ValueSummary; ints: Int32Array; nums: Float64Array }
   /** Curve points in columns (one event per curve per batch). */
   | { kind: 'curveRows'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: Float64Array; values: Float64Array };
+
+/** `tapeRows` flags. */
+export const TAPE_PERSISTENT = 1;
+export const TAPE_WATCHES_VARIABLES = 2;
+export const TAPE_DETAILED = 4;
 
 /** Run worker → host. */
 export type RunWorkerMessage =

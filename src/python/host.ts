@@ -116,6 +116,6 @@ export async function runPython(
   const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped, probe, interrupt };
   w.worker.postMessage(req);
   const result = await trace.finally(() => clearInterval(sampler));
-  if (opts.warmPython && !disposed && !warm) warm = spawn(workerFile, memoryMb);
+  if (opts.warm && !disposed && !warm) warm = spawn(workerFile, memoryMb);
   return result;
 }

@@ -10,17 +10,23 @@
  * ends that thread alone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage } from '../protocol/worker';
+import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage, WarmRunWorkerData } from '../protocol/worker';
 import { serveBundles } from './bundler/serve';
 import { serveInspections } from './inspect/serve';
-import { runInThisThread } from './run/runThread';
+import { loadEngine, runInThisThread } from './run/runThread';
 import type { PythonWorkerData } from '../python/protocol';
 import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData | PythonWorkerData | { role: 'inspect' };
+const data = workerData as BundlerWorkerData | RunWorkerData | WarmRunWorkerData | PythonWorkerData | { role: 'inspect' };
+const post = (m: RunWorkerMessage): void => port.postMessage(m);
 
 if (data.role === 'bundler') serveBundles(port, data);
 else if (data.role === 'python') servePython(data, port);
 else if (data.role === 'inspect') serveInspections(port);
-else runInThisThread(data, (m: RunWorkerMessage) => port.postMessage(m));
+// A warm run worker: loaded ahead, its run comes as the first message (src/runner/host/runWorkers.ts).
+else if (data.role === 'warmRun') {
+  port.once('message', (d: RunWorkerData) => runInThisThread(d, post));
+  loadEngine();
+}
+else runInThisThread(data, post);

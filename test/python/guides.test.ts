@@ -14,7 +14,7 @@ let n = 0;
 async function cells(...sources: string[]): Promise<string[]> {
   const file = path.join(dir, `guide${++n}.grad.py`);
   fs.writeFileSync(file, ['import numpy as np\nimport matplotlib.pyplot as plt\n\nimport tensorflow as tf', ...sources].join('\n\n') + '\n');
-  const trace = await runScratch({ file, workerFile: WORKER, warmPython: true, timeoutMs: 60_000 });
+  const trace = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs: 60_000 });
   assert.equal(trace.error, undefined, JSON.stringify(trace.error));
   return trace.console.map((l) => l.text);
 }

@@ -13,7 +13,7 @@ let n = 0;
 async function py(source: string, timeoutMs = 60_000): Promise<{ out: string[]; trace: Trace }> {
   const file = path.join(dir, `t${++n}.grad.py`);
   fs.writeFileSync(file, source);
-  const trace = await runScratch({ file, workerFile: WORKER, warmPython: true, timeoutMs });
+  const trace = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs });
   return { out: trace.console.map((l) => l.text), trace };
 }
 

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { disposePython, runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, example, WORKER } from '../runner/helpers';
 
-const run = (name: string) => runScratch({ file: example(name), workerFile: WORKER, warmPython: true, timeoutMs: 60_000 });
+const run = (name: string) => runScratch({ file: example(name), workerFile: WORKER, warm: true, timeoutMs: 60_000 });
 const printed = (t: Awaited<ReturnType<typeof run>>): string => t.console.map((l) => l.text).join('\n');
 
 describe('python: the seed programs as .grad.py', function () {

@@ -86,6 +86,35 @@ for (let i = 0; i < ${steps}; i++) {
     assert.ok(perStep < 600, `${perStep.toFixed(0)} bytes per step`);
   });
 
+  it('tapes made inside a loop\'s tapes keep their own parent and persistence, step by step (rows of one loop differ in both)', async () => {
+    const text = `
+import * as tf from "gradtape";
+const w = tf.variable(2);
+for (let i = 0; i < 200; i++) {
+  const outer = new tf.GradientTape({ persistent: i % 3 === 0 });
+  const g = outer.record(() => {
+    const inner = new tf.GradientTape({ persistent: i % 2 === 0 });
+    const y = inner.record(() => tf.multiply(w, w));
+    return inner.gradient(y, w);
+  });
+  outer.gradient(g, w);
+}`;
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), text, workerFile: WORKER, timeoutMs: 60_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    assert.equal(t.tapes.length, 400);
+    // Tapes are made in order: outer, inner, outer, inner, … (ids increase).
+    for (let i = 0; i < 200; i++) {
+      const [outer, inner] = [t.tapes[2 * i], t.tapes[2 * i + 1]];
+      assert.equal(outer.step, i);
+      assert.equal(inner.step, i);
+      assert.equal(outer.parentId, undefined, `outer step ${i}`);
+      assert.equal(inner.parentId, outer.id, `inner step ${i}`);
+      assert.equal(outer.persistent, i % 3 === 0, `outer step ${i}`);
+      assert.equal(inner.persistent, i % 2 === 0, `inner step ${i}`);
+      assert.equal(inner.name, 'inner');
+    }
+  });
+
   it('adjoint rows come back in their places; a run stopped between two leaves no holes', () => {
     const like = (shape: number[], values: boolean): ValueSummary => ({ shape, dtype: 'float32', size: shape.reduce((a, b) => a * b, 1), min: 0, max: 0, mean: 0, norm: 0, nanCount: 0, infCount: 0, first: shape.length ? [0] : [0], ...(values ? { values: [0] } : {}) });
     const gradient = { id: 7, kind: 'gradient' as const, tapeId: 1, step: 0, targets: [], sources: [], adjoints: [] };
@@ -94,12 +123,13 @@ for (let i = 0; i < ${steps}; i++) {
     const vector = { kind: 'adjointRows' as const, gradientId: 7, like: like([1], true), ints: Int32Array.from([11, 1]), nums: Float64Array.from([...row(2), 2]) };
 
     const whole = new TraceAssembler('/x.grad.ts', new Date(0));
-    for (const e of [{ kind: 'gradient' as const, gradient }, scalar, vector]) whole.apply(e);
+    const call = { kind: 'gradientRows' as const, gradient, ints: Int32Array.from([7, 1, 0]), nums: new Float64Array(0), detailed: true as const };
+    for (const e of [call, scalar, vector]) whole.apply(e);
     const g = whole.finish(undefined, 1).gradients[0];
     assert.deepEqual(g.adjoints.map((a) => [a.tensorId, a.value.min, a.value.shape, a.value.values]), [[10, 1, [], undefined], [11, 2, [1], [2]], [12, 3, [], undefined]]);
 
     const cut = new TraceAssembler('/x.grad.ts', new Date(0));
-    for (const e of [{ kind: 'gradient' as const, gradient: { ...gradient, adjoints: [] } }, scalar]) cut.apply(e);
+    for (const e of [call, scalar]) cut.apply(e);
     assert.deepEqual(cut.finish(undefined, 1).gradients[0].adjoints.map((a) => a.tensorId), [10, 12]);
   });
 

@@ -11,6 +11,7 @@ import { AA_TEXT, contrastRatio, ensureContrast, heatScale, parseColor, toOklch 
 import { chooseLayout, detailFor, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
 import { collapseRepeats, findRepeats, viewGraphFor } from '../../webview/model/repeats';
 import { addChainBreaks } from '../../webview/model/breaks';
+import { addReferences } from '../../webview/model/references';
 import type { NullReasonKind } from '../../src/protocol/trace';
 
 const load = (f: string): Trace => JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', f), 'utf8'));
@@ -100,7 +101,7 @@ describe('panel: layout on the runner’s traces', () => {
   for (const [name, trace] of Object.entries(fixtures)) {
     for (const [pane, [w, h]] of Object.entries(PANES)) {
       it(`${name} in the ${pane} (${w}×${h}): fitted inside the canvas, no node overlaps, text legible`, () => {
-        const { view: g } = viewGraphFor(graphOf(trace), new Set());
+        const g = addReferences(viewGraphFor(graphOf(trace), new Set()).view);
         const choice = chooseLayout((dir, size) => (sizeNodes(g, size), layeredLayout(g, dir, size), bounds(g)), w, h);
         sizeNodes(g, choice.size);
         layeredLayout(g, choice.dir, choice.size);

@@ -54,6 +54,8 @@ export interface GraphNode {
   inputs: number[];
   consumers: number[];
   group?: GroupInfo;
+  /** A short reference to a leaf drawn elsewhere (see references.ts): the drawn index of that leaf. */
+  ref?: number;
   /** A note drawn where a gradient's chain breaks (see breaks.ts): the sentence that says why. */
   note?: { role: 'break' | 'target'; message: string };
   x: number;
@@ -136,15 +138,29 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient): Graph 
       nodes[from].consumers.push(to);
     }
   }
-  // An op no source name covers reads as the expression that ran (`matmul(xb, w1)`), never an id;
+  // A gradient call's result named in the source (`const dy = tape.gradient(y, x)`, then
+  // `outer.gradient(dy, x)`) was recorded before it had its name: the call's target and source names hold it.
+  const given = new Map<number, string>();
+  for (const g of gradient ? [gradient] : []) {
+    for (const t of g.targets) if (t.name) given.set(t.tensorId, t.name);
+    for (const s of g.sources) if (s.name) given.set(s.tensorId, s.name);
+  }
+  // An op no source name covers reads as the expression that ran, with the function the source
+  // called (`matmul(xb, w1)`, TraceNode.call), else the op's name (`matMul(…)`), never an id;
   // nodes are in recorded order, so an input's title is final before its consumers read it.
   for (const node of nodes) {
     if (node.kind !== 'op' || node.node!.name !== undefined) continue;
+    const name = given.get(node.tensorId);
+    if (name !== undefined) {
+      node.title = name;
+      continue;
+    }
     const args = node.node!.inputs.map((inp) => {
       const from = byTensor.get(inp.tensorId);
       return from === undefined ? '…' : nodes[from].title;
     });
-    node.title = clipTitle(`${node.op.charAt(0).toLowerCase()}${node.op.slice(1)}(${args.join(', ')})`);
+    const fn = node.node!.call ?? `${node.op.charAt(0).toLowerCase()}${node.op.slice(1)}`;
+    node.title = clipTitle(`${fn}(${args.join(', ')})`);
   }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };

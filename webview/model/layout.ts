@@ -22,6 +22,11 @@ export function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
   for (const n of graph.nodes) {
     n.w = n.kind === 'group' ? Math.round(s.w * 1.6) : s.w;
     n.h = n.kind === 'leaf' ? s.leafH : n.kind === 'group' ? Math.max(s.h, 30) : s.h;
+    // A reference to a leaf drawn elsewhere (references.ts) is a name tag: one line at the panel's text size.
+    if (n.ref !== undefined) {
+      n.w = Math.round(s.w * 0.6);
+      n.h = Math.min(n.h, NODE_SIZES.name.h);
+    }
   }
 }
 

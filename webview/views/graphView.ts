@@ -699,6 +699,11 @@ export class GraphView {
       this.text(n.note.role === 'break' ? 'no gradient past here' : 'grad — (no path back)', left, y, px, pal.sans, pal.dim, width);
       return;
     }
+    // A reference to a leaf drawn elsewhere: its name, marked as a reference.
+    if (n.ref !== undefined) {
+      this.text(`↩ ${n.title}`, left, sy + (n.h * k + px * 0.7) / 2, px, `600 ${pal.sans}`, pal.text, width);
+      return;
+    }
     // Title (bold) and op on one line when both fit, the op right-aligned; otherwise the op below.
     const titleW = this.text(n.title, left, y, px, `600 ${pal.sans}`, pal.text, detail === 'name' ? width : width * 0.62);
     if (detail === 'name') return;

@@ -10,6 +10,7 @@ import type { Graph, GraphNode } from '../model/graphModel';
 import { formatNum } from '../model/format';
 import { h } from '../dom';
 import { summaryTable, tensorTable } from './tensorTable';
+import { layoutFor } from '../model/imageGrid';
 
 export interface InspectorCallbacks {
   reveal(pos: SourcePos): void;
@@ -54,13 +55,15 @@ export function renderInspector(el: HTMLElement, graph: Graph | undefined, index
   );
   if (n.nonFinite) el.append(h('p', { class: 'error', role: 'alert' }, `This value contains ${n.value.nanCount} NaN and ${n.value.infCount} Inf.`));
   el.append(section('Summary', summaryTable(n.value, n.grad)));
-  el.append(section('Value', tensorTable(n.value, `value of ${n.title}`)));
+  // A conv's filter (and its gradient) reads as per-channel kernels, anything else of rank 3-4 as feature maps.
+  const layout = layoutFor(n.op, n.consumers.map((j) => ({ op: graph.nodes[j].op, inputIndex: graph.nodes[j].inputs.indexOf(n.index) })));
+  el.append(section('Value', tensorTable(n.value, `value of ${n.title}`, layout)));
   const gradTitle = `Gradient ∂${targetName}/∂${n.title}`;
   if (n.grad === null) {
     el.append(section(gradTitle, h('p', { class: 'warn' }, 'null', n.nullReason ? ` — ${n.nullReason.message}` : ''),
       n.nullReason?.pos ? h('button', { class: 'link', onclick: () => cb.reveal(n.nullReason!.pos!) }, `see line ${n.nullReason.pos.line}`) : null));
   } else if (n.grad) {
-    el.append(section(gradTitle, tensorTable(n.grad, gradTitle)));
+    el.append(section(gradTitle, tensorTable(n.grad, gradTitle, layout)));
   } else {
     el.append(section(gradTitle, h('p', { class: 'dim' }, gradient ? `Not on a path from ${gradient.sources.map((s) => s.name ?? 'a source').join(', ')} to ${targetName}: the tape never computed it.` : 'No gradient was computed for this tape.')));
   }

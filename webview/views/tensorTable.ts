@@ -4,10 +4,11 @@
  * it scrolls inside its own box, never pushing the page wider or the derivative far down). Higher
  * ranks show one 2-D slice at a time. Reusable: the inspector and the walkthrough call these.
  */
-import type { ValueSummary } from '../../src/protocol/trace';
+import type { Num, ValueSummary } from '../../src/protocol/trace';
 import { formatElements, formatNum, formatScalar, formatShape, toNumber } from '../model/format';
 import { h, themeColor } from '../dom';
 import { heatmapColor } from '../model/heatmap';
+import { imageGrid, type ImageGrid, type ImageLayout } from '../model/imageGrid';
 
 /** Up to this many elements a tensor is shown as a table straight away. */
 export const SMALL_ELEMENTS = 24;
@@ -17,13 +18,14 @@ const HEATMAP_MAX_PX = 220;
 const MAX_ROWS = 64;
 const MAX_COLS = 24;
 
-export function tensorTable(v: ValueSummary, label: string): HTMLElement {
+export function tensorTable(v: ValueSummary, label: string, layout: ImageLayout = 'maps'): HTMLElement {
   if (v.size <= SMALL_ELEMENTS || !v.values) return tensorTableOnly(v, label);
   const table = tensorTableOnly(v, label);
   table.classList.add('scroll');
+  const grid = imageGrid(v.shape, layout);
   return h('div', { class: 'tensor-big' },
     h('p', { class: 'num dim tensor-line' }, `${formatShape(v.shape)} · ${v.size} elements · min ${formatNum(v.min, 4)} · mean ${formatNum(v.mean, 4)} · max ${formatNum(v.max, 4)}${v.nanCount || v.infCount ? ` · ${v.nanCount} NaN, ${v.infCount} Inf` : ''}`),
-    heatmap(v, label),
+    grid ? images(v, v.values, grid, label) : heatmap(v, label),
     h('details', { class: 'tensor-table' }, h('summary', null, `Table (${v.shape.length >= 2 ? `${v.shape[v.shape.length - 2]} × ${v.shape[v.shape.length - 1]}` : v.size})`), table));
 }
 
@@ -60,6 +62,56 @@ export function heatmap(v: ValueSummary, label: string): HTMLElement {
     canvas.title = x === undefined ? '' : `[${r}, ${c}] ${formatNum(x, 8)}`;
   });
   return h('div', { class: 'heatmap-wrap' }, canvas, h('span', { class: 'dim num heatmap-scale' }, `−${formatNum(lim, 3)} … 0 … ${formatNum(lim, 3)}`));
+}
+
+/** Each tile's longest side, in CSS pixels (a 3 × 3 kernel and an 8 × 8 map both read at a glance). */
+const TILE_PX = 64;
+const TILE_GAP = 4;
+
+/**
+ * A rank-3/4 tensor as a grid of small heatmaps (model/imageGrid.ts: feature maps per example and
+ * channel, or conv filters per input and output channel), all on one diverging scale so tiles
+ * compare. Hover a pixel for its tile, index and value; the table below keeps every number.
+ */
+function images(v: ValueSummary, vals: readonly Num[], grid: ImageGrid, label: string): HTMLElement {
+  const first = grid.tiles[0];
+  const cell = Math.max(2, Math.min(16, Math.floor(TILE_PX / Math.max(first.height, first.width))));
+  const tw = first.width * cell, th = first.height * cell;
+  const width = grid.cols * (tw + TILE_GAP) - TILE_GAP, height = grid.rows * (th + TILE_GAP) - TILE_GAP;
+  const canvas = h('canvas', { class: 'heatmap images', role: 'img', 'aria-label': `${label}: ${grid.caption}, from ${formatNum(v.min, 4)} to ${formatNum(v.max, 4)}` });
+  const dpr = window.devicePixelRatio || 1;
+  canvas.width = width * dpr;
+  canvas.height = height * dpr;
+  canvas.style.width = `${width}px`;
+  canvas.style.height = `${height}px`;
+  const ctx = canvas.getContext('2d')!;
+  ctx.scale(dpr, dpr);
+  const bg = themeColor('--vscode-editor-background', '#1e1e1e');
+  const lim = Math.max(Math.abs(toNumber(v.min)), Math.abs(toNumber(v.max))) || 1;
+  for (const t of grid.tiles) {
+    const ox = t.col * (tw + TILE_GAP), oy = t.row * (th + TILE_GAP);
+    ctx.strokeStyle = themeColor('--vscode-editorWidget-border', '#454545');
+    ctx.strokeRect(ox - 0.5, oy - 0.5, tw + 1, th + 1);
+    for (let y = 0; y < t.height; y++) {
+      for (let x = 0; x < t.width; x++) {
+        ctx.fillStyle = heatmapColor(toNumber(vals[t.index(y, x)]), lim, bg);
+        ctx.fillRect(ox + x * cell, oy + y * cell, cell, cell);
+      }
+    }
+  }
+  canvas.addEventListener('mousemove', (e) => {
+    // The grid shrinks to the inspector's width (CSS max-width): map the pointer back to drawn pixels.
+    const k = width / (canvas.clientWidth || width);
+    const px = e.offsetX * k, py = e.offsetY * k;
+    const col = Math.floor(px / (tw + TILE_GAP)), row = Math.floor(py / (th + TILE_GAP));
+    const x = Math.floor((px - col * (tw + TILE_GAP)) / cell), y = Math.floor((py - row * (th + TILE_GAP)) / cell);
+    const t = grid.tiles.find((k) => k.row === row && k.col === col);
+    canvas.title = !t || x >= t.width || y >= t.height ? '' : `${t.label} · [${t.coords(y, x).join(', ')}] ${formatNum(vals[t.index(y, x)], 8)}`;
+  });
+  return h('div', { class: 'heatmap-wrap' },
+    h('span', { class: 'dim images-caption' }, `Images: ${grid.caption}${grid.hidden ? `; ${grid.hidden} more in the table` : ''}`),
+    canvas,
+    h('span', { class: 'dim num heatmap-scale' }, `−${formatNum(lim, 3)} … 0 … ${formatNum(lim, 3)}`));
 }
 
 function tensorTableOnly(v: ValueSummary, label: string): HTMLElement {

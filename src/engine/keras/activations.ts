@@ -9,14 +9,23 @@ export type ActivationIdentifier = string | ActivationFn | null | undefined;
 
 const linear: ActivationFn = (x) => x;
 
+/**
+ * Keras 3's softmax and sigmoid activations keep their input on the output (`_keras_logits`); the
+ * cross-entropy losses then compute from those logits, unclipped (losses.ts, `logitsOf`).
+ */
+export function keepLogits(output: Tensor, logits: Tensor): Tensor {
+  (output as { _kerasLogits?: Tensor })._kerasLogits = logits;
+  return output;
+}
+
 /** Keras 3's activations.py, by its registry names (snake_case; camelCase is accepted too). */
 const BY_NAME: Record<string, ActivationFn> = {
   linear,
   relu: (x) => ops.relu(x),
   relu6: (x) => ops.relu6(x),
-  sigmoid: (x) => ops.sigmoid(x),
+  sigmoid: (x) => keepLogits(ops.sigmoid(x), x),
   tanh: (x) => ops.tanh(x),
-  softmax: (x) => ops.softmax(x, -1),
+  softmax: (x) => keepLogits(ops.softmax(x, -1), x),
   log_softmax: (x) => ops.logSoftmax(x, -1),
   // Keras 3's gelu: approximate=False.
   gelu: (x) => ops.gelu(x, false),

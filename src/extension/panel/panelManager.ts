@@ -15,7 +15,13 @@ export const PanelCommandId = {
   ShowInGraph: 'gradtape.showInGraph',
   /** Pin the active (or given file's) panel to its file, or unpin it so it follows the active file again. */
   TogglePin: 'gradtape.togglePanelPin',
+  /** The title-bar buttons: one shows while the active panel follows (pin), the other while it is pinned. */
+  Pin: 'gradtape.pinPanel',
+  Unpin: 'gradtape.unpinPanel',
 } as const;
+
+/** Context key: the active GradTape panel is pinned (picks the title-bar button, `$(pin)` or `$(pinned)`). */
+const PINNED_CONTEXT = 'gradtape.panelPinned';
 
 /** A GradTape editor panel and the session that feeds it. */
 export interface PanelEntry {
@@ -89,10 +95,16 @@ export class PanelManager implements vscode.Disposable {
         this.show(uri).session.requestNode(a.nodeId);
       }),
       vscode.commands.registerCommand(PanelCommandId.TogglePin, (arg?: unknown) => {
-        const key = arg instanceof vscode.Uri ? arg.toString() : typeof arg === 'string' ? arg : undefined;
-        const all = [...this.pinned.values(), ...(this.follower ? [this.follower] : [])];
-        const entry = key !== undefined ? all.find((e) => e.session.uri?.toString() === key) : (all.find((e) => e.panel.active) ?? this.follower);
+        const entry = this.entryFor(arg);
         if (entry) this.togglePin(entry);
+      }),
+      vscode.commands.registerCommand(PanelCommandId.Pin, (arg?: unknown) => {
+        const entry = this.entryFor(arg);
+        if (entry && entry === this.follower) this.togglePin(entry);
+      }),
+      vscode.commands.registerCommand(PanelCommandId.Unpin, (arg?: unknown) => {
+        const entry = this.entryFor(arg);
+        if (entry && entry !== this.follower) this.togglePin(entry);
       }),
       store.onDidChangeRun((r) => {
         const key = r.uri.toString();
@@ -117,6 +129,20 @@ export class PanelManager implements vscode.Disposable {
     );
     const active = vscode.window.activeTextEditor?.document.uri;
     if (isScratch(active)) this.view.follow(active);
+  }
+
+  /** The panel a pin command means: the given file's, else the active one, else the following one. */
+  private entryFor(arg: unknown): PanelEntry | undefined {
+    const key = arg instanceof vscode.Uri ? arg.toString() : typeof arg === 'string' ? arg : undefined;
+    const all = [...this.pinned.values(), ...(this.follower ? [this.follower] : [])];
+    return key !== undefined ? all.find((e) => e.session.uri?.toString() === key) : (all.find((e) => e.panel.active) ?? this.follower);
+  }
+
+  /** The title bar's pin button follows the active panel's state. */
+  private updatePinContext(): void {
+    const all = [...this.pinned.values(), ...(this.follower ? [this.follower] : [])];
+    const active = all.find((e) => e.panel.active);
+    void vscode.commands.executeCommand('setContext', PINNED_CONTEXT, !!active && active !== this.follower);
   }
 
   /**
@@ -151,9 +177,11 @@ export class PanelManager implements vscode.Disposable {
     if (pinned) this.pinned.set(key, entry);
     else this.follower = entry;
     replaced?.panel.dispose();
+    this.updatePinContext();
     panel.onDidChangeViewState(() => {
       // Without retained context a hidden page is discarded; its reload says `ready` again.
       if (!panel.visible) session.markNotReady();
+      if (panel.active) this.updatePinContext();
     });
     panel.onDidDispose(() => {
       session.dispose();
@@ -189,6 +217,7 @@ export class PanelManager implements vscode.Disposable {
       old?.panel.dispose();
     }
     entry.panel.title = titleFor(uri, entry !== this.follower);
+    this.updatePinContext();
   }
 
   private forget(entry: PanelEntry): void {

@@ -5,9 +5,10 @@
  */
 import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { num } from '../shared/summary';
-import type { TraceEvent } from '../../protocol/worker';
+import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
+import { nameCalls } from './callNames';
 
 
 export class TraceAssembler {
@@ -22,6 +23,8 @@ export class TraceAssembler {
   private readonly console: ConsoleLine[] = [];
   private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
+  /** The scratch file's text, once read: nodes take the names of the functions it calls (callNames.ts). */
+  source: string | undefined;
   /** Position of the latest op the worker reported (heartbeat), for timeout messages. */
   lastPos: SourcePos | undefined;
 
@@ -47,25 +50,20 @@ export class TraceAssembler {
 
   apply(e: TraceEvent): void {
     switch (e.kind) {
-      case 'tape': {
-        // A step first sent as a row (undetailed) may come again in full when it turns out to be detailed.
-        const had = this.tapes.get(e.tape.id);
-        if (had) Object.assign(had, e.tape);
-        else {
-          this.tapes.set(e.tape.id, e.tape);
-          this.tapeList.push(e.tape);
-        }
-        break;
-      }
       case 'tapeRows':
         for (let i = 0; i < e.ids.length; i++) {
+          const flags = e.flags[i];
+          const detailed = (flags & TAPE_DETAILED) !== 0;
           const had = this.tapes.get(e.ids[i]);
           if (had) {
+            // Later counts; a held step that is kept becomes detailed (its leaves and nodes follow).
             had.nodeCount = e.nodeCounts[i];
             had.bytes = e.bytes[i];
+            if (detailed) had.detailed = true;
             continue;
           }
-          const t: TraceTape = { id: e.ids[i], ...e.tape, step: e.steps[i], detailed: false, nodeCount: e.nodeCounts[i], bytes: e.bytes[i], leaves: [], nodes: [] };
+          const t: TraceTape = { id: e.ids[i], persistent: (flags & TAPE_PERSISTENT) !== 0, watchAccessedVariables: (flags & TAPE_WATCHES_VARIABLES) !== 0, step: e.steps[i], detailed, nodeCount: e.nodeCounts[i], bytes: e.bytes[i], leaves: [], nodes: [], ...e.tape };
+          if (e.parentIds[i] >= 0) t.parentId = e.parentIds[i];
           this.tapes.set(t.id, t);
           this.tapeList.push(t);
         }
@@ -74,7 +72,7 @@ export class TraceAssembler {
         this.expandNodes(e.node, e.ints, e.nums);
         break;
       case 'gradientRows':
-        this.expandGradients(e.gradient, e.ints, e.nums);
+        this.expandGradients(e.gradient, e.ints, e.nums, e.detailed === true);
         break;
       case 'adjointRows':
         this.expandAdjoints(e.gradientId, e.like, e.ints, e.nums);
@@ -117,16 +115,6 @@ export class TraceAssembler {
       case 'truncated': {
         const t = this.tapes.get(e.tapeId);
         if (t) t.truncated = true;
-        break;
-      }
-      case 'gradient': {
-        // A held step's gradient came first as a row; its full form (with adjoints) replaces it.
-        const at = this.gradientIndex.get(e.gradient.id);
-        if (at !== undefined) this.gradients[at] = e.gradient;
-        else {
-          this.gradientIndex.set(e.gradient.id, this.gradients.length);
-          this.gradients.push(e.gradient);
-        }
         break;
       }
       case 'diagnostic':
@@ -181,7 +169,7 @@ export class TraceAssembler {
   }
 
   /** Rows of a `gradientRows` event back into TraceGradients (see src/protocol/worker.ts). */
-  private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array): void {
+  private expandGradients(like: TraceGradient, ints: Int32Array, nums: Float64Array, detailed: boolean): void {
     const k = 3 + like.targets.length + like.sources.length;
     const summaries: ValueSummary[] = [...like.targets.map((t) => t.value), ...like.sources.flatMap((s) => (s.gradient ? [s.gradient] : []))];
     const m = summaries.reduce((n, s) => n + rowLength(s), 0);
@@ -194,14 +182,19 @@ export class TraceAssembler {
         b += rowLength(s);
         return v;
       };
-      // The full form of the same call (a held step that was kept) may have arrived first: it wins.
-      if (this.gradientIndex.has(ints[a])) continue;
+      // A held step's call goes out as an undetailed row first, and again detailed if the step is
+      // kept; the two may come in either order (rows of a batch go out at its end): detail wins.
+      const at = this.gradientIndex.get(ints[a]);
+      if (at !== undefined && !detailed) continue;
       const g: TraceGradient = { ...like, id: ints[a], tapeId: ints[a + 1], step: ints[a + 2], targets: [], sources: [], adjoints: [] };
       a += 3;
       for (const t of like.targets) g.targets.push({ ...t, tensorId: ints[a++], value: summary(t.value) });
       for (const s of like.sources) g.sources.push({ ...s, tensorId: ints[a++], gradient: s.gradient ? summary(s.gradient) : null });
-      this.gradientIndex.set(g.id, this.gradients.length);
-      this.gradients.push(g);
+      if (at !== undefined) this.gradients[at] = g;
+      else {
+        this.gradientIndex.set(g.id, this.gradients.length);
+        this.gradients.push(g);
+      }
     }
   }
 
@@ -238,6 +231,7 @@ export class TraceAssembler {
       stats: { ...this.stats, tapes: this.tapeList.length, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.length) },
     };
     if (error) trace.error = error;
+    if (this.source !== undefined) nameCalls(trace.tapes, trace.gradients, this.source);
     return trace;
   }
 }

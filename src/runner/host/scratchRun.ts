@@ -17,14 +17,15 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import { heapLimitMb, watchResidentMemory } from './memoryWatchdog';
+import { watchResidentMemory } from './memoryWatchdog';
+import { prewarmRun, rewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
 import { inspectInThread, type InspectRequest } from './inspectThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
 import { droppedLines, newDropCounter } from '../shared/consoleBudget';
 import { isPythonFile } from '../../python/protocol';
-import { runPython } from '../../python/host';
+import { prewarmPython, runPython } from '../../python/host';
 import { assertNever } from '../../format/assertNever';
 
 export interface RunOptions {
@@ -50,8 +51,12 @@ export interface RunOptions {
    * `esbuild` package can be loaded, else wasm). GRADTAPE_BUNDLER=wasm|native overrides 'auto'.
    */
   bundler?: BundlerBackend | 'auto';
-  /** A .grad.py run: prepare the next Python worker when this run ends, so the next run starts warm (the extension). */
-  warmPython?: boolean;
+  /**
+   * Prepare the next run's worker when this run ends (a run worker with the engine loaded, or a
+   * Python worker with Pyodide), so the next run starts warm (the extension). Each run still has a
+   * thread of its own (host/runWorkers.ts, src/python/host.ts).
+   */
+  warm?: boolean;
   /** What the run is waiting for, when it waits ("Starting Python…" while Pyodide loads). */
   onStatus?: (text: string) => void;
 }
@@ -102,6 +107,7 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
       return fail({ kind: 'internal', name: 'Error', message: `cannot read ${file}: ${(e as Error).message}` });
     }
   }
+  asm.source = text;
   const workerFile = opts.workerFile ?? defaultWorkerFile();
   if (!fs.existsSync(workerFile)) {
     return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
@@ -121,20 +127,29 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   return runBundle(opts, file, text, bundled, workerFile, asm, t0);
 }
 
+/**
+ * Gets the first run of a file ready before it is asked for (the extension, when a scratch file is
+ * shown): a .grad.ts is bundled once, so esbuild is started and warm, and a run worker is loaded
+ * (host/runWorkers.ts); a .grad.py gets a Python worker with Pyodide loaded.
+ */
+export function prewarm(opts: Pick<RunOptions, 'file' | 'text' | 'memoryMb' | 'workerFile' | 'bundler'>): void {
+  const workerFile = opts.workerFile ?? defaultWorkerFile();
+  if (!fs.existsSync(workerFile)) return;
+  const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
+  if (isPythonFile(opts.file)) return prewarmPython(workerFile, memoryMb);
+  prewarmRun(workerFile, memoryMb);
+  if (opts.text !== undefined) void bundleInThread(workerFile, chooseBackend(opts.bundler), path.resolve(opts.file), opts.text, { timeoutMs: BUNDLE_MIN_MS });
+}
+
 function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   const probe = newProbeBuffer();
   const consoleDropped = newDropCounter();
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
-  const worker = new Worker(workerFile, {
-    workerData,
-    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
-    // The user's console is patched inside the worker; keep stray stdout off the host's.
-    // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
-    stdout: true,
-    stderr: !process.env.GRADTAPE_DEBUG,
-  });
-  return superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, false);
+  const { worker, online } = takeRunWorker(workerFile, workerData);
+  const trace = superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online);
+  if (opts.warm) void trace.then(() => rewarmRun(workerFile, memoryMb));
+  return trace;
 }
 
 /**
@@ -285,6 +300,8 @@ function formatSeconds(ms: number): string {
 export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython, pythonWarm } from '../../python/host';
+/** Warm start of .grad.ts runs (host/runWorkers.ts). */
+export { disposeRunWorkers, prewarmRun, runWarm } from './runWorkers';
 
 /** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
 export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {

@@ -2,10 +2,10 @@
  * What goes out in columns (src/protocol/worker.ts): undetailed loop steps (`tapeRows`), gradient
  * calls of undetailed steps (`gradientRows`), detailed nodes alike but for their numbers
  * (`nodeRows`) and curve points (`curveRows`). The recorder fills the groups; pack() empties them
- * into events just before a batch is sent.
+ * into events just before a batch is sent. (Detailed tapes and calls go out at once, one row each.)
  */
 import type { SourcePos } from '../../protocol/trace';
-import type { TraceEvent } from '../../protocol/worker';
+import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import type { CurveRows, GradientRows, LoopState, NodeRows, TapeState } from './recordState';
 
 export class Columns {
@@ -43,17 +43,7 @@ export class Columns {
       l.push(ts);
     }
     this.rowTapes.clear();
-    for (const list of byLoop.values()) {
-      const { id: _id, step: _step, nodeCount: _n, bytes: _b, detailed: _d, leaves: _l, nodes: _nodes, truncated: _t, ...tape } = list[0].tape;
-      out.push({
-        kind: 'tapeRows',
-        tape,
-        ids: Int32Array.from(list, (t) => t.tape.id),
-        steps: Int32Array.from(list, (t) => t.tape.step),
-        nodeCounts: Int32Array.from(list, (t) => t.nodeCount),
-        bytes: Float64Array.from(list, (t) => t.bytes),
-      });
-    }
+    for (const list of byLoop.values()) out.push(tapeRows(list));
     for (const r of this.retired) {
       if (r.ints.length === 0) continue;
       if ('node' in r) out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
@@ -76,4 +66,26 @@ export class Columns {
     }
     return out;
   }
+}
+
+/**
+ * Tapes of one loop (one creation position: the same position and name) as a `tapeRows` event.
+ * Everything else is per row: steps of one loop may differ in parent (a tape made inside another
+ * tape's loop), persistence, and detail.
+ */
+export function tapeRows(list: readonly TapeState[]): TraceEvent {
+  const { pos, name } = list[0].tape;
+  const n = list.length;
+  const ev = { kind: 'tapeRows' as const, tape: { ...(pos ? { pos } : {}), ...(name !== undefined ? { name } : {}) }, ids: new Int32Array(n), steps: new Int32Array(n), nodeCounts: new Int32Array(n), bytes: new Float64Array(n), parentIds: new Int32Array(n), flags: new Uint8Array(n) };
+  for (let i = 0; i < n; i++) {
+    const ts = list[i];
+    const t = ts.tape;
+    ev.ids[i] = t.id;
+    ev.steps[i] = t.step;
+    ev.nodeCounts[i] = ts.nodeCount;
+    ev.bytes[i] = ts.bytes;
+    ev.parentIds[i] = t.parentId ?? -1;
+    ev.flags[i] = (t.persistent ? TAPE_PERSISTENT : 0) | (t.watchAccessedVariables ? TAPE_WATCHES_VARIABLES : 0) | (ts.mode === 'eager' ? TAPE_DETAILED : 0);
+  }
+  return ev;
 }

@@ -29,7 +29,7 @@ export class Detail {
     return this.nodes >= MAX_DETAILED_NODES;
   }
 
-  /** Spends `n` values of the budget if they fit (adjoints: whether or not they are kept in full). */
+  /** Spends `n` values of the budget if they fit; callers ask only for values they keep (at most FULL_VALUES_LIMIT). */
   takeValues(n: number): boolean {
     if (this.valuesLeft < n) return false;
     this.valuesLeft -= n;
@@ -37,7 +37,7 @@ export class Detail {
   }
 
   summarize(t: Tensor, full: boolean, data: ArrayLike<number> = this.host.engine.peekValues(t)): ValueSummary {
-    return summarize(t.shape, t.dtype as DType, data, full && this.takeValues(data.length));
+    return summarize(t.shape, t.dtype as DType, data, full && data.length <= FULL_VALUES_LIMIT && this.takeValues(data.length));
   }
 
   leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {

@@ -54,12 +54,20 @@ export class Gradients {
     this.emit(stamped, ts, ts?.mode === 'eager' || e.kind === 'jvp');
   }
 
-  /** The call in full (with its adjoints) or as a row. */
+  /**
+   * The call of a detailed step (or a jvp) goes out at once, alone, with full values within the
+   * budget and its adjoints after it; an undetailed step's joins the rows of its kind of call.
+   */
   emit(e: Stamped, ts: TapeState | undefined, full: boolean): void {
     if (!full) return this.row(e, ts);
-    const g = this.build(e, ts, true);
-    this.host.emit({ kind: 'gradient', gradient: g });
-    if (e.kind !== 'jvp' && ts) this.emitAdjoints(g.id, e.adjoints, ts);
+    const gradient = this.build(e, ts, true);
+    const ints = int32Column();
+    const nums = float64Column();
+    this.fill(gradient, e, ts, ints, nums);
+    this.host.emit({ kind: 'gradientRows', gradient, ints: ints.take(), nums: nums.take(), detailed: true });
+    // A jvp's "adjoints" are its results, the JVP of each target (src/engine/forward.ts): all kept.
+    if (e.kind === 'jvp') this.emitAdjoints(e.callId, e.adjoints, null);
+    else if (ts) this.emitAdjoints(e.callId, e.adjoints, ts);
   }
 
   /** An undetailed step's gradient call: a row of numbers under a shared template (no objects per call). */
@@ -76,20 +84,29 @@ export class Gradients {
       }
     }
     if (!rows) {
-      // The template: built once per kind of call, the same way as a full gradient.
+      // The template: built once per kind of call, the same way as a detailed one.
       rows = { gradient: this.build(e, ts, false), ints: int32Column(), nums: float64Column() };
       // Calls that differ every time (a message naming a tensor id): the newest group takes the last place (a short search).
       if (list.length >= ROW_GROUPS) this.columns.retired.push(...list.splice(list.length - 1, 1));
       list.push(rows);
     }
-    rows.ints.push(e.callId);
-    rows.ints.push(e.tapeId);
-    rows.ints.push(ts?.tape.step ?? 0);
-    for (const t of e.targets) rows.ints.push(t.id);
-    for (const s of e.sources) rows.ints.push(s.tensor.id);
+    this.fill(rows.gradient, e, ts, rows.ints, rows.nums);
+  }
+
+  /** The call's row under `template` (every value of a summary that keeps them: see build()). */
+  private fill(template: TraceGradient, e: Stamped, ts: TapeState | undefined, ints: Column<Int32Array>, nums: Column<Float64Array>): void {
+    ints.push(e.callId);
+    ints.push(e.tapeId);
+    ints.push(ts?.tape.step ?? 0);
+    for (const t of e.targets) ints.push(t.id);
+    for (const s of e.sources) ints.push(s.tensor.id);
     const peek = this.host.engine.peekValues;
-    for (const t of e.targets) summarizeInto(peek(t), rows.nums);
-    for (const s of e.sources) if (s.result) summarizeInto(peek(s.result), rows.nums);
+    for (let i = 0; i < e.targets.length; i++) summaryRow(peek(e.targets[i]), template.targets[i].value, nums);
+    for (let i = 0; i < e.sources.length; i++) {
+      const r = e.sources[i].result;
+      const g = template.sources[i].gradient;
+      if (r && g) summaryRow(peek(r), g, nums);
+    }
   }
 
   private sameTemplate(g: TraceGradient, e: Stamped): boolean {
@@ -133,9 +150,8 @@ export class Gradients {
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.detail.summarize(t, full) };
       }),
       sources,
-      // A jvp's "adjoints" are its results, the JVP of each target (src/engine/forward.ts): always kept.
-      // Other adjoints follow as `adjointRows` (emitAdjoints).
-      adjoints: e.kind === 'jvp' ? [...e.adjoints].map(([tensorId, t]) => ({ tensorId, value: this.detail.summarize(t, true) })) : [],
+      // They follow as `adjointRows` (emitAdjoints).
+      adjoints: [],
     };
     if (e.pos) g.pos = e.pos;
     if (e.resultName !== undefined) g.resultName = e.resultName;
@@ -143,18 +159,19 @@ export class Gradients {
   }
 
   /**
-   * Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves), as
-   * `adjointRows` events: one per kind of summary (shape, dtype, values kept or not).
+   * Adjoints of the tensors the trace shows for this tape (its detailed nodes and leaves; all of
+   * them when `ts` is null: a jvp's results), as `adjointRows` events: one per kind of summary
+   * (shape, dtype, values kept or not).
    */
-  private emitAdjoints(gradientId: number, all: Map<number, Tensor>, ts: TapeState): void {
+  private emitAdjoints(gradientId: number, all: Map<number, Tensor>, ts: TapeState | null): void {
     const peek = this.host.engine.peekValues;
     const groups: { like: ValueSummary; ints: Column<Int32Array>; nums: Column<Float64Array> }[] = [];
     let index = 0;
     for (const [tensorId, t] of all) {
-      if (!ts.emitted.has(tensorId) && !ts.leafIds.has(tensorId)) continue;
+      if (ts && !ts.emitted.has(tensorId) && !ts.leafIds.has(tensorId)) continue;
       const data = peek(t);
-      // The values budget is spent as for any summary, whether or not this one keeps them all.
-      const withValues = this.detail.takeValues(data.length) && data.length <= FULL_VALUES_LIMIT;
+      // Only values that are kept in full spend the budget (a big adjoint kept as a summary does not).
+      const withValues = data.length <= FULL_VALUES_LIMIT && this.detail.takeValues(data.length);
       let g: (typeof groups)[number] | undefined;
       // The latest kinds only: a tape of many shapes makes more groups, never a long search.
       for (let i = groups.length - 1; i >= 0 && i >= groups.length - 32; i--) {
@@ -167,12 +184,16 @@ export class Gradients {
       if (!g) groups.push((g = { like: summarize(t.shape, t.dtype as DType, data, withValues), ints: int32Column(), nums: float64Column() }));
       g.ints.push(tensorId);
       g.ints.push(index++);
-      summarizeInto(data, g.nums);
-      if (withValues) {
-        const buf = g.nums.reserve(data.length);
-        for (let i = 0; i < data.length; i++) buf[g.nums.length++] = data[i];
-      }
+      summaryRow(data, g.like, g.nums);
     }
     for (const g of groups) this.host.emit({ kind: 'adjointRows', gradientId, like: g.like, ints: g.ints.take(), nums: g.nums.take() });
   }
+}
+
+/** A summary's numbers in a row (src/protocol/worker.ts): min … infCount, first values, then every value when `like` keeps them. */
+function summaryRow(data: ArrayLike<number>, like: ValueSummary, nums: Column<Float64Array>): void {
+  summarizeInto(data, nums);
+  if (like.values === undefined) return;
+  const buf = nums.reserve(data.length);
+  for (let i = 0; i < data.length; i++) buf[nums.length++] = data[i];
 }

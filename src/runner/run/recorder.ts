@@ -35,7 +35,7 @@ import { Gradients } from './gradients';
 import { Naming } from './naming';
 import { Steps } from './steps';
 import { Warnings } from './warnings';
-import { setName, show, TEMPLATE_LIMIT, type GradientEvent, type RecorderHost, type TapeState } from './recordState';
+import { nameOf, setName, show, TEMPLATE_LIMIT, type GradientEvent, type RecorderHost, type TapeState } from './recordState';
 import { bytesPerElement, hasNonFinite } from '../shared/summary';
 export type { EngineAccess, RecorderHost } from './recordState';
 export { DETAIL_STEPS, HELD_SAMPLE_BYTES, MAX_DETAILED_NODES, VALUES_BUDGET } from './recordState';
@@ -126,10 +126,17 @@ export class Recorder implements EngineObserver {
       this.quiet--;
       return;
     }
-    // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name.
+    // `const [g1, g2] = tape.gradient(loss, [w1, w2])`: each result takes its name; so does
+    // `const dy = tape.gradient(y, x)`'s one tensor (unless it already has one), so that an outer
+    // `outer.gradient(dy, x)` reads ∂dy/∂x, not the op that made it.
     if (this.gradientCalls.length === 1) {
-      const pattern = this.host.patternAt(this.gradientCalls[0]);
+      const pos = this.gradientCalls[0];
+      const pattern = this.host.patternAt(pos);
       if (pattern !== undefined) this.nameValue(e.result, pattern);
+      else if (this.host.engine.isTensor(e.result) && nameOf(e.result) === undefined) {
+        const name = this.host.nameAt(pos);
+        if (name !== undefined) setName(e.result, name);
+      }
     }
     this.gradientCalls.pop();
     this.gradientTapes.pop();

@@ -39,6 +39,19 @@ export interface RunThreadOptions {
 }
 
 /**
+ * Loads the engine into this thread ahead of a run (a warm run worker, src/runner/host/runWorkers.ts):
+ * the bundle initialises its modules on first require, which is otherwise on the run's clock.
+ * Nothing runs: no op, no tensor, so ids and names start as in a fresh thread.
+ */
+export function loadEngine(): void {
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  require('../../engine/index');
+  require('../../engine/observer');
+  require('../../engine/tensor');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+}
+
+/**
  * Starts the run (synchronously runs the bundle's top level). Returns a function that undoes every
  * patch this made to the thread's globals: a worker never needs it, an in-process benchmark does.
  */

@@ -13,7 +13,7 @@
  */
 import type { EngineObserver } from '../../engine/observer';
 import type { SourcePos, TraceTape } from '../../protocol/trace';
-import type { Columns } from './columns';
+import { tapeRows, type Columns } from './columns';
 import type { Detail } from './detail';
 import type { Gradients } from './gradients';
 import { DETAIL_STEPS, HELD_SAMPLE_BYTES, NO_IDS, NO_LEAVES, NO_NODES, StepBuffer, type LoopState, type Mode, type RecorderHost, type TapeState } from './recordState';
@@ -84,8 +84,9 @@ export class Steps {
     };
     this.tapes.set(e.tapeId, ts);
     // An undetailed step goes out as a row of the next batch's `tapeRows`.
+    // A detailed one goes out at once, before its leaves and nodes.
     if (!eager) this.columns.rowTapes.add(ts);
-    else this.host.emit({ kind: 'tape', tape });
+    else this.host.emit(tapeRows([ts]));
     if (step > 0 && !sample) loop.lazy = ts;
     else if (sample) {
       loop.sampled.push(ts);
@@ -169,7 +170,7 @@ export class Steps {
     if (ts.compact) {
       ts.compact = false;
       this.columns.rowTapes.delete(ts);
-      this.host.emit({ kind: 'tape', tape: { ...ts.tape, leaves: [], nodes: [], nodeCount: ts.nodeCount, bytes: ts.bytes, detailed: true } });
+      this.host.emit(tapeRows([ts]));
     }
     this.detail.writeOut(ts);
     this.release(ts);

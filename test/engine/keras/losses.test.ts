@@ -218,3 +218,21 @@ describe("keras/losses: Keras's and TF's messages for bad input", () => {
     assert.throws(() => new L.MeanSquaredError({ reduction: 'avg' as never }), /Invalid value for argument `reduction`. Expected one of .* Received: reduction='avg'/);
   });
 });
+
+describe('keras/losses: with Keras layers', () => {
+  it("Dense(…, { activation: 'softmax' }) and the Softmax layer hand their logits to the cross-entropy, as Keras 3", () => {
+    const dense = new tf.keras.layers.Dense(3, { activation: 'softmax' });
+    const x = tf.constant([[40, -3]]);
+    dense(x); // built
+    dense.setWeights([[[1, 0, 0], [0, 1, 0]], [0, 0, 0]]);
+    const probs = dense(x); // logits [40, −3, 0]: p[1] = e^−43 underflows below ε
+    const logits = tf.constant([[40, -3, 0]]);
+    const fromLogits = vals(L.sparseCategoricalCrossentropy([1], logits, { fromLogits: true }))[0];
+    close([fromLogits], [43], 1e-6);
+    close(new L.SparseCategoricalCrossentropy()([1], probs), [fromLogits], 1e-6);
+    // A plain softmax has no such memory: its probabilities are clipped, −log ε ≈ 16.1.
+    close(new L.SparseCategoricalCrossentropy()([1], tf.softmax(logits)), [-Math.log(EPS)], 1e-5);
+    const sm = new tf.keras.layers.Softmax();
+    close(new L.CategoricalCrossentropy()([[0, 1, 0]], sm(logits)), [fromLogits], 1e-6);
+  });
+});

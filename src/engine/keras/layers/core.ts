@@ -4,7 +4,7 @@ import { describeValue } from '../../errors';
 import * as ops from '../../ops/index';
 import { Generator } from '../../prng';
 import type { Tensor, Variable } from '../../tensor';
-import { getActivation, type ActivationFn, type ActivationIdentifier } from '../activations';
+import { getActivation, keepLogits, type ActivationFn, type ActivationIdentifier } from '../activations';
 import type { InitializerIdentifier } from '../initializers';
 import { Layer, type CallOptions, type LayerOptions } from '../layer';
 
@@ -151,7 +151,7 @@ export class Softmax extends Layer {
   }
 
   override call(inputs: Tensor): Tensor {
-    return ops.softmax(inputs, this.axis);
+    return keepLogits(ops.softmax(inputs, this.axis), inputs);
   }
 }
 

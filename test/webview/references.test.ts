@@ -1,0 +1,74 @@
+// A leaf used across the tape is drawn once, beside its first use, and its later uses read it
+// through short references (webview/model/references.ts): no long edge across the picture (issue 17).
+import assert from 'node:assert/strict';
+import type { Trace, TraceNode } from '../../src/protocol/trace';
+import { buildGraph } from '../../webview/model/graphModel';
+import { layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { viewGraphFor } from '../../webview/model/repeats';
+import { addReferences } from '../../webview/model/references';
+import { NODE_SIZES } from '../../webview/model/viewport';
+import { summary } from './fixtures/traceBuilder';
+
+/** `w` feeds the first MatMul and, after a chain of `depth` Tanh ops, the last one; `b` is used by one op only. */
+function chain(depth: number): Trace {
+  const v = summary([0.5], [1, 1]);
+  const nodes: TraceNode[] = [];
+  let id = 1;
+  let prev = 1; // x
+  const op = (name: string, inputs: number[]): number => {
+    const outputId = 100 + id;
+    nodes.push({ id, op: name, inputs: inputs.map((tensorId, i) => ({ name: `in${i}`, tensorId })), outputId, output: v, pos: { line: id, column: 1 }, tapeIds: [1] });
+    id++;
+    return outputId;
+  };
+  prev = op('MatMul', [prev, 2]);
+  for (let i = 0; i < depth; i++) prev = op('Tanh', [prev]);
+  prev = op('Add', [prev, 3]);
+  prev = op('MatMul', [prev, 2]);
+  const leaves = [
+    { tensorId: 1, kind: 'constant' as const, name: 'x', watched: false, value: v },
+    { tensorId: 2, kind: 'variable' as const, name: 'w', watched: true, trainable: true, value: v },
+    { tensorId: 3, kind: 'variable' as const, name: 'b', watched: true, trainable: true, value: v },
+  ];
+  return {
+    version: 1, file: '/ws/chain.grad.ts', startedAt: '', durationMs: 1, ok: true, console: [], curves: [], diagnostics: [], unrecordedLines: [],
+    tapes: [{ id: 1, persistent: false, watchAccessedVariables: true, step: 0, detailed: true, nodeCount: nodes.length, bytes: 0, leaves, nodes }],
+    gradients: [{ id: 1, kind: 'gradient', tapeId: 1, step: 0, targets: [{ tensorId: prev, value: v }], sources: [{ tensorId: 2, name: 'w', gradient: v }], adjoints: [{ tensorId: 2, value: v }, ...nodes.map((n) => ({ tensorId: n.outputId, value: v }))] }],
+    stats: { ops: nodes.length, recordedOps: nodes.length, tapes: 1, gradientCalls: 1, droppedSteps: 0 },
+  } as unknown as Trace;
+}
+
+const drawn = (t: Trace) => {
+  const view = addReferences(viewGraphFor(buildGraph(t.tapes, t.gradients[0]), new Set()).view);
+  sizeNodes(view, 'full');
+  layeredLayout(view, 'LR', 'full');
+  return view;
+};
+
+describe('panel: a leaf used across the tape is drawn once, with short references', () => {
+  it('w feeds the first and the last MatMul of a 10-rank chain: one w, one reference beside the last, every edge short', () => {
+    const g = drawn(chain(8));
+    const ws = g.nodes.filter((n) => n.title === 'w');
+    assert.equal(ws.length, 2);
+    const [leaf, ref] = [ws.find((n) => n.ref === undefined)!, ws.find((n) => n.ref !== undefined)!];
+    assert.equal(ref.ref, leaf.index, 'the reference points at the drawn leaf');
+    assert.equal(g.baseOf[ref.index], g.baseOf[leaf.index], 'selecting the reference selects w');
+    assert.ok(ref.h < leaf.h && ref.w < leaf.w, 'a reference is a small tag');
+    // Every edge spans at most one rank step: nothing crosses the picture.
+    const step = NODE_SIZES.full.w + NODE_SIZES.full.gapRank;
+    for (const e of g.edges) assert.ok(g.nodes[e.to].x - g.nodes[e.from].x <= step + 1e-9, `${g.nodes[e.from].title} → ${g.nodes[e.to].title}`);
+    // The edges are the same ones, rewired: the same count, the gradient kept on the reference's edge.
+    const base = viewGraphFor(buildGraph(chain(8).tapes, chain(8).gradients[0]), new Set()).view;
+    assert.equal(g.edges.length, base.edges.length);
+    const refEdge = g.edges.find((e) => e.from === ref.index)!;
+    assert.equal(refEdge.tensorId, 2);
+    assert.notEqual(refEdge.gradRms, undefined);
+    assert.deepEqual(leaf.consumers.map((c) => g.nodes[c].op), ['MatMul']);
+  });
+
+  it('uses close together share the leaf: no reference in a short chain, none for a leaf used once', () => {
+    const g = drawn(chain(0));
+    assert.equal(g.nodes.filter((n) => n.ref !== undefined).length, 0);
+    assert.equal(g.nodes.filter((n) => n.title === 'b').length, 1);
+  });
+});

@@ -1,0 +1,61 @@
+/**
+ * A leaf used across the tape (a weight read at the first layer and again at the last, a constant
+ * shared by distant ops) is drawn once, beside its first use, and its later uses read it through
+ * short references: a small `↩ w` node just before each far group of consumers, in place of a long
+ * edge across the picture. A reference stands for the same tensor (selecting it selects the leaf);
+ * its edges keep their gradients. Pure, tested under Node.
+ */
+import type { GraphNode } from './graphModel';
+import type { ViewGraph } from './repeats';
+
+/** Consumers more than this many ranks after the leaf's first one read it through a reference. */
+export const REF_SPAN = 2;
+
+/** Ranks by longest path from the leaves (the drawn graph is in recorded, so topological, order for ops). */
+function ranks(view: ViewGraph): Int32Array {
+  const rank = new Int32Array(view.nodes.length);
+  const order = view.nodes.map((n) => n.index).sort((a, b) => {
+    const ka = view.nodes[a].kind === 'leaf' ? 0 : 1, kb = view.nodes[b].kind === 'leaf' ? 0 : 1;
+    return ka - kb || a - b;
+  });
+  for (const i of order) {
+    const n = view.nodes[i];
+    if (n.kind === 'leaf') continue;
+    let r = 1;
+    for (const j of n.inputs) if (view.nodes[j].kind !== 'leaf') r = Math.max(r, rank[j] + 1);
+    rank[i] = r;
+  }
+  return rank;
+}
+
+export function addReferences(view: ViewGraph, span = REF_SPAN): ViewGraph {
+  const rank = ranks(view);
+  const far = view.nodes.filter((n) => n.kind === 'leaf' && n.consumers.length > 1 && n.ref === undefined).map((leaf) => {
+    const cs = [...new Set(leaf.consumers)].sort((a, b) => rank[a] - rank[b] || a - b);
+    // Consumers in clusters along the flow: the first stays linked to the leaf, each later one gets a reference.
+    const clusters: number[][] = [];
+    for (const c of cs) {
+      const last = clusters[clusters.length - 1];
+      if (last && rank[c] - rank[last[0]] <= span) last.push(c);
+      else clusters.push([c]);
+    }
+    return { leaf, clusters };
+  }).filter((f) => f.clusters.length > 1);
+  if (!far.length) return view;
+
+  const nodes: GraphNode[] = view.nodes.map((n) => ({ ...n, inputs: [...n.inputs], consumers: [...n.consumers] }));
+  const edges = view.edges.map((e) => ({ ...e }));
+  const baseOf = [...view.baseOf];
+  for (const { leaf, clusters } of far) {
+    for (const cluster of clusters.slice(1)) {
+      const ref = nodes.length;
+      nodes.push({ ...nodes[leaf.index], index: ref, ref: leaf.index, inputs: [], consumers: [...cluster], x: 0, y: 0 });
+      baseOf.push(view.baseOf[leaf.index]);
+      const inCluster = new Set(cluster);
+      for (const e of edges) if (e.from === leaf.index && inCluster.has(e.to)) e.from = ref;
+      for (const c of cluster) nodes[c].inputs = nodes[c].inputs.map((i) => (i === leaf.index ? ref : i));
+      nodes[leaf.index].consumers = nodes[leaf.index].consumers.filter((c) => !inCluster.has(c));
+    }
+  }
+  return { ...view, nodes, edges, baseOf };
+}

@@ -118,6 +118,20 @@ export function makeBridge(extra: Record<string, unknown> = {}, state: BridgeSta
     arrayText(values: ArrayLike<number>, shape: number[], dtype: DType, repr: boolean): string {
       return repr ? formatNumpyRepr(values, shape, dtype) : formatNumpyStr(values, shape, dtype);
     },
+    /**
+     * An instance of a Keras class (`keras.Model`, `keras.layers.Layer`) whose `call` is a Python
+     * method: a Python subclass (`class MyModel(tf.keras.Model)`) is this object plus Python's own
+     * attributes, so the engine's `__call__` (build, name scopes, variable tracking) runs as for a
+     * TypeScript subclass.
+     */
+    subclass(base: new (o: object) => object, call: (inputs: unknown, training: unknown) => unknown, options: object): object {
+      const Sub = class extends (base as new (o: object) => { call(i: unknown, o?: { training?: boolean }): unknown }) {
+        override call(inputs: unknown, opts?: { training?: boolean }): unknown {
+          return call(inputs, opts?.training);
+        }
+      };
+      return new Sub(options);
+    },
     floorOf: (t: Tensor): Tensor => engine.constant(Float32Array.from(peekValues(t), Math.floor), t.dtype, t.shape),
     ...extra,
   };

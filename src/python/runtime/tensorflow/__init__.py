@@ -254,13 +254,17 @@ def _as_js_tensor(v, like=None):
     return _constant(v)
 
 
+_ONCE_ITERABLES = (zip, map, filter, enumerate, _types.GeneratorType, type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _js(v):
     """Any argument for the engine: tensors unwrapped, structures converted, callables proxied."""
     if isinstance(v, Tensor):
         return v._t
     if isinstance(v, _JsObj):
         return v._o
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, (list, tuple, _ONCE_ITERABLES)):
+        # zip(grads, variables) & co. arrive as the arrays the engine takes.
         return _to_js([_js(e) for e in v])
     if isinstance(v, dict):
         return _to_js({k: _js(e) for k, e in v.items()}, dict_converter=_JsObject.fromEntries)
@@ -340,13 +344,34 @@ def _wrap(x):
 # ──── Calling the engine with Python arguments ────
 
 
+def _sig(path):
+    """The table's entry for path, or for the same class reached through a re-export
+    (`keras.optimizers.SGD` is `optimizers.SGD` in the table)."""
+    sig = _SIGS.get(path)
+    parts = path.split(".")
+    while sig is None and len(parts) > 1:
+        parts = parts[1:]
+        sig = _SIGS.get(".".join(parts))
+    return sig
+
+
 def _binder(path, fn, lift=False):
     """A Python function over the engine function `fn`, whose parameters the table has at `path`.
     lift: called through bridge.ts's lift (tensors as handles, the position with the call), for
     functions made once (the module's); a bound method made per access keeps plain JS arguments."""
-    sig = _SIGS.get(path)
+    sig = _sig(path)
     if sig is None:
-        return lambda *a, **kw: _wrap(fn(*[_js(x) for x in a]))
+        py_name = _snake(path.split(".")[-1].split("#")[-1])
+
+        def untyped(*a, **kw):
+            if kw:
+                raise TypeError(f"{py_name}() got an unexpected keyword argument '{next(iter(kw))}'")
+            try:
+                return _wrap(fn(*[_js(x) for x in a]))
+            except _JsException as e:
+                raise _py_error(e) from None
+
+        return untyped
     params = sig["p"]
     returns_tensor = sig.get("t")
     names = [p["n"] for p in params]
@@ -1231,3 +1256,88 @@ _sys.modules["tensorflow.errors"] = errors
 
 __version__ = "2.16.1-gradtape"
 Module = None  # set by tensorflow.keras when the engine has tf.Module
+
+
+# ──── Keras classes Python subclasses ────
+
+
+class _KerasMeta(type):
+    """isinstance(x, tf.keras.Model) holds for the engine's models too (Sequential)."""
+
+    def __instancecheck__(cls, obj):
+        if type.__instancecheck__(cls, obj):
+            return True
+        js = cls.__dict__.get("_js_base")
+        return js is not None and isinstance(obj, _JsObj) and _bridge.isInstance(obj._o, js)
+
+
+def _keras_subclassable(js_base, path):
+    """A Python class over an engine Keras class: `class MyModel(tf.keras.Model)` with `def call(self, x)`.
+    The instance holds an engine object whose `call` is the Python method (bridge.ts's subclass);
+    attributes live in Python, and layers, variables and lists of them are also set on the engine
+    object, so its tracking (`trainable_variables`, `layers`, `summary()`) sees them."""
+
+    class KerasClass(_JsObj, metaclass=_KerasMeta):
+        _js_base = js_base
+
+        def __init__(self, *args, name=None, **kwargs):
+            options = {k: v for k, v in kwargs.items() if k in ("trainable", "dtype")}
+            options["name"] = name if name is not None else _snake(type(self).__name__)
+            object.__setattr__(self, "_path", path)
+            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options)))
+
+        def _engine_call(self, inputs, training):
+            x = _wrap(inputs)
+            import inspect
+
+            try:
+                takes_training = "training" in inspect.signature(self.call).parameters
+            except (TypeError, ValueError):
+                takes_training = False
+            out = self.call(x, training=_wrap(training)) if takes_training and training is not None else self.call(x)
+            return _js(out)
+
+        def call(self, inputs, training=None):
+            raise NotImplementedError(f"{type(self).__name__} has no call(self, inputs): a subclass of tf.keras.{path.split('.')[-1]} defines it")
+
+        def __setattr__(self, name, value):
+            object.__setattr__(self, name, value)
+            if not name.startswith("_"):
+                tracked = _tracked(value)
+                if tracked is not None:
+                    setattr(self._o, name, tracked)
+
+        def __getattr__(self, name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return _JsObj.__getattr__(self, name)
+
+        def __call__(self, *args, **kwargs):
+            return _binder(path + "#call", self._o)(*args, **kwargs)
+
+        def __repr__(self):
+            return f"<{type(self).__module__}.{type(self).__name__} object>"
+
+    KerasClass.__name__ = KerasClass.__qualname__ = path.split(".")[-1]
+    return KerasClass
+
+
+def _tracked(value):
+    """What the engine's tracking sees of an attribute: a layer, a variable, or a list of them."""
+    if isinstance(value, _JsObj):
+        return value._o
+    if isinstance(value, Variable):
+        return value._t
+    if isinstance(value, (list, tuple)) and value and all(isinstance(e, (_JsObj, Variable)) for e in value):
+        return _to_js([_tracked(e) for e in value])
+    return None
+
+
+for _path in ("keras.Model", "keras.layers.Layer"):
+    _mod_name, _cls_name = _path.rsplit(".", 1)
+    _mod = _sys.modules["tensorflow." + _mod_name]
+    _js_cls = getattr(_mod, _cls_name, None)
+    if isinstance(_js_cls, _ClassWrapper):
+        setattr(_mod, _cls_name, _keras_subclassable(_js_cls._cls, _path))
+if isinstance(getattr(keras, "Layer", None), _ClassWrapper) and hasattr(keras, "layers"):
+    keras.Layer = keras.layers.Layer

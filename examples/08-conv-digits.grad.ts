@@ -56,14 +56,21 @@ function accuracy(images: tf.Tensor, labels: tf.Tensor): number {
   return tf.reduceMean(hits).dataSync()[0];
 }
 
-const opt = new tf.optimizers.Adam({ learningRate: 0.05 });
-for (let step = 0; step < 20; step++) {
-  const tape = new tf.GradientTape();
-  const loss = tape.record(() => tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: trainY, logits: logits(trainX) })));
-  const grads = tape.gradient(loss, [kernels, convBias, dense, denseBias]);
-  opt.applyGradients([[grads[0], kernels], [grads[1], convBias], [grads[2], dense], [grads[3], denseBias]]);
-  tf.summary.scalar("loss", loss, { step });
-  if (step % 10 === 0) console.log(`step ${step}: loss ${loss.dataSync()[0].toFixed(4)}`);
+// Minibatches of 8, as training loops usually run: small enough that the panel keeps every value of
+// the feature maps ([8, 8, 8, 8]) and shows them, like the kernels, as images (select `features`).
+const batches = tf.data.Dataset.fromTensorSlices([trainX, trainY]).shuffle(120, { seed: 4 }).batch(8);
+const opt = new tf.optimizers.Adam({ learningRate: 0.02 });
+let step = 0;
+for (let epoch = 0; epoch < 5; epoch++) {
+  for (const [xb, yb] of batches) {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.reduceMean(tf.nn.sparseSoftmaxCrossEntropyWithLogits({ labels: yb, logits: logits(xb) })));
+    const grads = tape.gradient(loss, [kernels, convBias, dense, denseBias]);
+    opt.applyGradients([[grads[0], kernels], [grads[1], convBias], [grads[2], dense], [grads[3], denseBias]]);
+    tf.summary.scalar("loss", loss, { step });
+    step++;
+  }
+  console.log(`epoch ${epoch}: train accuracy ${accuracy(trainX, trainY).toFixed(3)}`);
 }
 
 console.log(`train accuracy ${accuracy(trainX, trainY).toFixed(3)}, test accuracy (new shifts and noise) ${accuracy(testX, testY).toFixed(3)}`);

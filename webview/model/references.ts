@@ -11,7 +11,7 @@ import type { ViewGraph } from './repeats';
 /** Consumers more than this many ranks after the leaf's first one read it through a reference. */
 export const REF_SPAN = 2;
 
-/** Ranks by longest path from the leaves (the drawn graph is in recorded, so topological, order for ops). */
+/** Ranks as the layered layout gives them: longest path from the leaves (ops are in recorded, so topological, order), then each op moved up to just before its first consumer. */
 function ranks(view: ViewGraph): Int32Array {
   const rank = new Int32Array(view.nodes.length);
   const order = view.nodes.map((n) => n.index).sort((a, b) => {
@@ -24,6 +24,15 @@ function ranks(view: ViewGraph): Int32Array {
     let r = 1;
     for (const j of n.inputs) if (view.nodes[j].kind !== 'leaf') r = Math.max(r, rank[j] + 1);
     rank[i] = r;
+  }
+  // As the layout does (layout.ts): an op used only later sits just before its first consumer
+  // (`cos(x)` of a backward pass is drawn beside the op that uses it, not beside x).
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = view.nodes[order[i]];
+    if (n.kind === 'leaf' || !n.consumers.length) continue;
+    let r = Infinity;
+    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
+    if (r > rank[n.index]) rank[n.index] = r;
   }
   return rank;
 }

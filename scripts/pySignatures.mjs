@@ -51,7 +51,7 @@ export async function buildPySignatures({ force = false } = {}) {
     const ret = checker.typeToString(sig.getReturnType());
     return ret === 'Tensor' || ret === 'Variable' ? { p: ps, t: 1 } : { p: ps };
   };
-  const seen = new Set();
+  const seen = new Map();
   const isEngine = (decl) => decl.getSourceFile().fileName.startsWith(engineDir);
   /** Not private, protected, `@internal` or underscored: what a scratch file may call. */
   const isPublic = (m) => {
@@ -68,8 +68,13 @@ export async function buildPySignatures({ force = false } = {}) {
     const type = checker.getTypeOfSymbolAtLocation(sym, decl);
     const ctor = type.getConstructSignatures()[0];
     if (ctor) {
-      if (seen.has(type)) return;
-      seen.add(type);
+      // A class exported twice (tf.optimizers.Adam is tf.keras.optimizers.Adam) gets its entries under both paths.
+      const first = seen.get(type);
+      if (first !== undefined) {
+        for (const [k, v] of Object.entries(table)) if (k === first || k.startsWith(`${first}#`) || k.startsWith(`${first}.`)) table[name + k.slice(first.length)] = v;
+        return;
+      }
+      seen.set(type, name);
       table[name] = params(ctor);
       for (const m of ctor.getReturnType().getProperties()) {
         const md = m.valueDeclaration;

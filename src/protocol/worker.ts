@@ -71,6 +71,8 @@ export interface InstrumentedBundle {
   topLevelAwait: boolean;
   /** Per `__gtN` index: the source name of each value it passes (null: not known). */
   params: (string | null)[][];
+  /** Per `__gtV` index: the names a declaration gives the value it binds from a call (string, or per element / key). */
+  bindings: (string | { elements: (string | null)[] } | { keys: Record<string, string> })[];
 }
 
 /** Bundler → host: the answer to one {@link BundleRequest}. */
@@ -117,6 +119,8 @@ export type TraceEvent =
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
   | { kind: 'unrecordedLine'; line: number }
+  /** A tensor whose node already went out took a name later (`const pred = scale(x)` names what scale returned). */
+  | { kind: 'named'; tensorId: number; name: string }
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
    * Tapes, in columns: the only form of a tape (one event per loop per batch for undetailed steps

@@ -42,4 +42,18 @@ describe('runner: parameters name what is passed to them', function () {
     assert.deepEqual(leafNames(dsTape.leaves), ['constant element', 'constant element']);
     assert.deepEqual(dsTape.leaves.map((l) => l.value.first), [[1, 1], [2, 2]]);
   });
+
+  it('a declaration binding a call of the file\'s own function names what it returns: leaves and nodes', async () => {
+    const t = await run('runner-bindings.grad.ts');
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const [tape] = t.tapes;
+    // const [xs, ys] = makeSet(); const { inputs: ins, targets } = pair(): constants made inside the functions.
+    const names = tape.leaves.map((l) => l.name);
+    for (const n of ['xs', 'ys', 'w']) assert.ok(names.includes(n), `${n} in ${names.join(', ')}`);
+    // const pred = scale(…): the Mul ran inside scale (line 6) and went out unnamed; it takes `pred` afterwards.
+    const muls = tape.nodes.filter((n) => n.op === 'Mul' && n.pos?.line === 6).map((n) => n.name);
+    assert.deepEqual(muls, ['pred']);
+    // Unwatched, so off the tape: ins and targets (an object pattern) and kept (scale's result) label the leaf they make.
+    assert.ok(names.includes('mul(mul(ins, targets), kept)'), names.join(', '));
+  });
 });

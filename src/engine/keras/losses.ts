@@ -223,8 +223,9 @@ export function sparseCategoricalCrossentropy(yTrue: TensorLike, yPred: TensorLi
   return sparseSoftmaxCrossEntropyWithLogits({ labels: t, logits: p });
 }
 
-/** Options of the regression losses' classes. */
-export type RegressionLossOptions = LossOptions;
+export interface HuberOptions extends LossOptions {
+  delta?: number;
+}
 
 /** `mean(square(yTrue − yPred))`, reduced (Keras's default: over the batch). */
 export class MeanSquaredError extends LossFunctionWrapper {
@@ -249,26 +250,25 @@ export class MeanAbsoluteError extends LossFunctionWrapper {
 /** Huber loss with `delta` (default 1), reduced. */
 export class Huber extends LossFunctionWrapper {
   readonly delta: number;
-  constructor({ delta = 1.0, ...options }: LossOptions & { delta?: number } = {}) {
+  constructor(options: HuberOptions = {}) {
     super(options, 'huber_loss');
-    this.delta = delta;
+    this.delta = options.delta ?? 1.0;
   }
   protected fn(t: Tensor, p: Tensor): Tensor {
     return huber(t, p, this.delta);
   }
 }
 
-export type CrossentropyLossOptions = LossOptions & CrossentropyOptions;
+export interface CrossentropyLossOptions extends LossOptions, CrossentropyOptions {}
+export interface SparseCrossentropyLossOptions extends LossOptions, SparseCrossentropyOptions {}
 
 export class BinaryCrossentropy extends LossFunctionWrapper {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
-  constructor({ fromLogits = false, labelSmoothing = 0, axis = -1, ...options }: CrossentropyLossOptions = {}) {
+  constructor(options: CrossentropyLossOptions = {}) {
     super(options, 'binary_crossentropy');
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-    this.axis = axis;
+    ({ fromLogits: this.fromLogits = false, labelSmoothing: this.labelSmoothing = 0, axis: this.axis = -1 } = options);
   }
   protected fn(t: Tensor, p: Tensor): Tensor {
     return binaryCrossentropy(t, p, this);
@@ -279,11 +279,9 @@ export class CategoricalCrossentropy extends LossFunctionWrapper {
   readonly fromLogits: boolean;
   readonly labelSmoothing: number;
   readonly axis: number;
-  constructor({ fromLogits = false, labelSmoothing = 0, axis = -1, ...options }: CrossentropyLossOptions = {}) {
+  constructor(options: CrossentropyLossOptions = {}) {
     super(options, 'categorical_crossentropy');
-    this.fromLogits = fromLogits;
-    this.labelSmoothing = labelSmoothing;
-    this.axis = axis;
+    ({ fromLogits: this.fromLogits = false, labelSmoothing: this.labelSmoothing = 0, axis: this.axis = -1 } = options);
   }
   protected fn(t: Tensor, p: Tensor): Tensor {
     return categoricalCrossentropy(t, p, this);
@@ -293,10 +291,9 @@ export class CategoricalCrossentropy extends LossFunctionWrapper {
 export class SparseCategoricalCrossentropy extends LossFunctionWrapper {
   readonly fromLogits: boolean;
   readonly axis: number;
-  constructor({ fromLogits = false, axis = -1, ...options }: LossOptions & SparseCrossentropyOptions = {}) {
+  constructor(options: SparseCrossentropyLossOptions = {}) {
     super(options, 'sparse_categorical_crossentropy');
-    this.fromLogits = fromLogits;
-    this.axis = axis;
+    ({ fromLogits: this.fromLogits = false, axis: this.axis = -1 } = options);
   }
   /** Class ids stay integers (Keras converts them to float32 and back; the values are the same). */
   protected override convertLabels(yTrue: TensorLike): Tensor {

@@ -196,7 +196,7 @@ export async function bundleScratch(backend: BundlerBackend, file: string, text:
     const at = sourcePositions(mapJson, file, text);
     const inst = instrument(codeFile.text, at.mapPosition, at.identifierAt);
     const out: BundleOutput = { code: codeFile.text, map: mapJson, inputs, bundleMs };
-    if (inst) out.instrumented = { code: inst.code, positions: inst.positions, heads: inst.heads, shifts: inst.shifts, topLevelAwait: inst.topLevelAwait, params: inst.params };
+    if (inst) out.instrumented = { code: inst.code, positions: inst.positions, heads: inst.heads, shifts: inst.shifts, topLevelAwait: inst.topLevelAwait, params: inst.params, bindings: inst.bindings };
     return out;
   } catch (e) {
     const errors = (e as BuildFailure).errors;

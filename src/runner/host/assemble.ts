@@ -20,6 +20,8 @@ export class TraceAssembler {
   private readonly curves = new Map<string, Curve>();
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
+  /** Names tensors took after their nodes went out (`named` events), by output tensor id. */
+  private readonly lateNames = new Map<number, string>();
   private readonly console: ConsoleLine[] = [];
   private droppedConsoleLines = 0;
   private stats = { ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
@@ -120,6 +122,9 @@ export class TraceAssembler {
       case 'diagnostic':
         this.diagnostics.push(e.diagnostic);
         break;
+      case 'named':
+        this.lateNames.set(e.tensorId, e.name);
+        break;
       case 'unrecordedLine':
         this.unrecorded.add(e.line);
         break;
@@ -203,6 +208,14 @@ export class TraceAssembler {
     const console = this.console.slice();
     if (this.droppedConsoleLines > 0) console.push({ level: 'info', text: droppedNote(this.droppedConsoleLines), timeMs: durationMs });
     const diagnostics = this.diagnostics.slice();
+    if (this.lateNames.size > 0) {
+      for (const t of this.tapeList) {
+        for (const n of t.nodes) {
+          const name = n.name === undefined ? this.lateNames.get(n.outputId) : undefined;
+          if (name !== undefined) n.name = name;
+        }
+      }
+    }
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
       diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });

@@ -17,6 +17,8 @@ export interface ProbeHost {
   patternAt(pos: SourcePos | undefined): Pattern | undefined;
   /** The recorder's naming (Recorder.nameValue). */
   nameValue(value: unknown, pattern: Pattern): void;
+  /** A name for a tensor made earlier: its node in the trace takes it too (Recorder.nameLate). */
+  nameLate(t: Tensor, name: string): void;
   isTensor(x: unknown): x is Tensor;
   /**
    * A variable has its own name; any other tensor has one when the recorder gave it one (at its
@@ -26,8 +28,8 @@ export interface ProbeHost {
   hasName(t: Tensor): boolean;
 }
 
-/** The probes in PROBE_PARAMS order: __gtP, __gtE, __gtI, __gtN. */
-export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, (id: number) => unknown[], (id: number, iterable: unknown) => unknown, (id: number, ...values: unknown[]) => void] {
+/** The probes in PROBE_PARAMS order: __gtP, __gtE, __gtI, __gtN, __gtV. */
+export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, (id: number) => unknown[], (id: number, iterable: unknown) => unknown, (id: number, ...values: unknown[]) => void, (id: number, value: unknown) => unknown] {
   const { cur, inst, guard } = h;
   const EMPTY: unknown[] = [];
   const probeP = <T>(id: number, v: T): T => {
@@ -72,8 +74,23 @@ export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, 
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
       const name = names[i];
-      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameValue(v, name);
+      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameLate(v, name);
     }
   };
-  return [probeP, probeE, probeI, probeN];
+  const bindings = inst?.bindings ?? [];
+  // `const [xs, ys] = makeSet()`: the unnamed tensors of the value take the declaration's names.
+  const probeV = (id: number, value: unknown): unknown => {
+    const pattern = bindings[id];
+    const nameIfUnnamed = (v: unknown, name: string | null): void => {
+      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameLate(v, name);
+    };
+    if (typeof pattern === 'string') nameIfUnnamed(value, pattern);
+    else if ('elements' in pattern) {
+      if (Array.isArray(value)) pattern.elements.forEach((name, i) => nameIfUnnamed(value[i], name));
+    } else if (value !== null && typeof value === 'object') {
+      for (const [key, name] of Object.entries(pattern.keys)) nameIfUnnamed((value as Record<string, unknown>)[key], name);
+    }
+    return value;
+  };
+  return [probeP, probeE, probeI, probeN, probeV];
 }

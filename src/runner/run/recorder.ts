@@ -84,6 +84,18 @@ export class Recorder implements EngineObserver {
     this.naming.nameValue(value, pattern);
   }
 
+  /**
+   * A name given after the tensor was made (`const pred = scale(x)`, where the op ran inside scale):
+   * the tensor takes it, and so does its node where one already went out (eager tapes; a lazy step's
+   * nodes read names when they go out).
+   */
+  nameLate(t: Tensor, name: string): void {
+    setName(t, name);
+    for (const ts of this.recording) {
+      if (ts.emitted.has(t.id)) return this.host.emit({ kind: 'named', tensorId: t.id, name });
+    }
+  }
+
   /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
   pack(): TraceEvent[] {
     return this.columns.pack();

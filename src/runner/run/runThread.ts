@@ -256,6 +256,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
     inst,
     patternAt,
     nameValue: (v, p) => rec.nameValue(v, p),
+    nameLate: (t, name) => rec.nameLate(t, name),
     isTensor: (x): x is import('../../engine/tensor').Tensor => x instanceof TensorClass,
     hasName: (t) => t._debug?.name !== undefined || t instanceof VariableClass,
   });

@@ -68,7 +68,10 @@ export function withToBundle(b: InstrumentedBundle): Instrumented {
 export const INSTRUMENT_MAX_CHARS = 1 << 20;
 
 /** Names the instrumented code expects as parameters of its wrapper function. */
-export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN'] as const;
+export const PROBE_PARAMS = ['__gtP', '__gtE', '__gtI', '__gtN', '__gtV'] as const;
+
+/** A declaration's names for the value it binds (as runner/run/names.ts's Pattern; plain data). */
+export type BindingPattern = string | { elements: (string | null)[] } | { keys: Record<string, string> };
 
 interface Edit {
   offset: number;
@@ -106,6 +109,7 @@ export function instrument(
   const positions: (SourcePos | undefined)[] = [];
   const heads: number[] = [];
   const params: (string | null)[][] = [];
+  const bindings: BindingPattern[] = [];
   const edits: Edit[] = [];
   const lineStarts = [0];
   for (let i = 0; i < code.length; i++) if (code.charCodeAt(i) === 10) lineStarts.push(i + 1);
@@ -173,6 +177,49 @@ export function instrument(
     edits.push(last ? { offset: last.end, text: `;${call};`, close: false } : { offset: body.start + 1, text: `${call};`, close: false });
   };
 
+  /**
+   * `const [xs, ys] = makeSet()`, `const logits = model(x)`: the value a declaration binds from a call
+   * of the user's (which records no op at that line, so the position gives no name) takes the names
+   * the declaration gives, through `__gtV`. Calls of imported functions (`tf.add`, esbuild's
+   * `(0, import_x.f)(…)`) are named by their op's position already and are left alone.
+   */
+  const bindingOf = (id: AstNode): BindingPattern | undefined => {
+    const nameAt = (n: AstNode): string | null => (n.type === 'Identifier' && nameOf ? (nameOf(n.loc.start.line, n.loc.start.column + 1) ?? null) : null);
+    if (id.type === 'Identifier') return nameAt(id) ?? undefined;
+    if (id.type === 'ArrayPattern') {
+      const elements = (id.elements as (AstNode | null)[]).map((e) => (e ? nameAt(e.type === 'AssignmentPattern' ? (e.left as AstNode) : e) : null));
+      return elements.some((e) => e !== null) ? { elements } : undefined;
+    }
+    if (id.type === 'ObjectPattern') {
+      const keys: Record<string, string> = {};
+      for (const p of id.properties as AstNode[]) {
+        const key = p.key as AstNode | undefined;
+        const value = p.value as AstNode | undefined;
+        if (p.type !== 'Property' || p.computed || !key || key.type !== 'Identifier' || !value) continue;
+        const name = nameAt(value.type === 'AssignmentPattern' ? (value.left as AstNode) : value);
+        if (name !== null) keys[key.name as string] = name;
+      }
+      return Object.keys(keys).length ? { keys } : undefined;
+    }
+    return undefined;
+  };
+  const bindingProbe = (d: AstNode): void => {
+    const id = d.id as AstNode;
+    let init = d.init as AstNode | null;
+    if (!init) return;
+    const value = init;
+    if (init.type === 'AwaitExpression') init = init.argument as AstNode;
+    if (init.type !== 'CallExpression' && init.type !== 'NewExpression') return;
+    // A plain identifier binds from a local function only; a destructuring from any call but tf's own.
+    const callee = init.callee as AstNode;
+    if (id.type === 'Identifier' ? callee.type !== 'Identifier' : callee.type === 'SequenceExpression') return;
+    const pattern = bindingOf(id);
+    if (pattern === undefined) return;
+    bindings.push(pattern);
+    edits.push({ offset: value.start, text: `__gtV(${bindings.length - 1}, `, close: false });
+    edits.push({ offset: value.end, text: ')', close: true });
+  };
+
   let topLevelAwait = false;
   /** `inFunction`: n is inside a function body (an `await` there is that function's own). */
   const visit = (n: AstNode, inFunction: boolean): void => {
@@ -225,6 +272,7 @@ export function instrument(
       }
     }
     if (FUNCTIONS.has(n.type)) paramProbe(n);
+    if (n.type === 'VariableDeclarator') bindingProbe(n);
     const inside = inFunction || FUNCTIONS.has(n.type);
     for (const key in n) {
       if (key === 'loc') continue;
@@ -253,5 +301,5 @@ export function instrument(
   }
   out += code.slice(from);
 
-  return withToBundle({ code: out, positions, heads, shifts: [...shifts], topLevelAwait, params });
+  return withToBundle({ code: out, positions, heads, shifts: [...shifts], topLevelAwait, params, bindings });
 }

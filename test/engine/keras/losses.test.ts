@@ -138,6 +138,17 @@ describe('keras/losses: instances reduce as Keras (sum over batch size by defaul
     close(new L.BinaryCrossentropy()([1, 0], [[0.5], [0.5]]), [Math.log(2)], 1e-6);
   });
 
+  it('a subclass of Loss implements call(yTrue, yPred) and gets the conversion, weighting and reduction', () => {
+    class Cubed extends L.Loss {
+      call(t: tf.Tensor, p: tf.Tensor): tf.Tensor {
+        return tf.reduceMean(tf.pow(tf.abs(tf.subtract(t, p)), 3), -1);
+      }
+    }
+    const loss = new Cubed({ name: 'cubed' });
+    close(loss([[1, 2], [0, 0]], [[0, 2], [2, 0]], [1, 3]), [(0.5 * 1 + 4 * 3) / 2]);
+    assert.equal(loss.name, 'cubed');
+  });
+
   it('names, defaults, instances are callable objects of their class', () => {
     const l = new L.SparseCategoricalCrossentropy({ fromLogits: true });
     assert.equal(typeof l, 'function');

@@ -314,3 +314,46 @@ describe('keras/optimizers: the Keras contract', () => {
     assert.equal(opt.iterations, 3);
   });
 });
+
+describe("keras: API.md's custom training loop", () => {
+  it('Sequential + SparseCategoricalCrossentropy + Adam + accuracy metric: the loss falls and the accuracy rises', () => {
+    // Two separable clusters of points, labels 0 and 1.
+    const xs: number[][] = [];
+    const ys: number[] = [];
+    for (let i = 0; i < 32; i++) {
+      const label = i % 2;
+      xs.push([label ? 1 + (i % 5) * 0.1 : -1 - (i % 7) * 0.1, (i % 3) * 0.2 - 0.2]);
+      ys.push(label);
+    }
+    const x = tf.constant(xs);
+    const y = tf.constant(ys, 'int32');
+    const model = new tf.keras.Sequential([
+      new tf.keras.layers.Dense(8, { activation: 'relu', kernelInitializer: new tf.keras.initializers.GlorotUniform({ seed: 3 }) }),
+      new tf.keras.layers.Dense(2, { kernelInitializer: new tf.keras.initializers.GlorotUniform({ seed: 4 }) }),
+    ]);
+    const lossFn = new tf.keras.losses.SparseCategoricalCrossentropy({ fromLogits: true });
+    const opt = new tf.keras.optimizers.Adam({ learningRate: 0.05 });
+    const acc = new tf.keras.metrics.SparseCategoricalAccuracy();
+    const lossAvg = new tf.keras.metrics.Mean();
+    const history: number[] = [];
+    for (let step = 0; step < 30; step++) {
+      acc.resetState();
+      lossAvg.resetState();
+      const tape = new tf.GradientTape();
+      let logits!: tf.Tensor;
+      const loss = tape.record(() => {
+        logits = model(x, { training: true });
+        return lossFn(y, logits);
+      });
+      const vars = model.trainableVariables;
+      const grads = tape.gradient(loss, vars);
+      opt.applyGradients(grads.map((g, i) => [g, vars[i]] as const));
+      acc.updateState(y, logits);
+      lossAvg.updateState(loss);
+      history.push(vals(lossAvg.result())[0]);
+    }
+    assert.ok(history[29] < history[0] / 4, `loss ${history[0]} → ${history[29]}`);
+    assert.equal(vals(acc.result())[0], 1);
+    assert.equal(opt.iterations, 30);
+  });
+});

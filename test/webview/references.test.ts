@@ -5,7 +5,7 @@ import type { Trace, TraceNode } from '../../src/protocol/trace';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildGraph, gradientsFor, maxStep, tapesAtStep, type Graph } from '../../webview/model/graphModel';
-import { layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { LIBRARY_MAX_NODES, layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { viewGraphFor } from '../../webview/model/repeats';
 import { addReferences, REF_SPAN } from '../../webview/model/references';
 import { NODE_SIZES } from '../../webview/model/viewport';
@@ -41,7 +41,7 @@ function chain(depth: number): Trace {
 }
 
 const drawnGraph = (graph: Graph) => {
-  const view = addReferences(viewGraphFor(graph, new Set()).view);
+  const view = addReferences(viewGraphFor(graph, new Set()).view, REF_SPAN, 0);
   sizeNodes(view, 'full');
   layeredLayout(view, 'LR', 'full');
   return view;
@@ -83,6 +83,15 @@ describe('panel: a leaf used across the tape is drawn once, with short reference
       if (g.nodes[e.from].kind !== 'leaf') continue;
       assert.ok(g.nodes[e.to].x - g.nodes[e.from].x <= (REF_SPAN + 1) * step + 1e-9, `${g.nodes[e.from].title} → ${g.nodes[e.to].title}`);
     }
+  });
+
+  it('leaves graphs dagre lays out alone (up to LIBRARY_MAX_NODES nodes): its ranking keeps their edges short', () => {
+    const t = chain(8);
+    const view = viewGraphFor(buildGraph(t.tapes, t.gradients[0]), new Set()).view;
+    assert.equal(addReferences(view), view);
+    const big = chain(LIBRARY_MAX_NODES);
+    const bigView = viewGraphFor(buildGraph(big.tapes, big.gradients[0]), new Set()).view;
+    assert.equal(addReferences(bigView).nodes.filter((n) => n.ref !== undefined).length, 1);
   });
 
   it('uses close together share the leaf: no reference in a short chain, none for a leaf used once', () => {

@@ -3,10 +3,12 @@
  * shared by distant ops) is drawn once, beside its first use, and its later uses read it through
  * short references: a small `↩ w` node just before each far group of consumers, in place of a long
  * edge across the picture. A reference stands for the same tensor (selecting it selects the leaf);
- * its edges keep their gradients. Pure, tested under Node.
+ * its edges keep their gradients. In graphs the panel's own layered layout places (above
+ * LIBRARY_MAX_NODES); dagre keeps a small graph's edges short itself. Pure, tested under Node.
  */
 import type { GraphNode } from './graphModel';
 import type { ViewGraph } from './repeats';
+import { LIBRARY_MAX_NODES } from './layout';
 
 /** Consumers more than this many ranks after the leaf's first one read it through a reference. */
 export const REF_SPAN = 2;
@@ -37,7 +39,12 @@ function ranks(view: ViewGraph): Int32Array {
   return rank;
 }
 
-export function addReferences(view: ViewGraph, span = REF_SPAN): ViewGraph {
+/**
+ * `minNodes`: graphs up to this size are left alone; dagre lays them out (layout.ts), and its
+ * ranking already keeps edges short there, where references would only add boxes.
+ */
+export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRARY_MAX_NODES): ViewGraph {
+  if (view.nodes.length <= minNodes) return view;
   const rank = ranks(view);
   const far = view.nodes.filter((n) => n.kind === 'leaf' && n.consumers.length > 1 && n.ref === undefined).map((leaf) => {
     const cs = [...new Set(leaf.consumers)].sort((a, b) => rank[a] - rank[b] || a - b);

@@ -6,6 +6,7 @@ import 'uplot/dist/uPlot.min.css';
 import './panel.css';
 import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
+import { thinnedText } from '../src/protocol/traceQueries';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
 import { formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
@@ -284,6 +285,9 @@ function renderHeader(trace: Trace | undefined): void {
   header.append(title,
     h('span', { class: trace.ok ? 'status ok' : 'status error' }, trace.ok ? '✓ ran' : `✗ ${trace.error?.kind ?? 'failed'}`),
     h('span', { class: 'dim num' }, `${formatNum(trace.durationMs, 4)} ms · ${s.tapes} tape${s.tapes === 1 ? '' : 's'} · ${s.recordedOps} of ${s.ops} ops recorded · ${s.gradientCalls} gradient call${s.gradientCalls === 1 ? '' : 's'}${s.droppedSteps ? ` · ${s.droppedSteps} steps kept as scalars only` : ''}`));
+  // A long run's trace is thinned to its row budget: say so, with where on hover.
+  const thinned = thinnedText(trace);
+  if (thinned) header.append(h('span', { class: 'dim', title: (trace.thinned ?? []).map((th) => `${th.dropped} ${th.what === 'steps' ? `steps of ${th.name ?? 'tape'}${th.pos ? ` (line ${th.pos.line})` : ''}` : `points of ${th.name ?? 'a curve'}`} between steps ${th.fromStep} and ${th.toStep}`).join('\n') }, ` · ${thinned}`));
   if (trace.error) header.append(h('p', { class: 'error', role: 'alert' }, `${trace.error.name}: ${trace.error.message} `, trace.error.pos ? h('button', { class: 'link', onclick: () => reveal(trace.error!.pos!) }, `line ${trace.error.pos.line}`) : null));
 }
 

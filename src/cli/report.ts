@@ -240,6 +240,17 @@ export function* reportLines(trace: Trace): Generator<string> {
     if (++warnings <= L.warnings) yield `  ${formatPos(trace, d.pos)}: ${safe(d.message)}`;
   }
   if (warnings > L.warnings) yield `  … ${warnings - L.warnings} more warnings`;
+  // A long run's trace keeps a bounded number of rows: say what was thinned, and where.
+  const thinned = trace.thinned ?? [];
+  if (thinned.length) {
+    yield* blank();
+    yield 'thinned to fit the trace (the first, last and detailed steps and every curve\'s envelope are kept)';
+    for (const th of thinned.slice(0, L.warnings)) {
+      const what = th.what === 'steps' ? `steps of tape ${safe(th.name ?? 'tape')}${th.pos ? ` (${formatPos(trace, th.pos)})` : ''}` : `points of curve ${safe(th.name ?? '')}`;
+      yield `  ${th.dropped} ${what} between steps ${th.fromStep} and ${th.toStep}`;
+    }
+    if (thinned.length > L.warnings) yield `  … ${thinned.length - L.warnings} more`;
+  }
   const s = trace.stats;
   yield* blank();
   yield `${s.ops} ops (${s.recordedOps} recorded) on ${s.tapes} tape${s.tapes === 1 ? '' : 's'}, ${s.gradientCalls} gradient call${s.gradientCalls === 1 ? '' : 's'}${s.droppedSteps ? `, ${s.droppedSteps} steps kept as scalars only` : ''}, ${Math.round(trace.durationMs)} ms`;

@@ -287,6 +287,10 @@ function forwardprop(def: OpDef<never>, xs: Tensor[], out: Tensor, attrs: unknow
   for (let i = 0; i < accs.length; i++) accs[i].opRan(def, xs, out, attrs);
 }
 
+/** Ops along a chain of origins (TensorDebug.origin.inputs) between two cuts (see OpDebug). */
+export const ORIGIN_DEPTH = 1024;
+const NO_ORIGIN_INPUTS: readonly Tensor[] = [];
+
 /**
  * The debug record of an op's output (observer mode only), which is also its own `origin`: the
  * fields of TensorDebug and of its origin in one object of one fixed shape. One is made per op
@@ -304,12 +308,28 @@ export class OpDebug implements TensorDebug {
   declare shown?: boolean;
   /** A slot of its own: the observer names most op outputs. */
   name: string | undefined = undefined;
+  /** Ops along the longest chain of origins back to the nearest cut (see ORIGIN_DEPTH). */
+  readonly depth: number;
   constructor(
     public pos: SourcePos | undefined,
     readonly op: string,
     public inputs: readonly Tensor[],
     readonly pausedTapeIds: number[] | undefined,
-  ) {}
+  ) {
+    let depth = 0;
+    for (let i = 0; i < inputs.length; i++) {
+      const d = (inputs[i]._debug as { depth?: number } | undefined)?.depth;
+      if (d !== undefined && d > depth) depth = d;
+    }
+    // A chain of origins keeps every tensor on it alive: `x = tf.add(x, 1)` run for ever outside
+    // any tape would keep every x it made. So a chain is cut every ORIGIN_DEPTH ops; deeper
+    // origins are more than a null gradient's explanation or a label reads.
+    if (++depth >= ORIGIN_DEPTH) {
+      this.inputs = NO_ORIGIN_INPUTS;
+      depth = 0;
+    }
+    this.depth = depth;
+  }
 
   /** The record itself (no slot); an output that already had a record may be given another origin. */
   get origin(): NonNullable<TensorDebug['origin']> {

@@ -210,6 +210,23 @@ export interface RunError {
   stack?: string;
 }
 
+/**
+ * Rows thinned away to keep a long run's trace within its row budget (docs/runner.md "A bounded
+ * trace"): of one loop's undetailed steps (`steps`: the tapes and their gradient calls, by the
+ * tape's creation position) or of one curve's points (`points`: each thinned stretch keeps its
+ * minimum and maximum). `dropped` rows between steps `fromStep` and `toStep`; the first, last
+ * and detailed steps are never dropped.
+ */
+export interface ThinnedRows {
+  what: 'steps' | 'points';
+  /** The tape's name (steps) or the curve's (points), when known. */
+  name?: string;
+  pos?: SourcePos;
+  dropped: number;
+  fromStep: number;
+  toStep: number;
+}
+
 export interface Trace {
   version: typeof TRACE_VERSION;
   /** Absolute path of the scratch file. */
@@ -226,6 +243,8 @@ export interface Trace {
   diagnostics: TraceDiagnostic[];
   /** Lines (1-based) where ops ran that no tape recorded: gutter marks. */
   unrecordedLines: number[];
-  /** Totals, also over the steps whose detail was dropped. */
+  /** Present when the row budget thinned rows (a long run), in the order thinning began. */
+  thinned?: ThinnedRows[];
+  /** Totals, also over the steps whose detail was dropped, and over thinned rows. */
   stats: { ops: number; recordedOps: number; tapes: number; gradientCalls: number; droppedSteps: number };
 }

@@ -74,3 +74,18 @@ export function adjointsOf(calls: readonly TraceGradient[] | undefined): Map<num
   for (const g of calls ?? []) for (const a of g.adjoints) m.set(a.tensorId, a.value);
   return m;
 }
+
+/** What a long run's trace thinned away to stay within its row budget (Trace.thinned), in a few words; undefined when nothing was. */
+export function thinnedText(trace: Trace): string | undefined {
+  let steps = 0;
+  let points = 0;
+  for (const th of trace.thinned ?? []) {
+    if (th.what === 'steps') steps += th.dropped;
+    else points += th.dropped;
+  }
+  if (steps === 0 && points === 0) return undefined;
+  const parts: string[] = [];
+  if (steps) parts.push(`${steps} step${steps === 1 ? '' : 's'}`);
+  if (points) parts.push(`${points} curve point${points === 1 ? '' : 's'}`);
+  return `${parts.join(' and ')} thinned to fit the trace`;
+}

@@ -121,13 +121,14 @@ export type TraceEvent =
   | { kind: 'unrecordedLine'; line: number }
   /** A tensor whose node already went out took a name later (`const pred = scale(x)` names what scale returned). */
   | { kind: 'named'; tensorId: number; name: string }
+  /** Totals so far: the last event of every batch (the host thins its rows there, src/runner/host/rowBudget.ts). */
   | { kind: 'stats'; ops: number; recordedOps: number; gradientCalls: number; droppedSteps: number }
   /**
    * Tapes, in columns: the only form of a tape (one event per loop per batch for undetailed steps
    * instead of objects per step: serialising those was a third of the recording cost). `tape` is
    * what the rows share (the creation position and name). Row i is the tape with id `ids[i]`,
    * step `steps[i]`, `nodeCounts[i]`, `bytes[i]`, parent `parentIds[i]` (-1: none) and `flags[i]`
-   * (TAPE_PERSISTENT | TAPE_WATCHES_VARIABLES | TAPE_DETAILED). A detailed tape (a loop's first
+   * (TAPE_PERSISTENT | TAPE_WATCHES_VARIABLES | TAPE_DETAILED | TAPE_SENT_BEFORE). A detailed tape (a loop's first
    * step, or a held step that is kept) goes out at once, alone, before its leaves and nodes; its
    * later counts come as `tapeStats`. An undetailed tape's id may come again with later counts,
    * and once more as detailed when the step turns out to be kept: the latest counts win, and
@@ -171,6 +172,8 @@ export type TraceEvent =
 export const TAPE_PERSISTENT = 1;
 export const TAPE_WATCHES_VARIABLES = 2;
 export const TAPE_DETAILED = 4;
+/** The row was sent before (later counts, or the step turned out detailed): the host may have thinned it since. */
+export const TAPE_SENT_BEFORE = 8;
 
 /** Run worker → host. */
 export type RunWorkerMessage =

@@ -47,6 +47,8 @@ export function normalise(t: Trace, limited: boolean): unknown {
     copy.gradients = copy.gradients.filter((g) => kept.has(g.tapeId));
     copy.curves = copy.curves.map((c) => ({ ...c, points: c.points.slice(0, 1) }));
     delete (copy as Partial<Trace>).stats;
+    // How many rows a long run thinned depends on its speed too.
+    delete (copy as Partial<Trace>).thinned;
     // So does the line a limit stops it at (a loop's body has several), and for memory which check
     // saw it first (the run thread's, at an op or a call, or the host's): the message up to where.
     const byLimit = copy.error?.kind === 'timeout' || copy.error?.kind === 'memory';

@@ -3,21 +3,32 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { ROW_LIMITS, thinCurve, Thinned, thinRows } from './rowBudget';
 import { num } from '../shared/summary';
-import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
+import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
 import { nameCalls } from './callNames';
 
 
 export class TraceAssembler {
+  /** Every tape kept, by id (thinned ones go: see rowBudget.ts). */
   private readonly tapes = new Map<number, TraceTape>();
-  private readonly tapeList: TraceTape[] = [];
-  private readonly gradients: TraceGradient[] = [];
-  /** Index in `gradients` of each call id. */
-  private readonly gradientIndex = new Map<number, number>();
+  /** Tapes ever seen. */
+  private tapeCount = 0;
+  /** Undetailed and detailed steps of each loop (by creation position), in arrival order, for thinning. */
+  private readonly loops = new Map<string, { rows: TraceTape[]; thinned: Thinned }>();
+  /** Every gradient call kept, by id. */
+  private readonly gradients = new Map<number, TraceGradient>();
+  /** The calls of each kept tape (they go with it). */
+  private readonly callsOf = new Map<number, TraceGradient[]>();
   private readonly curves = new Map<string, Curve>();
+  private readonly curveThinned = new Map<Curve, Thinned>();
+  /** Loops past ROW_LIMITS.steps since the last thinning. */
+  private readonly overfull = new Set<{ rows: TraceTape[]; thinned: Thinned }>();
+  /** What was thinned, in the order thinning began. */
+  private readonly thinned: Thinned[] = [];
   private readonly diagnostics: TraceDiagnostic[] = [];
   private readonly unrecorded = new Set<number>();
   /** Names tensors took after their nodes went out (`named` events), by output tensor id. */
@@ -64,10 +75,12 @@ export class TraceAssembler {
             if (detailed) had.detailed = true;
             continue;
           }
+          // Sent before and gone since: thinned (rowBudget.ts). It stays so unless it is detailed now (a kept sample).
+          const again = (flags & TAPE_SENT_BEFORE) !== 0;
+          if (again && !detailed) continue;
           const t: TraceTape = { id: e.ids[i], persistent: (flags & TAPE_PERSISTENT) !== 0, watchAccessedVariables: (flags & TAPE_WATCHES_VARIABLES) !== 0, step: e.steps[i], detailed, nodeCount: e.nodeCounts[i], bytes: e.bytes[i], leaves: [], nodes: [], ...e.tape };
           if (e.parentIds[i] >= 0) t.parentId = e.parentIds[i];
-          this.tapes.set(t.id, t);
-          this.tapeList.push(t);
+          this.addTape(t, again);
         }
         break;
       case 'nodeRows':
@@ -102,7 +115,7 @@ export class TraceAssembler {
           t.nodes = [];
           t.leaves = [];
         }
-        for (const g of this.gradients) if (g.tapeId === e.tapeId) g.adjoints = [];
+        for (const g of this.callsOf.get(e.tapeId) ?? []) g.adjoints = [];
         break;
       }
       case 'detail': {
@@ -130,6 +143,8 @@ export class TraceAssembler {
         break;
       case 'stats':
         this.stats = { ops: e.ops, recordedOps: e.recordedOps, gradientCalls: e.gradientCalls, droppedSteps: e.droppedSteps };
+        // The last event of every batch.
+        this.thinLoops();
         break;
       default:
         assertNever(e, 'trace event');
@@ -146,7 +161,72 @@ export class TraceAssembler {
     }
     const last = c.points[c.points.length - 1];
     // A persistent tape asked twice in one step repeats the same point.
-    if (!(last && last.step === point.step && last.value === point.value)) c.points.push(point);
+    if (last && last.step === point.step && last.value === point.value) return;
+    c.points.push(point);
+    if (c.points.length > ROW_LIMITS.points) {
+      let th = this.curveThinned.get(c);
+      if (!th) this.curveThinned.set(c, (th = this.thinnedOf('points', name, pos)));
+      thinCurve(c, th);
+    }
+  }
+
+  private thinnedOf(what: ThinnedRows['what'], name: string | undefined, pos: SourcePos | undefined): Thinned {
+    const th = new Thinned(what, name, pos);
+    this.thinned.push(th);
+    return th;
+  }
+
+  /** A new tape, in its loop's rows (thinned at the end of the batch: see thinLoops). */
+  private addTape(t: TraceTape, thinnedBefore = false): void {
+    this.tapes.set(t.id, t);
+    const key = t.pos ? `${t.pos.file ?? ''}:${t.pos.line}:${t.pos.column}` : '';
+    let loop = this.loops.get(key);
+    if (!loop) this.loops.set(key, (loop = { rows: [], thinned: new Thinned('steps', t.name, t.pos) }));
+    // A thinned step that comes back detailed is one tape, counted once (its step stays in the thinned range).
+    if (thinnedBefore) loop.thinned.dropped--;
+    else this.tapeCount++;
+    loop.rows.push(t);
+    if (loop.rows.length > ROW_LIMITS.steps) this.overfull.add(loop);
+  }
+
+  /**
+   * Loops past their budget lose their older undetailed steps, with the steps' calls. Only at the
+   * end of a batch (its `stats` event) or of the run: a batch's gradient rows come after its tape
+   * rows, and a batch of a loaded machine may hold more steps than the last ones kept.
+   */
+  private thinLoops(): void {
+    for (const loop of this.overfull) {
+      const th = loop.thinned;
+      const before = th.dropped;
+      while (loop.rows.length > ROW_LIMITS.steps) {
+        const had = loop.rows.length;
+        loop.rows = thinRows(
+          loop.rows,
+          ROW_LIMITS.lastSteps,
+          (r) => r.detailed || r.step === 0,
+          (r) => {
+            th.add(r.step);
+            this.tapes.delete(r.id);
+            for (const g of this.callsOf.get(r.id) ?? []) this.gradients.delete(g.id);
+            this.callsOf.delete(r.id);
+          },
+        );
+        if (loop.rows.length === had) break; // all detailed or recent: nothing more to thin
+      }
+      if (before === 0 && th.dropped > 0) this.thinned.push(th);
+    }
+    this.overfull.clear();
+  }
+
+  /** A gradient call, with its tape's calls (a call whose tape was thinned away, or never seen, stands alone). */
+  private addGradient(g: TraceGradient): void {
+    const had = this.gradients.get(g.id);
+    this.gradients.set(g.id, g);
+    if (!this.tapes.has(g.tapeId)) return;
+    let calls = this.callsOf.get(g.tapeId);
+    if (!calls) this.callsOf.set(g.tapeId, (calls = []));
+    if (had) calls[calls.indexOf(had)] = g;
+    else calls.push(g);
   }
 
   /** Rows of a `nodeRows` event back into TraceNodes (see src/protocol/worker.ts). */
@@ -166,9 +246,9 @@ export class TraceAssembler {
 
   /** Rows of an `adjointRows` event into their places in the gradient's adjoints (see src/protocol/worker.ts). */
   private expandAdjoints(gradientId: number, s: ValueSummary, ints: Int32Array, nums: Float64Array): void {
-    const at = this.gradientIndex.get(gradientId);
-    if (at === undefined) return;
-    const adjoints = this.gradients[at].adjoints;
+    const g = this.gradients.get(gradientId);
+    if (g === undefined) return;
+    const adjoints = g.adjoints;
     const m = rowLength(s);
     for (let r = 0; r < ints.length / 2; r++) adjoints[ints[2 * r + 1]] = { tensorId: ints[2 * r], value: summaryRow(s, nums, r * m) };
   }
@@ -189,27 +269,23 @@ export class TraceAssembler {
       };
       // A held step's call goes out as an undetailed row first, and again detailed if the step is
       // kept; the two may come in either order (rows of a batch go out at its end): detail wins.
-      const at = this.gradientIndex.get(ints[a]);
-      if (at !== undefined && !detailed) continue;
+      if (!detailed && this.gradients.has(ints[a])) continue;
       const g: TraceGradient = { ...like, id: ints[a], tapeId: ints[a + 1], step: ints[a + 2], targets: [], sources: [], adjoints: [] };
       a += 3;
       for (const t of like.targets) g.targets.push({ ...t, tensorId: ints[a++], value: summary(t.value) });
       for (const s of like.sources) g.sources.push({ ...s, tensorId: ints[a++], gradient: s.gradient ? summary(s.gradient) : null });
-      if (at !== undefined) this.gradients[at] = g;
-      else {
-        this.gradientIndex.set(g.id, this.gradients.length);
-        this.gradients.push(g);
-      }
+      this.addGradient(g);
     }
   }
 
   /** The finished Trace. `error` (if any) also becomes an error diagnostic at its position. */
   finish(error: RunError | undefined, durationMs: number): Trace {
+    this.thinLoops();
     const console = this.console.slice();
     if (this.droppedConsoleLines > 0) console.push({ level: 'info', text: droppedNote(this.droppedConsoleLines), timeMs: durationMs });
     const diagnostics = this.diagnostics.slice();
     if (this.lateNames.size > 0) {
-      for (const t of this.tapeList) {
+      for (const t of this.tapes.values()) {
         for (const n of t.nodes) {
           const name = n.name === undefined ? this.lateNames.get(n.outputId) : undefined;
           if (name !== undefined) n.name = name;
@@ -228,8 +304,7 @@ export class TraceAssembler {
       ok: !error,
       console,
       // Rows of undetailed steps may arrive after later tapes: creation order is id order.
-      tapes: this.tapeList
-        .slice()
+      tapes: [...this.tapes.values()]
         .sort((a, b) => a.id - b.id)
         .map((t) => {
           // Node rows arrive grouped by kind: a tape's nodes go back to recorded order (node ids increase).
@@ -237,12 +312,13 @@ export class TraceAssembler {
           return t;
         }),
       // A run stopped between two `adjointRows` events of one call leaves holes: never half-written.
-      gradients: this.gradients.map((g) => (g.adjoints.includes(undefined as never) ? { ...g, adjoints: g.adjoints.filter((a) => a !== undefined) } : g)).sort((a, b) => a.id - b.id),
+      gradients: [...this.gradients.values()].map((g) => (g.adjoints.includes(undefined as never) ? { ...g, adjoints: g.adjoints.filter((a) => a !== undefined) } : g)).sort((a, b) => a.id - b.id),
       curves: [...this.curves.values()],
       diagnostics,
       unrecordedLines: [...this.unrecorded].sort((a, b) => a - b),
-      stats: { ...this.stats, tapes: this.tapeList.length, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.length) },
+      stats: { ...this.stats, tapes: this.tapeCount, gradientCalls: Math.max(this.stats.gradientCalls, this.gradients.size) },
     };
+    if (this.thinned.length > 0) trace.thinned = this.thinned.map((th) => th.rows());
     if (error) trace.error = error;
     if (this.source !== undefined) nameCalls(trace.tapes, trace.gradients, this.source);
     return trace;

@@ -5,7 +5,7 @@
  * into events just before a batch is sent. (Detailed tapes and calls go out at once, one row each.)
  */
 import type { SourcePos } from '../../protocol/trace';
-import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
+import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import type { CurveRows, GradientRows, LoopState, NodeRows, TapeState } from './recordState';
 
 export class Columns {
@@ -85,7 +85,8 @@ export function tapeRows(list: readonly TapeState[]): TraceEvent {
     ev.nodeCounts[i] = ts.nodeCount;
     ev.bytes[i] = ts.bytes;
     ev.parentIds[i] = t.parentId ?? -1;
-    ev.flags[i] = (t.persistent ? TAPE_PERSISTENT : 0) | (t.watchAccessedVariables ? TAPE_WATCHES_VARIABLES : 0) | (ts.mode === 'eager' ? TAPE_DETAILED : 0);
+    ev.flags[i] = (t.persistent ? TAPE_PERSISTENT : 0) | (t.watchAccessedVariables ? TAPE_WATCHES_VARIABLES : 0) | (ts.mode === 'eager' ? TAPE_DETAILED : 0) | (ts.sent ? TAPE_SENT_BEFORE : 0);
+    ts.sent = true;
   }
   return ev;
 }

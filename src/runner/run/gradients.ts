@@ -6,7 +6,7 @@
  */
 import type { Tensor } from '../../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type NullReason, type SourcePos, type TraceGradient, type TraceGradientSource, type ValueSummary } from '../../protocol/trace';
-import type { Columns } from './columns';
+import { tapeRows, type Columns } from './columns';
 import type { Detail } from './detail';
 import type { Naming } from './naming';
 import { nameOf, ROW_GROUPS, sameShape, type GradientEvent, type GradientRows, type RecorderHost, type Stamped, type TapeState } from './recordState';
@@ -60,6 +60,8 @@ export class Gradients {
    */
   emit(e: Stamped, ts: TapeState | undefined, full: boolean): void {
     if (!full) return this.row(e, ts);
+    // A jvp on an undetailed step's accumulator: its tape goes out first (its row comes again with the batch).
+    if (ts?.compact) this.host.emit(tapeRows([ts]));
     const gradient = this.build(e, ts, true);
     const ints = int32Column();
     const nums = float64Column();

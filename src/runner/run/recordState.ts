@@ -115,6 +115,8 @@ export interface TapeState {
   compact: boolean;
   /** Counts changed since the last batch. */
   dirty: boolean;
+  /** Its row went out at least once (TAPE_SENT_BEFORE). */
+  sent: boolean;
 }
 
 /** Row groups kept per source position (nodes and gradient calls each): a new kind past these replaces the last group. */
@@ -183,7 +185,13 @@ export interface LoopState {
   /** Eagerly detailed steps after the first, which a stride change may drop. */
   sampled: TapeState[];
   lazy?: TapeState;
+  /** The latest steps let go (a ring of LET_GO_KEPT): older ones are forgotten (Steps.letGo). */
+  letGo: (TapeState | undefined)[];
+  letGoCount: number;
 }
+
+/** Steps let go that a loop still remembers, for gradient calls on a tape kept past its step. */
+export const LET_GO_KEPT = 64;
 
 export function inputList(inputs: readonly Tensor[], names: string[]): { name: string; tensorId: number }[] {
   const out: { name: string; tensorId: number }[] = new Array(inputs.length);

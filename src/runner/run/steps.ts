@@ -16,7 +16,7 @@ import type { SourcePos, TraceTape } from '../../protocol/trace';
 import { tapeRows, type Columns } from './columns';
 import type { Detail } from './detail';
 import type { Gradients } from './gradients';
-import { DETAIL_STEPS, HELD_SAMPLE_BYTES, NO_IDS, NO_LEAVES, NO_NODES, StepBuffer, type LoopState, type Mode, type RecorderHost, type TapeState } from './recordState';
+import { DETAIL_STEPS, HELD_SAMPLE_BYTES, LET_GO_KEPT, NO_IDS, NO_LEAVES, NO_NODES, StepBuffer, type LoopState, type Mode, type RecorderHost, type TapeState } from './recordState';
 
 export class Steps {
   /** Every tape of the run, by id. */
@@ -40,7 +40,7 @@ export class Steps {
     const pos = e.pos ?? this.host.locate();
     const key = pos ? this.keyOf(pos) : `tape#${e.tapeId}`;
     let loop = this.loops.get(key);
-    if (!loop) this.loops.set(key, (loop = { count: 0, pool: [], stride: 1, sampled: [], template: [], leafTemplate: [] }));
+    if (!loop) this.loops.set(key, (loop = { count: 0, pool: [], stride: 1, sampled: [], template: [], leafTemplate: [], letGo: new Array<TapeState | undefined>(LET_GO_KEPT), letGoCount: 0 }));
     const step = loop.count++;
     // A new step means the previous lazy one was not the last after all.
     if (loop.lazy) this.discard(loop.lazy);
@@ -81,6 +81,7 @@ export class Steps {
       bytes: 0,
       compact: !eager,
       dirty: false,
+      sent: false,
     };
     this.tapes.set(e.tapeId, ts);
     // An undetailed step goes out as a row of the next batch's `tapeRows`.
@@ -141,6 +142,7 @@ export class Steps {
     this.dropped++;
     ts.produced = ts.emitted = ts.leafIds = ts.watched = NO_IDS;
     this.host.emit({ kind: 'dropDetail', tapeId: ts.tape.id });
+    this.letGo(ts);
   }
 
   /** A lazy step turned out not to be the last: keep its gradients' scalars only. */
@@ -148,8 +150,22 @@ export class Steps {
     ts.mode = 'none';
     this.dropped++;
     ts.pendingGradients = null; // their scalars went out as rows already
-    // Kept for the whole run (a row of the trace): nothing of it needs to stay but its counts.
+    // Nothing of it needs to stay but its counts (a row of the trace).
     if (ts.buf) this.release(ts);
+    this.letGo(ts);
+  }
+
+  /**
+   * A step let go is remembered for LET_GO_KEPT more let-gos of its loop (a gradient call on a
+   * tape kept a little past its step still finds it), then forgotten, so a long loop's recorder
+   * does not grow with its steps. Events about a forgotten tape count as about an unknown one.
+   */
+  private letGo(ts: TapeState): void {
+    const loop = ts.loop;
+    const i = loop.letGoCount++ % LET_GO_KEPT;
+    const old = loop.letGo[i];
+    if (old !== undefined && old.mode === 'none' && this.tapes.get(old.tape.id) === old) this.tapes.delete(old.tape.id);
+    loop.letGo[i] = ts;
   }
 
   /** A lazy step's buffer goes back to its loop, emptied (its tensors can die now). */

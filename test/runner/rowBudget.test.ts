@@ -1,0 +1,72 @@
+// The trace's row budget (src/runner/host/rowBudget.ts, issue 15): a long loop's trace keeps a
+// bounded number of steps and curve points, the first, last and detailed steps and every
+// curve's envelope, and says what it thinned; an endless loop's trace stays within the budget.
+import assert from 'node:assert/strict';
+import { formatReport } from '../../src/cli/report';
+import { thinnedText } from '../../src/protocol/traceQueries';
+import { ROW_LIMITS } from '../../src/runner/host/rowBudget';
+import { DETAIL_STEPS } from '../../src/runner/run/recorder';
+import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { runScratch } from '../../src/runner/host/scratchRun';
+import { buildRunner, fixture, WORKER } from './helpers';
+
+const loop = (head: string) => `
+import * as tf from "gradtape";
+const w = tf.variable(1);
+${head} {
+  const tape = new tf.GradientTape();
+  const loss = tape.record(() => tf.square(w));
+  const grad = tape.gradient(loss, w);
+  tf.summary.scalar("s", i === 3333 ? 100 : i === 1234 ? -100 : i % 10, { step: i });
+}`;
+
+describe('runner: the row budget of a long run', function () {
+  this.timeout(120_000);
+  before(() => buildRunner());
+  after(() => disposeBundlers());
+
+  it('6,000 steps: the trace keeps the first, the last and the detailed steps with their calls, each curve\'s extremes, and says what went', async () => {
+    const steps = 6000;
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), text: loop(`for (let i = 0; i < ${steps}; i++)`), workerFile: WORKER, timeoutMs: 120_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    assert.equal(t.stats.tapes, steps);
+    assert.ok(t.tapes.length <= ROW_LIMITS.steps + DETAIL_STEPS, `${t.tapes.length} tapes`);
+    const kept = new Set(t.tapes.map((tape) => tape.step));
+    for (let s = steps - ROW_LIMITS.lastSteps; s < steps; s++) assert.ok(kept.has(s), `step ${s} kept`);
+    assert.ok(kept.has(0));
+    assert.ok(t.tapes.some((tape) => tape.detailed && tape.step === steps - 1), 'the last step is detailed');
+    // Every kept step has its gradient call, and no call outlives its step.
+    const ids = new Set(t.tapes.map((tape) => tape.id));
+    assert.deepEqual(t.gradients.map((g) => g.tapeId).sort((a, b) => a - b), [...ids].sort((a, b) => a - b));
+    const [stepsThinned, pointsThinned] = [t.thinned?.find((th) => th.what === 'steps'), t.thinned?.find((th) => th.what === 'points' && th.name === 's')];
+    assert.ok(stepsThinned && pointsThinned, JSON.stringify(t.thinned));
+    assert.equal(stepsThinned.dropped, steps - t.tapes.length);
+    assert.equal(stepsThinned.name, 'tape');
+    assert.ok(stepsThinned.fromStep >= 1 && stepsThinned.toStep < steps - ROW_LIMITS.lastSteps, JSON.stringify(stepsThinned));
+
+    const s = t.curves.find((c) => c.name === 's')!;
+    assert.ok(s.points.length <= ROW_LIMITS.points, `${s.points.length} points`);
+    assert.equal(pointsThinned.dropped, steps - s.points.length);
+    assert.deepEqual(s.points.find((p) => p.step === 3333), { step: 3333, value: 100 });
+    assert.deepEqual(s.points.find((p) => p.step === 1234), { step: 1234, value: -100 });
+    assert.deepEqual(s.points.slice(-ROW_LIMITS.lastPoints).map((p) => p.step), Array.from({ length: ROW_LIMITS.lastPoints }, (_, i) => steps - ROW_LIMITS.lastPoints + i));
+    // Every stretch keeps its envelope: each thinned group of 10 steps still shows 0 and 9 somewhere near.
+    const values = s.points.filter((p) => p.step < 1000).map((p) => p.value);
+    assert.ok(values.includes(0) && values.includes(9));
+
+    const points = t.thinned!.filter((th) => th.what === 'points').reduce((n, th) => n + th.dropped, 0);
+    assert.match(thinnedText(t) ?? '', new RegExp(`^${stepsThinned.dropped} steps and ${points} curve points thinned`));
+    assert.match(formatReport(t), new RegExp(`${stepsThinned.dropped} steps of tape tape \\(\\S*:5:16\\) between steps ${stepsThinned.fromStep} and ${stepsThinned.toStep}`));
+  });
+
+  it('an endless loop stopped at its time limit: the trace stays within the budget', async () => {
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), text: loop('for (let i = 0; ; i++)'), workerFile: WORKER, timeoutMs: 3000 });
+    assert.equal(t.error?.kind, 'timeout');
+    const bound = ROW_LIMITS.steps + DETAIL_STEPS;
+    assert.ok(t.tapes.length <= bound && t.gradients.length <= bound, `${t.tapes.length} tapes, ${t.gradients.length} calls`);
+    for (const c of t.curves) assert.ok(c.points.length <= ROW_LIMITS.points, `${c.name}: ${c.points.length} points`);
+    // Whatever the machine's speed: past the budget the rows were thinned, and the trace says so.
+    if (t.stats.tapes > bound) assert.equal(t.thinned?.find((th) => th.what === 'steps')?.dropped, t.stats.tapes - t.tapes.length);
+    assert.ok(JSON.stringify(t).length < 4 * 1024 * 1024, `${JSON.stringify(t).length} bytes`);
+  });
+});

@@ -7,7 +7,7 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
-import { heapLimitMb } from '../runner/host/memoryWatchdog';
+import { newRunWorker } from '../runner/host/runWorkers';
 import { SAMPLE_MS, SAMPLE_SIGNAL, type PythonRunRequest, type PythonWorkerData } from './protocol';
 
 
@@ -25,14 +25,7 @@ let disposed = false;
 
 function spawn(workerFile: string, memoryMb: number): Warm {
   const workerData: PythonWorkerData = { role: 'python', memoryMb };
-  const worker = new Worker(workerFile, {
-    workerData,
-    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
-    stdout: true,
-    stderr: !process.env.GRADTAPE_DEBUG,
-  });
-  worker.stdout.resume();
-  worker.stderr?.resume();
+  const worker = newRunWorker(workerFile, memoryMb, workerData);
   // An idle warm worker never keeps the process alive (the CLI, the tests).
   worker.unref();
   const w: Warm = { worker, workerFile, memoryMb, isReady: false, ready: Promise.resolve(false) };

@@ -187,8 +187,10 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.ok(ticks >= 10, `only ${ticks} timer ticks in one second`);
     });
 
-    it('a huge allocation on the JS heap: stopped with the memory limit in the message', async () => {
-      const t = await run('runner-huge-allocation.grad.ts', { memoryMb: 64 });
+    it('a huge allocation on the JS heap: stopped with the memory limit in the message', async function () {
+      // A long time limit: under load, filling 64 MB took longer than the default 5 s (a Timeout instead).
+      this.timeout(150_000);
+      const t = await run('runner-huge-allocation.grad.ts', { memoryMb: 64, timeoutMs: 120_000 });
       assert.equal(t.error?.kind, 'memory');
       assert.match(t.error?.message ?? '', /64 MB memory limit/);
     });

@@ -8,7 +8,10 @@ import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed } from './workloads';
+import {
+  CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain,
+  tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed,
+} from './workloads';
 
 const tf = bundledEngine();
 
@@ -155,8 +158,11 @@ async function main(): Promise<void> {
     { name: 'matmul 1024^3', unit: 'GFLOP/s', better: 'higher', values: {}, wall: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
     { name: 'scalar chain 10k ops (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, wall: {}, target: '<= 1', met: (o) => o <= 1 },
     { name: 'seed gradient (program 1)', unit: 'us/rep', better: 'lower', values: {}, wall: {}, target: '<= 5', met: (o) => o <= 5 },
+    { name: 'conv2d fwd+bwd 32x28x28x1 -> 3x3x16 SAME', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '< tfjs-wasm (ours-wasm)', met: (_o, r) => r.values.oursWasm !== undefined && r.values.wasm !== undefined && r.values.oursWasm < r.values.wasm },
+    { name: 'conv2d fwd 8x32x32x16 -> 3x3x16 SAME', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '-' },
+    { name: 'LeNet-5 step, batch 32 (28x28)', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '< tfjs-wasm (ours-wasm)', met: (_o, r) => r.values.oursWasm !== undefined && r.values.wasm !== undefined && r.values.oursWasm < r.values.wasm },
   ];
-  const [mlp, mm512, mm1024, chain, seed] = rows;
+  const [mlp, mm512, mm1024, chain, seed, convStep, convFwd, lenet] = rows;
 
   // Ours first, on a quiet heap: plain TypeScript kernels (the issue's targets), then WebAssembly.
   for (const [peer, kernelBackend] of [
@@ -176,6 +182,9 @@ async function main(): Promise<void> {
       for (let i = 0; i < 1000; i++) run();
     };
     measure(seed, peer, ms, batch, { warmup: 20, reps: 21 }); // ms per 1000 reps = µs per rep
+    measure(convStep, peer, ms, oursConvStep(tf), { warmup: 3, reps: 11 });
+    measure(convFwd, peer, ms, oursConvForward(tf), { warmup: 3, reps: 11 });
+    measure(lenet, peer, ms, oursLenetStep(tf), { warmup: 2, reps: 9 });
     const kb = tf.getKernelBackend();
     console.log(`ours on ${kb.backend}${kb.flavor ? ` (${kb.flavor})` : ''} kernels done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -207,6 +216,17 @@ async function main(): Promise<void> {
       };
       measure(seed, backend, (t) => (t * 1000) / 100, batch, { warmup: 2, reps: 7 });
     }
+    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: rows it cannot run stay '-'.
+    const tryMeasure = (row: Row, make: () => () => void, reps: number): void => {
+      try {
+        measure(row, backend, ms, make(), { warmup: 2, reps });
+      } catch (e) {
+        console.log(`tfjs-${backend}: ${row.name} skipped: ${(e as Error).message}`);
+      }
+    };
+    tryMeasure(convStep, tfjsConvStep, heavy ? 5 : 11);
+    tryMeasure(convFwd, tfjsConvForward, heavy ? 5 : 11);
+    tryMeasure(lenet, tfjsLenetStep, heavy ? 5 : 9);
     console.log(`tfjs-${backend} done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 

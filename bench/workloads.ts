@@ -169,3 +169,107 @@ export function tfjsSeed() {
     });
   };
 }
+
+// ──── Convolution (issue 12) ────
+
+/** conv2d forward + backward (input and filter gradients): batch 32, 28×28×1 → 3×3×16, SAME. */
+export const CONV_DIMS = { b: 32, h: 28, w: 28, c: 1, k: 3, f: 16 };
+
+export function oursConvStep(tf: Engine) {
+  const d = CONV_DIMS;
+  const x = tf.constant(seeded(d.b * d.h * d.w * d.c, 11), 'float32', [d.b, d.h, d.w, d.c]);
+  const w = tf.variable(tf.constant(seeded(d.k * d.k * d.c * d.f, 12, 0.3), 'float32', [d.k, d.k, d.c, d.f]), { name: 'w' });
+  return () => {
+    const tape = new tf.GradientTape();
+    tape.watch(x);
+    const y = tape.record(() => tf.reduceSum(tf.nn.conv2d(x, w, 1, 'SAME')));
+    tape.gradient(y, [x, w]);
+  };
+}
+
+export function tfjsConvStep() {
+  const d = CONV_DIMS;
+  const x = tfjs.tensor4d(seeded(d.b * d.h * d.w * d.c, 11), [d.b, d.h, d.w, d.c]);
+  const w = tfjs.tensor4d(seeded(d.k * d.k * d.c * d.f, 12, 0.3), [d.k, d.k, d.c, d.f]);
+  const g = tfjs.grads((a: tfjs.Tensor, b: tfjs.Tensor) => tfjs.sum(tfjs.conv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same')));
+  return () => {
+    const [gx, gw] = g([x, w]);
+    gx.dataSync();
+    gw.dataSync();
+    tfjs.dispose([gx, gw]);
+  };
+}
+
+/** conv2d forward only: batch 8, 32×32×16 → 3×3×16, SAME. */
+export function oursConvForward(tf: Engine) {
+  const x = tf.constant(seeded(8 * 32 * 32 * 16, 13), 'float32', [8, 32, 32, 16]);
+  const w = tf.constant(seeded(3 * 3 * 16 * 16, 14, 0.1), 'float32', [3, 3, 16, 16]);
+  return () => void tf.nn.conv2d(x, w, 1, 'SAME');
+}
+
+export function tfjsConvForward() {
+  const x = tfjs.tensor4d(seeded(8 * 32 * 32 * 16, 13), [8, 32, 32, 16]);
+  const w = tfjs.tensor4d(seeded(3 * 3 * 16 * 16, 14, 0.1), [3, 3, 16, 16]);
+  return () => {
+    const y = tfjs.conv2d(x, w, 1, 'same');
+    y.dataSync();
+    y.dispose();
+  };
+}
+
+/**
+ * A LeNet-5-sized training step on a batch of 32 28×28 images: conv 5×5×6 SAME, relu, max pool 2,
+ * conv 5×5×16 VALID, relu, max pool 2, dense 400-120-84-10, softmax cross-entropy, SGD.
+ */
+function lenetData() {
+  const labels = new Float32Array(32 * 10);
+  for (let i = 0; i < 32; i++) labels[i * 10 + (i % 10)] = 1;
+  return {
+    x: seeded(32 * 28 * 28, 21), labels,
+    shapes: [[5, 5, 1, 6], [6], [5, 5, 6, 16], [16], [400, 120], [120], [120, 84], [84], [84, 10], [10]],
+  };
+}
+
+export function oursLenetStep(tf: Engine) {
+  const d = lenetData();
+  const x = tf.constant(d.x, 'float32', [32, 28, 28, 1]);
+  const labels = tf.constant(d.labels, 'float32', [32, 10]);
+  const vars = d.shapes.map((s, i) => tf.variable(s.length === 1 ? tf.zeros(s) : tf.constant(seeded(s.reduce((p, q) => p * q, 1), 30 + i, 0.1), 'float32', s), { name: `v${i}` }));
+  const [c1, cb1, c2, cb2, d1, db1, d2, db2, d3, db3] = vars;
+  const opt = new tf.optimizers.SGD({ learningRate: LR });
+  return () => {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => {
+      let h = tf.nn.maxPool2d(tf.relu(tf.add(tf.nn.conv2d(x, c1, 1, 'SAME'), cb1)), 2, 2, 'VALID');
+      h = tf.nn.maxPool2d(tf.relu(tf.add(tf.nn.conv2d(h, c2, 1, 'VALID'), cb2)), 2, 2, 'VALID');
+      h = tf.reshape(h, [32, 400]);
+      h = tf.relu(tf.add(tf.matmul(h, d1), db1));
+      h = tf.relu(tf.add(tf.matmul(h, d2), db2));
+      return tf.reduceMean(tf.nn.softmaxCrossEntropyWithLogits({ labels, logits: tf.add(tf.matmul(h, d3), db3) }));
+    });
+    const grads = tape.gradient(loss, vars) as (T | null)[];
+    opt.applyGradients(vars.map((v, i) => [grads[i], v] as const));
+  };
+}
+
+export function tfjsLenetStep() {
+  const d = lenetData();
+  const x = tfjs.tensor4d(d.x, [32, 28, 28, 1]);
+  const labels = tfjs.tensor2d(d.labels, [32, 10]);
+  const vars = d.shapes.map((s, i) => tfjs.variable(s.length === 1 ? tfjs.zeros(s) : tfjs.tensor(seeded(s.reduce((p, q) => p * q, 1), 30 + i, 0.1), s)));
+  const [c1, cb1, c2, cb2, d1, db1, d2, db2, d3, db3] = vars;
+  const opt = tfjs.train.sgd(LR);
+  return () => {
+    const { value, grads } = tfjs.variableGrads(() => {
+      let h: tfjs.Tensor = tfjs.maxPool(tfjs.relu(tfjs.add(tfjs.conv2d(x, c1 as tfjs.Tensor4D, 1, 'same'), cb1)) as tfjs.Tensor4D, 2, 2, 'valid');
+      h = tfjs.maxPool(tfjs.relu(tfjs.add(tfjs.conv2d(h as tfjs.Tensor4D, c2 as tfjs.Tensor4D, 1, 'valid'), cb2)) as tfjs.Tensor4D, 2, 2, 'valid');
+      h = tfjs.reshape(h, [32, 400]);
+      h = tfjs.relu(tfjs.add(tfjs.matMul(h as tfjs.Tensor2D, d1 as tfjs.Tensor2D), db1));
+      h = tfjs.relu(tfjs.add(tfjs.matMul(h as tfjs.Tensor2D, d2 as tfjs.Tensor2D), db2));
+      return tfjs.losses.softmaxCrossEntropy(labels, tfjs.add(tfjs.matMul(h as tfjs.Tensor2D, d3 as tfjs.Tensor2D), db3)) as tfjs.Scalar;
+    }, vars);
+    opt.applyGradients(grads);
+    value.dataSync();
+    tfjs.dispose([value, ...Object.values(grads)]);
+  };
+}

@@ -23,6 +23,8 @@ export {
   clipByGlobalNorm, clipByNorm, einsum, norm, type NormOptions, type NormOrder,
   // Issue 12's noise and losses.
   sparseSoftmaxCrossEntropyWithLogits, type DropoutOptions,
+  // Issue 12's convolution and pooling (also under tf.nn).
+  type Conv1DOptions, type Conv2DOptions, type Conv2DTransposeOptions,
 } from './ops/index';
 /** tf.swish: another name of silu, as TensorFlow's. */
 export { silu as swish } from './ops/index';
@@ -146,4 +148,12 @@ export const nn = {
   sparseSoftmaxCrossEntropyWithLogits: ops.sparseSoftmaxCrossEntropyWithLogits,
   moments: ops.moments,
   batchNormalization: ops.batchNormalization,
+  conv1d: ops.conv1d,
+  conv2d: ops.conv2d,
+  conv2dTranspose: ops.conv2dTranspose,
+  depthwiseConv2d: ops.depthwiseConv2d,
+  maxPool1d: ops.maxPool1d,
+  maxPool2d: ops.maxPool2d,
+  avgPool1d: ops.avgPool1d,
+  avgPool2d: ops.avgPool2d,
 };

@@ -8,7 +8,10 @@
  * through this object, never by importing the functions directly.
  */
 import type { TypedArray } from './dtype';
+import { convKernels } from './kernelsConv';
 import type { Shape } from './shape';
+
+export type { Window2D } from './kernelsConv';
 
 export type UnaryOp =
   | 'neg' | 'abs' | 'square' | 'sqrt' | 'exp' | 'log' | 'log1p' | 'sin' | 'cos' | 'tan' | 'tanh'
@@ -21,7 +24,10 @@ export type BinaryOp =
 /** Reductions over the inner axis of an [outer, inner] view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin' | 'prod' | 'l2loss';
 
-export interface Kernels {
+/** The window kernels of convolution and pooling (kernelsConv.ts). */
+type ConvKernels = typeof convKernels;
+
+export interface Kernels extends ConvKernels {
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
   /** NumPy-broadcast binary op; `outShape` is the broadcast shape. */
   binary(op: BinaryOp, a: TypedArray, aShape: Shape, b: TypedArray, bShape: Shape, out: TypedArray, outShape: Shape): void;
@@ -556,7 +562,7 @@ function topK(x: TypedArray, rows: number, n: number, k: number, indices: Int32A
 }
 
 /** The active kernels: replace members to swap implementations. */
-export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast, leakyRelu, cumulative, topK };
+export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast, leakyRelu, cumulative, topK, ...convKernels };
 
 /** The plain-TypeScript kernels, kept for tests and to restore after a swap. */
 export const jsKernels: Readonly<Kernels> = { ...kernels };

@@ -2,6 +2,13 @@
  * The JavaScript side of the Python runtime's FFI: the module `_gradtape` that
  * src/python/runtime/tensorflow/__init__.py imports. Small helpers whose answer needs one crossing
  * where asking from Python would need several (what kind of value a JS object is, a tensor's text).
+ *
+ * Speed: a crossing that returns a JS object costs Pyodide a new proxy (3-4 µs), one that passes and
+ * returns numbers about 1 µs. So the hot paths (operators, the module's functions) hold tensors as
+ * handles: an index into `held` times 8, plus 4 for a Variable, plus the dtype's code (DTYPES), so
+ * Python knows the dtype without asking. Python frees handles in batches (`release`) when its
+ * wrappers die. The op's source position comes with the call (`state.at`, an index the Python side
+ * registered with newPosition), so the recorder need not call back into Python for it.
  */
 import * as engine from '../engine/index';
 import { formatNumpyRepr, formatNumpyStr } from '../format/tensors';
@@ -11,10 +18,80 @@ import signatures from './generated/signatures.json';
 import { formatShape as shapeTuple } from '../format/numbers';
 
 
+/** The dtype's code in the low two bits of a handle (the Python side reads them in the same order). */
+const DTYPES: Record<DType, number> = { float32: 0, float64: 1, int32: 2, bool: 3 };
+/** The operators' ops, by the code tensorflow/__init__.py's `_OP` gives them. */
+const BINARY = [engine.add, engine.subtract, engine.multiply, engine.divide, engine.pow, engine.matmul, engine.less, engine.greater, engine.lessEqual, engine.greaterEqual, engine.equal];
+const UNARY = [engine.negative, engine.abs];
+
+/** The position of the op a Python call is running (an index of newPosition), -1 when the call did not say. */
+export interface BridgeState {
+  at: number;
+}
+
 const isClass = (f: unknown): boolean => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
 
-export function makeBridge(extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function makeBridge(extra: Record<string, unknown> = {}, state: BridgeState = { at: -1 }): Record<string, unknown> {
+  const held: Tensor[] = [];
+  const free: number[] = [];
+  const handle = (t: Tensor): number => {
+    const i = free.length > 0 ? (free.pop() as number) : held.length;
+    held[i] = t;
+    return i * 8 + (t instanceof Variable ? 4 : 0) + DTYPES[t.dtype];
+  };
+  const unhandle = (v: unknown): unknown => (typeof v === 'number' ? held[v >> 3] : Array.isArray(v) ? v.map(unhandle) : v);
   return {
+    handle,
+    get: (h: number): Tensor => held[h >> 3],
+    /** How many tensors Python holds handles to (tests: dead wrappers free theirs). */
+    heldCount: (): number => held.length - free.length,
+    release(hs: ArrayLike<number>): void {
+      for (let i = 0; i < hs.length; i++) {
+        const k = hs[i] >> 3;
+        if (held[k] === undefined) continue;
+        held[k] = undefined as unknown as Tensor;
+        free.push(k);
+      }
+    },
+    /** An operator: `x * w` is bin(2, pos, hx, hw, 0); lit 1: b is a Python number in a's dtype, lit 2: a is one in b's. */
+    bin(op: number, at: number, a: number, b: number, lit: number): number {
+      const prev = state.at;
+      state.at = at;
+      try {
+        const x = lit === 2 ? engine.constant(a, held[b >> 3].dtype) : held[a >> 3];
+        const y = lit === 1 ? engine.constant(b, x.dtype) : held[b >> 3];
+        return handle(BINARY[op](x, y));
+      } finally {
+        state.at = prev;
+      }
+    },
+    un(op: number, at: number, a: number): number {
+      const prev = state.at;
+      state.at = at;
+      try {
+        return handle(UNARY[op](held[a >> 3]));
+      } finally {
+        state.at = prev;
+      }
+    },
+    /**
+     * An engine function called from Python as f(pos, ...args): the arguments at `tensorAt` are
+     * handles (or arrays of them), a returned Tensor comes back as a handle.
+     */
+    lift(fn: (...a: unknown[]) => unknown, tensorAt: ArrayLike<number>, returnsTensor: boolean): (at: number, ...args: unknown[]) => unknown {
+      const at = Array.from(tensorAt);
+      return (pos: number, ...args: unknown[]): unknown => {
+        const prev = state.at;
+        state.at = pos;
+        try {
+          for (const i of at) if (i < args.length) args[i] = unhandle(args[i]);
+          const r = fn(...args);
+          return returnsTensor && r instanceof Tensor ? handle(r) : r;
+        } finally {
+          state.at = prev;
+        }
+      };
+    },
     // A plain copy: the bundled module object reads each export through a getter.
     engine: { ...engine },
     sigs: signatures,
@@ -40,6 +117,20 @@ export function makeBridge(extra: Record<string, unknown> = {}): Record<string, 
     /** numpy's str or repr of values the Python numpy module holds. */
     arrayText(values: ArrayLike<number>, shape: number[], dtype: DType, repr: boolean): string {
       return repr ? formatNumpyRepr(values, shape, dtype) : formatNumpyStr(values, shape, dtype);
+    },
+    /**
+     * An instance of a Keras class (`keras.Model`, `keras.layers.Layer`) whose `call` is a Python
+     * method: a Python subclass (`class MyModel(tf.keras.Model)`) is this object plus Python's own
+     * attributes, so the engine's `__call__` (build, name scopes, variable tracking) runs as for a
+     * TypeScript subclass.
+     */
+    subclass(base: new (o: object) => object, call: (inputs: unknown, training: unknown) => unknown, options: object): object {
+      const Sub = class extends (base as new (o: object) => { call(i: unknown, o?: { training?: boolean }): unknown }) {
+        override call(inputs: unknown, opts?: { training?: boolean }): unknown {
+          return call(inputs, opts?.training);
+        }
+      };
+      return new Sub(options);
     },
     floorOf: (t: Tensor): Tensor => engine.constant(Float32Array.from(peekValues(t), Math.floor), t.dtype, t.shape),
     ...extra,

@@ -7,8 +7,8 @@ import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
-import { heapLimitMb } from '../runner/host/memoryWatchdog';
-import type { PythonRunRequest, PythonWorkerData } from './protocol';
+import { newRunWorker } from '../runner/host/runWorkers';
+import { SAMPLE_MS, SAMPLE_SIGNAL, type PythonRunRequest, type PythonWorkerData } from './protocol';
 
 
 interface Warm {
@@ -25,14 +25,7 @@ let disposed = false;
 
 function spawn(workerFile: string, memoryMb: number): Warm {
   const workerData: PythonWorkerData = { role: 'python', memoryMb };
-  const worker = new Worker(workerFile, {
-    workerData,
-    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
-    stdout: true,
-    stderr: !process.env.GRADTAPE_DEBUG,
-  });
-  worker.stdout.resume();
-  worker.stderr?.resume();
+  const worker = newRunWorker(workerFile, memoryMb, workerData);
   // An idle warm worker never keeps the process alive (the CLI, the tests).
   worker.unref();
   const w: Warm = { worker, workerFile, memoryMb, isReady: false, ready: Promise.resolve(false) };
@@ -83,6 +76,7 @@ export async function runPython(
   supervise: (worker: Worker) => Promise<Trace>,
   fail: (e: RunError) => Trace,
   consoleDropped?: SharedArrayBuffer,
+  probe?: SharedArrayBuffer,
 ): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   let w = warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb ? warm : undefined;
@@ -106,9 +100,15 @@ export async function runPython(
     return fail({ kind: 'internal', name: 'Error', message: w.failure ?? 'Python did not start' });
   }
   const trace = supervise(w.worker);
-  const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped };
+  // Pyodide's interrupt buffer: SAMPLE_SIGNAL asks Python to write the user's line into the probe
+  // (a loop that runs no op sends no heartbeat; the time limit's message still names its line).
+  const interrupt = new SharedArrayBuffer(4);
+  const flag = new Int32Array(interrupt);
+  const sampler = setInterval(() => Atomics.store(flag, 0, SAMPLE_SIGNAL), SAMPLE_MS);
+  sampler.unref();
+  const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped, probe, interrupt };
   w.worker.postMessage(req);
-  const result = await trace;
+  const result = await trace.finally(() => clearInterval(sampler));
   if (opts.warm && !disposed && !warm) warm = spawn(workerFile, memoryMb);
   return result;
 }

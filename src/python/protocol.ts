@@ -10,8 +10,17 @@ export interface PythonWorkerData {
   memoryMb: number;
 }
 
-/** The run a warm Python worker is asked for (one per worker: runs stay isolated). */
-export type PythonRunRequest = Pick<RunThreadData, 'file' | 'text' | 'startedAtMs' | 'consoleDropped'>;
+/**
+ * The run a warm Python worker is asked for (one per worker: runs stay isolated). `probe`: where the
+ * Python side writes the user's line when `interrupt` asks it (SAMPLE_SIGNAL), so a loop that runs
+ * no op still says where it was when the time limit stops it.
+ */
+export type PythonRunRequest = Pick<RunThreadData, 'file' | 'text' | 'startedAtMs' | 'consoleDropped' | 'probe'> & { interrupt?: SharedArrayBuffer };
+
+/** The signal the host writes into Pyodide's interrupt buffer to ask for the current line (SIGUSR1: Python ignores it otherwise). */
+export const SAMPLE_SIGNAL = 10;
+/** How often the host asks while a run goes on. */
+export const SAMPLE_MS = 200;
 
 /** The worker's first message: Python is loaded and the runtime's modules are imported. */
 export interface PythonReady {

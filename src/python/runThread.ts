@@ -14,7 +14,7 @@ import type { ConsoleLine, RunError, SourcePos } from '../protocol/trace';
 import type { RunWorkerMessage, TraceEvent } from '../protocol/worker';
 import type { Pattern } from '../runner/run/names';
 import { Recorder } from '../runner/run/recorder';
-import { makeBridge } from './bridge';
+import { makeBridge, type BridgeState } from './bridge';
 import { RUNTIME_FILES } from './runtime/files';
 import type { PythonRunRequest, PythonWorkerData } from './protocol';
 import { ConsoleBudget } from '../runner/shared/consoleBudget';
@@ -32,6 +32,7 @@ interface Pyodide {
   registerJsModule(name: string, module: object): void;
   pyimport(name: string): Record<string, PyProxyFn>;
   FS: { mkdirTree(p: string): void; writeFile(p: string, data: string): void };
+  setInterruptBuffer(b: Int32Array | undefined): void;
 }
 
 /** Where Pyodide's files are: dist/pyodide next to the built worker, else the package. */
@@ -47,13 +48,22 @@ interface RunHooks {
   nameValue(value: unknown, pattern: Pattern): void;
   plot(name: string, xs: number[], ys: number[]): void;
   log?(level: ConsoleLine['level'], text: string, at: number): void;
+  sample?(line: number, column: number): void;
 }
 
-export async function loadPython(hooks: { current?: RunHooks }): Promise<{ py: Pyodide; run: PyProxyFn; where: PyProxyFn }> {
+export interface LoadedPython {
+  py: Pyodide;
+  run: PyProxyFn;
+  where: PyProxyFn;
+  state: BridgeState;
+}
+
+export async function loadPython(hooks: { current?: RunHooks }): Promise<LoadedPython> {
   const dir = pyodideDir();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadPyodide } = require(path.join(dir, 'pyodide.js')) as { loadPyodide: (o: object) => Promise<Pyodide> };
   const py = await loadPyodide({ indexURL: dir + path.sep, stdout: () => undefined, stderr: () => undefined });
+  const state: BridgeState = { at: -1 };
   py.registerJsModule(
     '_gradtape',
     makeBridge({
@@ -63,7 +73,8 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<{ py: P
       plot: (name: string, xs: unknown, ys: unknown) => hooks.current?.plot(name, toNumbers(xs), toNumbers(ys)),
       iterator: (o: Iterable<unknown>) => o[Symbol.iterator](),
       log: (level: ConsoleLine['level'], text: string, at: number) => hooks.current?.log?.(level, text, at),
-    }),
+      sample: (line: number, column: number) => hooks.current?.sample?.(line, column),
+    }, state),
   );
   const site = '/lib/gradtape';
   for (const [file, text] of Object.entries(RUNTIME_FILES)) {
@@ -73,7 +84,7 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<{ py: P
   }
   py.runPython(`import sys\nsys.path.insert(0, ${JSON.stringify(site)})\nimport tensorflow, numpy, matplotlib.pyplot, _gradtape_run`);
   const runner = py.pyimport('_gradtape_run');
-  return { py, run: runner.run, where: runner.where };
+  return { py, run: runner.run, where: runner.where, state };
 }
 
 function toNumbers(x: unknown): number[] {
@@ -96,7 +107,7 @@ export function servePython(d: PythonWorkerData, port: { on(e: 'message', f: (m:
 }
 
 export function runPython(
-  p: { py: Pyodide; run: PyProxyFn; where: PyProxyFn },
+  p: LoadedPython,
   hooks: { current?: RunHooks },
   d: PythonRunRequest & { memoryMb: number },
   post: (m: RunWorkerMessage) => void,
@@ -106,8 +117,9 @@ export function runPython(
   const positions: SourcePos[] = [];
   const names = new Map<SourcePos, string>();
   const patterns = new Map<SourcePos, Pattern>();
+  // The position comes with the call (p.state.at) when Python passed it; else ask Python's frames.
   const locate = (): SourcePos | undefined => {
-    const i = p.where() as number;
+    const i = p.state.at >= 0 ? p.state.at : (p.where() as number);
     return i >= 0 ? positions[i] : undefined;
   };
 
@@ -199,6 +211,18 @@ export function runPython(
     if (pos) line.pos = pos;
     post({ type: 'didLog', line });
   };
+
+  // The host's sampler (src/python/host.ts): Python's handler of SAMPLE_SIGNAL writes the user's
+  // line here, in probe.ts's layout (index 0, its line and column).
+  if (d.probe && d.interrupt) {
+    const slots = new Int32Array(d.probe);
+    hooks.current.sample = (line, column) => {
+      Atomics.store(slots, 1, line);
+      Atomics.store(slots, 2, column);
+      Atomics.store(slots, 0, 0);
+    };
+    p.py.setInterruptBuffer(new Int32Array(d.interrupt));
+  }
 
   setObserver(rec);
   let error: RunError | undefined;

@@ -19,7 +19,22 @@ import { servePython } from '../python/runThread';
 
 const port = parentPort!;
 const data = workerData as BundlerWorkerData | RunWorkerData | WarmRunWorkerData | PythonWorkerData | { role: 'inspect' };
-const post = (m: RunWorkerMessage): void => port.postMessage(m);
+const post = (m: RunWorkerMessage): void => port.postMessage(m, m.type === 'didRecord' ? transfers(m.events) : undefined);
+
+/**
+ * The typed arrays of a batch's row events move to the host instead of being copied: each owns its
+ * buffer (Column.take() and the row builders make fresh ones per batch), and the run thread lets
+ * go of a batch once it is posted.
+ */
+function transfers(events: readonly object[]): ArrayBuffer[] {
+  const out = new Set<ArrayBuffer>();
+  for (const e of events) {
+    for (const v of Object.values(e)) {
+      if (ArrayBuffer.isView(v) && v.buffer instanceof ArrayBuffer && v.byteOffset === 0 && v.byteLength === v.buffer.byteLength) out.add(v.buffer);
+    }
+  }
+  return [...out];
+}
 
 if (data.role === 'bundler') serveBundles(port, data);
 else if (data.role === 'python') servePython(data, port);

@@ -546,4 +546,82 @@ export const tests: E2ETest[] = [
       }
     },
   },
+  {
+    name: 'graphs read at a glance in both high-contrast themes: fitted, text at least 10 px, no overlapping labels, AA colours; panel and side bar',
+    workspace: 'panel',
+    timeoutMs: 600_000,
+    async run(t) {
+      const themes = [
+        { name: /^(Dark High Contrast|Default High Contrast)(?! Light)\b/, tag: 'hc-dark', cls: /vscode-high-contrast(?!-light)/ },
+        { name: /^(Light High Contrast|Default High Contrast Light)\b/, tag: 'hc-light', cls: /vscode-high-contrast-light/ },
+      ];
+      for (const theme of themes) {
+        await t.page.keyboard.press('Control+1');
+        await setTheme(t, theme.name);
+        for (const file of ['training.grad.ts', 'mlp.grad.ts', 'hessian.grad.ts', 'rnn.grad.ts', 'left-engine.grad.ts']) {
+          await t.runCommand('View: Close All Editors');
+          const panel = await runAndWaitForPanel(t, file);
+          await until(`${file}: the ${theme.tag} theme`, async () => theme.cls.test((await panel.locator('body').getAttribute('class')) ?? ''), 10_000);
+          await assertLegible(panel, `${file} in the panel, ${theme.tag}`);
+          await t.screenshot(`${theme.tag}-${file.replace('.grad.ts', '')}`);
+        }
+        await t.page.keyboard.press('Control+1');
+        await t.runCommand('GradTape: Focus on Tape View');
+        for (const file of ['mlp.grad.ts', 'hessian.grad.ts']) {
+          await t.runCommand('View: Close All Editors');
+          await openFileRetrying(t, file);
+          const view = await sideBarView(t, file);
+          await assertLegible(view, `${file} in the side bar, ${theme.tag}`);
+          await t.screenshot(`${theme.tag}-sidebar-${file.replace('.grad.ts', '')}`);
+        }
+        await t.page.keyboard.press('Control+B'); // close the side bar again
+      }
+    },
+  },
+  {
+    name: "the pin button shows the panel's state; a double click opens a folded group in the narrow side bar",
+    workspace: 'panel',
+    timeoutMs: 300_000,
+    async run(t) {
+      const panel = await runAndWaitForPanel(t, 'rnn.grad.ts');
+      // The panel's title bar: an outlined pin while it follows the active file, a filled one once pinned.
+      const panelGroup = t.page.locator('.editor-group-container').filter({ has: t.page.locator('.tab.active', { hasText: 'Gradients: rnn.grad.ts' }) });
+      await panel.locator('.graph canvas').click({ position: { x: 5, y: 5 } }); // the panel active: its buttons show
+      const pin = panelGroup.locator('.editor-actions a.action-label[aria-label^="Pin the Gradients Panel"]');
+      await pin.waitFor({ timeout: 10_000 });
+      assert.match((await pin.getAttribute('class')) ?? '', /codicon-pin(?!ned)/);
+      await t.screenshot('pin-following');
+      await pin.click();
+      const unpin = panelGroup.locator('.editor-actions a.action-label[aria-label^="Unpin the Gradients Panel"]');
+      await unpin.waitFor({ timeout: 10_000 });
+      assert.match((await unpin.getAttribute('class')) ?? '', /codicon-pinned/);
+      await until('the tab to say pinned', async () => (await t.tabTitles()).includes('Gradients: rnn.grad.ts (pinned)'), 10_000);
+      await t.screenshot('pin-pinned');
+      await unpin.click();
+      await pin.waitFor({ timeout: 10_000 });
+      await until('the tab to follow again', async () => (await t.tabTitles()).includes('Gradients: rnn.grad.ts'), 10_000);
+
+      // The narrow side bar: a double click on the folded RNN group opens it, three times over.
+      await t.page.keyboard.press('Control+1');
+      await t.runCommand('GradTape: Focus on Tape View');
+      await openFileRetrying(t, 'rnn.grad.ts');
+      const view = await sideBarView(t, 'rnn.grad.ts');
+      const body = view.locator('body');
+      for (let round = 0; round < 3; round++) {
+        await until('the group folded', async () => Number(await body.getAttribute('data-drawn-nodes')) < 10, 20_000);
+        const group = view.locator('.node-list button', { hasText: /^400 × \(Mul, Mul, Add, Tanh\)/ }).first();
+        const x = Number(await group.getAttribute('data-cx')), y = Number(await group.getAttribute('data-cy'));
+        const canvas = view.locator('.graph canvas');
+        const width = (await canvas.boundingBox())!.width;
+        assert.ok(width < 400, `a narrow pane: ${width} px`);
+        await canvas.dblclick({ position: { x, y } });
+        await until(`round ${round}: the group opened by the double click`, async () => Number(await body.getAttribute('data-drawn-nodes')) >= 1600, 30_000);
+        if (round === 0) await t.screenshot('sidebar-group-opened');
+        // Fold it again (the tape bar's button).
+        const fold = view.locator('button', { hasText: 'Fold repeats' });
+        await fold.waitFor({ timeout: 10_000 });
+        await fold.click();
+      }
+    },
+  },
 ];

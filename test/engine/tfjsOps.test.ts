@@ -188,6 +188,77 @@ export const NORMALISATION: Parity[] = [
   },
 ];
 
+// Convolution and pooling: SAME and VALID, strides, dilations, odd and even sizes; the larger
+// cases cross the WebAssembly matmul threshold (f32 accumulation there, hence the tolerance).
+// tfjs rejects strides and dilations both above 1 and has no gradient with dilations (values only
+// there). Its avgPool gradient divides by the whole window also where SAME padding cuts it, unlike
+// its own forward and TensorFlow's AvgPoolGrad: values only for SAME average pooling. Our gradients
+// are checked against finite differences in allOps.test.ts.
+const conv = (name: string, x: number[], w: number[], strides: number | [number, number], pad: 'SAME' | 'VALID', dil: number | [number, number] = 1, tol = 1e-5): Parity => ({
+  name: `conv2d ${name}`, inputs: [{ shape: x }, { shape: w }], tol, grad: dil === 1,
+  ours: (a, b) => tf.nn.conv2d(a, b, strides, pad, { dilations: dil }),
+  theirs: (a, b) => tfjs.conv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, strides, pad === 'SAME' ? 'same' : 'valid', 'NHWC', dil),
+});
+const pool = (kind: 'max' | 'avg', name: string, x: number[], k: number | [number, number], strides: number | [number, number], pad: 'SAME' | 'VALID'): Parity => ({
+  name: `${kind}Pool2d ${name}`, inputs: [{ shape: x }],
+  grad: kind === 'max' || pad === 'VALID',
+  ours: (a) => (kind === 'max' ? tf.nn.maxPool2d : tf.nn.avgPool2d)(a, k, strides, pad),
+  theirs: (a) => (kind === 'max' ? tfjs.maxPool : tfjs.avgPool)(a as tfjs.Tensor4D, k, strides, pad === 'SAME' ? 'same' : 'valid'),
+});
+export const CONV_AND_POOL: Parity[] = [
+  conv('3×3 SAME', [2, 5, 5, 3], [3, 3, 3, 4], 1, 'SAME'),
+  conv('3×3 VALID', [2, 5, 6, 3], [3, 3, 3, 4], 1, 'VALID'),
+  conv('2×3 SAME stride 2 (odd input, even kernel)', [1, 7, 6, 2], [2, 3, 2, 3], 2, 'SAME'),
+  conv('3×2 VALID strides [2, 3]', [2, 8, 7, 1], [3, 2, 1, 2], [2, 3], 'VALID'),
+  conv('3×3 SAME dilations 2', [1, 7, 7, 2], [3, 3, 2, 2], 1, 'SAME', 2),
+  conv('2×2 VALID dilations [2, 1]', [1, 6, 5, 2], [2, 2, 2, 3], 1, 'VALID', [2, 1]),
+  conv('1×1 (pointwise)', [2, 3, 4, 5], [1, 1, 5, 2], 1, 'VALID'),
+  conv('large, SAME (WebAssembly sgemm)', [4, 16, 16, 8], [3, 3, 8, 16], 1, 'SAME', 1, 1e-4),
+  conv('large, VALID stride 2 (WebAssembly sgemm)', [4, 17, 15, 6], [5, 5, 6, 8], 2, 'VALID', 1, 1e-4),
+  {
+    name: 'conv1d stride 2 SAME', inputs: [{ shape: [2, 9, 3] }, { shape: [3, 3, 4] }],
+    ours: (a, b) => tf.nn.conv1d(a, b, 2, 'SAME'), theirs: (a, b) => tfjs.conv1d(a as tfjs.Tensor3D, b as tfjs.Tensor3D, 2, 'same'),
+  },
+  {
+    name: 'conv1d dilation 2 VALID (values)', inputs: [{ shape: [2, 9, 3] }, { shape: [3, 3, 2] }], grad: false,
+    ours: (a, b) => tf.nn.conv1d(a, b, 1, 'VALID', { dilations: 2 }), theirs: (a, b) => tfjs.conv1d(a as tfjs.Tensor3D, b as tfjs.Tensor3D, 1, 'valid', 'NWC', 2),
+  },
+  {
+    name: 'conv2dTranspose stride 2 SAME', inputs: [{ shape: [2, 3, 4, 3] }, { shape: [3, 3, 2, 3] }],
+    ours: (a, b) => tf.nn.conv2dTranspose(a, b, [2, 6, 8, 2], 2, 'SAME'), theirs: (a, b) => tfjs.conv2dTranspose(a as tfjs.Tensor4D, b as tfjs.Tensor4D, [2, 6, 8, 2], 2, 'same'),
+  },
+  {
+    name: 'conv2dTranspose stride 2 VALID (odd output)', inputs: [{ shape: [1, 3, 3, 2] }, { shape: [3, 3, 4, 2] }],
+    ours: (a, b) => tf.nn.conv2dTranspose(a, b, [1, 7, 7, 4], 2, 'VALID'), theirs: (a, b) => tfjs.conv2dTranspose(a as tfjs.Tensor4D, b as tfjs.Tensor4D, [1, 7, 7, 4], 2, 'valid'),
+  },
+  {
+    name: 'depthwiseConv2d SAME multiplier 2', inputs: [{ shape: [2, 5, 5, 3] }, { shape: [3, 3, 3, 2] }],
+    ours: (a, b) => tf.nn.depthwiseConv2d(a, b, 1, 'SAME'), theirs: (a, b) => tfjs.depthwiseConv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same'),
+  },
+  {
+    name: 'depthwiseConv2d VALID stride 2', inputs: [{ shape: [1, 7, 6, 2] }, { shape: [2, 3, 2, 1] }],
+    ours: (a, b) => tf.nn.depthwiseConv2d(a, b, [2, 2], 'VALID'), theirs: (a, b) => tfjs.depthwiseConv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 2, 'valid'),
+  },
+  {
+    name: 'depthwiseConv2d dilations 2 (values)', inputs: [{ shape: [1, 7, 7, 2] }, { shape: [3, 3, 2, 2] }], grad: false,
+    ours: (a, b) => tf.nn.depthwiseConv2d(a, b, 1, 'SAME', { dilations: 2 }), theirs: (a, b) => tfjs.depthwiseConv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same', 'NHWC', 2),
+  },
+  pool('max', '2×2 stride 2 VALID', [2, 6, 6, 3], 2, 2, 'VALID'),
+  pool('max', '3×3 stride 2 SAME (odd input)', [2, 7, 5, 2], 3, 2, 'SAME'),
+  pool('max', '2×3 strides [1, 2] SAME', [1, 5, 6, 2], [2, 3], [1, 2], 'SAME'),
+  pool('avg', '2×2 stride 2 VALID', [2, 6, 6, 3], 2, 2, 'VALID'),
+  pool('avg', '3×3 stride 2 SAME (padding not counted; values)', [2, 7, 5, 2], 3, 2, 'SAME'),
+  pool('avg', '3×2 strides [2, 1] VALID', [1, 7, 5, 2], [3, 2], [2, 1], 'VALID'),
+  {
+    name: 'maxPool1d 3 stride 2 SAME', inputs: [{ shape: [2, 9, 3] }],
+    ours: (a) => tf.nn.maxPool1d(a, 3, 2, 'SAME'), theirs: (a) => tfjs.squeeze(tfjs.maxPool(tfjs.expandDims(a, 1) as tfjs.Tensor4D, [1, 3], [1, 2], 'same'), [1]),
+  },
+  {
+    name: 'avgPool1d 2 stride 2 VALID', inputs: [{ shape: [2, 9, 3] }],
+    ours: (a) => tf.nn.avgPool1d(a, 2, 2, 'VALID'), theirs: (a) => tfjs.squeeze(tfjs.avgPool(tfjs.expandDims(a, 1) as tfjs.Tensor4D, [1, 2], [1, 2], 'valid'), [1]),
+  },
+];
+
 describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward and gradient', () => {
   let prevProd = false;
   before(async () => {
@@ -207,6 +278,7 @@ describe('parity with @tensorflow/tfjs-core 4.22 (cpu): issue 12 ops, forward an
       checkParity(EINSUM_AND_NORMS);
       checkParity(LOSSES);
       checkParity(NORMALISATION);
+      checkParity(CONV_AND_POOL);
     });
   }
 });

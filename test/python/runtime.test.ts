@@ -69,6 +69,52 @@ for t in [a[0], a[:, 1], a[1:, 1:3], a[::-1, 0], a[..., None], a[1, 2], a[-1]]:
     ]);
   });
 
+  it("indexing is tf.strided_slice, as TF's _slice_helper docstring shows it, with its errors and gradient", async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+foo = tf.constant([1, 2, 3, 4, 5, 6])
+print(foo[2:-2].numpy().tolist())
+foo = tf.constant([[1, 2, 3], [4, 5, 6], [7, 8, 9]])
+print(foo[::2, ::-1].numpy().tolist())
+print(foo[tf.constant(0), tf.constant(2)].numpy())
+print(foo[tf.newaxis, :, :].numpy().tolist(), foo[tf.newaxis, ...].shape, foo[tf.newaxis].shape)
+print(foo[:, tf.newaxis, :].numpy().tolist())
+print(foo[:, :, tf.newaxis].numpy().tolist())
+print(foo[foo > 2].numpy().tolist())
+print(foo[-1, 1:], foo[..., 0].numpy().tolist(), foo[1:, ..., None].shape, foo[::-2, 2].numpy().tolist())
+for bad in ["foo[5]", "foo[1.5]", "foo[..., ...]", "foo[::0]", "foo[tf.constant([0, 1])]", "foo[0, 0, 0]", "foo[tf.constant([True, False])]"]:
+    try:
+        eval(bad)
+    except Exception as e:
+        print(type(e).__name__, str(e).split(" [Op:")[0])
+x = tf.Variable([1.0, 2.0, 3.0, 4.0, 5.0])
+with tf.GradientTape() as tape:
+    y = tf.reduce_sum(x[::2] * 3.0) + x[-1] + tf.reduce_sum(x[x > 3.5])
+print(tape.gradient(y, x).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '[3, 4]',
+      '[[3, 2, 1], [9, 8, 7]]',
+      '3',
+      '[[[1, 2, 3], [4, 5, 6], [7, 8, 9]]] (1, 3, 3) (1, 3, 3)',
+      '[[[1, 2, 3]], [[4, 5, 6]], [[7, 8, 9]]]',
+      '[[[1], [2], [3]], [[4], [5], [6]], [[7], [8], [9]]]',
+      '[3, 4, 5, 6, 7, 8, 9]',
+      'tf.Tensor([8 9], shape=(2,), dtype=int32) [1, 4, 7] (2, 3, 1) [9, 3]',
+      'InvalidArgumentError slice index 5 of dimension 0 out of bounds.',
+      'TypeError Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got 1.5',
+      'InvalidArgumentError Multiple ellipses in slice spec not allowed',
+      'InvalidArgumentError strides[0] must be non-zero',
+      "TypeError Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got <tf.Tensor: shape=(2,), dtype=int32, numpy=array([0, 1], dtype=int32)>",
+      'InvalidArgumentError Index out of range using input dim 2; input has only 2 dims',
+      'ValueError Shapes (3,) and (2,) are incompatible',
+      '[3.0, 0.0, 3.0, 1.0, 5.0]',
+    ]);
+    const slice = trace.tapes[0].nodes.find((n) => n.op === 'StridedSlice');
+    assert.equal(slice?.pos?.line, 19);
+    assert.equal(slice?.pos?.column, '    y = tf.reduce_sum(x['.length); // the `[`, as for .grad.ts
+  });
+
   it('with nesting, stop_recording, the accumulator, custom gradients and keyword arguments', async () => {
     const { out, trace } = await py(`import tensorflow as tf
 x = tf.Variable(2.0)
@@ -116,6 +162,82 @@ print(isinstance(x, tf.Variable), isinstance(x, tf.Tensor), isinstance(m, tf.Var
     ]);
   });
 
+  it('an op knows its line and column from the call (operators, literals on either side, the module functions, a helper function)', async () => {
+    const { trace } = await py(`import tensorflow as tf
+def scaled(a, b):
+    return a * b + 1.0
+x = tf.Variable([1.0, 2.0])
+with tf.GradientTape() as tape:
+    y = scaled(x, 3.0)
+    z = 2.0 - -y
+    s = tf.reduce_sum(z)
+print(tape.gradient(s, x).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(trace.console.map((l) => l.text), ['[3.0, 3.0]']);
+    const nodes = trace.tapes[0].nodes.map((n) => [n.op, n.pos?.line, n.pos?.column]);
+    // The spans a .grad.ts run gives: the operator for `a * b`, the callee's last identifier for a call.
+    assert.deepEqual(nodes, [
+      ['Mul', 3, '    return a '.length + 1],
+      ['Add', 3, '    return a * b '.length + 1],
+      ['Neg', 7, '    z = 2.0 - '.length + 1],
+      ['Sub', 7, '    z = 2.0 '.length + 1],
+      ['Sum', 8, '    s = tf.'.length + 1],
+    ]);
+  });
+
+  it("a temporary passed to a function of the file takes the parameter's name (def, lambda, keyword)", async () => {
+    const { trace } = await py(`import tensorflow as tf
+def loss_of(w, scale=1.0):
+    return tf.reduce_sum(w * w) * scale
+sq = lambda v: v * v
+a = tf.Variable([1.0, 2.0])
+with tf.GradientTape() as tape:
+    s = tf.constant(2.0)
+    loss = loss_of(tf.add(a, 1.0), scale=s * 3.0) + tf.reduce_sum(sq(a[0:1])) + tf.reduce_sum(loss_of(a))
+print(tape.gradient(loss, a).numpy().tolist())
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(trace.console.map((l) => l.text), ['[28.0, 40.0]']);
+    const named = trace.tapes[0].nodes.filter((n) => n.name && !n.name.startsWith('#')).map((n) => [n.name, n.op]);
+    // `a` passed as itself keeps its own name; only temporaries take the parameter's.
+    assert.deepEqual(named, [['w', 'Add'], ['v', 'StridedSlice'], ['loss', 'Add']]);
+    // `s * 3.0` is not on the tape (nothing watched flows in); the tape lists it as the leaf `scale`.
+    assert.ok(trace.tapes[0].leaves.some((l) => l.name === 'scale'), JSON.stringify(trace.tapes[0].leaves));
+  });
+
+  it("numpy.random follows numpy's legacy stream (MT19937, polar Box-Muller with the kept second value)", async () => {
+    // The same program under numpy 2.4.6 (np.random's legacy RandomState) printed these; the
+    // algorithm is numpy's mt19937_seed + legacy_double + legacy_gauss (see numpy/__init__.py).
+    const { out, trace } = await py(`import numpy as np
+np.random.seed(0); print(np.random.rand(3).tolist()); print(np.random.randn(3).tolist())
+np.random.seed(0); print(np.random.randn(2,2).tolist(), float(np.random.randn()))
+np.random.seed(42); print(np.random.uniform(-1, 2, size=3).tolist(), np.random.normal(5.0, 0.5, size=2).tolist(), np.random.randint(0, 10, size=5).tolist(), int(np.random.randint(7)))
+np.random.seed(123); print(float(np.random.normal()), float(np.random.rand()))
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, [
+      '[0.5488135039273248, 0.7151893663724195, 0.6027633760716439]',
+      '[-2.268328201180374, 1.3335453816218967, -0.8427240538292873]',
+      '[[1.764052345967664, 0.4001572083672233], [0.9787379841057392, 2.240893199201458]] 1.8675579901499675',
+      '[0.12362035654208747, 1.8521429192297485, 1.1959818254342154] [4.44405994097654, 5.159451092344692] [2, 6, 7, 4, 3] 2',
+      '-1.0856306033005612 0.2268514535642031',
+    ]);
+  });
+
+  it('tensors Python no longer holds are freed on the JavaScript side', async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+import _gradtape
+x = tf.constant([1.5, 2.0])
+w = tf.constant(1.0001)
+for i in range(20000):
+    y = x * w + 1.0
+print(_gradtape.heldCount() < 3000)
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(out, ['True']);
+  });
+
   it('errors read like Python: NameError at its line, InvalidArgumentError, SyntaxError, a missing module', async () => {
     const name = await py('import tensorflow as tf\nx = 1\nprint(undefined_name)\n');
     assert.equal(name.trace.error?.name, 'NameError');
@@ -135,9 +257,11 @@ print(isinstance(x, tf.Variable), isinstance(x, tf.Tensor), isinstance(m, tf.Var
   });
 
   it('the time limit stops a Python loop that runs no op, and keeps what was printed before', async () => {
-    const { out, trace } = await py('import tensorflow as tf\nprint(tf.constant(1.0))\nwhile True:\n    pass\n', 3000);
+    const { out, trace } = await py('import tensorflow as tf\nprint(tf.constant(1.0))\nn = 0\nwhile True:\n    n += 1\n', 3000);
     assert.equal(trace.error?.kind, 'timeout');
-    assert.match(trace.error?.message ?? '', /^stopped after 3 s/);
+    // The loop's line, from Python's frame when the host's sampler asked (no op ran in the loop).
+    assert.match(trace.error?.message ?? '', /^stopped after 3 s; it was at line [45]$/);
+    assert.ok([4, 5].includes(trace.error?.pos?.line ?? 0), JSON.stringify(trace.error));
     assert.deepEqual(out, ['tf.Tensor(1.0, shape=(), dtype=float32)']);
   });
 });

@@ -2,6 +2,9 @@
 // 'inspect'), which replays recorded nodes through the engine's real ops; and a new op, defined in
 // one place, that the inspector answers for with nothing else changed.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { defineOp } from '../../src/engine/op';
 import { inspect, type InspectAnswer, type Num } from '../../src/engine/inspect';
 import { GradientTape, Tensor, multiply, reduceSum, variable } from '../../src/engine/index';
@@ -41,6 +44,35 @@ describe('runner: the inspect thread', function () {
       assert.ok(walk.jvp.ok && Math.abs(n(walk.jvp.targetTangent) - n(walk.jvp.reverse!)) < 1e-4, JSON.stringify(walk.jvp));
     }
     console.log(`      inspect thread: first answer ${cold.toFixed(0)} ms (thread start), next ${warm.toFixed(1)} ms`);
+  });
+
+  it('answers for the convolution and pooling ops (replayed with their recorded attributes): FD check and forward mode agree', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-conv-'));
+    const file = path.join(dir, 'conv.grad.ts');
+    fs.writeFileSync(file, [
+      'import * as tf from "gradtape";',
+      'const x = tf.constant([[[[0.1], [0.9], [-0.4], [0.3]], [[0.5], [-0.2], [0.8], [0.6]], [[-0.7], [0.4], [0.2], [-0.1]], [[0.3], [0.7], [-0.5], [0.25]]]]);',
+      'const w = tf.variable(tf.constant([[[[0.5, -0.3]], [[0.2, 0.8]]], [[[-0.6, 0.1]], [[0.4, 0.7]]]]), { name: "w" });',
+      'const tape = new tf.GradientTape();',
+      'const loss = tape.record(() => tf.reduceSum(tf.square(tf.nn.avgPool2d(tf.nn.maxPool2d(tf.nn.conv2d(x, w, 1, "SAME"), 2, 1, "VALID"), 2, 1, "SAME"))));',
+      'const dw = tape.gradient(loss, w);',
+    ].join('\n'));
+    const trace = await runScratch({ file, workerFile: WORKER });
+    fs.rmSync(dir, { recursive: true, force: true });
+    assert.ok(trace.ok, JSON.stringify(trace.error));
+    const g = trace.gradients[0];
+    const tape = trace.tapes.find((t) => t.id === g.tapeId)!;
+    assert.deepEqual(tape.nodes.map((x) => x.op), ['Conv2D', 'MaxPool', 'AvgPool', 'Square', 'Sum']);
+    const job = inspectJob(trace, g.id)!;
+    for (const nd of tape.nodes.slice(0, 3)) {
+      const a = node(inspect(job, { kind: 'node', tensorId: nd.outputId, nodeId: nd.id }));
+      assert.ok(a.derivative && a.derivative.text.length > 0, nd.op);
+      assert.ok(a.fd.ok && a.fd.agrees, `${nd.op}: ${JSON.stringify(a.fd)}`);
+    }
+    const fdW = node(inspect(job, { kind: 'node', tensorId: g.sources[0].tensorId })).fd;
+    assert.ok(fdW.ok && fdW.agrees, JSON.stringify(fdW));
+    const walk = inspect(job, { kind: 'walk', seed: g.sources[0].tensorId, element: 3 });
+    assert.ok(walk.kind === 'walk' && walk.jvp.ok && Math.abs(n(walk.jvp.targetTangent) - n(walk.jvp.reverse!)) < 1e-4, JSON.stringify(walk.kind === 'walk' && walk.jvp));
   });
 
   it('says why when there is nothing to answer: an unknown gradient call, a value kept only as a summary', async () => {

@@ -12,6 +12,15 @@ describe('runner/names: which identifier a call is assigned to', () => {
     assert.equal(names.get(at(src, 1, 'reshape')), undefined);
   });
 
+  it('after a loop head, names the assignment of its body, not the loop variable (issue 17: the RNN\'s Tanh read "x")', () => {
+    const src = ['for (const x of xs) h = tf.tanh(tf.add(tf.multiply(w, h), x));', 'for (let i = 0; i < 3; i++) s = tf.add(s, 1);', 'if (ok) y = tf.square(y);'].join('\n');
+    const names = scanNames(src);
+    assert.equal(names.get(at(src, 1, 'tanh')), 'h');
+    assert.equal(names.get(at(src, 2, 'add')), 's');
+    assert.equal(names.get(at(src, 3, 'square')), 'y');
+    assert.ok(![...names.values()].includes('x'), [...names.entries()].join(' '));
+  });
+
   it('maps a return inside tape.record to the variable receiving record', () => {
     const src = ['const loss = tape.record(() => {', '  const out = tf.matmul(a, b);', '  return tf.math.squaredDifference(y, out);', '});'].join('\n');
     const names = scanNames(src);

@@ -2,6 +2,9 @@
 // would, a long loop keeps only a few hundred bytes per step, and adjoints sent as rows come back
 // whole and in order.
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -167,5 +170,28 @@ for (let i = 1; i <= 30; i++) {
     const calls = t.gradients.filter((g) => g.tapeId !== t.tapes[0].id);
     assert.deepEqual(calls.map((g) => g.sources[0].gradient?.shape), Array.from({ length: 30 }, (_, i) => [i + 1]));
     assert.deepEqual(calls.map((g) => g.sources[0].gradient?.max), Array.from({ length: 30 }, () => 2));
+  });
+
+  it('the values budget goes to a loop\'s last step first (the panel opens there), then to the samples between', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-budget-'));
+    const file = path.join(dir, 'budget.grad.ts');
+    // About 20,000 values per detailed step: the 200,000 budget cannot hold every sampled step.
+    fs.writeFileSync(file, [
+      'import * as tf from "gradtape";',
+      'const w = tf.variable(tf.ones([64, 64]), { name: "w" });',
+      'for (let step = 0; step < 60; step++) {',
+      '  const tape = new tf.GradientTape();',
+      '  const loss = tape.record(() => tf.reduceSum(tf.square(tf.matmul(w, w))));',
+      '  tape.gradient(loss, w);',
+      '}',
+    ].join('\n'));
+    const t = await runScratch({ file, workerFile: WORKER, timeoutMs: 20_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const detailed = t.tapes.filter((tp) => tp.detailed && tp.nodes.length > 0);
+    const last = detailed[detailed.length - 1];
+    assert.equal(last.step, 59);
+    const kept = (tp: (typeof detailed)[number]): boolean => tp.nodes.every((n) => n.output.values !== undefined);
+    assert.ok(kept(last), 'the last step keeps its values');
+    assert.ok(detailed.some((tp) => !kept(tp)), 'the budget ran out for some sampled step (else this test checks nothing)');
   });
 });

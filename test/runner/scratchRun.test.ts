@@ -134,7 +134,13 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.equal(t.error?.kind, 'timeout');
       assert.ok(t.tapes.length > 20, `${t.tapes.length} steps`);
       const tapes = new Map(t.tapes.map((x) => [x.id, x]));
-      assert.deepEqual(t.tapes.map((x) => x.step), [...Array(t.tapes.length).keys()]);
+      // Every step once, in order; a fast machine's run may pass the row budget, which thins the
+      // older steps (src/runner/host/rowBudget.ts) and says how many went.
+      const steps = t.tapes.map((x) => x.step);
+      const dropped = t.thinned?.find((th) => th.what === 'steps')?.dropped ?? 0;
+      assert.equal(t.tapes.length + dropped, t.stats.tapes);
+      if (dropped === 0) assert.deepEqual(steps, [...Array(t.tapes.length).keys()]);
+      else for (let i = 1; i < steps.length; i++) assert.ok(steps[i] > steps[i - 1] && steps[0] === 0, `steps ${steps[i - 1]}, ${steps[i]}`);
       for (const tape of t.tapes) {
         assert.ok(tape.nodeCount >= tape.nodes.length);
         if (!tape.detailed) continue;
@@ -154,9 +160,11 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       // At most the step in flight has no gradient yet.
       assert.ok(t.gradients.length >= t.tapes.length - 1 && t.gradients.length <= t.tapes.length);
       const loss = t.curves.find((c) => c.name === 'loss')!;
+      const droppedPoints = t.thinned?.find((th) => th.what === 'points' && th.name === 'loss')?.dropped ?? 0;
       // One curve point per step (the step in flight may have its point or its gradient only).
-      assert.ok(Math.abs(loss.points.length - t.gradients.length) <= 1, `${loss.points.length} points, ${t.gradients.length} gradients`);
-      for (const p of loss.points) assert.equal(t.tapes[p.step].step, p.step);
+      assert.ok(Math.abs(loss.points.length + droppedPoints - t.stats.gradientCalls) <= 1, `${loss.points.length} + ${droppedPoints} points, ${t.stats.gradientCalls} gradients`);
+      const byStep = new Map(t.tapes.map((x) => [x.step, x]));
+      for (const p of loss.points) if (dropped === 0) assert.equal(byStep.get(p.step)?.step, p.step);
       assert.deepEqual(JSON.parse(JSON.stringify(t)), t);
     });
 
@@ -179,8 +187,10 @@ describe('runner/scratchRun: fixtures in a real worker', function () {
       assert.ok(ticks >= 10, `only ${ticks} timer ticks in one second`);
     });
 
-    it('a huge allocation on the JS heap: stopped with the memory limit in the message', async () => {
-      const t = await run('runner-huge-allocation.grad.ts', { memoryMb: 64 });
+    it('a huge allocation on the JS heap: stopped with the memory limit in the message', async function () {
+      // A long time limit: under load, filling 64 MB took longer than the default 5 s (a Timeout instead).
+      this.timeout(150_000);
+      const t = await run('runner-huge-allocation.grad.ts', { memoryMb: 64, timeoutMs: 120_000 });
       assert.equal(t.error?.kind, 'memory');
       assert.match(t.error?.message ?? '', /64 MB memory limit/);
     });

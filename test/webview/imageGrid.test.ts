@@ -1,4 +1,5 @@
 import { strict as assert } from 'node:assert';
+import * as tf from '../../src/engine/ops/index';
 import { imageGrid, layoutFor } from '../../webview/model/imageGrid';
 
 describe('webview/imageGrid: rank-3 and rank-4 tensors as images', () => {
@@ -39,12 +40,18 @@ describe('webview/imageGrid: rank-3 and rank-4 tensors as images', () => {
     assert.ok(imageGrid([5, 2, 3], 'filters'));
   });
 
-  it('a conv filter input, or a filter gradient, reads as filters; anything else as maps', () => {
-    assert.equal(layoutFor('VarHandleOp', [{ op: 'Conv2D', inputIndex: 1 }]), 'filters');
-    assert.equal(layoutFor('Identity', [{ op: 'Conv2D', inputIndex: 0 }]), 'maps');
-    assert.equal(layoutFor('Conv2DBackpropFilter', []), 'filters');
-    assert.equal(layoutFor('Mul', [{ op: 'Conv2DBackpropInput', inputIndex: 0 }]), 'filters');
-    assert.equal(layoutFor('Mul', [{ op: 'Conv2DBackpropInput', inputIndex: 1 }]), 'maps');
-    assert.equal(layoutFor('Relu', [{ op: 'MaxPool', inputIndex: 0 }]), 'maps');
+  it('a tensor fed to an input named filter, or a filter gradient (attrs with filterSizes), reads as filters; anything else as maps', () => {
+    assert.equal(layoutFor(undefined, ['filter']), 'filters');
+    assert.equal(layoutFor(undefined, ['input']), 'maps');
+    assert.equal(layoutFor({ filterSizes: [3, 3, 1, 8], padding: 'SAME' }, []), 'filters');
+    assert.equal(layoutFor({ inputSizes: [1, 8, 8, 1] }, ['outBackprop', 'filter']), 'filters');
+    assert.equal(layoutFor({ inputSizes: [1, 8, 8, 1] }, ['outBackprop']), 'maps');
+    assert.equal(layoutFor({ ksize: [2, 2] }, ['input']), 'maps');
+  });
+
+  it('the conv ops name their filter inputs "filter" and their filter gradients carry filterSizes (what layoutFor reads)', () => {
+    for (const op of [tf.Conv2D, tf.DepthwiseConv2dNative]) assert.equal(op.inputs[1], 'filter');
+    for (const op of [tf.Conv2DBackpropInput, tf.DepthwiseConv2dNativeBackpropInput]) assert.equal(op.inputs[0], 'filter');
+    for (const op of [tf.Conv2DBackpropFilter, tf.DepthwiseConv2dNativeBackpropFilter]) assert.ok(op.sample?.kind === 'cases' && op.sample.cases.every((c) => 'filterSizes' in (c.attrs as object)));
   });
 });

@@ -2,10 +2,12 @@
 // through short references (webview/model/references.ts): no long edge across the picture (issue 17).
 import assert from 'node:assert/strict';
 import type { Trace, TraceNode } from '../../src/protocol/trace';
-import { buildGraph } from '../../webview/model/graphModel';
-import { layeredLayout, sizeNodes } from '../../webview/model/layout';
+import fs from 'node:fs';
+import path from 'node:path';
+import { buildGraph, gradientsFor, maxStep, tapesAtStep, type Graph } from '../../webview/model/graphModel';
+import { LIBRARY_MAX_NODES, layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { viewGraphFor } from '../../webview/model/repeats';
-import { addReferences } from '../../webview/model/references';
+import { addReferences, REF_SPAN } from '../../webview/model/references';
 import { NODE_SIZES } from '../../webview/model/viewport';
 import { summary } from './fixtures/traceBuilder';
 
@@ -38,12 +40,13 @@ function chain(depth: number): Trace {
   } as unknown as Trace;
 }
 
-const drawn = (t: Trace) => {
-  const view = addReferences(viewGraphFor(buildGraph(t.tapes, t.gradients[0]), new Set()).view);
+const drawnGraph = (graph: Graph) => {
+  const view = addReferences(viewGraphFor(graph, new Set()).view, REF_SPAN, 0);
   sizeNodes(view, 'full');
   layeredLayout(view, 'LR', 'full');
   return view;
 };
+const drawn = (t: Trace) => drawnGraph(buildGraph(t.tapes, t.gradients[0]));
 
 describe('panel: a leaf used across the tape is drawn once, with short references', () => {
   it('w feeds the first and the last MatMul of a 10-rank chain: one w, one reference beside the last, every edge short', () => {
@@ -64,6 +67,31 @@ describe('panel: a leaf used across the tape is drawn once, with short reference
     assert.equal(refEdge.tensorId, 2);
     assert.notEqual(refEdge.gradRms, undefined);
     assert.deepEqual(leaf.consumers.map((c) => g.nodes[c].op), ['MatMul']);
+  });
+
+  it('the nested-tape Hessian: x, read by the forward ops and again by the backward pass, is one node and short references', () => {
+    const t = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'trace-hessian.json'), 'utf8')) as Trace;
+    const tapes = tapesAtStep(t, maxStep(t));
+    const grads = gradientsFor(t, tapes);
+    const g = drawnGraph(buildGraph(tapes, grads[grads.length - 1]));
+    const xs = g.nodes.filter((n) => n.title === 'x');
+    assert.equal(xs.filter((n) => n.ref === undefined).length, 1, 'x is drawn once');
+    assert.ok(xs.some((n) => n.ref !== undefined), 'the backward pass reads x through a reference');
+    // No edge from a leaf (or a reference) is longer than its cluster: REF_SPAN ranks past the first use.
+    const step = NODE_SIZES.full.w + NODE_SIZES.full.gapRank;
+    for (const e of g.edges) {
+      if (g.nodes[e.from].kind !== 'leaf') continue;
+      assert.ok(g.nodes[e.to].x - g.nodes[e.from].x <= (REF_SPAN + 1) * step + 1e-9, `${g.nodes[e.from].title} → ${g.nodes[e.to].title}`);
+    }
+  });
+
+  it('leaves graphs dagre lays out alone (up to LIBRARY_MAX_NODES nodes): its ranking keeps their edges short', () => {
+    const t = chain(8);
+    const view = viewGraphFor(buildGraph(t.tapes, t.gradients[0]), new Set()).view;
+    assert.equal(addReferences(view), view);
+    const big = chain(LIBRARY_MAX_NODES);
+    const bigView = viewGraphFor(buildGraph(big.tapes, big.gradients[0]), new Set()).view;
+    assert.equal(addReferences(bigView).nodes.filter((n) => n.ref !== undefined).length, 1);
   });
 
   it('uses close together share the leaf: no reference in a short chain, none for a leaf used once', () => {

@@ -70,13 +70,13 @@ export function imageGrid(shape: readonly number[], layout: ImageLayout, maxTile
   return { tiles, rows, cols, hidden, caption: `${what}, ${grid.height} × ${grid.width} each${hidden ? ` (first ${tiles.length} shown)` : ''}` };
 }
 
-/** Conv ops and which of their inputs is an HWIO filter: a tensor fed there (and its gradient) reads as filters. */
-const FILTER_INPUT: Readonly<Record<string, number>> = { Conv2D: 1, DepthwiseConv2dNative: 1, Conv2DBackpropInput: 0, DepthwiseConv2dNativeBackpropInput: 0 };
-/** Ops whose output is a filter's gradient. */
-const FILTER_PRODUCERS = /^(Conv2DBackpropFilter|DepthwiseConv2dNativeBackpropFilter)$/;
-
-/** Which layout suits a node: `filters` when it is a conv's filter input or a filter gradient. */
-export function layoutFor(op: string, consumers: readonly { op: string; inputIndex: number }[]): ImageLayout {
-  if (FILTER_PRODUCERS.test(op)) return 'filters';
-  return consumers.some((c) => FILTER_INPUT[c.op] === c.inputIndex) ? 'filters' : 'maps';
+/**
+ * Which layout suits a node: `filters` when it is fed to an op input named `filter` (the conv ops'
+ * HWIO filter, by the names the engine's op definitions give their inputs) or is itself a filter's
+ * gradient (a backprop op whose attributes give `filterSizes`), else `maps`. No table of ops: a new
+ * conv op that names its input `filter` reads right as it is.
+ */
+export function layoutFor(attrs: Readonly<Record<string, unknown>> | undefined, consumerInputNames: readonly string[]): ImageLayout {
+  if (attrs !== undefined && 'filterSizes' in attrs) return 'filters';
+  return consumerInputNames.includes('filter') ? 'filters' : 'maps';
 }

@@ -3,15 +3,17 @@
  * shared by distant ops) is drawn once, beside its first use, and its later uses read it through
  * short references: a small `↩ w` node just before each far group of consumers, in place of a long
  * edge across the picture. A reference stands for the same tensor (selecting it selects the leaf);
- * its edges keep their gradients. Pure, tested under Node.
+ * its edges keep their gradients. In graphs the panel's own layered layout places (above
+ * LIBRARY_MAX_NODES); dagre keeps a small graph's edges short itself. Pure, tested under Node.
  */
 import type { GraphNode } from './graphModel';
 import type { ViewGraph } from './repeats';
+import { LIBRARY_MAX_NODES } from './layout';
 
 /** Consumers more than this many ranks after the leaf's first one read it through a reference. */
 export const REF_SPAN = 2;
 
-/** Ranks by longest path from the leaves (the drawn graph is in recorded, so topological, order for ops). */
+/** Ranks as the layered layout gives them: longest path from the leaves (ops are in recorded, so topological, order), then each op moved up to just before its first consumer. */
 function ranks(view: ViewGraph): Int32Array {
   const rank = new Int32Array(view.nodes.length);
   const order = view.nodes.map((n) => n.index).sort((a, b) => {
@@ -25,10 +27,24 @@ function ranks(view: ViewGraph): Int32Array {
     for (const j of n.inputs) if (view.nodes[j].kind !== 'leaf') r = Math.max(r, rank[j] + 1);
     rank[i] = r;
   }
+  // As the layout does (layout.ts): an op used only later sits just before its first consumer
+  // (`cos(x)` of a backward pass is drawn beside the op that uses it, not beside x).
+  for (let i = order.length - 1; i >= 0; i--) {
+    const n = view.nodes[order[i]];
+    if (n.kind === 'leaf' || !n.consumers.length) continue;
+    let r = Infinity;
+    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
+    if (r > rank[n.index]) rank[n.index] = r;
+  }
   return rank;
 }
 
-export function addReferences(view: ViewGraph, span = REF_SPAN): ViewGraph {
+/**
+ * `minNodes`: graphs up to this size are left alone; dagre lays them out (layout.ts), and its
+ * ranking already keeps edges short there, where references would only add boxes.
+ */
+export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRARY_MAX_NODES): ViewGraph {
+  if (view.nodes.length <= minNodes) return view;
   const rank = ranks(view);
   const far = view.nodes.filter((n) => n.kind === 'leaf' && n.consumers.length > 1 && n.ref === undefined).map((leaf) => {
     const cs = [...new Set(leaf.consumers)].sort((a, b) => rank[a] - rank[b] || a - b);

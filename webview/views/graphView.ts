@@ -782,7 +782,10 @@ export class GraphView {
 
   private bindPointer(): void {
     let drag: { x: number; y: number; vx: number; vy: number; moved: boolean } | undefined;
+    /** The node under the last click's pointerup, before selecting it changed anything (see dblclick). */
+    let upHit: number | undefined;
     this.canvas.addEventListener('pointerdown', (e) => {
+      upHit = undefined;
       this.canvas.focus();
       this.canvas.setPointerCapture(e.pointerId);
       drag = { x: e.clientX, y: e.clientY, vx: this.view.x, vy: this.view.y, moved: false };
@@ -806,14 +809,22 @@ export class GraphView {
       drag = undefined;
       if (d && !d.moved) {
         const i = this.hit(e.clientX, e.clientY);
+        upHit = i;
         this.setSelected(i);
         this.cb.onSelect(i, 'click');
         if (i !== undefined && this.graph?.nodes[i].kind !== 'group') this.cb.onReveal(i);
       }
     });
+    // A double click opens the node its first click hit. That click selects it, and in a narrow pane
+    // the inspector that opens can re-fit the graph before the second click, moving the group from
+    // under the pointer: what is under it at the dblclick may be another node, or none.
+    let firstClick: number | undefined;
+    this.canvas.addEventListener('click', (e) => {
+      if (e.detail <= 1) firstClick = upHit;
+    });
     this.canvas.addEventListener('dblclick', (e) => {
-      const i = this.hit(e.clientX, e.clientY);
-      const grp = i !== undefined ? this.graph?.nodes[i].group : undefined;
+      const i = firstClick ?? this.hit(e.clientX, e.clientY);
+      const grp = i !== undefined ? this.graph?.nodes[i]?.group : undefined;
       if (grp) this.cb.onExpand?.(grp.key);
     });
     this.canvas.addEventListener('wheel', (e) => {

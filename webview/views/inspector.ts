@@ -56,7 +56,7 @@ export function renderInspector(el: HTMLElement, graph: Graph | undefined, index
   if (n.nonFinite) el.append(h('p', { class: 'error', role: 'alert' }, `This value contains ${n.value.nanCount} NaN and ${n.value.infCount} Inf.`));
   el.append(section('Summary', summaryTable(n.value, n.grad)));
   // A conv's filter (and its gradient) reads as per-channel kernels, anything else of rank 3-4 as feature maps.
-  const layout = layoutFor(n.op, n.consumers.map((j) => ({ op: graph.nodes[j].op, inputIndex: graph.nodes[j].inputs.indexOf(n.index) })));
+  const layout = layoutFor(n.node?.attrs, n.consumers.flatMap((j) => graph.nodes[j].node?.inputs.filter((i) => i.tensorId === n.tensorId).map((i) => i.name) ?? []));
   el.append(section('Value', tensorTable(n.value, `value of ${n.title}`, layout)));
   const gradTitle = `Gradient ∂${targetName}/∂${n.title}`;
   if (n.grad === null) {

@@ -54,3 +54,9 @@ export function reductionJvp(tangents: (Tensor | null)[], xs: Tensor[], out: Ten
   const local = op.gradient!(filled(out.shape, out.dtype, 1), xs, out, attrs)[0]!()!;
   return definedOp<ReduceAttrs>('Sum').apply([multiply(tangents[0]!, local)], attrs);
 }
+
+/** For an op linear in each of its two inputs (matmul, the convolutions and their backprops): op(ȧ, b) + op(a, ḃ). */
+export function bilinearJvp<A>(tangents: (Tensor | null)[], [a, b]: Tensor[], out: Tensor, attrs: A, op: OpDef<A>): Tensor | null {
+  const [ta, tb] = tangents;
+  return sumTangents([ta && op.apply([ta, b], attrs), tb && op.apply([a, tb], attrs)], out);
+}

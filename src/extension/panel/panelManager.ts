@@ -133,7 +133,9 @@ export class PanelManager implements vscode.Disposable {
 
   /** The panel a pin command means: the given file's, else the active one, else the following one. */
   private entryFor(arg: unknown): PanelEntry | undefined {
-    const key = arg instanceof vscode.Uri ? arg.toString() : typeof arg === 'string' ? arg : undefined;
+    // The title-bar button passes the active editor's resource, which for a webview is not a scratch file.
+    const uri = arg instanceof vscode.Uri ? arg : typeof arg === 'string' ? parseUri(arg) : undefined;
+    const key = isGradDocument(uri) ? uri.toString() : undefined;
     const all = [...this.pinned.values(), ...(this.follower ? [this.follower] : [])];
     return key !== undefined ? all.find((e) => e.session.uri?.toString() === key) : (all.find((e) => e.panel.active) ?? this.follower);
   }

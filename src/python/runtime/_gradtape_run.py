@@ -3,6 +3,7 @@ the op's source position from Python's frames, a REPL-style echo of top-level ex
 errors as Python prints them (user frames only)."""
 import ast
 import linecache
+import signal
 import sys
 import traceback
 
@@ -39,6 +40,8 @@ class _Run:
         self.patterns = {}
         self.index = {}
         self.code_positions = {}
+        # id(code object) → (code, {f_lasti → position index}): the per-op lookup (Python's own cost, no crossing)
+        self.by_code = {}
 
     # ──── ast: where each op's position shows, and the name it binds ────
 
@@ -63,7 +66,7 @@ class _Run:
             return line, col + 1
         if isinstance(node, ast.Subscript):
             v = node.value
-            return v.end_lineno, self.char_col(v.end_lineno, v.end_col_offset) + 1
+            return v.end_lineno, self.char_col(v.end_lineno, v.end_col_offset)  # the `[`
         return node.lineno, self.char_col(node.lineno, node.col_offset)
 
     def scan(self, tree):
@@ -100,10 +103,48 @@ class _Run:
                     self.patterns[key(node)] = p
             elif isinstance(node, ast.Return) and node.value is not None:
                 pass
+        self.name_arguments(tree, named, key)
         for node in ast.walk(tree):
             if isinstance(node, ast.expr) or isinstance(node, ast.AugAssign):
                 line, col = self.display(node)
                 spans[key(node)] = (line, col, named.get(key(node)))
+
+    @staticmethod
+    def name_arguments(tree, named, key):
+        """A temporary passed to a function of the file takes the parameter's name, as in a .grad.ts
+        (src/runner/run/names.ts): with `def loss_of(w):`, `loss_of(tf.add(a, b))` names the add `w`.
+        Only functions defined once (`def f(…)`, `f = lambda …`), only an argument that is an op's
+        own expression (a call, an operator, an index) without a name yet; `*args` ends the matching."""
+        defs = {}
+
+        def define(name, args):
+            params = [p.arg for p in args.posonlyargs + args.args]
+            keywords = {p.arg for p in args.args + args.kwonlyargs}
+            defs[name] = None if name in defs else (params, keywords)
+
+        for node in ast.walk(tree):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                define(node.name, node.args)
+            elif isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name) and isinstance(node.value, ast.Lambda):
+                define(node.targets[0].id, node.value.args)
+        if not defs:
+            return
+        temporaries = (ast.Call, ast.BinOp, ast.UnaryOp, ast.Subscript)
+        for node in ast.walk(tree):
+            if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name)):
+                continue
+            d = defs.get(node.func.id)
+            if d is None:
+                continue
+            params, keywords = d
+            for i, arg in enumerate(node.args):
+                if isinstance(arg, ast.Starred) or i >= len(params):
+                    break
+                if isinstance(arg, temporaries):
+                    named.setdefault(key(arg), params[i])
+            for kw in node.keywords:
+                if kw.arg in keywords and isinstance(kw.value, temporaries):
+                    named.setdefault(key(kw.value), kw.arg)
 
     # ──── frames: where the running op is ────
 
@@ -123,11 +164,27 @@ class _Run:
         i = f.f_lasti // 2
         return pos[i] if 0 <= i < len(pos) else None
 
-    def where(self):
-        """The index of the user's position for the op running now (-1: none), registering new ones with the host."""
-        f = self.user_frame()
-        if f is None:
-            return -1
+    def at(self, f):
+        """The position index of the op that frame `f` (or the nearest user frame above it) is running, -1: none."""
+        fn = self.filename
+        while f.f_code.co_filename != fn:
+            f = f.f_back
+            if f is None:
+                return -1
+        # By id(): a code object's own hash reads all its fields each time. The entry keeps the
+        # code alive, so its id cannot be reused while the entry is there.
+        c = f.f_code
+        e = self.by_code.get(id(c))
+        if e is None:
+            e = self.by_code[id(c)] = (c, {})
+        d = e[1]
+        i = d.get(f.f_lasti)
+        if i is None:
+            i = d[f.f_lasti] = self.register(f)
+        return i
+
+    def register(self, f):
+        """The index of frame f's span, telling the host about a span it has not seen."""
         span = self.span_of(f)
         if span is None or span[0] is None:
             span = (f.f_lineno, f.f_lineno, 0, 0)
@@ -139,6 +196,11 @@ class _Run:
             pattern = self.patterns.get(span)
             _bridge.newPosition(i, line, col, name, to_js(pattern, dict_converter=__import__("js").Object.fromEntries) if pattern is not None else None)
         return i
+
+    def where(self):
+        """The index of the user's position for the op running now (-1: none), registering new ones with the host."""
+        f = self.user_frame()
+        return -1 if f is None else self.at(f)
 
     def pattern_here(self):
         f = self.user_frame()
@@ -246,6 +308,21 @@ def pattern_here():
     return to_js(p, dict_converter=__import__("js").Object.fromEntries)
 
 
+SAMPLE_SIGNAL = 10  # src/python/protocol.ts
+
+
+def _sample(signum, frame):
+    """The host asks where the run is (a loop that runs no op sends no heartbeat): the user's line."""
+    r = _current[0]
+    f = frame
+    while f is not None and r is not None and f.f_code.co_filename != r.filename:
+        f = f.f_back
+    if f is not None and r is not None:
+        span = r.span_of(f)
+        line = span[0] if span and span[0] else f.f_lineno
+        _bridge.sample(line, r.char_col(line, span[2] or 0) if span and span[0] else 1)
+
+
 def _echo(value):
     if value is not None and not getattr(value, "_gradtape_quiet", False):
         print(repr(value))
@@ -262,6 +339,7 @@ def run(filename, source):
     except SyntaxError as e:
         return to_js(r.error(e), dict_converter=__import__("js").Object.fromEntries)
     sys.stdout, sys.stderr = _Out("log"), _Out("error")
+    signal.signal(SAMPLE_SIGNAL, _sample)
     main = type(sys)("__main__")
     main.__file__ = filename
     main.__builtins__ = __builtins__

@@ -7,6 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import type { RunWorkerData, WarmRunWorkerData } from '../../protocol/worker';
 import type { RunThreadData } from '../shared/probe';
+import type { PythonWorkerData } from '../../python/protocol';
 import { heapLimitMb } from './memoryWatchdog';
 
 interface Warm {
@@ -20,7 +21,8 @@ interface Warm {
 let warm: Warm | undefined;
 let disposed = false;
 
-function newWorker(workerFile: string, memoryMb: number, workerData: RunThreadData | WarmRunWorkerData): Worker {
+/** A thread that runs user code (a run, or Python's): the run's heap limit, its output drained. */
+export function newRunWorker(workerFile: string, memoryMb: number, workerData: RunThreadData | WarmRunWorkerData | PythonWorkerData): Worker {
   const worker = new Worker(workerFile, {
     workerData,
     // Fixed when the thread starts: a warm worker serves runs with the same memory limit only.
@@ -36,7 +38,7 @@ function newWorker(workerFile: string, memoryMb: number, workerData: RunThreadDa
 }
 
 function spawnWarm(workerFile: string, memoryMb: number): Warm {
-  const worker = newWorker(workerFile, memoryMb, { role: 'warmRun' });
+  const worker = newRunWorker(workerFile, memoryMb, { role: 'warmRun' });
   // An idle warm worker never keeps the process alive (the CLI, the tests).
   worker.unref();
   const w: Warm = { worker, workerFile, memoryMb, online: false };
@@ -55,7 +57,7 @@ function spawnWarm(workerFile: string, memoryMb: number): Warm {
  */
 export function takeRunWorker(workerFile: string, data: RunThreadData): { worker: Worker; online: boolean } {
   const w = warm && warm.workerFile === workerFile && warm.memoryMb === data.memoryMb ? warm : undefined;
-  if (!w) return { worker: newWorker(workerFile, data.memoryMb, data), online: false };
+  if (!w) return { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
   warm = undefined;
   w.worker.ref();
   w.worker.postMessage(data satisfies RunWorkerData);

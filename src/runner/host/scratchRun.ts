@@ -115,7 +115,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
   if (isPythonFile(file)) {
     const consoleDropped = newDropCounter();
-    return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], undefined, consoleDropped, asm, t0, true), fail, consoleDropped);
+    const probe = newProbeBuffer();
+    return runPython(opts, file, text, workerFile, (worker) => superviseRun(opts, worker, [file], probe, consoleDropped, asm, t0, true), fail, consoleDropped, probe);
   }
   // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
   // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.

@@ -273,8 +273,10 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
         while (e < toks.length) {
           const x = at(e);
           if (x === '(' || x === '[' || x === '{' || x === '<') depth++;
-          else if (x === ')' || x === ']' || x === '}' || x === '>') depth--;
-          else if (depth <= 0 && (x === '=' || x === ';' || x === ',')) break;
+          else if (x === ')' || x === ']' || x === '}' || x === '>') {
+            // `for (const x of xs) h = f()`: the loop head ends before any `=`; x is not bound to f().
+            if (--depth < 0) break;
+          } else if (depth <= 0 && (x === '=' || x === ';' || x === ',' || x === 'of' || x === 'in')) break;
           e++;
         }
         if (at(e) !== '=') break;
@@ -295,7 +297,9 @@ export function scanBindings(src: string): { names: NameIndex; patterns: Map<str
     }
     if (tok.ident && at(k + 1) === '=' && !DECL.has(t)) {
       const prev = toks[k - 1];
-      const statementStart = !prev || prev.t === ';' || prev.t === '{' || prev.t === '}' || prev.line < tok.line;
+      // A statement also starts right after a loop's or an if's head: `for (const x of xs) h = f(x)`.
+      const afterHead = prev?.t === ')' && match[k - 1] >= 0 && BLOCK_KEYWORDS.has(at(match[k - 1] - 1));
+      const statementStart = !prev || prev.t === ';' || prev.t === '{' || prev.t === '}' || prev.line < tok.line || afterHead;
       if (statementStart) bindChain(t, k + 2);
       continue;
     }

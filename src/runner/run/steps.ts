@@ -122,11 +122,13 @@ export class Steps {
 
   /** The run ended (normally or by an exception): write out every loop's held samples and last step. */
   finish(): void {
+    // Last steps first: the panel opens on a loop's last step, so it is the one that gets full
+    // values while the values budget lasts; the samples between take what is left.
     for (const loop of this.loops.values()) {
-      for (const s of loop.sampled) if (s.mode === 'lazy') this.promote(s);
       if (loop.lazy) this.promote(loop.lazy);
       loop.lazy = undefined;
     }
+    for (const loop of this.loops.values()) for (const s of loop.sampled) if (s.mode === 'lazy') this.promote(s);
   }
 
   /** `file:line:column`, made once per position object. */

@@ -3,6 +3,7 @@ Python lists, broadcasting arithmetic, reductions, a few constructors and numpy.
 numpy prints (the engine's formatter, the same one TF's tensor repr uses)."""
 import builtins as _b
 import math as _math
+from operator import index as _operator_index
 import random as _random
 import struct as _struct
 
@@ -795,13 +796,33 @@ def set_printoptions(**_):
 
 
 class _Random:
-    """numpy.random's legacy functions, seeded; numbers are Python's Mersenne Twister, not numpy's stream."""
+    """numpy.random's legacy functions (RandomState) on numpy's own stream: MT19937 seeded as numpy's
+    `mt19937_seed` (init_genrand), doubles as `legacy_double` (53 bits from two 32-bit draws, which is
+    also Python's `random()`, so Python's generator runs the state), normals by `legacy_gauss` (the polar
+    Box-Muller method, keeping the second value for the next call), `uniform` = low + (high - low) * u,
+    `normal` = loc + scale * gauss, `randint` by masked rejection of 32-bit draws. Sources: numpy's
+    numpy/random/src/mt19937/mt19937.c, src/legacy/legacy-distributions.c, _legacy_seeding in
+    _mt19937.pyx, and random_bounded_uint64 in src/distributions/distributions.c. `shuffle` and
+    `choice` draw from the same state but not with numpy's algorithms."""
 
     def __init__(self):
         self._rng = _random.Random()
+        self._gauss = None
 
     def seed(self, s=None):
-        self._rng.seed(s)
+        self._gauss = None
+        if s is None:
+            self._rng.seed()
+            return
+        s = _operator_index(s)
+        if s < 0 or s > 0xFFFFFFFF:
+            raise ValueError("Seed must be between 0 and 2**32 - 1")
+        # init_genrand: key[0] = seed, key[i] = 1812433253 * (key[i-1] ^ (key[i-1] >> 30)) + i.
+        key = [s]
+        for i in _b.range(1, 624):
+            prev = key[-1]
+            key.append((1812433253 * (prev ^ (prev >> 30)) + i) & 0xFFFFFFFF)
+        self._rng.setstate((3, tuple(key) + (624,), None))
 
     def _shape(self, size):
         return () if size is None else ((size,) if isinstance(size, int) else tuple(size))
@@ -816,20 +837,42 @@ class _Random:
             return float64(vals[0])
         return ndarray._make(vals, shape, "float64")
 
+    def _gauss_one(self):
+        g = self._gauss
+        if g is not None:
+            self._gauss = None
+            return g
+        u = self._rng.random
+        while True:
+            x1 = 2.0 * u() - 1.0
+            x2 = 2.0 * u() - 1.0
+            r2 = x1 * x1 + x2 * x2
+            if 0.0 < r2 < 1.0:
+                break
+        f = _math.sqrt(-2.0 * _math.log(r2) / r2)
+        self._gauss = f * x1
+        return f * x2
+
     def rand(self, *shape):
         return self._fill(shape or None, self._rng.random)
 
     def randn(self, *shape):
-        return self._fill(shape or None, lambda: self._rng.gauss(0.0, 1.0))
+        return self._fill(shape or None, self._gauss_one)
 
     def random(self, size=None):
         return self._fill(size, self._rng.random)
 
+    random_sample = random
+
+    def standard_normal(self, size=None):
+        return self._fill(size, self._gauss_one)
+
     def normal(self, loc=0.0, scale=1.0, size=None):
-        return self._fill(size, lambda: self._rng.gauss(loc, scale))
+        return self._fill(size, lambda: loc + scale * self._gauss_one())
 
     def uniform(self, low=0.0, high=1.0, size=None):
-        return self._fill(size, lambda: self._rng.uniform(low, high))
+        span = high - low
+        return self._fill(size, lambda: low + span * self._rng.random())
 
     def randint(self, low, high=None, size=None):
         if high is None:
@@ -838,7 +881,23 @@ class _Random:
         n = 1
         for d in shape:
             n *= d
-        vals = [self._rng.randrange(low, high) for _ in _b.range(n)]
+        if high <= low:
+            raise ValueError("low >= high")
+        rng = high - low - 1
+        mask = rng
+        for sh in (1, 2, 4, 8, 16, 32):
+            mask |= mask >> sh
+
+        def draw():
+            if rng == 0:
+                return low
+            while True:
+                g = self._rng.getrandbits
+                v = g(32) & mask if rng <= 0xFFFFFFFF else (g(32) << 32 | g(32)) & mask
+                if v <= rng:
+                    return low + v
+
+        vals = [draw() for _ in _b.range(n)]
         return int64(vals[0]) if not shape else ndarray._make(vals, shape, "int64")
 
     def shuffle(self, x):

@@ -12,12 +12,22 @@ import sys as _sys
 import types as _types
 
 import _gradtape as _bridge
+import _gradtape_run
 from pyodide.ffi import JsException as _JsException, JsProxy as _JsProxy, jsnull as _jsnull, to_js as _to_js, create_proxy as _create_proxy
 from js import Object as _JsObject
 
 _engine = _bridge.engine
 _SIGS = _bridge.sigs.to_py()
 _kind = _bridge.kind  # 0 none, 1 tensor, 2 variable, 3 array, 4 function, 5 object, 6 primitive
+_getframe = _sys._getframe
+_run_now = _gradtape_run._current  # [the _Run in progress]
+
+
+def _pos():
+    """The position index of the user's line that called the op running now (see bridge.ts), -1: none.
+    Every recorded op asks for one, so it goes with the call rather than being asked back."""
+    r = _run_now[0]
+    return -1 if r is None else r.at(_getframe(2))
 
 
 def _snake(name):
@@ -244,13 +254,17 @@ def _as_js_tensor(v, like=None):
     return _constant(v)
 
 
+_ONCE_ITERABLES = (zip, map, filter, enumerate, _types.GeneratorType, type({}.keys()), type({}.values()), type({}.items()))
+
+
 def _js(v):
     """Any argument for the engine: tensors unwrapped, structures converted, callables proxied."""
     if isinstance(v, Tensor):
         return v._t
     if isinstance(v, _JsObj):
         return v._o
-    if isinstance(v, (list, tuple)):
+    if isinstance(v, (list, tuple, _ONCE_ITERABLES)):
+        # zip(grads, variables) & co. arrive as the arrays the engine takes.
         return _to_js([_js(e) for e in v])
     if isinstance(v, dict):
         return _to_js({k: _js(e) for k, e in v.items()}, dict_converter=_JsObject.fromEntries)
@@ -268,8 +282,43 @@ def _js(v):
 
 def _tensor(js):
     t = _new_eager(EagerTensor)
-    t._t = js
+    t._p = js
+    t._h = -1
     return t
+
+
+def _th(h):
+    """A tensor from a handle (bridge.ts: index × 8, + 4 for a Variable, + the dtype's code)."""
+    t = _new_eager(ResourceVariable if h & 4 else EagerTensor)
+    t._h = h
+    t._p = None
+    return t
+
+
+def _hof(t):
+    """t's handle, made on first use for a tensor that came as a JS object."""
+    h = t._h
+    if h < 0:
+        h = t._h = _bridge.handle(t._p)
+    return h
+
+
+def _as_h(v, like=None):
+    """A tensor argument as a handle (a list of them for a list holding tensors)."""
+    if isinstance(v, Tensor):
+        h = v._h
+        return h if h >= 0 else _hof(v)
+    if isinstance(v, (list, tuple)) and any(isinstance(e, Tensor) for e in v):
+        return _to_js([_as_h(e, like) for e in v])
+    return _bridge.handle(_as_js_tensor(v, like))
+
+
+_dead = []
+
+
+def _release():
+    _bridge.release(_to_js(_dead))
+    _dead.clear()
 
 
 def _wrap(x):
@@ -295,11 +344,34 @@ def _wrap(x):
 # ──── Calling the engine with Python arguments ────
 
 
-def _binder(path, fn):
-    """A Python function over the engine function `fn`, whose parameters the table has at `path`."""
+def _sig(path):
+    """The table's entry for path, or for the same class reached through a re-export
+    (`keras.optimizers.SGD` is `optimizers.SGD` in the table)."""
     sig = _SIGS.get(path)
+    parts = path.split(".")
+    while sig is None and len(parts) > 1:
+        parts = parts[1:]
+        sig = _SIGS.get(".".join(parts))
+    return sig
+
+
+def _binder(path, fn, lift=False):
+    """A Python function over the engine function `fn`, whose parameters the table has at `path`.
+    lift: called through bridge.ts's lift (tensors as handles, the position with the call), for
+    functions made once (the module's); a bound method made per access keeps plain JS arguments."""
+    sig = _sig(path)
     if sig is None:
-        return lambda *a, **kw: _wrap(fn(*[_js(x) for x in a]))
+        py_name = _snake(path.split(".")[-1].split("#")[-1])
+
+        def untyped(*a, **kw):
+            if kw:
+                raise TypeError(f"{py_name}() got an unexpected keyword argument '{next(iter(kw))}'")
+            try:
+                return _wrap(fn(*[_js(x) for x in a]))
+            except _JsException as e:
+                raise _py_error(e) from None
+
+        return untyped
     params = sig["p"]
     returns_tensor = sig.get("t")
     names = [p["n"] for p in params]
@@ -314,6 +386,8 @@ def _binder(path, fn):
         if alias not in by_name and tensor_pos:
             by_name[alias] = tensor_pos[0] if alias not in ("y", "b") or len(tensor_pos) < 2 else tensor_pos[1]
     py_name = path.split(".")[-1].split("#")[-1]
+    lifted = [None]
+    lift = lift and rest_at is None
 
     def call(*args, **kwargs):
         slots = list(args)
@@ -344,19 +418,28 @@ def _binder(path, fn):
         like = None
         for i in tensor_pos:
             if i < len(slots) and isinstance(slots[i], Tensor):
-                like = slots[i]._t.dtype
+                like = _dtype_of(slots[i])
                 break
         js_args = []
+        to_tensor = _as_h if lift else _as_js_tensor
         for i, v in enumerate(slots):
             if v is _MISSING:
                 js_args.append(None)
             elif i in tensor_pos and rest_at is None and not isinstance(v, (dict,)) and not callable(v):
-                js_args.append(None if v is None else _as_js_tensor(v, like))
+                js_args.append(None if v is None else to_tensor(v, like))
             else:
                 js_args.append(_js(v))
         while js_args and js_args[-1] is None and len(js_args) > len(args):
             js_args.pop()
         try:
+            if lift:
+                f = lifted[0]
+                if f is None:
+                    f = lifted[0] = _bridge.lift(fn, _to_js([i for i in tensor_pos if not (params[i].get("o") or False)]), _b.bool(returns_tensor))
+                r = f(_pos(), *js_args)
+                if returns_tensor and type(r) is int:
+                    return _th(r)
+                return _wrap(r)
             r = fn(*js_args)
         except _JsException as e:
             raise _py_error(e) from None
@@ -425,20 +508,56 @@ def _class_path(o):
 # ──── Tensors ────
 
 
-def _binary(op):
+_bin = _bridge.bin
+_un = _bridge.un
+# The operators' ops, in bridge.ts's BINARY order.
+_OP = {n: i for i, n in enumerate(("add", "subtract", "multiply", "divide", "pow", "matmul", "less", "greater", "less_equal", "greater_equal", "equal"))}
+_NUMBER = (int, float, _b.bool)
+
+
+def _binary(name):
+    """`x op y` and `y op x`: one crossing (bridge.ts's bin), tensors as handles, a Python number as it is."""
+    op = _OP[name]
+
     def f(self, other):
+        a = self._h
+        if a < 0:
+            a = _hof(self)
+        r = _run_now[0]
+        at = -1 if r is None else r.at(_getframe(1))
         try:
-            return _tensor(op(self._t, _as_js_tensor(other, self._t.dtype)))
+            if isinstance(other, Tensor):
+                b = other._h
+                return _th(_bin(op, at, a, b if b >= 0 else _hof(other), 0))
+            if type(other) in _NUMBER:
+                return _th(_bin(op, at, a, other, 1))
+            return _th(_bin(op, at, a, _as_h(other, _dtype_of(self)), 0))
         except _JsException as e:
             raise _py_error(e) from None
 
     def r(self, other):
+        b = self._h
+        if b < 0:
+            b = _hof(self)
+        r = _run_now[0]
+        at = -1 if r is None else r.at(_getframe(1))
         try:
-            return _tensor(op(_as_js_tensor(other, self._t.dtype), self._t))
+            if type(other) in _NUMBER:
+                return _th(_bin(op, at, other, b, 2))
+            return _th(_bin(op, at, _as_h(other, _dtype_of(self)), b, 0))
         except _JsException as e:
             raise _py_error(e) from None
 
     return f, r
+
+
+_DT_CODE = ("float32", "float64", "int32", "bool")
+
+
+def _dtype_of(t):
+    """t's dtype name, from its handle when it has one (no crossing)."""
+    h = t._h
+    return _DT_CODE[h & 3] if h >= 0 else t._p.dtype
 
 
 def _py_error(e):
@@ -461,8 +580,28 @@ def _py_error(e):
 class Tensor:
     """An engine tensor as TF's EagerTensor: operators, indexing, `.numpy()`, TF's str and repr."""
 
-    __slots__ = ("_t", "__weakref__")
+    # _h: the engine tensor's handle (bridge.ts), -1 until needed; _p: the JS object, fetched when needed.
+    __slots__ = ("_h", "_p", "__weakref__")
     __array_priority__ = 100
+
+    @property
+    def _t(self):
+        p = self._p
+        if p is None:
+            p = self._p = _bridge.get(self._h)
+        return p
+
+    @_t.setter
+    def _t(self, js):
+        self._p = js
+        self._h = -1
+
+    def __del__(self):
+        h = getattr(self, "_h", -1)
+        if h >= 0:
+            _dead.append(h)
+            if len(_dead) >= 1024:
+                _release()
 
     @property
     def shape(self):
@@ -470,7 +609,7 @@ class Tensor:
 
     @property
     def dtype(self):
-        return _DTYPES[self._t.dtype]
+        return _DTYPES[_dtype_of(self)]
 
     @property
     def ndim(self):
@@ -520,7 +659,7 @@ class Tensor:
         return int(self._scalar("int"))
 
     def __index__(self):
-        if self._t.dtype != "int32":
+        if _dtype_of(self) != "int32":
             raise TypeError("Only integer tensors can be used as an index")
         return int(self._scalar("index"))
 
@@ -532,16 +671,17 @@ class Tensor:
             raise TypeError(f"only size-1 tensors can be converted to Python scalars (shape {self.shape}, {how})")
         return self._t.dataSync()[0]
 
-    __add__, __radd__ = _binary(_engine.add)
-    __sub__, __rsub__ = _binary(_engine.subtract)
-    __mul__, __rmul__ = _binary(_engine.multiply)
-    __truediv__, __rtruediv__ = _binary(_engine.divide)
-    __pow__, __rpow__ = _binary(_engine.pow)
-    __matmul__, __rmatmul__ = _binary(_engine.matmul)
-    __lt__, _ = _binary(_engine.less)
-    __gt__, _ = _binary(_engine.greater)
-    __le__, _ = _binary(_engine.lessEqual)
-    __ge__, _ = _binary(_engine.greaterEqual)
+    __add__, __radd__ = _binary("add")
+    __sub__, __rsub__ = _binary("subtract")
+    __mul__, __rmul__ = _binary("multiply")
+    __truediv__, __rtruediv__ = _binary("divide")
+    __pow__, __rpow__ = _binary("pow")
+    __matmul__, __rmatmul__ = _binary("matmul")
+    __lt__, _ = _binary("less")
+    __gt__, _ = _binary("greater")
+    __le__, _ = _binary("less_equal")
+    __ge__, _ = _binary("greater_equal")
+    _eq, _ = _binary("equal")
 
     def __floordiv__(self, other):
         return floordiv(self, other)
@@ -556,20 +696,26 @@ class Tensor:
         return floormod(other, self)
 
     def __neg__(self):
-        return _tensor(_engine.negative(self._t))
+        try:
+            return _th(_un(0, _pos(), _hof(self)))
+        except _JsException as e:
+            raise _py_error(e) from None
 
     def __pos__(self):
         return self
 
     def __abs__(self):
-        return _tensor(_engine.abs(self._t))
+        try:
+            return _th(_un(1, _pos(), _hof(self)))
+        except _JsException as e:
+            raise _py_error(e) from None
 
     def __eq__(self, other):
         # TF 2: elementwise when the shapes broadcast, else False (tensor equality is not identity).
         if other is None:
             return False
         try:
-            return _tensor(_engine.equal(self._t, _as_js_tensor(other, self._t.dtype)))
+            return self._eq(other)
         except Exception:
             return False
 
@@ -619,15 +765,15 @@ class Variable(Tensor):
         return self._t.trainable
 
     def assign(self, value, **_):
-        self._t.assign(_as_js_tensor(value, self._t.dtype))
+        self._t.assign(_as_js_tensor(value, _dtype_of(self)))
         return self
 
     def assign_add(self, delta, **_):
-        self._t.assignAdd(_as_js_tensor(delta, self._t.dtype))
+        self._t.assignAdd(_as_js_tensor(delta, _dtype_of(self)))
         return self
 
     def assign_sub(self, delta, **_):
-        self._t.assignSub(_as_js_tensor(delta, self._t.dtype))
+        self._t.assignSub(_as_js_tensor(delta, _dtype_of(self)))
         return self
 
     def read_value(self):
@@ -655,69 +801,91 @@ class ResourceVariable(Variable):
 _new_eager = object.__new__
 
 
+_SLICE_TYPE_ERROR = (
+    "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices"
+)
+
+
+def _index(i):
+    """A slice bound or index as TF's _check_index allows it: an int, or a scalar int32 tensor (read as its value)."""
+    if isinstance(i, int):
+        return i
+    if isinstance(i, Tensor) and _dtype_of(i) == "int32" and i._t.rank == 0:
+        return int(i._t.dataSync()[0])
+    raise TypeError(f"{_SLICE_TYPE_ERROR}, got {i!r}")
+
+
+def _is_np_bool(v):
+    nd = _np_array_type()
+    return nd is not None and isinstance(v, nd) and v.dtype.name == "bool"
+
+
+def _boolean_mask(x, mask):
+    """x[mask] for a boolean mask (TF's boolean_mask): the masked leading axes flattened, the True
+    entries gathered in order (a gather, so the gradient scatters back)."""
+    if isinstance(mask, _b.bool):
+        raise ValueError("mask cannot be scalar.")
+    m = mask if isinstance(mask, Tensor) else convert_to_tensor(mask)
+    mshape = list(m._t.shape)
+    if not mshape:
+        raise ValueError("mask cannot be scalar.")
+    xshape = list(x._t.shape)
+    k = len(mshape)
+    if xshape[:k] != mshape:
+        raise ValueError(f"Shapes {TensorShape(xshape[:k])} and {TensorShape(mshape)} are incompatible")
+    n = 1
+    for d in mshape:
+        n *= d
+    picked = [i for i, v in enumerate(m._t.dataSync()) if v]
+    flat = reshape(x, [n] + xshape[k:])  # noqa: F821 - the engine's, installed below
+    return gather(flat, constant(picked, dtype=int32), axis=0)  # noqa: F821
+
+
 def _getitem(x, key):
-    """x[...] with TF's rules: ints drop an axis, slices keep it, None / tf.newaxis add one, ... fills."""
-    if not isinstance(key, tuple):
+    """x[key] as TF's _slice_helper: each entry of the key becomes one entry of tf.strided_slice's
+    begin/end/strides and a bit of its masks (a slice's missing start/stop a begin/end mask bit, `...`
+    the ellipsis bit, None / tf.newaxis a new-axis bit, an index a shrink bit), so the op, its
+    gradient and its errors are StridedSlice's."""
+    if isinstance(key, _b.bool) or isinstance(key, Tensor) and _dtype_of(key) == "bool" or _is_np_bool(key):
+        return _boolean_mask(x, key)
+    if not isinstance(key, (list, tuple)):
         key = (key,)
-    shape = list(x._t.shape)
-    n_real = sum(1 for k in key if k is not None and k is not Ellipsis)
-    if n_real > len(shape):
-        raise ValueError(f"Index out of range using input dim {len(shape)}")
-    full = []
-    for k in key:
-        if k is Ellipsis:
-            full.extend([_b.slice(None)] * (len(shape) - n_real))
-        else:
-            full.append(k)
-    if Ellipsis not in key:
-        full.extend([_b.slice(None)] * (len(shape) - n_real))
-    strided = getattr(_engine, "stridedSlice", None)
-    t = x._t
-    axis = 0
-    begin, size, squeeze_axes, new_axes, steps = [], [], [], [], []
-    out_axis = 0
-    for k in full:
-        if k is None:
-            new_axes.append(out_axis)
-            out_axis += 1
-            continue
-        dim = shape[axis]
-        if isinstance(k, Tensor):
-            k = int(k)
-        if isinstance(k, int):
-            i = k + dim if k < 0 else k
-            if not 0 <= i < dim:
-                raise InvalidArgumentError(f"slice index {k} of dimension {axis} out of bounds. [Op:StridedSlice] name: strided_slice/")
-            begin.append(i)
-            size.append(1)
-            squeeze_axes.append(axis)
-        elif isinstance(k, _b.slice):
-            start, stop, step = k.indices(dim)
-            idx = list(_b.range(start, stop, step))
-            if step == 1:
-                begin.append(start)
-                size.append(max(0, stop - start))
-            else:
+    begin, end, strides = [], [], []
+    begin_mask = end_mask = ellipsis_mask = new_axis_mask = shrink_axis_mask = 0
+    for n, k in enumerate(key):
+        if isinstance(k, _b.slice):
+            if k.start is None:
                 begin.append(0)
-                size.append(dim)
-                steps.append((axis, idx))
-            out_axis += 1
+                begin_mask |= 1 << n
+            else:
+                begin.append(_index(k.start))
+            if k.stop is None:
+                end.append(0)
+                end_mask |= 1 << n
+            else:
+                end.append(_index(k.stop))
+            strides.append(1 if k.step is None else _index(k.step))
+        elif k is Ellipsis:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            ellipsis_mask |= 1 << n
+        elif k is None:
+            begin.append(0)
+            end.append(0)
+            strides.append(1)
+            new_axis_mask |= 1 << n
         else:
-            raise TypeError(
-                "Only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and scalar tf.int32/tf.int64 tensors are valid indices, got "
-                + repr(k)
-            )
-        axis += 1
-    del strided  # the engine's stridedSlice lands separately; slice + gather + reshape cover these cases
-    t = _engine.slice(t, _to_js(begin), _to_js(size))
-    for ax, idx in steps:
-        t = _engine.gather(t, _engine.constant(_to_js([i - 0 for i in idx]), "int32"), ax)
-    kept = [d for i, d in enumerate(list(t.shape)) if i not in squeeze_axes]
-    for a in new_axes:
-        kept.insert(a, 1)
-    if kept != list(t.shape):
-        t = _engine.reshape(t, _to_js(kept))
-    return _tensor(t)
+            i = _index(k)
+            begin.append(i)
+            end.append(i + 1)
+            strides.append(1)
+            shrink_axis_mask |= 1 << n
+    masks = {}
+    for name, m in (("begin_mask", begin_mask), ("end_mask", end_mask), ("ellipsis_mask", ellipsis_mask), ("new_axis_mask", new_axis_mask), ("shrink_axis_mask", shrink_axis_mask)):
+        if m:
+            masks[name] = m
+    return strided_slice(x, begin, end, strides, **masks)  # noqa: F821 - the engine's, installed below
 
 
 # ──── Tapes ────
@@ -1005,7 +1173,7 @@ def _install(target, js_ns, path):
         elif k == 4:
             name = _py_name(key)
             if not hasattr(target, name):
-                setattr(target, name, _binder(full, value))
+                setattr(target, name, _binder(full, value, lift=True))
         elif k == 5 and key not in ("errors", "kernels"):
             sub = _module((path + "." if path else "") + _snake(key))
             _install(sub, value, full)
@@ -1026,7 +1194,7 @@ for _key in _bridge.keys(_engine):
     if _k == 4 and not _bridge.isClass(_value):
         _name = _py_name(_key)
         if _name not in globals():
-            globals()[_name] = _binder(_key, _value)
+            globals()[_name] = _binder(_key, _value, lift=True)
     elif _k == 5 and _key not in ("errors", "kernels"):
         _install(_module(_snake(_key)), _value, _key)
         globals()[_snake(_key)] = _module(_snake(_key))
@@ -1088,3 +1256,88 @@ _sys.modules["tensorflow.errors"] = errors
 
 __version__ = "2.16.1-gradtape"
 Module = None  # set by tensorflow.keras when the engine has tf.Module
+
+
+# ──── Keras classes Python subclasses ────
+
+
+class _KerasMeta(type):
+    """isinstance(x, tf.keras.Model) holds for the engine's models too (Sequential)."""
+
+    def __instancecheck__(cls, obj):
+        if type.__instancecheck__(cls, obj):
+            return True
+        js = cls.__dict__.get("_js_base")
+        return js is not None and isinstance(obj, _JsObj) and _bridge.isInstance(obj._o, js)
+
+
+def _keras_subclassable(js_base, path):
+    """A Python class over an engine Keras class: `class MyModel(tf.keras.Model)` with `def call(self, x)`.
+    The instance holds an engine object whose `call` is the Python method (bridge.ts's subclass);
+    attributes live in Python, and layers, variables and lists of them are also set on the engine
+    object, so its tracking (`trainable_variables`, `layers`, `summary()`) sees them."""
+
+    class KerasClass(_JsObj, metaclass=_KerasMeta):
+        _js_base = js_base
+
+        def __init__(self, *args, name=None, **kwargs):
+            options = {k: v for k, v in kwargs.items() if k in ("trainable", "dtype")}
+            options["name"] = name if name is not None else _snake(type(self).__name__)
+            object.__setattr__(self, "_path", path)
+            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options)))
+
+        def _engine_call(self, inputs, training):
+            x = _wrap(inputs)
+            import inspect
+
+            try:
+                takes_training = "training" in inspect.signature(self.call).parameters
+            except (TypeError, ValueError):
+                takes_training = False
+            out = self.call(x, training=_wrap(training)) if takes_training and training is not None else self.call(x)
+            return _js(out)
+
+        def call(self, inputs, training=None):
+            raise NotImplementedError(f"{type(self).__name__} has no call(self, inputs): a subclass of tf.keras.{path.split('.')[-1]} defines it")
+
+        def __setattr__(self, name, value):
+            object.__setattr__(self, name, value)
+            if not name.startswith("_"):
+                tracked = _tracked(value)
+                if tracked is not None:
+                    setattr(self._o, name, tracked)
+
+        def __getattr__(self, name):
+            if name.startswith("__"):
+                raise AttributeError(name)
+            return _JsObj.__getattr__(self, name)
+
+        def __call__(self, *args, **kwargs):
+            return _binder(path + "#call", self._o)(*args, **kwargs)
+
+        def __repr__(self):
+            return f"<{type(self).__module__}.{type(self).__name__} object>"
+
+    KerasClass.__name__ = KerasClass.__qualname__ = path.split(".")[-1]
+    return KerasClass
+
+
+def _tracked(value):
+    """What the engine's tracking sees of an attribute: a layer, a variable, or a list of them."""
+    if isinstance(value, _JsObj):
+        return value._o
+    if isinstance(value, Variable):
+        return value._t
+    if isinstance(value, (list, tuple)) and value and all(isinstance(e, (_JsObj, Variable)) for e in value):
+        return _to_js([_tracked(e) for e in value])
+    return None
+
+
+for _path in ("keras.Model", "keras.layers.Layer"):
+    _mod_name, _cls_name = _path.rsplit(".", 1)
+    _mod = _sys.modules["tensorflow." + _mod_name]
+    _js_cls = getattr(_mod, _cls_name, None)
+    if isinstance(_js_cls, _ClassWrapper):
+        setattr(_mod, _cls_name, _keras_subclassable(_js_cls._cls, _path))
+if isinstance(getattr(keras, "Layer", None), _ClassWrapper) and hasattr(keras, "layers"):
+    keras.Layer = keras.layers.Layer

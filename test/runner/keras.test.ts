@@ -82,8 +82,8 @@ describe('runner/keras', function () {
     assert.deepEqual(frame?.members.map((m) => open.nodes[m].title).sort(), ['dense_1/bias', 'dense_1/kernel', 'logits', 'matMul(dense, dense_1/kernel)'].sort());
   });
 
-  it('examples/08-keras-iris: the training loop runs, learns iris, and its layers are scopes with Keras-named weights', async () => {
-    const t = await runScratch({ file: example('08-keras-iris.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
+  it('examples/10-keras-iris: the training loop runs, learns iris, and its layers are scopes with Keras-named weights', async () => {
+    const t = await runScratch({ file: example('10-keras-iris.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
     assert.equal(t.ok, true, JSON.stringify(t.error));
     const acc = Number(/validation accuracy after 20 epochs: ([\d.]+)/.exec(t.console.map((l) => l.text).join('\n'))?.[1]);
     assert.ok(acc >= 0.9, `validation accuracy ${acc}`);
@@ -98,8 +98,8 @@ describe('runner/keras', function () {
     assert.deepEqual(names, ['sequential', 'dense', 'dense_1', 'dense_2']);
   });
 
-  it('examples/09-keras-subclassed-model: fields are tracked, custom layers nest their weights, and it fits', async () => {
-    const t = await runScratch({ file: example('09-keras-subclassed-model.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
+  it('examples/11-keras-subclassed-model: fields are tracked, custom layers nest their weights, and it fits', async () => {
+    const t = await runScratch({ file: example('11-keras-subclassed-model.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
     assert.equal(t.ok, true, JSON.stringify(t.error));
     const lines = t.console.map((l) => l.text);
     assert.equal(

@@ -15,7 +15,7 @@ import { shapeTuple } from '../shape';
 import { Tensor, toTensor, type TensorLike, type TypedArray, type Variable, type NestedArray } from '../tensor';
 import { Callable } from './callable';
 import { getInitializer, snakeCase, type InitializerIdentifier } from './initializers';
-import { fieldChildren, VariableSink, type Trackable } from './tracking';
+import { fieldChildren, gatherVariables, VariableSink, type Trackable } from './tracking';
 
 // ──── Names ────
 
@@ -254,30 +254,25 @@ export class Layer extends Callable implements Trackable {
     for (const c of children) c.collectVariables(out, off);
   }
 
-  private gather(which: 'all' | 'trainable' | 'nonTrainable'): Variable[] {
-    const sink = new VariableSink();
-    this.collectVariables(sink, false);
-    return sink.pick(which);
-  }
 
   /** Every variable: trainable first, then non-trainable, then the sublayers'. */
   get variables(): Variable[] {
-    return this.gather('all');
+    return gatherVariables(this, 'all');
   }
   get weights(): Variable[] {
-    return this.gather('all');
+    return gatherVariables(this, 'all');
   }
   get trainableVariables(): Variable[] {
-    return this.gather('trainable');
+    return gatherVariables(this, 'trainable');
   }
   get trainableWeights(): Variable[] {
-    return this.gather('trainable');
+    return gatherVariables(this, 'trainable');
   }
   get nonTrainableVariables(): Variable[] {
-    return this.gather('nonTrainable');
+    return gatherVariables(this, 'nonTrainable');
   }
   get nonTrainableWeights(): Variable[] {
-    return this.gather('nonTrainable');
+    return gatherVariables(this, 'nonTrainable');
   }
 
   /** The weights' values, as tensors (Keras returns NumPy arrays). */

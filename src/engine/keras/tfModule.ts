@@ -5,7 +5,7 @@
 import { describeValue } from '../errors';
 import type { Variable } from '../tensor';
 import { snakeCase } from './initializers';
-import { fieldChildren, VariableSink, type Trackable } from './tracking';
+import { fieldChildren, gatherVariables, VariableSink, type Trackable } from './tracking';
 
 const OWN_FIELDS: ReadonlySet<string> = new Set(['name']);
 
@@ -27,19 +27,14 @@ export class Module implements Trackable {
     for (const c of children) c.collectVariables(out, frozen);
   }
 
-  private gather(which: 'all' | 'trainable' | 'nonTrainable'): Variable[] {
-    const sink = new VariableSink();
-    this.collectVariables(sink, false);
-    return sink.pick(which);
-  }
 
   get variables(): Variable[] {
-    return this.gather('all');
+    return gatherVariables(this, 'all');
   }
   get trainableVariables(): Variable[] {
-    return this.gather('trainable');
+    return gatherVariables(this, 'trainable');
   }
   get nonTrainableVariables(): Variable[] {
-    return this.gather('nonTrainable');
+    return gatherVariables(this, 'nonTrainable');
   }
 }

@@ -90,3 +90,10 @@ export function fieldChildren(owner: object, skip: ReadonlySet<string>, byName =
   }
   return { variables, children };
 }
+
+/** The variables of `t` and its children, once each: all of them, or the trainable or non-trainable ones. */
+export function gatherVariables(t: Trackable, which: 'all' | 'trainable' | 'nonTrainable'): Variable[] {
+  const sink = new VariableSink();
+  t.collectVariables(sink, false);
+  return sink.pick(which);
+}

@@ -1,6 +1,9 @@
 // Function parameters name tensors through runScratch (a real worker): statically where a call is
 // passed to a function of the file, at run time where an unnamed tensor reaches a parameter.
 import assert from 'node:assert/strict';
+import path from 'node:path';
+import os from 'node:os';
+import fs from 'node:fs';
 import type { Trace, TraceLeaf } from '../../src/protocol/trace';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { runScratch } from '../../src/runner/host/scratchRun';
@@ -55,5 +58,31 @@ describe('runner: parameters name what is passed to them', function () {
     assert.deepEqual(muls, ['pred']);
     // Unwatched, so off the tape: ins and targets (an object pattern) and kept (scale's result) label the leaf they make.
     assert.ok(names.includes('mul(mul(ins, targets), kept)'), names.join(', '));
+  });
+
+  it('one call that runs several ops names only its result; the same op repeated in a loop keeps every name', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-results-'));
+    const file = path.join(dir, 'results.grad.ts');
+    fs.writeFileSync(file, [
+      'import * as tf from "gradtape";',
+      'const w = tf.variable([3, 4], { name: "w" });',
+      'const tape = new tf.GradientTape();',
+      'const total = tape.record(() => {',
+      '  const n = tf.norm(w);',
+      '  let x = n;',
+      '  for (let i = 0; i < 3; i++) x = tf.add(x, 1);',
+      '  return x;',
+      '});',
+      'tape.gradient(total, w);',
+    ].join('\n'));
+    const t = await runScratch({ file, workerFile: WORKER, timeoutMs: 10_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const nodes = t.tapes[0].nodes;
+    // tf.norm is several ops at line 5: only the last, whose value n binds, is `n`.
+    const atNorm = nodes.filter((n) => n.pos?.line === 5);
+    assert.ok(atNorm.length > 1, atNorm.map((n) => n.op).join(', '));
+    assert.deepEqual(atNorm.map((n) => n.name ?? null), [...atNorm.slice(1).map(() => null), 'n']);
+    // x = tf.add(x, 1) three times: each Add is x.
+    assert.deepEqual(nodes.filter((n) => n.pos?.line === 7).map((n) => n.name), ['x', 'x', 'x']);
   });
 });

@@ -333,6 +333,7 @@ export class TraceAssembler {
         }
       }
     }
+    for (const t of this.tapes.values()) nameOnlyResults(t.nodes);
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
       diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });
@@ -383,3 +384,27 @@ function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummar
   return v;
 }
 
+/**
+ * One call that ran several ops (`const loss = lossFn(y, logits)`: a cross-entropy, a sum, a
+ * division; a composite such as tf.norm) names only the op whose result the declaration binds: the
+ * others at the same position, whose outputs feed another op there, lose the name (they read as
+ * their op). Three nodes titled `loss` said nothing about which one is the loss.
+ */
+function nameOnlyResults(nodes: readonly TraceNode[]): void {
+  const byPlace = new Map<string, TraceNode[]>();
+  for (const n of nodes) {
+    if (n.name === undefined || !n.pos) continue;
+    const key = `${n.pos.file ?? ''}:${n.pos.line}:${n.pos.column}:${n.name}`;
+    let group = byPlace.get(key);
+    if (!group) byPlace.set(key, (group = []));
+    group.push(n);
+  }
+  for (const group of byPlace.values()) {
+    if (group.length < 2) continue;
+    // Consumers' ops by tensor: `x = tf.add(x, 1)` in a loop feeds the same op at the same place,
+    // and each of those is x; a call's intermediate feeds a different op of the same call.
+    const consumers = new Map<number, string[]>();
+    for (const n of group) for (const i of n.inputs) consumers.set(i.tensorId, [...(consumers.get(i.tensorId) ?? []), n.op]);
+    for (const n of group) if (consumers.get(n.outputId)?.some((op) => op !== n.op)) delete n.name;
+  }
+}

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { buildGraph, gradientsFor, maxStep, nullPhrase, tapesAtStep, type Graph } from '../../webview/model/graphModel';
+import { buildGraph, gradientsFor, leafTitle, maxStep, nullPhrase, tapesAtStep, type Graph } from '../../webview/model/graphModel';
 import { bounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { AA_TEXT, contrastRatio, ensureContrast, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
 import { chooseLayout, detailFor, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
@@ -207,7 +207,10 @@ describe('panel: where a chain breaks', () => {
   it('draws the op whose value left the engine, a broken link, and the target beyond it, with the reason', () => {
     const t = load('trace-left-engine.json');
     const base = graphOf(t);
-    assert.deepEqual(base.nodes.map((n) => n.title).sort(), ['constant 3', 'doubled', 'w']);
+    // The unnamed constant reads as its value, never as an id (it was `constant 3`, its tensor id).
+    assert.deepEqual(base.nodes.map((n) => n.title).sort(), ['2', 'doubled', 'w']);
+    const big = { ...base.nodes.find((n) => n.title === '2')!.leaf!, value: { ...base.nodes.find((n) => n.title === '2')!.value, shape: [8, 4], size: 32 } };
+    assert.equal(leafTitle(big), 'constant (8, 4)');
     const view = addChainBreaks(viewGraphFor(base, new Set()).view);
     const note = view.nodes.find((n) => n.note?.role === 'break')!;
     const target = view.nodes.find((n) => n.note?.role === 'target')!;

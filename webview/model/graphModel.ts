@@ -3,7 +3,7 @@
  * leaves and nodes, and each edge's gradient magnitude. Pure data, tested under Node.
  */
 import type { NullReason, SourcePos, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from '../../src/protocol/trace';
-import { hasNonFinite, toNumber } from './format';
+import { formatNum, formatShape, hasNonFinite, toNumber } from './format';
 import type { GroupInfo } from './repeats';
 
 // The trace queries the editor and the CLI share (one copy, in src/protocol/); re-exported for the views.
@@ -111,7 +111,7 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
       byTensor.set(l.tensorId, nodes.length);
       nodes.push({
         ...base, inputs: [], consumers: [], index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
-        title: l.name ?? `${l.kind} ${l.tensorId}`, op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
+        title: l.name ?? leafTitle(l), op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
         value: l.value, ...gradOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
       });
     }
@@ -230,4 +230,14 @@ export function layoutInput(graph: Graph): { nodes: { id: string; width: number;
     nodes: graph.nodes.map((n) => ({ id: String(n.index), width: n.w, height: n.h })),
     edges: graph.edges.map((e, i) => ({ id: `e${i}`, source: String(e.from), target: String(e.to) })),
   };
+}
+
+/**
+ * A leaf the source gives no name (a literal, a constant a library call made): a scalar reads as its
+ * value (`8`), anything else as its kind and shape (`constant (8, 4)`), never as an id.
+ */
+export function leafTitle(l: TraceLeaf): string {
+  const v = l.value;
+  if (v.size === 1 && v.first.length === 1) return formatNum(v.first[0]);
+  return `${l.kind} ${formatShape(v.shape)}`;
 }

@@ -447,10 +447,16 @@ export const tests: E2ETest[] = [
 
       const curve = await runAndWaitForPanel(t, 'curve.grad.ts', 120_000);
       await curve.getByRole('tab', { name: 'Curves' }).click();
-      await curve.locator('.curve-card[data-points="100000"] canvas').first().waitFor({ timeout: 20_000 });
+      // The trace keeps a curve within its row budget (src/runner/host/rowBudget.ts): 100,000 steps
+      // arrive thinned evenly, with the header saying how many points went.
+      const card = curve.locator('.curve-card canvas').first();
+      await card.waitFor({ timeout: 20_000 });
+      const points = Number(await curve.locator('.curve-card').first().getAttribute('data-points'));
+      assert.ok(points > 1000 && points <= 4000, `${points} points kept`);
+      assert.match(await curve.locator('body').innerText(), /\d+ curve points thinned to fit the trace/);
       const ms = Number(await curve.locator('body').getAttribute('data-curves-ms'));
       await t.screenshot('panel-100000-points');
-      console.log(`[panel figures] 100,000-point curve: drawn in ${ms} ms in the webview`);
+      console.log(`[panel figures] 100,000-step curve (${points} points kept): drawn in ${ms} ms in the webview`);
       assert.ok(ms > 0);
     },
   },

@@ -4,7 +4,8 @@
 import assert from 'node:assert/strict';
 import { formatReport } from '../../src/cli/report';
 import { thinnedText } from '../../src/protocol/traceQueries';
-import { ROW_LIMITS } from '../../src/runner/host/rowBudget';
+import { ROW_LIMITS, thinCurve, Thinned } from '../../src/runner/host/rowBudget';
+import type { Curve } from '../../src/protocol/trace';
 import { DETAIL_STEPS } from '../../src/runner/run/recorder';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { runScratch } from '../../src/runner/host/scratchRun';
@@ -68,5 +69,24 @@ describe('runner: the row budget of a long run', function () {
     // Whatever the machine's speed: past the budget the rows were thinned, and the trace says so.
     if (t.stats.tapes > bound) assert.equal(t.thinned?.find((th) => th.what === 'steps')?.dropped, t.stats.tapes - t.tapes.length);
     assert.ok(JSON.stringify(t).length < 4 * 1024 * 1024, `${JSON.stringify(t).length} bytes`);
+  });
+
+  it('a long curve is thinned evenly: every stretch of its steps keeps points, not only the latest', () => {
+    // As the assembler does: a point at a time, thinned whenever the curve is over its limit.
+    const c: Curve = { name: 'loss', kind: 'summary', points: [] };
+    const th = new Thinned('points', 'loss', undefined);
+    const steps = 100_000;
+    for (let step = 0; step < steps; step++) {
+      c.points.push({ step, value: 2 * Math.exp(-step / 2000) });
+      if (c.points.length > ROW_LIMITS.points) thinCurve(c, th);
+    }
+    assert.ok(c.points.length <= ROW_LIMITS.points);
+    assert.equal(th.dropped, steps - c.points.length);
+    // Each tenth of the run keeps a fair share (the old halving kept 1 point of the first 80,000 steps).
+    for (let tenth = 0; tenth < 9; tenth++) {
+      const n = c.points.filter((p) => Math.floor(p.step / 10_000) === tenth).length;
+      assert.ok(n >= 50, `steps ${tenth * 10_000}-${tenth * 10_000 + 9_999}: ${n} points`);
+    }
+    assert.equal(c.points[0].step, 0, 'the first point (the maximum) stays');
   });
 });

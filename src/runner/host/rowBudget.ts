@@ -3,9 +3,8 @@
  * at most ROW_LIMITS.steps undetailed steps per loop (each with its gradient calls) and
  * ROW_LIMITS.points points per curve. Past that, the older rows are thinned: every other one of
  * a loop's steps goes (the first, the last ROW_LIMITS.lastSteps and detailed steps stay), and a
- * curve's older points go by groups of four, each group keeping its minimum and maximum, so every
- * stretch of the curve keeps its envelope (and the whole curve its extremes). Each pass halves
- * the older part, so thinning costs O(1) per row, and the trace records how many rows went and
+ * curve's older points are cut into equal stretches of steps, each keeping its minimum and
+ * maximum (thinCurve). Each pass removes a constant share, so thinning costs O(1) per row, and the trace records how many rows went and
  * between which steps (Trace.thinned). Detail is bounded elsewhere (the recorder's step budget).
  */
 import type { Curve, CurvePoint, SourcePos, ThinnedRows } from '../../protocol/trace';
@@ -62,26 +61,51 @@ export function thinRows<T>(rows: T[], last: number, keep: (row: T) => boolean, 
   return kept;
 }
 
-/** A curve's points within ROW_LIMITS.points: older points by groups of four, each keeping its minimum and maximum. */
+/**
+ * A curve's points within ROW_LIMITS.points. The points older than the latest lastPoints are cut
+ * into CURVE_BUCKETS equal stretches of steps, each keeping its minimum and maximum, so every
+ * stretch keeps its envelope and the whole curve its extremes. Re-bucketing the whole older part
+ * each time keeps the stretches equal: halving only the older part, again and again, had thinned
+ * the oldest points away (a 100,000-step curve kept 1 point of its first 80,000 steps).
+ */
 export function thinCurve(c: Curve, thinned: Thinned): void {
   const pts = c.points;
   const end = pts.length - ROW_LIMITS.lastPoints;
-  const kept: CurvePoint[] = [];
+  if (end <= 1) return;
   const value = (p: CurvePoint): number => fromNum(p.value);
-  let i = 0;
-  for (; i + 4 <= end; i += 4) {
+  const s0 = pts[0].step;
+  const width = Math.max(1, (pts[end - 1].step - s0 + 1) / CURVE_BUCKETS);
+  const bucket = (p: CurvePoint): number => Math.floor((p.step - s0) / width);
+  const kept: CurvePoint[] = [];
+  for (let i = 0; i < end; ) {
+    const b = bucket(pts[i]);
+    let j = i;
     let lo = i;
     let hi = i;
-    for (let j = i + 1; j < i + 4; j++) {
-      // NaN is neither: a group of NaNs keeps its first.
+    for (; j < end && bucket(pts[j]) === b; j++) {
+      // NaN is neither: a stretch of NaNs keeps its first.
       if (value(pts[j]) < value(pts[lo])) lo = j;
       if (value(pts[j]) > value(pts[hi])) hi = j;
     }
-    for (let j = i; j < i + 4; j++) {
-      if (j === lo || j === hi) kept.push(pts[j]);
-      else thinned.add(pts[j].step);
+    for (let k = i; k < j; k++) {
+      if (k === lo || k === hi) kept.push(pts[k]);
+      else thinned.add(pts[k].step);
     }
+    i = j;
   }
-  for (; i < pts.length; i++) kept.push(pts[i]);
+  // Steps that go back (a reused step counter) make short stretches: then halve by pairs instead.
+  if (kept.length > 2 * CURVE_BUCKETS) {
+    const pairs: CurvePoint[] = [];
+    for (let k = 0; k < kept.length; k++) {
+      if ((k & 1) === 0 || k === kept.length - 1) pairs.push(kept[k]);
+      else thinned.add(kept[k].step);
+    }
+    kept.length = 0;
+    kept.push(...pairs);
+  }
+  for (let i = end; i < pts.length; i++) kept.push(pts[i]);
   c.points = kept;
 }
+
+/** Stretches of the older part of a thinned curve (each keeps up to two points). */
+const CURVE_BUCKETS = (ROW_LIMITS.points - ROW_LIMITS.lastPoints) / 4;

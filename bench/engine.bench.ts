@@ -2,15 +2,14 @@
 // Prints medians over repetitions after a warm-up, the ratio to each peer, and the issue's targets.
 // Run with `npm run bench -- engine` (scripts/bench.mjs passes --expose-gc for the memory figure).
 import os from 'node:os';
-import path from 'node:path';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // tfjs-core's Node entry does not register its gradient functions; the full tfjs package does this.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-wasm';
 import {
   CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain,
-  tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed,
+  tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed, useTfjsBackend,
 } from './workloads';
 
 const tf = bundledEngine();
@@ -191,13 +190,7 @@ async function main(): Promise<void> {
   tf.setKernelBackend('ts');
 
   for (const backend of ['cpu', 'wasm'] as const) {
-    if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    const ok = await tfjs.setBackend(backend);
-    if (!ok) {
-      console.log(`tfjs ${backend}: backend failed to initialise; skipped`);
-      continue;
-    }
-    await tfjs.ready();
+    if (!(await useTfjsBackend(backend))) continue;
     if (backend === 'wasm') {
       const simd = await tfjs.env().getAsync('WASM_HAS_SIMD_SUPPORT');
       const threads = await tfjs.env().getAsync('WASM_HAS_MULTITHREAD_SUPPORT');

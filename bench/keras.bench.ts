@@ -6,12 +6,11 @@
 // one-hot labels, tf.train.adam): @tensorflow/tfjs-layers is not installed, and a layers model trains
 // through the same core ops and optimizer.
 import os from 'node:os';
-import path from 'node:path';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { bundledEngine, cpuModel, seeded, type Engine } from './workloads';
+import '@tensorflow/tfjs-backend-wasm';
+import { bundledEngine, cpuModel, seeded, useTfjsBackend, type Engine } from './workloads';
 
 const tf = bundledEngine();
 const B = 64;
@@ -103,12 +102,7 @@ async function main(): Promise<void> {
   }
   tf.setKernelBackend('ts');
   for (const backend of ['cpu', 'wasm'] as const) {
-    if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    if (!(await tfjs.setBackend(backend))) {
-      console.log(`tfjs ${backend}: backend failed to initialise; skipped`);
-      continue;
-    }
-    await tfjs.ready();
+    if (!(await useTfjsBackend(backend))) continue;
     rows.push({ name: `tfjs-${backend} (core ops)`, ...time(tfjsMlp(), 3, backend === 'cpu' ? 9 : 21), first: losses(tfjsMlp) });
   }
   const wasmPeer = rows.find((r) => r.name.startsWith('tfjs-wasm'));

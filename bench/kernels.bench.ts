@@ -5,17 +5,16 @@
 // memory and the result out. Prints figures; asserts nothing.
 import { spawnSync } from 'node:child_process';
 import os from 'node:os';
-import path from 'node:path';
 import v8 from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import * as tfjs from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import '@tensorflow/tfjs-backend-wasm';
 import { jsKernels, type BinaryOp, type Kernels, type UnaryOp } from '../src/engine/kernels';
 import { makeWasmKernels, thresholds } from '../src/engine/wasm/kernels';
 import { instantiateFlavor, type KernelModule } from '../src/engine/wasm/loader';
-import { CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed, type Engine } from './workloads';
+import { CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursMlpStep, oursSeed, seeded, tfjsChain, tfjsMlpStep, tfjsSeed, useTfjsBackend, type Engine } from './workloads';
 
 // ──── Timing ────
 
@@ -387,12 +386,7 @@ async function main(): Promise<void> {
   // ── Peers ──
   const peers: Record<string, Record<string, number>> = { cpu: {}, wasm: {} };
   for (const backend of ['cpu', 'wasm'] as const) {
-    if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
-    if (!(await tfjs.setBackend(backend))) {
-      console.log(`tfjs ${backend}: backend failed to initialise; skipped`);
-      continue;
-    }
-    await tfjs.ready();
+    if (!(await useTfjsBackend(backend))) continue;
     const p = peers[backend];
     const heavy = backend === 'cpu';
     const w = wall[backend === 'cpu' ? 'cpu' : 'tfwasm'];

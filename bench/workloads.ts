@@ -7,6 +7,7 @@ import path from 'node:path';
 import { createRequire } from 'node:module';
 import * as esbuild from 'esbuild';
 import * as tfjs from '@tensorflow/tfjs-core';
+import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 
 export type Engine = typeof import('../src/engine/index');
 type T = InstanceType<Engine['Tensor']>;
@@ -272,4 +273,18 @@ export function tfjsLenetStep() {
     value.dataSync();
     tfjs.dispose([value, ...Object.values(grads)]);
   };
+}
+
+/**
+ * Switches tfjs to `backend` (the wasm one loads its binaries from node_modules); false, with a
+ * line saying so, when the backend cannot start here.
+ */
+export async function useTfjsBackend(backend: 'cpu' | 'wasm'): Promise<boolean> {
+  if (backend === 'wasm') setWasmPaths(path.resolve('node_modules/@tensorflow/tfjs-backend-wasm/dist') + path.sep);
+  if (!(await tfjs.setBackend(backend))) {
+    console.log(`tfjs ${backend}: backend failed to initialise; skipped`);
+    return false;
+  }
+  await tfjs.ready();
+  return true;
 }

@@ -18,21 +18,7 @@ export class Naming {
    * names the pattern gives them (`for (const [x, y] of dataset)`, `const [g1, g2] = tape.gradient(…)`).
    */
   nameValue(value: unknown, pattern: Pattern): void {
-    const isTensor = this.engine.isTensor;
-    if (typeof pattern === 'string') {
-      if (isTensor(value)) setName(value, pattern);
-    } else if ('elements' in pattern) {
-      if (!Array.isArray(value)) return;
-      pattern.elements.forEach((name, i) => {
-        const v: unknown = value[i];
-        if (name !== null && isTensor(v)) setName(v, name);
-      });
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, name] of Object.entries(pattern.keys)) {
-        const v: unknown = (value as Record<string, unknown>)[key];
-        if (isTensor(v)) setName(v, name);
-      }
-    }
+    forEachBound(value, pattern, this.engine.isTensor, setName);
   }
 
   /**
@@ -73,5 +59,23 @@ export class Naming {
   /** A source's name: the source's own, or a variable's. */
   sourceName(t: Tensor): string | undefined {
     return nameOf(t) ?? (this.engine.isVariable(t) ? this.variableName(t) : undefined);
+  }
+}
+
+/** Each tensor of `value` that `pattern` binds, with the name it gives (a whole value, array elements, object keys). */
+export function forEachBound(value: unknown, pattern: Pattern, isTensor: (x: unknown) => x is Tensor, fn: (t: Tensor, name: string) => void): void {
+  if (typeof pattern === 'string') {
+    if (isTensor(value)) fn(value, pattern);
+  } else if ('elements' in pattern) {
+    if (!Array.isArray(value)) return;
+    pattern.elements.forEach((name, i) => {
+      const v: unknown = value[i];
+      if (name !== null && isTensor(v)) fn(v, name);
+    });
+  } else if (value !== null && typeof value === 'object') {
+    for (const [key, name] of Object.entries(pattern.keys)) {
+      const v: unknown = (value as Record<string, unknown>)[key];
+      if (isTensor(v)) fn(v, name);
+    }
   }
 }

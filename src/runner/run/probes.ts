@@ -7,6 +7,7 @@ import type { Tensor } from '../../engine/tensor';
 import type { SourcePos } from '../../protocol/trace';
 import type { Instrumented } from '../shared/instrument';
 import type { Pattern } from './names';
+import { forEachBound } from './naming';
 
 export interface ProbeHost {
   /** The shared slot the current call index goes to (src/runner/shared/probe.ts). */
@@ -80,16 +81,9 @@ export function userProbes(h: ProbeHost): [(id: number, v: unknown) => unknown, 
   const bindings = inst?.bindings ?? [];
   // `const [xs, ys] = makeSet()`: the unnamed tensors of the value take the declaration's names.
   const probeV = (id: number, value: unknown): unknown => {
-    const pattern = bindings[id];
-    const nameIfUnnamed = (v: unknown, name: string | null): void => {
-      if (name !== null && h.isTensor(v) && !h.hasName(v)) h.nameLate(v, name);
-    };
-    if (typeof pattern === 'string') nameIfUnnamed(value, pattern);
-    else if ('elements' in pattern) {
-      if (Array.isArray(value)) pattern.elements.forEach((name, i) => nameIfUnnamed(value[i], name));
-    } else if (value !== null && typeof value === 'object') {
-      for (const [key, name] of Object.entries(pattern.keys)) nameIfUnnamed((value as Record<string, unknown>)[key], name);
-    }
+    forEachBound(value, bindings[id], h.isTensor, (t, name) => {
+      if (!h.hasName(t)) h.nameLate(t, name);
+    });
     return value;
   };
   return [probeP, probeE, probeI, probeN, probeV];

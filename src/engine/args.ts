@@ -4,6 +4,7 @@
  * (as Python rejects an unexpected keyword argument). Shapes and counts: `checkShape`/`checkCount`
  * in shape.ts.
  */
+import { DTYPES, type DType } from './dtype';
 import { describeValue } from './errors';
 
 /**
@@ -52,11 +53,10 @@ export function checkArity(fn: string, params: readonly string[], given: number)
   if (given > params.length) throw new TypeError(`${fn}() takes ${params.length} arguments (${params.join(', ')}), got ${given}`);
 }
 
-const DTYPES: readonly string[] = ['float32', 'float64', 'int32', 'bool'];
 
 /** A dtype argument, in TF's words: `Cannot convert value "floatx" to a TensorFlow DType`. */
 export function checkDtype(fn: string, v: unknown): void {
-  if (v !== undefined && !DTYPES.includes(v as string)) {
+  if (v !== undefined && !DTYPES.includes(v as DType)) {
     throw new TypeError(`${fn}(dtype): Cannot convert value ${typeof v === 'string' ? JSON.stringify(v) : describeValue(v)} to a TensorFlow DType: expected one of ${DTYPES.join(', ')}`);
   }
 }

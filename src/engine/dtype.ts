@@ -1,5 +1,8 @@
 /** Tensor element types and their storage (see API.md "Tensors"). */
 export type DType = 'float32' | 'float64' | 'int32' | 'bool';
+
+/** Every dtype, in the order messages list them. */
+export const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 export type TypedArray = Float32Array | Float64Array | Int32Array | Uint8Array;
 
 /** Allocates zeroed storage for `size` elements of `dtype`. */

@@ -4,7 +4,7 @@
  * on assign), a unique numeric `id`, and TensorFlow's repr.
  */
 import type { SourcePos } from './debugTypes';
-import { allocate, type DType, type TypedArray } from './dtype';
+import { allocate, DTYPES, type DType, type TypedArray } from './dtype';
 import { describeValue, InvalidArgumentError } from './errors';
 import { formatNumpyRepr } from '../format/tensors';
 import { observeCall, observer } from './observer';
@@ -338,14 +338,13 @@ export function tensorFromValues(
   return shape ? reshapeValues(t, shape) : t;
 }
 
-const DTYPES: ReadonlySet<unknown> = new Set(['float32', 'float64', 'int32', 'bool']);
 
 /**
  * TensorFlow's order is constant(value, dtype, shape); tfjs's is tensor(values, shape, dtype). A swapped
  * call would otherwise fail deep inside with a JavaScript TypeError, so name the mistake, in TF's words.
  */
 function checkDtypeAndShape(dtype: unknown, shape: unknown): void {
-  if (dtype !== undefined && !DTYPES.has(dtype)) {
+  if (dtype !== undefined && !DTYPES.includes(dtype as DType)) {
     throw new TypeError(`Cannot convert value ${JSON.stringify(dtype)} to a TensorFlow DType: expected one of float32, float64, int32, bool (the order is tf.constant(value, dtype, shape))`);
   }
   if (shape !== undefined && !(Array.isArray(shape) && shape.every((d) => Number.isInteger(d) && d >= 0))) {

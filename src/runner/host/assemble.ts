@@ -404,7 +404,13 @@ function nameOnlyResults(nodes: readonly TraceNode[]): void {
     // Consumers' ops by tensor: `x = tf.add(x, 1)` in a loop feeds the same op at the same place,
     // and each of those is x; a call's intermediate feeds a different op of the same call.
     const consumers = new Map<number, string[]>();
-    for (const n of group) for (const i of n.inputs) consumers.set(i.tensorId, [...(consumers.get(i.tensorId) ?? []), n.op]);
+    for (const n of group) {
+      for (const i of n.inputs) {
+        const ops = consumers.get(i.tensorId);
+        if (ops) ops.push(n.op);
+        else consumers.set(i.tensorId, [n.op]);
+      }
+    }
     for (const n of group) if (consumers.get(n.outputId)?.some((op) => op !== n.op)) delete n.name;
   }
 }

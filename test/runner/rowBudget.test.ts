@@ -5,6 +5,8 @@ import assert from 'node:assert/strict';
 import { formatReport } from '../../src/cli/report';
 import { thinnedText } from '../../src/protocol/traceQueries';
 import { ROW_LIMITS, thinCurve, Thinned } from '../../src/runner/host/rowBudget';
+import { TraceAssembler } from '../../src/runner/host/assemble';
+import { TAPE_DETAILED, TAPE_SENT_BEFORE, type TraceEvent } from '../../src/protocol/worker';
 import type { Curve } from '../../src/protocol/trace';
 import { DETAIL_STEPS } from '../../src/runner/run/recorder';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
@@ -88,5 +90,24 @@ describe('runner: the row budget of a long run', function () {
       assert.ok(n >= 50, `steps ${tenth * 10_000}-${tenth * 10_000 + 9_999}: ${n} points`);
     }
     assert.equal(c.points[0].step, 0, 'the first point (the maximum) stays');
+  });
+
+  it('samples that come back detailed at the end of a run take their place by step: the latest steps all stay', () => {
+    // The recorder writes out its held samples when the run ends (steps.ts finish), after the host
+    // may have thinned their rows away; batch sizes depend on the machine's speed, so this feeds
+    // the assembler directly, batch by batch.
+    const a = new TraceAssembler('/x.grad.ts', new Date(0));
+    const pos = { line: 5, column: 16 };
+    const rows = (steps: number[], flags: number): TraceEvent => ({ kind: 'tapeRows', tape: { pos }, ids: Int32Array.from(steps, (s) => s + 1), steps: Int32Array.from(steps), nodeCounts: Int32Array.from(steps, () => 2), bytes: Float64Array.from(steps, () => 8), parentIds: Int32Array.from(steps, () => -1), flags: Uint8Array.from(steps, () => flags) });
+    const stats: TraceEvent = { kind: 'stats', ops: 0, recordedOps: 0, gradientCalls: 0, droppedSteps: 0 };
+    const steps = 6000;
+    for (let s = 0; s < steps; s += 100) for (const e of [rows(Array.from({ length: 100 }, (_, i) => s + i), 0), stats]) a.apply(e);
+    const samples = Array.from({ length: 18 }, (_, i) => 256 * (i + 1) + 1); // odd steps: thinned by now
+    for (const e of [rows(samples, TAPE_DETAILED | TAPE_SENT_BEFORE), rows([steps - 1], TAPE_DETAILED | TAPE_SENT_BEFORE), stats]) a.apply(e);
+    const t = a.finish(undefined, 1);
+    const kept = new Set(t.tapes.map((tape) => tape.step));
+    for (let s = steps - ROW_LIMITS.lastSteps; s < steps; s++) assert.ok(kept.has(s), `step ${s} kept`);
+    for (const s of samples) assert.ok(t.tapes.some((tape) => tape.step === s && tape.detailed), `sample ${s} kept, detailed`);
+    assert.equal(t.tapes.length + t.thinned!.find((th) => th.what === 'steps')!.dropped, steps, 'every step is kept or counted as thinned, once');
   });
 });

@@ -194,7 +194,12 @@ export class TraceAssembler {
     // A thinned step that comes back detailed is one tape, counted once (its step stays in the thinned range).
     if (thinnedBefore) loop.thinned.dropped--;
     else this.tapeCount++;
-    loop.rows.push(t);
+    // Rows stay in step order, so the last ROW_LIMITS.lastSteps rows are the latest steps: a sample
+    // that comes back detailed at the run's end goes to its place, not after the last step.
+    const rows = loop.rows;
+    let at = rows.length;
+    while (at > 0 && rows[at - 1].step > t.step) at--;
+    rows.splice(at, 0, t);
     if (loop.rows.length > ROW_LIMITS.steps) this.overfull.add(loop);
   }
 

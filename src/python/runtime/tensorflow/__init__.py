@@ -516,35 +516,50 @@ _NUMBER = (int, float, _b.bool)
 
 
 def _binary(name):
-    """`x op y` and `y op x`: one crossing (bridge.ts's bin), tensors as handles, a Python number as it is."""
-    op = _OP[name]
+    """`x op y` and `y op x`: one crossing (bridge.ts's bin) with three numbers, tensors as handles,
+    a Python number as it is. The position lookup and the result's wrapper are written out here, not
+    called: this is the cost of every operator (docs/python.md, "Speed")."""
+    code = _OP[name] * 4
 
     def f(self, other):
         a = self._h
         if a < 0:
             a = _hof(self)
         r = _run_now[0]
-        at = -1 if r is None else r.at(_getframe(1))
+        if r is None:
+            at = 0
+        else:
+            fr = _getframe(1)
+            d = r.by_code.get(id(fr.f_code))
+            at = -1 if d is None else d.get(fr.f_lasti, -1)
+            if at < 0:
+                at = r.at(fr)
+            at = (at + 1) << 6
         try:
             if isinstance(other, Tensor):
                 b = other._h
-                return _th(_bin(op, at, a, b if b >= 0 else _hof(other), 0))
-            if type(other) in _NUMBER:
-                return _th(_bin(op, at, a, other, 1))
-            return _th(_bin(op, at, a, _as_h(other, _dtype_of(self)), 0))
+                h = _bin(at | code, a, b if b >= 0 else _hof(other))
+            elif type(other) in _NUMBER:
+                h = _bin(at | code | 1, a, other)
+            else:
+                h = _bin(at | code, a, _as_h(other, _dtype_of(self)))
         except _JsException as e:
             raise _py_error(e) from None
+        t = _new_eager(EagerTensor)
+        t._h = h
+        t._p = None
+        return t
 
     def r(self, other):
         b = self._h
         if b < 0:
             b = _hof(self)
         r = _run_now[0]
-        at = -1 if r is None else r.at(_getframe(1))
+        at = 0 if r is None else (r.at(_getframe(1)) + 1) << 6
         try:
             if type(other) in _NUMBER:
-                return _th(_bin(op, at, other, b, 2))
-            return _th(_bin(op, at, _as_h(other, _dtype_of(self)), b, 0))
+                return _th(_bin(at | code | 2, other, b))
+            return _th(_bin(at | code, _as_h(other, _dtype_of(self)), b))
         except _JsException as e:
             raise _py_error(e) from None
 
@@ -697,7 +712,7 @@ class Tensor:
 
     def __neg__(self):
         try:
-            return _th(_un(0, _pos(), _hof(self)))
+            return _th(_un((_pos() + 1) << 6, _hof(self)))
         except _JsException as e:
             raise _py_error(e) from None
 
@@ -706,7 +721,7 @@ class Tensor:
 
     def __abs__(self):
         try:
-            return _th(_un(1, _pos(), _hof(self)))
+            return _th(_un((_pos() + 1) << 6 | 4, _hof(self)))
         except _JsException as e:
             raise _py_error(e) from None
 

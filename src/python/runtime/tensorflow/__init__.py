@@ -371,6 +371,7 @@ def _binder(path, fn, lift=False):
             except _JsException as e:
                 raise _py_error(e) from None
 
+        untyped._gt_sig = path
         return untyped
     params = sig["p"]
     returns_tensor = sig.get("t")
@@ -446,6 +447,7 @@ def _binder(path, fn, lift=False):
         return _tensor(r) if returns_tensor else _wrap(r)
 
     call.__name__ = _snake(py_name)
+    call._gt_sig = path  # the stubs' parameters (_gradtape_stubs.py)
     return call
 
 
@@ -563,6 +565,7 @@ def _binary(name):
         except _JsException as e:
             raise _py_error(e) from None
 
+    f.__annotations__ = r.__annotations__ = {"return": "Tensor"}
     return f, r
 
 
@@ -1008,7 +1011,7 @@ def _tangents_like(primals, tangents):
 # ──── Functions TF has only in Python, or with Python-only behaviour ────
 
 
-def constant(value, dtype=None, shape=None, name=None):
+def constant(value, dtype=None, shape=None, name=None) -> "Tensor":
     t = _constant(value, dtype, None)
     if shape is not None:
         shape = list(shape)
@@ -1023,7 +1026,7 @@ def constant(value, dtype=None, shape=None, name=None):
     return _tensor(t)
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> "Tensor":
     if isinstance(value, Tensor) and dtype is None:
         return value
     if dtype is None and dtype_hint is not None and not isinstance(value, Tensor):
@@ -1038,24 +1041,24 @@ def is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def cast(x, dtype, name=None):
+def cast(x, dtype, name=None) -> "Tensor":
     return _tensor(_engine.cast(_as_js_tensor(x), _dtype_name(dtype)))
 
 
-def zeros(shape, dtype=float32, name=None):
+def zeros(shape, dtype=float32, name=None) -> "Tensor":
     return _tensor(_engine.zeros(_js(list(shape) if not isinstance(shape, int) else [shape]), _dtype_name(dtype)))
 
 
-def ones(shape, dtype=float32, name=None):
+def ones(shape, dtype=float32, name=None) -> "Tensor":
     return _tensor(_engine.ones(_js(list(shape) if not isinstance(shape, int) else [shape]), _dtype_name(dtype)))
 
 
-def fill(dims, value, name=None):
+def fill(dims, value, name=None) -> "Tensor":
     dt = _infer_dtype(value)
     return _tensor(_engine.fill(_js(list(dims)), value, dt))
 
 
-def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TensorFlow's own name
+def range(start, limit=None, delta=1, dtype=None, name=None) -> "Tensor":  # noqa: A001 - TensorFlow's own name
     if dtype is None:
         dtype = _infer_dtype([start, limit if limit is not None else 0, delta])
     return _tensor(_engine.range(start, limit, delta, _dtype_name(dtype)))
@@ -1294,6 +1297,7 @@ def _keras_subclassable(js_base, path):
 
     class KerasClass(_JsObj, metaclass=_KerasMeta):
         _js_base = js_base
+        _stub_path = path  # the stubs (_gradtape_stubs.py)
 
         def __init__(self, *args, name=None, **kwargs):
             options = {k: v for k, v in kwargs.items() if k in ("trainable", "dtype")}

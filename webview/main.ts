@@ -19,6 +19,7 @@ import { loadState, onMessage, post, saveState } from './messaging';
 import { h, themeColor } from './dom';
 import { ensureContrast } from './model/contrast';
 import { GraphView } from './views/graphView';
+import { Minimap } from './views/minimap';
 import { renderInspector } from './views/inspector';
 import { CurvesView } from './views/curves';
 import { renderConsole } from './views/consoleView';
@@ -71,7 +72,7 @@ function persist(): void {
 }
 
 function persistNow(): void {
-  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, run: persistedRun });
+  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, minimap: minimap.on, run: persistedRun });
 }
 
 // Coming back to the panel (Ctrl+2, a click on its tab) puts the keyboard focus where it was, e.g. on
@@ -200,12 +201,19 @@ const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient
   h('span', { class: 'dim' }, 'gradient'),
   ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
   h('span', { class: 'dim', title: 'Edge width and colour grow with |gradient| on a log scale; dashed edges carry no gradient.' }, 'small → large (log) · dashed: none'));
+// The minimap sits over the graph's lower right corner (in the pane, not in .graph, whose canvas is the graph's).
+const minimapButton = h('button', { 'aria-label': 'minimap', title: 'Show or hide the minimap (shown when the graph does not fit the view)', onclick: () => minimap.toggle() }, 'Map');
+const minimap = new Minimap(graphView, persisted.minimap ?? true, (on) => {
+  minimapButton.setAttribute('aria-pressed', String(on));
+  persist();
+});
+minimapButton.setAttribute('aria-pressed', String(minimap.on));
 const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label': 'graph tools' },
   h('button', { onclick: () => graphView.fit(), title: 'Fit the graph (0)', 'aria-label': 'fit' }, 'Fit'),
   h('button', { onclick: () => graphView.zoomBy(1.25), title: 'Zoom in (+)', 'aria-label': 'zoom in' }, '+'),
   h('button', { onclick: () => graphView.zoomBy(0.8), title: 'Zoom out (−)', 'aria-label': 'zoom out' }, '−'),
-  search, searchCount, legend);
-graphPane.append(graphTools, graphView.el);
+  minimapButton, search, searchCount, legend);
+graphPane.append(graphTools, graphView.el, minimap.canvas);
 
 const walk = new WalkthroughView((i) => graphView.setWalkFocus(toView(i)));
 const curves = new CurvesView({

@@ -61,6 +61,8 @@ export interface PanelPersistedState {
   step?: number;
   smoothing?: number;
   logScale?: boolean;
+  /** The graph's minimap is turned on (the default) or off. */
+  minimap?: boolean;
   /** The last run shown, when small: after a window reload the host has no runs until the next one. */
   run?: PanelRun;
 }

@@ -130,12 +130,20 @@ export function makeBridge(extra: Record<string, unknown> = {}, state: BridgeSta
      * attributes, so the engine's `__call__` (build, name scopes, variable tracking) runs as for a
      * TypeScript subclass.
      */
-    subclass(base: new (o: object) => object, call: (inputs: unknown, training: unknown) => unknown, options: object): object {
-      const Sub = class extends (base as new (o: object) => { call(i: unknown, o?: { training?: boolean }): unknown }) {
+    subclass(base: new (o: object) => object, call: (inputs: unknown, training: unknown) => unknown, options: object, build: ((shape: number[]) => void) | null, className: string): object {
+      type Base = { call(i: unknown, o?: { training?: boolean }): unknown; build(shape: number[]): void };
+      const Sub = class extends (base as new (o: object) => Base) {
         override call(inputs: unknown, opts?: { training?: boolean }): unknown {
           return call(inputs, opts?.training);
         }
+        // The Python class's build(input_shape), inside the engine's wrapper (which marks the layer built).
+        override build(shape: number[]): void {
+          if (build) build(shape);
+          else super.build(shape);
+        }
       };
+      // Keras's class name (kerasClassName): names (`linear`, `linear_1`) and summary() read the Python class's.
+      Object.defineProperty(Sub, 'className', { value: className });
       return new Sub(options);
     },
     floorOf: (t: Tensor): Tensor => engine.constant(Float32Array.from(peekValues(t), Math.floor), t.dtype, t.shape),

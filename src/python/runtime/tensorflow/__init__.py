@@ -137,7 +137,7 @@ class TensorShape:
     """What `t.shape` is: a tuple-like of ints that prints as TF's `(2, 1)`."""
 
     def __init__(self, dims):
-        self._dims = tuple(int(d) for d in dims)
+        self._dims = tuple(None if d is None or d is _jsnull else int(d) for d in dims)
 
     def __repr__(self):
         return f"TensorShape({list(self._dims)})"
@@ -1299,11 +1299,32 @@ def _keras_subclassable(js_base, path):
         _js_base = js_base
         _stub_path = path  # the stubs (_gradtape_stubs.py)
 
+        def __init_subclass__(cls, **kwargs):
+            super().__init_subclass__(**kwargs)
+            raw = cls.__dict__.get("build")
+            if raw is not None:
+                cls.build = _engine_built(raw)
+
         def __init__(self, *args, name=None, **kwargs):
             options = {k: v for k, v in kwargs.items() if k in ("trainable", "dtype")}
-            options["name"] = name if name is not None else _snake(type(self).__name__)
+            if name is not None:
+                options["name"] = name  # else the engine's: the class's name snake_cased, numbered (`linear_1`)
             object.__setattr__(self, "_path", path)
-            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options)))
+            self.__dict__["_gt_building"] = False
+            build = _create_proxy(self._engine_build) if type(self).build is not KerasClass.build else None
+            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options), build, type(self).__name__))
+
+        def build(self, input_shape):
+            """Keras's default: nothing to make (a subclass's `super().build(input_shape)` lands here)."""
+
+        def _engine_build(self, shape):
+            # The engine's build wrapper calls this on the first call (or from a build() called in Python):
+            # the Python class's own build runs, with Keras's TensorShape.
+            self.__dict__["_gt_building"] = True
+            try:
+                type(self).build(self, TensorShape(shape))
+            finally:
+                self.__dict__["_gt_building"] = False
 
         def _engine_call(self, inputs, training):
             x = _wrap(inputs)
@@ -1339,6 +1360,22 @@ def _keras_subclassable(js_base, path):
 
     KerasClass.__name__ = KerasClass.__qualname__ = path.split(".")[-1]
     return KerasClass
+
+
+def _engine_built(raw):
+    """A Keras subclass's build(input_shape), called from Python (`layer.build((None, 4))`), goes through
+    the engine's wrapper, which marks the layer built, as Keras wraps build; from there (or from the
+    first call) it runs the Python method, and a `super().build(...)` inside runs the parent's as it is."""
+
+    def build(self, input_shape):
+        if self.__dict__.get("_gt_building"):
+            return raw(self, input_shape)
+        self._o.build(_to_js([None if d is None else int(d) for d in input_shape]))
+
+    build.__name__ = "build"
+    build.__doc__ = raw.__doc__
+    build.__wrapped__ = raw
+    return build
 
 
 def _tracked(value):

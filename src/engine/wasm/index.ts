@@ -72,6 +72,7 @@ export function installDefaultKernels(): void {
   if (setting === 'wasm-all') {
     thresholds.elementwise = 0;
     thresholds.reduce = 0;
+    thresholds.window = 0;
   }
   const prefer: WasmFlavor | 'auto' = setting === 'wasm-simd' ? 'simd' : 'auto';
   if (typeof WebAssembly !== 'object') return;

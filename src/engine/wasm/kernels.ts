@@ -9,7 +9,8 @@
  * in WebAssembly memory).
  */
 import type { TypedArray } from '../dtype';
-import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp } from '../kernels';
+import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp, type Window2D } from '../kernels';
+import { pointwise } from '../kernelsConv';
 import type { Shape } from '../shape';
 import type { KernelModule } from './loader';
 
@@ -29,6 +30,12 @@ export const thresholds = {
   elementwise: 256,
   /** Input elements of a sum or mean: double accumulation either way, in another order. */
   reduce: 1024,
+  /**
+   * Input plus output elements of a pool or depthwise convolution: the same sums in the same order
+   * (bit-identical results), so only speed decides. Convolutions go by `matmul` (m·n·k of their
+   * product), since they run the sgemm.
+   */
+  window: 256,
 };
 
 /** The measured thresholds, to restore after a test or GRADTAPE_KERNELS=wasm-all changed them. */
@@ -76,7 +83,10 @@ function layoutOf(shape: Shape, len: number, outShape: Shape, n: number): number
  * (so an engine that only ever sees small tensors never compiles the module), or null where
  * WebAssembly SIMD is missing (every call then runs the TypeScript kernel).
  */
-export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce' | 'select'> {
+type WindowKernels = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPool' | 'maxPoolGrad' | 'maxPoolGradGrad' | 'avgPool' | 'avgPoolGrad' |
+  'depthwiseConv' | 'depthwiseBackpropInput' | 'depthwiseBackpropFilter';
+
+export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce' | 'select' | WindowKernels> {
   let mod: KernelModule | null | undefined = typeof source === 'function' ? undefined : source;
   const load = (): KernelModule | null => (mod === undefined ? (mod = (source as () => KernelModule | null)()) : mod);
 
@@ -228,5 +238,147 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
     out.set(mem.subarray(oP >> 2, (oP >> 2) + outer));
   }
 
-  return { matmul, binary, unary, reduce, select };
+  // ──── Windows: convolution and pooling (src/engine/wasm/assembly/window.ts) ────
+
+  /**
+   * The module, with the geometry `g` set and room for blocks of `bytes` laid out from the arena's
+   * base (16-byte aligned): their offsets `at`, or null (the caller stays in TypeScript).
+   */
+  function windowCall(g: Window2D, bytes: number[]): { mod: KernelModule; mem: Float32Array; at: number[] } | null {
+    const mod = load();
+    if (!mod) return null;
+    const at: number[] = [];
+    let p = mod.base;
+    for (const b of bytes) {
+      at.push(p);
+      p += align16(b);
+    }
+    const mem = mod.reserve(p - mod.base);
+    if (!mem) return null;
+    mod.exports.setWindow(g.batch, g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft);
+    return { mod, mem, at };
+  }
+
+  const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
+  /** Below the matmul threshold, or not float32: the TypeScript convolution (double accumulation). */
+  const smallConv = (g: Window2D, outC: number, xs: TypedArray[]): boolean =>
+    g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * outC < thresholds.matmul || !f32(...xs);
+  const small = (xs: TypedArray[]): boolean => xs.reduce((s, x) => s + x.length, 0) < thresholds.window || !f32(...xs);
+  const patchBytes = (g: Window2D): number => (pointwise(g) ? 0 : g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * 4);
+  const tapBytes = (g: Window2D): number => 8 * g.kH * g.kW;
+
+  function conv2d(x: TypedArray, w: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+    const call = smallConv(g, outC, [x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0]);
+    if (!call) return jsKernels.conv2d(x, w, g, outC, out);
+    const { mod, mem, at: [xP, wP, oP, colP, workP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(w, wP >> 2);
+    mod.exports.conv2d(xP, wP, outC, oP, colP, workP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+    const call = smallConv(g, outC, [x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0]);
+    if (!call) return jsKernels.conv2dBackpropFilter(x, dy, g, outC, out);
+    const { mod, mem, at: [xP, dyP, oP, colP, workP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(dy, dyP >> 2);
+    mod.exports.conv2dBackpropFilter(xP, dyP, outC, oP, colP, workP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function conv2dBackpropInput(w: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+    const call = smallConv(g, outC, [w, dy, out]) ? null
+      : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0, tapBytes(g)]);
+    if (!call) return jsKernels.conv2dBackpropInput(w, dy, g, outC, out);
+    const { mod, mem, at: [wP, dyP, oP, colP, workP, tapP] } = call;
+    mem.set(w, wP >> 2);
+    mem.set(dy, dyP >> 2);
+    mod.exports.conv2dBackpropInput(wP, dyP, outC, oP, colP, workP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function maxPool(x: TypedArray, g: Window2D, out: TypedArray): void {
+    const call = small([x, out]) ? null : windowCall(g, [x.length * 4, out.length * 4, out.length * 4, tapBytes(g)]);
+    if (!call) return jsKernels.maxPool(x, g, out);
+    const { mod, mem, at: [xP, oP, argP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mod.exports.maxPool(xP, oP, out.length, argP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function maxPoolGrad(x: TypedArray, g: Window2D, dy: TypedArray, out: TypedArray): void {
+    const call = small([x, dy, out]) ? null
+      : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, dy.length * 4, out.length * 8, tapBytes(g)]);
+    if (!call) return jsKernels.maxPoolGrad(x, g, dy, out);
+    const { mod, mem, at: [xP, dyP, oP, argP, accP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(dy, dyP >> 2);
+    mod.exports.maxPoolGrad(xP, dyP, oP, dy.length, out.length, argP, accP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function maxPoolGradGrad(x: TypedArray, g: Window2D, gx: TypedArray, out: TypedArray): void {
+    const call = small([x, gx, out]) ? null : windowCall(g, [x.length * 4, gx.length * 4, out.length * 4, out.length * 4, tapBytes(g)]);
+    if (!call) return jsKernels.maxPoolGradGrad(x, g, gx, out);
+    const { mod, mem, at: [xP, gxP, oP, argP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(gx, gxP >> 2);
+    mod.exports.maxPoolGradGrad(xP, gxP, oP, out.length, argP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function avgPool(x: TypedArray, g: Window2D, out: TypedArray): void {
+    const call = small([x, out]) ? null : windowCall(g, [x.length * 4, out.length * 4, tapBytes(g)]);
+    if (!call) return jsKernels.avgPool(x, g, out);
+    const { mod, mem, at: [xP, oP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mod.exports.avgPool(xP, oP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function avgPoolGrad(dy: TypedArray, g: Window2D, out: TypedArray): void {
+    const call = small([dy, out]) ? null : windowCall(g, [dy.length * 4, out.length * 4, out.length * 8, tapBytes(g)]);
+    if (!call) return jsKernels.avgPoolGrad(dy, g, out);
+    const { mod, mem, at: [dyP, oP, accP, tapP] } = call;
+    mem.set(dy, dyP >> 2);
+    mod.exports.avgPoolGrad(dyP, oP, out.length, accP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function depthwiseConv(x: TypedArray, w: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
+    const call = small([x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, g.inC * mult * 8, tapBytes(g)]);
+    if (!call) return jsKernels.depthwiseConv(x, w, g, mult, out);
+    const { mod, mem, at: [xP, wP, oP, accP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(w, wP >> 2);
+    mod.exports.depthwiseConv(xP, wP, mult, oP, accP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function depthwiseBackpropInput(w: TypedArray, dy: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
+    const call = small([w, dy, out]) ? null : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, tapBytes(g)]);
+    if (!call) return jsKernels.depthwiseBackpropInput(w, dy, g, mult, out);
+    const { mod, mem, at: [wP, dyP, oP, tapP] } = call;
+    mem.set(w, wP >> 2);
+    mem.set(dy, dyP >> 2);
+    mod.exports.depthwiseBackpropInput(wP, dyP, mult, oP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  function depthwiseBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
+    const call = small([x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, out.length * 8, tapBytes(g)]);
+    if (!call) return jsKernels.depthwiseBackpropFilter(x, dy, g, mult, out);
+    const { mod, mem, at: [xP, dyP, oP, accP, tapP] } = call;
+    mem.set(x, xP >> 2);
+    mem.set(dy, dyP >> 2);
+    mod.exports.depthwiseBackpropFilter(xP, dyP, mult, oP, accP, tapP);
+    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
+  }
+
+  return {
+    matmul, binary, unary, reduce, select,
+    conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
+    depthwiseConv, depthwiseBackpropInput, depthwiseBackpropFilter,
+  };
 }

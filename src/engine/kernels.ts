@@ -206,6 +206,8 @@ export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | nu
   let n = 1;
   for (let i = 0; i < rank; i++) n *= outShape[i];
   const idx = new Int32Array(n);
+  // One value (a scalar operand of where or clip): every index is 0, as allocated.
+  if (inShape.every((d) => d === 1)) return idx;
   const lead = rank - inShape.length;
   // Strides of the input as seen from the output's axes: 0 where the input is broadcast.
   const st = new Array<number>(rank).fill(0);

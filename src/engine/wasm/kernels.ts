@@ -266,30 +266,32 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
   const small = (xs: TypedArray[]): boolean => xs.reduce((s, x) => s + x.length, 0) < thresholds.window || !f32(...xs);
   const patchBytes = (g: Window2D): number => (pointwise(g) ? 0 : g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * 4);
   const tapBytes = (g: Window2D): number => 8 * g.kH * g.kW;
+  /** col2im's tables: per input row (column), the window rows (columns) and output rows (columns) that read it. */
+  const col2imBytes = (g: Window2D): number => 4 * (g.inH * (1 + 2 * g.kH) + g.inW * (1 + 2 * g.kW));
 
   function conv2d(x: TypedArray, w: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
-    const call = smallConv(g, outC, [x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0]);
+    const call = smallConv(g, outC, [x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, load()?.gemmWork ?? 0]);
     if (!call) return jsKernels.conv2d(x, w, g, outC, out);
-    const { mod, mem, at: [xP, wP, oP, colP, workP] } = call;
+    const { mod, mem, at: [xP, wP, oP, workP] } = call;
     mem.set(x, xP >> 2);
     mem.set(w, wP >> 2);
-    mod.exports.conv2d(xP, wP, outC, oP, colP, workP);
+    mod.exports.conv2d(xP, wP, outC, oP, workP);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
   }
 
   function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
-    const call = smallConv(g, outC, [x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0]);
+    const call = smallConv(g, outC, [x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, load()?.gemmWork ?? 0]);
     if (!call) return jsKernels.conv2dBackpropFilter(x, dy, g, outC, out);
-    const { mod, mem, at: [xP, dyP, oP, colP, workP] } = call;
+    const { mod, mem, at: [xP, dyP, oP, workP] } = call;
     mem.set(x, xP >> 2);
     mem.set(dy, dyP >> 2);
-    mod.exports.conv2dBackpropFilter(xP, dyP, outC, oP, colP, workP);
+    mod.exports.conv2dBackpropFilter(xP, dyP, outC, oP, workP);
     out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
   }
 
   function conv2dBackpropInput(w: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
     const call = smallConv(g, outC, [w, dy, out]) ? null
-      : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0, tapBytes(g)]);
+      : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0, col2imBytes(g)]);
     if (!call) return jsKernels.conv2dBackpropInput(w, dy, g, outC, out);
     const { mod, mem, at: [wP, dyP, oP, colP, workP, tapP] } = call;
     mem.set(w, wP >> 2);

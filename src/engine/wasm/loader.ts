@@ -21,8 +21,8 @@ export interface KernelExports {
   /** Sets the geometry of the window calls that follow (src/engine/wasm/assembly/window.ts). */
   setWindow(batch: number, inH: number, inW: number, inC: number, kH: number, kW: number, outH: number, outW: number,
     strideH: number, strideW: number, dilH: number, dilW: number, padTop: number, padLeft: number): void;
-  conv2d(x: number, w: number, oc: number, out: number, col: number, work: number): void;
-  conv2dBackpropFilter(x: number, dy: number, oc: number, out: number, col: number, work: number): void;
+  conv2d(x: number, w: number, oc: number, out: number, work: number): void;
+  conv2dBackpropFilter(x: number, dy: number, oc: number, out: number, work: number): void;
   conv2dBackpropInput(w: number, dy: number, oc: number, out: number, dcol: number, work: number, scratch: number): void;
   maxPool(x: number, out: number, n: number, arg: number, scratch: number): void;
   maxPoolGrad(x: number, dy: number, out: number, n: number, inN: number, arg: number, acc: number, scratch: number): void;

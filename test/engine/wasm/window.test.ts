@@ -23,6 +23,9 @@ const GEOMETRIES: Geometry[] = [
   { x: [2, 11, 9, 7], k: [4, 4], s: [2, 2], d: [2, 2], pad: 'VALID' },
   { x: [4, 28, 28, 1], k: [3, 3], s: [1, 1], d: [1, 1], pad: 'SAME' },
   { x: [2, 14, 14, 6], k: [5, 5], s: [1, 1], d: [1, 1], pad: 'VALID' },
+  // kH·kW·inC above the sgemm's KC = 256: its second depth block starts inside a window row and a pixel.
+  { x: [2, 9, 8, 20], k: [4, 4], s: [1, 2], d: [1, 1], pad: 'SAME' },
+  { x: [1, 10, 10, 40], k: [3, 3], s: [1, 1], d: [2, 2], pad: 'SAME' },
 ];
 
 const text = (c: Geometry): string => `x ${JSON.stringify(c.x)} window ${c.k.join('×')} strides ${c.s} dilations ${c.d} ${c.pad}`;

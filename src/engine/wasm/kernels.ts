@@ -241,146 +241,100 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
   // ──── Windows: convolution and pooling (src/engine/wasm/assembly/window.ts) ────
 
   /**
-   * The module, with the geometry `g` set and room for blocks of `bytes` laid out from the arena's
-   * base (16-byte aligned): their offsets `at`, or null (the caller stays in TypeScript).
+   * Runs one window kernel in WebAssembly: lays out `inputs`, `out` and `scratch` blocks (bytes)
+   * from the arena's base, 16-byte aligned, copies the inputs in, sets the geometry `g`, calls `run`
+   * with the blocks' offsets in that order, and copies `out` back. False, with nothing done, where
+   * the module is missing or its memory cannot grow (the caller then runs the TypeScript kernel).
    */
-  function windowCall(g: Window2D, bytes: number[]): { mod: KernelModule; mem: Float32Array; at: number[] } | null {
+  function inWasm(g: Window2D, inputs: TypedArray[], out: TypedArray, scratch: number[], run: (e: KernelModule['exports'], at: number[]) => void): boolean {
     const mod = load();
-    if (!mod) return null;
+    if (!mod) return false;
     const at: number[] = [];
     let p = mod.base;
-    for (const b of bytes) {
+    for (const bytes of [...inputs.map((x) => x.length * 4), out.length * 4, ...scratch]) {
       at.push(p);
-      p += align16(b);
+      p += align16(bytes);
     }
     const mem = mod.reserve(p - mod.base);
-    if (!mem) return null;
+    if (!mem) return false;
+    inputs.forEach((x, i) => mem.set(x, at[i] >> 2));
     mod.exports.setWindow(g.batch, g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft);
-    return { mod, mem, at };
+    run(mod.exports, at);
+    const oP = at[inputs.length] >> 2;
+    out.set(mem.subarray(oP, oP + out.length));
+    return true;
   }
 
-  const f32 = (...xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
+  const f32 = (xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
   /** Below the matmul threshold, or not float32: the TypeScript convolution (double accumulation). */
   const smallConv = (g: Window2D, outC: number, xs: TypedArray[]): boolean =>
-    g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * outC < thresholds.matmul || !f32(...xs);
-  const small = (xs: TypedArray[]): boolean => xs.reduce((s, x) => s + x.length, 0) < thresholds.window || !f32(...xs);
+    g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * outC < thresholds.matmul || !f32(xs);
+  const small = (xs: TypedArray[]): boolean => xs.reduce((s, x) => s + x.length, 0) < thresholds.window || !f32(xs);
+  const gemmWork = (): number => load()?.gemmWork ?? 0;
   const patchBytes = (g: Window2D): number => (pointwise(g) ? 0 : g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * 4);
   const tapBytes = (g: Window2D): number => 8 * g.kH * g.kW;
   /** col2im's tables: per input row (column), the window rows (columns) and output rows (columns) that read it. */
   const col2imBytes = (g: Window2D): number => 4 * (g.inH * (1 + 2 * g.kH) + g.inW * (1 + 2 * g.kW));
 
-  function conv2d(x: TypedArray, w: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
-    const call = smallConv(g, outC, [x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, load()?.gemmWork ?? 0]);
-    if (!call) return jsKernels.conv2d(x, w, g, outC, out);
-    const { mod, mem, at: [xP, wP, oP, workP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(w, wP >> 2);
-    mod.exports.conv2d(xP, wP, outC, oP, workP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function conv2dBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
-    const call = smallConv(g, outC, [x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, load()?.gemmWork ?? 0]);
-    if (!call) return jsKernels.conv2dBackpropFilter(x, dy, g, outC, out);
-    const { mod, mem, at: [xP, dyP, oP, workP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(dy, dyP >> 2);
-    mod.exports.conv2dBackpropFilter(xP, dyP, outC, oP, workP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function conv2dBackpropInput(w: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
-    const call = smallConv(g, outC, [w, dy, out]) ? null
-      : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, patchBytes(g), load()?.gemmWork ?? 0, col2imBytes(g)]);
-    if (!call) return jsKernels.conv2dBackpropInput(w, dy, g, outC, out);
-    const { mod, mem, at: [wP, dyP, oP, colP, workP, tapP] } = call;
-    mem.set(w, wP >> 2);
-    mem.set(dy, dyP >> 2);
-    mod.exports.conv2dBackpropInput(wP, dyP, outC, oP, colP, workP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function maxPool(x: TypedArray, g: Window2D, out: TypedArray): void {
-    const call = small([x, out]) ? null : windowCall(g, [x.length * 4, out.length * 4, out.length * 4, tapBytes(g)]);
-    if (!call) return jsKernels.maxPool(x, g, out);
-    const { mod, mem, at: [xP, oP, argP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mod.exports.maxPool(xP, oP, out.length, argP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function maxPoolGrad(x: TypedArray, g: Window2D, dy: TypedArray, out: TypedArray): void {
-    const call = small([x, dy, out]) ? null
-      : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, dy.length * 4, out.length * 8, tapBytes(g)]);
-    if (!call) return jsKernels.maxPoolGrad(x, g, dy, out);
-    const { mod, mem, at: [xP, dyP, oP, argP, accP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(dy, dyP >> 2);
-    mod.exports.maxPoolGrad(xP, dyP, oP, dy.length, out.length, argP, accP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function maxPoolGradGrad(x: TypedArray, g: Window2D, gx: TypedArray, out: TypedArray): void {
-    const call = small([x, gx, out]) ? null : windowCall(g, [x.length * 4, gx.length * 4, out.length * 4, out.length * 4, tapBytes(g)]);
-    if (!call) return jsKernels.maxPoolGradGrad(x, g, gx, out);
-    const { mod, mem, at: [xP, gxP, oP, argP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(gx, gxP >> 2);
-    mod.exports.maxPoolGradGrad(xP, gxP, oP, out.length, argP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function avgPool(x: TypedArray, g: Window2D, out: TypedArray): void {
-    const call = small([x, out]) ? null : windowCall(g, [x.length * 4, out.length * 4, tapBytes(g)]);
-    if (!call) return jsKernels.avgPool(x, g, out);
-    const { mod, mem, at: [xP, oP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mod.exports.avgPool(xP, oP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function avgPoolGrad(dy: TypedArray, g: Window2D, out: TypedArray): void {
-    const call = small([dy, out]) ? null : windowCall(g, [dy.length * 4, out.length * 4, out.length * 8, tapBytes(g)]);
-    if (!call) return jsKernels.avgPoolGrad(dy, g, out);
-    const { mod, mem, at: [dyP, oP, accP, tapP] } = call;
-    mem.set(dy, dyP >> 2);
-    mod.exports.avgPoolGrad(dyP, oP, out.length, accP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function depthwiseConv(x: TypedArray, w: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
-    const call = small([x, w, out]) ? null : windowCall(g, [x.length * 4, w.length * 4, out.length * 4, g.inC * mult * 8, tapBytes(g)]);
-    if (!call) return jsKernels.depthwiseConv(x, w, g, mult, out);
-    const { mod, mem, at: [xP, wP, oP, accP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(w, wP >> 2);
-    mod.exports.depthwiseConv(xP, wP, mult, oP, accP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function depthwiseBackpropInput(w: TypedArray, dy: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
-    const call = small([w, dy, out]) ? null : windowCall(g, [w.length * 4, dy.length * 4, out.length * 4, tapBytes(g)]);
-    if (!call) return jsKernels.depthwiseBackpropInput(w, dy, g, mult, out);
-    const { mod, mem, at: [wP, dyP, oP, tapP] } = call;
-    mem.set(w, wP >> 2);
-    mem.set(dy, dyP >> 2);
-    mod.exports.depthwiseBackpropInput(wP, dyP, mult, oP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  function depthwiseBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, mult: number, out: TypedArray): void {
-    const call = small([x, dy, out]) ? null : windowCall(g, [x.length * 4, dy.length * 4, out.length * 4, out.length * 8, tapBytes(g)]);
-    if (!call) return jsKernels.depthwiseBackpropFilter(x, dy, g, mult, out);
-    const { mod, mem, at: [xP, dyP, oP, accP, tapP] } = call;
-    mem.set(x, xP >> 2);
-    mem.set(dy, dyP >> 2);
-    mod.exports.depthwiseBackpropFilter(xP, dyP, mult, oP, accP, tapP);
-    out.set(mem.subarray(oP >> 2, (oP >> 2) + out.length));
-  }
-
-  return {
-    matmul, binary, unary, reduce, select,
-    conv2d, conv2dBackpropFilter, conv2dBackpropInput, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad,
-    depthwiseConv, depthwiseBackpropInput, depthwiseBackpropFilter,
+  const windowKernels: Pick<Kernels, WindowKernels> = {
+    conv2d(x, w, g, outC, out) {
+      if (smallConv(g, outC, [x, w, out]) ||
+        !inWasm(g, [x, w], out, [gemmWork()], (e, [xP, wP, oP, workP]) => e.conv2d(xP, wP, outC, oP, workP))) jsKernels.conv2d(x, w, g, outC, out);
+    },
+    conv2dBackpropFilter(x, dy, g, outC, out) {
+      if (smallConv(g, outC, [x, dy, out]) ||
+        !inWasm(g, [x, dy], out, [gemmWork()], (e, [xP, dyP, oP, workP]) => e.conv2dBackpropFilter(xP, dyP, outC, oP, workP))) {
+        jsKernels.conv2dBackpropFilter(x, dy, g, outC, out);
+      }
+    },
+    conv2dBackpropInput(w, dy, g, outC, out) {
+      if (smallConv(g, outC, [w, dy, out]) || !inWasm(g, [w, dy], out, [patchBytes(g), gemmWork(), col2imBytes(g)],
+        (e, [wP, dyP, oP, colP, workP, tabP]) => e.conv2dBackpropInput(wP, dyP, outC, oP, colP, workP, tabP))) {
+        jsKernels.conv2dBackpropInput(w, dy, g, outC, out);
+      }
+    },
+    maxPool(x, g, out) {
+      if (small([x, out]) ||
+        !inWasm(g, [x], out, [out.length * 4, tapBytes(g)], (e, [xP, oP, argP, tapP]) => e.maxPool(xP, oP, out.length, argP, tapP))) jsKernels.maxPool(x, g, out);
+    },
+    maxPoolGrad(x, g, dy, out) {
+      if (small([x, dy, out]) || !inWasm(g, [x, dy], out, [dy.length * 4, out.length * 8, tapBytes(g)],
+        (e, [xP, dyP, oP, argP, accP, tapP]) => e.maxPoolGrad(xP, dyP, oP, dy.length, out.length, argP, accP, tapP))) {
+        jsKernels.maxPoolGrad(x, g, dy, out);
+      }
+    },
+    maxPoolGradGrad(x, g, gx, out) {
+      if (small([x, gx, out]) || !inWasm(g, [x, gx], out, [out.length * 4, tapBytes(g)],
+        (e, [xP, gxP, oP, argP, tapP]) => e.maxPoolGradGrad(xP, gxP, oP, out.length, argP, tapP))) {
+        jsKernels.maxPoolGradGrad(x, g, gx, out);
+      }
+    },
+    avgPool(x, g, out) {
+      if (small([x, out]) || !inWasm(g, [x], out, [tapBytes(g)], (e, [xP, oP, tapP]) => e.avgPool(xP, oP, tapP))) jsKernels.avgPool(x, g, out);
+    },
+    avgPoolGrad(dy, g, out) {
+      if (small([dy, out]) ||
+        !inWasm(g, [dy], out, [out.length * 8, tapBytes(g)], (e, [dyP, oP, accP, tapP]) => e.avgPoolGrad(dyP, oP, out.length, accP, tapP))) jsKernels.avgPoolGrad(dy, g, out);
+    },
+    depthwiseConv(x, w, g, mult, out) {
+      if (small([x, w, out]) || !inWasm(g, [x, w], out, [g.inC * mult * 8, tapBytes(g)],
+        (e, [xP, wP, oP, accP, tapP]) => e.depthwiseConv(xP, wP, mult, oP, accP, tapP))) {
+        jsKernels.depthwiseConv(x, w, g, mult, out);
+      }
+    },
+    depthwiseBackpropInput(w, dy, g, mult, out) {
+      if (small([w, dy, out]) ||
+        !inWasm(g, [w, dy], out, [tapBytes(g)], (e, [wP, dyP, oP, tapP]) => e.depthwiseBackpropInput(wP, dyP, mult, oP, tapP))) {
+        jsKernels.depthwiseBackpropInput(w, dy, g, mult, out);
+      }
+    },
+    depthwiseBackpropFilter(x, dy, g, mult, out) {
+      if (small([x, dy, out]) || !inWasm(g, [x, dy], out, [out.length * 8, tapBytes(g)],
+        (e, [xP, dyP, oP, accP, tapP]) => e.depthwiseBackpropFilter(xP, dyP, mult, oP, accP, tapP))) {
+        jsKernels.depthwiseBackpropFilter(x, dy, g, mult, out);
+      }
+    },
   };
+
+  return { matmul, binary, unary, reduce, select, ...windowKernels };
 }

@@ -121,6 +121,24 @@ function col2im(col: usize, out: usize, scratch: usize): void {
   }
 }
 
+/** Writes `n` zeros down a packed panel column (stride MR floats) from `d`; returns the next position. */
+@inline function zerosDown(d: usize, n: i32): usize {
+  for (let q = 0; q < n; q++) {
+    store<f32>(d, 0);
+    d += MR * 4;
+  }
+  return d;
+}
+
+/** Copies `n` contiguous floats from `src` down a packed panel column from `d`; returns the next position. */
+@inline function copyDown(d: usize, src: usize, n: i32): usize {
+  for (let q = 0; q < n; q++) {
+    store<f32>(d, load<f32>(src + (<usize>q << 2)));
+    d += MR * 4;
+  }
+  return d;
+}
+
 /**
  * gemm's packA for the patch matrix of `x` (rows: output pixels, columns: (i, j, c) window
  * entries), read straight from the image: rows i0…i0+mc, columns p0…p0+kc into MR-row panels
@@ -141,10 +159,7 @@ export function packPatches(x: usize, i0: i32, p0: i32, mc: i32, kc: i32, dst: u
     for (let r = 0; r < MR; r++) {
       let d = dst + (<usize>r << 2);
       if (ip + r >= mc) {
-        for (let k = 0; k < kc; k++) {
-          store<f32>(d, 0);
-          d += MR * 4;
-        }
+        zerosDown(d, kc);
         continue;
       }
       let ih = oh * SH + i0w * dH - PT;
@@ -157,30 +172,14 @@ export function packPatches(x: usize, i0: i32, p0: i32, mc: i32, kc: i32, dst: u
         // A whole window row inside the image, undilated, is kW·c contiguous floats of x.
         if (j == 0 && ch == 0 && dW == 1 && <u32>ih < <u32>iH && iw >= 0 && iw + kW <= iW) {
           const run = min(kW * c, kc - k);
-          let src = img + (<usize>((ih * iW + iw) * c) << 2);
-          for (let q = 0; q < run; q++) {
-            store<f32>(d, load<f32>(src));
-            src += 4;
-            d += MR * 4;
-          }
+          d = copyDown(d, img + (<usize>((ih * iW + iw) * c) << 2), run);
           k += run;
           ih += dH;
           continue;
         }
         const run = min(c - ch, kc - k);
-        if (<u32>ih < <u32>iH && <u32>iw < <u32>iW) {
-          let src = img + (<usize>((ih * iW + iw) * c + ch) << 2);
-          for (let q = 0; q < run; q++) {
-            store<f32>(d, load<f32>(src));
-            src += 4;
-            d += MR * 4;
-          }
-        } else {
-          for (let q = 0; q < run; q++) {
-            store<f32>(d, 0);
-            d += MR * 4;
-          }
-        }
+        if (<u32>ih < <u32>iH && <u32>iw < <u32>iW) d = copyDown(d, img + (<usize>((ih * iW + iw) * c + ch) << 2), run);
+        else d = zerosDown(d, run);
         k += run;
         ch = 0;
         iw += dW;
@@ -219,10 +218,7 @@ export function packPatchesTransposed(x: usize, i0: i32, p0: i32, mc: i32, kc: i
       let d = dst + (<usize>r << 2);
       const e = i0 + ip + r;
       if (ip + r >= mc) {
-        for (let k = 0; k < kc; k++) {
-          store<f32>(d, 0);
-          d += MR * 4;
-        }
+        zerosDown(d, kc);
         continue;
       }
       // Entry e is window tap (i, j), channel ch: it reads input (oh·sH + dh, ow·sW + dw).
@@ -248,10 +244,7 @@ export function packPatchesTransposed(x: usize, i0: i32, p0: i32, mc: i32, kc: i
             d += MR * 4;
           }
         } else {
-          for (let q = 0; q < run; q++) {
-            store<f32>(d, 0);
-            d += MR * 4;
-          }
+          d = zerosDown(d, run);
         }
         k += run;
         ow += run;

@@ -68,10 +68,10 @@ for (let epoch = 0; epoch < 5; epoch++) {
     trainAcc.updateState(yBatch, model(xBatch));
     tf.summary.scalar("loss", loss);
   }
-  console.log(`epoch ${epoch}: train accuracy ${trainAcc.result().numpy().toFixed(3)}`);
+  console.log(`epoch ${epoch}: train accuracy ${trainAcc.result().dataSync()[0].toFixed(3)}`);
   trainAcc.resetState();
 }
 
 testAcc.updateState(testY, model(testX));
-console.log(`test accuracy (new shifts and noise) ${testAcc.result().numpy().toFixed(3)}`);
+console.log(`test accuracy (new shifts and noise) ${testAcc.result().dataSync()[0].toFixed(3)}`);
 model.summary();

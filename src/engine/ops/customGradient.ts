@@ -1,4 +1,4 @@
-import { defineOp, recordingTapes, variableWatchers } from '../op';
+import { defineOp, variableWatchers } from '../op';
 import { stopRecordingAll } from '../stop';
 import { InvalidArgumentError } from '../errors';
 import { Tensor, toTensor, type TensorLike, type Variable } from '../tensor';

@@ -89,8 +89,13 @@ const gflops = (n: number, ms: number) => (2 * n * n * n) / (ms * 1e6);
 const ms = (t: number) => t;
 const usPerOp = (t: number) => (t * 1000) / CHAIN_OPS;
 
-/** Times `fn` and stores its figure (from the CPU-time median and from the wall-clock median) in `row`. */
+/**
+ * Times `fn` and stores its figure (from the CPU-time median and from the wall-clock median) in `row`.
+ * Starts from a collected heap: the garbage of the rows before (a long tape's promoted nodes) would
+ * otherwise be marked and swept on this row's CPU time (V8's GC threads count in process.cpuUsage).
+ */
 function measure(row: Row, peer: Peer, figure: (ms: number) => number, fn: () => void, opts: { warmup: number; reps: number }): void {
+  (globalThis as { gc?: () => void }).gc?.();
   row.values[peer] = figure(timeMs(fn, opts));
   row.wall[peer] = figure(lastWallMs);
 }

@@ -258,7 +258,8 @@ async function main(): Promise<void> {
       };
       measure(seedWarm, backend, (t) => (t * 1000) / 100, calls, { warmup: 10, reps: 7 }); // 1,000 warm-up calls
     }
-    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: rows it cannot run stay '-'.
+    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: the conv workloads register one
+    // made of its own kernels (registerTfjsWasmFilterGradient); rows that still fail stay '-'.
     const tryMeasure = (row: Row, make: () => () => void, reps: number): void => {
       try {
         measure(row, backend, ms, make(), { warmup: 2, reps });

@@ -258,6 +258,41 @@ export function tfjsSeedWarm() {
 
 // ──── Convolution (issue 12) ────
 
+/**
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so it cannot train a conv net. For the
+ * comparison this registers one built from its own kernels, the standard rewrite of a filter
+ * gradient as a convolution: dW[i, j, c, f] = Σₙ,ₒₕ,ₒᵥ x[n, oh + i − pt, ow + j − pl, c]·dy[n, oh, ow, f]
+ * is the convolution of xᵀ [C, H, W, N] with dyᵀ [outH, outW, N, F] as its filter, then a
+ * transpose back, all three on XNNPACK. Stride 1 and dilation 1 only (the benchmark's convolutions).
+ */
+export function registerTfjsWasmFilterGradient(): void {
+  if (tfjs.getKernel('Conv2DBackpropFilter', 'wasm')) return;
+  const conv = tfjs.getKernel('Conv2D', 'wasm')!.kernelFunc;
+  const transpose = tfjs.getKernel('Transpose', 'wasm')!.kernelFunc;
+  tfjs.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, dy } = inputs as unknown as { x: tfjs.TensorInfo; dy: tfjs.TensorInfo };
+      const { strides, pad, filterShape, dimRoundingMode } = attrs as unknown as tfjs.Conv2DBackpropFilterAttrs;
+      const info = tfjs.backend_util.computeConv2DInfo(x.shape as never, filterShape, strides, 1, pad, dimRoundingMode);
+      if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('Conv2DBackpropFilter shim: stride 1 only');
+      const [kH, kW] = filterShape;
+      const [, h, w] = x.shape;
+      const top = info.padInfo.top;
+      const left = info.padInfo.left;
+      const xT = transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as tfjs.TensorInfo;
+      const dyT = transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tfjs.TensorInfo;
+      // Output rows: h + top + bottom − outH + 1 = kH.
+      const explicit = [[0, 0], [top, kH - 1 + info.outHeight - h - top], [left, kW - 1 + info.outWidth - w - left], [0, 0]];
+      const dwT = conv({ inputs: { x: xT, filter: dyT }, backend, attrs: { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: 1 } }) as tfjs.TensorInfo;
+      const dw = transpose({ inputs: { x: dwT }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tfjs.TensorInfo;
+      for (const t of [xT, dyT, dwT]) backend.disposeData(t.dataId);
+      return dw;
+    },
+  });
+}
+
 /** conv2d forward + backward (input and filter gradients): batch 32, 28×28×1 → 3×3×16, SAME. */
 export const CONV_DIMS = { b: 32, h: 28, w: 28, c: 1, k: 3, f: 16 };
 
@@ -274,6 +309,7 @@ export function oursConvStep(tf: Engine) {
 }
 
 export function tfjsConvStep() {
+  if (tfjs.getBackend() === 'wasm') registerTfjsWasmFilterGradient();
   const d = CONV_DIMS;
   const x = tfjs.tensor4d(seeded(d.b * d.h * d.w * d.c, 11), [d.b, d.h, d.w, d.c]);
   const w = tfjs.tensor4d(seeded(d.k * d.k * d.c * d.f, 12, 0.3), [d.k, d.k, d.c, d.f]);
@@ -339,6 +375,7 @@ export function oursLenetStep(tf: Engine) {
 }
 
 export function tfjsLenetStep() {
+  if (tfjs.getBackend() === 'wasm') registerTfjsWasmFilterGradient();
   const d = lenetData();
   const x = tfjs.tensor4d(d.x, [32, 28, 28, 1]);
   const labels = tfjs.tensor2d(d.labels, [32, 10]);

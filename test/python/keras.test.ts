@@ -127,8 +127,8 @@ for (let step = 0; step < 4; step++) {
     assert.equal(py.out[4], "my_model ['dense', 'dense_1'] 4 True True");
   });
 
-  it('examples/12: a Layer with build() and add_weight(), a Model whose call takes training: trains as the TypeScript subclass, and the report reads ∂loss/∂linear/w', async () => {
-    const file = path.join(__dirname, '..', '..', 'examples', '12-keras-custom-layer.grad.py');
+  it('examples/13: a Layer with build() and add_weight(), a Model whose call takes training: trains as the TypeScript subclass, and the report reads ∂loss/∂linear/w', async () => {
+    const file = path.join(__dirname, '..', '..', 'examples', '13-keras-custom-layer.grad.py');
     const py = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs: 120_000 });
     assert.equal(py.error, undefined, JSON.stringify(py.error));
     const ts = await run('ts', `import * as tf from 'gradtape';

@@ -7,7 +7,8 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observeCall, observer } from './observer';
-import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { enterTape, exitTape, stopRecordingAll } from './stop';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -314,16 +315,13 @@ export class GradientTape implements RecordingTape {
     if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
     this.entered = true;
     this.enterSeq = nextEnterSeq();
-    recordingTapes.push(this);
+    enterTape(this);
   }
 
   /** @internal The end of a `with tape:` block (Python's `__exit__`). */
   exit(): void {
     this.entered = false;
-    const i = recordingTapes.indexOf(this);
-    // pop() for the innermost tape (the usual case): splice() makes an array of what it removed.
-    if (i >= 0 && i === recordingTapes.length - 1) recordingTapes.pop();
-    else if (i >= 0) recordingTapes.splice(i, 1);
+    exitTape(this);
     observer()?.recordExited({ tapeId: this.id });
   }
 
@@ -363,19 +361,11 @@ export class GradientTape implements RecordingTape {
   /**
    * @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume.
    * As TF's (TFE_Py_TapeSetStopOnThread), it stops every tape and forward accumulator on the thread,
-   * not only this one: an outer tape records nothing that runs inside either.
+   * not only this one, and those entered inside too (stop.ts).
    */
   pause(): () => void {
-    if (!recordingTapes.includes(this)) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
-    const tapes = recordingTapes.splice(0);
-    pausedTapes.push(...tapes);
-    const accumulators = activeAccumulators.splice(0);
-    return () => {
-      activeAccumulators.push(...accumulators);
-      for (const t of tapes) pausedTapes.splice(pausedTapes.indexOf(t), 1);
-      // Tapes whose block ended inside stay out; tapes entered inside (still recording) stay after the restored ones.
-      recordingTapes.unshift(...tapes.filter((t) => (t as GradientTape).entered ?? true));
-    };
+    if (!this.entered) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
+    return stopRecordingAll(true);
   }
 
   /** Forgets everything recorded, as if the tape were new (TensorFlow's tape.reset()). */

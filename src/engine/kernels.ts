@@ -20,7 +20,7 @@ export type UnaryOp =
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'sqdiff'
   | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or'
-  | 'floordiv' | 'floormod' | 'xlogy' | 'divnonan';
+  | 'floordiv' | 'floormod' | 'xlogy' | 'divnonan' | 'tanhgrad' | 'tanhgrad32';
 /** Reductions over the inner axis of an [outer, inner] view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin' | 'prod' | 'l2loss';
 
@@ -172,6 +172,9 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   // 0 where x is 0, whatever y is (TensorFlow's Xlogy and DivNoNan).
   xlogy: (a, b) => (a === 0 ? 0 : a * Math.log(b)),
   divnonan: (a, b) => (b === 0 ? 0 : a / b),
+  // TanhGrad: a = y, b = dy. The float32 form rounds y² and 1 − y² as float32 arithmetic would.
+  tanhgrad: (y, dy) => dy * (1 - y * y),
+  tanhgrad32: (y, dy) => dy * Math.fround(1 - Math.fround(y * y)),
 };
 
 function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {

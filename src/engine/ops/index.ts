@@ -100,6 +100,7 @@ export { stridedSlice, StridedSlice, StridedSliceGrad, type StridedSliceOptions 
 export { subtract, Sub } from './subtract';
 export { tan, Tan } from './tan';
 export { tanh, Tanh } from './tanh';
+export { TanhGrad } from './tanhGrad';
 export { tile, Tile } from './tile';
 export { transpose, Transpose } from './transpose';
 export { topK, TopKV2 } from './topK';

@@ -1,9 +1,7 @@
 import { defineOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { multiply } from './multiply';
-import { square } from './square';
-import { subtract } from './subtract';
 import { unaryForward } from './helpers';
+import { tanhGrad } from './tanhGrad';
 
 /** out = tanh x.  ∂out/∂x = 1 − out². */
 export const Tanh = defineOp({
@@ -11,8 +9,9 @@ export const Tanh = defineOp({
   inputs: ['x'],
   derivative: '∂out/∂x = 1 − tanh² x',
   forward: unaryForward('Tanh', 'tanh'),
-  gradient: (dy, _xs, out) => [() => multiply(dy, subtract(1, square(out)))],
-  jvp: ([t], _xs, out) => multiply(t!, subtract(1, multiply(out, out))),
+  // One fused op (TensorFlow's TanhGrad) instead of Square, Sub and Mul: a quarter of the tape's work.
+  gradient: (dy, _xs, out) => [() => tanhGrad(out, dy)],
+  jvp: ([t], _xs, out) => tanhGrad(out, t!),
   sample: { kind: 'unary' },
 });
 

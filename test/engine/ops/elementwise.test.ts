@@ -1,6 +1,7 @@
 /** Elementwise ops: one forward value and one gradient worked out by hand, per op. */
 import { strict as assert } from 'node:assert';
 import * as tf from '../../../src/engine/index';
+import { TanhGrad } from '../../../src/engine/ops/index';
 import { close, grads, value } from './helpers';
 
 const c = (v: tf.TensorLike): tf.Tensor => tf.constant(v as number);
@@ -75,6 +76,32 @@ describe('elementwise ops', () => {
       close(value(grads(f, [c(x)])[0]), dfx, 1e-6);
     });
   }
+
+  for (const dtype of ['float32', 'float64'] as const) {
+    it(`tanh's gradient has the bits of dy·(1 − square(y)) (${dtype})`, () => {
+      const xs: number[] = [];
+      const ws: number[] = [];
+      for (let i = 0; i < 200; i++) {
+        xs.push(Math.sin(i * 1.7) * 3);
+        ws.push(Math.cos(i * 0.9) * 2);
+      }
+      const x = tf.constant(xs, dtype);
+      const w = tf.constant(ws, dtype);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch(x);
+        return tf.reduceSum(tf.multiply(tf.tanh(x), w));
+      });
+      const dx = tape.gradient(y, x) as tf.Tensor;
+      const composite = tf.multiply(w, tf.subtract(1, tf.square(tf.tanh(x))));
+      assert.equal(dx.dtype, dtype);
+      assert.deepEqual(Array.from(dx.dataSync()), Array.from(composite.dataSync()));
+    });
+  }
+
+  it('TanhGrad needs y and dy of one shape', () => {
+    assert.throws(() => TanhGrad.apply([tf.constant([0.5, 0.1]), tf.constant([1, 2, 3])]), /Incompatible shapes/);
+  });
 
   it('relu below zero: 0 and a zero gradient', () => {
     close(tf.relu([-1, 2]).arraySync(), [0, 2]);

@@ -63,6 +63,14 @@ const RELAYOUT_MAX_NODES = 5000;
 const FRAME_LABEL_PX = 18;
 /** Text records kept per frame for the checks (a huge graph zoomed in draws more; the first ones suffice). */
 const TEXT_RECORDS_MAX = 3000;
+/** Graphs above this get an overview picture for frames zoomed out past its resolution. */
+const OVERVIEW_MIN_NODES = 20_000;
+/** The overview picture's size: its longer side and its area, in canvas pixels. */
+const OVERVIEW_MAX_SIDE = 16_384;
+const OVERVIEW_MAX_AREA = 16_000_000;
+
+/** The whole graph's edges and boxes drawn once into a canvas, at `scale` canvas pixels per graph unit. */
+interface Overview { canvas: HTMLCanvasElement; scale: number; box: Box; marked: GraphNode[] }
 
 interface TapeBox { x: number; y: number; w: number; h: number; label: string; depth: number }
 
@@ -92,6 +100,9 @@ export class GraphView {
   /** Nodes and edges by position, and the nodes' bounds: worked out once per placement, not per frame. */
   private index: SpatialIndex | undefined;
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
+  private overview: Overview | undefined;
+  /** Set while the overview picture is being drawn (draw() then paints edges and boxes only). */
+  private overviewPass = false;
   private nodeBounds: Box | undefined;
   /** Each tape's (and model frame's) member nodes' bounds, before padding: per placement too. */
   private memberBounds: (Box | undefined)[] | undefined;
@@ -133,6 +144,8 @@ export class GraphView {
 
   themeChanged(): void {
     this.pal = readPalette();
+    this.overview = undefined;
+    if (this.graph && this.graph.nodes.length > OVERVIEW_MIN_NODES) this.indexSoon();
     this.textCache.clear();
     this.requestDraw();
   }
@@ -250,6 +263,7 @@ export class GraphView {
   /** Nodes moved: what was worked out from their positions is stale. */
   private moved(): void {
     this.index = undefined;
+    this.overview = undefined;
     this.nodeBounds = undefined;
     this.memberBounds = undefined;
   }
@@ -267,8 +281,55 @@ export class GraphView {
     if (this.indexTimer) return;
     this.indexTimer = setTimeout(() => {
       this.indexTimer = undefined;
-      if (this.graph) this.spatial();
+      if (!this.graph) return;
+      this.spatial();
+      if (this.graph.nodes.length > OVERVIEW_MIN_NODES && !this.overview) this.drawOverview();
     }, 0);
+  }
+
+  /**
+   * A graph of 100,000 nodes zoomed out shows tens of thousands of sub-pixel boxes: drawing them per
+   * frame costs hundreds of milliseconds. They are drawn once per placement into a picture (at up to
+   * OVERVIEW_MAX_SIDE pixels), and a frame zoomed out at or past its resolution copies it, drawing
+   * over it only what changes: the selection, highlights, search matches, and folded groups' and
+   * notes' labels. Frames and their labels, sized in screen pixels, are drawn per frame too.
+   */
+  private drawOverview(): void {
+    const g = this.graph!;
+    const b = this.drawnBounds();
+    const scale = Math.min(OVERVIEW_MAX_SIDE / Math.max(b.w, b.h, 1), Math.sqrt(OVERVIEW_MAX_AREA / Math.max(b.w * b.h, 1)));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.ceil(b.w * scale));
+    canvas.height = Math.max(1, Math.ceil(b.h * scale));
+    const saved = { ctx: this.ctx, view: this.view, width: this.width, height: this.height, selected: this.selected, walkFocus: this.walkFocus, highlighted: this.highlighted, matches: this.matches, textDrawn: this.textDrawn };
+    this.ctx = canvas.getContext('2d')!;
+    this.view = { k: scale, x: -b.x * scale, y: -b.y * scale };
+    this.width = canvas.width;
+    this.height = canvas.height;
+    this.selected = this.walkFocus = undefined;
+    this.highlighted = this.matches = new Set();
+    this.overviewPass = true;
+    try {
+      this.draw();
+    } finally {
+      Object.assign(this, saved);
+      this.overviewPass = false;
+    }
+    this.overview = { canvas, scale, box: { x: b.x, y: b.y, w: canvas.width / scale, h: canvas.height / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
+    document.body.dataset.graphOverview = `${canvas.width}x${canvas.height}`;
+  }
+
+  /** Nodes drawn over the overview picture in this frame: the selection, highlights, matches, groups and notes in view. */
+  private overNodes(ov: Overview, b: Box): number[] {
+    const g = this.graph!;
+    const ids = new Set<number>(ov.marked.map((n) => n.index));
+    for (const i of [this.selected, this.walkFocus, ...this.highlighted, ...this.matches]) if (i !== undefined) ids.add(i);
+    const out: number[] = [];
+    for (const i of ids) {
+      const n = g.nodes[i];
+      if (n && !(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(i);
+    }
+    return out.sort((p, q) => p - q);
   }
 
   /** Node indices overlapping a box (graph units), from the index once it is built. */
@@ -531,11 +592,12 @@ export class GraphView {
   private draw(): void {
     const t0 = performance.now();
     const { ctx, pal, view } = this;
-    const dpr = window.devicePixelRatio || 1;
+    // The overview picture is drawn in its own pixels, on a transparent background.
+    const dpr = this.overviewPass ? 1 : window.devicePixelRatio || 1;
     this.textDrawn = [];
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = pal.bg;
-    ctx.fillRect(0, 0, this.width, this.height);
+    if (!this.overviewPass) ctx.fillRect(0, 0, this.width, this.height);
     const g = this.graph;
     if (!g) return this.onDrawn?.();
     const graphSpace = () => ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
@@ -546,8 +608,10 @@ export class GraphView {
     const px = 1 / view.k; // one screen pixel in graph units
     const lr = this.dir === 'LR';
     const fine = view.k >= 0.3; // curves and arrowheads only where they can be seen
+    // Zoomed out at or past the overview picture's resolution: the picture stands for edges and boxes.
+    const ov = !this.overviewPass && this.overview && dpr * view.k <= this.overview.scale ? this.overview : undefined;
 
-    for (const b of this.tapeBoxes) {
+    for (const b of this.overviewPass ? [] : this.tapeBoxes) {
       ctx.setLineDash([6 * px, 4 * px]);
       ctx.strokeStyle = pal.tape[b.depth % pal.tape.length];
       ctx.lineWidth = 1.2 * px;
@@ -564,8 +628,8 @@ export class GraphView {
     const cuts = new Path2D();
     const viewBox = { x: vx0, y: vy0, w: vx1 - vx0, h: vy1 - vy0 };
     // Only the edges near the view (all of them until the index is built, culled one by one below).
-    const near = this.index?.edgesIn(viewBox);
-    const edgeCount = near ? near.length : g.edges.length;
+    const near = ov ? undefined : this.index?.edgesIn(viewBox);
+    const edgeCount = ov ? 0 : near ? near.length : g.edges.length;
     for (let q = 0; q < edgeCount; q++) {
       const e = g.edges[near ? near[q] : q];
       const a = g.nodes[e.from], b = g.nodes[e.to];
@@ -641,8 +705,13 @@ export class GraphView {
 
     // Nodes: boxes in graph space (batched into one path when there is no text to draw), then text in
     // screen space at a legible size, as much of the record as the node's size on screen holds.
+    if (ov) {
+      // Scaled down many times over: the high-quality filter averages the picture rather than dropping lines.
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
+    }
     const visible: GraphNode[] = [];
-    const inView = this.nodesIn(viewBox);
+    const inView = ov ? this.overNodes(ov, viewBox) : this.nodesIn(viewBox);
     for (let q = 0; q < inView.length; q++) visible.push(g.nodes[inView[q]]);
     const anyText = visible.length > 0 && detailFor(NODE_H_MIN(visible), 1e9, view.k) !== 'box';
     const special: GraphNode[] = [];
@@ -675,6 +744,7 @@ export class GraphView {
       ctx.stroke(bad);
       for (const n of special) this.drawBox(n, px);
     } else for (const n of visible) this.drawBox(n, px);
+    if (this.overviewPass) return;
 
     // Screen space from here: labels of frames and nodes.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);

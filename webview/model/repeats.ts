@@ -7,7 +7,7 @@
  * group too; a variable used by every iteration stays one node outside it. Pure, tested under Node.
  */
 import { assignHeat, copyNode, type Graph, type GraphEdge, type GraphNode } from './graphModel';
-import { toNumber } from './format';
+import { counted, toNumber } from './format';
 
 export const MIN_REPEATS = 3;
 export const MAX_PERIOD = 32;
@@ -180,7 +180,7 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     nodes.push(copyNode(last, {
       index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
       title: r.layer ? r.layer.title : `${r.count} × (${r.ops.join(', ')})`,
-      op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
+      op: `${counted(r.count * r.period, 'op')}${leafCount ? ` · ${counted(leafCount, 'leaf', 'leaves')}` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
       nonFinite, tapeIds: [...tapeIds],
       // A loop, not Math.min(...members): a spread of 100,000 members overflows the stack.
       depth, inputs: [], consumers: [],

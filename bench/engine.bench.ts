@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import {
-  CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain,
+  CHAIN_OPS, CONV_DIMS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain,
   tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed, useTfjsBackend,
 } from './workloads';
 
@@ -127,6 +127,32 @@ function matmulAgreement(): number {
   return worst;
 }
 
+/**
+ * Largest |ours - tfjs| of the conv row's two gradients (sum of conv2d, so dy is all ones), relative
+ * to the largest gradient: checks our kernels and the filter gradient tfjs-wasm is given here.
+ */
+function convAgreement(): number {
+  const d = CONV_DIMS;
+  const xv = seeded(d.b * d.h * d.w * d.c, 11);
+  const wv = seeded(d.k * d.k * d.c * d.f, 12, 0.3);
+  const x = tf.constant(xv, 'float32', [d.b, d.h, d.w, d.c]);
+  const w = tf.constant(wv, 'float32', [d.k, d.k, d.c, d.f]);
+  const tape = new tf.GradientTape();
+  tape.watch(x);
+  tape.watch(w);
+  const y = tape.record(() => tf.reduceSum(tf.nn.conv2d(x, w, 1, 'SAME')));
+  const ours = (tape.gradient(y, [x, w]) as InstanceType<typeof tf.Tensor>[]).map((g) => g.dataSync());
+  const g = tfjs.grads((a: tfjs.Tensor, b: tfjs.Tensor) => tfjs.sum(tfjs.conv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same')));
+  const theirs = g([tfjs.tensor4d(xv, [d.b, d.h, d.w, d.c]), tfjs.tensor4d(wv, [d.k, d.k, d.c, d.f])]).map((t) => t.dataSync());
+  let worst = 0;
+  for (let k = 0; k < 2; k++) {
+    let scale = 0;
+    for (let i = 0; i < theirs[k].length; i++) scale = Math.max(scale, Math.abs(theirs[k][i]));
+    for (let i = 0; i < theirs[k].length; i++) worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]) / scale);
+  }
+  return worst;
+}
+
 // ──── Run ────
 
 function fmt(x: number | undefined): string {
@@ -227,8 +253,10 @@ async function main(): Promise<void> {
   // The agreement check runs on the default backends: ours on WebAssembly kernels, tfjs on wasm.
   tf.setKernelBackend('wasm');
   console.log(`check: 512^2 matmul, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+  console.log(`check: conv row's gradients, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| / max |gradient| ${convAgreement().toExponential(2)}`);
   tf.setKernelBackend('ts');
   console.log(`check: 512^2 matmul, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+  console.log(`check: conv row's gradients, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| / max |gradient| ${convAgreement().toExponential(2)}`);
 
   const header = ['benchmark', 'unit', 'ours-ts', 'ours-wasm', 'tfjs-cpu', 'tfjs-wasm', 'ts vs cpu', 'ts vs wasm', 'wasm vs cpu', 'wasm vs wasm', 'target (ours-ts)', 'met'];
   const lines = rows.map((r) => [

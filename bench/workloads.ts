@@ -171,6 +171,91 @@ export function tfjsSeed() {
   };
 }
 
+// ──── issue 15's per-op rows: a tanh chain over 16 parameters, the seed program called warm ────
+
+/** Units of the tanh chain: 4 scalar ops each (Mul, Add, Tanh, Add), CHAIN_OPS in all. */
+export const TANH_UNITS = CHAIN_OPS / 4;
+const TANH_PARAMS = 16;
+
+/** The parameters' initial values, small so that tanh stays off its flat tails. */
+function tanhParams(): Float32Array {
+  return seeded(TANH_PARAMS, 7, 0.5);
+}
+
+/**
+ * h = tanh(h·p[i % 16] + p[(i+1) % 16]); s = s + h, for TANH_UNITS units (CHAIN_OPS scalar ops) on a
+ * tape, then the gradient of s with respect to the 16 parameters (scalar variables).
+ */
+export function oursTanhChain(tf: Engine) {
+  const init = tanhParams();
+  const p = Array.from(init, (v, i) => tf.variable(v, { name: `p${i}` }));
+  const h0 = tf.constant(0.5);
+  const s0 = tf.constant(0);
+  return () => {
+    const tape = new tf.GradientTape();
+    const s = tape.record(() => {
+      let h: T = h0;
+      let s: T = s0;
+      for (let i = 0; i < TANH_UNITS; i++) {
+        h = tf.tanh(tf.add(tf.multiply(h, p[i % TANH_PARAMS]), p[(i + 1) % TANH_PARAMS]));
+        s = tf.add(s, h);
+      }
+      return s;
+    });
+    return tape.gradient(s, p) as T[];
+  };
+}
+
+export function tfjsTanhChain() {
+  const init = tanhParams();
+  const p = Array.from(init, (v) => tfjs.scalar(v));
+  const h0 = tfjs.scalar(0.5);
+  const s0 = tfjs.scalar(0);
+  const g = tfjs.grads((...ps: tfjs.Tensor[]) => {
+    let h = h0;
+    let s = s0;
+    for (let i = 0; i < TANH_UNITS; i++) {
+      h = tfjs.tanh(tfjs.add(tfjs.mul(h, ps[i % TANH_PARAMS]), ps[(i + 1) % TANH_PARAMS]));
+      s = tfjs.add(s, h);
+    }
+    return s;
+  });
+  return () => {
+    const gs = g(p);
+    const values = gs.map((x) => x.dataSync());
+    tfjs.dispose(gs);
+    return values;
+  };
+}
+
+/**
+ * The seed's first program as a training step calls it: the constants and the variable made once,
+ * then per call a tape, MatMul, SquaredDifference, `gradient` and `dataSync` of the gradient.
+ */
+export function oursSeedWarm(tf: Engine) {
+  const input = tf.constant([[1.0, 2.0]]);
+  const weights = tf.variable([[0.25], [0.15]]);
+  const yTrue = tf.constant(0.75);
+  return () => {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
+    return (tape.gradient(loss, weights) as T).dataSync();
+  };
+}
+
+export function tfjsSeedWarm() {
+  const input = tfjs.tensor2d([[1.0, 2.0]]);
+  const weights = tfjs.tensor2d([[0.25], [0.15]]);
+  const yTrue = tfjs.scalar(0.75);
+  const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
+  return () => {
+    const dw = g(weights);
+    const values = dw.dataSync();
+    dw.dispose();
+    return values;
+  };
+}
+
 // ──── Convolution (issue 12) ────
 
 /**

@@ -1,43 +1,12 @@
 // The conv net of example 08, written with Keras layers around the tape: a Sequential of Conv2D
 // (3×3, 8 filters, relu), MaxPooling2D, Flatten and Dense(10) reads 8×8 digits, trained with
 // SparseCategoricalCrossentropy from logits, Adam and an accuracy metric, in TensorFlow's "training
-// loop from scratch" shape. The digits are ten 8×8 bitmaps drawn for example 08 ("#" = ink), each
+// loop from scratch" shape. The digits (examples/digits.ts) are ten 8×8 bitmaps ("#" = ink), each
 // shown in several copies shifted by up to one pixel, with noise; the test set has new shifts and noise.
 // In the panel each layer is a frame (`conv2d (Conv2D)`, …); open `conv2d` to see its feature maps
 // as images.
 import * as tf from "gradtape";
-
-const DIGITS = [
-  ["..####..", ".#....#.", ".#...##.", ".#..#.#.", ".#.#..#.", ".##...#.", ".#....#.", "..####.."],
-  ["...##...", "..###...", ".#.##...", "...##...", "...##...", "...##...", "...##...", ".######."],
-  ["..####..", ".#....#.", "......#.", ".....#..", "....#...", "...#....", "..#.....", ".######."],
-  ["..####..", ".#....#.", "......#.", "...###..", "......#.", "......#.", ".#....#.", "..####.."],
-  ["....##..", "...#.#..", "..#..#..", ".#...#..", ".######.", ".....#..", ".....#..", ".....#.."],
-  [".######.", ".#......", ".#......", ".#####..", "......#.", "......#.", ".#....#.", "..####.."],
-  ["..####..", ".#......", ".#......", ".#####..", ".#....#.", ".#....#.", ".#....#.", "..####.."],
-  [".######.", "......#.", ".....#..", "....#...", "...#....", "...#....", "...#....", "...#...."],
-  ["..####..", ".#....#.", ".#....#.", "..####..", ".#....#.", ".#....#.", ".#....#.", "..####.."],
-  ["..####..", ".#....#.", ".#....#.", ".#....#.", "..#####.", "......#.", "......#.", "..####.."],
-];
-
-/** `copies` shifted, noisy copies of every digit: images [n, 8, 8, 1] and their int32 labels. */
-function makeSet(copies: number, seed: number): [tf.Tensor, tf.Tensor] {
-  const shifts = tf.random.uniform([10 * copies, 2], { minval: -1, maxval: 2, dtype: "int32", seed }).arraySync() as number[][];
-  const noise = tf.random.normal([10 * copies * 64], { stddev: 0.15, seed: seed + 1 }).dataSync();
-  const pixels: number[] = [];
-  const labels: number[] = [];
-  shifts.forEach(([dy, dx], i) => {
-    const digit = DIGITS[i % 10];
-    for (let r = 0; r < 8; r++) {
-      for (let c = 0; c < 8; c++) {
-        const ink = digit[r - dy]?.[c - dx] === "#" ? 1 : 0;
-        pixels.push(ink + noise[i * 64 + r * 8 + c]);
-      }
-    }
-    labels.push(i % 10);
-  });
-  return [tf.constant(pixels, "float32", [10 * copies, 8, 8, 1]), tf.constant(labels, "int32")];
-}
+import { makeSet } from "./digits";
 
 const [trainX, trainY] = makeSet(12, 3);
 const [testX, testY] = makeSet(6, 100);

@@ -472,8 +472,8 @@ export const tests: E2ETest[] = [
       const attr = async (k: string) => Number(await body.getAttribute(k));
       assert.match(await panel.locator('.steps .step-label').innerText(), /^step 19999 of 0–19999$/);
       await until('the rest of the run', async () => (await attr('data-complete')) >= (await attr('data-rendered')), 120_000, 100);
-      // The host sent it in two parts, and the panel reported both (src/extension/panel/panelSession.ts logs them).
-      await until('the host to log both parts', () => t.logs.some((l) => /run-to-panel \(first part\)/.test(l)) && t.logs.some((l) => /run-to-panel \(the rest filled in\)/.test(l)), 20_000);
+      // It came in two parts: only a rest filled in sets the rest's draw time.
+      assert.ok((await body.getAttribute('data-rest-ms')) !== null, 'the host sent the run in two parts');
       const whole = Date.now() - started;
       console.log(`[panel figures] long-loop.grad.ts: command to first screen ${first} ms, to whole run ${whole} ms (polled); ` +
         `host post to first frame ${await attr('data-run-to-panel-ms')} ms, draw ${await attr('data-draw-ms')} ms; rest filled in ${(await attr('data-complete-at')) - (await attr('data-drawn-at'))} ms after the first frame`);

@@ -12,6 +12,7 @@ import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import * as tfl from '@tensorflow/tfjs-layers';
 import * as tf from '../../../src/engine/index';
 import { lcg } from '../gradcheck';
+import { GRADS, W0 } from './optimizerSteps';
 
 const L = tf.keras.layers;
 
@@ -210,13 +211,6 @@ describe('keras layers against TensorFlow.js tfjs-layers: forward and gradients'
  * the test still pins the arithmetic.
  */
 describe('keras optimizers against TensorFlow.js tf.train', () => {
-  const W0 = [0.5, -1.25, 0.003, 2];
-  const GRADS = [
-    [0.1, -0.7, 2.5, 0.0001],
-    [-0.3, 0.2, 1.5, -4],
-    [0.05, -0.05, -3, 0.5],
-    [1.1, 0.9, 0.01, -0.02],
-  ];
   let serial = 0;
 
   /** The weights after each step, ours and tfjs's. */

@@ -7,7 +7,7 @@
  * group too; a variable used by every iteration stays one node outside it. Pure, tested under Node.
  */
 import { assignHeat, type Graph, type GraphEdge, type GraphNode } from './graphModel';
-import { toNumber } from './format';
+import { counted, toNumber } from './format';
 
 export const MIN_REPEATS = 3;
 export const MAX_PERIOD = 32;
@@ -172,7 +172,7 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     nodes.push({
       ...last, index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
       title: r.layer ? r.layer.title : `${r.count} × (${r.ops.join(', ')})`,
-      op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
+      op: `${counted(r.count * r.period, 'op')}${leafCount ? ` · ${counted(leafCount, 'leaf', 'leaves')}` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
       nonFinite: r.members.some((m) => base.nodes[m].nonFinite), tapeIds: [...new Set(r.members.flatMap((m) => base.nodes[m].tapeIds))],
       depth: Math.min(...r.members.map((m) => base.nodes[m].depth)), inputs: [], consumers: [],
       group: { key: r.key, count: r.count, period: r.period, ops: r.ops, members: [...r.members, ...leavesOf[g]], leafCount, gradTrail, ...(r.layer ? { layer: r.layer } : {}) },

@@ -4,7 +4,7 @@
  * drawn as plain boxes without text. Colours come from the theme's --vscode-* variables.
  */
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
-import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
+import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import type { ViewGraph } from '../model/repeats';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
@@ -419,7 +419,7 @@ export class GraphView {
       const outerBy = maxLevel - level;
       const pad = (8 + 10 * outerBy) * unit;
       const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
-      const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`;
+      const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${counted(t.nodeCount, 'op')} · ${formatBytes(t.bytes)}`;
       this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label, depth: level });
     });
     // Keras models and opened layers (model/layers.ts): a frame each, inside the tapes' frames.

@@ -12,12 +12,11 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import { watchResidentMemory } from './memoryWatchdog';
+import type { RunProcess } from './runProcess';
 import { prewarmRun, rewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
@@ -158,7 +157,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
  */
 export function superviseRun(
   opts: RunOptions,
-  worker: Worker,
+  worker: RunProcess,
   inputs: readonly string[],
   probe: SharedArrayBuffer | undefined,
   consoleDropped: SharedArrayBuffer,
@@ -168,10 +167,6 @@ export function superviseRun(
 ): Promise<Trace> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
-  // Drain (and drop) what bypasses console, so the pipes never fill.
-  worker.stdout?.resume();
-  worker.stderr?.resume();
-
   return new Promise<Trace>((resolve) => {
     let settled = false;
     let exitCall: { code: number; pos?: RunError['pos'] } | undefined;
@@ -180,7 +175,6 @@ export function superviseRun(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       asm.droppedConsole(droppedLines(consoleDropped));
@@ -221,8 +215,9 @@ export function superviseRun(
       settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    // Memory the run thread's own guard did not stop in time: the process's resident set says.
-    const stopWatchdog = watchResidentMemory(memoryMb, (grownMb) => {
+    // Memory the run thread's own guard did not stop in time: the run process's resident set says
+    // (src/runner/runProcess.ts), and the process is gone by then.
+    worker.once('memory', (grownMb: number) => {
       const { pos, opRan } = whereNow();
       settle(memoryError(memoryMb, grownMb, pos, opRan));
     });

@@ -1,0 +1,45 @@
+/**
+ * The messages between a run's process (dist/runProcess.js, src/runner/runProcess.ts) and the
+ * calling process (src/runner/host/runProcess.ts). The run process starts the run worker thread
+ * (dist/worker.js) and relays between it and the caller over Node's IPC channel with
+ * `serialization: 'advanced'` (structured clone: typed-array rows travel as bytes, no JSON per number).
+ *
+ * A SharedArrayBuffer cannot cross processes. The caller sends each as a {@link SharedSlot} and keeps
+ * its own; the run process makes a new one and reports what the run thread writes there:
+ * `probe` (the current call's position, src/runner/shared/probe.ts) and `consoleDropped`
+ * (src/runner/shared/consoleBudget.ts) as {@link ProcessMessage}s. Python's `interrupt` buffer is
+ * written by the run process itself (src/python/protocol.ts SAMPLE_MS).
+ */
+
+/**
+ * In place of a SharedArrayBuffer in a message to the run process: its size in bytes and its first
+ * Int32 (the probe starts at -1; every other int of a new shared buffer is 0).
+ */
+export interface SharedSlot {
+  sharedSlot: number;
+  first: number;
+}
+
+/** Caller → run process. */
+export type ProcessCommand =
+  /** The first message: start dist/worker.js as a thread with this workerData and heap limit. */
+  | { t: 'start'; workerFile: string; workerData: Record<string, unknown>; heapMb: number; memoryMb: number; debug: boolean }
+  /** worker.postMessage(m) (the run's data, a Python run request). */
+  | { t: 'post'; m: Record<string, unknown> };
+
+/** Run process → caller. */
+export type ProcessMessage =
+  /** The run thread runs JavaScript (Worker 'online'). */
+  | { t: 'online' }
+  /** A message the run thread posted. */
+  | { t: 'message'; m: unknown }
+  /** The run thread failed (Worker 'error'); `code` e.g. ERR_WORKER_OUT_OF_MEMORY. */
+  | { t: 'error'; name: string; message: string; code?: string }
+  /** The run thread ended; the run process exits after this. */
+  | { t: 'exit'; code: number }
+  /** The probe's current call index and its position (probe.ts layout). */
+  | { t: 'probe'; index: number; line: number; column: number; file: number }
+  /** Console lines the run thread dropped so far. */
+  | { t: 'dropped'; count: number }
+  /** The run process's resident set grew past the run's budget (MB grown); it kills itself once this is sent. */
+  | { t: 'memory'; grownMb: number };

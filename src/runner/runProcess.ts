@@ -16,7 +16,7 @@
  * call (`execSync('sleep 45')`, `Atomics.wait`) ends with it, at once.
  */
 import { Worker } from 'node:worker_threads';
-import type { ProcessCommand, ProcessMessage, SharedSlot } from './shared/processProtocol';
+import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from './shared/processProtocol';
 import { watchResidentMemory } from './host/memoryWatchdog';
 import { SAMPLE_MS, SAMPLE_SIGNAL } from '../python/protocol';
 
@@ -65,8 +65,9 @@ function unshare(m: Record<string, unknown>): Record<string, unknown> {
   return m;
 }
 
-/** Sends what changed in the shared memory since the last call. */
-function sync(): void {
+/** What changed in the shared memory since the last call. */
+function changes(): SharedChanges {
+  const out: SharedChanges = {};
   if (probe) {
     const index = Atomics.load(probe, 0);
     const at = 1 + 3 * index;
@@ -76,14 +77,18 @@ function sync(): void {
     const file = ok ? Atomics.load(probe, at + 2) : 0;
     if (index !== sent.index || line !== sent.line || column !== sent.column || file !== sent.file) {
       Object.assign(sent, { index, line, column, file });
-      send({ t: 'probe', index, line, column, file });
+      out.probe = [index, line, column, file];
     }
   }
   const count = dropped ? Atomics.load(dropped, 0) : 0;
-  if (count !== sent.dropped) {
-    sent.dropped = count;
-    send({ t: 'dropped', count });
-  }
+  if (count !== sent.dropped) out.dropped = sent.dropped = count;
+  return out;
+}
+
+/** Sends what changed, if anything did. */
+function sync(): void {
+  const c = changes();
+  if (c.probe || c.dropped !== undefined) send({ t: 'shared', ...c });
 }
 
 /** The run begins (a cold run at once; a warm worker's with its first message): memory counts from here. */
@@ -113,10 +118,7 @@ function start(c: Extract<ProcessCommand, { t: 'start' }>): void {
   w.stdout.resume();
   w.stderr?.resume();
   w.once('online', () => send({ t: 'online' }));
-  w.on('message', (m: unknown) => {
-    sync();
-    send({ t: 'message', m });
-  });
+  w.on('message', (m: unknown) => send({ t: 'message', m, ...changes() }));
   w.on('error', (e: Error & { code?: string }) => {
     sync();
     send({ t: 'error', name: e.name, message: e.message, ...(e.code ? { code: e.code } : {}) });

@@ -14,7 +14,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
-import type { ProcessCommand, ProcessMessage, SharedSlot } from '../shared/processProtocol';
+import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from '../shared/processProtocol';
 import { heapLimitMb } from './memoryWatchdog';
 
 /** The run process's entry: dist/runProcess.js next to dist/worker.js. */
@@ -105,31 +105,35 @@ export class RunProcess extends EventEmitter {
       case 'online':
         return void this.emit('online');
       case 'message':
+        this.mirror(m);
         return void this.emit('message', m.m);
+      case 'shared':
+        return this.mirror(m);
       case 'error':
         return this.failed(Object.assign(new Error(m.message), { name: m.name, ...(m.code ? { code: m.code } : {}) }));
       case 'exit':
         return this.ended(m.code);
-      case 'probe': {
-        const buf = this.shared.get('probe');
-        if (!buf) return;
-        const slots = new Int32Array(buf);
-        const at = 1 + 3 * m.index;
-        if (m.index >= 0 && at + 2 < slots.length) {
-          Atomics.store(slots, at, m.line);
-          Atomics.store(slots, at + 1, m.column);
-          Atomics.store(slots, at + 2, m.file);
-        }
-        return void Atomics.store(slots, 0, m.index);
-      }
-      case 'dropped': {
-        const buf = this.shared.get('consoleDropped');
-        if (buf) Atomics.store(new Int32Array(buf), 0, m.count);
-        return;
-      }
       case 'memory':
         return void this.emit('memory', m.grownMb);
     }
+  }
+
+  /** The run thread's writes to shared memory, into this side's buffers. */
+  private mirror({ probe, dropped }: SharedChanges): void {
+    const buf = probe && this.shared.get('probe');
+    if (probe && buf) {
+      const [index, line, column, file] = probe;
+      const slots = new Int32Array(buf);
+      const at = 1 + 3 * index;
+      if (index >= 0 && at + 2 < slots.length) {
+        Atomics.store(slots, at, line);
+        Atomics.store(slots, at + 1, column);
+        Atomics.store(slots, at + 2, file);
+      }
+      Atomics.store(slots, 0, index);
+    }
+    const counter = dropped !== undefined && this.shared.get('consoleDropped');
+    if (counter) Atomics.store(new Int32Array(counter), 0, dropped!);
   }
 
   private failed(e: Error): void {

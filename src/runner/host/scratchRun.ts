@@ -2,10 +2,10 @@
  * Runs a scratch file and returns its Trace: the runner's public API, used by the extension host,
  * the CLI and the tests. No vscode import.
  *
- *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer) → TraceEvents
- *   → TraceAssembler → Trace
+ *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer, in a process
+ *   of its own: host/runProcess.ts) → TraceEvents → TraceAssembler → Trace
  *
- * The calling thread never runs user code. A run ends when the worker says it finished, or when
+ * The calling process never runs user code. A run ends when the worker says it finished, or when
  * the time limit, the memory limit, cancellation, process.exit or a crash ends the worker; in
  * every case the Trace holds everything recorded before, and the promise resolves (user errors
  * are in trace.error and trace.diagnostics, never a rejection).
@@ -34,7 +34,7 @@ export interface RunOptions {
   text?: string;
   /** Default DEFAULT_TIMEOUT_MS (package.json's `gradtape.timeoutMs`). */
   timeoutMs?: number;
-  /** Default DEFAULT_MEMORY_MB (package.json's `gradtape.memoryMb`): the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
+  /** Default DEFAULT_MEMORY_MB (package.json's `gradtape.memoryMb`): the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the run's process (runProcess.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;

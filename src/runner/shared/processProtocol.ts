@@ -7,7 +7,7 @@
  * A SharedArrayBuffer cannot cross processes. The caller sends each as a {@link SharedSlot} and keeps
  * its own; the run process makes a new one and reports what the run thread writes there:
  * `probe` (the current call's position, src/runner/shared/probe.ts) and `consoleDropped`
- * (src/runner/shared/consoleBudget.ts) as {@link ProcessMessage}s. Python's `interrupt` buffer is
+ * (src/runner/shared/consoleBudget.ts) as {@link SharedChanges}, with the next message. Python's `interrupt` buffer is
  * written by the run process itself (src/python/protocol.ts SAMPLE_MS).
  */
 
@@ -27,19 +27,27 @@ export type ProcessCommand =
   /** worker.postMessage(m) (the run's data, a Python run request). */
   | { t: 'post'; m: Record<string, unknown> };
 
+/** The probe's current call index and its position (probe.ts layout): index, line, column, file. */
+export type ProbeState = [number, number, number, number];
+
+/** What changed in the run thread's shared memory since it was last sent. */
+export interface SharedChanges {
+  probe?: ProbeState;
+  /** Console lines the run thread dropped so far. */
+  dropped?: number;
+}
+
 /** Run process → caller. */
 export type ProcessMessage =
   /** The run thread runs JavaScript (Worker 'online'). */
   | { t: 'online' }
-  /** A message the run thread posted. */
-  | { t: 'message'; m: unknown }
+  /** A message the run thread posted, with what changed in shared memory before it (one write, not two). */
+  | ({ t: 'message'; m: unknown } & SharedChanges)
+  /** Shared memory changed while no message went (every 50 ms at most, and before 'exit'). */
+  | ({ t: 'shared' } & SharedChanges)
   /** The run thread failed (Worker 'error'); `code` e.g. ERR_WORKER_OUT_OF_MEMORY. */
   | { t: 'error'; name: string; message: string; code?: string }
   /** The run thread ended; the run process exits after this. */
   | { t: 'exit'; code: number }
-  /** The probe's current call index and its position (probe.ts layout). */
-  | { t: 'probe'; index: number; line: number; column: number; file: number }
-  /** Console lines the run thread dropped so far. */
-  | { t: 'dropped'; count: number }
   /** The run process's resident set grew past the run's budget (MB grown); it kills itself once this is sent. */
   | { t: 'memory'; grownMb: number };

@@ -7,6 +7,7 @@ import './panel.css';
 import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelRun } from '../src/protocol/panel';
 import type { SourcePos, Trace } from '../src/protocol/trace';
 import { thinnedText } from '../src/protocol/traceQueries';
+import { joinTrace, restMismatch } from '../src/protocol/panelParts';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
 import { formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
@@ -19,6 +20,7 @@ import { loadState, onMessage, post, saveState } from './messaging';
 import { h, themeColor } from './dom';
 import { ensureContrast } from './model/contrast';
 import { GraphView } from './views/graphView';
+import { Minimap } from './views/minimap';
 import { renderInspector } from './views/inspector';
 import { CurvesView } from './views/curves';
 import { renderConsole } from './views/consoleView';
@@ -50,6 +52,8 @@ const state = {
   /** Keys of folded groups the user opened. */
   expanded: new Set<string>(),
   cursorLine: 0,
+  /** A large run came in two parts and the rest is on its way: which run, and its tapes still stubs. */
+  pending: undefined as { uri: string; startedAt: string; tapes: number[]; requestedNode?: number } | undefined,
 };
 
 /** Runs this small are kept in the webview's state, so a window reload can show them again. */
@@ -71,7 +75,7 @@ function persist(): void {
 }
 
 function persistNow(): void {
-  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, run: persistedRun });
+  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, minimap: minimap.on, run: persistedRun });
 }
 
 // Coming back to the panel (Ctrl+2, a click on its tab) puts the keyboard focus where it was, e.g. on
@@ -200,12 +204,19 @@ const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient
   h('span', { class: 'dim' }, 'gradient'),
   ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
   h('span', { class: 'dim', title: 'Edge width and colour grow with |gradient| on a log scale; dashed edges carry no gradient.' }, 'small → large (log) · dashed: none'));
+// The minimap sits over the graph's lower right corner (in the pane, not in .graph, whose canvas is the graph's).
+const minimapButton = h('button', { 'aria-label': 'minimap', title: 'Show or hide the minimap (shown when the graph does not fit the view)', onclick: () => minimap.toggle() }, 'Map');
+const minimap = new Minimap(graphView, persisted.minimap ?? true, (on) => {
+  minimapButton.setAttribute('aria-pressed', String(on));
+  persist();
+});
+minimapButton.setAttribute('aria-pressed', String(minimap.on));
 const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label': 'graph tools' },
   h('button', { onclick: () => graphView.fit(), title: 'Fit the graph (0)', 'aria-label': 'fit' }, 'Fit'),
   h('button', { onclick: () => graphView.zoomBy(1.25), title: 'Zoom in (+)', 'aria-label': 'zoom in' }, '+'),
   h('button', { onclick: () => graphView.zoomBy(0.8), title: 'Zoom out (−)', 'aria-label': 'zoom out' }, '−'),
-  search, searchCount, legend);
-graphPane.append(graphTools, graphView.el);
+  minimapButton, search, searchCount, legend);
+graphPane.append(graphTools, graphView.el, minimap.canvas);
 
 const walk = new WalkthroughView((i) => graphView.setWalkFocus(toView(i)));
 const curves = new CurvesView({
@@ -216,6 +227,8 @@ const curves = new CurvesView({
   onReveal: (line) => reveal({ line, column: 1 }),
 });
 curves.el.addEventListener('settings', persist);
+/** Shown instead of the curves and the console while the rest of a large run is on its way. */
+const restNote = () => h('p', { class: 'dim rest-pending', role: 'status' }, 'The rest of the run is on its way…');
 curvesPane.append(curves.el);
 
 // ---------- tabs ----------
@@ -386,6 +399,7 @@ function rebuild(keepView: boolean): void {
   state.view = view;
   graphView.setGraph(view, reuse && keepView, reuse);
   renderTapeBar(trace, graph, grads);
+  if (state.pending && tapes.some((t) => state.pending!.tapes.includes(t.id))) tapeBar.append(h('span', { class: 'dim', role: 'status' }, 'This step is drawn when the rest of the run arrives…'));
   if (state.selected !== undefined && state.selected >= graph.nodes.length) state.selected = undefined;
   graphView.setHighlighted(viewIndices(nodesAtLine(graph, state.cursorLine)));
   matches = search.value.trim() ? searchNodes(graph, search.value) : [];
@@ -421,7 +435,9 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   // After a window reload the host has no run yet: show the one this page kept, and say so.
   const restored = !msg.run && persistedRun && persistedRun.uri === msg.uri ? persistedRun : undefined;
   state.run = msg.run ?? restored ?? null;
-  if (msg.run) keepRun(msg.run);
+  state.pending = msg.run && msg.rest ? { uri: msg.run.uri, startedAt: msg.run.trace.startedAt, tapes: msg.rest.pendingTapes } : undefined;
+  // A first part is not kept for a window reload: the whole run is, once its rest is in.
+  if (msg.run && !msg.rest) keepRun(msg.run);
   else if (!restored) persistedRun = undefined;
   state.graph = undefined;
   state.view = undefined;
@@ -450,26 +466,95 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   rebuild(false);
   graphView.drawNow();
   curves.setStep(max > 0 ? state.step : undefined);
-  curves.setCurves(trace.curves);
-  renderConsole(consoleEl, trace, reveal);
+  if (state.pending) {
+    curves.el.hidden = true;
+    curvesPane.querySelector('.rest-pending')?.remove();
+    curvesPane.append(restNote());
+    consoleEl.replaceChildren(restNote());
+  } else fillCurvesAndConsole(trace);
   setTab(state.tab);
   persist();
-  markRendered(msg.sentAt, performance.now() - t0, (state.graph as Graph | undefined)?.nodes.length ?? 0);
+  markRendered(msg.sentAt, performance.now() - t0, (state.graph as Graph | undefined)?.nodes.length ?? 0, state.pending ? 'first' : undefined);
 }
 
-/** Tells the host (which logs run-to-panel time) and the page's data attributes (tests, benchmarks). */
-function markRendered(sentAt: number, drawMs: number, nodes: number): void {
-  document.body.dataset.drawMs = drawMs.toFixed(1);
-  document.body.dataset.runToPanelMs = String(Date.now() - sentAt);
+function fillCurvesAndConsole(trace: Trace): void {
+  curvesPane.querySelector('.rest-pending')?.remove();
+  curves.el.hidden = false;
+  curves.setCurves(trace.curves);
+  renderConsole(consoleEl, trace, reveal);
+}
+
+/**
+ * The rest of a large run: joined to the first part, then only what it changes is drawn again (the
+ * step bar's ticks, curves, console; the graph only when the step shown was waiting for it), so the
+ * view, the selection and the inspector stay as the person left them.
+ */
+function loadRest(msg: Extract<HostToPanel, { type: 'didLoadRunRest' }>): void {
+  const p = state.pending, run = state.run;
+  if (!p || !run || msg.uri !== p.uri || msg.startedAt !== p.startedAt) return; // the rest of a run no longer shown
+  const bad = restMismatch(run.trace, p.tapes, msg.rest);
+  if (bad) {
+    post({ type: 'reportError', message: `the rest of the run does not fit its first part (${bad}); run Compute Gradients again` });
+    return;
+  }
+  const t0 = performance.now();
+  const waited = tapesAtStep(run.trace, state.step).some((t) => p.tapes.includes(t.id));
+  state.pending = undefined;
+  const trace = joinTrace(run.trace, msg.rest);
+  state.run = { ...run, trace };
+  keepRun(state.run);
+  renderSteps(trace);
+  if (waited) rebuild(false);
+  fillCurvesAndConsole(trace);
+  if (p.requestedNode !== undefined) showRequestedNode(p.requestedNode);
+  persist();
+  markRendered(msg.sentAt, performance.now() - t0, (state.graph as Graph | undefined)?.nodes.length ?? 0, 'rest');
+}
+
+/**
+ * Tells the host (which logs run-to-panel time) and the page's data attributes (tests, benchmarks):
+ * `rendered` counts first screens drawn, `complete` runs drawn whole (a large run's rest filled in).
+ */
+function markRendered(sentAt: number, drawMs: number, nodes: number, part?: 'first' | 'rest'): void {
+  const body = document.body.dataset;
+  const bump = (k: 'rendered' | 'complete') => (body[k] = String(Number(body[k] ?? 0) + 1));
+  if (part === 'rest') {
+    body.restMs = drawMs.toFixed(1);
+    body.completeAt = String(Date.now());
+    bump('complete');
+    post({ type: 'reportRendered', sentAt, drawMs, nodes, part });
+    return;
+  }
+  body.drawMs = drawMs.toFixed(1);
+  body.runToPanelMs = String(Date.now() - sentAt);
   // The wall clock at the end of the draw: the e2e's keypress → graph drawn (test/e2e/userClock.e2e.ts).
-  document.body.dataset.drawnAt = String(Date.now());
-  document.body.dataset.nodes = String(nodes);
-  document.body.dataset.rendered = String(Number(document.body.dataset.rendered ?? 0) + 1);
-  post({ type: 'reportRendered', sentAt, drawMs, nodes });
+  body.drawnAt = String(Date.now());
+  body.nodes = String(nodes);
+  bump('rendered');
+  if (!part) {
+    body.completeAt = body.drawnAt;
+    bump('complete');
+  }
+  post({ type: 'reportRendered', sentAt, drawMs, nodes, ...(part ? { part } : {}) });
 }
 
 function findNode(trace: Trace, nodeId: number): number | undefined {
   return trace.tapes.find((t) => t.nodes.some((n) => n.id === nodeId))?.step;
+}
+
+function showRequestedNode(nodeId: number): void {
+  const trace = state.run?.trace;
+  if (!trace) return;
+  const step = findNode(trace, nodeId);
+  // A node of a tape still on its way: shown when the rest arrives.
+  if (step === undefined && state.pending) {
+    state.pending.requestedNode = nodeId;
+    return;
+  }
+  if (step !== undefined && step !== state.step) setStep(step);
+  const i = state.graph?.byNodeId.get(nodeId);
+  if (state.tab !== 'graph') setTab('graph');
+  if (i !== undefined) revealBase(i);
 }
 
 onMessage((msg) => {
@@ -482,16 +567,13 @@ onMessage((msg) => {
       state.cursorLine = msg.line;
       if (state.graph) graphView.setHighlighted(viewIndices(nodesAtLine(state.graph, msg.line)));
       break;
-    case 'didRequestNode': {
-      const trace = state.run?.trace;
-      if (!trace) break;
-      const step = findNode(trace, msg.nodeId);
-      if (step !== undefined && step !== state.step) setStep(step);
-      const i = state.graph?.byNodeId.get(msg.nodeId);
-      if (state.tab !== 'graph') setTab('graph');
-      if (i !== undefined) revealBase(i);
+    case 'didLoadRunRest':
+      // After the first part's frame is on screen: a message already queued would otherwise run first.
+      requestAnimationFrame(() => setTimeout(() => loadRest(msg), 0));
       break;
-    }
+    case 'didRequestNode':
+      showRequestedNode(msg.nodeId);
+      break;
     case 'didInspect':
       inspector.answered(msg);
       break;

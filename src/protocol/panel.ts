@@ -7,9 +7,10 @@
  * PanelToHost message at runtime with `isPanelToHost` (panelValidate.ts) before using it.
  */
 import type { InspectAnswer, InspectQuery } from '../engine/inspect';
+import type { TraceRest } from './panelParts';
 import type { SourcePos, Trace } from './trace';
 
-export type { InspectAnswer, InspectQuery };
+export type { InspectAnswer, InspectQuery, TraceRest };
 
 /** The run a panel shows: the latest Trace of one scratch file. */
 export interface PanelRun {
@@ -23,8 +24,14 @@ export interface PanelRun {
 //#region to panel
 /** Host → panel. */
 export type HostToPanel =
-  /** The document the panel follows has a new run (or none yet: `run` is null). Render it; replaces all previous data. */
-  | { type: 'didLoadRun'; uri: string | null; fileName: string; run: PanelRun | null; sentAt: number }
+  /**
+   * The document the panel follows has a new run (or none yet: `run` is null). Render it; replaces all
+   * previous data. With `rest`, the run is large and `run.trace` is its first part (panelParts.ts):
+   * the tapes `pendingTapes` are stubs, curves and console are empty, and `didLoadRunRest` follows.
+   */
+  | { type: 'didLoadRun'; uri: string | null; fileName: string; run: PanelRun | null; sentAt: number; rest?: { pendingTapes: number[] } }
+  /** The rest of the run `didLoadRun` began (`uri`, `startedAt` name it): fill it in, keeping the view and selection. */
+  | { type: 'didLoadRunRest'; uri: string; startedAt: string; sentAt: number; rest: TraceRest }
   /** The cursor moved in the editor: highlight the nodes recorded at this 1-based line (0 clears). */
   | { type: 'didMoveCursor'; uri: string; line: number }
   /** `gradtape.showInGraph` asked for a node: select it, switch to the graph and centre it. */
@@ -40,8 +47,11 @@ export type PanelToHost =
   | { type: 'ready' }
   /** Reveal this position in the editor (a node's line, a console `file:line`). `file` absent means the scratch file. */
   | { type: 'revealSource'; pos: SourcePos }
-  /** The panel drew the run it was sent (`sentAt` echoed from didLoadRun); the host logs run-to-panel time. */
-  | { type: 'reportRendered'; sentAt: number; drawMs: number; nodes: number }
+  /**
+   * The panel drew the run it was sent (`sentAt` echoed from didLoadRun); the host logs run-to-panel
+   * time. `part`: 'first' when it drew a run's first part (the rest to come), 'rest' when it filled in the rest.
+   */
+  | { type: 'reportRendered'; sentAt: number; drawMs: number; nodes: number; part?: 'first' | 'rest' }
   /** The panel's own script failed: the host logs it to the GradTape output channel. */
   | { type: 'reportError'; message: string }
   /**
@@ -61,6 +71,8 @@ export interface PanelPersistedState {
   step?: number;
   smoothing?: number;
   logScale?: boolean;
+  /** The graph's minimap is turned on (the default) or off. */
+  minimap?: boolean;
   /** The last run shown, when small: after a window reload the host has no runs until the next one. */
   run?: PanelRun;
 }

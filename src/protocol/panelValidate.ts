@@ -39,8 +39,9 @@ export function validatePanelToHost(msg: unknown): { ok: true; msg: PanelToHost 
         ? { ok: true, msg: { type: 'revealSource', pos: msg.pos } }
         : { ok: false, reason: 'revealSource: bad pos' };
     case 'reportRendered':
-      return onlyKeys(msg, ['type', 'sentAt', 'drawMs', 'nodes']) && isFiniteNum(msg.sentAt) && isFiniteNum(msg.drawMs) && msg.drawMs >= 0 && isInt(msg.nodes)
-        ? { ok: true, msg: { type: 'reportRendered', sentAt: msg.sentAt, drawMs: msg.drawMs, nodes: msg.nodes } }
+      return onlyKeys(msg, ['type', 'sentAt', 'drawMs', 'nodes', 'part']) && isFiniteNum(msg.sentAt) && isFiniteNum(msg.drawMs) && msg.drawMs >= 0 && isInt(msg.nodes) &&
+        (msg.part === undefined || msg.part === 'first' || msg.part === 'rest')
+        ? { ok: true, msg: { type: 'reportRendered', sentAt: msg.sentAt, drawMs: msg.drawMs, nodes: msg.nodes, ...(msg.part ? { part: msg.part } : {}) } }
         : { ok: false, reason: 'reportRendered: bad fields' };
     case 'reportError':
       return onlyKeys(msg, ['type', 'message']) && typeof msg.message === 'string'

@@ -461,6 +461,32 @@ export const tests: E2ETest[] = [
     },
   },
   {
+    name: 'a long training loop reaches the panel in two parts: the last step drawn first, then steps, curves and console (figures for BENCHMARKS.md)',
+    workspace: 'panel',
+    timeoutMs: 400_000,
+    async run(t) {
+      const started = Date.now();
+      const panel = await runAndWaitForPanel(t, 'long-loop.grad.ts', 300_000);
+      const first = Date.now() - started;
+      const body = panel.locator('body');
+      const attr = async (k: string) => Number(await body.getAttribute(k));
+      assert.match(await panel.locator('.steps .step-label').innerText(), /^step 19999 of 0–19999$/);
+      await until('the rest of the run', async () => (await attr('data-complete')) >= (await attr('data-rendered')), 120_000, 100);
+      // The host sent it in two parts, and the panel reported both (src/extension/panel/panelSession.ts logs them).
+      await until('the host to log both parts', () => t.logs.some((l) => /run-to-panel \(first part\)/.test(l)) && t.logs.some((l) => /run-to-panel \(the rest filled in\)/.test(l)), 20_000);
+      const whole = Date.now() - started;
+      console.log(`[panel figures] long-loop.grad.ts: command to first screen ${first} ms, to whole run ${whole} ms (polled); ` +
+        `host post to first frame ${await attr('data-run-to-panel-ms')} ms, draw ${await attr('data-draw-ms')} ms; rest filled in ${(await attr('data-complete-at')) - (await attr('data-drawn-at'))} ms after the first frame`);
+      await panel.getByRole('tab', { name: 'Console' }).click();
+      await until('the console lines', async () => (await panel.locator('.console-pane ol.console li').count()) >= 200, 10_000);
+      await panel.getByRole('tab', { name: 'Curves' }).click();
+      await panel.locator('.curve-card canvas').first().waitFor({ timeout: 20_000 });
+      assert.equal(await panel.locator('.curve-card').count() >= 2, true, 'loss and grad_norm');
+      await t.screenshot('panel-long-loop-curves');
+      await panel.getByRole('tab', { name: 'Graph' }).click();
+    },
+  },
+  {
     name: 'graphs read at a glance: fitted, text at least 10 px, no overlapping labels, AA colours — examples, MLP with Adam, nested Hessian, 1,600-op RNN, a broken chain; panel and side bar, two sizes, dark and light',
     workspace: 'panel',
     timeoutMs: 900_000,

@@ -93,6 +93,8 @@ export class GraphView {
   textDrawn: TextRecord[] = [];
   /** Milliseconds the last frame took to draw (for the benchmarks). */
   lastDrawMs = 0;
+  /** Called after every frame (the minimap draws its viewport rectangle: views/minimap.ts). */
+  onDrawn: (() => void) | undefined;
 
   constructor(private readonly cb: GraphViewCallbacks) {
     this.el = document.createElement('div');
@@ -271,6 +273,29 @@ export class GraphView {
     this.requestDraw();
   }
 
+  // For the minimap (views/minimap.ts): what is drawn, where, and a way to move the view.
+  get shownGraph(): Graph | undefined {
+    return this.graph;
+  }
+  get paneSize(): { width: number; height: number } {
+    return { width: this.width, height: this.height };
+  }
+  /** A new object whenever nodes or frames move (every placement and fit recomputes the frames): the minimap redraws its overview then. */
+  get layoutKey(): unknown {
+    return this.tapeBoxes;
+  }
+  get currentView(): { x: number; y: number; k: number } {
+    return { ...this.view };
+  }
+  get frames(): readonly (Box & { depth: number })[] {
+    return this.tapeBoxes;
+  }
+  setView(v: { x: number; y: number; k: number }): void {
+    this.fitted = false;
+    this.view = { ...v };
+    this.requestDraw();
+  }
+
   /** Everything drawn, tape frames and their labels included, in graph units. */
   drawnBounds(): Box {
     const b = bounds(this.graph!);
@@ -444,7 +469,7 @@ export class GraphView {
     ctx.fillStyle = pal.bg;
     ctx.fillRect(0, 0, this.width, this.height);
     const g = this.graph;
-    if (!g) return;
+    if (!g) return this.onDrawn?.();
     const graphSpace = () => ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
     graphSpace();
     // The visible rectangle in graph coordinates.
@@ -597,6 +622,7 @@ export class GraphView {
     document.body.dataset.graphFrameMs = this.lastDrawMs.toFixed(2);
     document.body.dataset.graphFrames = String(Number(document.body.dataset.graphFrames ?? 0) + 1);
     document.body.dataset.minTextPx = this.textDrawn.length ? String(Math.min(...this.textDrawn.map((t) => t.px))) : '';
+    this.onDrawn?.();
   }
 
   /**

@@ -2,6 +2,7 @@ import * as path from 'path';
 import * as vscode from 'vscode';
 import { assertNever, type HostToPanel, type InspectAnswer, type InspectQuery, type PanelToHost } from '../../protocol/panel';
 import { traceRefersTo } from '../../protocol/fileRefs';
+import { splitTrace } from '../../protocol/panelParts';
 import { validatePanelToHost } from '../../protocol/panelValidate';
 import type { SourcePos, Trace } from '../../protocol/trace';
 import type { RunStore } from '../runStore';
@@ -48,16 +49,27 @@ export class PanelSession implements vscode.Disposable {
     this.ready = false;
   }
 
+  /**
+   * Sends the latest run. A large one goes in two parts (protocol/panelParts.ts): first the step the
+   * panel opens on (its last) and the header, so the panel draws at once, then the rest.
+   */
   sendRun(): void {
     if (!this.ready) return;
     const run = this.docUri ? this.store.get(this.docUri) : undefined;
-    this.post({
-      type: 'didLoadRun',
-      uri: this.docUri?.toString() ?? null,
-      fileName: this.docUri ? path.basename(this.docUri.fsPath) : '',
-      run: run ? { uri: run.uri.toString(), version: run.version, trace: run.trace } : null,
-      sentAt: Date.now(),
-    });
+    const sentAt = Date.now();
+    const head = { type: 'didLoadRun', uri: this.docUri?.toString() ?? null, fileName: this.docUri ? path.basename(this.docUri.fsPath) : '', sentAt } as const;
+    if (!run) {
+      this.post({ ...head, run: null });
+      return;
+    }
+    const uri = run.uri.toString();
+    const parts = splitTrace(run.trace);
+    if (!parts) {
+      this.post({ ...head, run: { uri, version: run.version, trace: run.trace } });
+      return;
+    }
+    this.post({ ...head, run: { uri, version: run.version, trace: parts.first }, rest: { pendingTapes: parts.pendingTapes } });
+    this.post({ type: 'didLoadRunRest', uri, startedAt: run.trace.startedAt, sentAt, rest: parts.rest });
   }
 
   cursorMoved(uri: vscode.Uri, line: number): void {
@@ -92,10 +104,12 @@ export class PanelSession implements vscode.Disposable {
       case 'revealSource':
         void this.revealSource(msg.pos);
         break;
-      case 'reportRendered':
-        this.log.info(`run-to-panel ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
-        console.log(`GradTape panel: run-to-panel ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
+      case 'reportRendered': {
+        const what = msg.part === 'first' ? 'run-to-panel (first part)' : msg.part === 'rest' ? 'run-to-panel (the rest filled in)' : 'run-to-panel';
+        this.log.info(`${what} ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
+        console.log(`GradTape panel: ${what} ${Date.now() - msg.sentAt} ms (draw ${msg.drawMs.toFixed(1)} ms, ${msg.nodes} nodes)`);
         break;
+      }
       case 'reportError':
         this.log.error(`panel script error: ${msg.message}`);
         console.error(`GradTape panel script error: ${msg.message}`); // also in Developer Tools and test logs

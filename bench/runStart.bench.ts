@@ -1,5 +1,6 @@
-// The run worker's costs as the extension sees them (src/runner/host/runWorkers.ts): how long a warm
-// run worker takes to be ready, a cold and a warm run of the seed training loop, and how much the
+// The run worker's costs as the extension sees them (src/runner/host/runWorkers.ts, runProcess.ts): how
+// long a run worker takes to run JavaScript, a cold and a warm run of the seed training loop, how long
+// a warm run's data takes to reach the script (its first console line's time), and how much the
 // calling process's resident memory grows while a run allocates far past its memory limit.
 // Needs `node scripts/build.mjs`. Prints figures; asserts nothing.
 import fs from 'node:fs';
@@ -46,9 +47,17 @@ async function main(): Promise<void> {
     warm.push(performance.now() - t);
     if (trace.error) throw new Error(trace.error.message);
   }
-  console.log(`run start: worker online ${median(start).toFixed(0)} ms (median of 5); cold run ${median(cold).toFixed(0)} ms (median of 5); warm run ${median(warm).toFixed(0)} ms (median of 10, min ${Math.min(...warm).toFixed(0)})`);
-
+  const reach: number[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
+  const hello = path.join(dir, 'hello.grad.ts');
+  fs.writeFileSync(hello, "console.log('hello');\n");
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 1500));
+    const trace = await runScratch({ file: hello, workerFile: WORKER, warm: true });
+    reach.push(trace.console[0].timeMs);
+  }
+  console.log(`run start: worker online ${median(start).toFixed(0)} ms (median of 5); cold run ${median(cold).toFixed(0)} ms (median of 5); warm run ${median(warm).toFixed(0)} ms (median of 10, min ${Math.min(...warm).toFixed(0)}); a warm run's data reaches the script in ${median(reach)} ms (median of 10)`);
+
   const hog = path.join(dir, 'hog.grad.ts');
   fs.writeFileSync(hog, 'const keep: Buffer[] = [];\nfor (let i = 0; i < 3072; i++) keep.push(Buffer.alloc(1 << 20, 1));\nconsole.log(keep.length);\n');
   const base = process.memoryUsage.rss();

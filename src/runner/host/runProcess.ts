@@ -63,6 +63,8 @@ export class RunProcess extends EventEmitter {
   /** Kills the process (and its group) at once; resolves when it is gone. */
   terminate(): Promise<number> {
     if (this.child.exitCode === null && this.child.signalCode === null) {
+      // Until it is gone, an idle (unref'd) process keeps the caller alive too, so the promise settles.
+      this.child.ref();
       try {
         if (GROUP && this.child.pid) process.kill(-this.child.pid, 'SIGKILL');
         else this.child.kill('SIGKILL');

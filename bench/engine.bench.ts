@@ -8,11 +8,17 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import {
-  CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, seeded, tfjsChain,
-  tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed, useTfjsBackend,
+  CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, oursSeedWarm, oursTanhChain,
+  seeded, tfjsChain, tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed, tfjsSeedWarm, tfjsTanhChain, useTfjsBackend,
 } from './workloads';
 
 const tf = bundledEngine();
+
+/**
+ * ENGINE_BENCH=perop: only the rows that time the tape's bookkeeping per op (scalar chains and the
+ * seed program), which take seconds where the whole file takes minutes on a loaded machine.
+ */
+const perOpOnly = process.env.ENGINE_BENCH === 'perop';
 
 /** ours-ts: the engine on its plain TypeScript kernels (the issue's targets); ours-wasm: on its WebAssembly kernels (the default). */
 type Peer = 'ours' | 'oursWasm' | 'cpu' | 'wasm';
@@ -83,8 +89,13 @@ const gflops = (n: number, ms: number) => (2 * n * n * n) / (ms * 1e6);
 const ms = (t: number) => t;
 const usPerOp = (t: number) => (t * 1000) / CHAIN_OPS;
 
-/** Times `fn` and stores its figure (from the CPU-time median and from the wall-clock median) in `row`. */
+/**
+ * Times `fn` and stores its figure (from the CPU-time median and from the wall-clock median) in `row`.
+ * Starts from a collected heap: the garbage of the rows before (a long tape's promoted nodes) would
+ * otherwise be marked and swept on this row's CPU time (V8's GC threads count in process.cpuUsage).
+ */
 function measure(row: Row, peer: Peer, figure: (ms: number) => number, fn: () => void, opts: { warmup: number; reps: number }): void {
+  (globalThis as { gc?: () => void }).gc?.();
   row.values[peer] = figure(timeMs(fn, opts));
   row.wall[peer] = figure(lastWallMs);
 }
@@ -127,6 +138,20 @@ function matmulAgreement(): number {
   return worst;
 }
 
+/** Largest |ours - tfjs| over the 16 gradients of the tanh chain and over the seed's gradient. */
+function perOpAgreement(): string {
+  const worst = (ours: ArrayLike<number>[], theirs: ArrayLike<number>[]) => {
+    let w = 0;
+    for (let i = 0; i < ours.length; i++) for (let j = 0; j < ours[i].length; j++) w = Math.max(w, Math.abs(ours[i][j] - theirs[i][j]));
+    return w.toExponential(2);
+  };
+  const chainOurs = oursTanhChain(tf)().map((g) => g.dataSync());
+  const chainTheirs = tfjsTanhChain()();
+  const seedOurs = [oursSeedWarm(tf)()];
+  const seedTheirs = [tfjsSeedWarm()()];
+  return `tanh chain max |difference| ${worst(chainOurs, chainTheirs)}, seed max |difference| ${worst(seedOurs, seedTheirs)}`;
+}
+
 // ──── Run ────
 
 function fmt(x: number | undefined): string {
@@ -157,11 +182,20 @@ async function main(): Promise<void> {
     { name: 'matmul 1024^3', unit: 'GFLOP/s', better: 'higher', values: {}, wall: {}, target: '>= 1.5', met: (o) => o >= 1.5 },
     { name: 'scalar chain 10k ops (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, wall: {}, target: '<= 1', met: (o) => o <= 1 },
     { name: 'seed gradient (program 1)', unit: 'us/rep', better: 'lower', values: {}, wall: {}, target: '<= 5', met: (o) => o <= 5 },
+    // Issue 15's per-op rows (bench/workloads.ts): the tape's bookkeeping on ops that carry more than `v·a + c`.
+    { name: 'tanh chain 10k ops, 16 params (fwd+grad)', unit: 'us/op', better: 'lower', values: {}, wall: {}, target: '<= 0.5', met: (o) => o <= 0.5 },
+    { name: 'seed program warm (+dataSync)', unit: 'us/call', better: 'lower', values: {}, wall: {}, target: '<= 3', met: (o) => o <= 3 },
     { name: 'conv2d fwd+bwd 32x28x28x1 -> 3x3x16 SAME', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '< tfjs-wasm (ours-wasm)', met: (_o, r) => r.values.oursWasm !== undefined && r.values.wasm !== undefined && r.values.oursWasm < r.values.wasm },
     { name: 'conv2d fwd 8x32x32x16 -> 3x3x16 SAME', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '-' },
     { name: 'LeNet-5 step, batch 32 (28x28)', unit: 'ms', better: 'lower', values: {}, wall: {}, target: '< tfjs-wasm (ours-wasm)', met: (_o, r) => r.values.oursWasm !== undefined && r.values.wasm !== undefined && r.values.oursWasm < r.values.wasm },
   ];
-  const [mlp, mm512, mm1024, chain, seed, convStep, convFwd, lenet] = rows;
+  const [mlp, mm512, mm1024, chain, seed, tanhChain, seedWarm, convStep, convFwd, lenet] = rows;
+  const perOp = new Set([chain, seed, tanhChain, seedWarm]);
+  if (perOpOnly) rows.splice(0, rows.length, ...rows.filter((r) => perOp.has(r)));
+  /** Runs `body` unless ENGINE_BENCH=perop leaves `row` out. */
+  const unlessSkipped = (row: Row, body: () => void): void => {
+    if (!perOpOnly || perOp.has(row)) body();
+  };
 
   // Ours first, on a quiet heap: plain TypeScript kernels (the issue's targets), then WebAssembly.
   for (const [peer, kernelBackend] of [
@@ -172,18 +206,25 @@ async function main(): Promise<void> {
       console.log(`ours on ${kernelBackend} kernels: unavailable; skipped`);
       continue;
     }
-    measure(mlp, peer, ms, oursMlpStep(tf), { warmup: 3, reps: 15 });
-    measure(mm512, peer, (t) => gflops(512, t), oursMatmul(tf, 512), { warmup: 2, reps: 7 });
-    measure(mm1024, peer, (t) => gflops(1024, t), oursMatmul(tf, 1024), { warmup: 1, reps: 3 });
+    unlessSkipped(mlp, () => measure(mlp, peer, ms, oursMlpStep(tf), { warmup: 3, reps: 15 }));
+    unlessSkipped(mm512, () => measure(mm512, peer, (t) => gflops(512, t), oursMatmul(tf, 512), { warmup: 2, reps: 7 }));
+    unlessSkipped(mm1024, () => measure(mm1024, peer, (t) => gflops(1024, t), oursMatmul(tf, 1024), { warmup: 1, reps: 3 }));
     measure(chain, peer, usPerOp, oursChain(tf), { warmup: 3, reps: 11 });
     const run = oursSeed(tf);
     const batch = () => {
       for (let i = 0; i < 1000; i++) run();
     };
     measure(seed, peer, ms, batch, { warmup: 20, reps: 21 }); // ms per 1000 reps = µs per rep
-    measure(convStep, peer, ms, oursConvStep(tf), { warmup: 3, reps: 11 });
-    measure(convFwd, peer, ms, oursConvForward(tf), { warmup: 3, reps: 11 });
-    measure(lenet, peer, ms, oursLenetStep(tf), { warmup: 2, reps: 9 });
+    // The issue's rows: the tanh chain warms up as the scalar chain; the warm seed after 1,000 calls.
+    measure(tanhChain, peer, usPerOp, oursTanhChain(tf), { warmup: 3, reps: 11 });
+    const call = oursSeedWarm(tf);
+    const calls = () => {
+      for (let i = 0; i < 1000; i++) call();
+    };
+    measure(seedWarm, peer, ms, calls, { warmup: 1, reps: 21 }); // one batch = the 1,000 warm-up calls; ms per 1000 calls = µs per call
+    unlessSkipped(convStep, () => measure(convStep, peer, ms, oursConvStep(tf), { warmup: 3, reps: 11 }));
+    unlessSkipped(convFwd, () => measure(convFwd, peer, ms, oursConvForward(tf), { warmup: 3, reps: 11 }));
+    unlessSkipped(lenet, () => measure(lenet, peer, ms, oursLenetStep(tf), { warmup: 2, reps: 9 }));
     const kb = tf.getKernelBackend();
     console.log(`ours on ${kb.backend}${kb.flavor ? ` (${kb.flavor})` : ''} kernels done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
@@ -197,10 +238,10 @@ async function main(): Promise<void> {
       console.log(`tfjs-wasm: SIMD ${simd ? 'on' : 'off'}, threads ${threads ? 'on' : 'off'}`);
     }
     const heavy = backend === 'cpu';
-    measure(mlp, backend, ms, tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 });
-    measure(mm512, backend, (t) => gflops(512, t), tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 });
+    unlessSkipped(mlp, () => measure(mlp, backend, ms, tfjsMlpStep(), { warmup: 2, reps: heavy ? 7 : 15 }));
+    unlessSkipped(mm512, () => measure(mm512, backend, (t) => gflops(512, t), tfjsMatmul(512), { warmup: 1, reps: heavy ? 3 : 7 }));
     // The 512³ runs have warmed this kernel up; at ~3 s a product on tfjs-cpu, no extra warm-up here.
-    measure(mm1024, backend, (t) => gflops(1024, t), tfjsMatmul(1024), { warmup: heavy ? 0 : 1, reps: 3 });
+    unlessSkipped(mm1024, () => measure(mm1024, backend, (t) => gflops(1024, t), tfjsMatmul(1024), { warmup: heavy ? 0 : 1, reps: 3 }));
     measure(chain, backend, usPerOp, tfjsChain(), { warmup: 1, reps: heavy ? 3 : 5 });
     {
       const run = tfjsSeed();
@@ -209,7 +250,16 @@ async function main(): Promise<void> {
       };
       measure(seed, backend, (t) => (t * 1000) / 100, batch, { warmup: 2, reps: 7 });
     }
-    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: rows it cannot run stay '-'.
+    measure(tanhChain, backend, usPerOp, tfjsTanhChain(), { warmup: 1, reps: heavy ? 3 : 5 });
+    {
+      const call = tfjsSeedWarm();
+      const calls = () => {
+        for (let i = 0; i < 100; i++) call();
+      };
+      measure(seedWarm, backend, (t) => (t * 1000) / 100, calls, { warmup: 10, reps: 7 }); // 1,000 warm-up calls
+    }
+    // tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel: the conv workloads register one
+    // made of its own kernels (registerTfjsWasmFilterGradient); rows that still fail stay '-'.
     const tryMeasure = (row: Row, make: () => () => void, reps: number): void => {
       try {
         measure(row, backend, ms, make(), { warmup: 2, reps });
@@ -217,17 +267,20 @@ async function main(): Promise<void> {
         console.log(`tfjs-${backend}: ${row.name} skipped: ${(e as Error).message}`);
       }
     };
-    tryMeasure(convStep, tfjsConvStep, heavy ? 5 : 11);
-    tryMeasure(convFwd, tfjsConvForward, heavy ? 5 : 11);
-    tryMeasure(lenet, tfjsLenetStep, heavy ? 5 : 9);
+    unlessSkipped(convStep, () => tryMeasure(convStep, tfjsConvStep, heavy ? 5 : 11));
+    unlessSkipped(convFwd, () => tryMeasure(convFwd, tfjsConvForward, heavy ? 5 : 11));
+    unlessSkipped(lenet, () => tryMeasure(lenet, tfjsLenetStep, heavy ? 5 : 9));
     console.log(`tfjs-${backend} done at ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
 
   // The agreement check runs on the default backends: ours on WebAssembly kernels, tfjs on wasm.
-  tf.setKernelBackend('wasm');
-  console.log(`check: 512^2 matmul, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
-  tf.setKernelBackend('ts');
-  console.log(`check: 512^2 matmul, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+  if (!perOpOnly) {
+    tf.setKernelBackend('wasm');
+    console.log(`check: 512^2 matmul, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+    tf.setKernelBackend('ts');
+    console.log(`check: 512^2 matmul, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+  }
+  console.log(`check: the per-op rows' gradients, ours vs tfjs-${tfjs.getBackend()}: ${perOpAgreement()}`);
 
   const header = ['benchmark', 'unit', 'ours-ts', 'ours-wasm', 'tfjs-cpu', 'tfjs-wasm', 'ts vs cpu', 'ts vs wasm', 'wasm vs cpu', 'wasm vs wasm', 'target (ours-ts)', 'met'];
   const lines = rows.map((r) => [
@@ -254,6 +307,7 @@ async function main(): Promise<void> {
   for (const r of rows) console.log(`  ${r.name}: ${fmt(r.wall.ours)} / ${fmt(r.wall.oursWasm)} / ${fmt(r.wall.cpu)} / ${fmt(r.wall.wasm)} ${r.unit}`);
   console.log(`load average at the end: ${os.loadavg().map((x) => x.toFixed(2)).join(', ')}`);
 
+  if (perOpOnly) return;
   const mem = memoryLoop();
   const mb = (b: number) => (b / 1048576).toFixed(2);
   const delta = (a: number, b: number) => `${b >= a ? '+' : ''}${mb(b - a)}`;

@@ -171,7 +171,127 @@ export function tfjsSeed() {
   };
 }
 
+// ──── issue 15's per-op rows: a tanh chain over 16 parameters, the seed program called warm ────
+
+/** Units of the tanh chain: 4 scalar ops each (Mul, Add, Tanh, Add), CHAIN_OPS in all. */
+export const TANH_UNITS = CHAIN_OPS / 4;
+const TANH_PARAMS = 16;
+
+/** The parameters' initial values, small so that tanh stays off its flat tails. */
+function tanhParams(): Float32Array {
+  return seeded(TANH_PARAMS, 7, 0.5);
+}
+
+/**
+ * h = tanh(h·p[i % 16] + p[(i+1) % 16]); s = s + h, for TANH_UNITS units (CHAIN_OPS scalar ops) on a
+ * tape, then the gradient of s with respect to the 16 parameters (scalar variables).
+ */
+export function oursTanhChain(tf: Engine) {
+  const init = tanhParams();
+  const p = Array.from(init, (v, i) => tf.variable(v, { name: `p${i}` }));
+  const h0 = tf.constant(0.5);
+  const s0 = tf.constant(0);
+  return () => {
+    const tape = new tf.GradientTape();
+    const s = tape.record(() => {
+      let h: T = h0;
+      let s: T = s0;
+      for (let i = 0; i < TANH_UNITS; i++) {
+        h = tf.tanh(tf.add(tf.multiply(h, p[i % TANH_PARAMS]), p[(i + 1) % TANH_PARAMS]));
+        s = tf.add(s, h);
+      }
+      return s;
+    });
+    return tape.gradient(s, p) as T[];
+  };
+}
+
+export function tfjsTanhChain() {
+  const init = tanhParams();
+  const p = Array.from(init, (v) => tfjs.scalar(v));
+  const h0 = tfjs.scalar(0.5);
+  const s0 = tfjs.scalar(0);
+  const g = tfjs.grads((...ps: tfjs.Tensor[]) => {
+    let h = h0;
+    let s = s0;
+    for (let i = 0; i < TANH_UNITS; i++) {
+      h = tfjs.tanh(tfjs.add(tfjs.mul(h, ps[i % TANH_PARAMS]), ps[(i + 1) % TANH_PARAMS]));
+      s = tfjs.add(s, h);
+    }
+    return s;
+  });
+  return () => {
+    const gs = g(p);
+    const values = gs.map((x) => x.dataSync());
+    tfjs.dispose(gs);
+    return values;
+  };
+}
+
+/**
+ * The seed's first program as a training step calls it: the constants and the variable made once,
+ * then per call a tape, MatMul, SquaredDifference, `gradient` and `dataSync` of the gradient.
+ */
+export function oursSeedWarm(tf: Engine) {
+  const input = tf.constant([[1.0, 2.0]]);
+  const weights = tf.variable([[0.25], [0.15]]);
+  const yTrue = tf.constant(0.75);
+  return () => {
+    const tape = new tf.GradientTape();
+    const loss = tape.record(() => tf.math.squaredDifference(yTrue, tf.linalg.matmul(input, weights)));
+    return (tape.gradient(loss, weights) as T).dataSync();
+  };
+}
+
+export function tfjsSeedWarm() {
+  const input = tfjs.tensor2d([[1.0, 2.0]]);
+  const weights = tfjs.tensor2d([[0.25], [0.15]]);
+  const yTrue = tfjs.scalar(0.75);
+  const g = tfjs.grad((w: tfjs.Tensor) => tfjs.squaredDifference(yTrue, tfjs.matMul(input, w as tfjs.Tensor2D)));
+  return () => {
+    const dw = g(weights);
+    const values = dw.dataSync();
+    dw.dispose();
+    return values;
+  };
+}
+
 // ──── Convolution (issue 12) ────
+
+/**
+ * tfjs-backend-wasm 4.22 has no Conv2DBackpropFilter kernel, so it cannot train a conv net. For the
+ * comparison this registers one built from its own kernels, the standard rewrite of a filter
+ * gradient as a convolution: dW[i, j, c, f] = Σₙ,ₒₕ,ₒᵥ x[n, oh + i − pt, ow + j − pl, c]·dy[n, oh, ow, f]
+ * is the convolution of xᵀ [C, H, W, N] with dyᵀ [outH, outW, N, F] as its filter, then a
+ * transpose back, all three on XNNPACK. Stride 1 and dilation 1 only (the benchmark's convolutions).
+ */
+export function registerTfjsWasmFilterGradient(): void {
+  if (tfjs.getKernel('Conv2DBackpropFilter', 'wasm')) return;
+  const conv = tfjs.getKernel('Conv2D', 'wasm')!.kernelFunc;
+  const transpose = tfjs.getKernel('Transpose', 'wasm')!.kernelFunc;
+  tfjs.registerKernel({
+    kernelName: 'Conv2DBackpropFilter',
+    backendName: 'wasm',
+    kernelFunc: ({ inputs, backend, attrs }) => {
+      const { x, dy } = inputs as unknown as { x: tfjs.TensorInfo; dy: tfjs.TensorInfo };
+      const { strides, pad, filterShape, dimRoundingMode } = attrs as unknown as tfjs.Conv2DBackpropFilterAttrs;
+      const info = tfjs.backend_util.computeConv2DInfo(x.shape as never, filterShape, strides, 1, pad, dimRoundingMode);
+      if (info.strideHeight !== 1 || info.strideWidth !== 1) throw new Error('Conv2DBackpropFilter shim: stride 1 only');
+      const [kH, kW] = filterShape;
+      const [, h, w] = x.shape;
+      const top = info.padInfo.top;
+      const left = info.padInfo.left;
+      const xT = transpose({ inputs: { x }, backend, attrs: { perm: [3, 1, 2, 0] } }) as tfjs.TensorInfo;
+      const dyT = transpose({ inputs: { x: dy }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tfjs.TensorInfo;
+      // Output rows: h + top + bottom − outH + 1 = kH.
+      const explicit = [[0, 0], [top, kH - 1 + info.outHeight - h - top], [left, kW - 1 + info.outWidth - w - left], [0, 0]];
+      const dwT = conv({ inputs: { x: xT, filter: dyT }, backend, attrs: { strides: 1, pad: explicit, dataFormat: 'NHWC', dilations: 1 } }) as tfjs.TensorInfo;
+      const dw = transpose({ inputs: { x: dwT }, backend, attrs: { perm: [1, 2, 0, 3] } }) as tfjs.TensorInfo;
+      for (const t of [xT, dyT, dwT]) backend.disposeData(t.dataId);
+      return dw;
+    },
+  });
+}
 
 /** conv2d forward + backward (input and filter gradients): batch 32, 28×28×1 → 3×3×16, SAME. */
 export const CONV_DIMS = { b: 32, h: 28, w: 28, c: 1, k: 3, f: 16 };
@@ -189,6 +309,7 @@ export function oursConvStep(tf: Engine) {
 }
 
 export function tfjsConvStep() {
+  if (tfjs.getBackend() === 'wasm') registerTfjsWasmFilterGradient();
   const d = CONV_DIMS;
   const x = tfjs.tensor4d(seeded(d.b * d.h * d.w * d.c, 11), [d.b, d.h, d.w, d.c]);
   const w = tfjs.tensor4d(seeded(d.k * d.k * d.c * d.f, 12, 0.3), [d.k, d.k, d.c, d.f]);
@@ -254,6 +375,7 @@ export function oursLenetStep(tf: Engine) {
 }
 
 export function tfjsLenetStep() {
+  if (tfjs.getBackend() === 'wasm') registerTfjsWasmFilterGradient();
   const d = lenetData();
   const x = tfjs.tensor4d(d.x, [32, 28, 28, 1]);
   const labels = tfjs.tensor2d(d.labels, [32, 10]);

@@ -1,41 +1,10 @@
 // A small convolutional network on 8×8 digits, trained with a GradientTape and raw ops.
-// The digits are ten 8×8 bitmaps drawn for this example ("#" = ink), each shown in several copies
+// The digits (examples/digits.ts) are ten 8×8 bitmaps drawn for it ("#" = ink), each shown in several copies
 // shifted by up to one pixel, with noise; a conv layer (3×3, 8 filters) finds strokes wherever they
 // are, max pooling keeps the strongest response of each 2×2 patch, and a dense layer reads the digit.
 // The test set has new shifts and noise; with 120 training images it reaches about 85%.
 import * as tf from "gradtape";
-
-const DIGITS = [
-  ["..####..", ".#....#.", ".#...##.", ".#..#.#.", ".#.#..#.", ".##...#.", ".#....#.", "..####.."],
-  ["...##...", "..###...", ".#.##...", "...##...", "...##...", "...##...", "...##...", ".######."],
-  ["..####..", ".#....#.", "......#.", ".....#..", "....#...", "...#....", "..#.....", ".######."],
-  ["..####..", ".#....#.", "......#.", "...###..", "......#.", "......#.", ".#....#.", "..####.."],
-  ["....##..", "...#.#..", "..#..#..", ".#...#..", ".######.", ".....#..", ".....#..", ".....#.."],
-  [".######.", ".#......", ".#......", ".#####..", "......#.", "......#.", ".#....#.", "..####.."],
-  ["..####..", ".#......", ".#......", ".#####..", ".#....#.", ".#....#.", ".#....#.", "..####.."],
-  [".######.", "......#.", ".....#..", "....#...", "...#....", "...#....", "...#....", "...#...."],
-  ["..####..", ".#....#.", ".#....#.", "..####..", ".#....#.", ".#....#.", ".#....#.", "..####.."],
-  ["..####..", ".#....#.", ".#....#.", ".#....#.", "..#####.", "......#.", "......#.", "..####.."],
-];
-
-/** `copies` shifted, noisy copies of every digit: images [n, 8, 8, 1] and their int32 labels. */
-function makeSet(copies: number, seed: number): [tf.Tensor, tf.Tensor] {
-  const shifts = tf.random.uniform([10 * copies, 2], { minval: -1, maxval: 2, dtype: "int32", seed }).arraySync() as number[][];
-  const noise = tf.random.normal([10 * copies * 64], { stddev: 0.15, seed: seed + 1 }).dataSync();
-  const pixels: number[] = [];
-  const labels: number[] = [];
-  shifts.forEach(([dy, dx], i) => {
-    const digit = DIGITS[i % 10];
-    for (let r = 0; r < 8; r++) {
-      for (let c = 0; c < 8; c++) {
-        const ink = digit[r - dy]?.[c - dx] === "#" ? 1 : 0;
-        pixels.push(ink + noise[i * 64 + r * 8 + c]);
-      }
-    }
-    labels.push(i % 10);
-  });
-  return [tf.constant(pixels, "float32", [10 * copies, 8, 8, 1]), tf.constant(labels, "int32")];
-}
+import { makeSet } from "./digits";
 
 const [trainX, trainY] = makeSet(12, 3);
 const [testX, testY] = makeSet(6, 100);

@@ -525,6 +525,7 @@ function markRendered(sentAt: number, drawMs: number, nodes: number, part?: 'fir
     post({ type: 'reportRendered', sentAt, drawMs, nodes, part });
     return;
   }
+  delete body.restMs; // set again when this run's rest is filled in
   body.drawMs = drawMs.toFixed(1);
   body.runToPanelMs = String(Date.now() - sentAt);
   // The wall clock at the end of the draw: the e2e's keypress → graph drawn (test/e2e/userClock.e2e.ts).

@@ -22,6 +22,7 @@ import { checkUnconnected, GradientTape, newTapeId, type GradientOf } from './ta
 import { InvalidArgumentError, LookupError } from './errors';
 import { observeCall, observer, setObserver } from './observer';
 import { activeAccumulators, nextEnterSeq, recordingTapes, type ForwardRecorder, type OpDef, type RecordingTape } from './op';
+import { enterAccumulator } from './stop';
 import { reductionAxes, sameShape } from './shape';
 import { isFloat } from './dtype';
 
@@ -52,6 +53,10 @@ export class ForwardAccumulator implements ForwardRecorder {
   /** Each tracked tensor's tangent; weak, so a tangent lives as long as its primal (as TF's). */
   private readonly tangentOf = new WeakMap<Tensor, Tensor>();
   private recording = false;
+  /** @internal Inside its `with` block (stop.ts). */
+  get entered(): boolean {
+    return this.recording;
+  }
   private enterSeq = 0;
   /** Its id as a tape in observer events: the trace shows the accumulator as a tape. */
   readonly id = newTapeId();
@@ -123,7 +128,7 @@ export class ForwardAccumulator implements ForwardRecorder {
       obs.recordEntered({ tapeId: this.id, pos });
       for (const p of this.primals) obs.watched({ tapeId: this.id, tensor: p, automatic: false, pos });
     }
-    activeAccumulators.push(this);
+    enterAccumulator(this);
   }
 
   /** @internal The end of `with acc:` (Python's `__exit__`). */

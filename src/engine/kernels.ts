@@ -8,7 +8,7 @@
  * through this object, never by importing the functions directly.
  */
 import type { TypedArray } from './dtype';
-import { convKernels } from './kernelsConv';
+import { convKernels, gemmConvKernels } from './kernelsConv';
 import type { Shape } from './shape';
 
 export type { Window2D } from './kernelsConv';
@@ -24,8 +24,8 @@ export type BinaryOp =
 /** Reductions over the inner axis of an [outer, inner] view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin' | 'prod' | 'l2loss';
 
-/** The window kernels of convolution and pooling (kernelsConv.ts). */
-type ConvKernels = typeof convKernels;
+/** The window kernels of convolution and pooling, and convolution through matmul (kernelsConv.ts). */
+type ConvKernels = typeof convKernels & ReturnType<typeof gemmConvKernels>;
 
 export interface Kernels extends ConvKernels {
   unary(op: UnaryOp, x: TypedArray, out: TypedArray): void;
@@ -206,6 +206,8 @@ export function broadcastIndex(inShape: Shape, outShape: Shape): Int32Array | nu
   let n = 1;
   for (let i = 0; i < rank; i++) n *= outShape[i];
   const idx = new Int32Array(n);
+  // One value (a scalar operand of where or clip): every index is 0, as allocated.
+  if (inShape.every((d) => d === 1)) return idx;
   const lead = rank - inShape.length;
   // Strides of the input as seen from the output's axes: 0 where the input is broadcast.
   const st = new Array<number>(rank).fill(0);
@@ -562,7 +564,7 @@ function topK(x: TypedArray, rows: number, n: number, k: number, indices: Int32A
 }
 
 /** The active kernels: replace members to swap implementations. */
-export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast, leakyRelu, cumulative, topK, ...convKernels };
+export const kernels: Kernels = { unary, binary, reduce, matmul, transpose, take, scatterAdd, select, clip, cast, leakyRelu, cumulative, topK, ...convKernels, ...gemmConvKernels(matmul) };
 
 /** The plain-TypeScript kernels, kept for tests and to restore after a swap. */
 export const jsKernels: Readonly<Kernels> = { ...kernels };

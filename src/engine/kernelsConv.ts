@@ -246,6 +246,63 @@ export function depthwiseBackpropFilter(x: TypedArray, dy: TypedArray, g: Window
   for (let q = 0; q < acc.length; q++) out[q] = acc[q];
 }
 
+// ──── Convolution through a matrix product ────
+
+/** A matrix product with kernels.ts's matmul signature (the TypeScript one: double accumulation). */
+type Matmul = (a: TypedArray, aOff: number, b: TypedArray, bOff: number, out: TypedArray, outOff: number,
+  m: number, k: number, n: number, transposeA: boolean, transposeB: boolean) => void;
+
+// Reused patch buffers, one per storage type (a convolution of a batch needs a few MB).
+let scratch32 = new Float32Array(0);
+let scratch64 = new Float64Array(0);
+function scratchLike(x: TypedArray, size: number): TypedArray {
+  if (x instanceof Float32Array) {
+    if (scratch32.length < size) scratch32 = new Float32Array(Math.max(size, 2 * scratch32.length));
+    return scratch32;
+  }
+  if (scratch64.length < size) scratch64 = new Float64Array(Math.max(size, 2 * scratch64.length));
+  return scratch64;
+}
+
+/** Whether the patches are the input itself (1×1 window, stride 1, no padding). */
+export function pointwise(g: Window2D): boolean {
+  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
+}
+
+/** The patch matrix [batch·outH·outW, kH·kW·inC] of `x`, in a reused buffer (or `x` itself). */
+function patches(x: TypedArray, g: Window2D): TypedArray {
+  if (pointwise(g)) return x;
+  const col = scratchLike(x, g.batch * g.outH * g.outW * g.kH * g.kW * g.inC);
+  im2col(x, g, col);
+  return col;
+}
+
+/**
+ * Conv2D and its two backprops as im2col/col2im around `matmul` (kernels.ts passes its TypeScript
+ * matmul). Callers handle empty shapes: here M = batch·outH·outW, K = kH·kW·inC and outC are > 0.
+ */
+export function gemmConvKernels(matmul: Matmul) {
+  return {
+    /** Conv2D: out[M, outC] = patches(x)[M, K] · filter[K, outC] (HWIO is already K×outC). */
+    conv2d(x: TypedArray, filter: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+      matmul(patches(x, g), 0, filter, 0, out, 0, g.batch * g.outH * g.outW, g.kH * g.kW * g.inC, outC, false, false);
+    },
+    /** Conv2DBackpropFilter: dfilter[K, outC] = patches(x)ᵀ · dy[M, outC]. */
+    conv2dBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+      matmul(patches(x, g), 0, dy, 0, out, 0, g.kH * g.kW * g.inC, g.batch * g.outH * g.outW, outC, true, false);
+    },
+    /** Conv2DBackpropInput: the patch gradients dy[M, outC] · filterᵀ, summed back into the input (col2im). */
+    conv2dBackpropInput(filter: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
+      const m = g.batch * g.outH * g.outW;
+      const k = g.kH * g.kW * g.inC;
+      if (pointwise(g)) return matmul(dy, 0, filter, 0, out, 0, m, outC, k, false, true);
+      const dcol = scratchLike(out, m * k);
+      matmul(dy, 0, filter, 0, dcol, 0, m, outC, k, false, true);
+      col2im(dcol, g, out);
+    },
+  };
+}
+
 export const convKernels = {
-  im2col, col2im, maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad, depthwiseConv, depthwiseBackpropInput, depthwiseBackpropFilter,
+  maxPool, maxPoolGrad, maxPoolGradGrad, avgPool, avgPoolGrad, depthwiseConv, depthwiseBackpropInput, depthwiseBackpropFilter,
 };

@@ -118,6 +118,8 @@ export interface RecordingTape {
   readonly nodes: TapeNode[];
   /** When the tape last entered `record` (nextEnterSeq): accumulators entered before it hide their JVP work from it. */
   readonly enterSeq: number;
+  /** Inside its `with` block (possibly inside a stop: stop.ts). */
+  readonly entered: boolean;
   /** Watch a trainable variable read inside record (emits the observer event). */
   autoWatch(v: Variable, pos: SourcePos | undefined): void;
 }
@@ -141,6 +143,8 @@ function noteVariableReads(xs: readonly Tensor[]): void {
 export interface ForwardRecorder {
   /** Its id as a tape in observer events (the trace shows an accumulator as a tape). */
   readonly id: number;
+  /** Inside its `with` block (possibly inside a stop: stop.ts). */
+  readonly entered: boolean;
   /** Whether one of `xs` has a tangent: the op then belongs to the accumulator's graph. */
   tracks(xs: readonly Tensor[]): boolean;
   /** Called after every op while the accumulator records: gives `out` its tangent, if any. */

@@ -7,7 +7,8 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observeCall, observer } from './observer';
-import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { enterTape, exitTape, stopRecordingAll } from './stop';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
 import { reshape } from './ops/reshape';
@@ -224,6 +225,44 @@ function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
   }
 }
 
+/** Epochs of the backward passes running, outermost first (nested through customGradient). */
+const passesInProgress: number[] = [];
+
+/**
+ * Stamps `t` for the pass `epoch` with no adjoint yet; keeps its fields in `saved` when a pass in
+ * progress stamped it, and lists it in `stamped` (when given) for the end to clear.
+ */
+function stamp(t: Tensor, epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): void {
+  if (t._mark !== 0 && passesInProgress.includes(t._mark)) saved.push({ t, mark: t._mark, adj: t._adj });
+  stamped?.push(t);
+  t._mark = epoch;
+  t._adj = null;
+}
+
+/**
+ * The nodes (in recorded order) with an input stamped for `epoch`, stamping their float outputs
+ * as it goes. A function of its own so that the caller holds no reference to `nodes` afterwards.
+ * Gradient ops recorded on the tape while the pass runs are not walked (`count` is taken first).
+ */
+function pathNodes(nodes: TapeNode[], epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): TapeNode[] {
+  const count = nodes.length;
+  const onPath: TapeNode[] = [];
+  for (let i = 0; i < count; i++) {
+    const node = nodes[i];
+    const out = node.output;
+    if (out.dtype !== 'float32' && out.dtype !== 'float64') continue;
+    const inputs = node.inputs;
+    for (let j = 0; j < inputs.length; j++) {
+      if (inputs[j]._mark === epoch) {
+        if (out._mark !== epoch) stamp(out, epoch, stamped, saved);
+        onPath.push(node);
+        break;
+      }
+    }
+  }
+  return onPath;
+}
+
 export class GradientTape implements RecordingTape {
   readonly id: number;
   readonly persistent: boolean;
@@ -275,14 +314,13 @@ export class GradientTape implements RecordingTape {
     if (obs) obs.recordEntered({ tapeId: this.id, pos: obs.locate() });
     this.entered = true;
     this.enterSeq = nextEnterSeq();
-    recordingTapes.push(this);
+    enterTape(this);
   }
 
   /** @internal The end of a `with tape:` block (Python's `__exit__`). */
   exit(): void {
     this.entered = false;
-    const i = recordingTapes.indexOf(this);
-    if (i >= 0) recordingTapes.splice(i, 1);
+    exitTape(this);
     observer()?.recordExited({ tapeId: this.id });
   }
 
@@ -322,19 +360,11 @@ export class GradientTape implements RecordingTape {
   /**
    * @internal stopRecording() without the callback (Python's `with tape.stop_recording():`): returns the resume.
    * As TF's (TFE_Py_TapeSetStopOnThread), it stops every tape and forward accumulator on the thread,
-   * not only this one: an outer tape records nothing that runs inside either.
+   * not only this one, and those entered inside too (stop.ts).
    */
   pause(): () => void {
-    if (!recordingTapes.includes(this)) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
-    const tapes = recordingTapes.splice(0);
-    pausedTapes.push(...tapes);
-    const accumulators = activeAccumulators.splice(0);
-    return () => {
-      activeAccumulators.push(...accumulators);
-      for (const t of tapes) pausedTapes.splice(pausedTapes.indexOf(t), 1);
-      // Tapes whose block ended inside stay out; tapes entered inside (still recording) stay after the restored ones.
-      recordingTapes.unshift(...tapes.filter((t) => (t as GradientTape).entered ?? true));
-    };
+    if (!this.entered) throw new RuntimeError('Trying to stop recording a tape which is not recording.');
+    return stopRecordingAll(true);
   }
 
   /** Forgets everything recorded, as if the tape were new (TensorFlow's tape.reset()). */
@@ -394,7 +424,7 @@ export class GradientTape implements RecordingTape {
       for (const t of targets) if (!isFloat(t.dtype)) warn(`The dtype of the target tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.${t.dtype}`);
       for (const s of srcs) if (!isFloat(s.value.dtype)) warn(`The dtype of the source tensor must be floating (e.g. tf.float32) when calling GradientTape.gradient, got tf.${s.value.dtype}`);
     }
-    const grads = this.backward(targets, seeds, srcs.map((s) => s.value));
+    const grads = this.backward(targets, seeds, srcs.map((s) => s.value), !this.persistent && obs === null);
     const results = srcs.map(({ value: s }) => {
       let g = isFloat(s.dtype) ? (grads.get(s.id) ?? null) : null;
       if (!g && options.unconnectedGradients === 'zero') g = filled(s.shape, s.dtype, 0);
@@ -501,18 +531,23 @@ export class GradientTape implements RecordingTape {
    * Reverse-mode sweep. Recorded order is execution order, hence topological: keep the nodes
    * that depend on a source, seed the targets, then walk those nodes backwards, applying each
    * op's gradient rule and summing where a tensor fans out. Returns the adjoint of every tensor
-   * on a path from a source to a target.
+   * on a path from a source to a target (only the sources' without an observer).
+   *
+   * `release` (a non-persistent tape's gradient() without an observer: the call spends the tape)
+   * lets go of the tape's nodes as the walk goes, so the nodes behind it are garbage before the
+   * gradient ops' allocations make the GC copy them: on a long tape most of the pass's GC work.
    */
-  private backward(targets: Tensor[], seeds: (Tensor | null)[], sources: Tensor[]): Map<number, Tensor> {
-    const nodes = this.nodes;
-    const count = nodes.length; // gradient ops recorded on this tape while we run are not walked
+  private backward(targets: Tensor[], seeds: (Tensor | null)[], sources: Tensor[], release = false): Map<number, Tensor> {
     // Tensors on the path carry this pass's stamp and their adjoint in `_mark` / `_adj` (no
-    // hashing in the hot loop). A pass started inside another (a customGradient that runs a
-    // tape) saves what it overwrites and puts it back at the end, which also clears the fields.
+    // hashing in the hot loop); a stamp from a finished pass is stale and never matches again.
+    // A pass started inside another (a customGradient that runs a tape) saves the fields of the
+    // tensors the outer pass stamped and puts them back at the end.
     const epoch = ++backwardEpoch;
+    passesInProgress.push(epoch);
+    // Tensors whose fields the end clears: every stamped one, or with `release` only the sources
+    // (the others' adjoints are dropped as the walk uses them, see below).
     const stamped: Tensor[] = [];
-    const savedMark: number[] = [];
-    const savedAdj: (Tensor | null)[] = [];
+    const saved: { t: Tensor; mark: number; adj: Tensor | null }[] = [];
     const obs = observer();
     const keepAll = obs !== null;
     // An observer may keep only the adjoints it will use (EngineObserver.keepsAdjoint).
@@ -525,41 +560,20 @@ export class GradientTape implements RecordingTape {
         // A source that is also a target gets its seed even when unwatched: ∂v/∂v = 1 (TF's
         // sources_that_are_targets).
         if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watchedIds.has(s.id) || targets.includes(s))) {
-          stamped.push(s);
-          savedMark.push(s._mark);
-          savedAdj.push(s._adj);
-          s._mark = epoch;
-          s._adj = null;
+          stamp(s, epoch, stamped, saved);
         }
       }
-      const onPath: TapeNode[] = [];
-      for (let i = 0; i < count; i++) {
-        const node = nodes[i];
-        const out = node.output;
-        if (out.dtype !== 'float32' && out.dtype !== 'float64') continue;
-        const inputs = node.inputs;
-        for (let j = 0; j < inputs.length; j++) {
-          if (inputs[j]._mark === epoch) {
-            if (out._mark !== epoch) {
-              stamped.push(out);
-              savedMark.push(out._mark);
-              savedAdj.push(out._adj);
-              out._mark = epoch;
-              out._adj = null;
-            }
-            onPath.push(node);
-            break;
-          }
-        }
-      }
+      const onPath = pathNodes(this.nodes, epoch, release ? null : stamped, saved);
+      if (release) this.nodes = [];
       for (let i = 0; i < targets.length; i++) {
         const t = targets[i];
         if (t._mark !== epoch) continue;
         const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
         t._adj = t._adj ? add(t._adj, seed) : seed;
       }
-      for (let n = onPath.length - 1; n >= 0; n--) {
-        const node = onPath[n];
+      // Popped, not indexed: a node walked is no longer referenced from here.
+      while (onPath.length > 0) {
+        const node = onPath.pop()!;
         const out = node.output;
         const dy = out._adj;
         if (!dy) continue;
@@ -589,11 +603,21 @@ export class GradientTape implements RecordingTape {
         for (const s of sources) if (s._mark === epoch && s._adj) grads.set(s.id, s._adj);
       }
       return grads;
+    } catch (e) {
+      // The nodes are gone: the tape is spent even though the call failed (as TensorFlow's,
+      // which drops a non-persistent tape before it computes).
+      if (release) this.used = true;
+      throw e;
     } finally {
       runningSums = outerSums;
-      for (let i = stamped.length - 1; i >= 0; i--) {
-        stamped[i]._mark = savedMark[i];
-        stamped[i]._adj = savedAdj[i];
+      passesInProgress.pop();
+      for (let i = 0; i < stamped.length; i++) {
+        stamped[i]._mark = 0;
+        stamped[i]._adj = null;
+      }
+      for (let i = saved.length - 1; i >= 0; i--) {
+        saved[i].t._mark = saved[i].mark;
+        saved[i].t._adj = saved[i].adj;
       }
     }
   }

@@ -398,7 +398,7 @@ export function noteCreated(t: Tensor, kind: 'constant' | 'variable'): Tensor {
 export function toTensor(x: TensorLike, dtype?: DType): Tensor {
   if (x instanceof Tensor) return x;
   if (typeof x === 'number' && (dtype === undefined || dtype === 'float32')) {
-    const data = new Float32Array(1);
+    const data = allocate('float32', 1);
     data[0] = x;
     return noteCreated(new Tensor(data, [], 'float32'), 'constant');
   }

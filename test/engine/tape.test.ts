@@ -118,6 +118,60 @@ describe('GradientTape', () => {
       close(values(inner.gradient(after, x)), [5]);
     });
 
+    it('a tape or accumulator entered inside stopRecording records nothing there, as TF\'s thread-wide stop; one still open when it ends records from then on', () => {
+      const x = tf.constant(3);
+      const v = tf.variable(2);
+      const outer = new tf.GradientTape();
+      const late = new tf.GradientTape({ persistent: true });
+      let inside!: tf.Tensor;
+      let after!: tf.Tensor;
+      let jvpInside: tf.Tensor | null = null;
+      outer.record(() => {
+        outer.stopRecording(() => {
+          const t = new tf.GradientTape();
+          const y = t.record(() => {
+            t.watch(x);
+            return tf.square(x);
+          });
+          assert.equal(t.gradient(y, x), null, 'a tape entered inside a stop records nothing');
+          const acc = new tf.autodiff.ForwardAccumulator(x, tf.constant(1));
+          jvpInside = acc.record(() => acc.jvp(tf.square(x)));
+          late.enter();
+          late.watch(x);
+          inside = tf.multiply(x, v);
+        });
+        after = tf.multiply(x, x); // late is still open: it records now
+        late.exit();
+      });
+      assert.equal(jvpInside, null, 'an accumulator entered inside a stop computes no JVP');
+      assert.equal(late.gradient(inside, x), null);
+      close(values(late.gradient(after, x)), [6]);
+      // The stop ended cleanly: a new tape records as usual.
+      const t2 = new tf.GradientTape();
+      close(values(t2.gradient(t2.record(() => tf.square(v)), v)), [4]);
+    });
+
+    it('customGradient runs f under the thread-wide stop: a tape entered inside f records nothing', () => {
+      const x = tf.constant(2);
+      let innerGrad: tf.Tensor | null | undefined;
+      const f = tf.customGradient((a: tf.Tensor) => {
+        const t = new tf.GradientTape();
+        const y = t.record(() => {
+          t.watch(a);
+          return tf.square(a);
+        });
+        innerGrad = t.gradient(y, a);
+        return [y, (dy: tf.Tensor) => tf.multiply(dy, 10)];
+      });
+      const tape = new tf.GradientTape();
+      const out = tape.record(() => {
+        tape.watch(x);
+        return f(x);
+      });
+      assert.equal(innerGrad, null);
+      close(values(tape.gradient(out, x)), [10]);
+    });
+
     it('reset drops what was recorded; recording continues afterwards', () => {
       const v = tf.variable(2);
       const tape = new tf.GradientTape({ persistent: true });

@@ -249,6 +249,13 @@ export const CONV_AND_POOL: Parity[] = [
   pool('avg', '2×2 stride 2 VALID', [2, 6, 6, 3], 2, 2, 'VALID'),
   pool('avg', '3×3 stride 2 SAME (padding not counted; values)', [2, 7, 5, 2], 3, 2, 'SAME'),
   pool('avg', '3×2 strides [2, 1] VALID', [1, 7, 5, 2], [3, 2], [2, 1], 'VALID'),
+  // Large enough for the WebAssembly window kernels at the default thresholds.
+  pool('max', 'large 3×3 stride 2 SAME (WebAssembly)', [3, 13, 11, 5], 3, 2, 'SAME'),
+  pool('avg', 'large 3×3 stride 1 VALID (WebAssembly)', [2, 12, 10, 4], 3, 1, 'VALID'),
+  {
+    name: 'depthwiseConv2d large SAME multiplier 2 (WebAssembly)', inputs: [{ shape: [2, 12, 11, 4] }, { shape: [3, 3, 4, 2] }],
+    ours: (a, b) => tf.nn.depthwiseConv2d(a, b, 1, 'SAME'), theirs: (a, b) => tfjs.depthwiseConv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same'),
+  },
   {
     name: 'maxPool1d 3 stride 2 SAME', inputs: [{ shape: [2, 9, 3] }],
     ours: (a) => tf.nn.maxPool1d(a, 3, 2, 'SAME'), theirs: (a) => tfjs.squeeze(tfjs.maxPool(tfjs.expandDims(a, 1) as tfjs.Tensor4D, [1, 3], [1, 2], 'same'), [1]),

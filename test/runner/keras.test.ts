@@ -113,6 +113,26 @@ describe('runner/keras', function () {
     assert.deepEqual(scopes.filter((s) => s.parentId === block.id).map((s) => s.name), ['layer_normalization', 'dense_2']);
   });
 
+  it('examples/12-keras-conv-digits: Conv2D, MaxPooling2D, Flatten, Dense learn the digits; the last step keeps the feature maps inside the conv2d frame', async () => {
+    const t = await runScratch({ file: example('12-keras-conv-digits.grad.ts'), workerFile: WORKER, timeoutMs: 60_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const text = t.console.map((l) => l.text).join('\n');
+    const acc = Number(/test accuracy \(new shifts and noise\) ([\d.]+)/.exec(text)?.[1]);
+    assert.ok(acc >= 0.8, `test accuracy ${acc}`);
+    assert.match(text, /│ conv2d \(Conv2D\)\s+│ \(None, 8, 8, 8\)\s+│\s+80 │/);
+    assert.deepEqual(t.gradients[0].sources.map((s) => s.name), ['conv2d/kernel', 'conv2d/bias', 'dense/kernel', 'dense/bias']);
+    const last = t.tapes.filter((tape) => tape.detailed).at(-1)!;
+    assert.equal(last.step, 5 * 15 - 1, 'the last step is detailed');
+    const ids = new Set(last.nodes.map((n) => n.id));
+    const calls = (t.scopes ?? []).filter((s) => ids.has(s.lastNodeId));
+    assert.deepEqual(calls.map((s) => s.name), ['sequential', 'conv2d', 'max_pooling2d', 'flatten', 'dense']);
+    const conv = calls[1];
+    const maps = last.nodes.find((n) => n.id === conv.lastNodeId)!;
+    assert.equal(maps.op, 'Relu');
+    assert.deepEqual(maps.output.shape, [8, 8, 8, 8]);
+    assert.equal(maps.output.values?.length, 8 * 8 * 8 * 8, 'the feature maps are kept, for the panel to draw as images');
+  });
+
   it('a long run keeps its layer calls bounded: those holding no kept node go, the newest stay', () => {
     const a = new TraceAssembler('/x.grad.ts', new Date());
     for (let i = 1; i <= 20_000; i++) a.apply({ kind: 'scope', scope: { id: i, name: 'dense', className: 'Dense', model: false, afterNodeId: 10 * i, lastNodeId: 10 * i + 3 } });

@@ -89,6 +89,26 @@ for (let i = 0; i < ${steps}; i++) {
     assert.ok(perStep < 600, `${perStep.toFixed(0)} bytes per step`);
   });
 
+  it('a gradient call on a tape kept long past its step (the recorder let the step go) keeps its step, in the call and its curve point', async () => {
+    const text = `
+import * as tf from "gradtape";
+const w = tf.variable(2);
+const kept = [];
+for (let i = 0; i < 300; i++) {
+  const tape = new tf.GradientTape();
+  const loss = tape.record(() => tf.multiply(tf.square(w), i + 1));
+  kept.push([tape, loss]);
+}
+for (const [tape, loss] of kept) tape.gradient(loss, w);`;
+    const t = await runScratch({ file: fixture('runner-lazy-last-step.grad.ts'), text, workerFile: WORKER, timeoutMs: 60_000 });
+    assert.equal(t.ok, true, JSON.stringify(t.error));
+    const steps = t.gradients.map((g) => g.step);
+    assert.deepEqual(steps, Array.from({ length: 300 }, (_, i) => i), 'each call says its tape\'s step');
+    const curve = t.curves.find((c) => c.kind === 'target')!;
+    assert.deepEqual(curve.points.map((p) => p.step), Array.from({ length: 300 }, (_, i) => i));
+    curve.points.forEach((p, i) => assert.equal(p.value, 4 * (i + 1)));
+  });
+
   it('tapes made inside a loop\'s tapes keep their own parent and persistence, step by step (rows of one loop differ in both)', async () => {
     const text = `
 import * as tf from "gradtape";

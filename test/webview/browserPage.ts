@@ -18,7 +18,7 @@ const common = {
   '--vscode-editor-font-family': '"DejaVu Sans Mono", Menlo, Consolas, monospace',
   '--vscode-editor-font-size': '12px',
 };
-export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
+export const THEMES: Record<'dark' | 'light' | 'hcDark', Record<string, string>> = {
   dark: {
     ...common,
     '--vscode-foreground': '#cccccc', '--vscode-editor-foreground': '#cccccc', '--vscode-editor-background': '#1f1f1f',
@@ -45,7 +45,26 @@ export const THEMES: Record<'dark' | 'light', Record<string, string>> = {
     '--vscode-editor-findMatchHighlightBackground': 'rgba(234, 92, 0, 0.33)', '--vscode-panelTitle-activeBorder': '#005fb8',
     '--vscode-testing-iconPassed': '#388a34', '--vscode-dropdown-background': '#ffffff', '--vscode-dropdown-foreground': '#3b3b3b',
   },
+  // Dark High Contrast: borders instead of fills, the orange active border as focus.
+  hcDark: {
+    ...common,
+    '--vscode-foreground': '#ffffff', '--vscode-editor-foreground': '#ffffff', '--vscode-editor-background': '#000000',
+    '--vscode-editorWidget-background': '#0c141f', '--vscode-editorWidget-border': '#6fc3df', '--vscode-panel-border': '#6fc3df',
+    '--vscode-contrastBorder': '#6fc3df', '--vscode-contrastActiveBorder': '#f38518',
+    '--vscode-descriptionForeground': '#ffffffb3', '--vscode-focusBorder': '#f38518', '--vscode-errorForeground': '#f48771',
+    '--vscode-editorWarning-foreground': '#ffd370', '--vscode-disabledForeground': '#a5a5a5', '--vscode-textLink-foreground': '#21a6ff',
+    '--vscode-charts-blue': '#3794ff', '--vscode-charts-green': '#89d185', '--vscode-charts-yellow': '#ffd370',
+    '--vscode-charts-red': '#f48771', '--vscode-charts-purple': '#b180d7', '--vscode-badge-background': '#000000', '--vscode-badge-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#000000', '--vscode-button-secondaryForeground': '#ffffff', '--vscode-button-border': '#6fc3df',
+    '--vscode-input-background': '#000000', '--vscode-input-foreground': '#ffffff', '--vscode-input-border': '#6fc3df', '--vscode-sideBar-background': '#000000',
+    '--vscode-editor-findMatchHighlightBackground': 'rgba(0, 0, 0, 0)', '--vscode-editor-findMatchBorder': '#f38518',
+    '--vscode-testing-iconPassed': '#73c991', '--vscode-dropdown-background': '#000000', '--vscode-dropdown-foreground': '#ffffff',
+    '--vscode-inputOption-activeBorder': '#6fc3df',
+  },
 };
+
+/** The body class VS Code gives each theme kind. */
+const THEME_CLASS: Record<keyof typeof THEMES, string> = { dark: 'vscode-dark', light: 'vscode-light', hcDark: 'vscode-high-contrast' };
 
 export function standaloneHtml(theme: keyof typeof THEMES): string {
   const vars = Object.entries(THEMES[theme]).map(([k, v]) => `${k}: ${v};`).join(' ');
@@ -53,7 +72,7 @@ export function standaloneHtml(theme: keyof typeof THEMES): string {
   return `<!DOCTYPE html><html><head><meta charset="utf-8">
 <link rel="stylesheet" href="file://${dist}/webview.css">
 <style>html { ${vars} }</style></head>
-<body class="vscode-${theme}" data-mode="panel" data-uri="file:///ws/example.grad.ts"><div id="app"></div>
+<body class="${THEME_CLASS[theme]}" data-mode="panel" data-uri="file:///ws/example.grad.ts"><div id="app"></div>
 <script src="file://${dist}/webview.js"></script></body></html>`;
 }
 

@@ -1,7 +1,7 @@
 // The minimap in the built panel (dist/webview.js) in Chromium, outside VS Code (browserPage.ts):
 // hidden while the graph fits, shown when zoomed in; dragging it, clicking it and its arrow keys move
 // the view; panning redraws only the rectangle; the toggle turns it off. Screenshots go to
-// test-artifacts/ (dark and light theme). Needs a build first (node scripts/build.mjs).
+// test-artifacts/ (dark, light and dark high-contrast themes). Needs a build first (node scripts/build.mjs).
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -31,7 +31,7 @@ describe('panel: minimap in the browser', function () {
   });
   after(async () => browser?.close());
 
-  for (const theme of ['dark', 'light'] as const) {
+  for (const theme of ['dark', 'light', 'hcDark'] as const) {
     it(`moves the view when dragged, clicked or arrow-keyed (${theme})`, async () => {
       const page = await openPanel(browser, theme, { width: 1280, height: 800 });
       await loadRun(page, largeTrace(2000));

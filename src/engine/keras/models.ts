@@ -67,6 +67,15 @@ export class Sequential extends Model {
     return this._layers.slice();
   }
 
+  /** As Keras 3's `model.build(inputShape)`: each layer is built from the previous one's output shape. */
+  override build(inputShape: number[]): void {
+    let shape = inputShape;
+    for (const layer of this._layers) {
+      if (!layer.built) layer.build(shape);
+      shape = layer.computeOutputShape(shape);
+    }
+  }
+
   override call(inputs: Tensor, { training }: CallOptions): Tensor {
     let x = inputs;
     for (const layer of this._layers) x = layer(x, { training });

@@ -12,6 +12,8 @@ export const BroadcastTo = defineOp<{ shape: number[] }>({
   inputs: ['input'],
   derivative: '∂L/∂input = Σ over broadcast axes of ∂L/∂out',
   forward: ([x], { shape }) => {
+    // One value (a sum's gradient): a fill, without an index map of the whole output.
+    if (x.size === 1) return new Tensor(allocate(x.dtype, shape.reduce((p, d) => p * d, 1)).fill(x.data[0] as never), shape, x.dtype);
     const index = broadcastIndex(x.shape, shape);
     if (!index) return new Tensor(x.data, shape, x.dtype);
     const out = allocate(x.dtype, index.length);

@@ -1,8 +1,8 @@
 /**
  * Shared pieces of the convolution and pooling ops (NHWC, TensorFlow's rules): argument checks with
- * TensorFlow's texts, the window geometry (output size and padding, kernel_shape_util.cc), and
- * convolution as im2col + the matmul kernel, so large float32 convolutions reach the WebAssembly
- * sgemm through `kernels.matmul`.
+ * TensorFlow's texts, the window geometry (output size and padding, kernel_shape_util.cc), and the
+ * empty-shape cases of the convolution kernels (`kernels.conv2d` and its backprops: im2col + matmul,
+ * in TypeScript or all inside the WebAssembly module).
  */
 import { allocate, type TypedArray } from '../dtype';
 import { InvalidArgumentError } from '../errors';
@@ -135,59 +135,31 @@ export function shapeAttr(value: unknown, name: string, op: string): number[] {
   return v as number[];
 }
 
-// Reused im2col buffers, one per storage type (a convolution of a batch needs a few MB).
-let scratch32 = new Float32Array(0);
-let scratch64 = new Float64Array(0);
-function scratchLike(x: TypedArray, size: number): TypedArray {
-  if (x instanceof Float32Array) {
-    if (scratch32.length < size) scratch32 = new Float32Array(Math.max(size, 2 * scratch32.length));
-    return scratch32;
-  }
-  if (scratch64.length < size) scratch64 = new Float64Array(Math.max(size, 2 * scratch64.length));
-  return scratch64;
-}
-
-/** Whether the patches are the input itself (1×1 window, stride 1, no padding). */
-function pointwise(g: Window2D): boolean {
-  return g.kH === 1 && g.kW === 1 && g.strideH === 1 && g.strideW === 1 && g.padTop === 0 && g.padLeft === 0;
-}
-
-/** The patch matrix [batch·outH·outW, kH·kW·inC] of `x`, in a reused buffer (or `x` itself). */
-function patches(x: TypedArray, g: Window2D): TypedArray {
-  if (pointwise(g)) return x;
-  const col = scratchLike(x, g.batch * g.outH * g.outW * g.kH * g.kW * g.inC);
-  kernels.im2col(x, g, col);
-  return col;
-}
-
-/** Conv2D: out[M, outC] = patches(x)[M, K] · filter[K, outC] (HWIO is already K×outC). */
+/** Conv2D: out[M, outC] = patches(x)[M, K] · filter[K, outC] (kernelsConv.ts); an empty sum gives 0. */
 export function convForward(x: TypedArray, filter: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
   const m = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.inC;
   if (m === 0 || outC === 0) return;
   if (k === 0) return void out.fill(0);
-  kernels.matmul(patches(x, g), 0, filter, 0, out, 0, m, k, outC, false, false);
+  kernels.conv2d(x, filter, g, outC, out);
 }
 
-/** Conv2DBackpropFilter: dfilter[K, outC] = patches(x)ᵀ · dy[M, outC]. */
+/** Conv2DBackpropFilter: dfilter[K, outC] = patches(x)ᵀ · dy[M, outC]; an empty sum gives 0. */
 export function convBackpropFilter(x: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
   const m = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.inC;
   if (k === 0 || outC === 0) return;
   if (m === 0) return void out.fill(0);
-  kernels.matmul(patches(x, g), 0, dy, 0, out, 0, k, m, outC, true, false);
+  kernels.conv2dBackpropFilter(x, dy, g, outC, out);
 }
 
-/** Conv2DBackpropInput: the patch gradients dy[M, outC] · filterᵀ, summed back into the input (col2im). */
+/** Conv2DBackpropInput: the patch gradients dy[M, outC] · filterᵀ summed back into the input (col2im); an empty sum gives 0. */
 export function convBackpropInput(filter: TypedArray, dy: TypedArray, g: Window2D, outC: number, out: TypedArray): void {
   const m = g.batch * g.outH * g.outW;
   const k = g.kH * g.kW * g.inC;
   if (out.length === 0) return;
   if (m === 0 || k === 0 || outC === 0) return void out.fill(0);
-  if (pointwise(g)) return kernels.matmul(dy, 0, filter, 0, out, 0, m, outC, k, false, true);
-  const dcol = scratchLike(out, m * k);
-  kernels.matmul(dy, 0, filter, 0, dcol, 0, m, outC, k, false, true);
-  kernels.col2im(dcol, g, out);
+  kernels.conv2dBackpropInput(filter, dy, g, outC, out);
 }
 
 /**

@@ -1,4 +1,5 @@
-import { activeAccumulators, defineOp, recordingTapes, variableWatchers } from '../op';
+import { defineOp, variableWatchers } from '../op';
+import { stopRecordingAll } from '../stop';
 import { InvalidArgumentError } from '../errors';
 import { Tensor, toTensor, type TensorLike, type Variable } from '../tensor';
 import { convertAll } from './helpers';
@@ -93,8 +94,7 @@ export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs
     const xs = convertAll(args);
     // TF runs f under stop_recording: no tape records it and no accumulator follows it (the
     // CustomGradient node's tangent comes from gradFn, transposed: forward.ts).
-    const paused = recordingTapes.splice(0, recordingTapes.length);
-    const pausedAccs = activeAccumulators.splice(0, activeAccumulators.length);
+    const resume = stopRecordingAll(false);
     const read: Variable[] = [];
     variableWatchers.push(read);
     let result: [Tensor, GradFn];
@@ -102,8 +102,7 @@ export function customGradient(f: (...xs: Tensor[]) => [Tensor, GradFn]): (...xs
       result = f(...xs);
     } finally {
       variableWatchers.pop();
-      recordingTapes.push(...paused);
-      activeAccumulators.push(...pausedAccs);
+      resume();
     }
     if (!Array.isArray(result) || result.length !== 2 || typeof result[1] !== 'function') {
       throw new TypeError(`customGradient: f must return [y, gradFn] (its result and the gradient function), got ${describe(result)}`);

@@ -61,6 +61,7 @@ export { minimum, Minimum } from './minimum';
 export { multiply, Mul } from './multiply';
 export { negative, Neg } from './negative';
 export { norm, type NormOptions, type NormOrder } from './norm';
+export { SpectralNorm, SpectralNormGrad, SpectralNormGradGrad } from './spectralNorm';
 export { batchNormalization, moments } from './normalization';
 export { oneHot, OneHot } from './oneHot';
 export { pad, Pad } from './pad';

@@ -11,6 +11,8 @@ import { pow } from './pow';
 import { reduceMax } from './reduceMax';
 import { reduceSum } from './reduceSum';
 import { reshape } from './reshape';
+import { SpectralNorm } from './spectralNorm';
+import { transpose } from './transpose';
 import { sqrt } from './sqrt';
 import { squeeze } from './squeeze';
 import { checkBool, checkOptions } from '../args';
@@ -28,7 +30,7 @@ const show = (v: unknown): string => (v === Infinity ? 'inf' : typeof v === 'str
 /**
  * tf.norm(x, { ord = 'euclidean', axis, keepdims }): ord 'euclidean'/2 (√Σx²), 1, Infinity or any
  * p > 0 for vectors (the whole tensor when axis is undefined); 'euclidean'/'fro', 1 (largest column
- * sum), Infinity (largest row sum) for matrices (axis a pair).
+ * sum), 2 (largest singular value), Infinity (largest row sum) for matrices (axis a pair).
  */
 export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
   checkOptions('norm', options, ['ord', 'axis', 'keepdims']);
@@ -44,7 +46,6 @@ export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
     if (!['euclidean', 'fro', 1, 2, Infinity].includes(ord)) {
       throw new InvalidArgumentError(`'ord' must be a supported matrix norm in ['euclidean', 'fro', 1, 2, inf], got ${show(ord)}`, 'norm');
     }
-    if (ord === 2) throw new InvalidArgumentError("'ord' 2 for a matrix is the spectral norm, which needs an SVD: not available in gradtape (use 'fro', 1 or Infinity)", 'norm');
   } else {
     if (!(axis === null || axis === undefined || Number.isInteger(axis))) {
       throw new InvalidArgumentError(`'axis' must be None, an integer, or a tuple of 2 unique integers, got ${show(axis)}`, 'norm');
@@ -58,7 +59,12 @@ export function norm(x: TensorLike, options: NormOptions = {}): Tensor {
   const v = axes === null ? reshape(t, [-1]) : t;
   const over = axes ?? [0];
   let result: Tensor;
-  if (ord === 'euclidean' || ord === 'fro' || ord === 2) {
+  if (isMatrix && ord === 2) {
+    // The largest singular value, over the pair of axes moved last (TF: reduce_max of svd(x, compute_uv=False)).
+    const [a0, a1] = over;
+    const rest = t.shape.map((_, i) => i).filter((i) => i !== a0 && i !== a1);
+    result = reshape(SpectralNorm.apply([transpose(t, [...rest, a0, a1])]), t.shape.map((d, i) => (i === a0 || i === a1 ? 1 : d)));
+  } else if (ord === 'euclidean' || ord === 'fro' || ord === 2) {
     result = sqrt(reduceSum(multiply(v, v), over, true));
   } else if (ord === 1) {
     result = reduceSum(abs(v), over[0], true);

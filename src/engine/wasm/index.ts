@@ -13,7 +13,7 @@
  *   ts              TypeScript only
  *   wasm-simd       WebAssembly without relaxed SIMD
  *   wasm-all        WebAssembly for every float32 call a kernel implements, however small, except
- *                   matmul, which keeps its threshold: below it the API's double accumulation
+ *                   matmul and convolution, which keep its threshold: below it the API's double accumulation
  *                   holds, and the engine's tests assert it (tests run the engine suites so;
  *                   test/engine/wasm/backend.test.ts also runs matmul at threshold 0)
  */
@@ -72,6 +72,7 @@ export function installDefaultKernels(): void {
   if (setting === 'wasm-all') {
     thresholds.elementwise = 0;
     thresholds.reduce = 0;
+    thresholds.window = 0;
   }
   const prefer: WasmFlavor | 'auto' = setting === 'wasm-simd' ? 'simd' : 'auto';
   if (typeof WebAssembly !== 'object') return;

@@ -9,7 +9,8 @@
  * in WebAssembly memory).
  */
 import type { TypedArray } from '../dtype';
-import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp } from '../kernels';
+import { jsKernels, type BinaryOp, type Kernels, type ReduceOp, type UnaryOp, type Window2D } from '../kernels';
+import { pointwise } from '../kernelsConv';
 import type { Shape } from '../shape';
 import type { KernelModule } from './loader';
 
@@ -29,6 +30,12 @@ export const thresholds = {
   elementwise: 256,
   /** Input elements of a sum or mean: double accumulation either way, in another order. */
   reduce: 1024,
+  /**
+   * Input plus output elements of a pool or depthwise convolution: the same sums in the same order
+   * (bit-identical results), so only speed decides. Convolutions go by `matmul` (m·n·k of their
+   * product), since they run the sgemm.
+   */
+  window: 256,
 };
 
 /** The measured thresholds, to restore after a test or GRADTAPE_KERNELS=wasm-all changed them. */
@@ -76,7 +83,10 @@ function layoutOf(shape: Shape, len: number, outShape: Shape, n: number): number
  * (so an engine that only ever sees small tensors never compiles the module), or null where
  * WebAssembly SIMD is missing (every call then runs the TypeScript kernel).
  */
-export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce' | 'select'> {
+type WindowKernels = 'conv2d' | 'conv2dBackpropFilter' | 'conv2dBackpropInput' | 'maxPool' | 'maxPoolGrad' | 'maxPoolGradGrad' | 'avgPool' | 'avgPoolGrad' |
+  'depthwiseConv' | 'depthwiseBackpropInput' | 'depthwiseBackpropFilter';
+
+export function makeWasmKernels(source: KernelModule | (() => KernelModule | null)): Pick<Kernels, 'matmul' | 'binary' | 'unary' | 'reduce' | 'select' | WindowKernels> {
   let mod: KernelModule | null | undefined = typeof source === 'function' ? undefined : source;
   const load = (): KernelModule | null => (mod === undefined ? (mod = (source as () => KernelModule | null)()) : mod);
 
@@ -228,5 +238,103 @@ export function makeWasmKernels(source: KernelModule | (() => KernelModule | nul
     out.set(mem.subarray(oP >> 2, (oP >> 2) + outer));
   }
 
-  return { matmul, binary, unary, reduce, select };
+  // ──── Windows: convolution and pooling (src/engine/wasm/assembly/window.ts) ────
+
+  /**
+   * Runs one window kernel in WebAssembly: lays out `inputs`, `out` and `scratch` blocks (bytes)
+   * from the arena's base, 16-byte aligned, copies the inputs in, sets the geometry `g`, calls `run`
+   * with the blocks' offsets in that order, and copies `out` back. False, with nothing done, where
+   * the module is missing or its memory cannot grow (the caller then runs the TypeScript kernel).
+   */
+  function inWasm(g: Window2D, inputs: TypedArray[], out: TypedArray, scratch: number[], run: (e: KernelModule['exports'], at: number[]) => void): boolean {
+    const mod = load();
+    if (!mod) return false;
+    const at: number[] = [];
+    let p = mod.base;
+    for (const bytes of [...inputs.map((x) => x.length * 4), out.length * 4, ...scratch]) {
+      at.push(p);
+      p += align16(bytes);
+    }
+    const mem = mod.reserve(p - mod.base);
+    if (!mem) return false;
+    inputs.forEach((x, i) => mem.set(x, at[i] >> 2));
+    mod.exports.setWindow(g.batch, g.inH, g.inW, g.inC, g.kH, g.kW, g.outH, g.outW, g.strideH, g.strideW, g.dilH, g.dilW, g.padTop, g.padLeft);
+    run(mod.exports, at);
+    const oP = at[inputs.length] >> 2;
+    out.set(mem.subarray(oP, oP + out.length));
+    return true;
+  }
+
+  const f32 = (xs: TypedArray[]): boolean => xs.every((x) => x instanceof Float32Array);
+  /** Below the matmul threshold, or not float32: the TypeScript convolution (double accumulation). */
+  const smallConv = (g: Window2D, outC: number, xs: TypedArray[]): boolean =>
+    g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * outC < thresholds.matmul || !f32(xs);
+  const small = (xs: TypedArray[]): boolean => xs.reduce((s, x) => s + x.length, 0) < thresholds.window || !f32(xs);
+  const gemmWork = (): number => load()?.gemmWork ?? 0;
+  const patchBytes = (g: Window2D): number => (pointwise(g) ? 0 : g.batch * g.outH * g.outW * g.kH * g.kW * g.inC * 4);
+  const tapBytes = (g: Window2D): number => 8 * g.kH * g.kW;
+  /** col2im's tables: per input row (column), the window rows (columns) and output rows (columns) that read it. */
+  const col2imBytes = (g: Window2D): number => 4 * (g.inH * (1 + 2 * g.kH) + g.inW * (1 + 2 * g.kW));
+
+  const windowKernels: Pick<Kernels, WindowKernels> = {
+    conv2d(x, w, g, outC, out) {
+      if (smallConv(g, outC, [x, w, out]) ||
+        !inWasm(g, [x, w], out, [gemmWork()], (e, [xP, wP, oP, workP]) => e.conv2d(xP, wP, outC, oP, workP))) jsKernels.conv2d(x, w, g, outC, out);
+    },
+    conv2dBackpropFilter(x, dy, g, outC, out) {
+      if (smallConv(g, outC, [x, dy, out]) ||
+        !inWasm(g, [x, dy], out, [gemmWork()], (e, [xP, dyP, oP, workP]) => e.conv2dBackpropFilter(xP, dyP, outC, oP, workP))) {
+        jsKernels.conv2dBackpropFilter(x, dy, g, outC, out);
+      }
+    },
+    conv2dBackpropInput(w, dy, g, outC, out) {
+      if (smallConv(g, outC, [w, dy, out]) || !inWasm(g, [w, dy], out, [patchBytes(g), gemmWork(), col2imBytes(g)],
+        (e, [wP, dyP, oP, colP, workP, tabP]) => e.conv2dBackpropInput(wP, dyP, outC, oP, colP, workP, tabP))) {
+        jsKernels.conv2dBackpropInput(w, dy, g, outC, out);
+      }
+    },
+    maxPool(x, g, out) {
+      if (small([x, out]) ||
+        !inWasm(g, [x], out, [out.length * 4, tapBytes(g)], (e, [xP, oP, argP, tapP]) => e.maxPool(xP, oP, out.length, argP, tapP))) jsKernels.maxPool(x, g, out);
+    },
+    maxPoolGrad(x, g, dy, out) {
+      if (small([x, dy, out]) || !inWasm(g, [x, dy], out, [dy.length * 4, out.length * 8, tapBytes(g)],
+        (e, [xP, dyP, oP, argP, accP, tapP]) => e.maxPoolGrad(xP, dyP, oP, dy.length, out.length, argP, accP, tapP))) {
+        jsKernels.maxPoolGrad(x, g, dy, out);
+      }
+    },
+    maxPoolGradGrad(x, g, gx, out) {
+      if (small([x, gx, out]) || !inWasm(g, [x, gx], out, [out.length * 4, tapBytes(g)],
+        (e, [xP, gxP, oP, argP, tapP]) => e.maxPoolGradGrad(xP, gxP, oP, out.length, argP, tapP))) {
+        jsKernels.maxPoolGradGrad(x, g, gx, out);
+      }
+    },
+    avgPool(x, g, out) {
+      if (small([x, out]) || !inWasm(g, [x], out, [tapBytes(g)], (e, [xP, oP, tapP]) => e.avgPool(xP, oP, tapP))) jsKernels.avgPool(x, g, out);
+    },
+    avgPoolGrad(dy, g, out) {
+      if (small([dy, out]) ||
+        !inWasm(g, [dy], out, [out.length * 8, tapBytes(g)], (e, [dyP, oP, accP, tapP]) => e.avgPoolGrad(dyP, oP, out.length, accP, tapP))) jsKernels.avgPoolGrad(dy, g, out);
+    },
+    depthwiseConv(x, w, g, mult, out) {
+      if (small([x, w, out]) || !inWasm(g, [x, w], out, [g.inC * mult * 8, tapBytes(g)],
+        (e, [xP, wP, oP, accP, tapP]) => e.depthwiseConv(xP, wP, mult, oP, accP, tapP))) {
+        jsKernels.depthwiseConv(x, w, g, mult, out);
+      }
+    },
+    depthwiseBackpropInput(w, dy, g, mult, out) {
+      if (small([w, dy, out]) ||
+        !inWasm(g, [w, dy], out, [tapBytes(g)], (e, [wP, dyP, oP, tapP]) => e.depthwiseBackpropInput(wP, dyP, mult, oP, tapP))) {
+        jsKernels.depthwiseBackpropInput(w, dy, g, mult, out);
+      }
+    },
+    depthwiseBackpropFilter(x, dy, g, mult, out) {
+      if (small([x, dy, out]) || !inWasm(g, [x, dy], out, [out.length * 8, tapBytes(g)],
+        (e, [xP, dyP, oP, accP, tapP]) => e.depthwiseBackpropFilter(xP, dyP, mult, oP, accP, tapP))) {
+        jsKernels.depthwiseBackpropFilter(x, dy, g, mult, out);
+      }
+    },
+  };
+
+  return { matmul, binary, unary, reduce, select, ...windowKernels };
 }

@@ -18,6 +18,20 @@ export interface KernelExports {
   sum(x: number, out: number, outer: number, r: number, inner: number, divisor: number): void;
   compare(op: number, x: number, xMode: number, y: number, yMode: number, out: number, rows: number, cols: number): void;
   select(cond: number, a: number, aStride: number, b: number, bStride: number, out: number, n: number): void;
+  /** Sets the geometry of the window calls that follow (src/engine/wasm/assembly/window.ts). */
+  setWindow(batch: number, inH: number, inW: number, inC: number, kH: number, kW: number, outH: number, outW: number,
+    strideH: number, strideW: number, dilH: number, dilW: number, padTop: number, padLeft: number): void;
+  conv2d(x: number, w: number, oc: number, out: number, work: number): void;
+  conv2dBackpropFilter(x: number, dy: number, oc: number, out: number, work: number): void;
+  conv2dBackpropInput(w: number, dy: number, oc: number, out: number, dcol: number, work: number, scratch: number): void;
+  maxPool(x: number, out: number, n: number, arg: number, scratch: number): void;
+  maxPoolGrad(x: number, dy: number, out: number, n: number, inN: number, arg: number, acc: number, scratch: number): void;
+  maxPoolGradGrad(x: number, gx: number, out: number, n: number, arg: number, scratch: number): void;
+  avgPool(x: number, out: number, scratch: number): void;
+  avgPoolGrad(dy: number, out: number, inN: number, acc: number, scratch: number): void;
+  depthwiseConv(x: number, w: number, mult: number, out: number, acc: number, scratch: number): void;
+  depthwiseBackpropInput(w: number, dy: number, mult: number, out: number, scratch: number): void;
+  depthwiseBackpropFilter(x: number, dy: number, mult: number, out: number, acc: number, scratch: number): void;
   /** Benchmark only: `iters` iterations of 12 register-only f32x4 chains (src/engine/wasm/assembly/peak.ts). */
   peakProbe(iters: number, x: number, y: number): number;
   /** Flops per peakProbe iteration. */

@@ -26,9 +26,8 @@ export class Gradients {
   ) {}
 
   /** A call ended; `ts` is its tape's state (undefined: not a user tape's, e.g. a jvp). */
-  computed(e: GradientEvent, ts: TapeState | undefined): void {
+  computed(e: GradientEvent, ts: TapeState | undefined, step: number): void {
     this.count++;
-    const step = ts?.tape.step ?? 0;
     // Targets of lazy steps have no names of their own: the same call's earlier target names hold.
     let known = this.targetNames.get(e.pos);
     const targetNames: (string | undefined)[] = new Array(e.targets.length);
@@ -45,6 +44,7 @@ export class Gradients {
     }
     // The engine's event is made for this call alone: the names go on it (no copy per step).
     const stamped = e as Stamped;
+    stamped.step = step;
     stamped.targetNames = targetNames;
     const resultName = this.host.nameAt(e.pos);
     if (resultName !== undefined) stamped.resultName = resultName;
@@ -99,7 +99,7 @@ export class Gradients {
   private fill(template: TraceGradient, e: Stamped, ts: TapeState | undefined, ints: Column<Int32Array>, nums: Column<Float64Array>): void {
     ints.push(e.callId);
     ints.push(e.tapeId);
-    ints.push(ts?.tape.step ?? 0);
+    ints.push(e.step ?? 0);
     for (const t of e.targets) ints.push(t.id);
     for (const s of e.sources) ints.push(s.tensor.id);
     const peek = this.host.engine.peekValues;
@@ -146,7 +146,7 @@ export class Gradients {
       id: e.callId,
       kind: e.kind,
       tapeId: e.tapeId,
-      step: ts?.tape.step ?? 0,
+      step: e.step ?? 0,
       targets: e.targets.map((t, i) => {
         const name = nameOf(t) ?? e.targetNames?.[i];
         return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.detail.summarize(t, full) };

@@ -48,7 +48,7 @@ export const TEMPLATE_LIMIT = 2_000;
 
 export type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
 /** A gradient event with the names the source gives its targets and its result. */
-export type Stamped = GradientEvent & { resultName?: string; targetNames?: (string | undefined)[] };
+export type Stamped = GradientEvent & { resultName?: string; targetNames?: (string | undefined)[]; /** Its tape's step. */ step?: number };
 
 /** A node as the engine gave it, for a TraceNode built on the spot. */
 export interface PendingNode {
@@ -188,10 +188,15 @@ export interface LoopState {
   /** The latest steps let go (a ring of LET_GO_KEPT): older ones are forgotten (Steps.letGo). */
   letGo: (TapeState | undefined)[];
   letGoCount: number;
+  /** Tape ids and steps of the steps forgotten since (ascending ids; the latest FORGOTTEN_KEPT to FORGOTTEN_KEPT·2). */
+  forgottenIds: number[];
+  forgottenSteps: number[];
 }
 
 /** Steps let go that a loop still remembers, for gradient calls on a tape kept past its step. */
 export const LET_GO_KEPT = 64;
+/** Steps forgotten whose step number a loop still knows (two numbers each), for a gradient call on a tape kept long past its step. */
+export const FORGOTTEN_KEPT = 1 << 16;
 
 export function inputList(inputs: readonly Tensor[], names: string[]): { name: string; tensorId: number }[] {
   const out: { name: string; tensorId: number }[] = new Array(inputs.length);

@@ -330,7 +330,7 @@ export class Recorder implements EngineObserver {
 
   gradientComputed(e: GradientEvent): void {
     const ts = this.tapes.get(e.tapeId);
-    this.gradients.computed(e, ts);
+    this.gradients.computed(e, ts, ts ? ts.tape.step : e.tapeId === undefined ? 0 : (this.steps.forgottenStep(e.tapeId) ?? 0));
     this.flushStats();
     this.host.flush(ts?.mode === 'eager');
   }

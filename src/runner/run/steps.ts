@@ -16,7 +16,7 @@ import type { SourcePos, TraceTape } from '../../protocol/trace';
 import { tapeRows, type Columns } from './columns';
 import type { Detail } from './detail';
 import type { Gradients } from './gradients';
-import { DETAIL_STEPS, HELD_SAMPLE_BYTES, LET_GO_KEPT, NO_IDS, NO_LEAVES, NO_NODES, StepBuffer, type LoopState, type Mode, type RecorderHost, type TapeState } from './recordState';
+import { DETAIL_STEPS, FORGOTTEN_KEPT, HELD_SAMPLE_BYTES, LET_GO_KEPT, NO_IDS, NO_LEAVES, NO_NODES, StepBuffer, type LoopState, type Mode, type RecorderHost, type TapeState } from './recordState';
 
 export class Steps {
   /** Every tape of the run, by id. */
@@ -40,7 +40,7 @@ export class Steps {
     const pos = e.pos ?? this.host.locate();
     const key = pos ? this.keyOf(pos) : `tape#${e.tapeId}`;
     let loop = this.loops.get(key);
-    if (!loop) this.loops.set(key, (loop = { count: 0, pool: [], stride: 1, sampled: [], template: [], leafTemplate: [], letGo: new Array<TapeState | undefined>(LET_GO_KEPT), letGoCount: 0 }));
+    if (!loop) this.loops.set(key, (loop = { count: 0, pool: [], stride: 1, sampled: [], template: [], leafTemplate: [], letGo: new Array<TapeState | undefined>(LET_GO_KEPT), letGoCount: 0, forgottenIds: [], forgottenSteps: [] }));
     const step = loop.count++;
     // A new step means the previous lazy one was not the last after all.
     if (loop.lazy) this.discard(loop.lazy);
@@ -166,8 +166,36 @@ export class Steps {
     const loop = ts.loop;
     const i = loop.letGoCount++ % LET_GO_KEPT;
     const old = loop.letGo[i];
-    if (old !== undefined && old.mode === 'none' && this.tapes.get(old.tape.id) === old) this.tapes.delete(old.tape.id);
+    if (old !== undefined && old.mode === 'none' && this.tapes.get(old.tape.id) === old) {
+      this.tapes.delete(old.tape.id);
+      // Kept sorted by id for the lookup: samples are let go after later steps, when a stride change drops them.
+      const ids = loop.forgottenIds;
+      let at = ids.length;
+      while (at > 0 && ids[at - 1] > old.tape.id) at--;
+      ids.splice(at, 0, old.tape.id);
+      loop.forgottenSteps.splice(at, 0, old.tape.step);
+      if (loop.forgottenIds.length >= 2 * FORGOTTEN_KEPT) {
+        loop.forgottenIds.splice(0, FORGOTTEN_KEPT);
+        loop.forgottenSteps.splice(0, FORGOTTEN_KEPT);
+      }
+    }
     loop.letGo[i] = ts;
+  }
+
+  /** The step of a tape the recorder forgot (undefined if too long ago): its gradient call's rows and curve points keep their place. */
+  forgottenStep(tapeId: number): number | undefined {
+    for (const loop of this.loops.values()) {
+      const ids = loop.forgottenIds;
+      let lo = 0;
+      let hi = ids.length - 1;
+      while (lo <= hi) {
+        const mid = (lo + hi) >> 1;
+        if (ids[mid] === tapeId) return loop.forgottenSteps[mid];
+        if (ids[mid] < tapeId) lo = mid + 1;
+        else hi = mid - 1;
+      }
+    }
+    return undefined;
   }
 
   /** A lazy step's buffer goes back to its loop, emptied (its tensors can die now). */

@@ -215,6 +215,17 @@ describe('keras/models: tracking', () => {
     assert.equal(model.pop().name, 're_lu');
     assert.deepEqual(model(tf.ones([2, 2])).shape, [2, 3]);
   });
+
+  it('Sequential.build(inputShape) builds every layer from the previous output shape, before any call', () => {
+    const model = new tf.keras.Sequential([new tf.keras.layers.Conv2D(2, 3), new tf.keras.layers.MaxPooling2D(), new tf.keras.layers.Flatten(), new Dense(4)]);
+    model.build([5, 8, 8, 1]);
+    assert.ok(model.built && model.layers.every((l) => l.built));
+    assert.deepEqual(model.getWeights().map((w) => w.shape), [[3, 3, 1, 2], [2], [18, 4], [4]]);
+    assert.deepEqual(model.trainableVariables.map((v) => v.name), ['conv2d/kernel:0', 'conv2d/bias:0', 'dense/kernel:0', 'dense/bias:0']);
+    const before = model.getWeights().map((w) => Array.from(w.dataSync()));
+    assert.deepEqual(model(tf.ones([5, 8, 8, 1])).shape, [5, 4]);
+    assert.deepEqual(model.getWeights().map((w) => Array.from(w.dataSync())), before, 'the call does not build again');
+  });
 });
 
 describe('keras/models: inputs', () => {

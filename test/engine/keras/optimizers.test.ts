@@ -5,16 +5,9 @@ import * as tf from '../../../src/engine/index';
 import { Adagrad, Adam, AdamW, RMSprop, SGD, schedules, type Optimizer } from '../../../src/engine/optimizers/index';
 import { InvalidArgumentError } from '../../../src/engine/errors';
 import { peekValues, type Variable } from '../../../src/engine/tensor';
+import { GRADS, W0 } from './optimizerSteps';
 
 const f = Math.fround;
-const W0 = [0.5, -1.25, 0.003, 2];
-/** Hand-made gradients, one row per step. */
-const GRADS = [
-  [0.1, -0.7, 2.5, 0.0001],
-  [-0.3, 0.2, 1.5, -4],
-  [0.05, -0.05, -3, 0.5],
-  [1.1, 0.9, 0.01, -0.02],
-];
 
 const vals = (t: tf.Tensor): number[] => Array.from(peekValues(t) as ArrayLike<number>);
 

@@ -55,7 +55,7 @@ describe('engine on both kernel paths', () => {
       return reserve(bytes);
     };
     assert.ok(tf.setKernelBackend('wasm'));
-    Object.assign(thresholds, { matmul: 0, elementwise: 0, reduce: 0 });
+    Object.assign(thresholds, { matmul: 0, elementwise: 0, reduce: 0, window: 0 });
     try {
       return fn();
     } finally {

@@ -9,7 +9,7 @@ const SKIP = new Set(['runner-infinite-loop.grad.ts', 'runner-timeout-training.g
  * Programs newer than the old panel math the golden was captured with, which had no model of their ops
  * (Conv2D, MaxPool): nothing to compare. test/runner/inspector.test.ts checks the inspector on those ops.
  */
-const AFTER_CAPTURE = new Set(['08-conv-digits.grad.ts']);
+const AFTER_CAPTURE = new Set(['08-conv-digits.grad.ts', '12-keras-conv-digits.grad.ts']);
 
 /** Every fixture and example program the inspector golden covers. */
 export function goldenPrograms(): string[] {

@@ -3,6 +3,7 @@
 // panels, and an MR×NR register tile of C accumulates in f32x4 registers across the KC loop.
 // Products accumulate in f32 (see docs/kernels.md, "Numerics"): the TypeScript path keeps the
 // API's double accumulation for the small shapes where bit-exactness matters.
+import { packPatches, packPatchesTransposed } from './window';
 
 // 4×8 tile: 8 accumulators + 2 B vectors + 1 broadcast A + 1 product = 12 of V8's 15 usable xmm
 // registers, so nothing spills. 5×8 and 6×8 tiles (10 and 12 accumulators) spill in V8 and ran
@@ -147,6 +148,23 @@ export function sgemm(
   b: usize, ldb: i32, transB: bool,
   c: usize, ldc: i32, work: usize,
 ): void {
+  gemm(M, N, K, a, lda, transA ? A_TRANSPOSED : A_STORED, b, ldb, transB, c, ldc, work);
+}
+
+// How gemm reads A: a stored matrix, its transpose, or a convolution's patch matrix (or its
+// transpose) gathered from the input image `a` as it is packed (window.ts), never built whole.
+export const A_STORED: i32 = 0;
+export const A_TRANSPOSED: i32 = 1;
+export const A_PATCHES: i32 = 2;
+export const A_PATCHES_TRANSPOSED: i32 = 3;
+
+/** sgemm with op(A) chosen by `aMode` (lda is unused for the patch modes). */
+export function gemm(
+  M: i32, N: i32, K: i32,
+  a: usize, lda: i32, aMode: i32,
+  b: usize, ldb: i32, transB: bool,
+  c: usize, ldc: i32, work: usize,
+): void {
   if (K == 0) {
     for (let i = 0; i < M; i++) memory.fill(c + ((<usize>i * ldc) << 2), 0, <usize>N << 2);
     return;
@@ -163,7 +181,9 @@ export function sgemm(
       packB(b, ldb, transB, pc, jc, kc, nc, pb);
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
-        packA(a, lda, transA, ic, pc, mc, kc, pa);
+        if (aMode == A_PATCHES) packPatches(a, ic, pc, mc, kc, pa);
+        else if (aMode == A_PATCHES_TRANSPOSED) packPatchesTransposed(a, ic, pc, mc, kc, pa);
+        else packA(a, lda, aMode == A_TRANSPOSED, ic, pc, mc, kc, pa);
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = pb + (<usize>(jr * kc) << 2);

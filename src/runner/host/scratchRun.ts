@@ -16,7 +16,7 @@ import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import type { RunProcess } from './runProcess';
+import { runProcessFile, type RunProcess } from './runProcess';
 import { prewarmRun, rewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
@@ -108,8 +108,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   }
   asm.source = text;
   const workerFile = opts.workerFile ?? defaultWorkerFile();
-  if (!fs.existsSync(workerFile)) {
-    return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
+  for (const f of [workerFile, runProcessFile(workerFile)]) {
+    if (!fs.existsSync(f)) return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${f} (build with node scripts/build.mjs)` });
   }
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
   if (isPythonFile(file)) {

@@ -8,7 +8,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import {
-  CHAIN_OPS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, oursSeedWarm, oursTanhChain,
+  CHAIN_OPS, CONV_DIMS, bundledEngine, cpuModel, oursChain, oursConvForward, oursConvStep, oursLenetStep, oursMatmul, oursMlpStep, oursSeed, oursSeedWarm, oursTanhChain,
   seeded, tfjsChain, tfjsConvForward, tfjsConvStep, tfjsLenetStep, tfjsMlpStep, tfjsSeed, tfjsSeedWarm, tfjsTanhChain, useTfjsBackend,
 } from './workloads';
 
@@ -135,6 +135,32 @@ function matmulAgreement(): number {
   const theirs = tfjs.matMul(tfjs.tensor2d(av, [n, n]), tfjs.tensor2d(bv, [n, n])).dataSync();
   let worst = 0;
   for (let i = 0; i < ours.length; i++) worst = Math.max(worst, Math.abs(ours[i] - theirs[i]));
+  return worst;
+}
+
+/**
+ * Largest |ours - tfjs| of the conv row's two gradients (sum of conv2d, so dy is all ones), relative
+ * to the largest gradient: checks our kernels and the filter gradient tfjs-wasm is given here.
+ */
+function convAgreement(): number {
+  const d = CONV_DIMS;
+  const xv = seeded(d.b * d.h * d.w * d.c, 11);
+  const wv = seeded(d.k * d.k * d.c * d.f, 12, 0.3);
+  const x = tf.constant(xv, 'float32', [d.b, d.h, d.w, d.c]);
+  const w = tf.constant(wv, 'float32', [d.k, d.k, d.c, d.f]);
+  const tape = new tf.GradientTape();
+  tape.watch(x);
+  tape.watch(w);
+  const y = tape.record(() => tf.reduceSum(tf.nn.conv2d(x, w, 1, 'SAME')));
+  const ours = (tape.gradient(y, [x, w]) as InstanceType<typeof tf.Tensor>[]).map((g) => g.dataSync());
+  const g = tfjs.grads((a: tfjs.Tensor, b: tfjs.Tensor) => tfjs.sum(tfjs.conv2d(a as tfjs.Tensor4D, b as tfjs.Tensor4D, 1, 'same')));
+  const theirs = g([tfjs.tensor4d(xv, [d.b, d.h, d.w, d.c]), tfjs.tensor4d(wv, [d.k, d.k, d.c, d.f])]).map((t) => t.dataSync());
+  let worst = 0;
+  for (let k = 0; k < 2; k++) {
+    let scale = 0;
+    for (let i = 0; i < theirs[k].length; i++) scale = Math.max(scale, Math.abs(theirs[k][i]));
+    for (let i = 0; i < theirs[k].length; i++) worst = Math.max(worst, Math.abs(ours[k][i] - theirs[k][i]) / scale);
+  }
   return worst;
 }
 
@@ -277,8 +303,10 @@ async function main(): Promise<void> {
   if (!perOpOnly) {
     tf.setKernelBackend('wasm');
     console.log(`check: 512^2 matmul, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+    console.log(`check: conv row's gradients, ours (WebAssembly kernels) vs tfjs-${tfjs.getBackend()}: max |difference| / max |gradient| ${convAgreement().toExponential(2)}`);
     tf.setKernelBackend('ts');
     console.log(`check: 512^2 matmul, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| ${matmulAgreement().toExponential(2)}`);
+    console.log(`check: conv row's gradients, ours (TypeScript kernels) vs tfjs-${tfjs.getBackend()}: max |difference| / max |gradient| ${convAgreement().toExponential(2)}`);
   }
   console.log(`check: the per-op rows' gradients, ours vs tfjs-${tfjs.getBackend()}: ${perOpAgreement()}`);
 

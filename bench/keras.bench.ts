@@ -10,7 +10,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { bundledEngine, cpuModel, seeded, useTfjsBackend, type Engine } from './workloads';
+import { bundledEngine, cpuModel, registerTfjsWasmFilterGradient, seeded, useTfjsBackend, type Engine } from './workloads';
 
 const tf = bundledEngine();
 const LR = 1e-3;
@@ -80,6 +80,8 @@ function oursKeras(engine: Engine, w: Workload): Step {
 
 /** The same model as a tfjs-layers Sequential, trained by the same custom loop. */
 function tfjsLayers(w: Workload): Step {
+  // tfjs-backend-wasm has no filter gradient: the one the engine bench adds, from its own kernels.
+  if (tfjs.getBackend() === 'wasm') registerTfjsWasmFilterGradient();
   const model = tfl.sequential({ layers: w.theirs() });
   const d = dataOf(w, model.getWeights().map((t) => t.shape));
   model.setWeights(d.weights.map((v, i) => tfjs.tensor(v, model.getWeights()[i].shape)));

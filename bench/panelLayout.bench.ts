@@ -2,11 +2,15 @@
 // traceBuilder.largeTrace): ELK layered (elkjs) and dagre (@dagrejs/dagre), against the panel's own
 // linear-time layered placement. cold = the first call at that size in this process, warm = median of
 // the next runs. dagre is not run at 10,000 nodes (1,000 already take tens of seconds; at 10,000 it
-// overflowed the call stack when tried). Prints figures; asserts nothing.
+// overflowed the call stack when tried). Then the panel's steps before its first frame at 10,000 and
+// 100,000 nodes, in CPU time. Prints figures; asserts nothing.
 import dagre from '@dagrejs/dagre';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { buildGraph, layoutInput } from '../webview/model/graphModel';
-import { layeredLayout } from '../webview/model/layout';
+import { bounds, layeredLayout, sizeNodes } from '../webview/model/layout';
+import { viewGraphFor } from '../webview/model/repeats';
+import { addReferences } from '../webview/model/references';
+import { SpatialIndex } from '../webview/model/spatial';
 import { largeTrace } from '../test/webview/fixtures/traceBuilder';
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -59,13 +63,41 @@ async function measure(name: string, n: number, f: () => unknown | Promise<unkno
 }
 
 async function main() {
-  for (const n of [10, 30, 100, 300, 1000, 10000]) {
+  // `npx tsx bench/panelLayout.bench.ts pipeline`: only the panel's own steps.
+  const libraries = process.argv[2] !== 'pipeline';
+  for (const n of libraries ? [10, 30, 100, 300, 1000, 10000] : []) {
     const row = [
       await measure('ELK', n, () => elkLayout(n), n <= 300 ? 5 : 2, 5000),
       n <= 1000 ? await measure('dagre', n, () => dagreLayout(n), n <= 300 ? 5 : 2, 5000) : 'dagre not run',
       await measure('own layered', n, () => layeredLayout(graphOf(n)), 5, 5000),
     ];
     console.log(`${String(n).padStart(6)} nodes: ${row.join(' · ')}`);
+  }
+  // What the panel does before its first frame, step by step, in CPU time (less moved by the load of
+  // a shared machine than wall time): graph model, folded repeats, references, placement (the first
+  // of the six tried layouts works out the ranks' order; the other tries only place), spatial index.
+  const cpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  for (const n of [10_000, 100_000]) {
+    const t = largeTrace(n);
+    const rows: Record<string, number[]> = {};
+    const step = <T>(name: string, f: () => T): T => {
+      const a = cpu();
+      const r = f();
+      (rows[name] ??= []).push(cpu() - a);
+      return r;
+    };
+    for (let rep = 0; rep < 5; rep++) {
+      const g = step('graph model', () => buildGraph(t.tapes, t.gradients[0]));
+      const v = step('fold repeats', () => viewGraphFor(g, new Set()).view);
+      const r = step('references', () => addReferences(v));
+      step('placement (first try)', () => (sizeNodes(r, 'brief'), layeredLayout(r, 'LR', 'brief'), bounds(r)));
+      step('placement (each other try)', () => (sizeNodes(r, 'full'), layeredLayout(r, 'TB', 'full'), bounds(r)));
+      step('spatial index', () => new SpatialIndex(r.nodes, r.edges, false));
+    }
+    console.log(`pipeline ${n.toLocaleString('en')} nodes, CPU ms (median of 5): ${Object.entries(rows).map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(' · ')}`);
   }
 }
 

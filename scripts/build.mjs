@@ -92,6 +92,8 @@ if (watch) {
   shipEsbuildWasm();
   shipPyodide();
   shipPythonModules();
+  // Their .pyi stubs, written by the runtime itself in a Python worker (scripts/pyStubs.mjs; only when changed).
+  await (await import('./pyStubs.mjs')).buildPyStubs();
   console.log(`gradtape: built ${present.length} targets in ${Date.now() - started} ms${production ? ' (production)' : ''}`);
 }
 

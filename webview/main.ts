@@ -9,7 +9,7 @@ import type { SourcePos, Trace } from '../src/protocol/trace';
 import { thinnedText } from '../src/protocol/traceQueries';
 import { joinTrace, restMismatch } from '../src/protocol/panelParts';
 import { buildGraph, gradientsFor, maxStep, nodesAtLine, searchNodes, tapesAtStep, type Graph } from './model/graphModel';
-import { formatBytes, formatNum } from './model/format';
+import { counted, formatBytes, formatNum } from './model/format';
 import { detailedSteps, nearestDetailed, stepRanges, stepSpoken, stepText } from './model/steps';
 import { viewGraphFor, type ViewGraph } from './model/repeats';
 import { foldLayers, scopeResultNames } from './model/layers';
@@ -365,7 +365,7 @@ function renderTapeBar(trace: Trace, graph: Graph, grads: Trace['gradients']): v
   for (const t of graph.tapes) {
     tapeBar.append(h('span', { class: 'chip', title: `Tape ${t.id}${t.parentId !== undefined ? `, nested in tape ${t.parentId}` : ''}` },
       h('strong', null, t.name ?? 'tape'), t.pos ? ` line ${t.pos.line}` : '', t.parentId !== undefined ? ' · nested' : '', t.persistent ? ' · persistent' : '',
-      steps > 1 ? ` · ${stepText(t.step, steps - 1)}` : '', h('span', { class: 'num' }, ` · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
+      steps > 1 ? ` · ${stepText(t.step, steps - 1)}` : '', h('span', { class: 'num' }, ` · ${counted(t.nodeCount, 'op')} · ${formatBytes(t.bytes)}`), t.detailed ? '' : ' · scalars only',
       t.truncated ? h('span', { class: 'warn', title: 'The run’s detail budget ran out: only the first recorded nodes are drawn.' }, ` · first ${t.nodes.length} drawn`) : ''));
   }
   if (grads.length > 1) {

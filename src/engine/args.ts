@@ -16,8 +16,9 @@ export function checkOptions(fn: string, options: unknown, allowed: readonly str
   if (options === null || typeof options !== 'object' || Array.isArray(options)) {
     throw new TypeError(`${fn}() expects an options object {${allowed.join(', ')}}, got ${describeValue(options)}`);
   }
-  for (const key of Object.keys(options)) {
-    if (allowed.includes(key)) continue;
+  // for-in with an own-property check: the keys Object.keys gives, without an array per call.
+  for (const key in options) {
+    if (!Object.prototype.hasOwnProperty.call(options, key) || allowed.includes(key)) continue;
     const near = allowed.find((a) => a.toLowerCase() === key.toLowerCase().replace(/_/g, ''));
     const hint = near ? ` (did you mean '${near}'?)` : ` (it takes ${allowed.join(', ')})`;
     throw new TypeError(`${fn}() got an unexpected keyword argument '${key}'${hint}`);

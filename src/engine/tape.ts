@@ -48,6 +48,7 @@ export interface GradientOptions {
   unconnectedGradients?: 'none' | 'zero';
 }
 
+const GRADIENT_PARAMS = ['target', 'sources', 'options'];
 const NON_PERSISTENT_MESSAGE = 'A non-persistent GradientTape can only be used to compute one set of gradients (or jacobians)';
 const IN_RECORD_MESSAGE =
   'Calling GradientTape.gradient on a persistent tape inside its context is significantly less efficient than calling it outside the context (it causes the gradient ops to be recorded on the tape, leading to increased CPU and memory usage). Only call GradientTape.gradient inside the context if you actually want to trace the gradient in order to compute higher order derivatives.';
@@ -395,7 +396,9 @@ export class GradientTape implements RecordingTape {
    * (TensorFlow's None), zeros instead with `unconnectedGradients: "zero"`.
    */
   gradient<S extends Structure<Tensor>>(target: Structure<Tensor>, sources: S, options: GradientOptions = {}): GradientOf<S> {
-    checkArity('GradientTape.gradient', ['target', 'sources', 'options'], arguments.length);
+    checkArity('GradientTape.gradient', GRADIENT_PARAMS, arguments.length);
+    // No closure for observeCall when nothing observes: a training step calls this once per step.
+    if (observer() === null) return this.gradientOf(target, sources, options);
     return observeCall('gradient', this.id, () => this.gradientOf(target, sources, options));
   }
 

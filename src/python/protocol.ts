@@ -28,3 +28,14 @@ export interface PythonReady {
 }
 
 export const isPythonFile = (file: string): boolean => file.endsWith('.py');
+
+/** Asks a Python worker for the runtime's type stubs instead of a run (scripts/build.mjs writes them to dist/python/). */
+export interface PythonStubsRequest {
+  type: 'stubs';
+}
+
+/** The answer: each stub's path under dist/python/ and its text (src/python/runtime/_gradtape_stubs.py). */
+export interface PythonStubs {
+  type: 'stubs';
+  files: Record<string, string>;
+}

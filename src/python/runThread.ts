@@ -16,7 +16,7 @@ import type { Pattern } from '../runner/run/names';
 import { Recorder } from '../runner/run/recorder';
 import { makeBridge, type BridgeState } from './bridge';
 import { RUNTIME_FILES } from './runtime/files';
-import type { PythonRunRequest, PythonWorkerData } from './protocol';
+import type { PythonRunRequest, PythonStubs, PythonStubsRequest, PythonWorkerData } from './protocol';
 import { ConsoleBudget } from '../runner/shared/consoleBudget';
 
 const BATCH = 512;
@@ -87,6 +87,13 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<LoadedP
   return { py, run: runner.run, where: runner.where, state };
 }
 
+/** The runtime's .pyi stubs, written by Python from the imported modules (_gradtape_stubs.py). */
+function writeStubs(p: LoadedPython): Record<string, string> {
+  const files = p.py.pyimport('_gradtape_stubs').stubs() as { toJs(o: object): Map<string, string> | Record<string, string> };
+  const js = files.toJs({ dict_converter: Object.fromEntries });
+  return js instanceof Map ? Object.fromEntries(js) : js;
+}
+
 function toNumbers(x: unknown): number[] {
   const v = x as { toJs?: () => unknown } | number[];
   const arr = typeof (v as { toJs?: unknown }).toJs === 'function' ? ((v as { toJs: () => unknown }).toJs() as number[]) : (v as number[]);
@@ -101,8 +108,13 @@ export function servePython(d: PythonWorkerData, port: { on(e: 'message', f: (m:
     () => port.postMessage({ type: 'pythonReady' }),
     (e: unknown) => port.postMessage({ type: 'didFinish', error: { kind: 'internal', name: 'Error', message: `Python did not start: ${String(e)}` } }),
   );
-  port.on('message', (req: PythonRunRequest) => {
-    void loaded.then((p) => runPython(p, hooks, { ...req, memoryMb: d.memoryMb }, (m) => port.postMessage(m)));
+  port.on('message', (req: PythonRunRequest | PythonStubsRequest) => {
+    if ('type' in req) {
+      void loaded.then((p) => port.postMessage({ type: 'stubs', files: writeStubs(p) } satisfies PythonStubs));
+      return;
+    }
+    const run: PythonRunRequest = req;
+    void loaded.then((p) => runPython(p, hooks, { ...run, memoryMb: d.memoryMb }, (m) => port.postMessage(m)));
   });
 }
 

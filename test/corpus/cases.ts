@@ -251,8 +251,8 @@ const literal = (mb: number): string => {
 // Files too large to instrument (over 1 MB) run with positions from stacks; far larger ones stop at
 // the bundle step's own limit (30 s) or the run's memory limit, whichever the machine reaches first.
 const large: CorpusCase[] = [
-  { name: 'big-literal-2mb', source: p(`const data = ${literal(2)};`, 'console.log(data.length);'), exit: 0, stream: 'stdout', message: /^333333$/m, maxMs: 60_000, maxMb: 1200 },
-  { name: 'big-literal-error-line', source: p(`const data = ${literal(2)};`, 'const t = tf.constant(data);', 'tf.reshape(t, [2, -1]);'), exit: 1, message: /InvalidArgumentError: Input to reshape is a tensor with 333333 values, but the requested shape requires a multiple of 2/, line: 4, maxMs: 60_000, maxMb: 1200 },
+  { name: 'big-literal-2mb', source: p(`const data = ${literal(2)};`, 'console.log(data.length);'), exit: 0, stream: 'stdout', message: /^333333$/m, args: ['run', '{file}', '--timeout', '60'], maxMs: 60_000, maxMb: 1200 },
+  { name: 'big-literal-error-line', source: p(`const data = ${literal(2)};`, 'const t = tf.constant(data);', 'tf.reshape(t, [2, -1]);'), exit: 1, message: /InvalidArgumentError: Input to reshape is a tensor with 333333 values, but the requested shape requires a multiple of 2/, line: 4, args: ['run', '{file}', '--timeout', '60'], maxMs: 60_000, maxMb: 1200 },
   {
     name: 'big-literal-30mb',
     source: p(`const data = ${literal(30)};`, 'console.log(data.length);'),

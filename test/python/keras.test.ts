@@ -126,4 +126,87 @@ for (let step = 0; step < 4; step++) {
     assert.ok(losses[3] < losses[0], losses.join(', '));
     assert.equal(py.out[4], "my_model ['dense', 'dense_1'] 4 True True");
   });
+
+  it('examples/13: a Layer with build() and add_weight(), a Model whose call takes training: trains as the TypeScript subclass, and the report reads ∂loss/∂linear/w', async () => {
+    const file = path.join(__dirname, '..', '..', 'examples', '13-keras-custom-layer.grad.py');
+    const py = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs: 120_000 });
+    assert.equal(py.error, undefined, JSON.stringify(py.error));
+    const ts = await run('ts', `import * as tf from 'gradtape';
+class Linear extends tf.keras.layers.Layer {
+  units: number;
+  w: tf.Variable | null = null;
+  b: tf.Variable | null = null;
+  constructor(units = 32) {
+    super();
+    this.units = units;
+  }
+  override build(inputShape: number[]) {
+    this.w = this.addWeight({ shape: [inputShape[inputShape.length - 1], this.units], initializer: 'randomNormal', trainable: true, name: 'w' });
+    this.b = this.addWeight({ shape: [this.units], initializer: 'zeros', trainable: true, name: 'b' });
+  }
+  override call(x: tf.Tensor) {
+    return tf.add(tf.matmul(x, this.w!), this.b!);
+  }
+}
+class Regressor extends tf.keras.Model {
+  hidden = new Linear(8);
+  drop = new tf.keras.layers.Dropout(0.25, { seed: 3 });
+  head = new Linear(1);
+  override call(x: tf.Tensor, { training }: { training?: boolean } = {}) {
+    return this.head(this.drop(tf.nn.relu(this.hidden(x)), { training }));
+  }
+}
+tf.random.setSeed(0);
+const x = tf.reshape(tf.linspace(-1.0, 1.0, 16), [16, 1]);
+const y = tf.sin(tf.multiply(x, 3.0));
+const model = new Regressor();
+const lossFn = new tf.keras.losses.MeanSquaredError();
+const optimizer = new tf.keras.optimizers.Adam({ learningRate: 0.05 });
+let loss = tf.constant(0);
+for (let step = 0; step < 60; step++) {
+  const tape = new tf.GradientTape();
+  loss = tape.record(() => lossFn(y, model(x, { training: true })));
+  const grads = tape.gradient(loss, model.trainableVariables);
+  optimizer.applyGradients(grads.map((g, i) => [g, model.trainableVariables[i]]));
+}
+console.log("[" + model.trainableVariables.map((v) => "'" + v.name + "'").join(", ") + "]");
+console.log(\`training loss \${loss.dataSync()[0].toFixed(6)}, inference loss \${lossFn(y, model(x)).dataSync()[0].toFixed(6)}\`);
+`);
+    const out = py.console.map((l) => l.text);
+    assert.deepEqual(out, ts.out);
+    assert.equal(out[0], "['linear/w:0', 'linear/b:0', 'linear_1/w:0', 'linear_1/b:0']");
+    // Dropout is on in training only: the two losses differ.
+    const [train, infer] = out[1].match(/[\d.]+/g)!.map(Number);
+    assert.notEqual(train, infer);
+    // The report: each gradient's sources named as Keras names the weights, not after the line's target.
+    const last = py.gradients[py.gradients.length - 1];
+    assert.deepEqual(last.sources.map((s) => s.name), ['linear/w', 'linear/b', 'linear_1/w', 'linear_1/b']);
+    assert.ok(last.sources.every((s) => s.gradient !== null));
+  });
+
+  it("a Python Layer's build: called by hand it builds once (Keras's wrapper), super().build() inside is fine, add_weight's variables are tracked", async () => {
+    const { out } = await run('py', `import tensorflow as tf
+class Scale(tf.keras.layers.Layer):
+    def build(self, input_shape):
+        print("build", input_shape)
+        self.k = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="k")
+        self.frozen = self.add_weight(shape=(), initializer="zeros", trainable=False, name="frozen")
+        super().build(input_shape)
+    def call(self, x, training=None):
+        return x * self.k + (1.0 if training else 0.0)
+layer = Scale()
+print(layer.name, layer.built)
+layer.build((None, 3))
+print(layer.built, [v.name for v in layer.trainable_variables], [v.name for v in layer.non_trainable_variables])
+print(layer(tf.ones((2, 3))).numpy().tolist(), layer(tf.ones((1, 3)), training=True).numpy().tolist())
+print(isinstance(layer, tf.keras.layers.Layer), Scale(name="other").name)
+`);
+    assert.deepEqual(out, [
+      'scale False',
+      'build (None, 3)',
+      "True ['scale/k:0'] ['scale/frozen:0']",
+      '[[1.0, 1.0, 1.0], [1.0, 1.0, 1.0]] [[2.0, 2.0, 2.0]]',
+      'True other',
+    ]);
+  });
 });

@@ -68,8 +68,10 @@ export function normalise(t: Trace, limited: boolean, digestSteps = false): unkn
     copy.gradients = copy.gradients.filter((g) => kept.has(g.tapeId));
     copy.curves = copy.curves.map((c) => ({ ...c, points: c.points.slice(0, 1) }));
     delete (copy as Partial<Trace>).stats;
-    // How many rows a long run thinned depends on its speed too.
+    // How many rows a long run thinned depends on its speed too, and so do the lines seen running
+    // outside a tape: on a loaded machine the limit can end the run before the batch that says so.
     delete (copy as Partial<Trace>).thinned;
+    delete (copy as Partial<Trace>).unrecordedLines;
     // So does the line a limit stops it at (a loop's body has several), and for memory which check
     // saw it first (the run thread's, at an op or a call, or the host's): the message up to where.
     const byLimit = copy.error?.kind === 'timeout' || copy.error?.kind === 'memory';

@@ -90,6 +90,16 @@ describe('runner: the row budget of a long run', function () {
       assert.ok(n >= 50, `steps ${tenth * 10_000}-${tenth * 10_000 + 9_999}: ${n} points`);
     }
     assert.equal(c.points[0].step, 0, 'the first point (the maximum) stays');
+
+    // A rising curve: the first point is its minimum only by a hair, and noise makes another point of the first stretch lower.
+    const r: Curve = { name: 'acc', kind: 'summary', points: [] };
+    const rt = new Thinned('points', 'acc', undefined);
+    for (let step = 0; step < steps; step++) {
+      r.points.push({ step, value: step === 5 ? -1 : step / steps });
+      if (r.points.length > ROW_LIMITS.points) thinCurve(r, rt);
+    }
+    assert.equal(r.points[0].step, 0, 'the first point stays even when it is not an extreme of its stretch');
+    assert.ok(r.points.some((p) => p.step === 5), 'the minimum stays');
   });
 
   it('samples that come back detailed at the end of a run take their place by step: the latest steps all stay', () => {

@@ -1,10 +1,16 @@
 import assert from 'node:assert/strict';
-import { alignColumn, formatBytes, formatNum, formatShape, formatValueShort, toNumber } from '../../webview/model/format';
+import { alignColumn, counted, formatBytes, formatNum, formatShape, formatValueShort, toNumber } from '../../webview/model/format';
 import { stepText } from '../../webview/model/steps';
 import { stepText as editorStepText } from '../../src/format/text';
 import { summary } from './fixtures/traceBuilder';
 
 describe('panel number formatting', () => {
+  it('counts with the noun in the number it takes: a one-op layer box reads "1 op · 1 leaf"', () => {
+    assert.equal(`${counted(1, 'op')} · ${counted(1, 'leaf', 'leaves')}`, '1 op · 1 leaf');
+    assert.equal(`${counted(3, 'op')} · ${counted(2, 'leaf', 'leaves')}`, '3 ops · 2 leaves');
+    assert.equal(counted(0, 'op'), '0 ops');
+  });
+
   it('keeps up to six significant digits and drops trailing zeros', () => {
     assert.equal(formatNum(0.55), '0.55');
     assert.equal(formatNum(Math.fround(-0.39999998)), '-0.4');

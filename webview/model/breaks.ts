@@ -6,7 +6,7 @@
  * side (computed from the source, used by nothing recorded), linked by a broken edge, and the
  * gradient's target beyond it when the target is not drawn. Pure, tested under Node.
  */
-import type { GraphNode } from './graphModel';
+import { makeNode } from './graphModel';
 import type { ViewGraph } from './repeats';
 
 export function addChainBreaks(view: ViewGraph): ViewGraph {
@@ -18,9 +18,9 @@ export function addChainBreaks(view: ViewGraph): ViewGraph {
   const baseOf = [...view.baseOf];
   const target = grad.targets[0];
   let targetIndex = target ? view.byTensor.get(target.tensorId) : undefined;
-  const add = (n: Omit<GraphNode, 'index' | 'inputs' | 'consumers' | 'x' | 'y' | 'w' | 'h'>): number => {
+  const add = (n: Omit<Parameters<typeof makeNode>[0], 'index'>): number => {
     const index = nodes.length;
-    nodes.push({ ...n, index, inputs: [], consumers: [], x: 0, y: 0, w: 0, h: 0 });
+    nodes.push(makeNode({ ...n, index, inputs: [], consumers: [], x: 0, y: 0, w: 0, h: 0 }));
     baseOf.push(-1);
     return index;
   };

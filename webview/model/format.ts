@@ -40,6 +40,11 @@ export function alignColumn(cells: string[]): string[] {
   return split.map(([l, r]) => l.padStart(left) + r.padEnd(right));
 }
 
+/** `1 op`, `2 ops`, `1 leaf`, `3 leaves`: a count with its noun (`plural` when not noun + s). */
+export function counted(n: number, noun: string, plural = `${noun}s`): string {
+  return `${n} ${n === 1 ? noun : plural}`;
+}
+
 export function formatBytes(n: number): string {
   if (n < 1024) return `${n} B`;
   if (n < 1024 ** 2) return `${trimZeros((n / 1024).toFixed(1))} KB`;

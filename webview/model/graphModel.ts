@@ -88,6 +88,30 @@ export interface Graph {
 
 const rms = (v: ValueSummary) => (v.size ? toNumber(v.norm) / Math.sqrt(v.size) : 0);
 
+/** What a node must say; makeNode fills in the rest. */
+export type NodeFields = Partial<GraphNode> & Pick<GraphNode, 'index' | 'kind' | 'tensorId' | 'title' | 'op' | 'value'>;
+
+/**
+ * Every drawn node is made here, with every field present and in one order, so all of them share one
+ * hidden class: the layout and drawing loops read x, y, w, h of 100,000 nodes per pass, and nodes of
+ * eight shapes (leaves, ops, groups, references, notes, with and without a null reason) made those
+ * reads megamorphic (a third of the 10,000-node first draw).
+ */
+export function makeNode(f: NodeFields): GraphNode {
+  return {
+    index: f.index, kind: f.kind, nodeId: f.nodeId, tensorId: f.tensorId, title: f.title, op: f.op, value: f.value,
+    grad: f.grad, nullReason: f.nullReason, nonFinite: f.nonFinite ?? false, pos: f.pos, tapeIds: f.tapeIds ?? [], depth: f.depth ?? 0,
+    leaf: f.leaf, node: f.node, inputs: f.inputs ?? [], consumers: f.consumers ?? [], group: f.group, ref: f.ref, note: f.note,
+    x: f.x ?? 0, y: f.y ?? 0, w: f.w ?? NODE_W, h: f.h ?? NODE_H,
+  };
+}
+
+/** A copy of a node with some fields changed (same shape as every other node). */
+export function copyNode(n: GraphNode, changes: Partial<GraphNode>): GraphNode {
+  // Object.assign onto fields the copy already has keeps its shape.
+  return Object.assign(makeNode(n), changes);
+}
+
 /** `resultNames`: names the source gives tensors no node name covers (a Keras model's result: Trace.scopes), by tensor id. */
 export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultNames?: ReadonlyMap<number, string>): Graph {
   const depths = tapeDepths(tapes);
@@ -97,35 +121,50 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
   const nodes: GraphNode[] = [];
   const byTensor = new Map<number, number>();
   const byNodeId = new Map<number, number>();
-  const gradOf = (tensorId: number): Pick<GraphNode, 'grad' | 'nullReason'> => {
+  const gradOf = (tensorId: number): ValueSummary | null | undefined => {
     const s = sources.get(tensorId);
-    if (s && s.gradient === null) return { grad: null, nullReason: s.nullReason };
-    return { grad: adj.get(tensorId) ?? s?.gradient ?? undefined };
+    if (s && s.gradient === null) return null;
+    return adj.get(tensorId) ?? s?.gradient ?? undefined;
   };
-  const base = { inputs: [] as number[], consumers: [] as number[], x: 0, y: 0, w: NODE_W };
+  const nullOf = (tensorId: number): NullReason | undefined => {
+    const s = sources.get(tensorId);
+    return s && s.gradient === null ? s.nullReason : undefined;
+  };
 
   // Leaves first (a leaf shared by several tapes is drawn once), then nodes in recorded order.
   for (const t of tapes) {
     for (const l of t.leaves) {
       if (byTensor.has(l.tensorId)) continue;
       byTensor.set(l.tensorId, nodes.length);
-      nodes.push({
-        ...base, inputs: [], consumers: [], index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
+      nodes.push(makeNode({
+        index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
         title: l.name ?? leafTitle(l), op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
-        value: l.value, ...gradOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
-      });
+        value: l.value, grad: gradOf(l.tensorId), nullReason: nullOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
+      }));
     }
   }
   const seenNodes = new Set<number>();
-  const allNodes = tapes.flatMap((t) => t.nodes).filter((n) => !seenNodes.has(n.id) && (seenNodes.add(n.id), true)).sort((a, b) => a.id - b.id);
+  const allNodes: TraceNode[] = [];
+  for (const t of tapes) {
+    for (const n of t.nodes) {
+      if (seenNodes.has(n.id)) continue;
+      seenNodes.add(n.id);
+      allNodes.push(n);
+    }
+  }
+  // Recorded order (a sort only when it is not already: several tapes interleave).
+  let sorted = true;
+  for (let i = 1; i < allNodes.length && sorted; i++) sorted = allNodes[i - 1].id < allNodes[i].id;
+  if (!sorted) allNodes.sort((a, b) => a.id - b.id);
   for (const n of allNodes) {
-    const depth = Math.max(0, ...n.tapeIds.map((id) => depths.get(id) ?? 0));
+    let depth = 0;
+    for (const id of n.tapeIds) depth = Math.max(depth, depths.get(id) ?? 0);
     byTensor.set(n.outputId, nodes.length);
     byNodeId.set(n.id, nodes.length);
-    nodes.push({
-      ...base, inputs: [], consumers: [], index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? resultNames?.get(n.outputId) ?? '', op: n.op,
-      value: n.output, ...gradOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
-    });
+    nodes.push(makeNode({
+      index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? resultNames?.get(n.outputId) ?? '', op: n.op,
+      value: n.output, grad: gradOf(n.outputId), nullReason: nullOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
+    }));
   }
   const edges: GraphEdge[] = [];
   for (const n of allNodes) {

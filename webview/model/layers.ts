@@ -48,9 +48,12 @@ export function scopesIn(base: Graph, scopes: readonly TraceScope[] | undefined)
   if (!scopes || scopes.length === 0) return null;
   const ops = base.nodes.filter((n) => n.kind === 'op' && n.nodeId !== undefined);
   if (ops.length === 0) return null;
-  const ids = ops.map((n) => n.nodeId as number);
-  const lo = Math.min(...ids);
-  const hi = Math.max(...ids);
+  // A loop, not Math.min(...ids): a spread of 100,000 ids overflows the stack.
+  let lo = Infinity, hi = -Infinity;
+  for (const n of ops) {
+    lo = Math.min(lo, n.nodeId as number);
+    hi = Math.max(hi, n.nodeId as number);
+  }
   const byId = new Map<number, TraceScope>();
   for (const s of scopes) if (s.lastNodeId >= lo && s.afterNodeId < hi) byId.set(s.id, s);
   if (byId.size === 0) return null;

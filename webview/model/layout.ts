@@ -10,7 +10,7 @@
  * delays the first draw.
  */
 import dagre from '@dagrejs/dagre';
-import { layoutInput, type Graph } from './graphModel';
+import { layoutInput, type Graph, type GraphNode } from './graphModel';
 
 import { NODE_SIZES, type Direction, type SizeClass } from './viewport';
 
@@ -49,6 +49,100 @@ export function libraryLayout(graph: Graph, dir: Direction = 'LR', size: SizeCla
   }
 }
 
+/** Ranks and the order within each rank: `members` lists node indices rank by rank, rank r at [start[r], start[r + 1]). */
+interface LayerOrder { start: Int32Array; members: Int32Array }
+
+/**
+ * The order depends only on the graph's structure, not on the direction or node size, so it is worked
+ * out once per graph: choosing a layout for the pane tries up to six (direction, size) placements.
+ */
+const orders = new WeakMap<GraphNode[], { count: number; order: LayerOrder }>();
+
+function layerOrder(nodes: GraphNode[]): LayerOrder {
+  const known = orders.get(nodes);
+  if (known && known.count === nodes.length) return known.order;
+  const n = nodes.length;
+  const rank = new Int32Array(n);
+  // Node indices: leaves first, then ops in recorded (topological) order.
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    if (node.kind === 'leaf') continue;
+    let r = 1;
+    for (const j of node.inputs) if (rank[j] + 1 > r) r = rank[j] + 1;
+    rank[i] = r;
+  }
+  // An op whose result is used only later moves up to just before its first consumer (shorter
+  // edges, narrower ranks); reverse recorded order sees consumers first.
+  for (let i = n - 1; i >= 0; i--) {
+    const node = nodes[i];
+    if (node.kind === 'leaf' || !node.consumers.length) continue;
+    let r = Infinity;
+    for (const c of node.consumers) r = Math.min(r, rank[c] - 1);
+    if (r > rank[i]) rank[i] = r;
+  }
+  // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
+  let ranks = 0;
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    if (node.kind === 'leaf' && node.consumers.length) {
+      let r = Infinity;
+      for (const c of node.consumers) r = Math.min(r, rank[c] - 1);
+      rank[i] = Math.max(0, r);
+    }
+    if (rank[i] + 1 > ranks) ranks = rank[i] + 1;
+  }
+  // Counting sort into ranks, index order within each (as the first sweep's tie-break).
+  const start = new Int32Array(ranks + 1);
+  for (let i = 0; i < n; i++) start[rank[i] + 1]++;
+  for (let r = 0; r < ranks; r++) start[r + 1] += start[r];
+  const members = new Int32Array(n);
+  const fill = start.slice(0, ranks);
+  for (let i = 0; i < n; i++) members[fill[rank[i]]++] = i;
+  const pos = new Float64Array(n);
+  for (let r = 0; r < ranks; r++) for (let k = start[r]; k < start[r + 1]; k++) pos[members[k]] = k - start[r];
+  // Within a rank, nodes by the barycentre of their neighbours, swept down, up and down again to keep
+  // crossings low. Typed arrays and no closures: at 100,000 nodes the sweeps were most of the layout.
+  const key = new Float64Array(n);
+  let idx: number[] = [];
+  const sweep = (r: number, inputs: boolean) => {
+    const a = start[r], b = start[r + 1];
+    if (b - a < 2) return;
+    for (let k = a; k < b; k++) {
+      const i = members[k];
+      const ns = inputs ? nodes[i].inputs : nodes[i].consumers;
+      if (!ns.length) { key[i] = pos[i]; continue; }
+      let sum = 0;
+      for (const j of ns) sum += pos[j];
+      key[i] = sum / ns.length;
+    }
+    if (b - a <= 16) {
+      // Insertion sort in place: most ranks of a long tape hold a few nodes.
+      for (let k = a + 1; k < b; k++) {
+        const i = members[k];
+        let m = k - 1;
+        while (m >= a && (key[members[m]] > key[i] || (key[members[m]] === key[i] && members[m] > i))) {
+          members[m + 1] = members[m];
+          m--;
+        }
+        members[m + 1] = i;
+      }
+    } else {
+      idx.length = 0;
+      for (let k = a; k < b; k++) idx.push(members[k]);
+      idx.sort((p, q) => key[p] - key[q] || p - q);
+      for (let k = a; k < b; k++) members[k] = idx[k - a];
+    }
+    for (let k = a; k < b; k++) pos[members[k]] = k - a;
+  };
+  for (let r = 1; r < ranks; r++) sweep(r, true);
+  for (let r = ranks - 2; r >= 0; r--) sweep(r, false);
+  for (let r = 1; r < ranks; r++) sweep(r, true);
+  idx = [];
+  const order = { start, members };
+  orders.set(nodes, { count: n, order });
+  return order;
+}
+
 /**
  * Linear-time layered placement: what graphs above LIBRARY_MAX_NODES get (and the first frame of any).
  * Ranks follow the flow direction (left to right, or top to bottom); within a rank nodes are ordered
@@ -57,72 +151,32 @@ export function libraryLayout(graph: Graph, dir: Direction = 'LR', size: SizeCla
 export function layeredLayout(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): void {
   const { nodes } = graph;
   const s = NODE_SIZES[size];
-  const rank = new Int32Array(nodes.length);
-  // Node indices: leaves first, then ops in recorded (topological) order.
-  for (const n of nodes) {
-    if (n.kind === 'leaf') continue;
-    let r = 0;
-    for (const i of n.inputs) r = Math.max(r, rank[i] + 1);
-    rank[n.index] = Math.max(r, 1);
-  }
-  // An op whose result is used only later moves up to just before its first consumer (shorter
-  // edges, narrower ranks); reverse recorded order sees consumers first.
-  for (let i = nodes.length - 1; i >= 0; i--) {
-    const n = nodes[i];
-    if (n.kind === 'leaf' || !n.consumers.length) continue;
-    let r = Infinity;
-    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
-    if (r > rank[i]) rank[i] = r;
-  }
-  // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
-  for (const n of nodes) {
-    if (n.kind !== 'leaf' || !n.consumers.length) continue;
-    let r = Infinity;
-    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
-    rank[n.index] = Math.max(0, r);
-  }
-  const layers: number[][] = [];
-  for (const n of nodes) (layers[rank[n.index]] ??= []).push(n.index);
-  for (let r = 0; r < layers.length; r++) layers[r] ??= [];
-  const order = new Float64Array(nodes.length);
-  layers.forEach((layer) => layer.forEach((i, k) => (order[i] = k)));
-  const sweep = (r: number, side: 'inputs' | 'consumers') => {
-    const layer = layers[r];
-    const key = new Float64Array(layer.length);
-    layer.forEach((i, k) => {
-      const ns = nodes[i][side];
-      if (!ns.length) { key[k] = order[i]; return; }
-      let sum = 0;
-      for (const j of ns) sum += order[j];
-      key[k] = sum / ns.length;
-    });
-    const idx = layer.map((_, k) => k).sort((a, b) => key[a] - key[b] || layer[a] - layer[b]);
-    layers[r] = idx.map((k) => layer[k]);
-    layers[r].forEach((i, k) => (order[i] = k));
-  };
-  for (let r = 1; r < layers.length; r++) sweep(r, 'inputs');
-  for (let r = layers.length - 2; r >= 0; r--) sweep(r, 'consumers');
-  for (let r = 1; r < layers.length; r++) sweep(r, 'inputs');
+  const { start, members } = layerOrder(nodes);
+  const ranks = start.length - 1;
   const lr = dir === 'LR';
   // Extent of each rank across the flow, to centre the ranks on one another.
   let widest = 0;
-  const extent = layers.map((layer) => {
+  const extent = new Float64Array(ranks);
+  for (let r = 0; r < ranks; r++) {
     let e = 0;
-    for (const i of layer) e += (lr ? nodes[i].h : nodes[i].w) + s.gapOrder;
-    widest = Math.max(widest, e);
-    return e;
-  });
+    for (let k = start[r]; k < start[r + 1]; k++) {
+      const node = nodes[members[k]];
+      e += (lr ? node.h : node.w) + s.gapOrder;
+    }
+    extent[r] = e;
+    if (e > widest) widest = e;
+  }
   let along = 0;
-  layers.forEach((layer, r) => {
+  for (let r = 0; r < ranks; r++) {
     let across = (widest - extent[r]) / 2;
     let depth = 0;
-    for (const i of layer) {
-      const n = nodes[i];
-      if (lr) { n.x = along; n.y = across; across += n.h + s.gapOrder; depth = Math.max(depth, n.w); }
-      else { n.y = along; n.x = across; across += n.w + s.gapOrder; depth = Math.max(depth, n.h); }
+    for (let k = start[r]; k < start[r + 1]; k++) {
+      const node = nodes[members[k]];
+      if (lr) { node.x = along; node.y = across; across += node.h + s.gapOrder; depth = Math.max(depth, node.w); }
+      else { node.y = along; node.x = across; across += node.w + s.gapOrder; depth = Math.max(depth, node.h); }
     }
     along += depth + s.gapRank;
-  });
+  }
 }
 
 export function bounds(graph: Graph): { x: number; y: number; w: number; h: number } {

@@ -6,7 +6,7 @@
  * its edges keep their gradients. In graphs the panel's own layered layout places (above
  * LIBRARY_MAX_NODES); dagre keeps a small graph's edges short itself. Pure, tested under Node.
  */
-import type { GraphNode } from './graphModel';
+import { copyNode, type GraphNode } from './graphModel';
 import type { ViewGraph } from './repeats';
 import { LIBRARY_MAX_NODES } from './layout';
 
@@ -16,10 +16,10 @@ export const REF_SPAN = 2;
 /** Ranks as the layered layout gives them: longest path from the leaves (ops are in recorded, so topological, order), then each op moved up to just before its first consumer. */
 function ranks(view: ViewGraph): Int32Array {
   const rank = new Int32Array(view.nodes.length);
-  const order = view.nodes.map((n) => n.index).sort((a, b) => {
-    const ka = view.nodes[a].kind === 'leaf' ? 0 : 1, kb = view.nodes[b].kind === 'leaf' ? 0 : 1;
-    return ka - kb || a - b;
-  });
+  // Leaves first, then the rest in index order.
+  const order: number[] = [];
+  for (const n of view.nodes) if (n.kind === 'leaf') order.push(n.index);
+  for (const n of view.nodes) if (n.kind !== 'leaf') order.push(n.index);
   for (const i of order) {
     const n = view.nodes[i];
     if (n.kind === 'leaf') continue;
@@ -59,23 +59,29 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
   }).filter((f) => f.clusters.length > 1);
   if (!far.length) return view;
 
-  const nodes: GraphNode[] = view.nodes.map((n) => ({ ...n, inputs: [...n.inputs], consumers: [...n.consumers] }));
+  const nodes: GraphNode[] = view.nodes.map((n) => copyNode(n, { inputs: [...n.inputs], consumers: [...n.consumers] }));
   const edges = view.edges.map((e) => ({ ...e }));
   const baseOf = [...view.baseOf];
   // Each far leaf's outgoing edges, found in one pass (a pass per cluster was quadratic: 10,000 nodes took 90 ms here).
   const outOf = new Map<number, (typeof edges)[number][]>(far.map((f) => [f.leaf.index, []]));
   for (const e of edges) outOf.get(e.from)?.push(e);
   for (const { leaf, clusters } of far) {
-    const out = outOf.get(leaf.index)!;
+    // Each later cluster's consumers read the leaf through that cluster's reference: one pass over
+    // the leaf's edges and consumers for all its clusters (a pass per cluster was quadratic for a
+    // weight read at every step of a long loop).
+    const refOf = new Map<number, number>();
     for (const cluster of clusters.slice(1)) {
       const ref = nodes.length;
-      nodes.push({ ...nodes[leaf.index], index: ref, ref: leaf.index, inputs: [], consumers: [...cluster], x: 0, y: 0 });
+      nodes.push(copyNode(nodes[leaf.index], { index: ref, ref: leaf.index, inputs: [], consumers: [...cluster], x: 0, y: 0 }));
       baseOf.push(view.baseOf[leaf.index]);
-      const inCluster = new Set(cluster);
-      for (const e of out) if (e.from === leaf.index && inCluster.has(e.to)) e.from = ref;
-      for (const c of cluster) nodes[c].inputs = nodes[c].inputs.map((i) => (i === leaf.index ? ref : i));
-      nodes[leaf.index].consumers = nodes[leaf.index].consumers.filter((c) => !inCluster.has(c));
+      for (const c of cluster) refOf.set(c, ref);
     }
+    for (const e of outOf.get(leaf.index)!) {
+      const ref = refOf.get(e.to);
+      if (ref !== undefined) e.from = ref;
+    }
+    for (const [c, ref] of refOf) nodes[c].inputs = nodes[c].inputs.map((i) => (i === leaf.index ? ref : i));
+    nodes[leaf.index].consumers = nodes[leaf.index].consumers.filter((c) => !refOf.has(c));
   }
   return { ...view, nodes, edges, baseOf };
 }

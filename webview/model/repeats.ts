@@ -6,8 +6,8 @@
  * vanishing (or exploding) gradient stays visible. Constants used only inside the run go into the
  * group too; a variable used by every iteration stays one node outside it. Pure, tested under Node.
  */
-import { assignHeat, type Graph, type GraphEdge, type GraphNode } from './graphModel';
-import { toNumber } from './format';
+import { assignHeat, copyNode, type Graph, type GraphEdge, type GraphNode } from './graphModel';
+import { counted, toNumber } from './format';
 
 export const MIN_REPEATS = 3;
 export const MAX_PERIOD = 32;
@@ -152,7 +152,7 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     if (g < 0) {
       viewOf[n.index] = nodes.length;
       baseOf.push(n.index);
-      nodes.push({ ...n, index: nodes.length, inputs: [], consumers: [] });
+      nodes.push(copyNode(n, { index: nodes.length, inputs: [], consumers: [] }));
       continue;
     }
     if (groupNode[g] >= 0 || n.kind === 'leaf') {
@@ -169,14 +169,23 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     viewOf[n.index] = index;
     baseOf.push(last.index);
     const leafCount = leavesOf[g].length;
-    nodes.push({
-      ...last, index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
+    let depth = Infinity, nonFinite = false;
+    const tapeIds = new Set<number>();
+    for (const m of r.members) {
+      const b = base.nodes[m];
+      depth = Math.min(depth, b.depth);
+      nonFinite ||= b.nonFinite;
+      for (const t of b.tapeIds) tapeIds.add(t);
+    }
+    nodes.push(copyNode(last, {
+      index, kind: 'group', nodeId: undefined, node: undefined, leaf: undefined,
       title: r.layer ? r.layer.title : `${r.count} × (${r.ops.join(', ')})`,
-      op: `${r.count * r.period} ops${leafCount ? ` · ${leafCount} leaves` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
-      nonFinite: r.members.some((m) => base.nodes[m].nonFinite), tapeIds: [...new Set(r.members.flatMap((m) => base.nodes[m].tapeIds))],
-      depth: Math.min(...r.members.map((m) => base.nodes[m].depth)), inputs: [], consumers: [],
+      op: `${counted(r.count * r.period, 'op')}${leafCount ? ` · ${counted(leafCount, 'leaf', 'leaves')}` : ''}${r.layer?.resultName ? ` → ${r.layer.resultName}` : ''}`,
+      nonFinite, tapeIds: [...tapeIds],
+      // A loop, not Math.min(...members): a spread of 100,000 members overflows the stack.
+      depth, inputs: [], consumers: [],
       group: { key: r.key, count: r.count, period: r.period, ops: r.ops, members: [...r.members, ...leavesOf[g]], leafCount, gradTrail, ...(r.layer ? { layer: r.layer } : {}) },
-    });
+    }));
   }
   for (const g of leavesOf.flat()) viewOf[g] = groupNode[groupOf[g]];
   const merged = new Map<string, GraphEdge>();

@@ -4,12 +4,13 @@
  * drawn as plain boxes without text. Colours come from the theme's --vscode-* variables.
  */
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
-import { formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
+import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import type { ViewGraph } from '../model/repeats';
 import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
+import { SpatialIndex } from '../model/spatial';
 
 export interface Palette {
   bg: string; fill: string; border: string; text: string; dim: string; focus: string; match: string; matchBorder: string;
@@ -62,6 +63,14 @@ const RELAYOUT_MAX_NODES = 5000;
 const FRAME_LABEL_PX = 18;
 /** Text records kept per frame for the checks (a huge graph zoomed in draws more; the first ones suffice). */
 const TEXT_RECORDS_MAX = 3000;
+/** Graphs above this get an overview picture for frames zoomed out past its resolution. */
+const OVERVIEW_MIN_NODES = 20_000;
+/** The overview picture's size: its longer side and its area, in canvas pixels. */
+const OVERVIEW_MAX_SIDE = 16_384;
+const OVERVIEW_MAX_AREA = 16_000_000;
+
+/** The whole graph's edges and boxes drawn once into a canvas, at `scale` canvas pixels per graph unit. */
+interface Overview { canvas: HTMLCanvasElement; scale: number; box: Box; marked: GraphNode[] }
 
 interface TapeBox { x: number; y: number; w: number; h: number; label: string; depth: number }
 
@@ -88,6 +97,15 @@ export class GraphView {
   private size: SizeClass = 'full';
   private layoutToken = 0;
   private placed: Float64Array | undefined;
+  /** Nodes and edges by position, and the nodes' bounds: worked out once per placement, not per frame. */
+  private index: SpatialIndex | undefined;
+  private indexTimer: ReturnType<typeof setTimeout> | undefined;
+  private overview: Overview | undefined;
+  /** Set while the overview picture is being drawn (draw() then paints edges and boxes only). */
+  private overviewPass = false;
+  private nodeBounds: Box | undefined;
+  /** Each tape's (and model frame's) member nodes' bounds, before padding: per placement too. */
+  private memberBounds: (Box | undefined)[] | undefined;
   private textCache = new Map<string, string>();
   /** Text drawn in the last frame (screen rectangles), and the smallest font size used. */
   textDrawn: TextRecord[] = [];
@@ -126,6 +144,8 @@ export class GraphView {
 
   themeChanged(): void {
     this.pal = readPalette();
+    this.overview = undefined;
+    if (this.graph && this.graph.nodes.length > OVERVIEW_MIN_NODES) this.indexSoon();
     this.textCache.clear();
     this.requestDraw();
   }
@@ -142,6 +162,7 @@ export class GraphView {
    */
   setGraph(graph: Graph, keepView: boolean, keepPositions = false): void {
     this.graph = graph;
+    this.moved();
     this.list.replaceChildren();
     if (graph.nodes.length <= LIST_MAX_NODES) {
       for (const n of graph.nodes) {
@@ -186,7 +207,10 @@ export class GraphView {
       // Measuring moved the nodes: put back the current layout's positions.
       sizeNodes(g, this.size);
       if (this.placed) this.restore(this.placed);
-      else layeredLayout(g, this.dir, this.size);
+      else {
+        layeredLayout(g, this.dir, this.size);
+        this.moved();
+      }
       return;
     }
     this.dir = choice.dir;
@@ -228,6 +252,7 @@ export class GraphView {
   /** Keeps the current positions (measuring other layouts on a resize moves the nodes). */
   private remember(): void {
     const g = this.graph!;
+    this.moved();
     this.placed = new Float64Array(2 * g.nodes.length);
     for (const n of g.nodes) {
       this.placed[2 * n.index] = n.x;
@@ -235,7 +260,89 @@ export class GraphView {
     }
   }
 
+  /** Nodes moved: what was worked out from their positions is stale. */
+  private moved(): void {
+    this.index = undefined;
+    this.overview = undefined;
+    this.nodeBounds = undefined;
+    this.memberBounds = undefined;
+  }
+
+  private spatial(): SpatialIndex {
+    const g = this.graph!;
+    return (this.index ??= new SpatialIndex(g.nodes, g.edges, this.dir === 'LR'));
+  }
+
+  /**
+   * The index is built just after the first frame of a placement (that frame scans every node, as it
+   * would to build the index), so the first draw does not wait for it and the next frames find it.
+   */
+  private indexSoon(): void {
+    if (this.indexTimer) return;
+    this.indexTimer = setTimeout(() => {
+      this.indexTimer = undefined;
+      if (!this.graph) return;
+      this.spatial();
+      if (this.graph.nodes.length > OVERVIEW_MIN_NODES && !this.overview) this.drawOverview();
+    }, 0);
+  }
+
+  /**
+   * A graph of 100,000 nodes zoomed out shows tens of thousands of sub-pixel boxes: drawing them per
+   * frame costs hundreds of milliseconds. They are drawn once per placement into a picture (at up to
+   * OVERVIEW_MAX_SIDE pixels), and a frame zoomed out at or past its resolution copies it, drawing
+   * over it only what changes: the selection, highlights, search matches, and folded groups' and
+   * notes' labels. Frames and their labels, sized in screen pixels, are drawn per frame too.
+   */
+  private drawOverview(): void {
+    const g = this.graph!;
+    const b = this.drawnBounds();
+    const scale = Math.min(OVERVIEW_MAX_SIDE / Math.max(b.w, b.h, 1), Math.sqrt(OVERVIEW_MAX_AREA / Math.max(b.w * b.h, 1)));
+    const canvas = document.createElement('canvas');
+    canvas.width = Math.max(1, Math.ceil(b.w * scale));
+    canvas.height = Math.max(1, Math.ceil(b.h * scale));
+    const saved = { ctx: this.ctx, view: this.view, width: this.width, height: this.height, selected: this.selected, walkFocus: this.walkFocus, highlighted: this.highlighted, matches: this.matches, textDrawn: this.textDrawn };
+    this.ctx = canvas.getContext('2d')!;
+    this.view = { k: scale, x: -b.x * scale, y: -b.y * scale };
+    this.width = canvas.width;
+    this.height = canvas.height;
+    this.selected = this.walkFocus = undefined;
+    this.highlighted = this.matches = new Set();
+    this.overviewPass = true;
+    try {
+      this.draw();
+    } finally {
+      Object.assign(this, saved);
+      this.overviewPass = false;
+    }
+    this.overview = { canvas, scale, box: { x: b.x, y: b.y, w: canvas.width / scale, h: canvas.height / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
+    document.body.dataset.graphOverview = `${canvas.width}x${canvas.height}`;
+  }
+
+  /** Nodes drawn over the overview picture in this frame: the selection, highlights, matches, groups and notes in view. */
+  private overNodes(ov: Overview, b: Box): number[] {
+    const g = this.graph!;
+    const ids = new Set<number>(ov.marked.map((n) => n.index));
+    for (const i of [this.selected, this.walkFocus, ...this.highlighted, ...this.matches]) if (i !== undefined) ids.add(i);
+    const out: number[] = [];
+    for (const i of ids) {
+      const n = g.nodes[i];
+      if (n && !(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(i);
+    }
+    return out.sort((p, q) => p - q);
+  }
+
+  /** Node indices overlapping a box (graph units), from the index once it is built. */
+  private nodesIn(b: Box): ArrayLike<number> {
+    if (this.index) return this.index.nodesIn(b);
+    this.indexSoon();
+    const out: number[] = [];
+    for (const n of this.graph!.nodes) if (!(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(n.index);
+    return out;
+  }
+
   private restore(placed: Float64Array): void {
+    this.moved();
     for (const n of this.graph!.nodes) {
       n.x = placed[2 * n.index];
       n.y = placed[2 * n.index + 1];
@@ -298,7 +405,7 @@ export class GraphView {
 
   /** Everything drawn, tape frames and their labels included, in graph units. */
   drawnBounds(): Box {
-    const b = bounds(this.graph!);
+    const b = (this.nodeBounds ??= bounds(this.graph!));
     let x0 = b.x, y0 = b.y, x1 = b.x + b.w, y1 = b.y + b.h;
     for (const t of this.tapeBoxes) {
       x0 = Math.min(x0, t.x); y0 = Math.min(y0, t.y); x1 = Math.max(x1, t.x + t.w); y1 = Math.max(y1, t.y + t.h);
@@ -404,9 +511,43 @@ export class GraphView {
     if (!g) return;
     const many = g.tapes.length > 1;
     const levels = tapeDepths(g.tapes);
-    const maxLevel = Math.max(0, ...levels.values());
+    let maxLevel = 0;
+    for (const l of levels.values()) maxLevel = Math.max(maxLevel, l);
     const unit = 1 / Math.max(k, 0.05);
-    g.tapes.forEach((t) => {
+    const frames = (g as ViewGraph).frames ?? [];
+    // Where each frame's members are depends on the placement only, not on the zoom (fit asks for
+    // the frames at several zooms): one pass over the nodes per placement.
+    const members = (this.memberBounds ??= this.frameMembers(g, many, frames));
+    g.tapes.forEach((t, ti) => {
+      const b = members[ti];
+      if (!b) return;
+      const level = levels.get(t.id) ?? 0;
+      const outerBy = maxLevel - level;
+      const pad = (8 + 10 * outerBy) * unit;
+      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
+      const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${counted(t.nodeCount, 'op')} · ${formatBytes(t.bytes)}`;
+      this.tapeBoxes.push({ x: b.x - pad, y: b.y - pad - labelRoom, w: b.w + 2 * pad, h: b.h + 2 * pad + labelRoom, label, depth: level });
+    });
+    // Keras models and opened layers (model/layers.ts): a frame each, inside the tapes' frames.
+    let deepest = 0;
+    for (const f of frames) deepest = Math.max(deepest, f.depth);
+    frames.forEach((f, fi) => {
+      const b = members[g.tapes.length + fi];
+      if (!b) return;
+      const outerBy = deepest - f.depth;
+      const pad = (4 + 8 * outerBy) * unit;
+      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
+      this.tapeBoxes.push({ x: b.x - pad, y: b.y - pad - labelRoom, w: b.w + 2 * pad, h: b.h + 2 * pad + labelRoom, label: f.label, depth: maxLevel + 1 + f.depth });
+    });
+  }
+
+  /** The bounds of each framed tape's nodes (undefined: not framed, or none drawn), then of each model frame's. */
+  private frameMembers(g: Graph, many: boolean, frames: readonly { members: number[] }[]): (Box | undefined)[] {
+    const out: (Box | undefined)[] = [];
+    const boxOf = (x0: number, y0: number, x1: number, y1: number) => (Number.isFinite(x0) ? { x: x0, y: y0, w: x1 - x0, h: y1 - y0 } : undefined);
+    for (const t of g.tapes) {
+      // One tape, not nested: no frame (and no pass over its nodes).
+      if (!many && t.parentId === undefined) { out.push(undefined); continue; }
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       const leafIds = new Set(t.leaves.map((l) => l.tensorId));
       for (const n of g.nodes) {
@@ -414,29 +555,17 @@ export class GraphView {
         if (!mine) continue;
         x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x + n.w); y1 = Math.max(y1, n.y + n.h);
       }
-      if (!Number.isFinite(x0) || (!many && t.parentId === undefined)) return;
-      const level = levels.get(t.id) ?? 0;
-      const outerBy = maxLevel - level;
-      const pad = (8 + 10 * outerBy) * unit;
-      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
-      const label = `${t.name ?? 'tape'}${t.pos ? ` · line ${t.pos.line}` : ''}${t.parentId !== undefined ? ' · nested' : ''} · ${t.nodeCount} ops · ${formatBytes(t.bytes)}`;
-      this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label, depth: level });
-    });
-    // Keras models and opened layers (model/layers.ts): a frame each, inside the tapes' frames.
-    const frames = (g as ViewGraph).frames ?? [];
-    const deepest = Math.max(0, ...frames.map((f) => f.depth));
+      out.push(boxOf(x0, y0, x1, y1));
+    }
     for (const f of frames) {
       let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
       for (const i of f.members) {
         const n = g.nodes[i];
         x0 = Math.min(x0, n.x); y0 = Math.min(y0, n.y); x1 = Math.max(x1, n.x + n.w); y1 = Math.max(y1, n.y + n.h);
       }
-      if (!Number.isFinite(x0)) continue;
-      const outerBy = deepest - f.depth;
-      const pad = (4 + 8 * outerBy) * unit;
-      const labelRoom = FRAME_LABEL_PX * (1 + outerBy) * unit;
-      this.tapeBoxes.push({ x: x0 - pad, y: y0 - pad - labelRoom, w: x1 - x0 + 2 * pad, h: y1 - y0 + 2 * pad + labelRoom, label: f.label, depth: maxLevel + 1 + f.depth });
+      out.push(boxOf(x0, y0, x1, y1));
     }
+    return out;
   }
 
   /** Text in screen space at a legible size; recorded for the checks. Returns the width drawn. */
@@ -463,11 +592,12 @@ export class GraphView {
   private draw(): void {
     const t0 = performance.now();
     const { ctx, pal, view } = this;
-    const dpr = window.devicePixelRatio || 1;
+    // The overview picture is drawn in its own pixels, on a transparent background.
+    const dpr = this.overviewPass ? 1 : window.devicePixelRatio || 1;
     this.textDrawn = [];
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.fillStyle = pal.bg;
-    ctx.fillRect(0, 0, this.width, this.height);
+    if (!this.overviewPass) ctx.fillRect(0, 0, this.width, this.height);
     const g = this.graph;
     if (!g) return this.onDrawn?.();
     const graphSpace = () => ctx.setTransform(dpr * view.k, 0, 0, dpr * view.k, dpr * view.x, dpr * view.y);
@@ -478,8 +608,10 @@ export class GraphView {
     const px = 1 / view.k; // one screen pixel in graph units
     const lr = this.dir === 'LR';
     const fine = view.k >= 0.3; // curves and arrowheads only where they can be seen
+    // Zoomed out at or past the overview picture's resolution: the picture stands for edges and boxes.
+    const ov = !this.overviewPass && this.overview && dpr * view.k <= this.overview.scale ? this.overview : undefined;
 
-    for (const b of this.tapeBoxes) {
+    for (const b of this.overviewPass ? [] : this.tapeBoxes) {
       ctx.setLineDash([6 * px, 4 * px]);
       ctx.strokeStyle = pal.tape[b.depth % pal.tape.length];
       ctx.lineWidth = 1.2 * px;
@@ -494,7 +626,12 @@ export class GraphView {
     const offArrows = new Path2D();
     const broken = new Path2D();
     const cuts = new Path2D();
-    for (const e of g.edges) {
+    const viewBox = { x: vx0, y: vy0, w: vx1 - vx0, h: vy1 - vy0 };
+    // Only the edges near the view (all of them until the index is built, culled one by one below).
+    const near = ov ? undefined : this.index?.edgesIn(viewBox);
+    const edgeCount = ov ? 0 : near ? near.length : g.edges.length;
+    for (let q = 0; q < edgeCount; q++) {
+      const e = g.edges[near ? near[q] : q];
       const a = g.nodes[e.from], b = g.nodes[e.to];
       // Input slots in the order the inputs sit across the flow, so edges into a node do not cross.
       const slots = b.inputs.length;
@@ -568,8 +705,14 @@ export class GraphView {
 
     // Nodes: boxes in graph space (batched into one path when there is no text to draw), then text in
     // screen space at a legible size, as much of the record as the node's size on screen holds.
+    if (ov) {
+      // Scaled down many times over: the high-quality filter averages the picture rather than dropping lines.
+      ctx.imageSmoothingQuality = 'high';
+      ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
+    }
     const visible: GraphNode[] = [];
-    for (const n of g.nodes) if (!(n.x > vx1 || n.x + n.w < vx0 || n.y > vy1 || n.y + n.h < vy0)) visible.push(n);
+    const inView = ov ? this.overNodes(ov, viewBox) : this.nodesIn(viewBox);
+    for (let q = 0; q < inView.length; q++) visible.push(g.nodes[inView[q]]);
     const anyText = visible.length > 0 && detailFor(NODE_H_MIN(visible), 1e9, view.k) !== 'box';
     const special: GraphNode[] = [];
     if (!anyText) {
@@ -601,6 +744,7 @@ export class GraphView {
       ctx.stroke(bad);
       for (const n of special) this.drawBox(n, px);
     } else for (const n of visible) this.drawBox(n, px);
+    if (this.overviewPass) return;
 
     // Screen space from here: labels of frames and nodes.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
@@ -633,7 +777,6 @@ export class GraphView {
     const { view, pal, ctx } = this;
     const px = MIN_TEXT_PX;
     const placed: Box[] = [];
-    const nodes = this.graph!.nodes;
     for (const b of this.tapeBoxes) {
       const sx = b.x * view.k + view.x + 6;
       const sy = b.y * view.k + view.y + px + 3;
@@ -643,7 +786,7 @@ export class GraphView {
       const r = { x: sx, y: sy - px * 0.8, w, h: px * LINE };
       const hits = (o: Box) => r.x < o.x + o.w && o.x < r.x + r.w && r.y < o.y + o.h && o.y < r.y + r.h;
       if (placed.some(hits)) continue;
-      if (nodes.some((n) => hits({ x: n.x * view.k + view.x, y: n.y * view.k + view.y, w: n.w * view.k, h: n.h * view.k }))) continue;
+      if (this.nodesIn({ x: (r.x - view.x) / view.k, y: (r.y - view.y) / view.k, w: r.w / view.k, h: r.h / view.k }).length) continue;
       const drawn = this.text(b.label, sx, sy, px, pal.sans, pal.dim, maxW);
       placed.push({ ...r, w: drawn });
     }
@@ -694,9 +837,7 @@ export class GraphView {
     // use (log, over the trail's own range), so a vanishing gradient fades from hot to cold.
     if (n.group) {
       const trail = n.group.gradTrail;
-      const logs = trail.map((v) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN));
-      const fin = logs.filter((v) => !Number.isNaN(v));
-      const lo = Math.min(...fin), hi = Math.max(...fin);
+      const { logs, lo, hi } = trailScale(trail);
       const bar = Math.max(n.h * 0.16, 3 * px);
       const x0 = n.x + 6 * Math.min(1, px * 3), w = n.w - 12 * Math.min(1, px * 3);
       const cw = w / trail.length;
@@ -798,12 +939,10 @@ export class GraphView {
     const r = this.canvas.getBoundingClientRect();
     const gx = (clientX - r.left - this.view.x) / this.view.k;
     const gy = (clientY - r.top - this.view.y) / this.view.k;
-    const nodes = this.graph?.nodes ?? [];
-    for (let i = nodes.length - 1; i >= 0; i--) {
-      const n = nodes[i];
-      if (gx >= n.x && gx <= n.x + n.w && gy >= n.y && gy <= n.y + n.h) return i;
-    }
-    return undefined;
+    if (!this.graph) return undefined;
+    const under = this.nodesIn({ x: gx, y: gy, w: 0, h: 0 });
+    // The last drawn (on top) of the nodes under the point.
+    return under.length ? under[under.length - 1] : undefined;
   }
 
   private bindPointer(): void {
@@ -902,6 +1041,24 @@ export class GraphView {
     this.centerOn(next, false);
     this.cb.onSelect(next, 'key');
   }
+}
+
+const trailScales = new WeakMap<number[], { logs: Float64Array; lo: number; hi: number }>();
+/** A group's gradient trail on a log scale and its range, worked out once per group, not per frame. */
+function trailScale(trail: number[]): { logs: Float64Array; lo: number; hi: number } {
+  let s = trailScales.get(trail);
+  if (!s) {
+    const logs = Float64Array.from(trail, (v) => (v > 0 && Number.isFinite(v) ? Math.log10(v) : NaN));
+    // A loop, not Math.min(...logs): a trail of 100,000 iterations overflows the stack.
+    let lo = Infinity, hi = -Infinity;
+    for (const l of logs) {
+      if (Number.isNaN(l)) continue;
+      lo = Math.min(lo, l);
+      hi = Math.max(hi, l);
+    }
+    trailScales.set(trail, (s = { logs, lo, hi }));
+  }
+  return s;
 }
 
 /** The smallest node height among these (the detail check for the whole frame). */

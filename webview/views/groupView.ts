@@ -4,7 +4,7 @@
  */
 import type { GraphNode } from '../model/graphModel';
 import type { SourcePos } from '../../src/protocol/trace';
-import { formatNum } from '../model/format';
+import { counted, formatNum } from '../model/format';
 import { h } from '../dom';
 
 export function renderGroupSummary(n: GraphNode, act: { open(): void; reveal(pos: SourcePos): void }): HTMLElement {
@@ -17,7 +17,7 @@ export function renderGroupSummary(n: GraphNode, act: { open(): void; reveal(pos
   const el = h('div', { class: 'group-summary' },
     h('div', { class: 'insp-head' }, h('h2', null, n.title), n.pos ? h('button', { class: 'link', onclick: () => act.reveal(n.pos!) }, `line ${n.pos.line}`) : null),
     h('p', null, `${g.count} iterations of ${g.period} op${g.period === 1 ? '' : 's'} recorded from the same lines, folded into one group (${n.op}).`),
-    h('button', { onclick: act.open, 'aria-label': 'open the group' }, `Open the group (${g.count * g.period} ops)`),
+    h('button', { onclick: act.open, 'aria-label': 'open the group' }, `Open the group (${counted(g.count * g.period, 'op')})`),
     h('h3', null, 'Gradient along the iterations'),
     fin.length
       ? h('table', { class: 'num summary', 'aria-label': 'gradient along the iterations' },

@@ -70,11 +70,13 @@ export const MatMul = defineOp<MatMulAttrs>({
     }
     return new Tensor(out, [...batch, m, n], dtype);
   },
+  // The op itself, not tf.matmul: the inputs are tensors and the flags booleans, so the
+  // argument checks would only cost a training step an options object per product.
   gradient: (dy, [a, b], _out, { transposeA: tA, transposeB: tB }) => {
-    if (!tA && !tB) return [() => matmul(dy, b, { transposeB: true }), () => matmul(a, dy, { transposeA: true })];
-    if (!tA && tB) return [() => matmul(dy, b), () => matmul(dy, a, { transposeA: true })];
-    if (tA && !tB) return [() => matmul(b, dy, { transposeB: true }), () => matmul(a, dy)];
-    return [() => matmul(b, dy, { transposeA: true, transposeB: true }), () => matmul(dy, a, { transposeA: true, transposeB: true })];
+    if (!tA && !tB) return [() => mm(dy, b, false, true), () => mm(a, dy, true, false)];
+    if (!tA && tB) return [() => mm(dy, b, false, false), () => mm(dy, a, true, false)];
+    if (tA && !tB) return [() => mm(b, dy, false, true), () => mm(a, dy, false, false)];
+    return [() => mm(b, dy, true, true), () => mm(dy, a, true, true)];
   },
   jvp: ([ta, tb], [a, b], out, attrs, op) => sumTangents([ta && op.apply([ta, b], attrs), tb && op.apply([a, tb], attrs)], out),
   sample: {
@@ -89,6 +91,11 @@ export const MatMul = defineOp<MatMulAttrs>({
     ],
   },
 });
+
+/** The MatMul op on two tensors (the gradient's products). */
+function mm(a: Tensor, b: Tensor, transposeA: boolean, transposeB: boolean): Tensor {
+  return MatMul.apply([a, b], { transposeA, transposeB });
+}
 
 /** tf.matmul: out = op(A)·op(B), batched over leading dims (broadcast).  With dy = ∂L/∂out: ∂L/∂A = dy·Bᵀ, ∂L/∂B = Aᵀ·dy (TensorFlow's _MatMulGrad for the four transpose cases). */
 export function matmul(a: TensorLike, b: TensorLike, options: { transposeA?: boolean; transposeB?: boolean } = {}): Tensor {

@@ -40,8 +40,11 @@ class _Run:
         self.patterns = {}
         self.index = {}
         self.code_positions = {}
-        # id(code object) → (code, {f_lasti → position index}): the per-op lookup (Python's own cost, no crossing)
+        # id(code object) → {f_lasti → position index}: the per-op lookup (Python's own cost, no
+        # crossing; tensorflow's operators read it inline). `codes` keeps each code object alive, so
+        # its id cannot be reused while the entry is there (a code object's own hash reads all its fields).
         self.by_code = {}
+        self.codes = []
 
     # ──── ast: where each op's position shows, and the name it binds ────
 
@@ -171,13 +174,11 @@ class _Run:
             f = f.f_back
             if f is None:
                 return -1
-        # By id(): a code object's own hash reads all its fields each time. The entry keeps the
-        # code alive, so its id cannot be reused while the entry is there.
         c = f.f_code
-        e = self.by_code.get(id(c))
-        if e is None:
-            e = self.by_code[id(c)] = (c, {})
-        d = e[1]
+        d = self.by_code.get(id(c))
+        if d is None:
+            d = self.by_code[id(c)] = {}
+            self.codes.append(c)
         i = d.get(f.f_lasti)
         if i is None:
             i = d[f.f_lasti] = self.register(f)

@@ -3,7 +3,7 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceLeaf, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { ROW_LIMITS, thinCurve, Thinned, thinRows } from './rowBudget';
 import { num } from '../shared/summary';
 import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
@@ -338,7 +338,7 @@ export class TraceAssembler {
         }
       }
     }
-    for (const t of this.tapes.values()) nameOnlyResults(t.nodes);
+    for (const t of this.tapes.values()) nameOnlyResults(t.nodes, t.leaves);
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
       diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });
@@ -395,7 +395,7 @@ function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummar
  * others at the same position, whose outputs feed another op there, lose the name (they read as
  * their op). Three nodes titled `loss` said nothing about which one is the loss.
  */
-function nameOnlyResults(nodes: readonly TraceNode[]): void {
+function nameOnlyResults(nodes: readonly TraceNode[], leaves: readonly TraceLeaf[]): void {
   const byPlace = new Map<string, TraceNode[]>();
   for (const n of nodes) {
     if (n.name === undefined || !n.pos) continue;
@@ -417,5 +417,12 @@ function nameOnlyResults(nodes: readonly TraceNode[]): void {
       }
     }
     for (const n of group) if (consumers.get(n.outputId)?.some((op) => op !== n.op)) delete n.name;
+  }
+  // A leaf made by the same call, unrecorded (`q = tf.einsum(…, x, wq)` reshapes the unwatched x
+  // first), is an intermediate too: the name is the call's result's, not the leaf's.
+  for (const leaf of leaves) {
+    if (leaf.name === undefined || !leaf.pos || leaf.kind === 'variable') continue;
+    const group = byPlace.get(`${leaf.pos.file ?? ''}:${leaf.pos.line}:${leaf.pos.column}:${leaf.name}`);
+    if (group?.some((n) => n.inputs.some((i) => i.tensorId === leaf.tensorId))) delete leaf.name;
   }
 }

@@ -88,7 +88,8 @@ export function thinCurve(c: Curve, thinned: Thinned): void {
       if (value(pts[j]) > value(pts[hi])) hi = j;
     }
     for (let k = i; k < j; k++) {
-      if (k === lo || k === hi) kept.push(pts[k]);
+      // The curve's first point stays too: its line starts where the run did.
+      if (k === lo || k === hi || k === 0) kept.push(pts[k]);
       else thinned.add(pts[k].step);
     }
     i = j;

@@ -137,7 +137,7 @@ class TensorShape:
     """What `t.shape` is: a tuple-like of ints that prints as TF's `(2, 1)`."""
 
     def __init__(self, dims):
-        self._dims = tuple(int(d) for d in dims)
+        self._dims = tuple(None if d is None or d is _jsnull else int(d) for d in dims)
 
     def __repr__(self):
         return f"TensorShape({list(self._dims)})"
@@ -371,6 +371,7 @@ def _binder(path, fn, lift=False):
             except _JsException as e:
                 raise _py_error(e) from None
 
+        untyped._gt_sig = path
         return untyped
     params = sig["p"]
     returns_tensor = sig.get("t")
@@ -446,6 +447,7 @@ def _binder(path, fn, lift=False):
         return _tensor(r) if returns_tensor else _wrap(r)
 
     call.__name__ = _snake(py_name)
+    call._gt_sig = path  # the stubs' parameters (_gradtape_stubs.py)
     return call
 
 
@@ -516,38 +518,54 @@ _NUMBER = (int, float, _b.bool)
 
 
 def _binary(name):
-    """`x op y` and `y op x`: one crossing (bridge.ts's bin), tensors as handles, a Python number as it is."""
-    op = _OP[name]
+    """`x op y` and `y op x`: one crossing (bridge.ts's bin) with three numbers, tensors as handles,
+    a Python number as it is. The position lookup and the result's wrapper are written out here, not
+    called: this is the cost of every operator (docs/python.md, "Speed")."""
+    code = _OP[name] * 4
 
     def f(self, other):
         a = self._h
         if a < 0:
             a = _hof(self)
         r = _run_now[0]
-        at = -1 if r is None else r.at(_getframe(1))
+        if r is None:
+            at = 0
+        else:
+            fr = _getframe(1)
+            d = r.by_code.get(id(fr.f_code))
+            at = -1 if d is None else d.get(fr.f_lasti, -1)
+            if at < 0:
+                at = r.at(fr)
+            at = (at + 1) << 6
         try:
             if isinstance(other, Tensor):
                 b = other._h
-                return _th(_bin(op, at, a, b if b >= 0 else _hof(other), 0))
-            if type(other) in _NUMBER:
-                return _th(_bin(op, at, a, other, 1))
-            return _th(_bin(op, at, a, _as_h(other, _dtype_of(self)), 0))
+                h = _bin(at | code, a, b if b >= 0 else _hof(other))
+            elif type(other) in _NUMBER:
+                h = _bin(at | code | 1, a, other)
+            else:
+                h = _bin(at | code, a, _as_h(other, _dtype_of(self)))
         except _JsException as e:
             raise _py_error(e) from None
+        t = _new_eager(EagerTensor)
+        t._h = h
+        t._p = None
+        return t
 
     def r(self, other):
         b = self._h
         if b < 0:
             b = _hof(self)
         r = _run_now[0]
-        at = -1 if r is None else r.at(_getframe(1))
+        at = 0 if r is None else (r.at(_getframe(1)) + 1) << 6
         try:
             if type(other) in _NUMBER:
-                return _th(_bin(op, at, other, b, 2))
-            return _th(_bin(op, at, _as_h(other, _dtype_of(self)), b, 0))
+                return _th(_bin(at | code | 2, other, b))
+            return _th(_bin(at | code, _as_h(other, _dtype_of(self)), b))
         except _JsException as e:
             raise _py_error(e) from None
 
+    f.__annotations__ = r.__annotations__ = {"return": "Tensor"}
     return f, r
 
 
@@ -697,7 +715,7 @@ class Tensor:
 
     def __neg__(self):
         try:
-            return _th(_un(0, _pos(), _hof(self)))
+            return _th(_un((_pos() + 1) << 6, _hof(self)))
         except _JsException as e:
             raise _py_error(e) from None
 
@@ -706,7 +724,7 @@ class Tensor:
 
     def __abs__(self):
         try:
-            return _th(_un(1, _pos(), _hof(self)))
+            return _th(_un((_pos() + 1) << 6 | 4, _hof(self)))
         except _JsException as e:
             raise _py_error(e) from None
 
@@ -993,7 +1011,7 @@ def _tangents_like(primals, tangents):
 # ──── Functions TF has only in Python, or with Python-only behaviour ────
 
 
-def constant(value, dtype=None, shape=None, name=None):
+def constant(value, dtype=None, shape=None, name=None) -> "Tensor":
     t = _constant(value, dtype, None)
     if shape is not None:
         shape = list(shape)
@@ -1008,7 +1026,7 @@ def constant(value, dtype=None, shape=None, name=None):
     return _tensor(t)
 
 
-def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None):
+def convert_to_tensor(value, dtype=None, dtype_hint=None, name=None) -> "Tensor":
     if isinstance(value, Tensor) and dtype is None:
         return value
     if dtype is None and dtype_hint is not None and not isinstance(value, Tensor):
@@ -1023,24 +1041,24 @@ def is_tensor(x):
     return isinstance(x, Tensor)
 
 
-def cast(x, dtype, name=None):
+def cast(x, dtype, name=None) -> "Tensor":
     return _tensor(_engine.cast(_as_js_tensor(x), _dtype_name(dtype)))
 
 
-def zeros(shape, dtype=float32, name=None):
+def zeros(shape, dtype=float32, name=None) -> "Tensor":
     return _tensor(_engine.zeros(_js(list(shape) if not isinstance(shape, int) else [shape]), _dtype_name(dtype)))
 
 
-def ones(shape, dtype=float32, name=None):
+def ones(shape, dtype=float32, name=None) -> "Tensor":
     return _tensor(_engine.ones(_js(list(shape) if not isinstance(shape, int) else [shape]), _dtype_name(dtype)))
 
 
-def fill(dims, value, name=None):
+def fill(dims, value, name=None) -> "Tensor":
     dt = _infer_dtype(value)
     return _tensor(_engine.fill(_js(list(dims)), value, dt))
 
 
-def range(start, limit=None, delta=1, dtype=None, name=None):  # noqa: A001 - TensorFlow's own name
+def range(start, limit=None, delta=1, dtype=None, name=None) -> "Tensor":  # noqa: A001 - TensorFlow's own name
     if dtype is None:
         dtype = _infer_dtype([start, limit if limit is not None else 0, delta])
     return _tensor(_engine.range(start, limit, delta, _dtype_name(dtype)))
@@ -1279,12 +1297,34 @@ def _keras_subclassable(js_base, path):
 
     class KerasClass(_JsObj, metaclass=_KerasMeta):
         _js_base = js_base
+        _stub_path = path  # the stubs (_gradtape_stubs.py)
+
+        def __init_subclass__(cls, **kwargs):
+            super().__init_subclass__(**kwargs)
+            raw = cls.__dict__.get("build")
+            if raw is not None:
+                cls.build = _engine_built(raw)
 
         def __init__(self, *args, name=None, **kwargs):
             options = {k: v for k, v in kwargs.items() if k in ("trainable", "dtype")}
-            options["name"] = name if name is not None else _snake(type(self).__name__)
+            if name is not None:
+                options["name"] = name  # else the engine's: the class's name snake_cased, numbered (`linear_1`)
             object.__setattr__(self, "_path", path)
-            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options)))
+            self.__dict__["_gt_building"] = False
+            build = _create_proxy(self._engine_build) if type(self).build is not KerasClass.build else None
+            object.__setattr__(self, "_o", _bridge.subclass(js_base, _create_proxy(self._engine_call), _js(options), build, type(self).__name__))
+
+        def build(self, input_shape):
+            """Keras's default: nothing to make (a subclass's `super().build(input_shape)` lands here)."""
+
+        def _engine_build(self, shape):
+            # The engine's build wrapper calls this on the first call (or from a build() called in Python):
+            # the Python class's own build runs, with Keras's TensorShape.
+            self.__dict__["_gt_building"] = True
+            try:
+                type(self).build(self, TensorShape(shape))
+            finally:
+                self.__dict__["_gt_building"] = False
 
         def _engine_call(self, inputs, training):
             x = _wrap(inputs)
@@ -1320,6 +1360,22 @@ def _keras_subclassable(js_base, path):
 
     KerasClass.__name__ = KerasClass.__qualname__ = path.split(".")[-1]
     return KerasClass
+
+
+def _engine_built(raw):
+    """A Keras subclass's build(input_shape), called from Python (`layer.build((None, 4))`), goes through
+    the engine's wrapper, which marks the layer built, as Keras wraps build; from there (or from the
+    first call) it runs the Python method, and a `super().build(...)` inside runs the parent's as it is."""
+
+    def build(self, input_shape):
+        if self.__dict__.get("_gt_building"):
+            return raw(self, input_shape)
+        self._o.build(_to_js([None if d is None else int(d) for d in input_shape]))
+
+    build.__name__ = "build"
+    build.__doc__ = raw.__doc__
+    build.__wrapped__ = raw
+    return build
 
 
 def _tracked(value):

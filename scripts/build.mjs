@@ -34,6 +34,8 @@ export const targets = [
   // The runner's worker thread: engine + the code that turns engine events into a Trace.
   // The Python runtime's modules ride along as text (src/python/runtime/files.ts).
   { ...node, entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', external: ['esbuild'], loader: { '.py': 'text' } },
+  // A run's own process (src/runner/runProcess.ts): starts the run worker thread and relays; no engine inside.
+  { ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: 'dist/runProcess.js' },
   // The command-line tool (package.json bin.gradtape).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
   // The engine alone, as user files and outside programs import it.

@@ -3,7 +3,7 @@
  * kept ready, each run takes it, and the next one is prepared when the run ends, so every run has
  * a fresh interpreter and engine (isolated) without waiting for Pyodide (~2.5 s).
  */
-import { Worker } from 'node:worker_threads';
+import type { RunProcess } from '../runner/host/runProcess';
 import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
@@ -12,7 +12,7 @@ import { SAMPLE_MS, SAMPLE_SIGNAL, type PythonRunRequest, type PythonWorkerData 
 
 
 interface Warm {
-  worker: Worker;
+  worker: RunProcess;
   workerFile: string;
   memoryMb: number;
   ready: Promise<boolean>;
@@ -73,7 +73,7 @@ export async function runPython(
   file: string,
   text: string,
   workerFile: string,
-  supervise: (worker: Worker) => Promise<Trace>,
+  supervise: (worker: RunProcess) => Promise<Trace>,
   fail: (e: RunError) => Trace,
   consoleDropped?: SharedArrayBuffer,
   probe?: SharedArrayBuffer,

@@ -26,11 +26,12 @@ describe('cli: dist/ alone (no node_modules), as the .vsix ships it', function (
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-dist-'));
     assert.equal(hasNodeModulesAbove(dir), false, `${dir} has a node_modules above it`);
-    // The same options as scripts/build.mjs --production for these two targets.
+    // The same options as scripts/build.mjs --production for these targets.
     const node: esbuild.BuildOptions = { absWorkingDir: ROOT, bundle: true, minify: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'error', external: ['esbuild'] };
     await Promise.all([
       esbuild.build({ ...node, entryPoints: ['src/runner/worker.ts'], outfile: path.join(dir, 'dist', 'worker.js'), loader: { '.py': 'text' } }),
       esbuild.build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: path.join(dir, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
+      esbuild.build({ ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: path.join(dir, 'dist', 'runProcess.js') }),
     ]);
     // The .vsix ships the binary brotli-compressed (scripts/build.mjs --production); a low quality is as good a test of the route.
     const wasm = fs.readFileSync(createRequire(__filename).resolve('esbuild-wasm/esbuild.wasm'));

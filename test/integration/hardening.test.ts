@@ -87,7 +87,7 @@ describe('hardening: bad input in the editor', function () {
     assert.ok((await hoverText(done.document.uri, 1, 'weights')).includes('weights = [[0.25], [0.15]]'));
 
     await vscode.workspace.getConfiguration('gradtape').update('timeoutMs', 4000, vscode.ConfigurationTarget.Workspace);
-    const runaway = await openNew('runaway.grad.ts', 'import { execSync } from "node:child_process";\nlet i = 0;\nwhile (i < 3e9) i++;\nexecSync("sleep 45");\n');
+    const runaway = await openNew('runaway.grad.ts', 'import { execSync } from "node:child_process";\nconsole.log(String(process.pid));\nlet i = 0;\nwhile (i < 3e9) i++;\nexecSync("sleep 45");\n');
     const t0 = Date.now();
     const running = compute(runaway.document.uri);
     const { statusBar } = await api();
@@ -109,6 +109,17 @@ describe('hardening: bad input in the editor', function () {
     assert.strictEqual(error?.kind, 'timeout', JSON.stringify(error));
     // Reported at its 4 s limit, not when the native call returns 45 s later.
     assert.ok(ms < 20_000, `the run was reported after ${ms} ms`);
+    // The run had a process of its own, and nothing of it is left in the extension host or beside it.
+    const pid = Number(outcome?.run?.trace.console[0]?.text);
+    assert.ok(pid > 0 && pid !== process.pid, `the run's pid ${pid}, the host's ${process.pid}`);
+    await until(`the run's process ${pid} to be gone`, () => {
+      try {
+        process.kill(pid, 0);
+        return false;
+      } catch (e) {
+        return (e as NodeJS.ErrnoException).code === 'ESRCH';
+      }
+    });
   });
 
   it('gradtape.showInGraph opens no panel for a document that is not a scratch file', async () => {

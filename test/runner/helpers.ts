@@ -1,4 +1,4 @@
-// Shared by the runner and CLI tests: builds dist/worker.js and dist/cli.js (the same esbuild
+// Shared by the runner and CLI tests: builds dist/worker.js, dist/runProcess.js and dist/cli.js (the same esbuild
 // options as scripts/build.mjs, development mode) once per test process.
 import * as esbuild from 'esbuild';
 import path from 'node:path';
@@ -35,6 +35,8 @@ export function buildRunner(): Promise<void> {
     await Promise.all([
       esbuild.build({ ...node, entryPoints: ['src/runner/worker.ts'], outfile: WORKER }),
       esbuild.build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: CLI, banner: { js: '#!/usr/bin/env node' } }),
+      // A run's own process, which starts dist/worker.js as its thread (src/runner/runProcess.ts).
+      esbuild.build({ ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: path.join(ROOT, 'dist', 'runProcess.js') }),
     ]);
   })();
   return built;

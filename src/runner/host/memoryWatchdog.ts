@@ -1,13 +1,12 @@
 /**
- * The host's side of a run's memory limit: what the run thread's own guard (src/runner/run/
- * memoryGuard.ts) cannot see or cannot stop in time — one call that allocates far past the limit,
- * a bundle too large to instrument (no probes), native memory — still ends the run before it takes
- * the editor's process with it.
+ * A run's resident-set budget: what the run thread's own guard (src/runner/run/memoryGuard.ts)
+ * cannot see or cannot stop in time — one call that allocates far past the limit, a bundle too
+ * large to instrument (no probes), native memory — still ends the run.
  *
- * The run thread lives in this process, so its memory is this process's: the watchdog samples the
- * resident set every SAMPLE_MS and stops the run when it has grown past the run's limit plus the
- * thread's own cost since the run started. Resident memory is what harms the editor (pages a typed
- * array reserved but never touched do not count), and reading it costs ~10 µs.
+ * The run process (src/runner/runProcess.ts) applies it to itself: it samples its own resident set
+ * every SAMPLE_MS and dies when it has grown past the run's limit plus the thread's own cost since
+ * the run started. Resident memory is what harms the machine (pages a typed array reserved but
+ * never touched do not count), and reading it costs ~10 µs.
  */
 
 /** How often the resident set is read while a run is in flight. */

@@ -1,17 +1,17 @@
 /**
- * Warm start for .grad.ts runs: a run worker is started ahead of its run, so that starting the
- * thread and loading dist/worker.js (the engine with it) is not on the run's clock. Each run takes
- * the warm worker, which has never run anything, and the next one is prepared when the run ends:
- * every run still has a thread of its own (src/python/host.ts does the same for Python).
+ * Warm start for .grad.ts runs: a run worker is started ahead of its run, so that starting its
+ * process and thread and loading dist/worker.js (the engine with it) is not on the run's clock.
+ * Each run takes the warm worker, which has never run anything, and the next one is prepared when
+ * the run ends: every run still has a process and thread of its own (src/python/host.ts does the
+ * same for Python).
  */
-import { Worker } from 'node:worker_threads';
 import type { RunWorkerData, WarmRunWorkerData } from '../../protocol/worker';
 import type { RunThreadData } from '../shared/probe';
 import type { PythonWorkerData } from '../../python/protocol';
-import { heapLimitMb } from './memoryWatchdog';
+import { RunProcess } from './runProcess';
 
 interface Warm {
-  worker: Worker;
+  worker: RunProcess;
   workerFile: string;
   memoryMb: number;
   /** The thread runs JavaScript (the 'online' event). */
@@ -21,20 +21,13 @@ interface Warm {
 let warm: Warm | undefined;
 let disposed = false;
 
-/** A thread that runs user code (a run, or Python's): the run's heap limit, its output drained. */
-export function newRunWorker(workerFile: string, memoryMb: number, workerData: RunThreadData | WarmRunWorkerData | PythonWorkerData): Worker {
-  const worker = new Worker(workerFile, {
-    workerData,
-    // Fixed when the thread starts: a warm worker serves runs with the same memory limit only.
-    resourceLimits: { maxOldGenerationSizeMb: heapLimitMb(memoryMb) },
-    // The user's console is patched inside the worker; keep stray stdout off the host's.
-    // GRADTAPE_DEBUG=1 lets the worker's own stderr through (debugging the runner itself).
-    stdout: true,
-    stderr: !process.env.GRADTAPE_DEBUG,
-  });
-  worker.stdout.resume();
-  worker.stderr?.resume();
-  return worker;
+/**
+ * A worker that runs user code (a run, or Python's), in a process of its own (host/runProcess.ts):
+ * the run's heap limit (fixed when it starts: a warm worker serves runs with the same memory limit
+ * only), its memory its own, its output drained.
+ */
+export function newRunWorker(workerFile: string, memoryMb: number, workerData: RunThreadData | WarmRunWorkerData | PythonWorkerData): RunProcess {
+  return new RunProcess(workerFile, memoryMb, workerData);
 }
 
 function spawnWarm(workerFile: string, memoryMb: number): Warm {
@@ -55,7 +48,7 @@ function spawnWarm(workerFile: string, memoryMb: number): Warm {
  * A worker running `data`: the warm one when it fits (then `online` is usually true, and the run's
  * time limit may start at once), else a new thread. The warm one is used once and never again.
  */
-export function takeRunWorker(workerFile: string, data: RunThreadData): { worker: Worker; online: boolean } {
+export function takeRunWorker(workerFile: string, data: RunThreadData): { worker: RunProcess; online: boolean } {
   const w = warm && warm.workerFile === workerFile && warm.memoryMb === data.memoryMb ? warm : undefined;
   if (!w) return { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
   warm = undefined;

@@ -2,22 +2,21 @@
  * Runs a scratch file and returns its Trace: the runner's public API, used by the extension host,
  * the CLI and the tests. No vscode import.
  *
- *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer) → TraceEvents
- *   → TraceAssembler → Trace
+ *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer, in a process
+ *   of its own: host/runProcess.ts) → TraceEvents → TraceAssembler → Trace
  *
- * The calling thread never runs user code. A run ends when the worker says it finished, or when
+ * The calling process never runs user code. A run ends when the worker says it finished, or when
  * the time limit, the memory limit, cancellation, process.exit or a crash ends the worker; in
  * every case the Trace holds everything recorded before, and the promise resolves (user errors
  * are in trace.error and trace.diagnostics, never a rejection).
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
-import { watchResidentMemory } from './memoryWatchdog';
+import { runProcessFile, type RunProcess } from './runProcess';
 import { prewarmRun, rewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
@@ -35,7 +34,7 @@ export interface RunOptions {
   text?: string;
   /** Default DEFAULT_TIMEOUT_MS (package.json's `gradtape.timeoutMs`). */
   timeoutMs?: number;
-  /** Default DEFAULT_MEMORY_MB (package.json's `gradtape.memoryMb`): the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the host (host/memoryWatchdog.ts). */
+  /** Default DEFAULT_MEMORY_MB (package.json's `gradtape.memoryMb`): the heap and typed arrays, checked by the run thread (run/memoryGuard.ts) and, as resident memory, by the run's process (runProcess.ts). */
   memoryMb?: number;
   /** Cancellation. */
   signal?: AbortSignal;
@@ -109,8 +108,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   }
   asm.source = text;
   const workerFile = opts.workerFile ?? defaultWorkerFile();
-  if (!fs.existsSync(workerFile)) {
-    return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${workerFile} (build with node scripts/build.mjs)` });
+  for (const f of [workerFile, runProcessFile(workerFile)]) {
+    if (!fs.existsSync(f)) return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${f} (build with node scripts/build.mjs)` });
   }
   // A .grad.py runs in a (warm) Python worker instead (src/python/host.ts); the same supervision.
   if (isPythonFile(file)) {
@@ -158,7 +157,7 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
  */
 export function superviseRun(
   opts: RunOptions,
-  worker: Worker,
+  worker: RunProcess,
   inputs: readonly string[],
   probe: SharedArrayBuffer | undefined,
   consoleDropped: SharedArrayBuffer,
@@ -168,10 +167,6 @@ export function superviseRun(
 ): Promise<Trace> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
-  // Drain (and drop) what bypasses console, so the pipes never fill.
-  worker.stdout?.resume();
-  worker.stderr?.resume();
-
   return new Promise<Trace>((resolve) => {
     let settled = false;
     let exitCall: { code: number; pos?: RunError['pos'] } | undefined;
@@ -180,7 +175,6 @@ export function superviseRun(
       if (settled) return;
       settled = true;
       clearTimeout(timer);
-      stopWatchdog();
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       asm.droppedConsole(droppedLines(consoleDropped));
@@ -221,8 +215,9 @@ export function superviseRun(
       settle({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled', ...(pos ? { pos } : {}) });
     };
     opts.signal?.addEventListener('abort', onAbort, { once: true });
-    // Memory the run thread's own guard did not stop in time: the process's resident set says.
-    const stopWatchdog = watchResidentMemory(memoryMb, (grownMb) => {
+    // Memory the run thread's own guard did not stop in time: the run process's resident set says
+    // (src/runner/runProcess.ts), and the process is gone by then.
+    worker.once('memory', (grownMb: number) => {
       const { pos, opRan } = whereNow();
       settle(memoryError(memoryMb, grownMb, pos, opRan));
     });

@@ -1,0 +1,75 @@
+// The run worker's costs as the extension sees them (src/runner/host/runWorkers.ts, runProcess.ts): how
+// long a run worker takes to run JavaScript, a cold and a warm run of the seed training loop, how long
+// a warm run's data takes to reach the script (its first console line's time), and how much the
+// calling process's resident memory grows while a run allocates far past its memory limit.
+// Needs `node scripts/build.mjs`. Prints figures; asserts nothing.
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { disposeBundlers, disposeRunWorkers, prewarm, runScratch, runWarm } from '../src/runner/host/scratchRun';
+import { DEFAULT_MEMORY_MB } from '../src/protocol/settings';
+import { newRunWorker } from '../src/runner/host/runWorkers';
+
+const root = path.resolve(__dirname, '..');
+const WORKER = path.join(root, 'dist', 'worker.js');
+const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** From asking for a run worker to its JavaScript running ('online'). */
+async function workerStart(): Promise<number> {
+  const t = performance.now();
+  const w = newRunWorker(WORKER, DEFAULT_MEMORY_MB, { role: 'warmRun' });
+  await new Promise((r) => w.once('online', r));
+  const ms = performance.now() - t;
+  await w.terminate();
+  return ms;
+}
+
+async function main(): Promise<void> {
+  const file = path.join(root, 'examples', '03-training-loop.grad.ts');
+  const text = fs.readFileSync(file, 'utf8');
+  await runScratch({ file, text, workerFile: WORKER }); // the bundler thread warm
+  const cold: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const t = performance.now();
+    await runScratch({ file, text, workerFile: WORKER });
+    cold.push(performance.now() - t);
+  }
+  const start: number[] = [];
+  for (let i = 0; i < 5; i++) start.push(await workerStart());
+  const warm: number[] = [];
+  prewarm({ file, text, workerFile: WORKER });
+  for (let i = 0; i < 10; i++) {
+    if (!runWarm(WORKER, DEFAULT_MEMORY_MB)) throw new Error('no warm worker');
+    // Time for the warm worker to load the engine, as between two Compute Gradients.
+    await new Promise((r) => setTimeout(r, 1500));
+    const t = performance.now();
+    const trace = await runScratch({ file, text, workerFile: WORKER, warm: true });
+    warm.push(performance.now() - t);
+    if (trace.error) throw new Error(trace.error.message);
+  }
+  const reach: number[] = [];
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-bench-'));
+  const hello = path.join(dir, 'hello.grad.ts');
+  fs.writeFileSync(hello, "console.log('hello');\n");
+  for (let i = 0; i < 10; i++) {
+    await new Promise((r) => setTimeout(r, 1500));
+    const trace = await runScratch({ file: hello, workerFile: WORKER, warm: true });
+    reach.push(trace.console[0].timeMs);
+  }
+  console.log(`run start: worker online ${median(start).toFixed(0)} ms (median of 5); cold run ${median(cold).toFixed(0)} ms (median of 5); warm run ${median(warm).toFixed(0)} ms (median of 10, min ${Math.min(...warm).toFixed(0)}); a warm run's data reaches the script in ${median(reach)} ms (median of 10)`);
+
+  const hog = path.join(dir, 'hog.grad.ts');
+  fs.writeFileSync(hog, 'const keep: Buffer[] = [];\nfor (let i = 0; i < 3072; i++) keep.push(Buffer.alloc(1 << 20, 1));\nconsole.log(keep.length);\n');
+  const base = process.memoryUsage.rss();
+  let peak = base;
+  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 10);
+  const t = performance.now();
+  const trace = await runScratch({ file: hog, workerFile: WORKER, memoryMb: 256 });
+  clearInterval(sampler);
+  console.log(`runaway allocation (3 GB of Buffers, --memory 256): ${trace.error?.kind ?? 'no error'} after ${(performance.now() - t).toFixed(0)} ms; this process grew by ${((peak - base) / 1048576).toFixed(0)} MB at its peak`);
+  fs.rmSync(dir, { recursive: true, force: true });
+  await disposeRunWorkers();
+  await disposeBundlers();
+}
+
+void main();

@@ -180,7 +180,12 @@ export class GraphView {
       }
     }
     document.body.dataset.drawnNodes = String(graph.nodes.length);
-    if (!keepPositions) this.layoutGraph();
+    // Laid out for the pane's size as the page is now (bars above it may have changed since the
+    // last read), so the first frame is not laid out and fitted again when the observer reports it.
+    if (!keepPositions) {
+      this.readSize();
+      this.layoutGraph();
+    }
     else this.remember();
     this.computeTapeBoxes();
     if (!keepView || !keepPositions) this.fit();
@@ -375,6 +380,8 @@ export class GraphView {
   }
 
   setWalkFocus(i: number | undefined): void {
+    // Unchanged (leaving another tab for the graph's): no frame to draw again.
+    if (i === undefined && this.walkFocus === undefined) return;
     this.walkFocus = i;
     if (i !== undefined) this.centerOn(i, false);
     this.requestDraw();
@@ -479,17 +486,29 @@ export class GraphView {
     this.resize();
   }
 
-  private resize(): void {
+  /**
+   * Takes the pane's size now; false when it has none or has not changed. The same size again (the
+   * observer's first report after a read) changes nothing: setting the canvas's size would clear the
+   * frame just drawn, before it is painted, and the graph would be laid out again for nothing.
+   */
+  private readSize(): boolean {
     const r = this.el.getBoundingClientRect();
-    if (!r.width || !r.height) return;
-    const first = !this.width;
+    if (!r.width || !r.height) return false;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.round(r.width * dpr), ch = Math.round(r.height * dpr);
+    if (r.width === this.width && r.height === this.height && this.canvas.width === cw && this.canvas.height === ch) return false;
     this.width = r.width;
     this.height = r.height;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(r.width * dpr);
-    this.canvas.height = Math.round(r.height * dpr);
+    this.canvas.width = cw;
+    this.canvas.height = ch;
     this.canvas.style.width = `${r.width}px`;
     this.canvas.style.height = `${r.height}px`;
+    return true;
+  }
+
+  private resize(): void {
+    const first = !this.width;
+    if (!this.readSize()) return;
     // The pane changes size when the inspector stacks below it or the panel is resized: a fitted
     // view is laid out again when another direction or node size now reads better, then fitted.
     if (this.graph && (first || this.fitted)) {

@@ -6,7 +6,7 @@
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
 import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import type { ViewGraph } from '../model/repeats';
-import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
+import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
@@ -203,21 +203,9 @@ export class GraphView {
     const huge = g.nodes.length > RELAYOUT_MAX_NODES;
     const choice = huge
       ? { dir: (w >= h ? 'LR' : 'TB') as Direction, size: 'brief' as SizeClass, k: 0, detail: 'box' as Detail }
-      : chooseLayout((dir, size) => {
-        sizeNodes(g, size);
-        layeredLayout(g, dir, size);
-        return bounds(g);
-      }, w, h);
-    if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) {
-      // Measuring moved the nodes: put back the current layout's positions.
-      sizeNodes(g, this.size);
-      if (this.placed) this.restore(this.placed);
-      else {
-        layeredLayout(g, this.dir, this.size);
-        this.moved();
-      }
-      return;
-    }
+      : chooseLayout((dir, size) => layeredBounds(g, dir, size), w, h);
+    // Measuring moves no node: the current layout stays as it is.
+    if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) return;
     this.dir = choice.dir;
     this.size = choice.size;
     sizeNodes(g, choice.size);

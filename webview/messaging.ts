@@ -25,7 +25,19 @@ export function onMessage(handler: (msg: HostToPanel) => void): void {
     const m: unknown = e.data;
     // The page also sees messages that are not the host's (e.g. from VS Code's own frame): only a protocol message is ours.
     if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
+    const t0 = performance.now();
     const decoded = decodeFromHost(m);
+    if (decoded.ok && decoded.msg.type === 'didLoadRun') {
+      // How long the host packed the run's rows and this page unpacked them (absent: it came unpacked): the e2e's breakdown reads these.
+      const stamps = document.body.dataset;
+      if (decoded.packMs === undefined) {
+        delete stamps.packMs;
+        delete stamps.unpackMs;
+      } else {
+        stamps.packMs = decoded.packMs.toFixed(1);
+        stamps.unpackMs = (performance.now() - t0).toFixed(1);
+      }
+    }
     if (decoded.ok) handler(decoded.msg);
     else if ((m as { rows?: unknown }).rows !== undefined) post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
   });

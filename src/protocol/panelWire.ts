@@ -12,8 +12,12 @@ import { checkPackedRows, PACK_MIN_ROWS, packRows, rowCount, unpackRows, type Pa
 type LoadRun = Extract<HostToPanel, { type: 'didLoadRun' }>;
 type LoadRest = Extract<HostToPanel, { type: 'didLoadRunRest' }>;
 
-/** What postMessage carries: a HostToPanel, its run's rows packed when there are many. */
-export type HostToPanelWire = Exclude<HostToPanel, LoadRun | LoadRest> | (LoadRun & { rows?: PackedRows }) | (LoadRest & { rows?: PackedRows });
+/** What postMessage carries: a HostToPanel, its run's rows packed when there are many (and how long packing took, for the figures). */
+export type HostToPanelWire = Exclude<HostToPanel, LoadRun | LoadRest> | (LoadRun & Packed) | (LoadRest & Packed);
+interface Packed {
+  rows?: PackedRows;
+  packMs?: number;
+}
 
 const HOST_TO_PANEL_TYPES: readonly string[] = ['didLoadRun', 'didLoadRunRest', 'didMoveCursor', 'didRequestNode', 'didInspect'] satisfies HostToPanel['type'][];
 
@@ -27,12 +31,16 @@ export function encodeForPanel(msg: HostToPanel, minRows = PACK_MIN_ROWS): HostT
   if (msg.type === 'didLoadRun' && msg.run) {
     const { tapes, gradients } = msg.run.trace;
     if (rowCount(tapes, gradients) < minRows) return msg;
-    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, ...stripped(tapes, gradients) } }, rows: packRows(tapes, gradients) };
+    const t0 = performance.now();
+    const rows = packRows(tapes, gradients);
+    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, ...stripped(tapes, gradients) } }, rows, packMs: performance.now() - t0 };
   }
   if (msg.type === 'didLoadRunRest') {
     const { tapes, gradients } = msg.rest;
     if (rowCount(tapes, gradients) < minRows) return msg;
-    return { ...msg, rest: { ...msg.rest, ...stripped(tapes, gradients) }, rows: packRows(tapes, gradients) };
+    const t0 = performance.now();
+    const rows = packRows(tapes, gradients);
+    return { ...msg, rest: { ...msg.rest, ...stripped(tapes, gradients) }, rows, packMs: performance.now() - t0 };
   }
   return msg;
 }
@@ -44,17 +52,18 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
  * The HostToPanel a received message stands for, its rows unpacked; or why it is dropped (not a
  * message of this protocol, or packed rows that are not well-formed for the tapes and calls beside them).
  */
-export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel } | { ok: false; reason: string } {
+export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; packMs?: number } | { ok: false; reason: string } {
   if (!isObj(raw) || typeof raw.type !== 'string' || !HOST_TO_PANEL_TYPES.includes(raw.type)) return { ok: false, reason: 'not a host message' };
   if (raw.rows === undefined) return { ok: true, msg: raw as HostToPanel };
-  const { rows, ...rest } = raw as Obj & { rows: unknown };
+  const { rows, packMs, ...rest } = raw as Obj & { rows: unknown; packMs?: unknown };
+  const took = typeof packMs === 'number' ? { packMs } : {};
   const msg = rest as HostToPanel;
   const holder = msg.type === 'didLoadRun' ? msg.run?.trace : msg.type === 'didLoadRunRest' ? msg.rest : undefined;
   if (!isObj(holder) || !Array.isArray(holder.tapes) || !Array.isArray(holder.gradients)) return { ok: false, reason: `${msg.type}: packed rows without tapes and gradient calls` };
   const bad = checkPackedRows(rows, holder.tapes.length, holder.gradients.length);
   if (bad) return { ok: false, reason: `${msg.type}: ${bad}` };
   const whole = unpackRows(rows as PackedRows, holder.tapes, holder.gradients);
-  if (msg.type === 'didLoadRun') return { ok: true, msg: { ...msg, run: { ...msg.run!, trace: { ...msg.run!.trace, ...whole } } } };
-  if (msg.type === 'didLoadRunRest') return { ok: true, msg: { ...msg, rest: { ...msg.rest, ...whole } } };
+  if (msg.type === 'didLoadRun') return { ok: true, msg: { ...msg, run: { ...msg.run!, trace: { ...msg.run!.trace, ...whole } } }, ...took };
+  if (msg.type === 'didLoadRunRest') return { ok: true, msg: { ...msg, rest: { ...msg.rest, ...whole } }, ...took };
   return { ok: false, reason: 'packed rows on a message that has none' };
 }

@@ -26,7 +26,7 @@ export interface PackedSummaries {
   /** Row i's shape is shapes[shapeAt[i] .. shapeAt[i+1]). */
   shapeAt: Int32Array;
   shapes: Int32Array;
-  /** Row i's `first` is numbers[firstAt[i] .. firstAt[i] + firstLen[i]). */
+  /** Row i's `first` is numbers[firstAt[i] .. firstAt[i] + firstLen[i]) (the start of its `values` when it has them). */
   firstAt: Int32Array;
   firstLen: Int32Array;
   /** Row i's `values` is numbers[valuesAt[i] .. valuesAt[i] + valuesLen[i]), or absent when valuesLen[i] is -1. */
@@ -99,117 +99,164 @@ export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceG
 const toNumber = (v: Num): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
 const toNum = (v: number): Num => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 
-class Packer {
-  readonly strings: string[] = [];
-  private readonly stringIds = new Map<string, number>();
-  private readonly s = { dtype: [] as number[], stats: [] as number[], shapeAt: [0], shapes: [] as number[], firstAt: [] as number[], firstLen: [] as number[], valuesAt: [] as number[], valuesLen: [] as number[], numbers: [] as number[] };
+/** Interns strings: each distinct one is sent once. */
+class Strings {
+  readonly list: string[] = [];
+  private readonly ids = new Map<string, number>();
 
-  str(v: string | undefined): number {
+  id(v: string | undefined): number {
     if (v === undefined) return -1;
-    let id = this.stringIds.get(v);
+    let id = this.ids.get(v);
     if (id === undefined) {
-      id = this.strings.length;
-      this.strings.push(v);
-      this.stringIds.set(v, id);
+      id = this.list.length;
+      this.list.push(v);
+      this.ids.set(v, id);
     }
     return id;
   }
+}
 
-  summary(v: ValueSummary): number {
-    const s = this.s;
-    const row = s.dtype.length;
-    s.dtype.push(DTYPES.indexOf(v.dtype));
-    s.stats.push(v.size, toNumber(v.min), toNumber(v.max), toNumber(v.mean), toNumber(v.norm), v.nanCount, v.infCount);
-    for (const d of v.shape) s.shapes.push(d);
-    s.shapeAt.push(s.shapes.length);
-    s.firstAt.push(s.numbers.length);
-    s.firstLen.push(v.first.length);
-    for (const x of v.first) s.numbers.push(toNumber(x));
-    s.valuesAt.push(s.numbers.length);
-    s.valuesLen.push(v.values ? v.values.length : -1);
-    if (v.values) for (const x of v.values) s.numbers.push(toNumber(x));
-    return row;
-  }
+/** Whether `first` is the start of `values` (it always is in the runner's summaries: then it is not sent twice). */
+function isPrefix(first: readonly Num[], values: readonly Num[] | undefined): boolean {
+  if (!values || values.length < first.length) return false;
+  for (let j = 0; j < first.length; j++) if (!Object.is(first[j], values[j])) return false;
+  return true;
+}
 
-  summaries(): PackedSummaries {
-    const s = this.s;
-    return {
-      count: s.dtype.length,
-      dtype: Uint8Array.from(s.dtype),
-      stats: Float64Array.from(s.stats),
-      shapeAt: Int32Array.from(s.shapeAt),
-      shapes: Int32Array.from(s.shapes),
-      firstAt: Int32Array.from(s.firstAt),
-      firstLen: Int32Array.from(s.firstLen),
-      valuesAt: Int32Array.from(s.valuesAt),
-      valuesLen: Int32Array.from(s.valuesLen),
-      numbers: Float64Array.from(s.numbers),
-    };
+/** The summaries as columns, in two passes (sizes, then the numbers): no intermediate arrays. */
+function packSummaries(list: readonly ValueSummary[]): PackedSummaries {
+  const n = list.length;
+  let shapes = 0, numbers = 0;
+  for (const v of list) {
+    shapes += v.shape.length;
+    numbers += (v.values ? v.values.length : 0) + (isPrefix(v.first, v.values) ? 0 : v.first.length);
   }
+  const out: PackedSummaries = {
+    count: n, dtype: new Uint8Array(n), stats: new Float64Array(7 * n), shapeAt: new Int32Array(n + 1), shapes: new Int32Array(shapes),
+    firstAt: new Int32Array(n), firstLen: new Int32Array(n), valuesAt: new Int32Array(n), valuesLen: new Int32Array(n), numbers: new Float64Array(numbers),
+  };
+  let sh = 0, at = 0;
+  for (let i = 0; i < n; i++) {
+    const v = list[i];
+    out.dtype[i] = DTYPES.indexOf(v.dtype);
+    const k = 7 * i;
+    out.stats[k] = v.size;
+    out.stats[k + 1] = toNumber(v.min);
+    out.stats[k + 2] = toNumber(v.max);
+    out.stats[k + 3] = toNumber(v.mean);
+    out.stats[k + 4] = toNumber(v.norm);
+    out.stats[k + 5] = v.nanCount;
+    out.stats[k + 6] = v.infCount;
+    for (const d of v.shape) out.shapes[sh++] = d;
+    out.shapeAt[i + 1] = sh;
+    const shared = isPrefix(v.first, v.values);
+    out.firstLen[i] = v.first.length;
+    if (!shared) {
+      out.firstAt[i] = at;
+      for (const x of v.first) out.numbers[at++] = toNumber(x);
+    }
+    if (v.values) {
+      if (shared) out.firstAt[i] = at;
+      out.valuesAt[i] = at;
+      out.valuesLen[i] = v.values.length;
+      for (const x of v.values) out.numbers[at++] = toNumber(x);
+    } else {
+      out.valuesAt[i] = at;
+      out.valuesLen[i] = -1;
+    }
+  }
+  return out;
 }
 
 const flag = (v: boolean | undefined): number => (v === undefined ? -1 : v ? 1 : 0);
 
-function posColumns(rows: (SourcePos | undefined)[], p: Packer): PackedPos {
+function posColumns(rows: readonly { pos?: SourcePos }[], strings: Strings): PackedPos {
   const out = { line: new Int32Array(rows.length), column: new Int32Array(rows.length), file: new Int32Array(rows.length) };
-  rows.forEach((pos, i) => {
-    out.line[i] = pos ? pos.line : 0;
-    out.column[i] = pos ? pos.column : 0;
-    out.file[i] = p.str(pos?.file);
-  });
+  for (let i = 0; i < rows.length; i++) {
+    const pos = rows[i].pos;
+    if (!pos) {
+      out.file[i] = -1;
+      continue;
+    }
+    out.line[i] = pos.line;
+    out.column[i] = pos.column;
+    out.file[i] = strings.id(pos.file);
+  }
   return out;
 }
 
 /** The nodes and leaves of `tapes` and the adjoints of `gradients`, as columns. */
 export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceGradient[]): PackedRows {
-  const p = new Packer();
-  const nodes = tapes.flatMap((t) => t.nodes);
-  const leaves = tapes.flatMap((t) => t.leaves);
-  const adjoints = gradients.flatMap((g) => g.adjoints);
-  const offsets = (counts: number[]) => {
-    const at = new Int32Array(counts.length + 1);
-    counts.forEach((c, i) => (at[i + 1] = at[i] + c));
+  const strings = new Strings();
+  const nodes: TraceNode[] = [], leaves: TraceLeaf[] = [], adjoints: TraceGradient['adjoints'] = [];
+  for (const t of tapes) {
+    for (const x of t.nodes) nodes.push(x);
+    for (const x of t.leaves) leaves.push(x);
+  }
+  for (const g of gradients) for (const x of g.adjoints) adjoints.push(x);
+  const offsets = <T>(groups: readonly T[], count: (g: T) => number) => {
+    const at = new Int32Array(groups.length + 1);
+    for (let i = 0; i < groups.length; i++) at[i + 1] = at[i] + count(groups[i]);
     return at;
   };
-  const n = nodes.length;
-  const inputs = nodes.flatMap((x) => x.inputs);
-  const nodeCols: PackedRows['nodes'] = {
-    id: Int32Array.from(nodes, (x) => x.id),
-    op: Int32Array.from(nodes, (x) => p.str(x.op)),
-    outputId: Int32Array.from(nodes, (x) => x.outputId),
-    output: Int32Array.from(nodes, (x) => p.summary(x.output)),
-    name: Int32Array.from(nodes, (x) => p.str(x.name)),
-    call: Int32Array.from(nodes, (x) => p.str(x.call)),
-    nonFinite: Int8Array.from(nodes, (x) => flag(x.nonFinite)),
-    pos: posColumns(nodes.map((x) => x.pos), p),
-    inputAt: offsets(nodes.map((x) => x.inputs.length)),
-    inputName: Int32Array.from(inputs, (x) => p.str(x.name)),
-    inputTensor: Int32Array.from(inputs, (x) => x.tensorId),
-    tapeIdAt: offsets(nodes.map((x) => x.tapeIds.length)),
-    tapeIds: Int32Array.from(nodes.flatMap((x) => x.tapeIds)),
-    attrs: [],
+  const n = nodes.length, l = leaves.length, a = adjoints.length;
+  // Summary rows: the nodes' outputs, then the leaves' values, then the adjoints'.
+  const summaries: ValueSummary[] = new Array(n + l + a);
+  const inputAt = offsets(nodes, (x) => x.inputs.length);
+  const tapeIdAt = offsets(nodes, (x) => x.tapeIds.length);
+  const nc: PackedRows['nodes'] = {
+    id: new Int32Array(n), op: new Int32Array(n), outputId: new Int32Array(n), output: new Int32Array(n), name: new Int32Array(n), call: new Int32Array(n),
+    nonFinite: new Int8Array(n), pos: posColumns(nodes, strings), inputAt, inputName: new Int32Array(inputAt[n]), inputTensor: new Int32Array(inputAt[n]),
+    tapeIdAt, tapeIds: new Int32Array(tapeIdAt[n]), attrs: [],
   };
-  for (let i = 0; i < n; i++) if (nodes[i].attrs) nodeCols.attrs.push([i, nodes[i].attrs!]);
-  const leafCols: PackedRows['leaves'] = {
-    tensorId: Int32Array.from(leaves, (x) => x.tensorId),
-    kind: Uint8Array.from(leaves, (x) => LEAF_KINDS.indexOf(x.kind)),
-    name: Int32Array.from(leaves, (x) => p.str(x.name)),
-    trainable: Int8Array.from(leaves, (x) => flag(x.trainable)),
-    watched: Uint8Array.from(leaves, (x) => (x.watched ? 1 : 0)),
-    value: Int32Array.from(leaves, (x) => p.summary(x.value)),
-    pos: posColumns(leaves.map((x) => x.pos), p),
+  for (let i = 0; i < n; i++) {
+    const x = nodes[i];
+    nc.id[i] = x.id;
+    nc.op[i] = strings.id(x.op);
+    nc.outputId[i] = x.outputId;
+    nc.output[i] = i;
+    summaries[i] = x.output;
+    nc.name[i] = strings.id(x.name);
+    nc.call[i] = strings.id(x.call);
+    nc.nonFinite[i] = flag(x.nonFinite);
+    let j = inputAt[i];
+    for (const input of x.inputs) {
+      nc.inputName[j] = strings.id(input.name);
+      nc.inputTensor[j++] = input.tensorId;
+    }
+    j = tapeIdAt[i];
+    for (const id of x.tapeIds) nc.tapeIds[j++] = id;
+    if (x.attrs) nc.attrs.push([i, x.attrs]);
+  }
+  const lc: PackedRows['leaves'] = {
+    tensorId: new Int32Array(l), kind: new Uint8Array(l), name: new Int32Array(l), trainable: new Int8Array(l), watched: new Uint8Array(l), value: new Int32Array(l), pos: posColumns(leaves, strings),
   };
-  const adjointCols = { tensorId: Int32Array.from(adjoints, (x) => x.tensorId), value: Int32Array.from(adjoints, (x) => p.summary(x.value)) };
+  for (let i = 0; i < l; i++) {
+    const x = leaves[i];
+    lc.tensorId[i] = x.tensorId;
+    lc.kind[i] = LEAF_KINDS.indexOf(x.kind);
+    lc.name[i] = strings.id(x.name);
+    lc.trainable[i] = flag(x.trainable);
+    lc.watched[i] = x.watched ? 1 : 0;
+    lc.value[i] = n + i;
+    summaries[n + i] = x.value;
+  }
+  const ac = { tensorId: new Int32Array(a), value: new Int32Array(a) };
+  for (let i = 0; i < a; i++) {
+    ac.tensorId[i] = adjoints[i].tensorId;
+    ac.value[i] = n + l + i;
+    summaries[n + l + i] = adjoints[i].value;
+  }
   return {
     packed: 1,
-    strings: p.strings,
-    summaries: p.summaries(),
-    nodeAt: offsets(tapes.map((t) => t.nodes.length)),
-    leafAt: offsets(tapes.map((t) => t.leaves.length)),
-    nodes: nodeCols,
-    leaves: leafCols,
-    adjointAt: offsets(gradients.map((g) => g.adjoints.length)),
-    adjoints: adjointCols,
+    strings: strings.list,
+    summaries: packSummaries(summaries),
+    nodeAt: offsets(tapes, (t) => t.nodes.length),
+    leafAt: offsets(tapes, (t) => t.leaves.length),
+    nodes: nc,
+    leaves: lc,
+    adjointAt: offsets(gradients, (g) => g.adjoints.length),
+    adjoints: ac,
   };
 }
 
@@ -219,11 +266,13 @@ export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], grad
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const summary = (r: number): ValueSummary => {
     const k = 7 * r;
-    const fa = s.firstAt[r], va = s.valuesAt[r], vl = s.valuesLen[r];
-    const first: Num[] = new Array(s.firstLen[r]);
-    for (let j = 0; j < first.length; j++) first[j] = toNum(s.numbers[fa + j]);
+    const fa = s.firstAt[r], va = s.valuesAt[r], vl = s.valuesLen[r], fl = s.firstLen[r];
+    const first: Num[] = new Array(fl);
+    for (let j = 0; j < fl; j++) first[j] = toNum(s.numbers[fa + j]);
+    const shape: number[] = new Array(s.shapeAt[r + 1] - s.shapeAt[r]);
+    for (let j = 0; j < shape.length; j++) shape[j] = s.shapes[s.shapeAt[r] + j];
     const v: ValueSummary = {
-      shape: Array.from(s.shapes.subarray(s.shapeAt[r], s.shapeAt[r + 1])),
+      shape,
       dtype: DTYPES[s.dtype[r]],
       size: s.stats[k],
       min: toNum(s.stats[k + 1]),

@@ -80,7 +80,13 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<LoadedP
   if (!py) {
     py = await loadPyodide({ ...options, _makeSnapshot: file !== undefined });
     py.runPython(SNAPSHOT_IMPORTS);
-    if (file) writeSnapshot(file, py.makeMemorySnapshot());
+    if (file) {
+      try {
+        writeSnapshot(file, py.makeMemorySnapshot());
+      } catch {
+        // Pyodide refused (a state it cannot serialize): this start goes on, the next one tries again.
+      }
+    }
   }
   const state: BridgeState = { at: -1 };
   py.registerJsModule(

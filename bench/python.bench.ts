@@ -28,6 +28,9 @@ async function timed(file: string, warm: boolean): Promise<{ ms: number; out: st
 }
 
 async function main(): Promise<void> {
+  // The warm worker is unref'd (an idle one never keeps a process alive): while this waits for it,
+  // nothing else would, and Node would exit mid-bench.
+  const alive = setInterval(() => undefined, 1 << 30);
   console.log(`${cpuModel()}, Node ${process.version}, load average ${os.loadavg().map((x) => x.toFixed(1)).join(' ')}`);
   const seeds = ['01-squared-difference', '02-watch-persistent', '03-training-loop'].map((n) => path.join(root, 'examples', `${n}.grad.py`));
 
@@ -100,6 +103,7 @@ async function main(): Promise<void> {
   console.log(`per op in a tape (best of 3 × ${M}): Python x * w ${pyOp.toFixed(2)} µs, tf.multiply(x, w) ${pyFn.toFixed(2)} µs, TypeScript ${tsRec.toFixed(2)} µs, ratio ${(pyOp / tsRec).toFixed(1)}× / ${(pyFn / tsRec).toFixed(1)}×; goal ≤ 3×`);
   await disposePython();
   await disposeBundlers();
+  clearInterval(alive);
 }
 
 void main();

@@ -166,8 +166,21 @@ export class RunController extends Disposable {
     const timing = `run ${Math.round(tracedAt - started)} ms, store listeners ${Math.round(storedAt - tracedAt)} ms, hover index ${Math.round(readyMs - (storedAt - started))} ms`;
     this.output.appendLine(`${trace.ok ? '✔' : '✖'} ${trace.stats.recordedOps} ops recorded on ${trace.stats.tapes} tape(s), ${trace.stats.gradientCalls} gradient call(s) in ${Math.round(trace.durationMs)} ms (${timing})`);
     this.status.finished(doc.uri, trace);
-    return { run, readyMs };
+    return outcome(run, readyMs);
   }
+}
+
+/**
+ * The outcome of a stored run. Callers in this process (tests, the benchmark) read the whole run; a
+ * caller in another process (the palette and keybindings run the command from the workbench) gets
+ * it as JSON, and there it is only the document, its version and the time: the trace of a
+ * 10,000-op tape is 8.7 MB of JSON that the host would serialise and the workbench parse for nothing.
+ */
+function outcome(run: Run, readyMs: number): RunOutcome {
+  return Object.defineProperty({ run, readyMs }, 'toJSON', {
+    value: () => ({ run: { uri: run.uri, version: run.version, ok: run.trace.ok }, readyMs }),
+    enumerable: false,
+  });
 }
 
 /** Untitled documents have no path: give the runner an absolute one next to the workspace, for relative imports. */

@@ -16,8 +16,8 @@ export interface Runner {
   runScratch(opts: RunOptions): Promise<Trace>;
   /** The panel's inspector questions (src/runner/host/inspectThread.ts); absent in test doubles. */
   inspectTrace?: InspectRun;
-  /** Gets a file's first run ready: esbuild warm and a run worker loaded (src/runner/host/scratchRun.ts). */
-  prewarm?(opts: Pick<RunOptions, 'file' | 'text' | 'memoryMb'>): void;
+  /** Gets a file's first run ready, or without a file any .grad.ts run's: esbuild warm and a run worker loaded (src/runner/host/scratchRun.ts). */
+  prewarm?(opts: Partial<Pick<RunOptions, 'file' | 'text'>> & Pick<RunOptions, 'memoryMb'>): void;
 }
 export type RunnerLoader = () => Promise<Runner>;
 
@@ -77,6 +77,15 @@ export class RunController extends Disposable {
     );
   }
   private readonly prewarmed = new Set<string>();
+
+  /** Activation: the runner loaded, esbuild started and a run worker waiting, so the first run after activation is warm. Trusted workspaces only. */
+  prewarmRunner(): void {
+    if (!vscode.workspace.isTrusted) return;
+    void (this.runner ??= this.loadRunner()).then(
+      (runner) => runner.prewarm?.({ memoryMb: readConfig().memoryMb }),
+      () => (this.runner = undefined),
+    );
+  }
 
   /** Runs the document's current text, saved or not. `quiet` (run on save) skips the trust prompt. */
   async run(doc: vscode.TextDocument, { quiet = false } = {}): Promise<RunOutcome> {

@@ -1,7 +1,8 @@
 // The panel in a real browser (Debian's Chromium through playwright-core): first draw of tapes of
 // 100 / 1,000 / 10,000 / 100,000 nodes, pan and zoom frame times, the dagre pass, and a 100,000-point
 // curve. Needs dist/webview.js (npm run build). Prints figures; asserts nothing.
-// `npx tsx bench/panelDraw.bench.ts 10000 100000` measures only those sizes.
+// `npx tsx bench/panelDraw.bench.ts 10000 100000` measures only those sizes. Above 20,000 nodes it also
+// drags at middle zoom (between the overview picture and text); PANEL_SHOTS=dir saves a screenshot there.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -36,6 +37,41 @@ function messageFile(trace: Trace): string {
   return file;
 }
 
+/**
+ * Middle zoom on a graph with an overview picture (above 20,000 nodes): between the picture's
+ * resolution and legible text, at several zooms, drag across the graph and read every frame's time
+ * (frames that draw tiles included). Returns the frame times, or nothing when there is no overview.
+ */
+async function middleZoom(page: Page, shot?: string): Promise<number[] | undefined> {
+  await page.waitForFunction(() => document.body.dataset.graphOverview, undefined, { timeout: 300_000 });
+  const ovScale = await page.evaluate(() => (globalThis as unknown as { gradtapeGraph: { overview?: { scale: number } } }).gradtapeGraph.overview?.scale);
+  if (!ovScale) return undefined;
+  const frames: number[] = [];
+  const canvas = (await page.locator('.graph canvas').boundingBox())!;
+  const cx = canvas.x + canvas.width / 2, cy = canvas.y + canvas.height / 2;
+  const twoFrames = () => page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  for (const f of [1.3, 2, 3, 4.5]) {
+    // Centred on the middle of the graph at f × the picture's scale (the page's pixel ratio is 1).
+    await page.evaluate((k) => {
+      const g = (globalThis as unknown as { gradtapeGraph: { drawnBounds(): { x: number; y: number; w: number; h: number }; paneSize: { width: number; height: number }; setView(v: { x: number; y: number; k: number }): void } }).gradtapeGraph;
+      const b = g.drawnBounds(), p = g.paneSize;
+      g.setView({ k, x: p.width / 2 - (b.x + b.w / 2) * k, y: p.height / 2 - (b.y + b.h / 2) * k });
+    }, ovScale * f);
+    await twoFrames();
+    frames.push(Number(await page.evaluate(() => document.body.dataset.graphFrameMs)));
+    await page.mouse.move(cx, cy);
+    await page.mouse.down();
+    for (let i = 1; i <= 16; i++) {
+      await page.mouse.move(cx - i * 30, cy - i * 20);
+      await twoFrames();
+      frames.push(Number(await page.evaluate(() => document.body.dataset.graphFrameMs)));
+    }
+    await page.mouse.up();
+    if (shot && f === 2) await page.screenshot({ path: shot });
+  }
+  return frames;
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
 
@@ -53,6 +89,7 @@ async function main() {
       const firsts: number[] = [];
       let frames: number[] = [];
       let elk = '';
+      let middle = '';
       for (let rep = 0; rep < 3; rep++) {
         const page = await openPanel(browser, 'dark', { width: 1280, height: 800 });
         firsts.push(file ? await loadRunFromFile(page, file) : await loadRun(page, trace));
@@ -80,6 +117,11 @@ async function main() {
           await page.click('button[aria-label=fit]');
           await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
           frames.push(await read());
+          if (file) {
+            const shot = process.env.PANEL_SHOTS ? path.join(process.env.PANEL_SHOTS, `middle-zoom-${n}.png`) : undefined;
+            const mid = await middleZoom(page, shot);
+            if (mid) middle = ` · middle zoom (1.3-4.5× the overview picture's scale, ${mid.length} frames while dragging) median ${median(mid).toFixed(1)} ms, p95 ${p95(mid).toFixed(1)} ms, max ${Math.max(...mid).toFixed(1)} ms, tiles drawn ${await page.evaluate(() => document.body.dataset.graphTiles ?? 0)}`;
+          }
           if (n <= 120) {
             await page.waitForFunction(() => document.body.dataset.layoutMs, undefined, { timeout: 60_000 });
             elk = ` · dagre layout pass ${await page.evaluate(() => document.body.dataset.layoutMs)} ms (after the first frame)`;
@@ -88,7 +130,7 @@ async function main() {
         await page.close();
       }
       if (file) fs.rmSync(path.dirname(file), { recursive: true, force: true });
-      console.log(`graph ${String(n).padStart(6)} nodes: first draw median ${median(firsts).toFixed(0)} ms (${firsts.map((x) => x.toFixed(0)).join(', ')}) · pan/zoom frame median ${median(frames).toFixed(1)} ms, p95 ${p95(frames).toFixed(1)} ms, fit-all ${frames[frames.length - 1].toFixed(1)} ms${elk}`);
+      console.log(`graph ${String(n).padStart(6)} nodes: first draw median ${median(firsts).toFixed(0)} ms (${firsts.map((x) => x.toFixed(0)).join(', ')}) · pan/zoom frame median ${median(frames).toFixed(1)} ms, p95 ${p95(frames).toFixed(1)} ms, fit-all ${frames[frames.length - 1].toFixed(1)} ms${middle}${elk}`);
     }
     if (sizes.length) return;
     const curveMs: number[] = [];

@@ -8,7 +8,7 @@ import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '
 import type { ViewGraph } from '../model/repeats';
 import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
-import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
+import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
 import { themeColor } from '../dom';
 import { SpatialIndex } from '../model/spatial';
 
@@ -68,6 +68,17 @@ const OVERVIEW_MIN_NODES = 20_000;
 /** The overview picture's size: its longer side and its area, in canvas pixels. */
 const OVERVIEW_MAX_SIDE = 16_384;
 const OVERVIEW_MAX_AREA = 16_000_000;
+/**
+ * Zoomed in past the overview picture's resolution but not yet far enough for text, a frame of a
+ * huge graph still holds thousands of boxes: it copies tiles of finer pictures instead, one level
+ * per √2 of zoom (a tile is never shrunk by more than that), each TILE_PX square, drawn when first
+ * in view (for at most TILE_BUDGET_MS a frame; the overview stands in for the rest meanwhile).
+ */
+const TILE_PX = 256;
+const TILE_STEP = Math.SQRT2;
+const TILE_BUDGET_MS = 6;
+/** Tiles kept (a quarter of a megabyte each), the least recently drawn dropped first. */
+const TILES_MAX = 256;
 
 /** The whole graph's edges and boxes drawn once into a canvas, at `scale` canvas pixels per graph unit. */
 interface Overview { canvas: HTMLCanvasElement; scale: number; box: Box; marked: GraphNode[] }
@@ -101,14 +112,22 @@ export class GraphView {
   private index: SpatialIndex | undefined;
   private indexTimer: ReturnType<typeof setTimeout> | undefined;
   private overview: Overview | undefined;
+  /** Tiles of the finer pictures, by `scale tx ty` (canvas pixels per graph unit, tile column, row). */
+  private tiles = new Map<string, HTMLCanvasElement>();
+  /** The tallest node (a frame shows no text, so tiles stand for it, while this one shows none). */
+  private tallest: number | undefined;
   /** Set while the overview picture is being drawn (draw() then paints edges and boxes only). */
   private overviewPass = false;
+  /** While drawing a tile: how much smaller than its own scale it is typically shown. */
+  private lineShrink = 1;
   private nodeBounds: Box | undefined;
   /** Each tape's (and model frame's) member nodes' bounds, before padding: per placement too. */
   private memberBounds: (Box | undefined)[] | undefined;
   private textCache = new Map<string, string>();
   /** Text drawn in the last frame (screen rectangles), and the smallest font size used. */
   textDrawn: TextRecord[] = [];
+  /** Tiles stand in at middle zoom (turned off by the checks, to compare with drawing node by node). */
+  tiling = true;
   /** Milliseconds the last frame took to draw (for the benchmarks). */
   lastDrawMs = 0;
   /** Called after every frame (the minimap draws its viewport rectangle: views/minimap.ts). */
@@ -145,6 +164,7 @@ export class GraphView {
   themeChanged(): void {
     this.pal = readPalette();
     this.overview = undefined;
+    this.tiles.clear();
     if (this.graph && this.graph.nodes.length > OVERVIEW_MIN_NODES) this.indexSoon();
     this.textCache.clear();
     this.requestDraw();
@@ -257,6 +277,8 @@ export class GraphView {
   private moved(): void {
     this.index = undefined;
     this.overview = undefined;
+    this.tiles.clear();
+    this.tallest = undefined;
     this.nodeBounds = undefined;
     this.memberBounds = undefined;
   }
@@ -291,25 +313,108 @@ export class GraphView {
     const g = this.graph!;
     const b = this.drawnBounds();
     const scale = Math.min(OVERVIEW_MAX_SIDE / Math.max(b.w, b.h, 1), Math.sqrt(OVERVIEW_MAX_AREA / Math.max(b.w * b.h, 1)));
+ const canvas = this.picture(Math.max(1, Math.ceil(b.w * scale)), Math.max(1, Math.ceil(b.h * scale)), { k: scale, x: -b.x * scale, y: -b.y * scale }, false);
+    this.overview = { canvas, scale, box: { x: b.x, y: b.y, w: canvas.width / scale, h: canvas.height / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
+    document.body.dataset.graphOverview = `${canvas.width}x${canvas.height}`;
+  }
+
+  /**
+   * Edges and boxes (no text, no selection or highlights) drawn under `view` into a new canvas of
+   * width × height pixels, on the background colour when `opaque` (tiles: their overlapping edges
+   * then blend into no seam).
+   */
+  private picture(width: number, height: number, view: View, opaque: boolean, lineShrink = 1): HTMLCanvasElement {
     const canvas = document.createElement('canvas');
-    canvas.width = Math.max(1, Math.ceil(b.w * scale));
-    canvas.height = Math.max(1, Math.ceil(b.h * scale));
-    const saved = { ctx: this.ctx, view: this.view, width: this.width, height: this.height, selected: this.selected, walkFocus: this.walkFocus, highlighted: this.highlighted, matches: this.matches, textDrawn: this.textDrawn };
+    canvas.width = width;
+    canvas.height = height;
+    const saved = { ctx: this.ctx, view: this.view, width: this.width, height: this.height, selected: this.selected, walkFocus: this.walkFocus, highlighted: this.highlighted, matches: this.matches, textDrawn: this.textDrawn, lastDrawMs: this.lastDrawMs };
     this.ctx = canvas.getContext('2d')!;
-    this.view = { k: scale, x: -b.x * scale, y: -b.y * scale };
-    this.width = canvas.width;
-    this.height = canvas.height;
+    if (opaque) {
+      this.ctx.fillStyle = this.pal.bg;
+      this.ctx.fillRect(0, 0, width, height);
+    }
+    this.view = view;
+    this.width = width;
+    this.height = height;
     this.selected = this.walkFocus = undefined;
     this.highlighted = this.matches = new Set();
     this.overviewPass = true;
+    this.lineShrink = lineShrink;
     try {
       this.draw();
     } finally {
       Object.assign(this, saved);
       this.overviewPass = false;
+      this.lineShrink = 1;
     }
-    this.overview = { canvas, scale, box: { x: b.x, y: b.y, w: canvas.width / scale, h: canvas.height / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
-    document.body.dataset.graphOverview = `${canvas.width}x${canvas.height}`;
+    return canvas;
+  }
+
+  /**
+   * The tile scale (canvas pixels per graph unit) for a frame at canvas scale `scale`, or undefined
+   * where tiles do not stand in: no overview yet, zoomed out to it, or a node could show text.
+   */
+  private tileScale(scale: number, k: number): number | undefined {
+    const ov = this.overview;
+    if (!ov || !this.index || !this.tiling || scale <= ov.scale) return undefined;
+    if (this.tallest === undefined) {
+      let t = 0;
+      for (const n of this.graph!.nodes) if (n.h > t) t = n.h;
+      this.tallest = t;
+    }
+    if (detailFor(this.tallest, 1e9, k) !== 'box') return undefined;
+    // The next level at or above the frame's scale (a little slack: the levels themselves are rounded).
+    const level = Math.ceil(Math.log(scale / ov.scale) / Math.log(TILE_STEP) - 1e-6);
+    return ov.scale * TILE_STEP ** level;
+  }
+
+  /**
+   * Copies the tiles at scale `s` that cover the view box `vb` (graph space, the canvas in graph
+   * units), drawing the missing ones while the frame's budget lasts; the overview picture stands in
+   * for the others, and another frame is asked for to draw them. Tiles start at the overview's corner.
+   */
+  private drawTiles(s: number, vb: Box, t0: number): void {
+    const ov = this.overview!;
+    const ctx = this.ctx;
+    const span = TILE_PX / s, pad = 1 / s;
+    const tx0 = Math.max(0, Math.floor((vb.x - ov.box.x) / span)), tx1 = Math.min(Math.ceil(ov.box.w / span) - 1, Math.floor((vb.x + vb.w - ov.box.x) / span));
+    const ty0 = Math.max(0, Math.floor((vb.y - ov.box.y) / span)), ty1 = Math.min(Math.ceil(ov.box.h / span) - 1, Math.floor((vb.y + vb.h - ov.box.y) / span));
+    const ready: [HTMLCanvasElement, number, number][] = [];
+    const todo: [string, number, number][] = [];
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const key = `${s} ${tx} ${ty}`;
+        const gx = ov.box.x + tx * span, gy = ov.box.y + ty * span;
+        const tile = this.tiles.get(key);
+        if (!tile) {
+          todo.push([key, gx, gy]);
+          continue;
+        }
+        this.tiles.delete(key); // put back last: the most recently used
+        this.tiles.set(key, tile);
+        ready.push([tile, gx, gy]);
+      }
+    }
+    // The overview stands in for tiles still to come: copied whole, once (a part of it per tile
+    // would copy the whole picture each time); the tiles go over it.
+    if (todo.length) ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
+    const put = (tile: HTMLCanvasElement, gx: number, gy: number) => ctx.drawImage(tile, gx - pad, gy - pad, span + 2 * pad, span + 2 * pad);
+    for (const [tile, gx, gy] of ready) put(tile, gx, gy);
+    // New tiles while the budget lasts. A canvas is rasterised when first copied, so the budget is
+    // checked after each copy, not only after recording its drawing.
+    let drawn = 0;
+    for (const [key, gx, gy] of todo) {
+      if (performance.now() - t0 >= TILE_BUDGET_MS) break;
+      // One pixel more on each side, so neighbouring tiles overlap rather than leave a seam.
+      const tile = this.picture(TILE_PX + 2, TILE_PX + 2, { k: s, x: 1 - gx * s, y: 1 - gy * s }, true, Math.sqrt(TILE_STEP));
+      this.tiles.set(key, tile);
+      put(tile, gx, gy);
+      drawn++;
+    }
+    if (drawn) document.body.dataset.graphTiles = String(Number(document.body.dataset.graphTiles ?? 0) + drawn);
+    const missing = drawn < todo.length;
+    while (this.tiles.size > TILES_MAX) this.tiles.delete(this.tiles.keys().next().value!);
+    if (missing) this.requestDraw();
   }
 
   /** Nodes drawn over the overview picture in this frame: the selection, highlights, matches, groups and notes in view. */
@@ -612,11 +717,17 @@ export class GraphView {
     // The visible rectangle in graph coordinates.
     const vx0 = -view.x / view.k, vy0 = -view.y / view.k;
     const vx1 = vx0 + this.width / view.k, vy1 = vy0 + this.height / view.k;
-    const px = 1 / view.k; // one screen pixel in graph units
+    // One screen pixel in graph units. A tile is drawn at up to √2× the scale it is shown at: its lines
+    // are drawn for the middle of that range (`lineK`), so they are about as wide as drawn node by node.
+    const lineK = view.k / this.lineShrink;
+    const px = 1 / lineK;
     const lr = this.dir === 'LR';
-    const fine = view.k >= 0.3; // curves and arrowheads only where they can be seen
-    // Zoomed out at or past the overview picture's resolution: the picture stands for edges and boxes.
+    const fine = lineK >= 0.3; // curves and arrowheads only where they can be seen
+    // Zoomed out at or past the overview picture's resolution: the picture stands for edges and boxes;
+    // zoomed in from there until text shows, tiles of finer pictures do.
     const ov = !this.overviewPass && this.overview && dpr * view.k <= this.overview.scale ? this.overview : undefined;
+    const tileAt = ov || this.overviewPass ? undefined : this.tileScale(dpr * view.k, view.k);
+    const pic = ov ?? (tileAt !== undefined ? this.overview : undefined);
 
     for (const b of this.overviewPass ? [] : this.tapeBoxes) {
       ctx.setLineDash([6 * px, 4 * px]);
@@ -635,8 +746,8 @@ export class GraphView {
     const cuts = new Path2D();
     const viewBox = { x: vx0, y: vy0, w: vx1 - vx0, h: vy1 - vy0 };
     // Only the edges near the view (all of them until the index is built, culled one by one below).
-    const near = ov ? undefined : this.index?.edgesIn(viewBox);
-    const edgeCount = ov ? 0 : near ? near.length : g.edges.length;
+    const near = pic ? undefined : this.index?.edgesIn(viewBox);
+    const edgeCount = pic ? 0 : near ? near.length : g.edges.length;
     for (let q = 0; q < edgeCount; q++) {
       const e = g.edges[near ? near[q] : q];
       const a = g.nodes[e.from], b = g.nodes[e.to];
@@ -716,9 +827,9 @@ export class GraphView {
       // Scaled down many times over: the high-quality filter averages the picture rather than dropping lines.
       ctx.imageSmoothingQuality = 'high';
       ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
-    }
+    } else if (tileAt !== undefined) this.drawTiles(tileAt, viewBox, t0);
     const visible: GraphNode[] = [];
-    const inView = ov ? this.overNodes(ov, viewBox) : this.nodesIn(viewBox);
+    const inView = pic ? this.overNodes(pic, viewBox) : this.nodesIn(viewBox);
     for (let q = 0; q < inView.length; q++) visible.push(g.nodes[inView[q]]);
     const anyText = visible.length > 0 && detailFor(NODE_H_MIN(visible), 1e9, view.k) !== 'box';
     const special: GraphNode[] = [];

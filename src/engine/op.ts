@@ -15,6 +15,13 @@ import { Tensor, Variable, type TensorDebug } from './tensor';
 export type GradThunk = (() => Tensor | null) | null;
 
 /**
+ * A gradient rule applied directly: input `i`'s gradient (`null` = none), for an op whose inputs'
+ * gradients share no work. The tape calls it once per input on a path from a source: no
+ * closures or thunk array per node, which on a long scalar tape was much of the backward pass.
+ */
+export type InputGradient<A> = (dy: Tensor, xs: Tensor[], out: Tensor, attrs: A, i: number) => Tensor | null;
+
+/**
  * A forward-mode rule: the tangent of the output from the tangents of the inputs (`null` = zero,
  * at least one is a tensor), written with ops so that it is itself recorded and differentiable.
  * `op` is the op's own definition (shared rules in ops/tangents.ts apply it or its gradient).
@@ -68,6 +75,11 @@ export interface OpSpec<A> {
    * `null` = not differentiable (TensorFlow's NotDifferentiable); omitted = missing (LookupError).
    */
   gradient?: ((dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => GradThunk[]) | null;
+  /**
+   * The same rule in direct form (see InputGradient), given instead of `gradient` by the hot
+   * elementwise ops; `gradient` is then derived from it, for the callers that want thunks.
+   */
+  inputGradient?: InputGradient<A>;
   /**
    * Forward mode (ForwardAccumulator), applied as the op runs when an input has a tangent.
    * `null` = no tangent (not differentiable); omitted = derived from `gradient` by transposing it
@@ -198,8 +210,11 @@ export function definedOp<A>(name: string): OpDef<A> {
 }
 
 export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
+  const direct = spec.inputGradient;
+  if (direct !== undefined && spec.gradient !== undefined) throw new Error(`internal: op ${spec.name} gives both gradient and inputGradient`);
   const def: OpDef<A> = {
     ...spec,
+    ...(direct === undefined ? {} : { gradient: (dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => xs.map((_, i) => () => direct(dy, xs, out, attrs, i)) }),
     apply(xs: Tensor[], attrs?: A): Tensor {
       return applyOp(def, xs, attrs as A);
     },

@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observeCall, observer } from './observer';
-import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { enterTape, exitTape, stopRecordingAll } from './stop';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
@@ -175,7 +175,6 @@ function readValuesBack(node: TapeNode): (() => void) | null {
   };
 }
 
-/** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
 /**
  * Observer mode only: the running sums of the backward pass in progress, by the id of the
  * tensor whose adjoint they accumulate. Each op output's debug origin would otherwise keep the
@@ -185,20 +184,39 @@ function readValuesBack(node: TapeNode): (() => void) | null {
  */
 let runningSums: Map<number, { sum: Tensor; terms: Tensor[] }> | null = null;
 
-/** x's adjoint plus a contribution; with an observer, folds the sum's origin (see runningSums). */
-function accumulate(x: Tensor, dx: Tensor): void {
+/**
+ * x's adjoint plus a contribution; with an observer, folds the sum's origin (see runningSums).
+ *
+ * A sum this function made belongs to the pass alone: nothing else holds it (no tape recorded it,
+ * no observer saw it) until the walk reads it as a node's dy, which hands it on (Add's rule
+ * passes dy through). While it is so held, `_mark` is −epoch and further contributions are added
+ * into it in place (the same float additions as Add's kernel, so the same bits): a tensor with
+ * many consumers (a parameter used at every step of a long tape) costs one sum per pass, not one
+ * per use. Only when no tape records, no accumulator tracks and no observer watches the pass.
+ */
+function accumulate(x: Tensor, dx: Tensor, epoch: number): void {
   const prev = x._adj;
   if (!prev) {
     x._adj = dx;
     return;
   }
+  if (prev._mark === -epoch && prev.dtype === dx.dtype && prev.size === dx.size) {
+    const a = prev.data;
+    const b = dx.data;
+    for (let i = 0; i < a.length; i++) a[i] = a[i] + b[i];
+    return;
+  }
   const sum = add(prev, dx);
   x._adj = sum;
   const sums = runningSums;
+  if (sums === null) {
+    if (recordingTapes.length === 0 && activeAccumulators.length === 0) sum._mark = -epoch;
+    return;
+  }
   const debug = sum._debug;
   // Folded only when nothing else can see the partial sums: no tape recorded the sum (a tape's
   // node would name them) and no tape is paused (explanations read each sum's paused tapes).
-  if (sums === null || !(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
+  if (!(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
   for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watchedIds.has(sum.id)) return;
   const open = sums.get(x.id);
   if (open !== undefined && open.sum === prev) {
@@ -210,10 +228,21 @@ function accumulate(x: Tensor, dx: Tensor): void {
   debug.runningSum = true;
 }
 
+/** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
 function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
   const out = node.output;
-  const thunks = node.op.gradient!(dy, node.inputs, out, node.attrs as never);
   const inputs = node.inputs;
+  const direct = node.op.inputGradient;
+  if (direct !== undefined) {
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i];
+      if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
+      const raw = direct(dy, inputs, out, node.attrs as never, i);
+      if (raw) accumulate(x, unbroadcast(raw, x, node, i), epoch);
+    }
+    return;
+  }
+  const thunks = node.op.gradient!(dy, inputs, out, node.attrs as never);
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i];
     if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
@@ -221,8 +250,7 @@ function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
     if (!thunk) continue;
     const raw = thunk();
     if (!raw) continue;
-    const dx = unbroadcast(raw, x, node, i);
-    accumulate(x, dx);
+    accumulate(x, unbroadcast(raw, x, node, i), epoch);
   }
 }
 
@@ -580,6 +608,8 @@ export class GradientTape implements RecordingTape {
         const out = node.output;
         const dy = out._adj;
         if (!dy) continue;
+        // Read as a dy, a sum of the pass's own may be handed on (see accumulate): no longer in place.
+        if (dy._mark === -epoch) dy._mark = 0;
         // Without an observer only the sources' adjoints are returned: drop the others once
         // used, so they die young instead of being promoted by the GC.
         if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !sources.includes(out)) out._adj = null;

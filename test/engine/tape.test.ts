@@ -557,6 +557,68 @@ describe('GradientTape', () => {
     });
   });
 
+  describe('adjoints summed in place (a sum of the pass\'s own)', () => {
+    it('a sum handed on by Add\'s rule is not added into again: da = 9, db = 5', () => {
+      // y's adjoint is a sum the pass made (2 + 3); y = a + b hands it to a and b; a then gets
+      // w's 4: summed in place, that would change b's gradient too.
+      const a = tf.variable(1);
+      const b = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const t = tape.record(() => {
+        const w = tf.multiply(a, 4);
+        const y = tf.add(a, b);
+        return tf.add(tf.add(tf.multiply(y, 2), tf.multiply(y, 3)), w);
+      });
+      const [da, db] = tape.gradient(t, [a, b]);
+      assert.deepEqual(values(da), [9]);
+      assert.deepEqual(values(db), [5]);
+    });
+
+    it('a parameter used at every step gets the sum of its uses, to the bit, and a later pass leaves the first\'s result alone', () => {
+      // float32 sums in use order, as Add's kernel would: Math.fround per addition.
+      const p = tf.variable(0.1);
+      const xs = [0.3, -1.7, 2.9, 0.01, 5.5, -0.25];
+      const tape = new tf.GradientTape({ persistent: true });
+      const s = tape.record(() => xs.reduce<Tensor>((acc, x) => tf.add(acc, tf.multiply(p, x)), tf.constant(0)));
+      // The walk goes backwards: the last use's contribution comes first.
+      let want = Math.fround(xs[xs.length - 1]);
+      for (let i = xs.length - 2; i >= 0; i--) want = Math.fround(want + Math.fround(xs[i]));
+      const g1 = tape.gradient(s, p);
+      assert.deepEqual(values(g1), [want]);
+      const g2 = tape.gradient(s, p);
+      assert.notEqual(g1, g2);
+      assert.deepEqual(values(g1), [want]);
+      assert.deepEqual(values(g2), [want]);
+    });
+
+    it('a sum recorded by an outer tape stays an op: second derivatives through repeated uses', () => {
+      // f = x·x·x as three uses of x: df/dx = 3x² (sums of x's uses), d²f/dx² = 6x.
+      const x = tf.variable(1.5);
+      const outer = new tf.GradientTape();
+      const d2 = outer.record(() => {
+        const inner = new tf.GradientTape();
+        const f = inner.record(() => tf.multiply(tf.multiply(x, x), x));
+        return inner.gradient(f, x);
+      });
+      close(values(d2), [6.75]);
+      close(values(outer.gradient(d2, x)), [9]);
+    });
+
+    it('a tensor whose gradient is asked for keeps its own sum (an intermediate with several uses)', () => {
+      const x = tf.variable(2);
+      const tape = new tf.GradientTape();
+      let h: Tensor = x;
+      const s = tape.record(() => {
+        h = tf.multiply(x, 3);
+        return tf.add(tf.add(tf.multiply(h, h), h), tf.multiply(x, h));
+      });
+      // s = h² + h + x·h with h = 3x: ∂s/∂h = 2h + 1 + x = 15, ∂s/∂x = 3·15 + h = 51.
+      const [dh, dx] = tape.gradient(s, [h, x]);
+      assert.deepEqual(values(dh), [15]);
+      assert.deepEqual(values(dx), [51]);
+    });
+  });
+
   describe('variables assigned between record and gradient', () => {
     it('the gradient uses the value each op read, as TensorFlow (x² at 3 → 6, not 10 after assign(5))', () => {
       const v = tf.variable(3);

@@ -24,7 +24,7 @@ export const TanhGrad = defineOp({
     if (!sameShape(y.shape, dy.shape)) throw new InvalidArgumentError(`Incompatible shapes: ${shapeText(y.shape)} vs. ${shapeText(dy.shape)}`, 'TanhGrad');
     return y.dtype === 'float32' ? forward32(xs) : forward64(xs);
   },
-  gradient: (g, [y, dy]) => [() => multiply(multiply(multiply(g, -2), dy), y), () => tanhGrad(y, g)],
+  inputGradient: (g, [y, dy], _out, _attrs, i) => (i === 0 ? multiply(multiply(multiply(g, -2), dy), y) : tanhGrad(y, g)),
   jvp: diagonalJvp,
   sample: { kind: 'cases', cases: [
     { inputs: [{ shape: [] }, { shape: [] }], attrs: {} },

@@ -125,8 +125,15 @@ function variableReads(xs: readonly Tensor[]): (TypedArray | undefined)[] | unde
 export interface RecordingTape {
   readonly id: number;
   readonly watchAccessedVariables: boolean;
-  /** Ids of tensors the tape watches: watched sources and outputs of its nodes. */
+  /**
+   * Ids of tensors the tape watches that carry no stamp of its `recording`: watched sources, and
+   * outputs of its nodes another tape stamped first (nested tapes recording the same op).
+   */
   readonly watchedIds: Set<number>;
+  /** The stamp (Tensor._rec) on the outputs of its nodes; a new one when the tape forgets them. */
+  readonly recording: number;
+  /** Whether the tape watches `t`: a watched source or the output of one of its nodes. */
+  watches(t: Tensor): boolean;
   readonly nodes: TapeNode[];
   /** When the tape last entered `record` (nextEnterSeq): accumulators entered before it hide their JVP work from it. */
   readonly enterSeq: number;
@@ -248,12 +255,13 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
           // Reading a trainable variable inside record watches it (watchAccessedVariables).
           if (x.trainable && tape.watchAccessedVariables && !tape.watchedIds.has(x.id)) tape.autoWatch(x, pos);
         }
-        if (tape.watchedIds.has(x.id)) hit = true;
+        if (x._rec === tape.recording || tape.watchedIds.has(x.id)) hit = true;
       }
       if (hit) {
         node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: readsVariable ? variableReads(xs) : undefined };
         tape.nodes.push(node);
-        tape.watchedIds.add(out.id);
+        if (out._rec === 0) out._rec = tape.recording;
+        else if (out._rec !== tape.recording) tape.watchedIds.add(out.id);
         if (obs) {
           if (tapeIds === null) tapeIds = soloTapeIds(tape.id);
           else {
@@ -270,7 +278,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     let paused: number[] | undefined;
     for (const tape of pausedTapes) {
       // Inputs the tape watches, or trainable variables it would have watched on reading.
-      const affected = xs.some((x) => tape.watchedIds.has(x.id) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
+      const affected = xs.some((x) => tape.watches(x) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
       if (affected) (paused ??= []).push(tape.id);
     }
     // One object serves as both the tensor's debug record and its origin (an op's output has

@@ -78,6 +78,8 @@ export function newTapeId(): number {
   return nextTapeId++;
 }
 let nextGradientCallId = 1;
+/** Stamps of tapes' recordings (Tensor._rec): never reused, so a forgotten recording's never matches. */
+let nextRecording = 1;
 /** Stamps the tensors of one backward pass (see backward()). */
 let backwardEpoch = 0;
 
@@ -217,7 +219,7 @@ function accumulate(x: Tensor, dx: Tensor, epoch: number): void {
   // Folded only when nothing else can see the partial sums: no tape recorded the sum (a tape's
   // node would name them) and no tape is paused (explanations read each sum's paused tapes).
   if (!(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
-  for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watchedIds.has(sum.id)) return;
+  for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watches(sum)) return;
   const open = sums.get(x.id);
   if (open !== undefined && open.sum === prev) {
     // prev was only ever x's adjoint, replaced just now: its terms become the new sum's.
@@ -296,8 +298,10 @@ export class GradientTape implements RecordingTape {
   readonly id: number;
   readonly persistent: boolean;
   readonly watchAccessedVariables: boolean;
-  /** @internal Ids of watched tensors and of outputs of recorded nodes. */
+  /** @internal Ids of watched tensors not stamped with `recording` (see RecordingTape.watchedIds). */
   watchedIds = new Set<number>();
+  /** @internal The stamp on its nodes' outputs (see RecordingTape.recording). */
+  recording = nextRecording++;
   /** @internal Recorded nodes in execution order (hence topological). */
   nodes: TapeNode[] = [];
   private variables: Variable[] = [];
@@ -401,7 +405,9 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     if (obs) {
       const pos = obs.locate();
-      this.resetInfo = { pos, ids: new Set([...(this.resetInfo?.ids ?? []), ...this.watchedIds]) };
+      const ids = new Set([...(this.resetInfo?.ids ?? []), ...this.watchedIds]);
+      for (const node of this.nodes) ids.add(node.output.id);
+      this.resetInfo = { pos, ids };
       obs.tapeReset({ tapeId: this.id, pos });
     }
     this.clear();
@@ -410,6 +416,7 @@ export class GradientTape implements RecordingTape {
   private clear(): void {
     this.nodes = [];
     this.watchedIds = new Set();
+    this.recording = nextRecording++;
     this.variables = [];
     this.used = false;
   }
@@ -556,6 +563,12 @@ export class GradientTape implements RecordingTape {
     this.used = true;
     this.nodes = [];
     this.watchedIds.clear();
+    this.recording = nextRecording++;
+  }
+
+  /** @internal See RecordingTape.watches. */
+  watches(t: Tensor): boolean {
+    return t._rec === this.recording || this.watchedIds.has(t.id);
   }
 
   /**
@@ -590,7 +603,7 @@ export class GradientTape implements RecordingTape {
       for (const s of sources) {
         // A source that is also a target gets its seed even when unwatched: ∂v/∂v = 1 (TF's
         // sources_that_are_targets).
-        if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watchedIds.has(s.id) || targets.includes(s))) {
+        if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watches(s) || targets.includes(s))) {
           stamp(s, epoch, stamped, saved);
         }
       }
@@ -672,7 +685,7 @@ export class GradientTape implements RecordingTape {
       if (!result || !adjoints.has(value.id)) {
         const why: NullExplanation = explainNull(value, targets, {
           tapeId: this.id,
-          watchedIds: this.watchedIds,
+          watches: (t) => this.watches(t),
           nodes: this.nodes,
           watchAccessedVariables: this.watchAccessedVariables,
           reset: this.resetInfo,

@@ -185,6 +185,49 @@ describe('GradientTape', () => {
       close(values(tape.gradient(after, v)), [5]);
     });
 
+    it('after reset, an op on an output recorded before it is not recorded (the outputs are forgotten too)', () => {
+      const x = tf.constant(2);
+      const tape = new tf.GradientTape({ persistent: true });
+      tape.record(() => {
+        tape.watch(x);
+        const y = tf.square(x);
+        tape.reset();
+        tf.multiply(y, 3);
+      });
+      assert.equal(tape.nodes.length, 0);
+    });
+
+    it('a non-persistent tape used once and entered again does not watch its first recording\'s outputs', () => {
+      const x = tf.constant(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch(x);
+        return tf.square(x);
+      });
+      close(values(tape.gradient(y, x)), [4]);
+      const z = tape.record(() => tf.multiply(y, 3));
+      assert.equal(tape.nodes.length, 0);
+      assert.equal(tape.gradient(z, y), null);
+    });
+
+    it('nested tapes both record an op on what both watch, and each follows its outputs', () => {
+      const x = tf.constant(3);
+      const outer = new tf.GradientTape();
+      const inner = new tf.GradientTape({ persistent: true });
+      const [y, z] = outer.record(() => {
+        outer.watch(x);
+        return inner.record(() => {
+          inner.watch(x);
+          const y = tf.multiply(x, x);
+          return [y, tf.multiply(y, 3)];
+        });
+      });
+      assert.deepEqual(inner.nodes.map((n) => n.output), [y, z]);
+      assert.deepEqual(outer.nodes.map((n) => n.output), [y, z]);
+      close(values(inner.gradient(z, x)), [18]);
+      close(values(outer.gradient(z, x)), [18]);
+    });
+
     it('record may be entered again to record more, but not while already recording', () => {
       const v = tf.variable(2);
       const tape = new tf.GradientTape();

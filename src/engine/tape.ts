@@ -271,27 +271,23 @@ function stamp(t: Tensor, epoch: number, stamped: Tensor[] | null, saved: { t: T
 }
 
 /**
- * The nodes (in recorded order) with an input stamped for `epoch`, stamping their float outputs
- * as it goes. A function of its own so that the caller holds no reference to `nodes` afterwards.
- * Gradient ops recorded on the tape while the pass runs are not walked (`count` is taken first).
+ * Stamps, in recorded order, the float outputs of the first `count` nodes that have an input
+ * stamped for `epoch`: the nodes on a path from a source (the walk back goes by these stamps, with
+ * no list of its own).
  */
-function pathNodes(nodes: TapeNode[], epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): TapeNode[] {
-  const count = nodes.length;
-  const onPath: TapeNode[] = [];
+function stampPath(nodes: TapeNode[], count: number, epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): void {
   for (let i = 0; i < count; i++) {
     const node = nodes[i];
     const out = node.output;
-    if (out.dtype !== 'float32' && out.dtype !== 'float64') continue;
+    if (out._mark === epoch || (out.dtype !== 'float32' && out.dtype !== 'float64')) continue;
     const inputs = node.inputs;
     for (let j = 0; j < inputs.length; j++) {
       if (inputs[j]._mark === epoch) {
-        if (out._mark !== epoch) stamp(out, epoch, stamped, saved);
-        onPath.push(node);
+        stamp(out, epoch, stamped, saved);
         break;
       }
     }
   }
-  return onPath;
 }
 
 export class GradientTape implements RecordingTape {
@@ -607,27 +603,37 @@ export class GradientTape implements RecordingTape {
           stamp(s, epoch, stamped, saved);
         }
       }
-      const onPath = pathNodes(this.nodes, epoch, release ? null : stamped, saved);
+      // Gradient ops recorded on the tape while the pass runs are not walked: `count` is taken first.
+      const nodes = this.nodes;
+      const count = nodes.length;
+      stampPath(nodes, count, epoch, release ? null : stamped, saved);
       if (release) this.nodes = [];
+      // A source made by an op is stamped whether or not that op is on a path: `sources.includes`
+      // is needed only when some source is an op's output (stamped by a recording, Tensor._rec).
+      let sourceIsOutput = false;
+      for (let i = 0; i < sources.length; i++) if (sources[i]._rec !== 0) sourceIsOutput = true;
       for (let i = 0; i < targets.length; i++) {
         const t = targets[i];
         if (t._mark !== epoch) continue;
         const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
         t._adj = t._adj ? add(t._adj, seed) : seed;
       }
-      // Popped, not indexed: a node walked is no longer referenced from here.
-      while (onPath.length > 0) {
-        const node = onPath.pop()!;
+      for (let i = count - 1; i >= 0; i--) {
+        // With `release`, popped: a node walked is no longer referenced from here.
+        const node = release ? nodes.pop()! : nodes[i];
         const out = node.output;
+        if (out._mark !== epoch) continue;
         const dy = out._adj;
         if (!dy) continue;
         // Read as a dy, a sum of the pass's own may be handed on (see accumulate): no longer in place.
         if (dy._mark === -epoch) dy._mark = 0;
         // Without an observer only the sources' adjoints are returned: drop the others once
         // used, so they die young instead of being promoted by the GC.
-        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !sources.includes(out)) out._adj = null;
+        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !(sourceIsOutput && sources.includes(out))) out._adj = null;
         const rule = node.op.gradient;
         if (rule === undefined) {
+          // Stamped as a source, but no input is on a path: nothing to propagate.
+          if (!node.inputs.some((x) => x._mark === epoch)) continue;
           throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
         }
         if (rule === null) continue;

@@ -756,5 +756,17 @@ describe('GradientTape', () => {
         (e: unknown) => e instanceof tf.errors.LookupError && e.message === "No gradient defined for operation 'TestNoGradient' (op type: TestNoGradient)",
       );
     });
+
+    it('an op without a gradient that only made a source is not differentiated (no LookupError): dz/dy = 2', () => {
+      const NoGrad = defineOp({ name: 'TestNoGradientOffPath', inputs: ['x'], derivative: '∂out/∂x: no rule', forward: ([x]) => new Tensor(x.data.slice(), x.shape, x.dtype) });
+      const x = tf.variable(1);
+      const tape = new tf.GradientTape();
+      let y!: Tensor;
+      const z = tape.record(() => {
+        y = NoGrad.apply([x]);
+        return tf.multiply(y, 2);
+      });
+      assert.deepEqual(values(tape.gradient(z, y)), [2]);
+    });
   });
 });

@@ -104,20 +104,29 @@ export interface TapeNode {
   output: Tensor;
   attrs: unknown;
   /**
-   * The storage each Variable input had when the op read it (undefined for other inputs), or
-   * undefined when no input is a Variable. `assign*` swaps in a new array and never writes the
-   * old one, so this keeps the values the op read: the backward pass puts them back while it
-   * runs this node's gradient rule (TensorFlow snapshots the value each op reads).
+   * The storage each Variable input had when the op read it, or undefined when no input is a
+   * Variable: that storage itself when one input is (no array per node: a parameter read at every
+   * step of a long tape), else one entry per input (undefined for the others). `assign*` swaps in
+   * a new array and never writes the old one, so this keeps the values the op read: the backward
+   * pass puts them back while it runs this node's gradient rule (TensorFlow snapshots the value
+   * each op reads).
    */
-  reads: (TypedArray | undefined)[] | undefined;
+  reads: TypedArray | (TypedArray | undefined)[] | undefined;
 }
 
-/** The storage of each Variable among `xs` (see TapeNode.reads). */
-function variableReads(xs: readonly Tensor[]): (TypedArray | undefined)[] | undefined {
-  let reads: (TypedArray | undefined)[] | undefined;
+/** The storage of the Variables among `xs` (see TapeNode.reads). */
+function variableReads(xs: readonly Tensor[]): TapeNode['reads'] {
+  let one: TypedArray | undefined;
+  let count = 0;
   for (let i = 0; i < xs.length; i++) {
-    if (xs[i] instanceof Variable) (reads ??= new Array<TypedArray | undefined>(xs.length))[i] = xs[i].data;
+    if (xs[i] instanceof Variable) {
+      one = xs[i].data;
+      count++;
+    }
   }
+  if (count < 2) return one;
+  const reads = new Array<TypedArray | undefined>(xs.length);
+  for (let i = 0; i < xs.length; i++) if (xs[i] instanceof Variable) reads[i] = xs[i].data;
   return reads;
 }
 

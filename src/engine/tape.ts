@@ -162,10 +162,25 @@ function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tens
  */
 function readValuesBack(node: TapeNode): (() => void) | null {
   const reads = node.reads!;
+  const inputs = node.inputs;
+  if (!Array.isArray(reads)) {
+    // One Variable input: `reads` is its storage.
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i];
+      if (!(v instanceof Variable)) continue;
+      if (v.data === reads) return null;
+      const now = v.data;
+      v.data = reads;
+      return () => {
+        v.data = now;
+      };
+    }
+    return null;
+  }
   let swapped: { v: Tensor; now: Tensor['data'] }[] | null = null;
   for (let i = 0; i < reads.length; i++) {
     const then = reads[i];
-    const v = node.inputs[i];
+    const v = inputs[i];
     if (then === undefined || v.data === then) continue;
     (swapped ??= []).push({ v, now: v.data });
     v.data = then;

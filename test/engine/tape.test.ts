@@ -697,6 +697,23 @@ describe('GradientTape', () => {
       close(values(tape.gradient(y, v)), [24]);
     });
 
+    it('one variable input among others (its storage kept alone) and two (one entry each): each rule sees the values read', () => {
+      const c = tf.constant(4);
+      const a = tf.variable(3);
+      const b = tf.variable(5);
+      const tape = new tf.GradientTape({ persistent: true });
+      tape.watch(c);
+      const [y, z] = tape.record(() => [tf.multiply(c, b), tf.multiply(a, b)]);
+      a.assign(-7);
+      b.assign(11);
+      close(values(tape.gradient(y, c)), [5]);
+      const [da, db] = tape.gradient(z, [a, b]);
+      close(values(da), [5]);
+      close(values(db), [3]);
+      close(values(b), [11]);
+      close(values(a), [-7]);
+    });
+
     it('a nested tape differentiates the gradient rule with the old value (d²/dv² v³ at 2 = 12)', () => {
       const v = tf.variable(2);
       const outer = new tf.GradientTape();

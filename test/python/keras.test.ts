@@ -209,4 +209,30 @@ print(isinstance(layer, tf.keras.layers.Layer), Scale(name="other").name)
       'True other',
     ]);
   });
+
+  it('a second build() of a built Python layer is refused with Keras 3\'s ValueError, at its line', async () => {
+    const file = path.join(dir, 'locked.grad.py');
+    fs.writeFileSync(file, `import tensorflow as tf
+class Scale(tf.keras.layers.Layer):
+    def build(self, input_shape):
+        self.k = self.add_weight(shape=(input_shape[-1],), initializer="ones", name="k")
+layer = Scale()
+layer.build((None, 3))
+try:
+    layer.build((None, 3))
+except ValueError as e:
+    print("ValueError", str(e))
+print(len(layer.weights))
+layer.build((None, 3))
+`);
+    const trace = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs: 120_000 });
+    assert.deepEqual(trace.console.map((l) => l.text), [
+      'ValueError You cannot add new elements of state (variables or sub-layers) to a layer that is already built. All state must be created in the `__init__()` method or in the `build()` method.',
+      '1',
+    ], 'nothing printed to stderr: the error is reported once, with user frames only');
+    assert.equal(trace.error?.name, 'ValueError');
+    assert.equal(trace.error?.pos?.line, 4, 'at the add_weight the locked layer refused');
+    assert.match(trace.error?.stack ?? '', /line 12, in <module>/);
+    assert.doesNotMatch(trace.error?.stack ?? '', /\/lib\/gradtape/, 'user frames only');
+  });
 });

@@ -83,7 +83,7 @@ export interface AddWeightOptions {
 export type WeightValue = TensorLike | NestedArray | TypedArray;
 
 /** Fields the tracking scan skips: the layer's own bookkeeping (its weights are listed first anyway). */
-const INTERNAL_FIELDS: ReadonlySet<string> = new Set(['name', 'trainable', 'built', 'dtype', 'inputSpec', '_ownWeights', '_buildShape', '_outputShape']);
+const INTERNAL_FIELDS: ReadonlySet<string> = new Set(['name', 'trainable', 'built', 'dtype', 'inputSpec', '_ownWeights', '_buildShape', '_outputShape', '_stateLocked']);
 
 /** Keras's InputSpec, the parts the built-in layers use. */
 export interface InputSpec {
@@ -120,6 +120,8 @@ export class Layer extends Callable implements Trackable {
   /** The input shape the layer was built from, and the last output's shape (for summary()). */
   _buildShape: number[] | null = null;
   _outputShape: number[] | null = null;
+  /** Set when build() returns: Keras locks a built layer's state, so a second build cannot add weights. */
+  _stateLocked = false;
 
   constructor({ name, trainable = true, dtype = 'float32' }: LayerOptions = {}) {
     super();
@@ -137,6 +139,7 @@ export class Layer extends Callable implements Trackable {
         this._buildShape = inputShape.slice();
         build.call(this, inputShape.slice());
         this.built = true;
+        this._stateLocked = true;
       },
     });
   }
@@ -233,6 +236,10 @@ export class Layer extends Callable implements Trackable {
    * initializer. The path includes the custom layers whose call builds this one.
    */
   addWeight({ name, shape, initializer = 'glorotUniform', trainable = true, dtype = this.dtype }: AddWeightOptions): Variable {
+    // Keras 3's tracker, locked by the build wrapper; Python reads a RangeError as ValueError.
+    if (this._stateLocked) {
+      throw new RangeError('You cannot add new elements of state (variables or sub-layers) to a layer that is already built. All state must be created in the `__init__()` method or in the `build()` method.');
+    }
     const init = getInitializer(initializer);
     const top = scopes[scopes.length - 1];
     const prefix = top !== undefined && top.layer === this ? top.path : this.name;

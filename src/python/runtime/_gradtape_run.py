@@ -329,6 +329,10 @@ def _echo(value):
         print(repr(value))
 
 
+def _quiet_excepthook(*_):
+    pass
+
+
 def run(filename, source):
     """Runs the file as __main__; returns None, or the error as a dict (converted by the host)."""
     r = _Run(filename, source)
@@ -340,6 +344,10 @@ def run(filename, source):
     except SyntaxError as e:
         return to_js(r.error(e), dict_converter=__import__("js").Object.fromEntries)
     sys.stdout, sys.stderr = _Out("log"), _Out("error")
+    # Pyodide hands an exception leaving a Python callback (a Keras subclass's call or build, called by
+    # the engine) to sys.excepthook, which printed the whole traceback, runtime frames included, before
+    # the run's own error. The exception still propagates; run() reports it once, with user frames only.
+    sys.excepthook = _quiet_excepthook
     signal.signal(SAMPLE_SIGNAL, _sample)
     main = type(sys)("__main__")
     main.__file__ = filename

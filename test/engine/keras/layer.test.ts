@@ -91,6 +91,21 @@ describe('keras/layer: build and weights', () => {
     assert.throws(() => d.setWeights([tf.zeros([2, 3]), tf.zeros([2])]), /Layer dense weight shape \(3, 2\) is not compatible with provided weight shape \(2, 3\)\./);
   });
 
+  it('a built layer\'s state is locked, as Keras 3 locks it: a second build() cannot add weights', () => {
+    const d = new Dense(2);
+    d.build([3]);
+    assert.equal(d.weights.length, 2);
+    assert.throws(() => d.build([3]), /You cannot add new elements of state \(variables or sub-layers\) to a layer that is already built\./);
+    assert.equal(d.weights.length, 2, 'no weight added by the refused build');
+    class Late extends Layer {
+      override call(x: tf.Tensor): tf.Tensor {
+        this.addWeight({ name: 'late', shape: [], initializer: 'ones' });
+        return x;
+      }
+    }
+    assert.throws(() => new Late()(tf.ones([1])), /layer that is already built/);
+  });
+
   it('addWeight in a custom layer: trainable and non-trainable lists, frozen layers', () => {
     class Scale extends Layer {
       w: tf.Variable | null = null;

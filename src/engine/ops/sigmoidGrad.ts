@@ -1,15 +1,9 @@
-import { InvalidArgumentError } from '../errors';
 import { defineOp } from '../op';
-import { sameShape, shapeText } from '../shape';
 import type { Tensor } from '../tensor';
-import { binaryForward, requireFloat } from './helpers';
+import { activationGradForward } from './helpers';
 import { multiply } from './multiply';
 import { subtract } from './subtract';
 import { diagonalJvp } from './tangents';
-
-// float32 rounds after 1 − y, after y·(1 − y) and after the product, as the Sub/Mul/Mul chain did.
-const forward32 = binaryForward('SigmoidGrad', 'sigmoidgrad32');
-const forward64 = binaryForward('SigmoidGrad', 'sigmoidgrad');
 
 /**
  * Sigmoid's gradient in one op, TensorFlow's SigmoidGrad: out = dy·y·(1 − y), y = sigmoid's output.
@@ -19,12 +13,8 @@ export const SigmoidGrad = defineOp({
   name: 'SigmoidGrad',
   inputs: ['y', 'dy'],
   derivative: '∂out/∂y = dy·(1 − 2y), ∂out/∂dy = y·(1 − y)',
-  forward: (xs) => {
-    const [y, dy] = xs;
-    requireFloat('SigmoidGrad', y);
-    if (!sameShape(y.shape, dy.shape)) throw new InvalidArgumentError(`Incompatible shapes: ${shapeText(y.shape)} vs. ${shapeText(dy.shape)}`, 'SigmoidGrad');
-    return y.dtype === 'float32' ? forward32(xs) : forward64(xs);
-  },
+  // float32 rounds after 1 − y, after y·(1 − y) and after the product, as the Sub/Mul/Mul chain did.
+  forward: activationGradForward('SigmoidGrad', 'sigmoidgrad32', 'sigmoidgrad'),
   // TensorFlow's: gb = g·dy; ∂y = gb − 2·gb·y, ∂dy = SigmoidGrad(y, g).
   inputGradient: (g, [y, dy], _out, _attrs, i) => {
     if (i === 1) return sigmoidGrad(y, g);

@@ -2,11 +2,13 @@
 // long a run worker takes to run JavaScript, a cold and a warm run of the seed training loop, how long
 // a warm run's data takes to reach the script (its first console line's time), and how much the
 // calling process's resident memory grows while a run allocates far past its memory limit.
+// First, where a run's time goes (RunOptions.onStage): the first run right after prewarm (as the
+// extension's first run after activation) and warm runs back to back (Compute Gradients again and again).
 // Needs `node scripts/build.mjs`. Prints figures; asserts nothing.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { disposeBundlers, disposeRunWorkers, prewarm, runScratch, runWarm } from '../src/runner/host/scratchRun';
+import { disposeBundlers, disposeRunWorkers, prewarm, runScratch, runWarm, type RunStage } from '../src/runner/host/scratchRun';
 import { DEFAULT_MEMORY_MB } from '../src/protocol/settings';
 import { newRunWorker } from '../src/runner/host/runWorkers';
 
@@ -24,9 +26,41 @@ async function workerStart(): Promise<number> {
   return ms;
 }
 
+const STAGES: RunStage[] = ['read', 'bundled', 'taken', 'online', 'firstMessage', 'ended', 'assembled'];
+
+/** One run's stages, as ms since runScratch was called. */
+async function staged(file: string, text: string): Promise<Partial<Record<RunStage, number>>> {
+  const at: Partial<Record<RunStage, number>> = {};
+  const trace = await runScratch({ file, text, workerFile: WORKER, warm: true, onStage: (s, ms) => (at[s] = ms) });
+  if (trace.error) throw new Error(trace.error.message);
+  return at;
+}
+
+const showStages = (at: Partial<Record<RunStage, number>>): string =>
+  STAGES.filter((s) => at[s] !== undefined).map((s) => `${s} ${at[s]!.toFixed(1)}`).join(', ');
+
+/** The breakdown: cold (the first run of this process, right after prewarm) and warm back to back (median per stage). */
+async function breakdown(file: string, text: string): Promise<void> {
+  prewarm({ file, text, workerFile: WORKER });
+  const cold = await staged(file, text);
+  const warm: Partial<Record<RunStage, number>>[] = [];
+  for (let i = 0; i < 10; i++) warm.push(await staged(file, text));
+  const med: Partial<Record<RunStage, number>> = {};
+  for (const s of STAGES) {
+    const xs = warm.map((w) => w[s]).filter((x): x is number => x !== undefined);
+    if (xs.length > warm.length / 2) med[s] = median(xs);
+  }
+  const waited = warm.filter((w) => w.online !== undefined).length;
+  console.log(`run stages (ms since runScratch; seed training loop): first run after prewarm: ${showStages(cold)}`);
+  console.log(`run stages, 10 warm runs back to back (median per stage; ${waited} of 10 waited for their worker to come online): ${showStages(med)}`);
+  await disposeRunWorkers();
+  await disposeBundlers();
+}
+
 async function main(): Promise<void> {
   const file = path.join(root, 'examples', '03-training-loop.grad.ts');
   const text = fs.readFileSync(file, 'utf8');
+  await breakdown(file, text);
   await runScratch({ file, text, workerFile: WORKER }); // the bundler thread warm
   const cold: number[] = [];
   for (let i = 0; i < 5; i++) {

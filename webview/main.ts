@@ -423,6 +423,12 @@ function setStep(step: number): void {
 
 function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   const t0 = performance.now();
+  // The wall clock when the message reached the page: the e2e's breakdown (host post → page) reads it.
+  const stamps = document.body.dataset;
+  stamps.receivedAt = String(Date.now());
+  stamps.sentAt = String(msg.sentAt);
+  stamps.commandAt = msg.timing ? String(msg.timing.commandAt) : '';
+  stamps.tracedAt = msg.timing ? String(msg.timing.tracedAt) : '';
   const sameDoc = msg.uri === state.uri;
   const hadRun = !!state.run;
   if (!sameDoc) {

@@ -1,5 +1,6 @@
 /** The typed channel to the extension host (cf. hexeditor's MessageHandler, without requests). */
 import type { HostToPanel, PanelPersistedState, PanelToHost } from '../src/protocol/panel';
+import { decodeFromHost } from '../src/protocol/panelWire';
 
 interface VsCodeApi {
   postMessage(msg: PanelToHost): void;
@@ -18,10 +19,27 @@ export function post(msg: PanelToHost): void {
   api.postMessage(msg);
 }
 
+/** Each message from the host, decoded (a large run's rows arrive packed: src/protocol/panelWire.ts) and checked; what fails is reported, not handled. */
 export function onMessage(handler: (msg: HostToPanel) => void): void {
   window.addEventListener('message', (e: MessageEvent) => {
-    const m = e.data as HostToPanel | undefined;
-    if (m && typeof m === 'object' && typeof m.type === 'string') handler(m);
+    const m: unknown = e.data;
+    // The page also sees messages that are not the host's (e.g. from VS Code's own frame): only a protocol message is ours.
+    if (!m || typeof m !== 'object' || typeof (m as { type?: unknown }).type !== 'string') return;
+    const t0 = performance.now();
+    const decoded = decodeFromHost(m);
+    if (decoded.ok && decoded.msg.type === 'didLoadRun') {
+      // How long the host packed the run's rows and this page unpacked them (absent: it came unpacked): the e2e's breakdown reads these.
+      const stamps = document.body.dataset;
+      if (decoded.packMs === undefined) {
+        delete stamps.packMs;
+        delete stamps.unpackMs;
+      } else {
+        stamps.packMs = decoded.packMs.toFixed(1);
+        stamps.unpackMs = (performance.now() - t0).toFixed(1);
+      }
+    }
+    if (decoded.ok) handler(decoded.msg);
+    else if ((m as { rows?: unknown }).rows !== undefined) post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
   });
 }
 

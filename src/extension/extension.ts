@@ -75,8 +75,9 @@ export function activate(context: vscode.ExtensionContext): GradTapeApi {
       if (isScratchFile(doc.uri) && readConfig(doc.uri).runOnSave) void controller.run(doc, { quiet: true });
     }),
   );
+  // After activation (never inside it): the first run starts warm even before a scratch file is shown.
   const shown = vscode.window.activeTextEditor?.document;
-  if (shown && isScratchFile(shown.uri)) setImmediate(() => controller.prewarm(shown));
+  setImmediate(() => (shown && isScratchFile(shown.uri) ? controller.prewarm(shown) : controller.prewarmRunner()));
   const cpu = process.cpuUsage(moduleCpuStart);
   return { store, controller, statusBar, activationMs: performance.now() - moduleStart, activationCpuMs: (cpu.user + cpu.system) / 1000 };
 }

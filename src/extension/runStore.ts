@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { RunTiming } from '../protocol/panel';
 import type { Trace } from '../protocol/trace';
 
 /** One finished (or failed) run of a scratch file, as the providers and the panel see it. */
@@ -8,6 +9,8 @@ export interface Run {
   /** Document version the run used: providers ignore stale positions when the text changed since. */
   version: number;
   trace: Trace;
+  /** Wall-clock stamps (ms since the epoch) of a run from the command: when it began and when its trace arrived. */
+  timing?: RunTiming;
 }
 
 /**

@@ -21,6 +21,15 @@ export interface PanelRun {
   trace: Trace;
 }
 
+/**
+ * When a run from Compute Gradients began and when its trace reached the host (wall clock, ms since
+ * the epoch): with `sentAt` and the page's own clock, the breakdown of command → panel drawn.
+ */
+export interface RunTiming {
+  commandAt: number;
+  tracedAt: number;
+}
+
 //#region to panel
 /** Host → panel. */
 export type HostToPanel =
@@ -29,7 +38,7 @@ export type HostToPanel =
    * previous data. With `rest`, the run is large and `run.trace` is its first part (panelParts.ts):
    * the tapes `pendingTapes` are stubs, curves and console are empty, and `didLoadRunRest` follows.
    */
-  | { type: 'didLoadRun'; uri: string | null; fileName: string; run: PanelRun | null; sentAt: number; rest?: { pendingTapes: number[] } }
+  | { type: 'didLoadRun'; uri: string | null; fileName: string; run: PanelRun | null; sentAt: number; rest?: { pendingTapes: number[] }; timing?: RunTiming }
   /** The rest of the run `didLoadRun` began (`uri`, `startedAt` name it): fill it in, keeping the view and selection. */
   | { type: 'didLoadRunRest'; uri: string; startedAt: string; sentAt: number; rest: TraceRest }
   /** The cursor moved in the editor: highlight the nodes recorded at this 1-based line (0 clears). */

@@ -49,7 +49,7 @@ export interface BundleOutput {
   map: string;
   /** Absolute paths of the bundled user files (the scratch file first). */
   inputs: string[];
-  /** Wall time of the esbuild call, for the benchmarks and docs/runner.md. */
+  /** Wall time of the esbuild call, for the benchmarks and docs/runner.md; 0 when the same text's bundle was reused (src/runner/bundler/serve.ts). */
   bundleMs: number;
   /**
    * The bundle with its position probes (src/runner/shared/instrument.ts), made by the bundler thread,

@@ -8,7 +8,7 @@ import { DEFAULT_MEMORY_MB } from '../protocol/settings';
 import type { RunError, Trace } from '../protocol/trace';
 import type { RunOptions } from '../runner/host/scratchRun';
 import { newRunWorker } from '../runner/host/runWorkers';
-import { SAMPLE_MS, SAMPLE_SIGNAL, type PythonRunRequest, type PythonWorkerData } from './protocol';
+import type { PythonRunRequest, PythonWorkerData } from './protocol';
 
 
 interface Warm {
@@ -100,15 +100,14 @@ export async function runPython(
     return fail({ kind: 'internal', name: 'Error', message: w.failure ?? 'Python did not start' });
   }
   const trace = supervise(w.worker);
-  // Pyodide's interrupt buffer: SAMPLE_SIGNAL asks Python to write the user's line into the probe
-  // (a loop that runs no op sends no heartbeat; the time limit's message still names its line).
+  // Pyodide's interrupt buffer: its presence is the request. The run is in a process of its own
+  // (RunProcess), where a SharedArrayBuffer cannot reach; src/runner/runProcess.ts makes the run
+  // thread's buffer there and writes SAMPLE_SIGNAL into it every SAMPLE_MS, so Python writes the
+  // user's line into the probe (a loop that runs no op sends no heartbeat).
   const interrupt = new SharedArrayBuffer(4);
-  const flag = new Int32Array(interrupt);
-  const sampler = setInterval(() => Atomics.store(flag, 0, SAMPLE_SIGNAL), SAMPLE_MS);
-  sampler.unref();
   const req: PythonRunRequest = { file, text, startedAtMs: Date.now(), consoleDropped, probe, interrupt };
   w.worker.postMessage(req);
-  const result = await trace.finally(() => clearInterval(sampler));
+  const result = await trace;
   if (opts.warm && !disposed && !warm) warm = spawn(workerFile, memoryMb);
   return result;
 }

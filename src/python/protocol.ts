@@ -19,7 +19,7 @@ export type PythonRunRequest = Pick<RunThreadData, 'file' | 'text' | 'startedAtM
 
 /** The signal the host writes into Pyodide's interrupt buffer to ask for the current line (SIGUSR1: Python ignores it otherwise). */
 export const SAMPLE_SIGNAL = 10;
-/** How often the host asks while a run goes on. */
+/** How often the run process (src/runner/runProcess.ts) asks while a run goes on. */
 export const SAMPLE_MS = 200;
 
 /** The worker's first message: Python is loaded and the runtime's modules are imported. */

@@ -18,6 +18,7 @@ import { makeBridge, type BridgeState } from './bridge';
 import { RUNTIME_FILES } from './runtime/files';
 import type { PythonRunRequest, PythonStubs, PythonStubsRequest, PythonWorkerData } from './protocol';
 import { ConsoleBudget } from '../runner/shared/consoleBudget';
+import { dropSnapshot, readSnapshot, snapshotFile, SNAPSHOT_IMPORTS, writeSnapshot } from './snapshot';
 
 const BATCH = 512;
 const BEAT_MS = 200;
@@ -33,6 +34,7 @@ interface Pyodide {
   pyimport(name: string): Record<string, PyProxyFn>;
   FS: { mkdirTree(p: string): void; writeFile(p: string, data: string): void };
   setInterruptBuffer(b: Int32Array | undefined): void;
+  makeMemorySnapshot(): Uint8Array;
 }
 
 /** Where Pyodide's files are: dist/pyodide next to the built worker, else the package. */
@@ -62,7 +64,30 @@ export async function loadPython(hooks: { current?: RunHooks }): Promise<LoadedP
   const dir = pyodideDir();
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { loadPyodide } = require(path.join(dir, 'pyodide.js')) as { loadPyodide: (o: object) => Promise<Pyodide> };
-  const py = await loadPyodide({ indexURL: dir + path.sep, stdout: () => undefined, stderr: () => undefined });
+  const options = { indexURL: dir + path.sep, stdout: () => undefined, stderr: () => undefined };
+  // A cached memory snapshot of Pyodide with the standard library imported (snapshot.ts): restored,
+  // or made on this start, before the engine is registered (a snapshot cannot hold JS objects).
+  const file = snapshotFile(dir);
+  const saved = readSnapshot(file);
+  let py: Pyodide | undefined;
+  if (saved) {
+    try {
+      py = await loadPyodide({ ...options, _loadSnapshot: saved });
+    } catch {
+      dropSnapshot(file);
+    }
+  }
+  if (!py) {
+    py = await loadPyodide({ ...options, _makeSnapshot: file !== undefined });
+    py.runPython(SNAPSHOT_IMPORTS);
+    if (file) {
+      try {
+        writeSnapshot(file, py.makeMemorySnapshot());
+      } catch {
+        // Pyodide refused (a state it cannot serialize): this start goes on, the next one tries again.
+      }
+    }
+  }
   const state: BridgeState = { at: -1 };
   py.registerJsModule(
     '_gradtape',

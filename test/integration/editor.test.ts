@@ -58,6 +58,8 @@ describe('editor: Compute Gradients and what it shows', function () {
     assert.strictEqual(outcome.run!.version, editor.document.version);
     const { store, statusBar } = await api();
     assert.strictEqual(store.get(editor.document.uri), outcome.run);
+    // Run from the palette, the outcome goes to the workbench as JSON: without the trace (8.7 MB for a 10,000-op tape).
+    assert.deepStrictEqual(JSON.parse(JSON.stringify(outcome)), { run: { uri: JSON.parse(JSON.stringify(editor.document.uri)), version: editor.document.version, ok: true }, readyMs: outcome.readyMs });
     assert.match(statusBar.text, /^\$\(pass\) GradTape \d+ ms$/);
   });
 

@@ -225,6 +225,34 @@ np.random.seed(123); print(float(np.random.normal()), float(np.random.rand()))
     ]);
   });
 
+  it("operators pass their arguments through WebAssembly memory: right on either side, with each literal kind, after the memory grows", async () => {
+    const { out, trace } = await py(`import tensorflow as tf
+i = tf.constant([3, -4])
+b = tf.constant([True, False])
+f = tf.constant([1.5, -2.0])
+def show():
+    print((i * 2).numpy().tolist(), (7 - i).numpy().tolist(), (i // 2).numpy().tolist(), (b == True).numpy().tolist(), abs(i).numpy().tolist())
+    print((f * 2).numpy().tolist(), (1 / f).numpy().tolist(), (2 ** f).numpy().tolist(), (f - 0.25).numpy().tolist(), (-f).numpy().tolist(), (f > -1).numpy().tolist())
+    print((f * 2).dtype, (tf.reshape(f, [1, 2]) @ tf.reshape(f, [2, 1])).numpy().tolist())
+show()
+# Python's memory grows (WebAssembly's memory.grow detaches every view of it): the operators still read theirs.
+big = [bytearray(1 << 20) for _ in range(96)]
+show()
+del big
+try:
+    f * tf.constant([1, 2])
+except tf.errors.InvalidArgumentError as e:
+    print(type(e).__name__)
+`);
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    const shown = [
+      '[6, -8] [4, 11] [1, -2] [True, False] [3, 4]',
+      '[3.0, -4.0] [0.6666666865348816, -0.5] [2.8284270763397217, 0.25] [1.25, -2.25] [-1.5, 2.0] [True, False]',
+      'tf.float32 [[6.25]]',
+    ];
+    assert.deepEqual(out, [...shown, ...shown, 'InvalidArgumentError']);
+  });
+
   it('tensors Python no longer holds are freed on the JavaScript side', async () => {
     const { out, trace } = await py(`import tensorflow as tf
 import _gradtape

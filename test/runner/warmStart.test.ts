@@ -52,6 +52,31 @@ describe('runner: warm start of .grad.ts runs', function () {
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'the third warm worker');
   });
 
+  it('the next run\'s worker starts as a warm run takes its own, so back-to-back runs find it; each run has a process of its own', async () => {
+    const file = write('pid.grad.ts', "console.log(String(process.pid));\n");
+    await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'a warm worker');
+    const preparedDuringRun: boolean[] = [];
+    const pids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const trace = await runScratch({ file, workerFile: WORKER, warm: true, onConsole: () => preparedDuringRun.push(runWarm(WORKER, DEFAULT_MEMORY_MB)) });
+      assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+      pids.push(trace.console[0].text);
+    }
+    assert.deepEqual(preparedDuringRun, [true, true, true], 'the next worker was there while each run ran');
+    assert.equal(new Set(pids).size, 3, `three runs, three processes: ${pids.join(', ')}`);
+    assert.ok(!pids.includes(String(process.pid)));
+  });
+
+  it('prewarm without a file (the extension\'s activation) readies a run worker', async () => {
+    await disposeRunWorkers();
+    prewarm({ workerFile: WORKER });
+    assert.equal(runWarm(WORKER, DEFAULT_MEMORY_MB), true);
+    const file = write('after.grad.ts', "import * as tf from 'gradtape';\nconsole.log(tf.multiply(tf.constant(2), 4).dataSync()[0]);\n");
+    const trace = await runScratch({ file, workerFile: WORKER, warm: true });
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.deepEqual(trace.console.map((l) => l.text), ['8']);
+  });
+
   it('a run with another memory limit starts its own worker and leaves the warm one for later', async () => {
     const file = write('small.grad.ts', "import * as tf from 'gradtape';\nconsole.log(tf.square(tf.constant(3)).dataSync()[0]);\n");
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'a warm worker');

@@ -1,9 +1,10 @@
 /**
  * Warm start for .grad.ts runs: a run worker is started ahead of its run, so that starting its
  * process and thread and loading dist/worker.js (the engine with it) is not on the run's clock.
- * Each run takes the warm worker, which has never run anything, and the next one is prepared when
- * the run ends: every run still has a process and thread of its own (src/python/host.ts does the
- * same for Python).
+ * Each run takes the warm worker, which has never run anything, and the next one starts as soon as
+ * it is taken, so that it boots while the run runs and is ready when the next run is asked for
+ * (Compute Gradients twice in a row, run on save): every run still has a process and thread of its
+ * own (src/python/host.ts does the same for Python).
  */
 import type { RunWorkerData, WarmRunWorkerData } from '../../protocol/worker';
 import type { RunThreadData } from '../shared/probe';
@@ -47,14 +48,20 @@ function spawnWarm(workerFile: string, memoryMb: number): Warm {
 /**
  * A worker running `data`: the warm one when it fits (then `online` is usually true, and the run's
  * time limit may start at once), else a new thread. The warm one is used once and never again.
+ * `rewarm`: the next run's worker starts now (unless warm start was stopped), beside this run.
  */
-export function takeRunWorker(workerFile: string, data: RunThreadData): { worker: RunProcess; online: boolean } {
+export function takeRunWorker(workerFile: string, data: RunThreadData, rewarm = false): { worker: RunProcess; online: boolean } {
   const w = warm && warm.workerFile === workerFile && warm.memoryMb === data.memoryMb ? warm : undefined;
-  if (!w) return { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
-  warm = undefined;
-  w.worker.ref();
-  w.worker.postMessage(data satisfies RunWorkerData);
-  return { worker: w.worker, online: w.online };
+  let taken: { worker: RunProcess; online: boolean };
+  if (!w) taken = { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
+  else {
+    warm = undefined;
+    w.worker.ref();
+    w.worker.postMessage(data satisfies RunWorkerData);
+    taken = { worker: w.worker, online: w.online };
+  }
+  if (rewarm) rewarmRun(workerFile, data.memoryMb);
+  return taken;
 }
 
 /** Prepares a run worker for the next run (the extension: when a scratch file is opened, and after each run). */
@@ -65,7 +72,7 @@ export function prewarmRun(workerFile: string, memoryMb: number): void {
   warm = spawnWarm(workerFile, memoryMb);
 }
 
-/** After a run: the next warm worker, unless one is ready or warm start was stopped. */
+/** The next warm worker, unless one is ready or warm start was stopped. */
 export function rewarmRun(workerFile: string, memoryMb: number): void {
   if (!disposed && !warm) warm = spawnWarm(workerFile, memoryMb);
 }

@@ -11,13 +11,14 @@
  * are in trace.error and trace.diagnostics, never a rejection).
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS } from '../../protocol/settings';
 import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
 import { runProcessFile, type RunProcess } from './runProcess';
-import { prewarmRun, rewarmRun, takeRunWorker } from './runWorkers';
+import { prewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
 import { inspectInThread, type InspectRequest } from './inspectThread';
@@ -51,14 +52,23 @@ export interface RunOptions {
    */
   bundler?: BundlerBackend | 'auto';
   /**
-   * Prepare the next run's worker when this run ends (a run worker with the engine loaded, or a
-   * Python worker with Pyodide), so the next run starts warm (the extension). Each run still has a
-   * thread of its own (host/runWorkers.ts, src/python/host.ts).
+   * Prepare the next run's worker (a run worker with the engine loaded, started as this run takes
+   * its own; or a Python worker with Pyodide), so the next run starts warm (the extension). Each run
+   * still has a process and thread of its own (host/runWorkers.ts, src/python/host.ts).
    */
   warm?: boolean;
   /** What the run is waiting for, when it waits ("Starting Python…" while Pyodide loads). */
   onStatus?: (text: string) => void;
+  /** Each stage of a .grad.ts run as it ends, in ms since runScratch was called (bench/runStart.bench.ts prints the breakdown). */
+  onStage?: (stage: RunStage, ms: number) => void;
 }
+
+/**
+ * The stages of a .grad.ts run, in order: the text read, the bundle ready, a run worker taken and
+ * the run's data sent, the worker running JavaScript (only when it was not yet), its first message
+ * (the script is running), its 'didFinish' (or whatever ended the run), the Trace assembled.
+ */
+export type RunStage = 'read' | 'bundled' | 'taken' | 'online' | 'firstMessage' | 'ended' | 'assembled';
 
 export { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS };
 /** A heartbeat older than this (the worker beats every 200 ms while ops run) means no op is running. */
@@ -107,6 +117,8 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
     }
   }
   asm.source = text;
+  const stage = (st: RunStage): void => opts.onStage?.(st, performance.now() - t0);
+  stage('read');
   const workerFile = opts.workerFile ?? defaultWorkerFile();
   for (const f of [workerFile, runProcessFile(workerFile)]) {
     if (!fs.existsSync(f)) return fail({ kind: 'internal', name: 'Error', message: `the runner's worker is missing: ${f} (build with node scripts/build.mjs)` });
@@ -122,22 +134,27 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
   const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
   if (!('code' in bundled)) return fail(bundled);
+  stage('bundled');
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
   return runBundle(opts, file, text, bundled, workerFile, asm, t0);
 }
 
 /**
  * Gets the first run of a file ready before it is asked for (the extension, when a scratch file is
- * shown): a .grad.ts is bundled once, so esbuild is started and warm, and a run worker is loaded
- * (host/runWorkers.ts); a .grad.py gets a Python worker with Pyodide loaded.
+ * shown): a .grad.ts is bundled once, so esbuild is started and warm and the text's bundle is kept
+ * (src/runner/bundler/serve.ts), and a run worker is loaded (host/runWorkers.ts); a .grad.py gets a
+ * Python worker with Pyodide loaded. Without a file (the extension's activation), the .grad.ts
+ * path: esbuild started (on an empty text) and a run worker loaded.
  */
-export function prewarm(opts: Pick<RunOptions, 'file' | 'text' | 'memoryMb' | 'workerFile' | 'bundler'>): void {
+export function prewarm(opts: Partial<Pick<RunOptions, 'file'>> & Pick<RunOptions, 'text' | 'memoryMb' | 'workerFile' | 'bundler'>): void {
   const workerFile = opts.workerFile ?? defaultWorkerFile();
   if (!fs.existsSync(workerFile)) return;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
-  if (isPythonFile(opts.file)) return prewarmPython(workerFile, memoryMb);
+  if (opts.file && isPythonFile(opts.file)) return prewarmPython(workerFile, memoryMb);
   prewarmRun(workerFile, memoryMb);
-  if (opts.text !== undefined) void bundleInThread(workerFile, chooseBackend(opts.bundler), path.resolve(opts.file), opts.text, { timeoutMs: BUNDLE_MIN_MS });
+  const file = opts.file ? path.resolve(opts.file) : path.join(os.tmpdir(), 'gradtape-prewarm.grad.ts');
+  const text = opts.file ? opts.text : '';
+  if (text !== undefined) void bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: BUNDLE_MIN_MS });
 }
 
 function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
@@ -145,10 +162,9 @@ function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleO
   const probe = newProbeBuffer();
   const consoleDropped = newDropCounter();
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
-  const { worker, online } = takeRunWorker(workerFile, workerData);
-  const trace = superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online);
-  if (opts.warm) void trace.then(() => rewarmRun(workerFile, memoryMb));
-  return trace;
+  const { worker, online } = takeRunWorker(workerFile, workerData, opts.warm);
+  opts.onStage?.('taken', performance.now() - t0);
+  return superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online);
 }
 
 /**
@@ -171,14 +187,19 @@ export function superviseRun(
     let settled = false;
     let exitCall: { code: number; pos?: RunError['pos'] } | undefined;
     let memory: { usedMb: number; inOp: boolean; pos?: RunError['pos'] } | undefined;
+    const stage = (st: RunStage): void => opts.onStage?.(st, performance.now() - t0);
+    let messages = 0;
     const settle = (error: RunError | undefined): void => {
       if (settled) return;
       settled = true;
+      stage('ended');
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
       void worker.terminate();
       asm.droppedConsole(droppedLines(consoleDropped));
-      resolve(asm.finish(error, Math.round((performance.now() - t0) * 10) / 10));
+      const trace = asm.finish(error, Math.round((performance.now() - t0) * 10) / 10);
+      stage('assembled');
+      resolve(trace);
     };
     const lastPos = (): RunError['pos'] => asm.lastPos;
     const withPos = (e: RunError): RunError => {
@@ -206,6 +227,7 @@ export function superviseRun(
     let timer = setTimeout(onTimeout, online ? timeoutMs : timeoutMs + STARTUP_GRACE_MS);
     if (!online) {
       worker.once('online', () => {
+        stage('online');
         clearTimeout(timer);
         timer = setTimeout(onTimeout, timeoutMs);
       });
@@ -224,6 +246,7 @@ export function superviseRun(
 
     worker.on('message', (m: RunWorkerMessage) => {
       if (settled) return;
+      if (messages++ === 0) stage('firstMessage');
       switch (m.type) {
         case 'didLog':
           asm.log(m.line);

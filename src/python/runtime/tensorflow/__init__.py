@@ -9,6 +9,7 @@ written here: dunder operators, `with` blocks, dtype objects, TF's dtype rules f
 """
 import builtins as _b
 import sys as _sys
+from array import array as _array
 import types as _types
 
 import _gradtape as _bridge
@@ -314,10 +315,12 @@ def _as_h(v, like=None):
 
 
 _dead = []
+_dead_append = _dead.append
 
 
 def _release():
-    _bridge.release(_to_js(_dead))
+    # As an array of int32 the handles cross as one copy (a list converts item by item, 0.3 µs each).
+    _bridge.release(_to_js(_array("i", _dead)))
     _dead.clear()
 
 
@@ -512,15 +515,32 @@ def _class_path(o):
 
 _bin = _bridge.bin
 _un = _bridge.un
+# The operators' arguments: written here, read by bin()/un() in bridge.ts from WebAssembly memory
+# (an argument passed to a crossing costs more than a store here).
+_A = _array("d", (0.0, 0.0, 0.0, 0.0))
+_bridge.useArgs(_A)
 # The operators' ops, in bridge.ts's BINARY order.
 _OP = {n: i for i, n in enumerate(("add", "subtract", "multiply", "divide", "pow", "matmul", "less", "greater", "less_equal", "greater_equal", "equal"))}
 _NUMBER = (int, float, _b.bool)
 
 
+def _here(fr):
+    """The position code of the op frame `fr` runs: (position index + 1) × 64, 0 outside a run.
+    Read inline by the operators below: two dict lookups once an instruction has been seen."""
+    r = _run_now[0]
+    if r is None:
+        return 0
+    d = r.by_code.get(id(fr.f_code))
+    at = -1 if d is None else d.get(fr.f_lasti, -1)
+    if at < 0:
+        at = r.at(fr)
+    return (at + 1) << 6
+
+
 def _binary(name):
-    """`x op y` and `y op x`: one crossing (bridge.ts's bin) with three numbers, tensors as handles,
-    a Python number as it is. The position lookup and the result's wrapper are written out here, not
-    called: this is the cost of every operator (docs/python.md, "Speed")."""
+    """`x op y` and `y op x`: one crossing (bridge.ts's bin) with three numbers in `_A`, tensors as
+    handles, a Python number as it is. The position lookup and the result's wrapper are written out
+    here, not called: this is the cost of every operator (docs/python.md, "Speed")."""
     code = _OP[name] * 4
 
     def f(self, other):
@@ -529,22 +549,29 @@ def _binary(name):
             a = _hof(self)
         r = _run_now[0]
         if r is None:
-            at = 0
+            at = code
         else:
             fr = _getframe(1)
             d = r.by_code.get(id(fr.f_code))
             at = -1 if d is None else d.get(fr.f_lasti, -1)
             if at < 0:
                 at = r.at(fr)
-            at = (at + 1) << 6
+            at = (at + 1) << 6 | code
+        if isinstance(other, Tensor):
+            b = other._h
+            if b < 0:
+                b = _hof(other)
+        elif type(other) in _NUMBER:
+            b = other
+            at |= 1
+        else:
+            b = _as_h(other, _dtype_of(self))
+        A = _A
+        A[0] = at
+        A[1] = a
+        A[2] = b
         try:
-            if isinstance(other, Tensor):
-                b = other._h
-                h = _bin(at | code, a, b if b >= 0 else _hof(other))
-            elif type(other) in _NUMBER:
-                h = _bin(at | code | 1, a, other)
-            else:
-                h = _bin(at | code, a, _as_h(other, _dtype_of(self)))
+            h = _bin()
         except _JsException as e:
             raise _py_error(e) from None
         t = _new_eager(EagerTensor)
@@ -556,12 +583,18 @@ def _binary(name):
         b = self._h
         if b < 0:
             b = _hof(self)
-        r = _run_now[0]
-        at = 0 if r is None else (r.at(_getframe(1)) + 1) << 6
+        at = _here(_getframe(1)) | code
+        if type(other) in _NUMBER:
+            a = other
+            at |= 2
+        else:
+            a = _as_h(other, _dtype_of(self))
+        A = _A
+        A[0] = at
+        A[1] = a
+        A[2] = b
         try:
-            if type(other) in _NUMBER:
-                return _th(_bin(at | code | 2, other, b))
-            return _th(_bin(at | code, _as_h(other, _dtype_of(self)), b))
+            return _th(_bin())
         except _JsException as e:
             raise _py_error(e) from None
 
@@ -615,9 +648,12 @@ class Tensor:
         self._h = -1
 
     def __del__(self):
-        h = getattr(self, "_h", -1)
+        try:
+            h = self._h
+        except AttributeError:  # made by object.__new__ and dropped before _h was set
+            return
         if h >= 0:
-            _dead.append(h)
+            _dead_append(h)
             if len(_dead) >= 1024:
                 _release()
 
@@ -714,17 +750,21 @@ class Tensor:
         return floormod(other, self)
 
     def __neg__(self):
-        try:
-            return _th(_un((_pos() + 1) << 6, _hof(self)))
-        except _JsException as e:
-            raise _py_error(e) from None
+        return self._unary(0, _getframe(1))
 
     def __pos__(self):
         return self
 
     def __abs__(self):
+        return self._unary(4, _getframe(1))
+
+    def _unary(self, code, fr):
+        a = _hof(self)
+        A = _A
+        A[0] = _here(fr) | code
+        A[1] = a
         try:
-            return _th(_un((_pos() + 1) << 6 | 4, _hof(self)))
+            return _th(_un())
         except _JsException as e:
             raise _py_error(e) from None
 

@@ -205,17 +205,13 @@ const legend = h('div', { class: 'legend', 'aria-label': 'edge colours: gradient
   ...[0, 1, 2, 3, 4].map((i) => h('span', { class: `swatch heat${i}`, 'aria-hidden': 'true' })),
   h('span', { class: 'dim', title: 'Edge width and colour grow with |gradient| on a log scale; dashed edges carry no gradient.' }, 'small → large (log) · dashed: none'));
 // The minimap sits over the graph's lower right corner (in the pane, not in .graph, whose canvas is the graph's).
-const minimapButton = h('button', { 'aria-label': 'minimap', title: 'Show or hide the minimap (shown when the graph does not fit the view)', onclick: () => minimap.toggle() }, 'Map');
-const minimap = new Minimap(graphView, persisted.minimap ?? true, (on) => {
-  minimapButton.setAttribute('aria-pressed', String(on));
-  persist();
-});
-minimapButton.setAttribute('aria-pressed', String(minimap.on));
+// Its Map button (minimap.button) says whether it is on, and why it is hidden when it is.
+const minimap = new Minimap(graphView, persisted.minimap ?? true, persist);
 const graphTools = h('div', { class: 'graph-tools', role: 'toolbar', 'aria-label': 'graph tools' },
   h('button', { onclick: () => graphView.fit(), title: 'Fit the graph (0)', 'aria-label': 'fit' }, 'Fit'),
   h('button', { onclick: () => graphView.zoomBy(1.25), title: 'Zoom in (+)', 'aria-label': 'zoom in' }, '+'),
   h('button', { onclick: () => graphView.zoomBy(0.8), title: 'Zoom out (−)', 'aria-label': 'zoom out' }, '−'),
-  minimapButton, search, searchCount, legend);
+  minimap.button, search, searchCount, legend);
 graphPane.append(graphTools, graphView.el, minimap.canvas);
 
 const walk = new WalkthroughView((i) => graphView.setWalkFocus(toView(i)));
@@ -397,8 +393,9 @@ function rebuild(keepView: boolean): void {
   if (reuse) view.nodes.forEach((n, i) => ((n.x = prev.nodes[i].x), (n.y = prev.nodes[i].y), (n.w = prev.nodes[i].w), (n.h = prev.nodes[i].h)));
   state.graph = graph;
   state.view = view;
-  graphView.setGraph(view, reuse && keepView, reuse);
+  // The tape bar first: its height is the graph pane's, which the graph is laid out and fitted for.
   renderTapeBar(trace, graph, grads);
+  graphView.setGraph(view, reuse && keepView, reuse);
   if (state.pending && tapes.some((t) => state.pending!.tapes.includes(t.id))) tapeBar.append(h('span', { class: 'dim', role: 'status' }, 'This step is drawn when the rest of the run arrives…'));
   if (state.selected !== undefined && state.selected >= graph.nodes.length) state.selected = undefined;
   graphView.setHighlighted(viewIndices(nodesAtLine(graph, state.cursorLine)));
@@ -606,7 +603,12 @@ function applyThemeColors(): void {
 }
 applyThemeColors();
 
+// The body's class names the theme (vscode-dark, vscode-light, …); other classes (no-run) are not a theme change.
+const themeOf = () => [...document.body.classList].filter((c) => c.startsWith('vscode-')).join(' ');
+let theme = themeOf();
 new MutationObserver(() => {
+  if (themeOf() === theme) return;
+  theme = themeOf();
   graphView.themeChanged();
   applyThemeColors();
   if (state.tab === 'curves') curves.render();

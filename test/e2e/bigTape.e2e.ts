@@ -9,20 +9,9 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import type { FrameLocator } from 'playwright-core';
 import { panelFor, renderedCount, until, type E2E, type E2ETest } from './harness';
+import { computeGradients } from './userClock.e2e';
 
-const RUN = 'GradTape: Compute Gradients';
 const GOALS: Record<string, number> = { 'big.grad.ts': 1000, 'big100k.grad.ts': 3000 };
-
-/** Compute Gradients from the palette; the clock starts as Enter goes down. */
-async function computeGradients(t: E2E): Promise<number> {
-  const rows = await t.paletteItems(RUN);
-  const row = rows.findIndex((r) => r === RUN || r.startsWith(`${RUN},`));
-  assert.ok(row >= 0, rows.join(' | '));
-  for (let i = 0; i < row; i++) await t.page.keyboard.press('ArrowDown');
-  const t0 = Date.now();
-  await t.page.keyboard.press('Enter');
-  return t0;
-}
 
 interface Clocked {
   panel: FrameLocator;

@@ -22,8 +22,8 @@ async function keyToDrawn(t: E2E, file: string, press: () => Promise<number>): P
   return drawnAt - t0;
 }
 
-/** Compute Gradients from the palette: the row is picked, and the clock starts as Enter goes down. */
-async function computeGradients(t: E2E): Promise<number> {
+/** Compute Gradients from the palette: the row is picked, and the clock starts as Enter goes down (test/e2e/bigTape.e2e.ts uses it too). */
+export async function computeGradients(t: E2E): Promise<number> {
   const rows = await t.paletteItems(RUN);
   const row = rows.findIndex((r) => r === RUN || r.startsWith(`${RUN},`));
   assert.ok(row >= 0, rows.join(' | '));

@@ -6,7 +6,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
 import { buildGraph, gradientsFor, leafTitle, maxStep, nullPhrase, tapesAtStep, type Graph } from '../../webview/model/graphModel';
-import { bounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { bounds, layeredBounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { largeTrace } from './fixtures/traceBuilder';
 import { AA_TEXT, contrastRatio, ensureContrast, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
 import { chooseLayout, detailFor, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
 import { collapseRepeats, findRepeats, viewGraphFor } from '../../webview/model/repeats';
@@ -116,6 +117,29 @@ describe('panel: layout on the runner’s traces', () => {
       });
     }
   }
+
+  it('measures each placement the layout choice tries without moving a node, to the bounds that placement gives', () => {
+    const graphs = {
+      ...Object.fromEntries(Object.entries(fixtures).map(([k, t]) => [k, addReferences(viewGraphFor(graphOf(t), new Set()).view)])),
+      rnnOpened: (() => {
+        const base = graphOf(fixtures.rnn);
+        return addReferences(viewGraphFor(base, new Set(findRepeats(base).map((r) => r.key))).view);
+      })(),
+      large: addReferences(viewGraphFor(graphOf(largeTrace(1000)), new Set()).view),
+    };
+    for (const [name, g] of Object.entries(graphs)) {
+      assert.ok(g.nodes.some((n) => n.ref !== undefined || n.kind === 'group') || name !== 'rnn', `${name} has references or groups`);
+      const before = g.nodes.map((n) => [n.x, n.y, n.w, n.h]);
+      const measured = (['LR', 'TB'] as const).flatMap((dir) => (['full', 'brief', 'name'] as const).map((size) => ({ dir, size, b: layeredBounds(g, dir, size) })));
+      assert.deepEqual(g.nodes.map((n) => [n.x, n.y, n.w, n.h]), before, `${name}: measuring moved no node`);
+      for (const { dir, size, b } of measured) {
+        sizeNodes(g, size);
+        layeredLayout(g, dir, size);
+        const want = bounds(g);
+        for (const k of ['x', 'y', 'w', 'h'] as const) assert.ok(Math.abs(b[k] - want[k]) < 1e-6, `${name} ${dir} ${size}: ${k} ${b[k]} vs ${want[k]}`);
+      }
+    }
+  });
 
   it('titles an op no source name covers with the expression that ran, never an id (issue 17)', () => {
     const g = graphOf(fixtures.mlp);

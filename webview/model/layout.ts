@@ -16,17 +16,23 @@ import { NODE_SIZES, type Direction, type SizeClass } from './viewport';
 
 export const LIBRARY_MAX_NODES = 120;
 
-/** Gives every node the size of its class; a folded group is wider (it carries a gradient trail). */
+/** A node's width in its size class; a folded group is wider (it carries a gradient trail). */
+function nodeW(n: GraphNode, s: (typeof NODE_SIZES)[SizeClass]): number {
+  // A reference to a leaf drawn elsewhere (references.ts) is a name tag: one line at the panel's text size.
+  return n.ref !== undefined ? Math.round(s.w * 0.6) : n.kind === 'group' ? Math.round(s.w * 1.6) : s.w;
+}
+
+function nodeH(n: GraphNode, s: (typeof NODE_SIZES)[SizeClass]): number {
+  const h = n.kind === 'leaf' ? s.leafH : n.kind === 'group' ? Math.max(s.h, 30) : s.h;
+  return n.ref !== undefined ? Math.min(h, NODE_SIZES.name.h) : h;
+}
+
+/** Gives every node the size of its class. */
 export function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
   const s = NODE_SIZES[size];
   for (const n of graph.nodes) {
-    n.w = n.kind === 'group' ? Math.round(s.w * 1.6) : s.w;
-    n.h = n.kind === 'leaf' ? s.leafH : n.kind === 'group' ? Math.max(s.h, 30) : s.h;
-    // A reference to a leaf drawn elsewhere (references.ts) is a name tag: one line at the panel's text size.
-    if (n.ref !== undefined) {
-      n.w = Math.round(s.w * 0.6);
-      n.h = Math.min(n.h, NODE_SIZES.name.h);
-    }
+    n.w = nodeW(n, s);
+    n.h = nodeH(n, s);
   }
 }
 
@@ -177,6 +183,39 @@ export function layeredLayout(graph: Graph, dir: Direction = 'LR', size: SizeCla
     }
     along += depth + s.gapRank;
   }
+}
+
+/**
+ * The bounds sizeNodes + layeredLayout would give the graph for this direction and size, without
+ * moving or sizing a node: choosing a layout measures up to six placements, then makes one.
+ */
+export function layeredBounds(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): { x: number; y: number; w: number; h: number } {
+  const { nodes } = graph;
+  if (!nodes.length) return { x: 0, y: 0, w: 1, h: 1 };
+  const s = NODE_SIZES[size];
+  const { start, members } = layerOrder(nodes);
+  const ranks = start.length - 1;
+  const lr = dir === 'LR';
+  // As layeredLayout: ranks along the flow, each as deep as its deepest node, centred across it.
+  let widest = 0, along = 0, from = NaN, to = 0;
+  for (let r = 0; r < ranks; r++) {
+    let e = 0, depth = 0;
+    for (let k = start[r]; k < start[r + 1]; k++) {
+      const node = nodes[members[k]];
+      const w = nodeW(node, s), h = nodeH(node, s);
+      e += (lr ? h : w) + s.gapOrder;
+      depth = Math.max(depth, lr ? w : h);
+    }
+    if (start[r + 1] > start[r]) {
+      if (Number.isNaN(from)) from = along;
+      to = along + depth;
+    }
+    if (e > widest) widest = e;
+    along += depth + s.gapRank;
+  }
+  // Across the flow the widest rank starts at 0 and ends a gap short of its extent.
+  const across = widest - s.gapOrder;
+  return lr ? { x: from, y: 0, w: to - from, h: across } : { x: 0, y: from, w: across, h: to - from };
 }
 
 export function bounds(graph: Graph): { x: number; y: number; w: number; h: number } {

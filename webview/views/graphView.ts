@@ -6,7 +6,7 @@
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
 import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import type { ViewGraph } from '../model/repeats';
-import { LIBRARY_MAX_NODES, bounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
+import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass } from '../model/viewport';
 import { themeColor } from '../dom';
@@ -180,7 +180,12 @@ export class GraphView {
       }
     }
     document.body.dataset.drawnNodes = String(graph.nodes.length);
-    if (!keepPositions) this.layoutGraph();
+    // Laid out for the pane's size as the page is now (bars above it may have changed since the
+    // last read), so the first frame is not laid out and fitted again when the observer reports it.
+    if (!keepPositions) {
+      this.readSize();
+      this.layoutGraph();
+    }
     else this.remember();
     this.computeTapeBoxes();
     if (!keepView || !keepPositions) this.fit();
@@ -198,21 +203,9 @@ export class GraphView {
     const huge = g.nodes.length > RELAYOUT_MAX_NODES;
     const choice = huge
       ? { dir: (w >= h ? 'LR' : 'TB') as Direction, size: 'brief' as SizeClass, k: 0, detail: 'box' as Detail }
-      : chooseLayout((dir, size) => {
-        sizeNodes(g, size);
-        layeredLayout(g, dir, size);
-        return bounds(g);
-      }, w, h);
-    if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) {
-      // Measuring moved the nodes: put back the current layout's positions.
-      sizeNodes(g, this.size);
-      if (this.placed) this.restore(this.placed);
-      else {
-        layeredLayout(g, this.dir, this.size);
-        this.moved();
-      }
-      return;
-    }
+      : chooseLayout((dir, size) => layeredBounds(g, dir, size), w, h);
+    // Measuring moves no node: the current layout stays as it is.
+    if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) return;
     this.dir = choice.dir;
     this.size = choice.size;
     sizeNodes(g, choice.size);
@@ -375,6 +368,8 @@ export class GraphView {
   }
 
   setWalkFocus(i: number | undefined): void {
+    // Unchanged (leaving another tab for the graph's): no frame to draw again.
+    if (i === undefined && this.walkFocus === undefined) return;
     this.walkFocus = i;
     if (i !== undefined) this.centerOn(i, false);
     this.requestDraw();
@@ -479,17 +474,29 @@ export class GraphView {
     this.resize();
   }
 
-  private resize(): void {
+  /**
+   * Takes the pane's size now; false when it has none or has not changed. The same size again (the
+   * observer's first report after a read) changes nothing: setting the canvas's size would clear the
+   * frame just drawn, before it is painted, and the graph would be laid out again for nothing.
+   */
+  private readSize(): boolean {
     const r = this.el.getBoundingClientRect();
-    if (!r.width || !r.height) return;
-    const first = !this.width;
+    if (!r.width || !r.height) return false;
+    const dpr = window.devicePixelRatio || 1;
+    const cw = Math.round(r.width * dpr), ch = Math.round(r.height * dpr);
+    if (r.width === this.width && r.height === this.height && this.canvas.width === cw && this.canvas.height === ch) return false;
     this.width = r.width;
     this.height = r.height;
-    const dpr = window.devicePixelRatio || 1;
-    this.canvas.width = Math.round(r.width * dpr);
-    this.canvas.height = Math.round(r.height * dpr);
+    this.canvas.width = cw;
+    this.canvas.height = ch;
     this.canvas.style.width = `${r.width}px`;
     this.canvas.style.height = `${r.height}px`;
+    return true;
+  }
+
+  private resize(): void {
+    const first = !this.width;
+    if (!this.readSize()) return;
     // The pane changes size when the inspector stacks below it or the panel is resized: a fitted
     // view is laid out again when another direction or node size now reads better, then fitted.
     if (this.graph && (first || this.fitted)) {

@@ -4,8 +4,10 @@
  * the graph does not fit the view, and the person can turn it off (the panel remembers that).
  *
  * It costs nothing per frame in the node count: the overview (frames and nodes as blocks) is drawn
- * into an offscreen canvas once per layout (a new graph, a new placement, a fit, a theme); a frame
- * copies that image and strokes the viewport rectangle. The arithmetic below is pure (tested in Node).
+ * into an offscreen canvas once per layout (a new graph, a new placement, a fit, a theme), and only
+ * when the minimap is to be shown, after the graph's frame is on screen (a first frame is fitted, so
+ * it never needs one); a frame copies that image and strokes the viewport rectangle. Its Map button
+ * says whether it is on and, when on but hidden, why. The arithmetic below is pure (tested in Node).
  */
 import type { GraphNode } from '../model/graphModel';
 import { toScreen, type Box, type View } from '../model/viewport';
@@ -52,13 +54,31 @@ export function viewCenteredAt(mx: number, my: number, t: MapTransform, b: Box, 
   return { k, x: pane.width / 2 - gx * k, y: pane.height / 2 - gy * k };
 }
 
-/** Shown when turned on, the pane is large enough, and the graph (bounds `b`) does not fit the view. */
-export function minimapShown(b: Box, v: View, pane: Pane, enabled: boolean): boolean {
-  if (!enabled || pane.width < MINIMAP_MIN_PANE.w || pane.height < MINIMAP_MIN_PANE.h || !(b.w > 0 || b.h > 0)) return false;
+/** Why a minimap turned on is not shown: the pane is too small for it, or the whole graph is in view. */
+export type MinimapHidden = 'small' | 'fits';
+
+/** The minimap's state for graph bounds `b` under view `v`: off, shown, or on but hidden (and why). */
+export function minimapState(b: Box, v: View, pane: Pane, enabled: boolean): 'off' | 'shown' | MinimapHidden {
+  if (!enabled) return 'off';
+  if (pane.width < MINIMAP_MIN_PANE.w || pane.height < MINIMAP_MIN_PANE.h) return 'small';
+  if (!(b.w > 0 || b.h > 0)) return 'fits';
   const s = toScreen(b, v);
   const fits = s.x >= -1 && s.y >= -1 && s.x + s.w <= pane.width + 1 && s.y + s.h <= pane.height + 1;
-  return !fits;
+  return fits ? 'fits' : 'shown';
 }
+
+/** Shown when turned on, the pane is large enough, and the graph (bounds `b`) does not fit the view. */
+export function minimapShown(b: Box, v: View, pane: Pane, enabled: boolean): boolean {
+  return minimapState(b, v, pane, enabled) === 'shown';
+}
+
+/** The Map button's tooltip in each state: a minimap turned on but not drawn says why. */
+export const MAP_TITLES: Record<'off' | 'shown' | MinimapHidden, string> = {
+  off: 'Show the minimap when the graph does not fit the view',
+  shown: 'Hide the minimap',
+  fits: 'Minimap on; not shown: the whole graph is in view (it shows when you zoom in)',
+  small: 'Minimap on; not shown: the graph pane is too small for it',
+};
 
 /**
  * A node's colour in the overview, as the graph marks it: leaves by kind (their stripe), NaN/Inf red,
@@ -75,17 +95,31 @@ function blockColour(n: GraphNode, pal: Palette): string {
 
 export class Minimap {
   readonly canvas: HTMLCanvasElement;
+  /** The Map toggle for the graph's toolbar: pressed when the minimap is on and can be drawn. */
+  readonly button: HTMLButtonElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly overview: HTMLCanvasElement;
-  /** What the overview was drawn for: redrawn when any of these changes (never per frame). */
+  /** What the transform and overview were worked out for: redone when any of these changes (never per frame). */
   private drawnFor: unknown[] = [];
+  /** The overview picture is out of date: drawn when the minimap is next to be shown. */
+  private stale = true;
+  /** An overview drawing waiting for the graph's frame to be painted. */
+  private pending = false;
   private t: MapTransform | undefined;
   private bounds: Box = { x: 0, y: 0, w: 0, h: 0 };
   private shown = false;
+  private state: 'off' | 'shown' | MinimapHidden | undefined;
   /** Overview redraws so far (the tests check that panning does not redraw it). */
   overviews = 0;
 
   constructor(private readonly graph: GraphView, private enabled: boolean, private readonly onToggle: (on: boolean) => void) {
+    this.button = document.createElement('button');
+    this.button.textContent = 'Map';
+    this.button.setAttribute('aria-label', 'minimap');
+    // Unavailable (on, but nothing to map) does nothing on a click: the person's setting stays as it is.
+    this.button.addEventListener('click', () => {
+      if (this.button.getAttribute('aria-disabled') !== 'true') this.toggle();
+    });
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'minimap';
     this.canvas.tabIndex = 0;
@@ -98,7 +132,25 @@ export class Minimap {
     this.bindPointer();
     this.canvas.addEventListener('keydown', (e) => this.onKey(e));
     graph.onDrawn = () => this.frame();
+    this.showState(enabled ? 'fits' : 'off');
     (window as unknown as { gradtapeMinimap?: Minimap }).gradtapeMinimap = this; // read by the checks
+  }
+
+  /**
+   * The button and the page say what the minimap does now. On but hidden, the button is not pressed
+   * and unavailable (aria-disabled, so it keeps its tooltip and focus), its tooltip saying why.
+   */
+  private showState(state: 'off' | 'shown' | MinimapHidden): void {
+    document.body.dataset.minimap = state === 'off' || state === 'shown' ? state : 'hidden';
+    if (state === this.state) return;
+    this.state = state;
+    const b = this.button;
+    const hidden = state === 'fits' || state === 'small';
+    b.setAttribute('aria-pressed', String(state === 'shown'));
+    if (hidden) b.setAttribute('aria-disabled', 'true');
+    else b.removeAttribute('aria-disabled');
+    b.dataset.hidden = hidden ? state : '';
+    b.title = MAP_TITLES[state];
   }
 
   get on(): boolean {
@@ -112,23 +164,32 @@ export class Minimap {
     this.frame();
   }
 
-  /** Called after every frame of the graph: the overview only when the layout changed, then the rectangle. */
+  /**
+   * Called after every frame of the graph: the transform when the layout changed, then the rectangle.
+   * The overview picture is drawn only when the minimap is to be shown, and then after the graph's
+   * frame has been painted (a moment later), so no frame of the graph waits for it.
+   */
   frame(): void {
     const g = this.graph.shownGraph;
     const pane = this.graph.paneSize;
     const key = [g, this.graph.layoutKey, this.graph.palette, pane.width, pane.height, window.devicePixelRatio];
     if (g && this.enabled && (key.length !== this.drawnFor.length || key.some((k, i) => k !== this.drawnFor[i]))) {
       this.drawnFor = key;
-      this.drawOverview();
+      this.bounds = this.graph.drawnBounds();
+      this.t = minimapTransform(this.bounds, pane);
+      this.stale = true;
     }
-    const shown = !!g && !!this.t && minimapShown(this.bounds, this.graph.currentView, pane, this.enabled);
+    const state = g && this.t ? minimapState(this.bounds, this.graph.currentView, pane, this.enabled) : this.enabled ? 'fits' : 'off';
+    if (state === 'shown' && this.stale) this.overviewSoon();
+    const shown = state === 'shown' && !this.stale;
     if (shown !== this.shown) {
       // Hiding under the keyboard focus hands it to the graph, not to the page.
       if (!shown && document.activeElement === this.canvas) this.graph.canvas.focus();
       this.shown = shown;
       this.canvas.hidden = !shown;
     }
-    document.body.dataset.minimap = !this.enabled ? 'off' : shown ? 'shown' : 'hidden';
+    // Until its picture is drawn (a moment), a minimap about to show reads as shown on the button.
+    this.showState(state);
     if (!shown) return;
     const t = this.t!;
     const dpr = window.devicePixelRatio || 1;
@@ -154,12 +215,24 @@ export class Minimap {
     this.canvas.dataset.rect = [x0, y0, x1 - x0, y1 - y0].map((v) => v.toFixed(1)).join(' ');
   }
 
+  /** Draws the overview after the graph's frame is painted, then the minimap with it. */
+  private overviewSoon(): void {
+    if (this.pending) return;
+    this.pending = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      this.pending = false;
+      if (!this.stale || !this.graph.shownGraph || !this.t) return;
+      this.drawOverview();
+      this.frame();
+    }, 0));
+  }
+
   /** The whole graph as blocks into the offscreen canvas: frames stroked, nodes filled, one path per colour. */
   private drawOverview(): void {
     const g = this.graph.shownGraph!;
     const pal = this.graph.palette;
-    this.bounds = this.graph.drawnBounds();
-    const t = (this.t = minimapTransform(this.bounds, this.graph.paneSize));
+    const t = this.t!;
+    this.stale = false;
     const dpr = window.devicePixelRatio || 1;
     for (const c of [this.overview, this.canvas]) {
       c.width = Math.round(t.w * dpr);

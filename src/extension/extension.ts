@@ -33,6 +33,10 @@ export interface GradTapeApi {
 
 // Wiring only: construct the store, the runner and the providers; every disposable goes to subscriptions.
 export function activate(context: vscode.ExtensionContext): GradTapeApi {
+  // Python's start-up snapshot (src/python/snapshot.ts, read by the run processes this host forks) is
+  // kept in the extension's own storage, which VS Code removes with the extension; a user's own
+  // GRADTAPE_CACHE_DIR (empty: no snapshot) wins.
+  process.env.GRADTAPE_CACHE_DIR ??= path.join(context.globalStorageUri.fsPath, 'cache');
   const store = new RunStore();
   const output = vscode.window.createOutputChannel('GradTape');
   const statusBar = new StatusBar();

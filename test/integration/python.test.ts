@@ -38,6 +38,10 @@ describe('python: a .grad.py in the editor', function () {
     const hovers = await vscode.commands.executeCommand<vscode.Hover[]>('vscode.executeHoverProvider', editor.document.uri, new vscode.Position(line, col + 1));
     const md = hovers.flatMap((h) => h.contents.map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))).join('\n---\n');
     assert.ok(md.includes('∂loss/∂weights = [[-0.39999998], [-0.79999995]]'), md);
+    // Pyodide's start-up snapshot went to the extension's own storage (removed with it), not the home folder.
+    const cache = process.env.GRADTAPE_CACHE_DIR ?? '';
+    assert.ok(cache.includes(EXTENSION_ID) && path.basename(cache) === 'cache', `GRADTAPE_CACHE_DIR=${cache}`);
+    assert.ok(fs.readdirSync(cache).some((f) => /^pyodide-snapshot-\w+\.bin$/.test(f)), `no snapshot in ${cache}`);
   });
 
   it('a syntax error is a diagnostic at its line', async () => {

@@ -39,12 +39,24 @@ async function staged(file: string, text: string): Promise<Partial<Record<RunSta
 const showStages = (at: Partial<Record<RunStage, number>>): string =>
   STAGES.filter((s) => at[s] !== undefined).map((s) => `${s} ${at[s]!.toFixed(1)}`).join(', ');
 
+/** CPU ms of this process and its reaped children (Linux /proc: utime, stime, cutime, cstime); undefined elsewhere. */
+function cpuWithChildren(): number | undefined {
+  if (!fs.existsSync('/proc/self/stat')) return undefined;
+  const f = fs.readFileSync('/proc/self/stat', 'utf8').split(') ')[1].split(' ');
+  return [11, 12, 13, 14].reduce((sum, i) => sum + Number(f[i]) * 10, 0);
+}
+
 /** The breakdown: cold (the first run of this process, right after prewarm) and warm back to back (median per stage). */
 async function breakdown(file: string, text: string): Promise<void> {
   prewarm({ file, text, workerFile: WORKER });
   const cold = await staged(file, text);
   const warm: Partial<Record<RunStage, number>>[] = [];
+  const cpu0 = cpuWithChildren();
   for (let i = 0; i < 10; i++) warm.push(await staged(file, text));
+  // The run processes' CPU counts once they are reaped: stop the warm one and let it go.
+  await disposeRunWorkers();
+  await new Promise((r) => setTimeout(r, 500));
+  const cpu1 = cpuWithChildren();
   const med: Partial<Record<RunStage, number>> = {};
   for (const s of STAGES) {
     const xs = warm.map((w) => w[s]).filter((x): x is number => x !== undefined);
@@ -53,7 +65,7 @@ async function breakdown(file: string, text: string): Promise<void> {
   const waited = warm.filter((w) => w.online !== undefined).length;
   console.log(`run stages (ms since runScratch; seed training loop): first run after prewarm: ${showStages(cold)}`);
   console.log(`run stages, 10 warm runs back to back (median per stage; ${waited} of 10 waited for their worker to come online): ${showStages(med)}`);
-  await disposeRunWorkers();
+  if (cpu0 !== undefined && cpu1 !== undefined) console.log(`CPU per warm run back to back (this process, its bundler thread and the run processes): ${((cpu1 - cpu0) / 10).toFixed(0)} ms`);
   await disposeBundlers();
 }
 

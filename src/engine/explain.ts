@@ -16,7 +16,8 @@ export interface NullExplanation {
 
 export interface ExplainContext {
   tapeId: number;
-  watchedIds: Set<number>;
+  /** Whether the tape watches a tensor (RecordingTape.watches). */
+  watches: (t: Tensor) => boolean;
   nodes: readonly TapeNode[];
   watchAccessedVariables: boolean;
   reset?: { pos?: SourcePos; ids: Set<number> };
@@ -81,7 +82,7 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
     return undefined;
   };
 
-  if (!ctx.watchedIds.has(source.id)) {
+  if (!ctx.watches(source)) {
     if (ctx.reset?.ids.has(source.id)) {
       return { kind: 'reset', message: `${name} was watched, but tape.reset()${at(ctx.reset.pos)} dropped everything recorded before it.`, pos: ctx.reset.pos };
     }
@@ -133,7 +134,7 @@ export function explainNull(source: Tensor, targets: readonly Tensor[], ctx: Exp
     }
   }
   for (const a of ancestors) {
-    if (a.id !== source.id && !ctx.watchedIds.has(a.id) && a._debug?.origin && dependsOnSource(a)) {
+    if (a.id !== source.id && !ctx.watches(a) && a._debug?.origin && dependsOnSource(a)) {
       return { kind: 'noPath', message: `The ops that use ${name} ran outside tape.record${at(a._debug?.pos)}, so the tape did not record them.`, pos: a._debug?.pos };
     }
   }

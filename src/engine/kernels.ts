@@ -20,7 +20,7 @@ export type UnaryOp =
 export type BinaryOp =
   | 'add' | 'sub' | 'mul' | 'div' | 'pow' | 'max' | 'min' | 'sqdiff'
   | 'eq' | 'gt' | 'lt' | 'ge' | 'le' | 'and' | 'or'
-  | 'floordiv' | 'floormod' | 'xlogy' | 'divnonan' | 'tanhgrad' | 'tanhgrad32';
+  | 'floordiv' | 'floormod' | 'xlogy' | 'divnonan' | 'tanhgrad' | 'tanhgrad32' | 'sigmoidgrad' | 'sigmoidgrad32';
 /** Reductions over the inner axis of an [outer, inner] view. */
 export type ReduceOp = 'sum' | 'mean' | 'max' | 'min' | 'logsumexp' | 'argmax' | 'argmin' | 'prod' | 'l2loss';
 
@@ -175,6 +175,9 @@ const BINARY: Record<BinaryOp, (a: number, b: number) => number> = {
   // TanhGrad: a = y, b = dy. The float32 form rounds y² and 1 − y² as float32 arithmetic would.
   tanhgrad: (y, dy) => dy * (1 - y * y),
   tanhgrad32: (y, dy) => dy * Math.fround(1 - Math.fround(y * y)),
+  // SigmoidGrad: a = y, b = dy; dy·(y·(1 − y)), the float32 form rounding 1 − y and y·(1 − y).
+  sigmoidgrad: (y, dy) => dy * (y * (1 - y)),
+  sigmoidgrad32: (y, dy) => dy * Math.fround(y * Math.fround(1 - y)),
 };
 
 function unary(op: UnaryOp, x: TypedArray, out: TypedArray): void {

@@ -15,6 +15,13 @@ import { Tensor, Variable, type TensorDebug } from './tensor';
 export type GradThunk = (() => Tensor | null) | null;
 
 /**
+ * A gradient rule applied directly: input `i`'s gradient (`null` = none), for an op whose inputs'
+ * gradients share no work. The tape calls it once per input on a path from a source: no
+ * closures or thunk array per node, which on a long scalar tape was much of the backward pass.
+ */
+export type InputGradient<A> = (dy: Tensor, xs: Tensor[], out: Tensor, attrs: A, i: number) => Tensor | null;
+
+/**
  * A forward-mode rule: the tangent of the output from the tangents of the inputs (`null` = zero,
  * at least one is a tensor), written with ops so that it is itself recorded and differentiable.
  * `op` is the op's own definition (shared rules in ops/tangents.ts apply it or its gradient).
@@ -69,6 +76,11 @@ export interface OpSpec<A> {
    */
   gradient?: ((dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => GradThunk[]) | null;
   /**
+   * The same rule in direct form (see InputGradient), given instead of `gradient` by the hot
+   * elementwise ops; `gradient` is then derived from it, for the callers that want thunks.
+   */
+  inputGradient?: InputGradient<A>;
+  /**
    * Forward mode (ForwardAccumulator), applied as the op runs when an input has a tangent.
    * `null` = no tangent (not differentiable); omitted = derived from `gradient` by transposing it
    * (forward.ts), which is exact but costs a small backward pass per op: common ops give a rule.
@@ -92,20 +104,29 @@ export interface TapeNode {
   output: Tensor;
   attrs: unknown;
   /**
-   * The storage each Variable input had when the op read it (undefined for other inputs), or
-   * undefined when no input is a Variable. `assign*` swaps in a new array and never writes the
-   * old one, so this keeps the values the op read: the backward pass puts them back while it
-   * runs this node's gradient rule (TensorFlow snapshots the value each op reads).
+   * The storage each Variable input had when the op read it, or undefined when no input is a
+   * Variable: that storage itself when one input is (no array per node: a parameter read at every
+   * step of a long tape), else one entry per input (undefined for the others). `assign*` swaps in
+   * a new array and never writes the old one, so this keeps the values the op read: the backward
+   * pass puts them back while it runs this node's gradient rule (TensorFlow snapshots the value
+   * each op reads).
    */
-  reads: (TypedArray | undefined)[] | undefined;
+  reads: TypedArray | (TypedArray | undefined)[] | undefined;
 }
 
-/** The storage of each Variable among `xs` (see TapeNode.reads). */
-function variableReads(xs: readonly Tensor[]): (TypedArray | undefined)[] | undefined {
-  let reads: (TypedArray | undefined)[] | undefined;
+/** The storage of the Variables among `xs` (see TapeNode.reads). */
+function variableReads(xs: readonly Tensor[]): TapeNode['reads'] {
+  let one: TypedArray | undefined;
+  let count = 0;
   for (let i = 0; i < xs.length; i++) {
-    if (xs[i] instanceof Variable) (reads ??= new Array<TypedArray | undefined>(xs.length))[i] = xs[i].data;
+    if (xs[i] instanceof Variable) {
+      one = xs[i].data;
+      count++;
+    }
   }
+  if (count < 2) return one;
+  const reads = new Array<TypedArray | undefined>(xs.length);
+  for (let i = 0; i < xs.length; i++) if (xs[i] instanceof Variable) reads[i] = xs[i].data;
   return reads;
 }
 
@@ -113,8 +134,15 @@ function variableReads(xs: readonly Tensor[]): (TypedArray | undefined)[] | unde
 export interface RecordingTape {
   readonly id: number;
   readonly watchAccessedVariables: boolean;
-  /** Ids of tensors the tape watches: watched sources and outputs of its nodes. */
+  /**
+   * Ids of tensors the tape watches that carry no stamp of its `recording`: watched sources, and
+   * outputs of its nodes another tape stamped first (nested tapes recording the same op).
+   */
   readonly watchedIds: Set<number>;
+  /** The stamp (Tensor._rec) on the outputs of its nodes; a new one when the tape forgets them. */
+  readonly recording: number;
+  /** Whether the tape watches `t`: a watched source or the output of one of its nodes. */
+  watches(t: Tensor): boolean;
   readonly nodes: TapeNode[];
   /** When the tape last entered `record` (nextEnterSeq): accumulators entered before it hide their JVP work from it. */
   readonly enterSeq: number;
@@ -198,8 +226,11 @@ export function definedOp<A>(name: string): OpDef<A> {
 }
 
 export function defineOp<A = undefined>(spec: OpSpec<A>): OpDef<A> {
+  const direct = spec.inputGradient;
+  if (direct !== undefined && spec.gradient !== undefined) throw new Error(`internal: op ${spec.name} gives both gradient and inputGradient`);
   const def: OpDef<A> = {
     ...spec,
+    ...(direct === undefined ? {} : { gradient: (dy: Tensor, xs: Tensor[], out: Tensor, attrs: A) => xs.map((_, i) => () => direct(dy, xs, out, attrs, i)) }),
     apply(xs: Tensor[], attrs?: A): Tensor {
       return applyOp(def, xs, attrs as A);
     },
@@ -233,12 +264,13 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
           // Reading a trainable variable inside record watches it (watchAccessedVariables).
           if (x.trainable && tape.watchAccessedVariables && !tape.watchedIds.has(x.id)) tape.autoWatch(x, pos);
         }
-        if (tape.watchedIds.has(x.id)) hit = true;
+        if (x._rec === tape.recording || tape.watchedIds.has(x.id)) hit = true;
       }
       if (hit) {
         node ??= { id: nextNodeId++, op: def as unknown as OpDef<never>, inputs: xs, output: out, attrs, reads: readsVariable ? variableReads(xs) : undefined };
         tape.nodes.push(node);
-        tape.watchedIds.add(out.id);
+        if (out._rec === 0) out._rec = tape.recording;
+        else if (out._rec !== tape.recording) tape.watchedIds.add(out.id);
         if (obs) {
           if (tapeIds === null) tapeIds = soloTapeIds(tape.id);
           else {
@@ -255,7 +287,7 @@ function applyOp<A>(def: OpDef<A>, xs: Tensor[], attrs: A): Tensor {
     let paused: number[] | undefined;
     for (const tape of pausedTapes) {
       // Inputs the tape watches, or trainable variables it would have watched on reading.
-      const affected = xs.some((x) => tape.watchedIds.has(x.id) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
+      const affected = xs.some((x) => tape.watches(x) || (x instanceof Variable && x.trainable && tape.watchAccessedVariables));
       if (affected) (paused ??= []).push(tape.id);
     }
     // One object serves as both the tensor's debug record and its origin (an op's output has

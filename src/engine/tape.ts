@@ -7,7 +7,7 @@ import { isFloat } from './dtype';
 import { InvalidArgumentError, LookupError, RuntimeError } from './errors';
 import { explainNull, type NullExplanation } from './explain';
 import { observeCall, observer } from './observer';
-import { nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
+import { activeAccumulators, nextEnterSeq, OpDebug, pausedTapes, recordingTapes, type RecordingTape, type TapeNode } from './op';
 import { enterTape, exitTape, stopRecordingAll } from './stop';
 import { add } from './ops/add';
 import { reduceSum } from './ops/reduceSum';
@@ -78,6 +78,8 @@ export function newTapeId(): number {
   return nextTapeId++;
 }
 let nextGradientCallId = 1;
+/** Stamps of tapes' recordings (Tensor._rec): never reused, so a forgotten recording's never matches. */
+let nextRecording = 1;
 /** Stamps the tensors of one backward pass (see backward()). */
 let backwardEpoch = 0;
 
@@ -160,10 +162,25 @@ function unbroadcast(dx: Tensor, x: Tensor, node: TapeNode, index: number): Tens
  */
 function readValuesBack(node: TapeNode): (() => void) | null {
   const reads = node.reads!;
+  const inputs = node.inputs;
+  if (!Array.isArray(reads)) {
+    // One Variable input: `reads` is its storage.
+    for (let i = 0; i < inputs.length; i++) {
+      const v = inputs[i];
+      if (!(v instanceof Variable)) continue;
+      if (v.data === reads) return null;
+      const now = v.data;
+      v.data = reads;
+      return () => {
+        v.data = now;
+      };
+    }
+    return null;
+  }
   let swapped: { v: Tensor; now: Tensor['data'] }[] | null = null;
   for (let i = 0; i < reads.length; i++) {
     const then = reads[i];
-    const v = node.inputs[i];
+    const v = inputs[i];
     if (then === undefined || v.data === then) continue;
     (swapped ??= []).push({ v, now: v.data });
     v.data = then;
@@ -175,7 +192,6 @@ function readValuesBack(node: TapeNode): (() => void) | null {
   };
 }
 
-/** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
 /**
  * Observer mode only: the running sums of the backward pass in progress, by the id of the
  * tensor whose adjoint they accumulate. Each op output's debug origin would otherwise keep the
@@ -185,21 +201,40 @@ function readValuesBack(node: TapeNode): (() => void) | null {
  */
 let runningSums: Map<number, { sum: Tensor; terms: Tensor[] }> | null = null;
 
-/** x's adjoint plus a contribution; with an observer, folds the sum's origin (see runningSums). */
-function accumulate(x: Tensor, dx: Tensor): void {
+/**
+ * x's adjoint plus a contribution; with an observer, folds the sum's origin (see runningSums).
+ *
+ * A sum this function made belongs to the pass alone: nothing else holds it (no tape recorded it,
+ * no observer saw it) until the walk reads it as a node's dy, which hands it on (Add's rule
+ * passes dy through). While it is so held, `_mark` is −epoch and further contributions are added
+ * into it in place (the same float additions as Add's kernel, so the same bits): a tensor with
+ * many consumers (a parameter used at every step of a long tape) costs one sum per pass, not one
+ * per use. Only when no tape records, no accumulator tracks and no observer watches the pass.
+ */
+function accumulate(x: Tensor, dx: Tensor, epoch: number): void {
   const prev = x._adj;
   if (!prev) {
     x._adj = dx;
     return;
   }
+  if (prev._mark === -epoch && prev.dtype === dx.dtype && prev.size === dx.size) {
+    const a = prev.data;
+    const b = dx.data;
+    for (let i = 0; i < a.length; i++) a[i] = a[i] + b[i];
+    return;
+  }
   const sum = add(prev, dx);
   x._adj = sum;
   const sums = runningSums;
+  if (sums === null) {
+    if (recordingTapes.length === 0 && activeAccumulators.length === 0) sum._mark = -epoch;
+    return;
+  }
   const debug = sum._debug;
   // Folded only when nothing else can see the partial sums: no tape recorded the sum (a tape's
   // node would name them) and no tape is paused (explanations read each sum's paused tapes).
-  if (sums === null || !(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
-  for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watchedIds.has(sum.id)) return;
+  if (!(debug instanceof OpDebug) || debug.op !== 'Add' || pausedTapes.length > 0) return;
+  for (let t = 0; t < recordingTapes.length; t++) if (recordingTapes[t].watches(sum)) return;
   const open = sums.get(x.id);
   if (open !== undefined && open.sum === prev) {
     // prev was only ever x's adjoint, replaced just now: its terms become the new sum's.
@@ -210,10 +245,21 @@ function accumulate(x: Tensor, dx: Tensor): void {
   debug.runningSum = true;
 }
 
+/** Applies `node`'s gradient rule to `dy` and adds each input's share to its adjoint. */
 function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
   const out = node.output;
-  const thunks = node.op.gradient!(dy, node.inputs, out, node.attrs as never);
   const inputs = node.inputs;
+  const direct = node.op.inputGradient;
+  if (direct !== undefined) {
+    for (let i = 0; i < inputs.length; i++) {
+      const x = inputs[i];
+      if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
+      const raw = direct(dy, inputs, out, node.attrs as never, i);
+      if (raw) accumulate(x, unbroadcast(raw, x, node, i), epoch);
+    }
+    return;
+  }
+  const thunks = node.op.gradient!(dy, inputs, out, node.attrs as never);
   for (let i = 0; i < inputs.length; i++) {
     const x = inputs[i];
     if (x._mark !== epoch || (x.dtype !== 'float32' && x.dtype !== 'float64')) continue;
@@ -221,8 +267,7 @@ function propagate(node: TapeNode, dy: Tensor, epoch: number): void {
     if (!thunk) continue;
     const raw = thunk();
     if (!raw) continue;
-    const dx = unbroadcast(raw, x, node, i);
-    accumulate(x, dx);
+    accumulate(x, unbroadcast(raw, x, node, i), epoch);
   }
 }
 
@@ -241,35 +286,33 @@ function stamp(t: Tensor, epoch: number, stamped: Tensor[] | null, saved: { t: T
 }
 
 /**
- * The nodes (in recorded order) with an input stamped for `epoch`, stamping their float outputs
- * as it goes. A function of its own so that the caller holds no reference to `nodes` afterwards.
- * Gradient ops recorded on the tape while the pass runs are not walked (`count` is taken first).
+ * Stamps, in recorded order, the float outputs of the first `count` nodes that have an input
+ * stamped for `epoch`: the nodes on a path from a source (the walk back goes by these stamps, with
+ * no list of its own).
  */
-function pathNodes(nodes: TapeNode[], epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): TapeNode[] {
-  const count = nodes.length;
-  const onPath: TapeNode[] = [];
+function stampPath(nodes: TapeNode[], count: number, epoch: number, stamped: Tensor[] | null, saved: { t: Tensor; mark: number; adj: Tensor | null }[]): void {
   for (let i = 0; i < count; i++) {
     const node = nodes[i];
     const out = node.output;
-    if (out.dtype !== 'float32' && out.dtype !== 'float64') continue;
+    if (out._mark === epoch || (out.dtype !== 'float32' && out.dtype !== 'float64')) continue;
     const inputs = node.inputs;
     for (let j = 0; j < inputs.length; j++) {
       if (inputs[j]._mark === epoch) {
-        if (out._mark !== epoch) stamp(out, epoch, stamped, saved);
-        onPath.push(node);
+        stamp(out, epoch, stamped, saved);
         break;
       }
     }
   }
-  return onPath;
 }
 
 export class GradientTape implements RecordingTape {
   readonly id: number;
   readonly persistent: boolean;
   readonly watchAccessedVariables: boolean;
-  /** @internal Ids of watched tensors and of outputs of recorded nodes. */
+  /** @internal Ids of watched tensors not stamped with `recording` (see RecordingTape.watchedIds). */
   watchedIds = new Set<number>();
+  /** @internal The stamp on its nodes' outputs (see RecordingTape.recording). */
+  recording = nextRecording++;
   /** @internal Recorded nodes in execution order (hence topological). */
   nodes: TapeNode[] = [];
   private variables: Variable[] = [];
@@ -373,7 +416,9 @@ export class GradientTape implements RecordingTape {
     const obs = observer();
     if (obs) {
       const pos = obs.locate();
-      this.resetInfo = { pos, ids: new Set([...(this.resetInfo?.ids ?? []), ...this.watchedIds]) };
+      const ids = new Set([...(this.resetInfo?.ids ?? []), ...this.watchedIds]);
+      for (const node of this.nodes) ids.add(node.output.id);
+      this.resetInfo = { pos, ids };
       obs.tapeReset({ tapeId: this.id, pos });
     }
     this.clear();
@@ -382,6 +427,7 @@ export class GradientTape implements RecordingTape {
   private clear(): void {
     this.nodes = [];
     this.watchedIds = new Set();
+    this.recording = nextRecording++;
     this.variables = [];
     this.used = false;
   }
@@ -528,6 +574,12 @@ export class GradientTape implements RecordingTape {
     this.used = true;
     this.nodes = [];
     this.watchedIds.clear();
+    this.recording = nextRecording++;
+  }
+
+  /** @internal See RecordingTape.watches. */
+  watches(t: Tensor): boolean {
+    return t._rec === this.recording || this.watchedIds.has(t.id);
   }
 
   /**
@@ -562,29 +614,41 @@ export class GradientTape implements RecordingTape {
       for (const s of sources) {
         // A source that is also a target gets its seed even when unwatched: ∂v/∂v = 1 (TF's
         // sources_that_are_targets).
-        if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watchedIds.has(s.id) || targets.includes(s))) {
+        if ((s.dtype === 'float32' || s.dtype === 'float64') && s._mark !== epoch && (this.watches(s) || targets.includes(s))) {
           stamp(s, epoch, stamped, saved);
         }
       }
-      const onPath = pathNodes(this.nodes, epoch, release ? null : stamped, saved);
+      // Gradient ops recorded on the tape while the pass runs are not walked: `count` is taken first.
+      const nodes = this.nodes;
+      const count = nodes.length;
+      stampPath(nodes, count, epoch, release ? null : stamped, saved);
       if (release) this.nodes = [];
+      // A source made by an op is stamped whether or not that op is on a path: `sources.includes`
+      // is needed only when some source is an op's output (stamped by a recording, Tensor._rec).
+      let sourceIsOutput = false;
+      for (let i = 0; i < sources.length; i++) if (sources[i]._rec !== 0) sourceIsOutput = true;
       for (let i = 0; i < targets.length; i++) {
         const t = targets[i];
         if (t._mark !== epoch) continue;
         const seed = seeds[i] ?? filled(t.shape, t.dtype, 1);
         t._adj = t._adj ? add(t._adj, seed) : seed;
       }
-      // Popped, not indexed: a node walked is no longer referenced from here.
-      while (onPath.length > 0) {
-        const node = onPath.pop()!;
+      for (let i = count - 1; i >= 0; i--) {
+        // With `release`, popped: a node walked is no longer referenced from here.
+        const node = release ? nodes.pop()! : nodes[i];
         const out = node.output;
+        if (out._mark !== epoch) continue;
         const dy = out._adj;
         if (!dy) continue;
+        // Read as a dy, a sum of the pass's own may be handed on (see accumulate): no longer in place.
+        if (dy._mark === -epoch) dy._mark = 0;
         // Without an observer only the sources' adjoints are returned: drop the others once
         // used, so they die young instead of being promoted by the GC.
-        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !sources.includes(out)) out._adj = null;
+        if ((!keepAll || (keeps !== null && !keeps.keepsAdjoint!(out))) && !(sourceIsOutput && sources.includes(out))) out._adj = null;
         const rule = node.op.gradient;
         if (rule === undefined) {
+          // Stamped as a source, but no input is on a path: nothing to propagate.
+          if (!node.inputs.some((x) => x._mark === epoch)) continue;
           throw new LookupError(`No gradient defined for operation '${node.op.name}' (op type: ${node.op.name})`, node.op.name);
         }
         if (rule === null) continue;
@@ -642,7 +706,7 @@ export class GradientTape implements RecordingTape {
       if (!result || !adjoints.has(value.id)) {
         const why: NullExplanation = explainNull(value, targets, {
           tapeId: this.id,
-          watchedIds: this.watchedIds,
+          watches: (t) => this.watches(t),
           nodes: this.nodes,
           watchAccessedVariables: this.watchAccessedVariables,
           reset: this.resetInfo,

@@ -14,7 +14,13 @@
  *   caller goes away.
  * The caller kills the process at the time limit and on cancellation: a thread blocked in a native
  * call (`execSync('sleep 45')`, `Atomics.wait`) ends with it, at once.
+ *
+ * After a run that ended normally (didFinish) the caller may ask to 'recycle' the process (Linux):
+ * the run's thread is ended and, when the run left nothing behind in the process (see recycle()),
+ * a fresh warm thread starts here for the next run, which then pays a thread's start instead of a
+ * process's. Each run still has a thread of its own; anything else gets a fresh process.
  */
+import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from './shared/processProtocol';
 import { watchResidentMemory } from './host/memoryWatchdog';
@@ -22,13 +28,29 @@ import { SAMPLE_MS, SAMPLE_SIGNAL } from '../python/protocol';
 
 /** How often the shared memory is read for changes, besides before every relayed message. */
 const SYNC_MS = 50;
+/** A run thread that does not end this soon when asked to (blocked in a native call) ends the process instead. */
+const STOP_MS = 500;
+/** Resident memory (MB) a recycled process may keep above what it had before its first thread. */
+const RECYCLE_RSS_MB = 64;
 
-let worker: Worker | undefined;
-let probe: Int32Array | undefined;
-let dropped: Int32Array | undefined;
-let memoryMb = 0;
-let runStarted = false;
-const sent = { index: -1, line: 0, column: 0, file: 0, dropped: 0 };
+/** One run thread of this process and what the relay keeps for it. */
+interface Thread {
+  w: Worker;
+  probe?: Int32Array;
+  dropped?: Int32Array;
+  /** Set by the run thread when the script reached past the engine (src/runner/run/runThread.ts): the process is not reused. */
+  reached: Int32Array;
+  runStarted: boolean;
+  /** The run thread posted didFinish: its end is the caller's to decide ('recycle' or a kill). */
+  finished: boolean;
+  stops: (() => void)[];
+  sent: { index: number; line: number; column: number; file: number; dropped: number };
+}
+
+let start: Extract<ProcessCommand, { t: 'start' }> | undefined;
+let thread: Thread | undefined;
+/** What this process had before its first thread (Linux), to tell whether a run left anything behind. */
+let baseline: { fds: number; tasks: number; rssMb: number } | undefined;
 
 const send = (m: ProcessMessage, then?: () => void): void => {
   if (!process.connected) return die();
@@ -49,7 +71,7 @@ function die(): never {
 }
 
 /** The run thread's shared buffers, made here in place of the caller's (which cannot cross processes). */
-function unshare(m: Record<string, unknown>): Record<string, unknown> {
+function unshare(t: Thread, m: Record<string, unknown>): Record<string, unknown> {
   for (const [key, v] of Object.entries(m)) {
     if (!v || typeof v !== 'object' || !('sharedSlot' in v)) continue;
     const slot = v as SharedSlot;
@@ -57,17 +79,22 @@ function unshare(m: Record<string, unknown>): Record<string, unknown> {
     const ints = new Int32Array(buf);
     ints[0] = slot.first;
     m[key] = buf;
-    if (key === 'probe') probe = ints;
-    else if (key === 'consoleDropped') dropped = ints;
+    if (key === 'probe') t.probe = ints;
+    else if (key === 'consoleDropped') t.dropped = ints;
     // Python's interrupt buffer: ask for the current line as src/python/host.ts does in a thread.
-    else if (key === 'interrupt') setInterval(() => Atomics.store(ints, 0, SAMPLE_SIGNAL), SAMPLE_MS).unref();
+    else if (key === 'interrupt') {
+      const timer = setInterval(() => Atomics.store(ints, 0, SAMPLE_SIGNAL), SAMPLE_MS).unref();
+      t.stops.push(() => clearInterval(timer));
+    }
   }
+  if (m.role === 'run') m.reached = t.reached.buffer;
   return m;
 }
 
 /** What changed in the shared memory since the last call. */
-function changes(): SharedChanges {
+function changes(t: Thread): SharedChanges {
   const out: SharedChanges = {};
+  const { probe, dropped, sent } = t;
   if (probe) {
     const index = Atomics.load(probe, 0);
     const at = 1 + 3 * index;
@@ -86,27 +113,36 @@ function changes(): SharedChanges {
 }
 
 /** Sends what changed, if anything did. */
-function sync(): void {
-  const c = changes();
+function sync(t: Thread): void {
+  const c = changes(t);
   if (c.probe || c.dropped !== undefined) send({ t: 'shared', ...c });
 }
 
 /** The run begins (a cold run at once; a warm worker's with its first message): memory counts from here. */
-function runStarts(): void {
-  if (runStarted) return;
-  runStarted = true;
-  setInterval(sync, SYNC_MS).unref();
-  watchResidentMemory(memoryMb, (grownMb) => {
-    sync();
+function runStarts(t: Thread): void {
+  if (t.runStarted) return;
+  t.runStarted = true;
+  const timer = setInterval(() => sync(t), SYNC_MS).unref();
+  const stopWatch = watchResidentMemory(start!.memoryMb, (grownMb) => {
+    sync(t);
     send({ t: 'memory', grownMb }, die);
   });
+  t.stops.push(() => clearInterval(timer), stopWatch);
 }
 
-function start(c: Extract<ProcessCommand, { t: 'start' }>): void {
-  memoryMb = c.memoryMb;
-  const workerData = unshare(c.workerData);
+function startThread(workerData: Record<string, unknown>): void {
+  const c = start!;
+  const t: Thread = {
+    w: undefined as unknown as Worker,
+    reached: new Int32Array(new SharedArrayBuffer(4)),
+    runStarted: false,
+    finished: false,
+    stops: [],
+    sent: { index: -1, line: 0, column: 0, file: 0, dropped: 0 },
+  };
+  const data = unshare(t, workerData);
   const w = new Worker(c.workerFile, {
-    workerData,
+    workerData: data,
     // Fixed when the thread starts: a warm worker serves runs with the same memory limit only.
     resourceLimits: { maxOldGenerationSizeMb: c.heapMb },
     // The user's console is patched inside the worker; stray output is drained.
@@ -114,28 +150,80 @@ function start(c: Extract<ProcessCommand, { t: 'start' }>): void {
     stdout: true,
     stderr: !c.debug,
   });
-  worker = w;
+  t.w = w;
+  thread = t;
   w.stdout.resume();
   w.stderr?.resume();
-  w.once('online', () => send({ t: 'online' }));
-  w.on('message', (m: unknown) => send({ t: 'message', m, ...changes() }));
+  const mine = (): boolean => thread === t;
+  w.once('online', () => mine() && send({ t: 'online' }));
+  w.on('message', (m: unknown) => {
+    if (!mine()) return;
+    if ((m as { type?: string }).type === 'didFinish') t.finished = true;
+    send({ t: 'message', m, ...changes(t) });
+  });
   w.on('error', (e: Error & { code?: string }) => {
-    sync();
+    if (!mine()) return;
+    sync(t);
     send({ t: 'error', name: e.name, message: e.message, ...(e.code ? { code: e.code } : {}) });
   });
   w.on('exit', (code) => {
-    sync();
+    // A thread that finished waits for the caller's word ('recycle', or a kill).
+    if (!mine() || t.finished) return;
+    sync(t);
     send({ t: 'exit', code }, () => process.exit(0));
   });
-  if (workerData.role === 'run') runStarts();
+  if (data.role === 'run') runStarts(t);
+}
+
+/** Linux: open descriptors, threads and resident MB of this process (elsewhere a process is never reused). */
+function footprint(): { fds: number; tasks: number; rssMb: number } | undefined {
+  if (process.platform !== 'linux') return undefined;
+  try {
+    return { fds: fs.readdirSync('/proc/self/fd').length, tasks: fs.readdirSync('/proc/self/task').length, rssMb: process.memoryUsage.rss() / 1048576 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Whether any thread of this process has a child process (Linux). */
+function hasChildren(): boolean {
+  try {
+    return fs.readdirSync('/proc/self/task').some((tid) => fs.readFileSync(`/proc/self/task/${tid}/children`, 'utf8').trim() !== '');
+  } catch {
+    return true;
+  }
+}
+
+/**
+ * The caller's run ended with didFinish: end its thread and, when the run left nothing behind in
+ * this process (it used the engine only: no module of Node's, no child process, no open file, no
+ * thread, no memory kept), start a fresh warm thread and say 'recycled'. Otherwise this process
+ * ends, as it would have without recycling.
+ */
+async function recycle(): Promise<void> {
+  const t = thread;
+  if (!t || !t.finished || !baseline) return die();
+  for (const stop of t.stops) stop();
+  sync(t);
+  const stopped = await Promise.race([t.w.terminate().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_MS))]);
+  const now = footprint();
+  const clean = stopped && Atomics.load(t.reached, 0) === 0 && !!now && !hasChildren() && now.fds <= baseline.fds && now.tasks <= baseline.tasks && now.rssMb <= baseline.rssMb + RECYCLE_RSS_MB;
+  if (!clean) return die();
+  send({ t: 'recycled' });
+  startThread({ role: 'warmRun' });
 }
 
 process.on('message', (c: ProcessCommand) => {
-  if (c.t === 'start') start(c);
-  else if (c.t === 'post' && worker) {
-    runStarts();
-    worker.postMessage(unshare(c.m));
-  }
+  if (c.t === 'start') {
+    start = c;
+    // libuv's thread pool starts with its first request, synchronously: its threads are in the baseline.
+    fs.stat(__filename, () => undefined);
+    baseline = footprint();
+    startThread(c.workerData);
+  } else if (c.t === 'post' && thread) {
+    runStarts(thread);
+    thread.w.postMessage(unshare(thread, c.m));
+  } else if (c.t === 'recycle') void recycle();
 });
 // The caller is gone (it exited, crashed or killed us): nothing of the run may outlive it.
 process.on('disconnect', die);

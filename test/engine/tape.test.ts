@@ -185,6 +185,49 @@ describe('GradientTape', () => {
       close(values(tape.gradient(after, v)), [5]);
     });
 
+    it('after reset, an op on an output recorded before it is not recorded (the outputs are forgotten too)', () => {
+      const x = tf.constant(2);
+      const tape = new tf.GradientTape({ persistent: true });
+      tape.record(() => {
+        tape.watch(x);
+        const y = tf.square(x);
+        tape.reset();
+        tf.multiply(y, 3);
+      });
+      assert.equal(tape.nodes.length, 0);
+    });
+
+    it('a non-persistent tape used once and entered again does not watch its first recording\'s outputs', () => {
+      const x = tf.constant(2);
+      const tape = new tf.GradientTape();
+      const y = tape.record(() => {
+        tape.watch(x);
+        return tf.square(x);
+      });
+      close(values(tape.gradient(y, x)), [4]);
+      const z = tape.record(() => tf.multiply(y, 3));
+      assert.equal(tape.nodes.length, 0);
+      assert.equal(tape.gradient(z, y), null);
+    });
+
+    it('nested tapes both record an op on what both watch, and each follows its outputs', () => {
+      const x = tf.constant(3);
+      const outer = new tf.GradientTape();
+      const inner = new tf.GradientTape({ persistent: true });
+      const [y, z] = outer.record(() => {
+        outer.watch(x);
+        return inner.record(() => {
+          inner.watch(x);
+          const y = tf.multiply(x, x);
+          return [y, tf.multiply(y, 3)];
+        });
+      });
+      assert.deepEqual(inner.nodes.map((n) => n.output), [y, z]);
+      assert.deepEqual(outer.nodes.map((n) => n.output), [y, z]);
+      close(values(inner.gradient(z, x)), [18]);
+      close(values(outer.gradient(z, x)), [18]);
+    });
+
     it('record may be entered again to record more, but not while already recording', () => {
       const v = tf.variable(2);
       const tape = new tf.GradientTape();
@@ -557,6 +600,68 @@ describe('GradientTape', () => {
     });
   });
 
+  describe('adjoints summed in place (a sum of the pass\'s own)', () => {
+    it('a sum handed on by Add\'s rule is not added into again: da = 9, db = 5', () => {
+      // y's adjoint is a sum the pass made (2 + 3); y = a + b hands it to a and b; a then gets
+      // w's 4: summed in place, that would change b's gradient too.
+      const a = tf.variable(1);
+      const b = tf.variable(2);
+      const tape = new tf.GradientTape();
+      const t = tape.record(() => {
+        const w = tf.multiply(a, 4);
+        const y = tf.add(a, b);
+        return tf.add(tf.add(tf.multiply(y, 2), tf.multiply(y, 3)), w);
+      });
+      const [da, db] = tape.gradient(t, [a, b]);
+      assert.deepEqual(values(da), [9]);
+      assert.deepEqual(values(db), [5]);
+    });
+
+    it('a parameter used at every step gets the sum of its uses, to the bit, and a later pass leaves the first\'s result alone', () => {
+      // float32 sums in use order, as Add's kernel would: Math.fround per addition.
+      const p = tf.variable(0.1);
+      const xs = [0.3, -1.7, 2.9, 0.01, 5.5, -0.25];
+      const tape = new tf.GradientTape({ persistent: true });
+      const s = tape.record(() => xs.reduce<Tensor>((acc, x) => tf.add(acc, tf.multiply(p, x)), tf.constant(0)));
+      // The walk goes backwards: the last use's contribution comes first.
+      let want = Math.fround(xs[xs.length - 1]);
+      for (let i = xs.length - 2; i >= 0; i--) want = Math.fround(want + Math.fround(xs[i]));
+      const g1 = tape.gradient(s, p);
+      assert.deepEqual(values(g1), [want]);
+      const g2 = tape.gradient(s, p);
+      assert.notEqual(g1, g2);
+      assert.deepEqual(values(g1), [want]);
+      assert.deepEqual(values(g2), [want]);
+    });
+
+    it('a sum recorded by an outer tape stays an op: second derivatives through repeated uses', () => {
+      // f = x·x·x as three uses of x: df/dx = 3x² (sums of x's uses), d²f/dx² = 6x.
+      const x = tf.variable(1.5);
+      const outer = new tf.GradientTape();
+      const d2 = outer.record(() => {
+        const inner = new tf.GradientTape();
+        const f = inner.record(() => tf.multiply(tf.multiply(x, x), x));
+        return inner.gradient(f, x);
+      });
+      close(values(d2), [6.75]);
+      close(values(outer.gradient(d2, x)), [9]);
+    });
+
+    it('a tensor whose gradient is asked for keeps its own sum (an intermediate with several uses)', () => {
+      const x = tf.variable(2);
+      const tape = new tf.GradientTape();
+      let h: Tensor = x;
+      const s = tape.record(() => {
+        h = tf.multiply(x, 3);
+        return tf.add(tf.add(tf.multiply(h, h), h), tf.multiply(x, h));
+      });
+      // s = h² + h + x·h with h = 3x: ∂s/∂h = 2h + 1 + x = 15, ∂s/∂x = 3·15 + h = 51.
+      const [dh, dx] = tape.gradient(s, [h, x]);
+      assert.deepEqual(values(dh), [15]);
+      assert.deepEqual(values(dx), [51]);
+    });
+  });
+
   describe('variables assigned between record and gradient', () => {
     it('the gradient uses the value each op read, as TensorFlow (x² at 3 → 6, not 10 after assign(5))', () => {
       const v = tf.variable(3);
@@ -590,6 +695,23 @@ describe('GradientTape', () => {
       v.assign(-1);
       // d/dv (v₁² + v₂²) with each square's own value: 2·2 + 2·10.
       close(values(tape.gradient(y, v)), [24]);
+    });
+
+    it('one variable input among others (its storage kept alone) and two (one entry each): each rule sees the values read', () => {
+      const c = tf.constant(4);
+      const a = tf.variable(3);
+      const b = tf.variable(5);
+      const tape = new tf.GradientTape({ persistent: true });
+      tape.watch(c);
+      const [y, z] = tape.record(() => [tf.multiply(c, b), tf.multiply(a, b)]);
+      a.assign(-7);
+      b.assign(11);
+      close(values(tape.gradient(y, c)), [5]);
+      const [da, db] = tape.gradient(z, [a, b]);
+      close(values(da), [5]);
+      close(values(db), [3]);
+      close(values(b), [11]);
+      close(values(a), [-7]);
     });
 
     it('a nested tape differentiates the gradient rule with the old value (d²/dv² v³ at 2 = 12)', () => {
@@ -650,6 +772,18 @@ describe('GradientTape', () => {
         () => tape.gradient(y, x),
         (e: unknown) => e instanceof tf.errors.LookupError && e.message === "No gradient defined for operation 'TestNoGradient' (op type: TestNoGradient)",
       );
+    });
+
+    it('an op without a gradient that only made a source is not differentiated (no LookupError): dz/dy = 2', () => {
+      const NoGrad = defineOp({ name: 'TestNoGradientOffPath', inputs: ['x'], derivative: '∂out/∂x: no rule', forward: ([x]) => new Tensor(x.data.slice(), x.shape, x.dtype) });
+      const x = tf.variable(1);
+      const tape = new tf.GradientTape();
+      let y!: Tensor;
+      const z = tape.record(() => {
+        y = NoGrad.apply([x]);
+        return tf.multiply(y, 2);
+      });
+      assert.deepEqual(values(tape.gradient(z, y)), [2]);
     });
   });
 });

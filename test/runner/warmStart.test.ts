@@ -52,19 +52,33 @@ describe('runner: warm start of .grad.ts runs', function () {
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'the third warm worker');
   });
 
-  it('the next run\'s worker starts as a warm run takes its own, so back-to-back runs find it; each run has a process of its own', async () => {
-    const file = write('pid.grad.ts', "console.log(String(process.pid));\n");
+  it('a finished run\'s process is recycled with a fresh thread; a run that reached past the engine gets a new process', async () => {
+    const pure = write('pure.grad.ts', "import * as tf from 'gradtape';\nconst g = globalThis as Record<string, unknown>;\ng.count = ((g.count as number | undefined) ?? 0) + 1;\nconsole.log(String(process.pid), g.count, tf.add(1, 2).dataSync()[0]);\n");
+    const reach = write('reach.grad.ts', "import fs from 'node:fs';\nconsole.log(String(process.pid), fs.existsSync('/'));\n");
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'a warm worker');
-    const preparedDuringRun: boolean[] = [];
-    const pids: string[] = [];
-    for (let i = 0; i < 3; i++) {
-      const trace = await runScratch({ file, workerFile: WORKER, warm: true, onConsole: () => preparedDuringRun.push(runWarm(WORKER, DEFAULT_MEMORY_MB)) });
+    const run = async (file: string): Promise<string[]> => {
+      const trace = await runScratch({ file, workerFile: WORKER, warm: true });
       assert.equal(trace.error, undefined, JSON.stringify(trace.error));
-      pids.push(trace.console[0].text);
+      return trace.console[0].text.split(' ');
+    };
+    const a = await run(pure);
+    const b = await run(pure);
+    const c = await run(reach);
+    const d = await run(pure);
+    // Every run has a fresh thread: the global the previous run counted up is not there.
+    assert.deepEqual([a.slice(1), b.slice(1), d.slice(1)], [['1', '3'], ['1', '3'], ['1', '3']]);
+    assert.equal(c[1], 'true');
+    const pids = [a[0], b[0], c[0], d[0]];
+    assert.ok(!pids.includes(String(process.pid)), 'runs never run in the caller');
+    if (process.platform === 'linux') {
+      // The engine-only runs left nothing behind: their process served the next run with a new thread.
+      assert.equal(b[0], a[0], `recycled: ${pids.join(', ')}`);
+      assert.equal(c[0], b[0], `recycled: ${pids.join(', ')}`);
+      // The run that imported a module of Node's was not trusted to leave its process clean.
+      assert.notEqual(d[0], c[0], `a new process after a run that reached past the engine: ${pids.join(', ')}`);
+    } else {
+      assert.equal(new Set(pids).size, 4, `a process per run where recycling is off: ${pids.join(', ')}`);
     }
-    assert.deepEqual(preparedDuringRun, [true, true, true], 'the next worker was there while each run ran');
-    assert.equal(new Set(pids).size, 3, `three runs, three processes: ${pids.join(', ')}`);
-    assert.ok(!pids.includes(String(process.pid)));
   });
 
   it('prewarm without a file (the extension\'s activation) readies a run worker', async () => {
@@ -87,12 +101,16 @@ describe('runner: warm start of .grad.ts runs', function () {
   });
 
   it('a warm worker keeps the limits: a run past its time limit is stopped and the next run is warm again', async () => {
-    const loop = write('loop.grad.ts', "import * as tf from 'gradtape';\nlet x = tf.constant(0);\nfor (;;) x = tf.add(x, 1);\n");
+    const loop = write('loop.grad.ts', "import * as tf from 'gradtape';\nconsole.log(String(process.pid));\nlet x = tf.constant(0);\nfor (;;) x = tf.add(x, 1);\n");
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'a warm worker');
     const trace = await runScratch({ file: loop, workerFile: WORKER, timeoutMs: 500, warm: true });
     assert.equal(trace.error?.kind, 'timeout');
-    assert.equal(trace.error?.pos?.line, 3);
+    assert.equal(trace.error?.pos?.line, 4);
     await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'the next warm worker');
+    const pidFile = write('pidAfter.grad.ts', 'console.log(String(process.pid));\n');
+    const next = await runScratch({ file: pidFile, workerFile: WORKER, warm: true });
+    assert.match(trace.console[0]?.text ?? '', /^\d+$/);
+    assert.notEqual(next.console[0].text, trace.console[0].text, 'a run stopped at its limit never leaves its process for another');
   });
 
   it('after disposeRunWorkers no worker waits', async () => {

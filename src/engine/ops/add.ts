@@ -10,7 +10,7 @@ export const Add = defineOp({
   derivative: '∂out/∂a = 1, ∂out/∂b = 1',
   // TensorFlow 2's eager op is AddV2: its errors say [Op:AddV2]; the graph shows Add.
   forward: binaryForward('AddV2', 'add'),
-  gradient: (dy) => [() => dy, () => dy],
+  inputGradient: (dy) => dy,
   jvp: ([ta, tb], _xs, out) => sumTangents([ta, tb], out),
   sample: { kind: 'binary' },
 });

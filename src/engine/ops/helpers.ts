@@ -3,7 +3,7 @@ import { allocate, isFloat, type DType } from '../dtype';
 import { describeValue, InvalidArgumentError } from '../errors';
 import { kernels, stridedIndex, type BinaryOp, type ReduceOp, type UnaryOp } from '../kernels';
 import { dtypeMismatch, type OpSample } from '../op';
-import { broadcastShape, normalizeAxes, reducedShape } from '../shape';
+import { broadcastShape, normalizeAxes, reducedShape, sameShape, shapeText } from '../shape';
 import { Tensor, toTensor, type TensorLike } from '../tensor';
 
 /** Converts op arguments: numbers and arrays take the dtype of the first tensor argument (float32 if none). */
@@ -65,6 +65,21 @@ export function binaryForward(op: string, k: BinaryOp, outDtype?: DType): (xs: T
     const out = allocate(od, n);
     kernels.binary(k, a.data, a.shape, b.data, b.shape, out, shape);
     return new Tensor(out, shape, od);
+  };
+}
+
+/**
+ * Forward of a fused activation gradient (TanhGrad, SigmoidGrad) of y, the activation's output,
+ * and dy of the same shape: `k32` rounds each step of the float32 form as float32 arithmetic would.
+ */
+export function activationGradForward(op: string, k32: BinaryOp, k64: BinaryOp): (xs: Tensor[]) => Tensor {
+  const forward32 = binaryForward(op, k32);
+  const forward64 = binaryForward(op, k64);
+  return (xs) => {
+    const [y, dy] = xs;
+    requireFloat(op, y);
+    if (!sameShape(y.shape, dy.shape)) throw new InvalidArgumentError(`Incompatible shapes: ${shapeText(y.shape)} vs. ${shapeText(dy.shape)}`, op);
+    return y.dtype === 'float32' ? forward32(xs) : forward64(xs);
   };
 }
 

@@ -80,6 +80,7 @@ export { round, Round } from './round';
 export { rsqrt, Rsqrt } from './rsqrt';
 export { selu, Selu } from './selu';
 export { sigmoid, Sigmoid } from './sigmoid';
+export { SigmoidGrad } from './sigmoidGrad';
 export { sigmoidCrossEntropyWithLogits, SigmoidCrossEntropyWithLogits } from './sigmoidCrossEntropyWithLogits';
 export { sign, Sign } from './sign';
 export { sin, Sin } from './sin';

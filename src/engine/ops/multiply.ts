@@ -9,7 +9,7 @@ export const Mul = defineOp({
   inputs: ['a', 'b'],
   derivative: '∂out/∂a = b, ∂out/∂b = a',
   forward: binaryForward('Mul', 'mul'),
-  gradient: (dy, [a, b]) => [() => multiply(dy, b), () => multiply(dy, a)],
+  inputGradient: (dy, xs, _out, _attrs, i) => multiply(dy, xs[1 - i]),
   jvp: ([ta, tb], [a, b], out) => sumTangents([ta && multiply(ta, b), tb && multiply(a, tb)], out),
   sample: { kind: 'binary' },
 });

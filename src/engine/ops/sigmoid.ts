@@ -1,8 +1,7 @@
 import { defineOp } from '../op';
 import { toTensor, type Tensor, type TensorLike } from '../tensor';
-import { multiply } from './multiply';
-import { subtract } from './subtract';
 import { unaryForward } from './helpers';
+import { sigmoidGrad } from './sigmoidGrad';
 
 /** out = 1/(1 + e⁻ˣ).  ∂out/∂x = out·(1 − out). */
 export const Sigmoid = defineOp({
@@ -10,8 +9,9 @@ export const Sigmoid = defineOp({
   inputs: ['x'],
   derivative: '∂out/∂x = σ(x)(1 − σ(x))',
   forward: unaryForward('Sigmoid', 'sigmoid'),
-  gradient: (dy, _xs, out) => [() => multiply(dy, multiply(out, subtract(1, out)))],
-  jvp: ([t], _xs, out) => multiply(t!, multiply(out, subtract(1, out))),
+  // One fused op (TensorFlow's SigmoidGrad) instead of Sub, Mul and Mul.
+  inputGradient: (dy, _xs, out) => sigmoidGrad(out, dy),
+  jvp: ([t], _xs, out) => sigmoidGrad(out, t!),
   sample: { kind: 'unary' },
 });
 

@@ -10,7 +10,7 @@ export const Tanh = defineOp({
   derivative: '∂out/∂x = 1 − tanh² x',
   forward: unaryForward('Tanh', 'tanh'),
   // One fused op (TensorFlow's TanhGrad) instead of Square, Sub and Mul: a quarter of the tape's work.
-  gradient: (dy, _xs, out) => [() => tanhGrad(out, dy)],
+  inputGradient: (dy, _xs, out) => tanhGrad(out, dy),
   jvp: ([t], _xs, out) => tanhGrad(out, t!),
   sample: { kind: 'unary' },
 });

@@ -27,12 +27,22 @@ export class RunProcess extends EventEmitter {
   private readonly child: ChildProcess;
   private readonly shared = new Map<string, SharedArrayBuffer>();
   private exited = false;
-  private readonly gone: Promise<void>;
+  /** Handed back by release(): the process is no longer this object's. */
+  private released = false;
+  private resolveGone!: () => void;
+  private readonly gone = new Promise<void>((resolve) => (this.resolveGone = resolve));
+  private readonly onMessage = (m: ProcessMessage): void => this.receive(m);
+  private readonly onExit = (code: number | null): void => {
+    this.resolveGone();
+    this.ended(code ?? 1);
+  };
+  private readonly onError = (e: Error): void => this.failed(e);
 
-  constructor(workerFile: string, memoryMb: number, workerData: object) {
+  /** `adopt`: a process whose previous run ended and which started a fresh warm thread (release()). */
+  constructor(workerFile: string, memoryMb: number, workerData: object, adopt?: ChildProcess) {
     super();
     const debug = !!process.env.GRADTAPE_DEBUG;
-    this.child = fork(runProcessFile(workerFile), [], {
+    this.child = adopt ?? fork(runProcessFile(workerFile), [], {
       // The editor's own runtime: in VS Code an Electron binary, which runs as Node with
       // ELECTRON_RUN_AS_NODE (code-server, the CLI and the tests run Node itself).
       execPath: process.execPath,
@@ -43,12 +53,56 @@ export class RunProcess extends EventEmitter {
       stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore', 'ipc'],
       detached: GROUP,
     });
-    this.gone = new Promise((resolve) => this.child.once('exit', () => resolve()));
-    this.child.on('message', (m: ProcessMessage) => this.receive(m));
-    this.child.once('exit', (code) => this.ended(code ?? 1));
+    this.child.on('message', this.onMessage);
+    this.child.once('exit', this.onExit);
     // The process could not be started (or a send failed after it died): the run fails as a thread would.
-    this.child.on('error', (e) => this.failed(e));
-    this.command({ t: 'start', workerFile, workerData: this.share(workerData), heapMb: heapLimitMb(memoryMb), memoryMb, debug });
+    this.child.on('error', this.onError);
+    if (!adopt) this.command({ t: 'start', workerFile, workerData: this.share(workerData), heapMb: heapLimitMb(memoryMb), memoryMb, debug });
+  }
+
+  /**
+   * The run ended with didFinish: this object says nothing more, and the process is asked to
+   * recycle itself (src/runner/runProcess.ts). Resolves to a warm worker on the same process (a
+   * fresh thread), or undefined when the process would not be reused (it exits, or it is killed).
+   * Only on Linux, where the process can tell what a run left behind; elsewhere it is killed.
+   */
+  release(workerFile: string, memoryMb: number): Promise<RunProcess | undefined> {
+    if (process.platform !== 'linux' || !this.child.connected) {
+      void this.terminate();
+      this.detach();
+      return Promise.resolve(undefined);
+    }
+    this.detach();
+    this.released = true;
+    const child = this.child;
+    return new Promise((resolve) => {
+      const onMessage = (m: ProcessMessage): void => {
+        if (m.t !== 'recycled') return;
+        done();
+        resolve(new RunProcess(workerFile, memoryMb, {}, child));
+      };
+      const onGone = (): void => {
+        done();
+        resolve(undefined);
+      };
+      const done = (): void => {
+        child.off('message', onMessage);
+        child.off('exit', onGone);
+        child.off('error', onGone);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onGone);
+      child.once('error', onGone);
+      this.command({ t: 'recycle' });
+    });
+  }
+
+  /** This object no longer listens to its process (release). */
+  private detach(): void {
+    this.exited = true;
+    this.child.off('message', this.onMessage);
+    this.child.off('exit', this.onExit);
+    this.child.off('error', this.onError);
   }
 
   /** The run process's id (undefined if it could not be started). */
@@ -62,6 +116,7 @@ export class RunProcess extends EventEmitter {
 
   /** Kills the process (and its group) at once; resolves when it is gone. */
   terminate(): Promise<number> {
+    if (this.released) return Promise.resolve(1);
     if (this.child.exitCode === null && this.child.signalCode === null) {
       // Until it is gone, an idle (unref'd) process keeps the caller alive too, so the promise settles.
       this.child.ref();
@@ -117,6 +172,8 @@ export class RunProcess extends EventEmitter {
         return this.ended(m.code);
       case 'memory':
         return void this.emit('memory', m.grownMb);
+      case 'recycled':
+        return;
     }
   }
 

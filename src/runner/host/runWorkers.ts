@@ -1,10 +1,13 @@
 /**
  * Warm start for .grad.ts runs: a run worker is started ahead of its run, so that starting its
  * process and thread and loading dist/worker.js (the engine with it) is not on the run's clock.
- * Each run takes the warm worker, which has never run anything, and the next one starts as soon as
- * it is taken, so that it boots while the run runs and is ready when the next run is asked for
- * (Compute Gradients twice in a row, run on save): every run still has a process and thread of its
- * own (src/python/host.ts does the same for Python).
+ * Each run takes the warm worker, whose thread has never run anything. When the run ends normally,
+ * its process recycles itself: the run's thread ends and a fresh thread loads the engine for the
+ * next run, which so pays a thread's start (~40 ms of CPU) rather than a process's (~150 ms), and
+ * Compute Gradients twice in a row (or run on save) finds it ready. A run that reached past the
+ * engine (Node's modules), left anything behind, or ended otherwise (time limit, cancel, memory,
+ * a crash) gets a new process instead. Every run has a thread of its own; no two runs share one
+ * (src/python/host.ts does the same for Python, with a new process each time).
  */
 import type { RunWorkerData, WarmRunWorkerData } from '../../protocol/worker';
 import type { RunThreadData } from '../shared/probe';
@@ -20,6 +23,8 @@ interface Warm {
 }
 
 let warm: Warm | undefined;
+/** A finished run's process, recycling itself into the next warm worker (recycleRun). */
+let recycling: { workerFile: string; memoryMb: number; next: Promise<void> } | undefined;
 let disposed = false;
 
 /**
@@ -31,8 +36,8 @@ export function newRunWorker(workerFile: string, memoryMb: number, workerData: R
   return new RunProcess(workerFile, memoryMb, workerData);
 }
 
-function spawnWarm(workerFile: string, memoryMb: number): Warm {
-  const worker = newRunWorker(workerFile, memoryMb, { role: 'warmRun' });
+/** Keeps `worker` (its thread loading the engine, or loaded) as the next run's. */
+function keepWarm(worker: RunProcess, workerFile: string, memoryMb: number): Warm {
   // An idle warm worker never keeps the process alive (the CLI, the tests).
   worker.unref();
   const w: Warm = { worker, workerFile, memoryMb, online: false };
@@ -45,46 +50,66 @@ function spawnWarm(workerFile: string, memoryMb: number): Warm {
   return w;
 }
 
+const spawnWarm = (workerFile: string, memoryMb: number): Warm => keepWarm(newRunWorker(workerFile, memoryMb, { role: 'warmRun' }), workerFile, memoryMb);
+const fits = (w: { workerFile: string; memoryMb: number } | undefined, workerFile: string, memoryMb: number): boolean => !!w && w.workerFile === workerFile && w.memoryMb === memoryMb;
+
 /**
  * A worker running `data`: the warm one when it fits (then `online` is usually true, and the run's
  * time limit may start at once), else a new thread. The warm one is used once and never again.
- * `rewarm`: the next run's worker starts now (unless warm start was stopped), beside this run.
+ * A finished run's process still recycling itself (Compute Gradients right after a run) is waited
+ * for: its fresh thread starts sooner than a new process.
  */
-export function takeRunWorker(workerFile: string, data: RunThreadData, rewarm = false): { worker: RunProcess; online: boolean } {
-  const w = warm && warm.workerFile === workerFile && warm.memoryMb === data.memoryMb ? warm : undefined;
-  let taken: { worker: RunProcess; online: boolean };
-  if (!w) taken = { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
-  else {
-    warm = undefined;
-    w.worker.ref();
-    w.worker.postMessage(data satisfies RunWorkerData);
-    taken = { worker: w.worker, online: w.online };
+export async function takeRunWorker(workerFile: string, data: RunThreadData): Promise<{ worker: RunProcess; online: boolean }> {
+  if (!fits(warm, workerFile, data.memoryMb) && recycling && fits(recycling, workerFile, data.memoryMb)) await recycling.next;
+  const w = fits(warm, workerFile, data.memoryMb) ? warm! : undefined;
+  if (!w) return { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
+  warm = undefined;
+  w.worker.ref();
+  w.worker.postMessage(data satisfies RunWorkerData);
+  return { worker: w.worker, online: w.online };
+}
+
+/**
+ * After a run that ended normally: its process, asked to recycle itself (host/runProcess.ts
+ * release()), becomes the next warm worker with a fresh thread; when it will not be reused (the
+ * run reached past the engine, or left something behind), a new process is started instead.
+ */
+export function recycleRun(worker: RunProcess, workerFile: string, memoryMb: number): void {
+  if (disposed || warm) {
+    void worker.terminate();
+    return;
   }
-  if (rewarm) rewarmRun(workerFile, data.memoryMb);
-  return taken;
+  const next = worker.release(workerFile, memoryMb).then((p) => {
+    if (recycling?.next === next) recycling = undefined;
+    if (!p) return rewarmRun(workerFile, memoryMb);
+    if (disposed || warm) return void p.terminate();
+    warm = keepWarm(p, workerFile, memoryMb);
+  });
+  recycling = { workerFile, memoryMb, next };
 }
 
 /** Prepares a run worker for the next run (the extension: when a scratch file is opened, and after each run). */
 export function prewarmRun(workerFile: string, memoryMb: number): void {
   disposed = false;
-  if (warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb) return;
+  if (fits(warm, workerFile, memoryMb) || fits(recycling, workerFile, memoryMb)) return;
   void warm?.worker.terminate();
   warm = spawnWarm(workerFile, memoryMb);
 }
 
-/** The next warm worker, unless one is ready or warm start was stopped. */
+/** The next warm worker, unless one is ready or coming, or warm start was stopped. */
 export function rewarmRun(workerFile: string, memoryMb: number): void {
-  if (!disposed && !warm) warm = spawnWarm(workerFile, memoryMb);
+  if (!disposed && !warm && !recycling) warm = spawnWarm(workerFile, memoryMb);
 }
 
 /** Whether a warm run worker is ready for these settings (benchmarks, tests). */
 export function runWarm(workerFile: string, memoryMb: number): boolean {
-  return !!warm && warm.workerFile === workerFile && warm.memoryMb === memoryMb;
+  return fits(warm, workerFile, memoryMb);
 }
 
 /** Stops the warm run worker (deactivation, tests). */
 export async function disposeRunWorkers(): Promise<void> {
   disposed = true;
+  await recycling?.next;
   const w = warm;
   warm = undefined;
   if (w) await w.worker.terminate();

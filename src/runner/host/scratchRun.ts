@@ -18,7 +18,7 @@ import type { ConsoleLine, RunError, Trace } from '../../protocol/trace';
 import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../protocol/worker';
 import { TraceAssembler } from './assemble';
 import { runProcessFile, type RunProcess } from './runProcess';
-import { prewarmRun, takeRunWorker } from './runWorkers';
+import { prewarmRun, recycleRun, rewarmRun, takeRunWorker } from './runWorkers';
 import { bundleInThread } from './bundlerThread';
 import type { InspectAnswer } from '../../engine/inspect';
 import { inspectInThread, type InspectRequest } from './inspectThread';
@@ -157,19 +157,24 @@ export function prewarm(opts: Partial<Pick<RunOptions, 'file'>> & Pick<RunOption
   if (text !== undefined) void bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: BUNDLE_MIN_MS });
 }
 
-function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
+async function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
   const probe = newProbeBuffer();
   const consoleDropped = newDropCounter();
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
-  const { worker, online } = takeRunWorker(workerFile, workerData, opts.warm);
+  const { worker, online } = await takeRunWorker(workerFile, workerData);
   opts.onStage?.('taken', performance.now() - t0);
-  return superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online);
+  // With `warm`, the next run's worker: this run's process recycled (a fresh thread), or a new one.
+  const trace = superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online, opts.warm ? (w) => recycleRun(w, workerFile, memoryMb) : undefined);
+  if (opts.warm) void trace.then(() => rewarmRun(workerFile, memoryMb));
+  return trace;
 }
 
 /**
  * Watches a run's worker until the run ends: its messages into the assembler, the time limit,
  * cancellation, memory, exits. `online`: the worker already runs JavaScript (a warm worker).
+ * `onFinished`: a run that ended with didFinish hands its worker there (to be recycled) instead of
+ * having it killed; every other end kills it.
  */
 export function superviseRun(
   opts: RunOptions,
@@ -180,6 +185,7 @@ export function superviseRun(
   asm: TraceAssembler,
   t0: number,
   online: boolean,
+  onFinished?: (worker: RunProcess) => void,
 ): Promise<Trace> {
   const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const memoryMb = opts.memoryMb ?? DEFAULT_MEMORY_MB;
@@ -189,13 +195,14 @@ export function superviseRun(
     let memory: { usedMb: number; inOp: boolean; pos?: RunError['pos'] } | undefined;
     const stage = (st: RunStage): void => opts.onStage?.(st, performance.now() - t0);
     let messages = 0;
-    const settle = (error: RunError | undefined): void => {
+    const settle = (error: RunError | undefined, finished = false): void => {
       if (settled) return;
       settled = true;
       stage('ended');
       clearTimeout(timer);
       opts.signal?.removeEventListener('abort', onAbort);
-      void worker.terminate();
+      if (finished && onFinished) onFinished(worker);
+      else void worker.terminate();
       asm.droppedConsole(droppedLines(consoleDropped));
       const trace = asm.finish(error, Math.round((performance.now() - t0) * 10) / 10);
       stage('assembled');
@@ -267,7 +274,7 @@ export function superviseRun(
           exitCall = { code: m.code, ...(m.pos ? { pos: m.pos } : {}) };
           break;
         case 'didFinish':
-          settle(m.error);
+          settle(m.error, true);
           break;
         default:
           assertNever(m, 'worker message');

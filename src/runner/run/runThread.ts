@@ -266,7 +266,24 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   // The engine's exports as plain properties: the bundled module object reads each through a
   // getter, and `tf.add` & co. run on every op (all exports are constants, so a copy is the same).
   const userEngine = { ...engine };
-  const requireShim = (id: string): unknown => (id === 'gradtape' ? userEngine : userRequire(id));
+  // A script that reaches past the engine (Node's modules, native code) may leave something in its
+  // process: the run process is then not reused for another run (src/runner/runProcess.ts recycle()).
+  const reachedBuf = (d as { reached?: SharedArrayBuffer }).reached;
+  const reached = reachedBuf ? new Int32Array(reachedBuf) : undefined;
+  const reach = (): void => void (reached && Atomics.store(reached, 0, 1));
+  for (const key of ['getBuiltinModule', 'dlopen', 'binding', '_linkedBinding'] as const) {
+    const f = (process as unknown as Record<string, unknown>)[key];
+    if (typeof f !== 'function') continue;
+    patch(process as unknown as Record<string, unknown>, key, function (this: unknown, ...args: unknown[]) {
+      reach();
+      return (f as (...a: unknown[]) => unknown).apply(this, args);
+    });
+  }
+  const requireShim = (id: string): unknown => {
+    if (id === 'gradtape') return userEngine;
+    reach();
+    return userRequire(id);
+  };
   const mod = { exports: {} as unknown };
   // Every module of the bundle sees the entry's (relative imports are inlined into it).
   const importMeta = { url: pathToFileURL(d.file).href, filename: d.file, dirname: path.dirname(d.file) };

@@ -25,7 +25,9 @@ export type ProcessCommand =
   /** The first message: start dist/worker.js as a thread with this workerData and heap limit. */
   | { t: 'start'; workerFile: string; workerData: Record<string, unknown>; heapMb: number; memoryMb: number; debug: boolean }
   /** worker.postMessage(m) (the run's data, a Python run request). */
-  | { t: 'post'; m: Record<string, unknown> };
+  | { t: 'post'; m: Record<string, unknown> }
+  /** The run ended with didFinish: end its thread, and start a fresh warm one if the run left nothing behind (else exit). */
+  | { t: 'recycle' };
 
 /** The probe's current call index and its position (probe.ts layout): index, line, column, file. */
 export type ProbeState = [number, number, number, number];
@@ -49,5 +51,7 @@ export type ProcessMessage =
   | { t: 'error'; name: string; message: string; code?: string }
   /** The run thread ended; the run process exits after this. */
   | { t: 'exit'; code: number }
+  /** After 'recycle': the finished run's thread is gone and a fresh warm thread starts ('online' follows). */
+  | { t: 'recycled' }
   /** The run process's resident set grew past the run's budget (MB grown); it kills itself once this is sent. */
   | { t: 'memory'; grownMb: number };

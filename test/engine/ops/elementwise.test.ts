@@ -1,7 +1,7 @@
 /** Elementwise ops: one forward value and one gradient worked out by hand, per op. */
 import { strict as assert } from 'node:assert';
 import * as tf from '../../../src/engine/index';
-import { TanhGrad } from '../../../src/engine/ops/index';
+import { SigmoidGrad, TanhGrad } from '../../../src/engine/ops/index';
 import { close, grads, value } from './helpers';
 
 const c = (v: tf.TensorLike): tf.Tensor => tf.constant(v as number);
@@ -77,30 +77,59 @@ describe('elementwise ops', () => {
     });
   }
 
-  for (const dtype of ['float32', 'float64'] as const) {
-    it(`tanh's gradient has the bits of dy·(1 − square(y)) (${dtype})`, () => {
-      const xs: number[] = [];
-      const ws: number[] = [];
-      for (let i = 0; i < 200; i++) {
-        xs.push(Math.sin(i * 1.7) * 3);
-        ws.push(Math.cos(i * 0.9) * 2);
-      }
-      const x = tf.constant(xs, dtype);
-      const w = tf.constant(ws, dtype);
-      const tape = new tf.GradientTape();
-      const y = tape.record(() => {
-        tape.watch(x);
-        return tf.reduceSum(tf.multiply(tf.tanh(x), w));
+  // The fused gradients (TanhGrad, SigmoidGrad) against the chains of ops they replace, to the bit.
+  const fused = [
+    { name: 'tanh', f: tf.tanh, text: 'dy·(1 − square(y))', scale: 3, chain: (y: tf.Tensor, dy: tf.Tensor) => tf.multiply(dy, tf.subtract(1, tf.square(y))) },
+    { name: 'sigmoid', f: tf.sigmoid, text: 'dy·(y·(1 − y))', scale: 6, chain: (y: tf.Tensor, dy: tf.Tensor) => tf.multiply(dy, tf.multiply(y, tf.subtract(1, y))) },
+  ];
+  for (const { name, f, text, scale, chain } of fused) {
+    for (const dtype of ['float32', 'float64'] as const) {
+      it(`${name}'s gradient has the bits of ${text} (${dtype})`, () => {
+        const xs: number[] = [];
+        const ws: number[] = [];
+        for (let i = 0; i < 200; i++) {
+          xs.push(Math.sin(i * 1.7) * scale);
+          ws.push(Math.cos(i * 0.9) * 2);
+        }
+        const x = tf.constant(xs, dtype);
+        const w = tf.constant(ws, dtype);
+        const tape = new tf.GradientTape();
+        const y = tape.record(() => {
+          tape.watch(x);
+          return tf.reduceSum(tf.multiply(f(x), w));
+        });
+        const dx = tape.gradient(y, x) as tf.Tensor;
+        const composite = chain(f(x), w);
+        assert.equal(dx.dtype, dtype);
+        assert.deepEqual(Array.from(dx.dataSync()), Array.from(composite.dataSync()));
       });
-      const dx = tape.gradient(y, x) as tf.Tensor;
-      const composite = tf.multiply(w, tf.subtract(1, tf.square(tf.tanh(x))));
-      assert.equal(dx.dtype, dtype);
-      assert.deepEqual(Array.from(dx.dataSync()), Array.from(composite.dataSync()));
-    });
+    }
   }
 
   it('TanhGrad needs y and dy of one shape', () => {
     assert.throws(() => TanhGrad.apply([tf.constant([0.5, 0.1]), tf.constant([1, 2, 3])]), /Incompatible shapes/);
+  });
+
+  it('sigmoid records one SigmoidGrad per gradient; its own gradient is TensorFlow\'s (d²σ/dx² = σ(1 − σ)(1 − 2σ))', () => {
+    const x = tf.constant(0.7, 'float64');
+    const outer = new tf.GradientTape();
+    const d1 = outer.record(() => {
+      outer.watch(x);
+      const inner = new tf.GradientTape();
+      const y = inner.record(() => {
+        inner.watch(x);
+        return tf.sigmoid(x);
+      });
+      return inner.gradient(y, x) as tf.Tensor;
+    });
+    assert.deepEqual(outer.nodes.map((n) => n.op.name), ['Sigmoid', 'SigmoidGrad']);
+    const s = 1 / (1 + Math.exp(-0.7));
+    close(value(d1), s * (1 - s));
+    close(value(outer.gradient(d1, x) as tf.Tensor), s * (1 - s) * (1 - 2 * s));
+  });
+
+  it('SigmoidGrad needs y and dy of one shape', () => {
+    assert.throws(() => SigmoidGrad.apply([tf.constant([0.5, 0.1]), tf.constant([1, 2, 3])]), /Incompatible shapes/);
   });
 
   it('relu below zero: 0 and a zero gradient', () => {

@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
+import { loadFactor } from '../loadScaledTimeouts';
 
 /**
  * How the workspace is trusted:
@@ -43,6 +44,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls probe() until it returns a truthy value; throws `what` after timeoutMs. */
 export async function until<T>(what: string, probe: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 15_000, everyMs = 200): Promise<T> {
+  // A safety net, not a measure: it grows with the load as mocha's limits do (test/loadScaledTimeouts.ts).
+  timeoutMs = Math.round(timeoutMs * loadFactor());
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {

@@ -9,6 +9,7 @@ import type { BrowserContext } from 'playwright-core';
 // CommonJS-compiled file would be a require(esm) cycle with test.mjs).
 import type { CodeServer, HostSession, copyWorkspace } from '../../scripts/codeServer.mjs';
 import { E2E, type E2ETest } from './harness';
+import { loadFactor } from '../loadScaledTimeouts';
 
 export interface E2EResult {
   passed: number;
@@ -89,7 +90,7 @@ export async function runE2E(session: HostSession, opts: E2ERunOptions): Promise
         }
         await test.run(t!);
       };
-      const timeoutMs = test.timeoutMs ?? 120_000;
+      const timeoutMs = Math.round((test.timeoutMs ?? 120_000) * loadFactor());
       let timer: NodeJS.Timeout | undefined;
       const running = body();
       running.catch(() => {}); // after a timeout it fails as the context closes; already reported

@@ -21,26 +21,32 @@ interface Packed {
 
 const HOST_TO_PANEL_TYPES: readonly string[] = ['didLoadRun', 'didLoadRunRest', 'didMoveCursor', 'didRequestNode', 'didInspect'] satisfies HostToPanel['type'][];
 
-const stripped = (tapes: TraceTape[], gradients: TraceGradient[]) => ({
-  tapes: tapes.map((t) => ({ ...t, nodes: [], leaves: [] })),
-  gradients: gradients.map((g) => ({ ...g, adjoints: [] })),
-});
+/** The tapes and calls without their rows, the rows packed, and how long that took; undefined below `minRows`. */
+function pack(tapes: TraceTape[], gradients: TraceGradient[], minRows: number): { tapes: TraceTape[]; gradients: TraceGradient[]; rows: PackedRows; packMs: number } | undefined {
+  if (rowCount(tapes, gradients) < minRows) return undefined;
+  const t0 = performance.now();
+  const rows = packRows(tapes, gradients);
+  return {
+    tapes: tapes.map((t) => ({ ...t, nodes: [], leaves: [] })),
+    gradients: gradients.map((g) => ({ ...g, adjoints: [] })),
+    rows,
+    packMs: performance.now() - t0,
+  };
+}
 
 /** The message as it goes on the wire: a run's (or its rest's) rows packed when there are at least `minRows`. */
 export function encodeForPanel(msg: HostToPanel, minRows = PACK_MIN_ROWS): HostToPanelWire {
   if (msg.type === 'didLoadRun' && msg.run) {
-    const { tapes, gradients } = msg.run.trace;
-    if (rowCount(tapes, gradients) < minRows) return msg;
-    const t0 = performance.now();
-    const rows = packRows(tapes, gradients);
-    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, ...stripped(tapes, gradients) } }, rows, packMs: performance.now() - t0 };
+    const p = pack(msg.run.trace.tapes, msg.run.trace.gradients, minRows);
+    if (!p) return msg;
+    const { rows, packMs, tapes, gradients } = p;
+    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, tapes, gradients } }, rows, packMs };
   }
   if (msg.type === 'didLoadRunRest') {
-    const { tapes, gradients } = msg.rest;
-    if (rowCount(tapes, gradients) < minRows) return msg;
-    const t0 = performance.now();
-    const rows = packRows(tapes, gradients);
-    return { ...msg, rest: { ...msg.rest, ...stripped(tapes, gradients) }, rows, packMs: performance.now() - t0 };
+    const p = pack(msg.rest.tapes, msg.rest.gradients, minRows);
+    if (!p) return msg;
+    const { rows, packMs, tapes, gradients } = p;
+    return { ...msg, rest: { ...msg.rest, tapes, gradients }, rows, packMs };
   }
   return msg;
 }

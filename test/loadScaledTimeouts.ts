@@ -18,3 +18,8 @@ export const mochaHooks = {
     if (test && limit > 0) test.timeout(Math.round(limit * loadFactor()));
   },
 };
+
+/** A wait's limit in ms, grown with the load as the tests' own limits are (for Playwright's waits). */
+export function scaled(ms: number): number {
+  return Math.round(ms * loadFactor());
+}

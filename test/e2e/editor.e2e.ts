@@ -3,6 +3,7 @@
 // completions for `tf.` with no setup, and be told why nothing runs in an untrusted workspace.
 import assert from 'node:assert/strict';
 import { renderedCount, until, type E2E, type E2ETest } from './harness';
+import { scaled } from '../loadScaledTimeouts';
 
 const RUN = 'GradTape: Compute Gradients';
 
@@ -67,7 +68,7 @@ export const tests: E2ETest[] = [
       await computeFromPalette(t);
       await t.openFile('unwatched.grad.ts');
       const squiggle = t.page.locator('.editor-group-container.active .squiggly-warning');
-      await squiggle.first().waitFor({ state: 'visible', timeout: 20_000 });
+      await squiggle.first().waitFor({ state: 'visible', timeout: scaled(20_000) });
       await t.screenshot('warning-squiggle');
       const hover = await t.hover('gradient', { nth: 0 });
       assert.match(hover, /∂loss\/∂weights = null/);
@@ -162,12 +163,12 @@ export const tests: E2ETest[] = [
       await t.runCommand('Notifications: Show Notifications');
       await t.screenshot('notification-center');
       const item = t.page.locator('.notifications-center .notification-list-item', { hasText: 'GradTape: running slow.grad.ts' });
-      await item.first().waitFor({ state: 'visible', timeout: 10_000 });
+      await item.first().waitFor({ state: 'visible', timeout: scaled(10_000) });
       await t.screenshot('progress-notification');
       await item.locator('.monaco-button', { hasText: 'Cancel' }).first().click();
       const status = await until('the status bar to say cancelled', async () => (await t.statusBarItems()).find((s) => /GradTape: cancelled/.test(s)), 10_000);
       assert.match(status, /cancelled/);
-      await item.first().waitFor({ state: 'hidden', timeout: 10_000 });
+      await item.first().waitFor({ state: 'hidden', timeout: scaled(10_000) });
       await t.screenshot('cancelled');
     },
   },
@@ -181,16 +182,16 @@ export const tests: E2ETest[] = [
       await t.runCommand(RUN);
       // A modal dialog: the person asked for a run, so the reason is shown in front, not in the notification center.
       const dialog = t.page.locator('.monaco-dialog-box');
-      await dialog.first().waitFor({ state: 'visible', timeout: 20_000 });
+      await dialog.first().waitFor({ state: 'visible', timeout: scaled(20_000) });
       const text = await dialog.first().innerText();
       assert.match(text, /GradTape runs scratch files only in a trusted workspace/);
       assert.match(text, /executes the file's code/);
       const button = dialog.locator('.monaco-button', { hasText: 'Manage Workspace Trust' });
-      await button.first().waitFor({ state: 'visible', timeout: 5_000 });
+      await button.first().waitFor({ state: 'visible', timeout: scaled(5_000) });
       await t.screenshot('untrusted-refusal');
       assert.ok(!(await t.statusBarItems()).some((s) => /GradTape \d+ ms/.test(s)), 'no run finished');
       await button.first().click();
-      await t.page.locator('.workspace-trust-editor').first().waitFor({ state: 'visible', timeout: 15_000 });
+      await t.page.locator('.workspace-trust-editor').first().waitFor({ state: 'visible', timeout: scaled(15_000) });
       await t.screenshot('manage-workspace-trust');
     },
   },

@@ -7,6 +7,7 @@ import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { listZip, until, type E2E, type E2ETest } from './harness';
+import { scaled } from '../loadScaledTimeouts';
 
 const TITLE = 'GradTape: Compute Gradients';
 /** The .vsix holds only what runs and weighs at most 12 MB (3 MB before Python: Pyodide is ~6 MB of it, issue 14). */
@@ -35,7 +36,7 @@ async function runFromPalette(t: E2E, file = 'hello.grad.ts'): Promise<void> {
   await t.screenshot('after-compute-gradients');
   if (!/^GradTape \d+ ms$/.test(status)) {
     await t.page.locator('.part.statusbar .statusbar-item', { hasText: 'GradTape' }).first().hover();
-    const tip = await t.page.locator('.monaco-hover:not(.hidden)').first().innerText({ timeout: 5_000 }).catch(() => '(no tooltip)');
+    const tip = await t.page.locator('.monaco-hover:not(.hidden)').first().innerText({ timeout: scaled(5_000) }).catch(() => '(no tooltip)');
     await t.screenshot('run-failed');
     assert.fail(`the run did not succeed: status "${status}"; tooltip: ${tip.replace(/\s+/g, ' ')}`);
   }
@@ -66,7 +67,7 @@ export const tests: E2ETest[] = [
       await t.openFile('hello.grad.ts');
       assert.equal(await until('the GradTape status item', () => statusText(t)), 'GradTape');
       const button = t.page.locator('.editor-group-container.active .editor-actions .action-label[aria-label^="GradTape: Compute Gradients"], .editor-group-container.active .editor-actions .action-label[aria-label^="Compute Gradients"]');
-      await button.first().click({ timeout: 15_000 });
+      await button.first().click({ timeout: scaled(15_000) });
       assert.match(await finished('the run button'), /^GradTape \d+ ms$/);
       await t.screenshot('after-run-button');
 

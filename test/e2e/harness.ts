@@ -4,7 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FrameLocator, Locator, Page } from 'playwright-core';
-import { loadFactor } from '../loadScaledTimeouts';
+import { loadFactor, scaled } from '../loadScaledTimeouts';
 
 /**
  * How the workspace is trusted:
@@ -92,7 +92,7 @@ export class E2E {
 
   private async closeQuickInput(): Promise<void> {
     if (await this.quickInput.isVisible()) await this.page.keyboard.press('Escape');
-    await this.quickInput.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
+    await this.quickInput.waitFor({ state: 'hidden', timeout: scaled(5_000) }).catch(() => {});
   }
 
   /** Labels currently listed by the quick input (row aria-labels, e.g. "GradTape: Compute Gradients, Control+Alt+G"). */
@@ -114,7 +114,7 @@ export class E2E {
       await this.closeQuickInput();
       await this.page.keyboard.press('F1');
       // Under load, or with focus just moved out of a webview, an F1 can be lost: press it again.
-      const opened = await this.quickInput.waitFor({ state: 'visible', timeout: 5_000 }).then(() => true, () => false);
+      const opened = await this.quickInput.waitFor({ state: 'visible', timeout: scaled(5_000) }).then(() => true, () => false);
       if (!opened) {
         if (Date.now() > deadline) throw new Error(`the command palette did not open for "${query}"`);
         await this.page.locator('.monaco-workbench').click({ position: { x: 5, y: 5 }, force: true }).catch(() => undefined);
@@ -143,7 +143,7 @@ export class E2E {
     // Move the selection to that row (the first row is selected), then accept it.
     for (let i = 0; i < row; i++) await this.page.keyboard.press('ArrowDown');
     await this.page.keyboard.press('Enter');
-    await this.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+    await this.quickInput.waitFor({ state: 'hidden', timeout: scaled(10_000) });
   }
 
   /** Opens a workspace file by its path relative to the workspace root, through Quick Open (Ctrl+P). */
@@ -152,7 +152,7 @@ export class E2E {
     await until(`Quick Open to find ${relPath}`, async () => {
       await this.closeQuickInput();
       await this.page.keyboard.press('Control+P');
-      await this.quickInput.waitFor({ state: 'visible', timeout: 10_000 });
+      await this.quickInput.waitFor({ state: 'visible', timeout: scaled(10_000) });
       await this.page.keyboard.type(relPath);
       // File search indexes the folder in the background at first: wait for our row.
       const found = await until('a row', async () => (await this.quickInputRows()).findIndex((r) => r.startsWith(`${base},`) || r.startsWith(`${base} `) || r === base) + 1, 2_000, 150).catch(() => 0);
@@ -226,7 +226,7 @@ export class E2E {
   async trustWorkspace(): Promise<void> {
     await this.runCommand('Workspaces: Manage Workspace Trust');
     const button = this.page.locator('.workspace-trust-editor .workspace-trust-buttons-row a.monaco-button, .workspace-trust-editor .monaco-button', { hasText: /^Trust( Folder)?$/ });
-    await button.first().click({ timeout: 15_000 });
+    await button.first().click({ timeout: scaled(15_000) });
     await until('Restricted Mode to end', async () => !(await this.statusBarItems()).some((s) => /Restricted Mode/.test(s)), 15_000);
     // Close the trust editor so the test starts with an empty editor area.
     await this.page.keyboard.press('Control+W').catch(() => {});

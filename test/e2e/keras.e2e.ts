@@ -4,6 +4,7 @@
 // grid of images. Screenshots for a person to look at.
 import assert from 'node:assert/strict';
 import { until, type E2ETest } from './harness';
+import { scaled } from '../loadScaledTimeouts';
 import { assertLegible, runAndWaitForPanel, setTheme } from './panel.e2e';
 
 export const tests: E2ETest[] = [
@@ -50,7 +51,7 @@ export const tests: E2ETest[] = [
       // Select the feature maps: the inspector draws them as images, one per example and channel.
       await conv.locator('.graph canvas').click({ position: { x: Number(await relu.getAttribute('data-cx')), y: Number(await relu.getAttribute('data-cy')) } });
       const images = conv.locator('canvas.heatmap.images').first();
-      await images.waitFor({ state: 'visible', timeout: 15_000 });
+      await images.waitFor({ state: 'visible', timeout: scaled(15_000) });
       assert.match((await images.getAttribute('aria-label')) ?? '', /8/);
       await t.screenshot('keras-conv-feature-maps');
     },

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import type { FrameLocator } from 'playwright-core';
 import { panelFor, renderedCount, until, type E2E, type E2ETest } from './harness';
+import { scaled } from '../loadScaledTimeouts';
 import { AA_TEXT, contrastRatio, parseColor } from '../../webview/model/contrast';
 import { MIN_TEXT_PX, overlaps, type Box } from '../../webview/model/viewport';
 
@@ -61,7 +62,7 @@ export async function setTheme(t: E2E, name: string | RegExp, query = typeof nam
   }, 10_000);
   for (let i = 1; i < at; i++) await t.page.keyboard.press('ArrowDown');
   await t.page.keyboard.press('Enter');
-  await t.quickInput.waitFor({ state: 'hidden', timeout: 10_000 });
+  await t.quickInput.waitFor({ state: 'hidden', timeout: scaled(10_000) });
 }
 
 /** The tab labels of each editor group, left to right. */
@@ -203,7 +204,7 @@ export const tests: E2ETest[] = [
       // The cursor now sits on line 13: the panel highlights the nodes recorded there.
       await until('the MatMul node highlighted for the cursor line', async () => (await button.getAttribute('data-highlighted')) === 'true', 10_000);
       // The inspector: the op's derivative and a finite-difference check that agrees with autodiff.
-      await panel.locator('.inspector h2', { hasText: 'output' }).waitFor({ timeout: 10_000 });
+      await panel.locator('.inspector h2', { hasText: 'output' }).waitFor({ timeout: scaled(10_000) });
       assert.match(await panel.locator('.inspector .math').innerText(), /∂L\/∂b = aᵀ · ∂L\/∂out/);
       const fd = panel.locator('.inspector [data-fd]');
       assert.equal(await fd.getAttribute('data-fd'), 'agrees', await fd.innerText());
@@ -218,7 +219,7 @@ export const tests: E2ETest[] = [
 
       // The loss curve: one chart with three points.
       await panel.getByRole('tab', { name: 'Curves' }).click();
-      await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: 10_000 });
+      await panel.locator('.curve-card[data-points="3"] canvas').first().waitFor({ timeout: scaled(10_000) });
       assert.equal(await panel.locator('.curve-card').count(), 1);
       // The readout under the cursor counts steps as TensorFlow does, from 0: the last point is step 2.
       const over = panel.locator('.curve-card .u-over').first();
@@ -227,7 +228,7 @@ export const tests: E2ETest[] = [
       await until('the readout at the last point', async () => /^step 2 {3}value 0\.45981/.test(await panel.locator('.curve-card .readout').first().innerText()), 5_000);
       await t.screenshot('panel-dark-curves');
       await panel.getByRole('tab', { name: 'Backward pass' }).click();
-      await panel.locator('.walk').getByText('✓ = recorded').first().waitFor({ timeout: 10_000 });
+      await panel.locator('.walk').getByText('✓ = recorded').first().waitFor({ timeout: scaled(10_000) });
       await t.screenshot('panel-dark-backward');
       await panel.getByRole('tab', { name: 'Graph' }).click();
 
@@ -395,7 +396,7 @@ export const tests: E2ETest[] = [
         await shapes.locator('.node-list button', { hasText: new RegExp(`^${name}, `) }).dispatchEvent('click');
         await until(`${name} in the inspector`, async () => (await shapes.locator('.inspector h2').innerText()).startsWith(name), 5_000);
         const fd = shapes.locator('.inspector [data-fd]');
-        await fd.waitFor({ timeout: 10_000 });
+        await fd.waitFor({ timeout: scaled(10_000) });
         if (note === null) assert.equal(await shapes.locator('.inspector [data-attrs]').count(), 0, `${name}: no attributes`);
         else assert.equal(await shapes.locator('.inspector [data-attrs]').getAttribute('data-attrs'), note, name);
         assert.equal(await fd.getAttribute('data-fd'), 'agrees', `${name}: ${await fd.innerText()}`);
@@ -450,7 +451,7 @@ export const tests: E2ETest[] = [
       // The trace keeps a curve within its row budget (src/runner/host/rowBudget.ts): 100,000 steps
       // arrive thinned evenly, with the header saying how many points went.
       const card = curve.locator('.curve-card canvas').first();
-      await card.waitFor({ timeout: 20_000 });
+      await card.waitFor({ timeout: scaled(20_000) });
       const points = Number(await curve.locator('.curve-card').first().getAttribute('data-points'));
       assert.ok(points > 1000 && points <= 4000, `${points} points kept`);
       assert.match(await curve.locator('body').innerText(), /\d+ curve points thinned to fit the trace/);
@@ -480,7 +481,7 @@ export const tests: E2ETest[] = [
       await panel.getByRole('tab', { name: 'Console' }).click();
       await until('the console lines', async () => (await panel.locator('.console-pane ol.console li').count()) >= 200, 10_000);
       await panel.getByRole('tab', { name: 'Curves' }).click();
-      await panel.locator('.curve-card canvas').first().waitFor({ timeout: 20_000 });
+      await panel.locator('.curve-card canvas').first().waitFor({ timeout: scaled(20_000) });
       assert.equal(await panel.locator('.curve-card').count() >= 2, true, 'loss and grad_norm');
       await t.screenshot('panel-long-loop-curves');
       await panel.getByRole('tab', { name: 'Graph' }).click();
@@ -620,17 +621,17 @@ export const tests: E2ETest[] = [
       const panelGroup = t.page.locator('.editor-group-container').filter({ has: t.page.locator('.tab.active', { hasText: 'Gradients: rnn.grad.ts' }) });
       await panel.locator('.graph canvas').click({ position: { x: 5, y: 5 } }); // the panel active: its buttons show
       const pin = panelGroup.locator('.editor-actions a.action-label[aria-label^="Pin the Gradients Panel"]');
-      await pin.waitFor({ timeout: 10_000 });
+      await pin.waitFor({ timeout: scaled(10_000) });
       assert.match((await pin.getAttribute('class')) ?? '', /codicon-pin(?!ned)/);
       await t.screenshot('pin-following');
       await pin.click();
       const unpin = panelGroup.locator('.editor-actions a.action-label[aria-label^="Unpin the Gradients Panel"]');
-      await unpin.waitFor({ timeout: 10_000 });
+      await unpin.waitFor({ timeout: scaled(10_000) });
       assert.match((await unpin.getAttribute('class')) ?? '', /codicon-pinned/);
       await until('the tab to say pinned', async () => (await t.tabTitles()).includes('Gradients: rnn.grad.ts (pinned)'), 10_000);
       await t.screenshot('pin-pinned');
       await unpin.click();
-      await pin.waitFor({ timeout: 10_000 });
+      await pin.waitFor({ timeout: scaled(10_000) });
       await until('the tab to follow again', async () => (await t.tabTitles()).includes('Gradients: rnn.grad.ts'), 10_000);
 
       // The narrow side bar: a double click on the folded RNN group opens it, three times over.
@@ -651,7 +652,7 @@ export const tests: E2ETest[] = [
         if (round === 0) await t.screenshot('sidebar-group-opened');
         // Fold it again (the tape bar's button).
         const fold = view.locator('button', { hasText: 'Fold repeats' });
-        await fold.waitFor({ timeout: 10_000 });
+        await fold.waitFor({ timeout: scaled(10_000) });
         await fold.click();
       }
     },

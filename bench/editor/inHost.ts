@@ -42,15 +42,15 @@ export async function run(): Promise<void> {
     commandMs: median(runs.map((w) => w.commandMs)),
     runnerMs: median(runs.map((w) => w.runnerMs)),
   });
-  // Warm as a person runs it: the next run worker is ready (the extension's own runner module, the one it
-  // loaded, says so) before Compute Gradients; then ten runs back to back, each starting as the last ends,
-  // which may find the recycled worker still loading the engine.
+  // Warm as a person runs it: the next run worker has loaded the engine (the extension's own runner module,
+  // the one it loaded, says so) before Compute Gradients; then ten runs back to back, each starting as the
+  // last ends, which may find the spare thread its predecessor started still loading the engine.
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const runner = require(path.join(ext.extensionPath, 'dist', 'runner.js')) as { runWarm(workerFile: string, memoryMb: number): boolean };
+  const runner = require(path.join(ext.extensionPath, 'dist', 'runner.js')) as { runReady(workerFile: string, memoryMb: number): boolean };
   const workerFile = path.join(ext.extensionPath, 'dist', 'worker.js');
   const warmReady = async (): Promise<void> => {
     const t = performance.now();
-    while (!runner.runWarm(workerFile, DEFAULT_MEMORY_MB)) {
+    while (!runner.runReady(workerFile, DEFAULT_MEMORY_MB)) {
       if (performance.now() - t > 30_000) throw new Error('no warm run worker after 30 s');
       await new Promise((r) => setTimeout(r, 10));
     }

@@ -17,13 +17,17 @@
  *
  * After a run that ended normally (didFinish) the caller may ask to 'recycle' the process (Linux):
  * the run's thread is ended and, when the run left nothing behind in the process (see recycle()),
- * a fresh warm thread starts here for the next run, which then pays a thread's start instead of a
- * process's. Each run still has a thread of its own; anything else gets a fresh process.
+ * the next run's warm thread is this process's: the spare, started beside the run as the run began
+ * (the caller's `spare`), so it has loaded the engine by the time the run ends; without a spare, a
+ * fresh warm thread starts then. The spare runs nothing but the engine's modules until it gets its
+ * own run, which comes only after this run's thread is gone and the process was judged clean. Each
+ * run still has a thread of its own; anything else gets a fresh process (and the spare dies with it).
  */
 import fs from 'node:fs';
 import { Worker } from 'node:worker_threads';
-import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from './shared/processProtocol';
+import { WARM_READY, type ProcessCommand, type ProcessMessage, type SharedChanges, type SharedSlot } from './shared/processProtocol';
 import { watchResidentMemory } from './host/memoryWatchdog';
+import { footprint, type Footprint } from './shared/footprint';
 import { SAMPLE_MS, SAMPLE_SIGNAL } from '../python/protocol';
 
 /** How often the shared memory is read for changes, besides before every relayed message. */
@@ -32,6 +36,8 @@ const SYNC_MS = 50;
 const STOP_MS = 500;
 /** Resident memory (MB) a recycled process may keep above what it had before its first thread. */
 const RECYCLE_RSS_MB = 64;
+/** A spare that has not loaded the engine this long after the run ended is not waited for: the process ends instead. */
+const SPARE_WAIT_MS = 30_000;
 
 /** One run thread of this process and what the relay keeps for it. */
 interface Thread {
@@ -45,12 +51,29 @@ interface Thread {
   finished: boolean;
   stops: (() => void)[];
   sent: { index: number; line: number; column: number; file: number; dropped: number };
+  /** The thread runs JavaScript; a warm thread has loaded the engine (WARM_READY); it ended or failed. */
+  online: boolean;
+  ready: boolean;
+  gone: boolean;
+  /** No other thread of this process runs beside it (not a spare). */
+  alone: boolean;
+  /** Resolves when the thread is ready or gone. */
+  settled: Promise<void>;
 }
 
 let start: Extract<ProcessCommand, { t: 'start' }> | undefined;
+/** The thread whose messages go to the caller: the run's, or the warm thread waiting for it. */
 let thread: Thread | undefined;
+/** The next run's warm thread, started beside the run (a 'post' with `spare`) and handed on by recycle(). */
+let spare: Thread | undefined;
 /** What this process had before its first thread (Linux), to tell whether a run left anything behind. */
-let baseline: { fds: number; tasks: number; rssMb: number } | undefined;
+let baseline: Footprint | undefined;
+/**
+ * What it had with one warm thread that loaded the engine and no other (the thread measures it itself
+ * as it is ready, before any run can come to it): what a recycled process with its spare ready may
+ * have. Until it is known, no spare is started.
+ */
+let withWarm: Footprint | undefined;
 
 const send = (m: ProcessMessage, then?: () => void): void => {
   if (!process.connected) return die();
@@ -126,12 +149,13 @@ function runStarts(t: Thread): void {
   const stopWatch = watchResidentMemory(start!.memoryMb, (grownMb) => {
     sync(t);
     send({ t: 'memory', grownMb }, die);
-  });
+  }, undefined, () => (spare && withWarm && baseline ? Math.max(0, withWarm.rssMb - baseline.rssMb) : 0));
   t.stops.push(() => clearInterval(timer), stopWatch);
 }
 
-function startThread(workerData: Record<string, unknown>): void {
+function startThread(workerData: Record<string, unknown>, alone = true): Thread {
   const c = start!;
+  let settle!: () => void;
   const t: Thread = {
     w: undefined as unknown as Worker,
     reached: new Int32Array(new SharedArrayBuffer(4)),
@@ -139,6 +163,11 @@ function startThread(workerData: Record<string, unknown>): void {
     finished: false,
     stops: [],
     sent: { index: -1, line: 0, column: 0, file: 0, dropped: 0 },
+    online: false,
+    ready: false,
+    gone: false,
+    alone,
+    settled: new Promise((resolve) => (settle = resolve)),
   };
   const data = unshare(t, workerData);
   const w = new Worker(c.workerFile, {
@@ -151,38 +180,57 @@ function startThread(workerData: Record<string, unknown>): void {
     stderr: !c.debug,
   });
   t.w = w;
-  thread = t;
   w.stdout.resume();
   w.stderr?.resume();
+  // A spare's events are kept until it is the process's thread (recycle()); the run's go to the caller.
   const mine = (): boolean => thread === t;
-  w.once('online', () => mine() && send({ t: 'online' }));
+  w.once('online', () => {
+    t.online = true;
+    if (mine()) send({ t: 'online' });
+  });
   w.on('message', (m: unknown) => {
+    const type = (m as { type?: string }).type;
+    if (type === WARM_READY) {
+      // Once, before anything of a run's runs in the thread (later ones are not the runner's).
+      const now = t.ready ? undefined : (m as { footprint?: Footprint }).footprint;
+      t.ready = true;
+      settle();
+      if (t.alone && now) {
+        withWarm = withWarm ? { fds: Math.min(withWarm.fds, now.fds), tasks: Math.min(withWarm.tasks, now.tasks), rssMb: Math.min(withWarm.rssMb, now.rssMb) } : now;
+      }
+      if (mine()) send({ t: 'ready' });
+      return;
+    }
     if (!mine()) return;
-    if ((m as { type?: string }).type === 'didFinish') t.finished = true;
+    if (type === 'didFinish') t.finished = true;
     send({ t: 'message', m, ...changes(t) });
   });
   w.on('error', (e: Error & { code?: string }) => {
+    t.gone = true;
+    settle();
     if (!mine()) return;
     sync(t);
     send({ t: 'error', name: e.name, message: e.message, ...(e.code ? { code: e.code } : {}) });
   });
   w.on('exit', (code) => {
+    t.gone = true;
+    settle();
     // A thread that finished waits for the caller's word ('recycle', or a kill).
     if (!mine() || t.finished) return;
     sync(t);
     send({ t: 'exit', code }, () => process.exit(0));
   });
   if (data.role === 'run') runStarts(t);
+  return t;
 }
 
-/** Linux: open descriptors, threads and resident MB of this process (elsewhere a process is never reused). */
-function footprint(): { fds: number; tasks: number; rssMb: number } | undefined {
-  if (process.platform !== 'linux') return undefined;
-  try {
-    return { fds: fs.readdirSync('/proc/self/fd').length, tasks: fs.readdirSync('/proc/self/task').length, rssMb: process.memoryUsage.rss() / 1048576 };
-  } catch {
-    return undefined;
-  }
+/**
+ * The next run's warm thread, started now, beside the run that just began (Linux, where a process is
+ * recycled): it loads the engine while the run goes on. Only once this process's footprint with one
+ * warm thread is known (withWarm), so recycle() can still tell what the run left behind.
+ */
+function startSpare(): void {
+  if (!spare && withWarm) spare = startThread({ role: 'warmRun' }, false);
 }
 
 /** Whether any thread of this process has a child process (Linux). */
@@ -197,20 +245,26 @@ function hasChildren(): boolean {
 /**
  * The caller's run ended with didFinish: end its thread and, when the run left nothing behind in
  * this process (it used the engine only: no module of Node's, no child process, no open file, no
- * thread, no memory kept), start a fresh warm thread and say 'recycled'. Otherwise this process
- * ends, as it would have without recycling.
+ * thread, no memory kept), hand the caller the next warm thread and say 'recycled': the spare (its
+ * own descriptors and thread allowed for), or else a fresh one. Otherwise this process ends, as it
+ * would have without recycling.
  */
 async function recycle(): Promise<void> {
   const t = thread;
   if (!t || !t.finished || !baseline) return die();
   for (const stop of t.stops) stop();
   sync(t);
+  const s = spare;
+  // Compared with the process as it was with one loaded warm thread: the spare must be that (a very short run ends first).
+  if (s) await Promise.race([s.settled, new Promise((r) => setTimeout(r, SPARE_WAIT_MS).unref())]);
   const stopped = await Promise.race([t.w.terminate().then(() => true), new Promise<boolean>((r) => setTimeout(() => r(false), STOP_MS))]);
   const now = footprint();
-  const clean = stopped && Atomics.load(t.reached, 0) === 0 && !!now && !hasChildren() && now.fds <= baseline.fds && now.tasks <= baseline.tasks && now.rssMb <= baseline.rssMb + RECYCLE_RSS_MB;
+  const was = s ? (s.ready && !s.gone ? withWarm : undefined) : baseline;
+  const clean = stopped && Atomics.load(t.reached, 0) === 0 && !!now && !!was && !hasChildren() && now.fds <= was.fds && now.tasks <= was.tasks && now.rssMb <= was.rssMb + RECYCLE_RSS_MB;
   if (!clean) return die();
-  send({ t: 'recycled' });
-  startThread({ role: 'warmRun' });
+  spare = undefined;
+  thread = s ?? startThread({ role: 'warmRun' });
+  send({ t: 'recycled', online: thread.online, ready: thread.ready });
 }
 
 process.on('message', (c: ProcessCommand) => {
@@ -219,10 +273,11 @@ process.on('message', (c: ProcessCommand) => {
     // libuv's thread pool starts with its first request, synchronously: its threads are in the baseline.
     fs.stat(__filename, () => undefined);
     baseline = footprint();
-    startThread(c.workerData);
+    thread = startThread(c.workerData);
   } else if (c.t === 'post' && thread) {
     runStarts(thread);
     thread.w.postMessage(unshare(thread, c.m));
+    if (c.spare) startSpare();
   } else if (c.t === 'recycle') void recycle();
 });
 // The caller is gone (it exited, crashed or killed us): nothing of the run may outlive it.

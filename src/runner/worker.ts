@@ -15,6 +15,8 @@ import { serveBundles } from './bundler/serve';
 import { serveInspections } from './inspect/serve';
 import { loadEngine, runInThisThread } from './run/runThread';
 import type { PythonWorkerData } from '../python/protocol';
+import { WARM_READY } from './shared/processProtocol';
+import { footprint } from './shared/footprint';
 import { servePython } from '../python/runThread';
 
 const port = parentPort!;
@@ -43,5 +45,8 @@ else if (data.role === 'inspect') serveInspections(port);
 else if (data.role === 'warmRun') {
   port.once('message', (d: RunWorkerData) => runInThisThread(d, post));
   loadEngine();
+  // The run process's own word (src/runner/runProcess.ts), never relayed: the next run starts at once.
+  // No run has come yet: what the process holds now is what it holds with one warm thread.
+  port.postMessage({ type: WARM_READY, footprint: footprint() });
 }
 else runInThisThread(data, post);

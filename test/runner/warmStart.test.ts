@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
-import { disposeRunWorkers, prewarm, runScratch, runWarm } from '../../src/runner/host/scratchRun';
+import { disposeRunWorkers, prewarm, runReady, runScratch, runWarm, type RunStage } from '../../src/runner/host/scratchRun';
 import { DEFAULT_MEMORY_MB } from '../../src/protocol/settings';
 import { buildRunner, WORKER } from './helpers';
 
@@ -80,6 +80,76 @@ describe('runner: warm start of .grad.ts runs', function () {
       assert.equal(new Set(pids).size, 4, `a process per run where recycling is off: ${pids.join(', ')}`);
     }
   });
+
+  const alive = (pid: number): boolean => {
+    try {
+      process.kill(pid, 0);
+      return true;
+    } catch (e) {
+      return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+    }
+  };
+
+  if (process.platform === 'linux') {
+    it('back to back, the next run takes the spare thread its predecessor\'s process loaded during the run', async () => {
+      const pure = write('spare.grad.ts', "import * as tf from 'gradtape';\nconst g = globalThis as Record<string, unknown>;\ng.count = ((g.count as number | undefined) ?? 0) + 1;\nconsole.log(String(process.pid), g.count, tf.add(1, 2).dataSync()[0]);\n");
+      await waitFor(() => runReady(WORKER, DEFAULT_MEMORY_MB), 'a warm worker with the engine loaded');
+      const run = async (): Promise<{ out: string[]; stages: Set<RunStage> }> => {
+        const stages = new Set<RunStage>();
+        const trace = await runScratch({ file: pure, workerFile: WORKER, warm: true, onStage: (s) => stages.add(s) });
+        assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+        return { out: trace.console[0].text.split(' '), stages };
+      };
+      const first = await run();
+      // The spare was started as the first run began: by the time the process hands it on, its engine is loaded.
+      await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'the recycled worker');
+      assert.equal(runReady(WORKER, DEFAULT_MEMORY_MB), true, 'the recycled worker arrives with its engine loaded');
+      const second = await run();
+      // Right as the second ends: the third waits for the recycling, then finds its thread running.
+      const third = await run();
+      for (const r of [second, third]) assert.ok(!r.stages.has('online'), `the run found its thread running: ${[...r.stages].join(', ')}`);
+      assert.deepEqual([first, second, third].map((r) => r.out[0]), [first.out[0], first.out[0], first.out[0]], 'one process, recycled');
+      // Still a fresh thread each time: nothing the previous run set on its globals is seen.
+      assert.deepEqual([first, second, third].map((r) => r.out.slice(1)), [['1', '3'], ['1', '3'], ['1', '3']]);
+    });
+
+    it('a run stopped at its limit takes its spare with its process; nothing lingers after disposeRunWorkers', async () => {
+      const loop = write('spareLoop.grad.ts', "import * as tf from 'gradtape';\nconsole.log(String(process.pid));\nlet x = tf.constant(0);\nfor (;;) x = tf.add(x, 1);\n");
+      const ok = write('spareOk.grad.ts', "import * as tf from 'gradtape';\nconsole.log(String(process.pid), tf.add(1, 2).dataSync()[0]);\n");
+      await waitFor(() => runReady(WORKER, DEFAULT_MEMORY_MB), 'a warm worker with the engine loaded');
+      const stopped = await runScratch({ file: loop, workerFile: WORKER, timeoutMs: 1000, warm: true });
+      assert.equal(stopped.error?.kind, 'timeout', JSON.stringify(stopped.error));
+      const killed = Number(stopped.console[0]?.text);
+      assert.ok(killed > 0 && killed !== process.pid, stopped.console[0]?.text);
+      await waitFor(() => !alive(killed), `the stopped run's process ${killed} (and its spare) to be gone`);
+      const pids = [killed];
+      for (let i = 0; i < 2; i++) {
+        const trace = await runScratch({ file: ok, workerFile: WORKER, warm: true });
+        assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+        const [pid, three] = trace.console[0].text.split(' ');
+        assert.equal(three, '3');
+        pids.push(Number(pid));
+      }
+      assert.notEqual(pids[1], killed, 'a killed run\'s process is never reused');
+      assert.equal(pids[2], pids[1], 'a clean run\'s process is');
+      await waitFor(() => runWarm(WORKER, DEFAULT_MEMORY_MB), 'the recycled worker');
+      await disposeRunWorkers();
+      for (const pid of pids) await waitFor(() => !alive(pid), `process ${pid} to be gone after disposeRunWorkers`);
+    });
+
+    it('with a spare loading beside it, a warm run past its memory limit in one native call is still stopped', async () => {
+      prewarm({ workerFile: WORKER, memoryMb: 256 });
+      await waitFor(() => runReady(WORKER, 256), 'a warm worker with the engine loaded');
+      const file = write('spareBig.grad.ts', 'console.log(String(process.pid));\nconst big = Buffer.alloc(3 * 2 ** 30, 1);\nconsole.log(big.length);\n');
+      const trace = await runScratch({ file, workerFile: WORKER, memoryMb: 256, timeoutMs: 60_000, warm: true });
+      assert.equal(trace.error?.kind, 'memory', JSON.stringify(trace.error));
+      assert.match(trace.error?.message ?? '', /more than its 256 MB memory limit \(\d+ MB in use\)/);
+      assert.equal(trace.console.length, 1, 'the allocation never completed');
+      const pid = Number(trace.console[0].text);
+      await waitFor(() => !alive(pid), `the run's process ${pid} to be gone`);
+      await disposeRunWorkers();
+    });
+  }
 
   it('prewarm without a file (the extension\'s activation) readies a run worker', async () => {
     await disposeRunWorkers();

@@ -23,14 +23,15 @@ export const residentBudgetMb = (memoryMb: number): number => heapLimitMb(memory
 
 /**
  * Starts watching for one run; `onExceed` is called once, with the growth in MB, when the process's
- * resident set has grown more than {@link residentBudgetMb} since this call. Returns the stop function.
+ * resident set has grown more than {@link residentBudgetMb} (plus `besidesMb()`: what the process
+ * holds beside the run, the next run's spare thread) since this call. Returns the stop function.
  */
-export function watchResidentMemory(memoryMb: number, onExceed: (grownMb: number) => void, rss: () => number = process.memoryUsage.rss): () => void {
+export function watchResidentMemory(memoryMb: number, onExceed: (grownMb: number) => void, rss: () => number = process.memoryUsage.rss, besidesMb: () => number = () => 0): () => void {
   const base = rss();
   const budget = residentBudgetMb(memoryMb) * 1048576;
   const timer = setInterval(() => {
     const grown = rss() - base;
-    if (grown > budget) {
+    if (grown > budget + besidesMb() * 1048576) {
       clearInterval(timer);
       onExceed(Math.round(grown / 1048576));
     }

@@ -37,10 +37,16 @@ export class RunProcess extends EventEmitter {
     this.ended(code ?? 1);
   };
   private readonly onError = (e: Error): void => this.failed(e);
+  /** The thread runs JavaScript ('online'); a warm thread has loaded the engine ('ready'). */
+  online = false;
+  ready = false;
 
-  /** `adopt`: a process whose previous run ended and which started a fresh warm thread (release()). */
-  constructor(workerFile: string, memoryMb: number, workerData: object, adopt?: ChildProcess) {
+  /** `adopt`: a process whose previous run ended and which handed on its next warm thread (release()), as far as that thread got. */
+  constructor(workerFile: string, memoryMb: number, workerData: object, adopted?: { child: ChildProcess; online: boolean; ready: boolean }) {
     super();
+    const adopt = adopted?.child;
+    this.online = !!adopted?.online;
+    this.ready = !!adopted?.ready;
     const debug = !!process.env.GRADTAPE_DEBUG;
     this.child = adopt ?? fork(runProcessFile(workerFile), [], {
       // The editor's own runtime: in VS Code an Electron binary, which runs as Node with
@@ -79,7 +85,7 @@ export class RunProcess extends EventEmitter {
       const onMessage = (m: ProcessMessage): void => {
         if (m.t !== 'recycled') return;
         done();
-        resolve(new RunProcess(workerFile, memoryMb, {}, child));
+        resolve(new RunProcess(workerFile, memoryMb, {}, { child, online: m.online, ready: m.ready }));
       };
       const onGone = (): void => {
         done();
@@ -110,8 +116,9 @@ export class RunProcess extends EventEmitter {
     return this.child.pid;
   }
 
-  postMessage(m: object): void {
-    this.command({ t: 'post', m: this.share(m) });
+  /** `spare`: this is a run's data; start the next run's warm thread beside it (src/runner/runProcess.ts). */
+  postMessage(m: object, opts: { spare?: boolean } = {}): void {
+    this.command({ t: 'post', m: this.share(m), ...(opts.spare ? { spare: true } : {}) });
   }
 
   /** Kills the process (and its group) at once; resolves when it is gone. */
@@ -160,7 +167,11 @@ export class RunProcess extends EventEmitter {
   private receive(m: ProcessMessage): void {
     switch (m.t) {
       case 'online':
+        this.online = true;
         return void this.emit('online');
+      case 'ready':
+        this.ready = true;
+        return void this.emit('ready');
       case 'message':
         this.mirror(m);
         return void this.emit('message', m.m);

@@ -1,10 +1,11 @@
 /**
  * Warm start for .grad.ts runs: a run worker is started ahead of its run, so that starting its
  * process and thread and loading dist/worker.js (the engine with it) is not on the run's clock.
- * Each run takes the warm worker, whose thread has never run anything. When the run ends normally,
- * its process recycles itself: the run's thread ends and a fresh thread loads the engine for the
- * next run, which so pays a thread's start (~40 ms of CPU) rather than a process's (~150 ms), and
- * Compute Gradients twice in a row (or run on save) finds it ready. A run that reached past the
+ * Each run takes the warm worker, whose thread has never run anything, and (Linux) has its process
+ * start a spare thread beside it at once, which loads the engine while the run goes on. When the run
+ * ends normally its process recycles itself: the run's thread ends and the spare is the next warm
+ * worker, already loaded, so Compute Gradients twice in a row (or run on save) finds it ready; a
+ * thread costs ~40 ms of CPU against a process's ~150 ms. A run that reached past the
  * engine (Node's modules), left anything behind, or ended otherwise (time limit, cancel, memory,
  * a crash) gets a new process instead. Every run has a thread of its own; no two runs share one
  * (src/python/host.ts does the same for Python, with a new process each time).
@@ -15,11 +16,10 @@ import type { PythonWorkerData } from '../../python/protocol';
 import { RunProcess } from './runProcess';
 
 interface Warm {
+  /** Its `online` and `ready` say how far its thread got (running JavaScript; the engine loaded). */
   worker: RunProcess;
   workerFile: string;
   memoryMb: number;
-  /** The thread runs JavaScript (the 'online' event). */
-  online: boolean;
 }
 
 let warm: Warm | undefined;
@@ -40,8 +40,7 @@ export function newRunWorker(workerFile: string, memoryMb: number, workerData: R
 function keepWarm(worker: RunProcess, workerFile: string, memoryMb: number): Warm {
   // An idle warm worker never keeps the process alive (the CLI, the tests).
   worker.unref();
-  const w: Warm = { worker, workerFile, memoryMb, online: false };
-  worker.once('online', () => (w.online = true));
+  const w: Warm = { worker, workerFile, memoryMb };
   const gone = (): void => {
     if (warm === w) warm = undefined;
   };
@@ -57,16 +56,18 @@ const fits = (w: { workerFile: string; memoryMb: number } | undefined, workerFil
  * A worker running `data`: the warm one when it fits (then `online` is usually true, and the run's
  * time limit may start at once), else a new thread. The warm one is used once and never again.
  * A finished run's process still recycling itself (Compute Gradients right after a run) is waited
- * for: its fresh thread starts sooner than a new process.
+ * for: its next thread is ready sooner than a new process. `warmNext` (the extension): a warm
+ * worker's process starts the next run's thread now, beside the run (Linux, where processes are
+ * recycled; a new process gets its spare from its second run on, src/runner/runProcess.ts).
  */
-export async function takeRunWorker(workerFile: string, data: RunThreadData): Promise<{ worker: RunProcess; online: boolean }> {
+export async function takeRunWorker(workerFile: string, data: RunThreadData, warmNext = false): Promise<{ worker: RunProcess; online: boolean }> {
   if (!fits(warm, workerFile, data.memoryMb) && recycling && fits(recycling, workerFile, data.memoryMb)) await recycling.next;
   const w = fits(warm, workerFile, data.memoryMb) ? warm! : undefined;
   if (!w) return { worker: newRunWorker(workerFile, data.memoryMb, data), online: false };
   warm = undefined;
   w.worker.ref();
-  w.worker.postMessage(data satisfies RunWorkerData);
-  return { worker: w.worker, online: w.online };
+  w.worker.postMessage(data satisfies RunWorkerData, { spare: warmNext && !disposed && process.platform === 'linux' });
+  return { worker: w.worker, online: w.worker.online };
 }
 
 /**
@@ -101,9 +102,14 @@ export function rewarmRun(workerFile: string, memoryMb: number): void {
   if (!disposed && !warm && !recycling) warm = spawnWarm(workerFile, memoryMb);
 }
 
-/** Whether a warm run worker is ready for these settings (benchmarks, tests). */
+/** Whether a warm run worker waits for these settings (benchmarks, tests); its engine may still be loading. */
 export function runWarm(workerFile: string, memoryMb: number): boolean {
   return fits(warm, workerFile, memoryMb);
+}
+
+/** Whether a warm run worker for these settings has loaded the engine: the next run starts at once (benchmarks, tests). */
+export function runReady(workerFile: string, memoryMb: number): boolean {
+  return fits(warm, workerFile, memoryMb) && warm!.worker.ready;
 }
 
 /** Stops the warm run worker (deactivation, tests). */

@@ -162,9 +162,10 @@ async function runBundle(opts: RunOptions, file: string, text: string, bundle: B
   const probe = newProbeBuffer();
   const consoleDropped = newDropCounter();
   const workerData: RunThreadData = { role: 'run', file, text, bundle, memoryMb, startedAtMs: Date.now(), probe, consoleDropped };
-  const { worker, online } = await takeRunWorker(workerFile, workerData);
+  const { worker, online } = await takeRunWorker(workerFile, workerData, opts.warm);
   opts.onStage?.('taken', performance.now() - t0);
-  // With `warm`, the next run's worker: this run's process recycled (a fresh thread), or a new one.
+  // With `warm`, the next run's worker: this run's process recycled (the spare thread it started
+  // beside the run), or a new one.
   const trace = superviseRun(opts, worker, bundle.inputs, probe, consoleDropped, asm, t0, online, opts.warm ? (w) => recycleRun(w, workerFile, memoryMb) : undefined);
   if (opts.warm) void trace.then(() => rewarmRun(workerFile, memoryMb));
   return trace;
@@ -326,7 +327,7 @@ export { disposeBundlers } from './bundlerThread';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython, pythonWarm } from '../../python/host';
 /** Warm start of .grad.ts runs (host/runWorkers.ts). */
-export { disposeRunWorkers, prewarmRun, runWarm } from './runWorkers';
+export { disposeRunWorkers, prewarmRun, runReady, runWarm } from './runWorkers';
 
 /** The panel's inspector questions about a run (host/inspectThread.ts), answered in the inspect thread of dist/worker.js. */
 export function inspectTrace(trace: Trace, req: InspectRequest, workerFile: string = defaultWorkerFile()): Promise<InspectAnswer> {

@@ -24,8 +24,11 @@ export interface SharedSlot {
 export type ProcessCommand =
   /** The first message: start dist/worker.js as a thread with this workerData and heap limit. */
   | { t: 'start'; workerFile: string; workerData: Record<string, unknown>; heapMb: number; memoryMb: number; debug: boolean }
-  /** worker.postMessage(m) (the run's data, a Python run request). */
-  | { t: 'post'; m: Record<string, unknown> }
+  /**
+   * worker.postMessage(m) (the run's data, a Python run request). `spare`: the run begins; start the
+   * next run's warm thread beside it now, so a recycled process has it loaded when the run ends.
+   */
+  | { t: 'post'; m: Record<string, unknown>; spare?: boolean }
   /** The run ended with didFinish: end its thread, and start a fresh warm one if the run left nothing behind (else exit). */
   | { t: 'recycle' };
 
@@ -51,7 +54,16 @@ export type ProcessMessage =
   | { t: 'error'; name: string; message: string; code?: string }
   /** The run thread ended; the run process exits after this. */
   | { t: 'exit'; code: number }
-  /** After 'recycle': the finished run's thread is gone and a fresh warm thread starts ('online' follows). */
-  | { t: 'recycled' }
+  /** A warm thread loaded the engine (the run thread's message WARM_READY, not relayed). */
+  | { t: 'ready' }
+  /**
+   * After 'recycle': the finished run's thread is gone and the next warm thread is this process's:
+   * the spare started during the run (`online`, `ready` say how far it got; the rest follows as
+   * 'online' / 'ready'), or a fresh one.
+   */
+  | { t: 'recycled'; online: boolean; ready: boolean }
   /** The run process's resident set grew past the run's budget (MB grown); it kills itself once this is sent. */
   | { t: 'memory'; grownMb: number };
+
+/** What a warm run thread posts once the engine is loaded (src/runner/worker.ts); the run process turns it into 'ready'. */
+export const WARM_READY = 'warmReady';

@@ -110,12 +110,13 @@ export interface WarmRunWorkerData {
 export type TraceEvent =
   /** Latest totals of a detailed tape (nodes recorded, bytes held). */
   | { kind: 'tapeStats'; tapeId: number; nodeCount: number; bytes: number }
-  /** A leaf joined a detailed tape. */
-  | { kind: 'leaf'; tapeId: number; leaf: TraceLeaf }
   /** The tape's detail is dropped (the step budget): nodes, leaves and its gradients' adjoints go. */
   | { kind: 'dropDetail'; tapeId: number }
-  /** The tape (recorded lazily, see the step budget) becomes detailed with these leaves and nodes. */
-  | { kind: 'detail'; tapeId: number; leaves: TraceLeaf[]; nodes: TraceNode[] }
+  /**
+   * The tape (recorded lazily, see the step budget) becomes detailed: its leaves and nodes follow in
+   * the same batch, as `leafRows` and as `nodeRows` carrying this `tapeId`.
+   */
+  | { kind: 'detail'; tapeId: number }
   /** The detail budget ran out while this tape was recording: its `nodes` are a prefix. */
   | { kind: 'truncated'; tapeId: number }
   | { kind: 'diagnostic'; diagnostic: TraceDiagnostic }
@@ -157,9 +158,19 @@ export type TraceEvent =
    * output shape and dtype, whether full values are kept, and `nonFinite`). Row i:
    * `ints` = node id, output id, then each input's tensor id; `nums` = min, max, mean, norm,
    * nanCount, infCount, first values, then (when kept) every value. Appended to the node's
-   * detailed tapes; a tape's nodes are ordered by id (recorded order) when the trace is built.
+   * detailed tapes (with `tapeId`: to that tape alone, a held step written out after a `detail`
+   * event); a tape's nodes are ordered by id (recorded order) when the trace is built.
    */
-  | { kind: 'nodeRows'; node: TraceNode; ints: Int32Array; nums: Float64Array }
+  | { kind: 'nodeRows'; node: TraceNode; ints: Int32Array; nums: Float64Array; tapeId?: number }
+  /**
+   * Leaves of detailed tape `tapeId`, in columns (the only form of a leaf: a long tape's constants
+   * are thousands, and as objects they were the largest part of its trace's way to the host), like
+   * `nodeRows`: `leaf` is what the rows share (kind, watched, name, trainable, position, and the
+   * value's shape, dtype and whether every value is kept). Row i: `ints` = tensor id, then its index
+   * in the tape's `leaves` (the order the tape met them); `nums` as in `nodeRows`. One event per
+   * kind of leaf per tape per batch.
+   */
+  | { kind: 'leafRows'; tapeId: number; leaf: TraceLeaf; ints: Int32Array; nums: Float64Array }
   /**
    * Adjoints of the detailed `gradientRows` call with id `gradientId`, in columns (a long tape's
    * are thousands of summaries, and as objects their serialising was a tenth of the run); for a

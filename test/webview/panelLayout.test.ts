@@ -207,6 +207,47 @@ describe('panel: repeated structure', () => {
     assert.ok(early < last * 1e-3, `100 steps back: ${early} vs ${last}`);
   });
 
+  it('finds the same repeats whether a signature packs into a number or falls back to text (columns, lines, files out of range)', () => {
+    const shifted = (f: (pos: { file?: string; line: number; column: number }) => { file?: string; line: number; column: number }): Graph => ({
+      ...rnn, nodes: rnn.nodes.map((n) => ({ ...n, pos: n.pos ? f(n.pos) : undefined })),
+    });
+    const shape = (g: Graph) => findRepeats(g).map((r) => `${r.period}×${r.count}@${r.members[0]}:${r.ops.join(',')}`);
+    const plain = shape(rnn);
+    assert.deepEqual(plain, ['4×400@403:Mul,Mul,Add,Tanh']);
+    assert.deepEqual(shape(shifted((p) => ({ ...p, column: p.column + 5000 }))), plain, 'columns past 2^11');
+    assert.deepEqual(shape(shifted((p) => ({ ...p, line: p.line + 2_000_000 }))), plain, 'lines past 2^20');
+    // Every op at its own line but one column: only the source position tells the iterations apart, in either form.
+    const oneLine = shifted((p) => ({ ...p, line: 1 }));
+    const mixed = shifted((p) => (p.line % 2 ? { ...p, column: p.column + 5000 } : p));
+    assert.deepEqual(shape(mixed), plain, 'some signatures packed, some as text');
+    assert.ok(shape(oneLine).length >= 1);
+  });
+
+  it('orders ranks by barycentre with ties by index, as a comparison sort would, however wide the rank', () => {
+    // The last sweep runs down the ranks by inputs: each rank whose nodes all have inputs ends up
+    // sorted by the mean position of its nodes' inputs within their ranks, ties by node index.
+    const t = largeTrace(3000);
+    const g = buildGraph(t.tapes, t.gradients[0]);
+    sizeNodes(g, 'full');
+    layeredLayout(g, 'LR', 'full');
+    const ranks = new Map<number, typeof g.nodes>();
+    for (const n of g.nodes) ranks.set(n.x, [...(ranks.get(n.x) ?? []), n]);
+    const pos = new Map<number, number>();
+    for (const members of ranks.values()) [...members].sort((p, q) => p.y - q.y).forEach((n, k) => pos.set(n.index, k));
+    let checked = 0, widest = 0, ties = 0;
+    for (const members of ranks.values()) {
+      if (members.some((n) => !n.inputs.length)) continue;
+      const key = (n: (typeof members)[number]) => n.inputs.reduce((s, j) => s + pos.get(j)!, 0) / n.inputs.length;
+      const placed = [...members].sort((p, q) => p.y - q.y).map((n) => n.index);
+      const sorted = [...members].sort((p, q) => key(p) - key(q) || p.index - q.index).map((n) => n.index);
+      assert.deepEqual(placed, sorted);
+      checked++;
+      widest = Math.max(widest, members.length);
+      ties += members.length - new Set(members.map(key)).size;
+    }
+    assert.ok(checked > 10 && widest > 32 && ties > 0, `ranks checked ${checked}, widest ${widest}, ties ${ties}`);
+  });
+
   it('opens a group when asked, and leaves small graphs alone', () => {
     const key = findRepeats(rnn)[0].key;
     const open = collapseRepeats(rnn, findRepeats(rnn), new Set([key]));

@@ -102,7 +102,10 @@ export function makeNode(f: NodeFields): GraphNode {
     index: f.index, kind: f.kind, nodeId: f.nodeId, tensorId: f.tensorId, title: f.title, op: f.op, value: f.value,
     grad: f.grad, nullReason: f.nullReason, nonFinite: f.nonFinite ?? false, pos: f.pos, tapeIds: f.tapeIds ?? [], depth: f.depth ?? 0,
     leaf: f.leaf, node: f.node, inputs: f.inputs ?? [], consumers: f.consumers ?? [], group: f.group, ref: f.ref, note: f.note,
-    x: f.x ?? 0, y: f.y ?? 0, w: f.w ?? NODE_W, h: f.h ?? NODE_H,
+    // -0, not 0: positions are fractional, and a first node made with small-integer positions had
+    // every node's fields stored as such, so placing 10,000 nodes migrated each one twice (x, then
+    // y) to a new layout; -0 is stored as a double from the first node on, and reads as 0.
+    x: f.x || -0, y: f.y || -0, w: f.w ?? NODE_W, h: f.h ?? NODE_H,
   };
 }
 
@@ -260,7 +263,11 @@ export function searchNodes(graph: Graph, query: string): number[] {
 
 /** Nodes recorded at a 1-based source line (the editor's cursor line). */
 export function nodesAtLine(graph: Graph, line: number): number[] {
-  return graph.nodes.filter((n) => n.kind === 'op' && n.pos?.line === line && !n.pos.file).map((n) => n.index);
+  const out: number[] = [];
+  // Lines are 1-based: no cursor yet (0) matches nothing, without a pass over the nodes.
+  if (!(line >= 1)) return out;
+  for (const n of graph.nodes) if (n.kind === 'op' && n.pos !== undefined && n.pos.line === line && !n.pos.file) out.push(n.index);
+  return out;
 }
 
 /** What the layout library gets: sizes and edges, nothing else. */

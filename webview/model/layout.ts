@@ -68,31 +68,45 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   const known = orders.get(nodes);
   if (known && known.count === nodes.length) return known.order;
   const n = nodes.length;
+  // The graph's structure in typed arrays, read from the nodes once: inputs of i at
+  // ins[inAt[i], inAt[i + 1]), consumers at outs[outAt[i], outAt[i + 1]). The passes below read
+  // them six times; node objects spread over the heap made each pass cost several times more.
+  const leaf = new Uint8Array(n);
+  const inAt = new Int32Array(n + 1), outAt = new Int32Array(n + 1);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    leaf[i] = node.kind === 'leaf' ? 1 : 0;
+    inAt[i + 1] = inAt[i] + node.inputs.length;
+    outAt[i + 1] = outAt[i] + node.consumers.length;
+  }
+  const ins = new Int32Array(inAt[n]), outs = new Int32Array(outAt[n]);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    ins.set(node.inputs, inAt[i]);
+    outs.set(node.consumers, outAt[i]);
+  }
   const rank = new Int32Array(n);
   // Node indices: leaves first, then ops in recorded (topological) order.
   for (let i = 0; i < n; i++) {
-    const node = nodes[i];
-    if (node.kind === 'leaf') continue;
+    if (leaf[i]) continue;
     let r = 1;
-    for (const j of node.inputs) if (rank[j] + 1 > r) r = rank[j] + 1;
+    for (let k = inAt[i]; k < inAt[i + 1]; k++) if (rank[ins[k]] + 1 > r) r = rank[ins[k]] + 1;
     rank[i] = r;
   }
   // An op whose result is used only later moves up to just before its first consumer (shorter
   // edges, narrower ranks); reverse recorded order sees consumers first.
   for (let i = n - 1; i >= 0; i--) {
-    const node = nodes[i];
-    if (node.kind === 'leaf' || !node.consumers.length) continue;
+    if (leaf[i] || outAt[i] === outAt[i + 1]) continue;
     let r = Infinity;
-    for (const c of node.consumers) r = Math.min(r, rank[c] - 1);
+    for (let k = outAt[i]; k < outAt[i + 1]; k++) r = Math.min(r, rank[outs[k]] - 1);
     if (r > rank[i]) rank[i] = r;
   }
   // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
   let ranks = 0;
   for (let i = 0; i < n; i++) {
-    const node = nodes[i];
-    if (node.kind === 'leaf' && node.consumers.length) {
+    if (leaf[i] && outAt[i] < outAt[i + 1]) {
       let r = Infinity;
-      for (const c of node.consumers) r = Math.min(r, rank[c] - 1);
+      for (let k = outAt[i]; k < outAt[i + 1]; k++) r = Math.min(r, rank[outs[k]] - 1);
       rank[i] = Math.max(0, r);
     }
     if (rank[i] + 1 > ranks) ranks = rank[i] + 1;
@@ -109,44 +123,78 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   // Within a rank, nodes by the barycentre of their neighbours, swept down, up and down again to keep
   // crossings low. Typed arrays and no closures: at 100,000 nodes the sweeps were most of the layout.
   const key = new Float64Array(n);
-  let idx: number[] = [];
+  const scratch = new Int32Array(n);
   const sweep = (r: number, inputs: boolean) => {
     const a = start[r], b = start[r + 1];
     if (b - a < 2) return;
+    const at = inputs ? inAt : outAt, list = inputs ? ins : outs;
     for (let k = a; k < b; k++) {
       const i = members[k];
-      const ns = inputs ? nodes[i].inputs : nodes[i].consumers;
-      if (!ns.length) { key[i] = pos[i]; continue; }
+      const from = at[i], to = at[i + 1];
+      if (from === to) { key[i] = pos[i]; continue; }
       let sum = 0;
-      for (const j of ns) sum += pos[j];
-      key[i] = sum / ns.length;
+      for (let m = from; m < to; m++) sum += pos[list[m]];
+      key[i] = sum / (to - from);
     }
-    if (b - a <= 16) {
-      // Insertion sort in place: most ranks of a long tape hold a few nodes.
-      for (let k = a + 1; k < b; k++) {
-        const i = members[k];
-        let m = k - 1;
-        while (m >= a && (key[members[m]] > key[i] || (key[members[m]] === key[i] && members[m] > i))) {
-          members[m + 1] = members[m];
-          m--;
-        }
-        members[m + 1] = i;
-      }
-    } else {
-      idx.length = 0;
-      for (let k = a; k < b; k++) idx.push(members[k]);
-      idx.sort((p, q) => key[p] - key[q] || p - q);
-      for (let k = a; k < b; k++) members[k] = idx[k - a];
-    }
+    sortByKey(members, a, b, key, scratch);
     for (let k = a; k < b; k++) pos[members[k]] = k - a;
   };
   for (let r = 1; r < ranks; r++) sweep(r, true);
   for (let r = ranks - 2; r >= 0; r--) sweep(r, false);
   for (let r = 1; r < ranks; r++) sweep(r, true);
-  idx = [];
   const order = { start, members };
   orders.set(nodes, { count: n, order });
   return order;
+}
+
+/** Within a rank: by key, then by node index (a total order, so any correct sort gives the one result). */
+function insertionSort(members: Int32Array, a: number, b: number, key: Float64Array): void {
+  for (let k = a + 1; k < b; k++) {
+    const i = members[k];
+    let m = k - 1;
+    while (m >= a && (key[members[m]] > key[i] || (key[members[m]] === key[i] && members[m] > i))) {
+      members[m + 1] = members[m];
+      m--;
+    }
+    members[m + 1] = i;
+  }
+}
+
+const RUN = 16;
+
+/**
+ * Sorts members[a, b) by key, then index: insertion sort in runs of RUN (most ranks of a long tape
+ * hold a few nodes), then bottom-up merges through `scratch` (as long as members). Comparisons are
+ * inline: Array.prototype.sort's comparator calls were most of a 10,000-node layout.
+ */
+function sortByKey(members: Int32Array, a: number, b: number, key: Float64Array, scratch: Int32Array): void {
+  // Most ranks keep their order from one sweep to the next: one look says so.
+  let sorted = true;
+  for (let k = a + 1; k < b && sorted; k++) {
+    const p = members[k - 1], q = members[k];
+    sorted = key[p] < key[q] || (key[p] === key[q] && p < q);
+  }
+  if (sorted) return;
+  for (let s = a; s < b; s += RUN) insertionSort(members, s, Math.min(s + RUN, b), key);
+  if (b - a <= RUN) return;
+  let src = members, dst = scratch;
+  for (let w = RUN; w < b - a; w *= 2) {
+    for (let lo = a; lo < b; lo += 2 * w) {
+      const mid = Math.min(lo + w, b), hi = Math.min(lo + 2 * w, b);
+      let i = lo, j = mid, k = lo;
+      while (i < mid && j < hi) {
+        const p = src[i], q = src[j];
+        if (key[q] < key[p] || (key[q] === key[p] && q < p)) { dst[k++] = q; j++; }
+        else { dst[k++] = p; i++; }
+      }
+      while (i < mid) dst[k++] = src[i++];
+      while (j < hi) dst[k++] = src[j++];
+    }
+    const t = src;
+    src = dst;
+    dst = t;
+  }
+  if (src !== members) for (let k = a; k < b; k++) members[k] = src[k];
 }
 
 /**

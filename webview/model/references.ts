@@ -59,29 +59,37 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
   }).filter((f) => f.clusters.length > 1);
   if (!far.length) return view;
 
-  const nodes: GraphNode[] = view.nodes.map((n) => copyNode(n, { inputs: [...n.inputs], consumers: [...n.consumers] }));
-  const edges = view.edges.map((e) => ({ ...e }));
+  // Copy on write: only the far leaves and their consumers change (copying every node and edge of a
+  // 10,000-node view was most of this step, and garbage for the first frame to collect).
+  const nodes: GraphNode[] = view.nodes.slice();
+  const own = (i: number): GraphNode => (nodes[i] === view.nodes[i] ? (nodes[i] = copyNode(view.nodes[i], { inputs: [...view.nodes[i].inputs], consumers: [...view.nodes[i].consumers] })) : nodes[i]);
+  const edges = view.edges.slice();
   const baseOf = [...view.baseOf];
   // Each far leaf's outgoing edges, found in one pass (a pass per cluster was quadratic: 10,000 nodes took 90 ms here).
-  const outOf = new Map<number, (typeof edges)[number][]>(far.map((f) => [f.leaf.index, []]));
-  for (const e of edges) outOf.get(e.from)?.push(e);
+  const outOf = new Map<number, number[]>(far.map((f) => [f.leaf.index, []]));
+  for (let k = 0; k < edges.length; k++) outOf.get(edges[k].from)?.push(k);
   for (const { leaf, clusters } of far) {
     // Each later cluster's consumers read the leaf through that cluster's reference: one pass over
     // the leaf's edges and consumers for all its clusters (a pass per cluster was quadratic for a
     // weight read at every step of a long loop).
     const refOf = new Map<number, number>();
-    for (const cluster of clusters.slice(1)) {
+    for (let ci = 1; ci < clusters.length; ci++) {
+      const cluster = clusters[ci];
       const ref = nodes.length;
-      nodes.push(copyNode(nodes[leaf.index], { index: ref, ref: leaf.index, inputs: [], consumers: [...cluster], x: 0, y: 0 }));
+      nodes.push(copyNode(view.nodes[leaf.index], { index: ref, ref: leaf.index, inputs: [], consumers: [...cluster], x: 0, y: 0 }));
       baseOf.push(view.baseOf[leaf.index]);
       for (const c of cluster) refOf.set(c, ref);
     }
-    for (const e of outOf.get(leaf.index)!) {
-      const ref = refOf.get(e.to);
-      if (ref !== undefined) e.from = ref;
+    for (const k of outOf.get(leaf.index)!) {
+      const ref = refOf.get(edges[k].to);
+      if (ref !== undefined) edges[k] = { ...edges[k], from: ref };
     }
-    for (const [c, ref] of refOf) nodes[c].inputs = nodes[c].inputs.map((i) => (i === leaf.index ? ref : i));
-    nodes[leaf.index].consumers = nodes[leaf.index].consumers.filter((c) => !refOf.has(c));
+    for (const [c, ref] of refOf) {
+      const ins = own(c).inputs;
+      for (let k = 0; k < ins.length; k++) if (ins[k] === leaf.index) ins[k] = ref;
+    }
+    const l = own(leaf.index);
+    l.consumers = l.consumers.filter((c) => !refOf.has(c));
   }
   return { ...view, nodes, edges, baseOf };
 }

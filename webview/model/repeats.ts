@@ -33,16 +33,46 @@ function signature(n: GraphNode): string {
   return `${n.op}/${n.inputs.length}@${n.pos ? `${n.pos.file ?? ''}:${n.pos.line}:${n.pos.column}` : ''}`;
 }
 
+/**
+ * Each op's signature as a small id, equal ids for equal signatures. The parts are packed into one
+ * exact number (op, arity, file, line, column: 9 + 5 + 8 + 20 + 11 bits < 2^53) rather than a string
+ * per op: the first frame of a 10,000-op tape waits for this. Parts too large for their bits fall
+ * back to the string.
+ */
+function signatureIds(ops: GraphNode[]): Int32Array {
+  const opIds = new Map<string, number>(), fileIds = new Map<string, number>();
+  const byNum = new Map<number, number>(), byText = new Map<string, number>();
+  let next = 0;
+  const small = (m: Map<string, number>, k: string) => {
+    let v = m.get(k);
+    if (v === undefined) m.set(k, (v = m.size));
+    return v;
+  };
+  const sig = new Int32Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const n = ops[i], p = n.pos;
+    const op = small(opIds, n.op), arity = n.inputs.length;
+    const file = p ? small(fileIds, p.file ?? '') : 0, line = p ? p.line + 1 : 0, column = p ? p.column : 0;
+    let id: number | undefined;
+    if (op < 512 && arity < 32 && file < 256 && line >= (p ? 1 : 0) && line < 1 << 20 && column >= 0 && column < 1 << 11 && Number.isInteger(line) && Number.isInteger(column)) {
+      const key = (((op * 32 + arity) * 256 + file) * 1048576 + line) * 2048 + column;
+      id = byNum.get(key);
+      if (id === undefined) byNum.set(key, (id = next++));
+    } else {
+      const key = signature(n);
+      id = byText.get(key);
+      if (id === undefined) byText.set(key, (id = next++));
+    }
+    sig[i] = id;
+  }
+  return sig;
+}
+
 /** Maximal periodic runs of the op sequence, largest coverage first, non-overlapping. O(ops × MAX_PERIOD). */
 export function findRepeats(graph: Graph, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): Repeat[] {
-  const ops = graph.nodes.filter((n) => n.kind === 'op');
-  const ids = new Map<string, number>();
-  const sig = Int32Array.from(ops, (n) => {
-    const s = signature(n);
-    let id = ids.get(s);
-    if (id === undefined) ids.set(s, (id = ids.size));
-    return id;
-  });
+  const ops: GraphNode[] = [];
+  for (const n of graph.nodes) if (n.kind === 'op') ops.push(n);
+  const sig = signatureIds(ops);
   const n = sig.length;
   const cands: { start: number; period: number; count: number }[] = [];
   for (let p = 1; p <= Math.min(maxPeriod, n >> 1); p++) {
@@ -188,11 +218,11 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
     }));
   }
   for (const g of leavesOf.flat()) viewOf[g] = groupNode[groupOf[g]];
-  const merged = new Map<string, GraphEdge>();
+  const merged = new Map<number, GraphEdge>();
   for (const e of base.edges) {
     const from = viewOf[e.from], to = viewOf[e.to];
     if (from < 0 || to < 0 || from === to) continue;
-    const k = `${from}>${to}`;
+    const k = from * nodes.length + to;
     const had = merged.get(k);
     if (!had) merged.set(k, { ...e, from, to });
     else if ((e.gradRms ?? -1) > (had.gradRms ?? -1)) merged.set(k, { ...e, from, to });

@@ -105,7 +105,7 @@ export class GraphView {
   private placed: Float64Array | undefined;
   /** Nodes and edges by position, and the nodes' bounds: worked out once per placement, not per frame. */
   private index: SpatialIndex | undefined;
-  private indexTimer: ReturnType<typeof setTimeout> | undefined;
+  private indexTimer = false;
   private overview: Overview | undefined;
   /** Tiles of the finer pictures (made with the overview, dropped with it). */
   private tiles: Tiles | undefined;
@@ -293,15 +293,18 @@ export class GraphView {
   /**
    * The index is built just after the first frame of a placement (that frame scans every node, as it
    * would to build the index), so the first draw does not wait for it and the next frames find it.
+   * After that frame is painted (a timer set from the frame's callback): a timer set now could run
+   * before the frame is painted and hold the picture back.
    */
   private indexSoon(): void {
     if (this.indexTimer) return;
-    this.indexTimer = setTimeout(() => {
-      this.indexTimer = undefined;
+    this.indexTimer = true;
+    requestAnimationFrame(() => setTimeout(() => {
+      this.indexTimer = false;
       if (!this.graph) return;
       this.spatial();
       if (this.graph.nodes.length > OVERVIEW_MIN_NODES && !this.overview) this.drawOverview();
-    }, 0);
+    }, 0));
   }
 
   /**

@@ -89,7 +89,10 @@ export class TraceAssembler {
         }
         break;
       case 'nodeRows':
-        this.expandNodes(e.node, e.ints, e.nums);
+        this.expandNodes(e.node, e.ints, e.nums, e.tapeId);
+        break;
+      case 'leafRows':
+        this.expandLeaves(e.tapeId, e.leaf, e.ints, e.nums);
         break;
       case 'gradientRows':
         this.expandGradients(e.gradient, e.ints, e.nums, e.detailed === true);
@@ -108,11 +111,6 @@ export class TraceAssembler {
         }
         break;
       }
-      case 'leaf': {
-        const t = this.tapes.get(e.tapeId);
-        if (t?.detailed) t.leaves.push(e.leaf);
-        break;
-      }
       case 'dropDetail': {
         const t = this.tapes.get(e.tapeId);
         if (t) {
@@ -124,11 +122,12 @@ export class TraceAssembler {
         break;
       }
       case 'detail': {
+        // Its leaves and nodes follow as rows.
         const t = this.tapes.get(e.tapeId);
         if (t) {
           t.detailed = true;
-          t.leaves = e.leaves;
-          t.nodes = e.nodes;
+          t.leaves = [];
+          t.nodes = [];
         }
         break;
       }
@@ -243,18 +242,34 @@ export class TraceAssembler {
     else calls.push(g);
   }
 
-  /** Rows of a `nodeRows` event back into TraceNodes (see src/protocol/worker.ts). */
-  private expandNodes(like: TraceNode, ints: Int32Array, nums: Float64Array): void {
+  /** Rows of a `nodeRows` event back into TraceNodes (see src/protocol/worker.ts), on their detailed tapes (`tapeId`'s alone when given). */
+  private expandNodes(like: TraceNode, ints: Int32Array, nums: Float64Array, tapeId: number | undefined): void {
     const k = 2 + like.inputs.length;
     const s = like.output;
     const m = rowLength(s);
-    const tapes = like.tapeIds.map((id) => this.tapes.get(id)).filter((t): t is TraceTape => t !== undefined && t.detailed);
+    const tapes = (tapeId === undefined ? like.tapeIds : [tapeId]).map((id) => this.tapes.get(id)).filter((t): t is TraceTape => t !== undefined && t.detailed);
     for (let r = 0; r < ints.length / k; r++) {
       const a = r * k;
       const output = summaryRow(s, nums, r * m);
       const node: TraceNode = { ...like, id: ints[a], outputId: ints[a + 1], inputs: like.inputs.map((inp, i) => ({ name: inp.name, tensorId: ints[a + 2 + i] })), output };
       // Rows go out at the end of a batch, after a `truncated` event of the same batch: they were within budget.
       for (const t of tapes) t.nodes.push(node);
+    }
+  }
+
+  /** Rows of a `leafRows` event into their places in the tape's leaves (see src/protocol/worker.ts). */
+  private expandLeaves(tapeId: number, like: TraceLeaf, ints: Int32Array, nums: Float64Array): void {
+    const t = this.tapes.get(tapeId);
+    // A tape whose detail was dropped since (dropDetail) keeps none.
+    if (!t?.detailed) return;
+    const m = rowLength(like.value);
+    for (let r = 0; r < ints.length / 2; r++) {
+      // The fields in the order the trace has always had them (its JSON is compared as text).
+      const leaf: TraceLeaf = { tensorId: ints[2 * r], kind: like.kind, watched: like.watched, value: summaryRow(like.value, nums, r * m) };
+      if (like.name !== undefined) leaf.name = like.name;
+      if (like.trainable !== undefined) leaf.trainable = like.trainable;
+      if (like.pos) leaf.pos = like.pos;
+      t.leaves[ints[2 * r + 1]] = leaf;
     }
   }
 
@@ -338,7 +353,11 @@ export class TraceAssembler {
         }
       }
     }
-    for (const t of this.tapes.values()) nameOnlyResults(t.nodes, t.leaves);
+    for (const t of this.tapes.values()) {
+      // A run stopped between two `leafRows` events of one tape leaves holes: never half-written.
+      if (t.leaves.includes(undefined as never)) t.leaves = t.leaves.filter((l) => l !== undefined);
+      nameOnlyResults(t.nodes, t.leaves);
+    }
     if (error) {
       const code = error.kind === 'timeout' ? 'timeout' : error.kind === 'memory' ? 'memory' : 'error';
       diagnostics.unshift({ severity: 'error', code, message: `${error.name}: ${error.message}`, pos: error.pos ?? { line: 1, column: 1 } });

@@ -1,18 +1,22 @@
 /**
  * What goes out in columns (src/protocol/worker.ts): undetailed loop steps (`tapeRows`), gradient
- * calls of undetailed steps (`gradientRows`), detailed nodes alike but for their numbers
- * (`nodeRows`) and curve points (`curveRows`). The recorder fills the groups; pack() empties them
- * into events just before a batch is sent. (Detailed tapes and calls go out at once, one row each.)
+ * calls of undetailed steps (`gradientRows`), detailed nodes and leaves alike but for their numbers
+ * (`nodeRows`, `leafRows`) and curve points (`curveRows`). The recorder fills the groups; pack()
+ * empties them into events just before a batch is sent. (Detailed tapes and calls go out at once, one row each.)
  */
 import type { SourcePos } from '../../protocol/trace';
 import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
-import type { CurveRows, GradientRows, LoopState, NodeRows, TapeState } from './recordState';
+import type { CurveRows, GradientRows, LeafRows, LoopState, NodeRows, TapeState } from './recordState';
 
 export class Columns {
   /** Undetailed tapes whose counts changed since the last batch (sent as `tapeRows`). */
   readonly rowTapes = new Set<TapeState>();
   readonly gradientRows = new Map<SourcePos | undefined, GradientRows[]>();
   readonly nodeRows = new Map<SourcePos | undefined, NodeRows[]>();
+  /** The nodes of held steps written out since the last batch, per tape (their rows go to that tape alone). */
+  readonly heldNodeRows = new Map<TapeState, Map<SourcePos | undefined, NodeRows[]>>();
+  /** Leaves met since the last batch, per detailed tape. */
+  readonly leafRows = new Map<TapeState, LeafRows[]>();
   /** Groups replaced since the last batch (past ROW_GROUPS kinds at one position): their rows still go out. */
   readonly retired: (NodeRows | GradientRows)[] = [];
   readonly curveRows = { summary: new Map<string, CurveRows>(), target: new Map<string, CurveRows>() };
@@ -46,7 +50,7 @@ export class Columns {
     for (const list of byLoop.values()) out.push(tapeRows(list));
     for (const r of this.retired) {
       if (r.ints.length === 0) continue;
-      if ('node' in r) out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
+      if ('node' in r) out.push(nodeRows(r));
       else out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });
     }
     this.retired.length = 0;
@@ -54,10 +58,12 @@ export class Columns {
       if (r.ints.length === 0) continue;
       out.push({ kind: 'gradientRows', gradient: r.gradient, ints: r.ints.take(), nums: r.nums.take() });
     }
-    for (const r of [...this.nodeRows.values()].flat()) {
-      if (r.ints.length === 0) continue;
-      out.push({ kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take() });
-    }
+    for (const r of [...this.nodeRows.values()].flat()) if (r.ints.length > 0) out.push(nodeRows(r));
+    // Groups of one batch only: a written-out step is done, and a tape's leaves are few kinds.
+    for (const byPos of this.heldNodeRows.values()) for (const r of [...byPos.values()].flat()) out.push(nodeRows(r));
+    this.heldNodeRows.clear();
+    for (const [ts, list] of this.leafRows) for (const r of list) out.push({ kind: 'leafRows', tapeId: ts.tape.id, leaf: r.leaf, ints: r.ints.take(), nums: r.nums.take() });
+    this.leafRows.clear();
     for (const c of this.curveList) {
       if (c.steps.length === 0) continue;
       out.push({ kind: 'curveRows', name: c.name, curveKind: c.curveKind, ...(c.pos ? { pos: c.pos } : {}), steps: Float64Array.from(c.steps), values: Float64Array.from(c.values) });
@@ -66,6 +72,10 @@ export class Columns {
     }
     return out;
   }
+}
+
+function nodeRows(r: NodeRows): TraceEvent {
+  return { kind: 'nodeRows', node: r.node, ints: r.ints.take(), nums: r.nums.take(), ...(r.tapeId !== undefined ? { tapeId: r.tapeId } : {}) };
 }
 
 /**

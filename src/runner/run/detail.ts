@@ -8,9 +8,12 @@ import type { Tensor, Variable } from '../../engine/tensor';
 import { FULL_VALUES_LIMIT, type DType, type SourcePos, type TraceLeaf, type TraceNode, type ValueSummary } from '../../protocol/trace';
 import type { Columns } from './columns';
 import type { Naming } from './naming';
-import { inputList, madeAt, MAX_DETAILED_NODES, nameOf, NODE_FIELDS, ROW_GROUPS, sameShape, setName, show, TEMPLATE_LIMIT, VALUES_BUDGET, type NodeRows, type PendingNode, type RecorderHost, type TapeState } from './recordState';
+import { inputList, madeAt, MAX_DETAILED_NODES, nameOf, NODE_FIELDS, ROW_GROUPS, sameShape, setName, show, TEMPLATE_LIMIT, VALUES_BUDGET, type LeafRows, type LoopState, type NodeRows, type RecorderHost, type TapeState } from './recordState';
 import { sameAttrs, traceAttrs } from './attrs';
 import { float64Column, hasNonFinite, int32Column, summarize, summarizeInto } from '../shared/summary';
+
+/** A loop's first step's leaf at one place: a held step's leaf there takes its name and position. */
+type LeafTemplate = LoopState['leafTemplate'][number];
 
 export class Detail {
   /** Nodes written out with detail so far (MAX_DETAILED_NODES in all). */
@@ -40,21 +43,44 @@ export class Detail {
     return summarize(t.shape, t.dtype as DType, data, full && data.length <= FULL_VALUES_LIMIT && this.takeValues(data.length));
   }
 
-  leaf(ts: TapeState, t: Tensor, full: boolean, data?: ArrayLike<number>, watched = ts.watched.has(t.id)): TraceLeaf {
+  /**
+   * A leaf met by a detailed tape, as a row of numbers under a template shared by leaves alike (a
+   * long tape's constants are thousands of one kind). Its index in the tape's leaves is the order
+   * the tape met it. `tpl`: the loop's first step's leaf at this place (a held step's leaves take
+   * its name and position). Returns what rows share (the loop's first step keeps it as the template).
+   */
+  private leafRow(ts: TapeState, t: Tensor, data: ArrayLike<number>, tpl?: LeafTemplate): Omit<TraceLeaf, 'tensorId' | 'value'> {
     const isVar = this.host.engine.isVariable(t);
     const made = madeAt(t);
-    const name = nameOf(t) ?? (isVar ? this.naming.variableName(t as Variable) : this.naming.label(t));
-    const leaf: TraceLeaf = {
-      tensorId: t.id,
-      kind: isVar ? 'variable' : made !== undefined ? 'constant' : 'tensor',
-      watched,
-      value: this.summarize(t, full, data),
-    };
-    if (name !== undefined) leaf.name = name;
-    if (isVar) leaf.trainable = (t as Variable).trainable;
-    if (made) leaf.pos = made;
-    else if (t._debug?.pos) leaf.pos = t._debug.pos; // made by an op no tape recorded
-    return leaf;
+    const kind: TraceLeaf['kind'] = isVar ? 'variable' : made !== undefined ? 'constant' : 'tensor';
+    const fields: Omit<TraceLeaf, 'tensorId' | 'value'> = { kind, watched: ts.watched.has(t.id) };
+    let name = nameOf(t) ?? (isVar ? this.naming.variableName(t as Variable) : this.naming.label(t));
+    // made by an op no tape recorded: where that op ran
+    let pos = made ?? t._debug?.pos;
+    if (tpl && tpl.kind === kind) {
+      name ??= tpl.name;
+      pos ??= tpl.pos;
+    }
+    if (name !== undefined) fields.name = name;
+    if (isVar) fields.trainable = (t as Variable).trainable;
+    if (pos) fields.pos = pos;
+    const withValues = data.length <= FULL_VALUES_LIMIT && this.takeValues(data.length);
+    let list = this.columns.leafRows.get(ts);
+    if (!list) this.columns.leafRows.set(ts, (list = []));
+    let rows: LeafRows | undefined;
+    // The latest kinds only: a tape of many kinds of leaf makes more groups, never a long search.
+    for (let i = list.length - 1; i >= 0 && i >= list.length - 32; i--) {
+      const l = list[i].leaf;
+      if (l.kind === kind && l.watched === fields.watched && l.name === name && l.trainable === fields.trainable && samePos(l.pos, fields.pos) && (l.value.values !== undefined) === withValues && l.value.dtype === t.dtype && sameShape(l.value.shape, t.shape)) {
+        rows = list[i];
+        break;
+      }
+    }
+    if (!rows) list.push((rows = { leaf: { tensorId: 0, ...fields, value: summarize(t.shape, t.dtype as DType, data, withValues) }, ints: int32Column(), nums: float64Column() }));
+    rows.ints.push(t.id);
+    rows.ints.push(ts.leafIds.size - 1);
+    summarizeInto(data, rows.nums, withValues);
+    return fields;
   }
 
   /** An eager step's input that no node of the tape produced: a leaf, sent once. */
@@ -62,35 +88,25 @@ export class Detail {
     if (ts.leafIds.has(t.id) || ts.produced.has(t.id)) return;
     ts.leafIds.add(t.id);
     show(t);
-    const leaf = this.leaf(ts, t, true);
+    const leaf = this.leafRow(ts, t, this.host.engine.peekValues(t));
     if (ts.tape.step === 0 && ts.loop.leafTemplate.length < TEMPLATE_LIMIT) ts.loop.leafTemplate.push({ kind: leaf.kind, name: leaf.name, pos: leaf.pos });
-    this.host.emit({ kind: 'leaf', tapeId: ts.tape.id, leaf });
   }
 
-  private traceNode(p: PendingNode, full: boolean): TraceNode {
-    const node: TraceNode = {
-      id: p.nodeId,
-      op: p.op,
-      inputs: inputList(p.inputs, p.inputNames(p.inputs.length)),
-      outputId: p.output.id,
-      output: this.summarize(p.output, full),
-      tapeIds: p.tapeIds,
-    };
-    if (p.pos) node.pos = p.pos;
-    if (p.name !== undefined) node.name = p.name;
-    if (p.nonFinite) node.nonFinite = true;
-    const attrs = traceAttrs(p.attrs);
-    if (attrs) node.attrs = attrs;
-    return node;
-  }
-
-  /** A detailed node as a row of numbers under a template shared by nodes alike (a long tape repeats one op). */
-  nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean, rawAttrs: unknown): void {
+  /**
+   * A detailed node as a row of numbers under a template shared by nodes alike (a long tape repeats
+   * one op). `held`: a held step written out, whose rows go to its tape alone.
+   */
+  nodeRow(nodeId: number, op: string, inputs: readonly Tensor[], inputNames: (count: number) => string[], out: Tensor, tapeIds: number[], pos: SourcePos | undefined, name: string | undefined, nonFinite: boolean, rawAttrs: unknown, held?: TapeState): void {
     this.nodes++;
     const data = this.host.engine.peekValues(out);
     const attrs = traceAttrs(rawAttrs);
     const withValues = this.valuesLeft >= data.length && data.length <= FULL_VALUES_LIMIT;
-    const nodeRows = this.columns.nodeRows;
+    let nodeRows = this.columns.nodeRows;
+    if (held) {
+      const byPos = this.columns.heldNodeRows.get(held);
+      if (byPos) nodeRows = byPos;
+      else this.columns.heldNodeRows.set(held, (nodeRows = new Map()));
+    }
     let list = nodeRows.get(pos);
     if (!list) nodeRows.set(pos, (list = []));
     let rows: NodeRows | undefined;
@@ -105,9 +121,11 @@ export class Detail {
       const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
       if (pos) node.pos = pos;
       if (name !== undefined) node.name = name;
-      if (attrs) node.attrs = attrs;
+      // Keys in the order the trace has always had them (its JSON is compared as text): a held step's nodes were objects of their own.
+      if (attrs && !held) node.attrs = attrs;
       if (nonFinite) node.nonFinite = true;
-      rows = { node, ints: int32Column(), nums: float64Column() };
+      if (attrs && held) node.attrs = attrs;
+      rows = { node, ints: int32Column(), nums: float64Column(), ...(held ? { tapeId: held.tape.id } : {}) };
       // Nodes at one position that differ every time: the newest group takes the last place (a short search).
       if (list.length >= ROW_GROUPS) this.columns.retired.push(...list.splice(list.length - 1, 1));
       list.push(rows);
@@ -116,23 +134,20 @@ export class Detail {
     rows.ints.push(nodeId);
     rows.ints.push(out.id);
     for (let i = 0; i < inputs.length; i++) rows.ints.push(inputs[i].id);
-    summarizeInto(data, rows.nums);
-    if (withValues) {
-      const buf = rows.nums.reserve(data.length);
-      for (let i = 0; i < data.length; i++) buf[rows.nums.length++] = data[i];
-    }
+    summarizeInto(data, rows.nums, withValues);
   }
 
   /**
-   * A lazily held step (its StepBuffer) written out as an eager step would have been: its nodes
-   * (taking positions and names from the loop's first step where the op sequence matches), then
-   * the leaves they read, in the order an eager step meets them, in one `detail` event.
+   * A lazily held step (its StepBuffer) written out as an eager step would have been: a `detail`
+   * event, then its nodes (taking positions and names from the loop's first step where the op
+   * sequence matches), then the leaves they read, in the order an eager step meets them, as rows
+   * of the next batch.
    */
   writeOut(ts: TapeState): void {
     const buf = ts.buf!;
+    this.host.emit({ kind: 'detail', tapeId: ts.tape.id });
     // Nodes first (they may take names from the loop's first step), then the leaves they read.
     const peek = this.host.engine.peekValues;
-    const nodes: TraceNode[] = [];
     const template = ts.loop.template;
     const n = buf.nodeCount;
     const bn = buf.nodes;
@@ -156,7 +171,6 @@ export class Detail {
           setName(out, t.name);
         }
       }
-      this.nodes++;
       ts.emitted.add(out.id);
       show(out);
       const isFloat = out.dtype === 'float32' || out.dtype === 'float64';
@@ -164,23 +178,16 @@ export class Detail {
       const inputs: Tensor[] = [];
       for (let k = start; k < end; k += 2) inputs.push(buf.inputs[k] as Tensor);
       start = end;
-      const inputNames = bn[f + 6] as (count: number) => string[];
-      nodes.push(this.traceNode({ nodeId: bn[f] as number, op, inputs, inputNames, output: out, pos, name, tapeIds: bn[f + 5] as number[], nonFinite, attrs: bn[f + 8] }, true));
+      this.nodeRow(bn[f] as number, op, inputs, bn[f + 6] as (count: number) => string[], out, bn[f + 5] as number[], pos, name, nonFinite, bn[f + 8], ts);
     }
     // Leaves as an eager step meets them: watched tensors and inputs no node produced, in order.
-    const leaves: TraceLeaf[] = [];
     const leafTemplate = ts.loop.leafTemplate;
     const addLeaf = (t: Tensor, data: ArrayLike<number>): void => {
       if (ts.leafIds.has(t.id) || ts.produced.has(t.id)) return;
+      const tpl = leafTemplate[ts.leafIds.size];
       ts.leafIds.add(t.id);
       show(t);
-      const leaf = this.leaf(ts, t, true, data);
-      const tpl = leafTemplate[leaves.length];
-      if (tpl && tpl.kind === leaf.kind) {
-        if (leaf.name === undefined && tpl.name !== undefined) leaf.name = tpl.name;
-        if (!leaf.pos && tpl.pos) leaf.pos = tpl.pos;
-      }
-      leaves.push(leaf);
+      this.leafRow(ts, t, data, tpl);
     };
     const ws = buf.watches;
     let w = 0;
@@ -193,6 +200,10 @@ export class Detail {
       }
       if (i < n) for (const end = bn[i * NODE_FIELDS + 7] as number; k < end; k += 2) addLeaf(buf.inputs[k] as Tensor, buf.inputs[k + 1] as ArrayLike<number>);
     }
-    this.host.emit({ kind: 'detail', tapeId: ts.tape.id, leaves, nodes });
   }
+}
+
+/** Two positions are the same place (or both absent). */
+function samePos(a: SourcePos | undefined, b: SourcePos | undefined): boolean {
+  return a === b || (a !== undefined && b !== undefined && a.line === b.line && a.column === b.column && a.file === b.file);
 }

@@ -103,11 +103,11 @@ export class Gradients {
     for (const t of e.targets) ints.push(t.id);
     for (const s of e.sources) ints.push(s.tensor.id);
     const peek = this.host.engine.peekValues;
-    for (let i = 0; i < e.targets.length; i++) summaryRow(peek(e.targets[i]), template.targets[i].value, nums);
+    for (let i = 0; i < e.targets.length; i++) summarizeInto(peek(e.targets[i]), nums, template.targets[i].value.values !== undefined);
     for (let i = 0; i < e.sources.length; i++) {
       const r = e.sources[i].result;
       const g = template.sources[i].gradient;
-      if (r && g) summaryRow(peek(r), g, nums);
+      if (r && g) summarizeInto(peek(r), nums, g.values !== undefined);
     }
   }
 
@@ -186,16 +186,8 @@ export class Gradients {
       if (!g) groups.push((g = { like: summarize(t.shape, t.dtype as DType, data, withValues), ints: int32Column(), nums: float64Column() }));
       g.ints.push(tensorId);
       g.ints.push(index++);
-      summaryRow(data, g.like, g.nums);
+      summarizeInto(data, g.nums, withValues);
     }
     for (const g of groups) this.host.emit({ kind: 'adjointRows', gradientId, like: g.like, ints: g.ints.take(), nums: g.nums.take() });
   }
-}
-
-/** A summary's numbers in a row (src/protocol/worker.ts): min … infCount, first values, then every value when `like` keeps them. */
-function summaryRow(data: ArrayLike<number>, like: ValueSummary, nums: Column<Float64Array>): void {
-  summarizeInto(data, nums);
-  if (like.values === undefined) return;
-  const buf = nums.reserve(data.length);
-  for (let i = 0; i < data.length; i++) buf[nums.length++] = data[i];
 }

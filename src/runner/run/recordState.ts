@@ -50,21 +50,6 @@ export type GradientEvent = Parameters<EngineObserver['gradientComputed']>[0];
 /** A gradient event with the names the source gives its targets and its result. */
 export type Stamped = GradientEvent & { resultName?: string; targetNames?: (string | undefined)[]; /** Its tape's step. */ step?: number };
 
-/** A node as the engine gave it, for a TraceNode built on the spot. */
-export interface PendingNode {
-  nodeId: number;
-  op: string;
-  inputs: readonly Tensor[];
-  inputNames: (count: number) => string[];
-  output: Tensor;
-  pos?: SourcePos;
-  name?: string;
-  tapeIds: number[];
-  nonFinite: boolean;
-  /** As the op received them (see traceAttrs). */
-  attrs?: unknown;
-}
-
 /**
  * A lazy step's ops, in flat arrays a loop reuses from step to step: recording an op of an
  * undetailed step pushes a few references and allocates nothing. `nodes` holds NODE_FIELDS
@@ -127,11 +112,20 @@ export interface NodeRows {
   node: TraceNode;
   ints: Column<Int32Array>;
   nums: Column<Float64Array>;
+  /** The nodes of this tape alone (a held step written out), not of every detailed tape they are on. */
+  tapeId?: number;
+}
+
+/** Leaves of one detailed tape alike but for their ids, places and numbers (one `leafRows` event per batch). */
+export interface LeafRows {
+  leaf: TraceLeaf;
+  ints: Column<Int32Array>;
+  nums: Column<Float64Array>;
 }
 
 /** The id sets of lazy and discarded steps: read only (only eager mode adds to them). */
 export const NO_IDS: Set<number> = new Set();
-/** The leaves and nodes of a lazy step's TraceTape: never written (its detail goes out in a `detail` event). */
+/** The leaves and nodes of a lazy step's TraceTape: never written (its detail goes out as rows after a `detail` event). */
 export const NO_LEAVES: TraceLeaf[] = [];
 export const NO_NODES: TraceNode[] = [];
 

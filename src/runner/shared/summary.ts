@@ -110,16 +110,18 @@ export const float64Column = (): Column<Float64Array> => new Column(new Float64A
 export const int32Column = (): Column<Int32Array> => new Column(new Int32Array(32));
 
 /**
- * A summary's numbers appended to `out` as a row of a `gradientRows`/`nodeRows` event (src/protocol/worker.ts):
- * min, max, mean, norm, nanCount, infCount, then the first values (as many as `summarize` keeps).
+ * A summary's numbers appended to `out` as a row of a `gradientRows`/`nodeRows`/`leafRows`/`adjointRows`
+ * event (src/protocol/worker.ts): min, max, mean, norm, nanCount, infCount, the first values (as many
+ * as `summarize` keeps), then every value when `withValues`.
  */
-export function summarizeInto(data: Values, out: Column<Float64Array>): void {
+export function summarizeInto(data: Values, out: Column<Float64Array>, withValues = false): void {
   const st = stats(data);
   const n = Math.min(FIRST_VALUES, data.length);
-  const buf = out.reserve(6 + n);
+  const buf = out.reserve(6 + n + (withValues ? data.length : 0));
   let k = out.length;
   for (let i = 0; i < 6; i++) buf[k++] = st[i];
   for (let i = 0; i < n; i++) buf[k++] = data[i];
+  if (withValues) for (let i = 0; i < data.length; i++) buf[k++] = data[i];
   out.length = k;
 }
 

@@ -1,7 +1,7 @@
-// Busy for eight seconds, then done: long enough to cancel, or to be replaced by a newer run.
+// Busy for a minute unless cancelled (the progress test cancels it; the workspace allows two minutes).
 import * as tf from "gradtape";
 
-const end = Date.now() + 8000;
+const end = Date.now() + 60_000;
 let spins = 0;
 while (Date.now() < end) spins++;
 console.log(tf.constant(spins > 0 ? 1 : 0).toString());

@@ -111,12 +111,15 @@ async function presented(page: Page, steps: Step[]): Promise<Frames> {
   }), steps);
 }
 
-/** Until the panel draws no more tiles (idle drawing done): the count unchanged over two looks 0.2 s apart. */
+/**
+ * Until the panel draws no more tiles (idle drawing done): none of the view's missing (where the panel
+ * says so) and the count unchanged over two looks 0.2 s apart.
+ */
 async function settle(page: Page): Promise<void> {
   let last = -1;
-  for (let i = 0; i < 150; i++) {
-    const n = await page.evaluate(() => new Promise<number>((r) => setTimeout(() => requestAnimationFrame(() => r(Number(document.body.dataset.graphTiles ?? 0))), 200)));
-    if (n === last) return;
+  for (let i = 0; i < 300; i++) {
+    const [n, pending] = await page.evaluate(() => new Promise<[number, string | undefined]>((r) => setTimeout(() => requestAnimationFrame(() => r([Number(document.body.dataset.graphTiles ?? 0), document.body.dataset.graphTilesPending])), 200)));
+    if (n === last && (pending ?? '0') === '0') return;
     last = n;
   }
 }

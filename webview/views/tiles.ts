@@ -115,33 +115,44 @@ export class Tiles {
   }
 
   /**
-   * What stands in for missing tiles: the part of the overview picture in view, then the tiles of the
-   * two coarser levels and the next finer one that exist over the missing ones (finer last: the closest
-   * to the tile they stand for). The view's own tiles are copied over all of it.
+   * What stands in for each missing tile: the tiles of one neighbouring level that cover it (the next
+   * finer, then the next two coarser), else the overview picture; each copied only where the missing
+   * tile is, so a frame copies about the view's area whatever is missing.
    */
   private standIn(ctx: CanvasRenderingContext2D, level: number, vb: Box, missing: Want[]): void {
     const b = this.backdrop, o = b.box;
-    const x0 = Math.max(vb.x, o.x), y0 = Math.max(vb.y, o.y), x1 = Math.min(vb.x + vb.w, o.x + o.w), y1 = Math.min(vb.y + vb.h, o.y + o.h);
-    if (x1 > x0 && y1 > y0) ctx.drawImage(b.image, (x0 - o.x) * b.scale, (y0 - o.y) * b.scale, (x1 - x0) * b.scale, (y1 - y0) * b.scale, x0, y0, x1 - x0, y1 - y0);
     const span = TILE_PX / this.scaleOf(level);
-    for (const l of [level - 2, level - 1, level + 1]) {
-      if (l < 1) continue;
-      const lspan = TILE_PX / this.scaleOf(l);
-      const done = new Set<string>();
-      for (const m of missing) {
-        const r = { x: o.x + m.tx * span, y: o.y + m.ty * span, w: span, h: span };
-        const [ax0, ax1, ay0, ay1] = this.range(l, r);
-        for (let ty = ay0; ty <= ay1; ty++) {
-          for (let tx = ax0; tx <= ax1; tx++) {
-            const key = `${l} ${tx} ${ty}`;
-            const tile = this.tiles.get(key);
-            if (!tile || done.has(key)) continue;
-            done.add(key);
-            this.put(ctx, tile, o.x + tx * lspan, o.y + ty * lspan, lspan);
-          }
-        }
+    for (const m of missing) {
+      // The missing tile's part of the view, in graph units.
+      const x0 = Math.max(vb.x, o.x + m.tx * span), y0 = Math.max(vb.y, o.y + m.ty * span);
+      const r = { x: x0, y: y0, w: Math.min(vb.x + vb.w, o.x + (m.tx + 1) * span) - x0, h: Math.min(vb.y + vb.h, o.y + (m.ty + 1) * span) - y0 };
+      if (r.w <= 0 || r.h <= 0) continue;
+      if (!this.cover(ctx, level + 1, r) && !this.cover(ctx, level - 1, r) && !this.cover(ctx, level - 2, r)) {
+        ctx.drawImage(b.image, (r.x - o.x) * b.scale, (r.y - o.y) * b.scale, r.w * b.scale, r.h * b.scale, r.x, r.y, r.w, r.h);
       }
     }
+  }
+
+  /** Copies the part of `level`'s tiles inside `r` (graph units) when they all exist; false (nothing copied) otherwise. */
+  private cover(ctx: CanvasRenderingContext2D, level: number, r: Box): boolean {
+    if (level < 1) return false;
+    const o = this.backdrop.box, s = this.scaleOf(level), span = TILE_PX / s;
+    const [tx0, tx1, ty0, ty1] = this.range(level, r);
+    const found: [TileImage, number, number][] = [];
+    for (let ty = ty0; ty <= ty1; ty++) {
+      for (let tx = tx0; tx <= tx1; tx++) {
+        const tile = this.tiles.get(`${level} ${tx} ${ty}`);
+        if (!tile) return false;
+        found.push([tile, tx, ty]);
+      }
+    }
+    for (const [tile, tx, ty] of found) {
+      const gx = o.x + tx * span, gy = o.y + ty * span;
+      const x0 = Math.max(r.x, gx), y0 = Math.max(r.y, gy), x1 = Math.min(r.x + r.w, gx + span), y1 = Math.min(r.y + r.h, gy + span);
+      // The tile's own pixels start one in (its margin).
+      if (x1 > x0 && y1 > y0) ctx.drawImage(tile, 1 + (x0 - gx) * s, 1 + (y0 - gy) * s, (x1 - x0) * s, (y1 - y0) * s, x0, y0, x1 - x0, y1 - y0);
+    }
+    return true;
   }
 
   private put(ctx: CanvasRenderingContext2D, tile: TileImage, gx: number, gy: number, span: number): void {

@@ -60,11 +60,22 @@ const state = {
 const PERSIST_MAX_NODES = 2000;
 const PERSIST_MAX_CHARS = 1_000_000;
 let persistedRun: PanelRun | undefined = persisted.run;
+/** A run to keep once its size in characters is known: measured when the state is next saved, not before the first frame. */
+let runToMeasure: PanelRun | undefined;
 
 function keepRun(run: PanelRun | null): void {
   if (!run) return;
   const nodes = run.trace.tapes.reduce((n, t) => n + t.nodes.length + t.leaves.length, 0);
-  persistedRun = nodes <= PERSIST_MAX_NODES && JSON.stringify(run).length <= PERSIST_MAX_CHARS ? run : undefined;
+  persistedRun = undefined;
+  runToMeasure = nodes <= PERSIST_MAX_NODES ? run : undefined;
+}
+
+function keptRun(): PanelRun | undefined {
+  if (runToMeasure) {
+    persistedRun = JSON.stringify(runToMeasure).length <= PERSIST_MAX_CHARS ? runToMeasure : undefined;
+    runToMeasure = undefined;
+  }
+  return persistedRun;
 }
 
 let persistTimer: ReturnType<typeof setTimeout> | undefined;
@@ -75,7 +86,7 @@ function persist(): void {
 }
 
 function persistNow(): void {
-  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, minimap: minimap.on, run: persistedRun });
+  saveState({ uri: state.uri, tab: state.tab, selectedNode: state.selected, step: state.step, smoothing: curves.smoothing, logScale: curves.logScale, minimap: minimap.on, run: keptRun() });
 }
 
 // Coming back to the panel (Ctrl+2, a click on its tab) puts the keyboard focus where it was, e.g. on
@@ -436,12 +447,13 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   state.uri = msg.uri ?? undefined;
   state.fileName = msg.fileName;
   // After a window reload the host has no run yet: show the one this page kept, and say so.
-  const restored = !msg.run && persistedRun && persistedRun.uri === msg.uri ? persistedRun : undefined;
+  const kept = keptRun();
+  const restored = !msg.run && kept && kept.uri === msg.uri ? kept : undefined;
   state.run = msg.run ?? restored ?? null;
   state.pending = msg.run && msg.rest ? { uri: msg.run.uri, startedAt: msg.run.trace.startedAt, tapes: msg.rest.pendingTapes } : undefined;
   // A first part is not kept for a window reload: the whole run is, once its rest is in.
   if (msg.run && !msg.rest) keepRun(msg.run);
-  else if (!restored) persistedRun = undefined;
+  else if (!restored) persistedRun = runToMeasure = undefined;
   state.graph = undefined;
   state.view = undefined;
   if (!sameDoc) state.expanded.clear();
@@ -465,7 +477,8 @@ function loadRun(msg: Extract<HostToPanel, { type: 'didLoadRun' }>): void {
   // A new page shows the last step (where training ended), unless it restored a chosen step.
   state.step = sameDoc && (hadRun || persisted.step !== undefined) ? Math.min(state.step, max) : max;
   renderSteps(trace);
-  graphView.measure();
+  // The graph pane is measured once, in rebuild (after the tape bar above it is filled in): a
+  // measure here too forced the page's layout twice before the first frame.
   rebuild(false);
   graphView.drawNow();
   curves.setStep(max > 0 ? state.step : undefined);

@@ -176,7 +176,8 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
       const from = byTensor.get(inp.tensorId);
       if (from === undefined) continue; // produced outside the drawn tapes (e.g. by another step)
       const g = adj.get(inp.tensorId);
-      edges.push({ from, to, input: inp.name, tensorId: inp.tensorId, gradRms: g ? rms(g) : undefined });
+      // Every field present from the start (heat is set below): adding one later gave each edge a new layout and a property store.
+      edges.push({ from, to, input: inp.name, tensorId: inp.tensorId, gradRms: g ? rms(g) : undefined, heat: undefined, broken: undefined });
       nodes[to].inputs.push(from);
       nodes[from].consumers.push(to);
     }
@@ -233,22 +234,24 @@ export function nullPhrase(kind: NullReason['kind'] | undefined): string {
 
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */
 export function assignHeat(edges: GraphEdge[]): void {
-  const logs = edges.map((e) => (e.gradRms !== undefined && e.gradRms > 0 && Number.isFinite(e.gradRms) ? Math.log10(e.gradRms) : undefined));
-  // A loop, not Math.min(...logs): a spread of 100,000+ edges overflows the stack.
+  // Two loops, no per-edge closure or array of logs: this runs before the first frame.
+  // (Not Math.min(...logs): a spread of 100,000+ edges overflows the stack.)
   let lo = Infinity;
   let hi = -Infinity;
-  for (const l of logs) {
-    if (l === undefined) continue;
+  for (const e of edges) {
+    const r = e.gradRms;
+    if (r === undefined || !(r > 0) || !Number.isFinite(r)) continue;
+    const l = Math.log10(r);
     if (l < lo) lo = l;
     if (l > hi) hi = l;
   }
-  edges.forEach((e, i) => {
-    const l = logs[i];
-    if (e.gradRms === undefined) e.heat = undefined;
-    else if (!Number.isFinite(e.gradRms)) e.heat = 1; // exploded: as hot as it gets
-    else if (l === undefined) e.heat = 0; // exactly zero
-    else e.heat = hi > lo ? (l - lo) / (hi - lo) : 0.5;
-  });
+  for (const e of edges) {
+    const r = e.gradRms;
+    if (r === undefined) e.heat = undefined;
+    else if (!Number.isFinite(r)) e.heat = 1; // exploded: as hot as it gets
+    else if (!(r > 0)) e.heat = 0; // exactly zero
+    else e.heat = hi > lo ? (Math.log10(r) - lo) / (hi - lo) : 0.5;
+  }
 }
 
 /** Indices of nodes whose title, op or line matches a search query (case-insensitive; `:12` is line 12). */

@@ -29,18 +29,53 @@ export async function run(): Promise<void> {
   const folder = vscode.workspace.workspaceFolders![0].uri.fsPath;
   const doc = await vscode.workspace.openTextDocument(path.join(folder, 'training.grad.ts'));
   await vscode.window.showTextDocument(doc);
+  // The host's event loop while a run goes on: a 5 ms timer's lateness; what it adds up to past 5 ms is time
+  // the host was busy (or starved of a core) while the run's messages waited.
+  const lagProbe = () => {
+    let last = performance.now();
+    let busyMs = 0;
+    let maxMs = 0;
+    const timer = setInterval(() => {
+      const now = performance.now();
+      const late = now - last - 5;
+      if (late > 5) busyMs += late;
+      maxMs = Math.max(maxMs, late);
+      last = now;
+    }, 5);
+    return () => {
+      clearInterval(timer);
+      return { busyMs, maxMs };
+    };
+  };
   const runOnce = async () => {
+    const stop = lagProbe();
     const t = performance.now();
     const outcome = await vscode.commands.executeCommand<RunOutcome>('gradtape.computeGradients', doc.uri);
     const commandMs = performance.now() - t;
+    const lag = stop();
     if (!outcome?.run) throw new Error(`no run: ${JSON.stringify(outcome)}`);
-    return { commandMs, readyMs: outcome.readyMs!, runnerMs: outcome.run.trace.durationMs };
+    return { commandMs, readyMs: outcome.readyMs!, runnerMs: outcome.run.trace.durationMs, stages: outcome.stages ?? {}, phases: outcome.phases, lag };
   };
   const cold = await runOnce();
-  const summary = (runs: { readyMs: number; commandMs: number; runnerMs: number }[]) => ({
+  type Once = Awaited<ReturnType<typeof runOnce>>;
+  const round = (x: number) => Math.round(x * 10) / 10;
+  // Median per stage (the runner's, ms since runScratch) and per phase (the host's: run, store listeners, hover index).
+  const where = (runs: Once[]) => {
+    const out: Record<string, number> = {};
+    for (const k of ['read', 'bundled', 'taken', 'online', 'firstMessage', 'ended', 'assembled'] as const) {
+      const xs = runs.map((r) => r.stages[k]).filter((x): x is number => x !== undefined);
+      if (xs.length > runs.length / 2) out[k] = round(median(xs));
+    }
+    for (const k of ['runMs', 'storeMs', 'indexMs'] as const) out[k] = round(median(runs.map((r) => r.phases?.[k] ?? NaN)));
+    out.hostLateMs = round(median(runs.map((r) => r.lag.busyMs)));
+    out.hostMaxLateMs = round(median(runs.map((r) => r.lag.maxMs)));
+    return out;
+  };
+  const summary = (runs: Once[]) => ({
     readyMs: median(runs.map((w) => w.readyMs)),
     commandMs: median(runs.map((w) => w.commandMs)),
     runnerMs: median(runs.map((w) => w.runnerMs)),
+    where: where(runs),
   });
   // Warm as a person runs it: the next run worker has loaded the engine (the extension's own runner module,
   // the one it loaded, says so) before Compute Gradients; then ten runs back to back, each starting as the
@@ -62,7 +97,7 @@ export async function run(): Promise<void> {
   }
   const backToBack = [];
   for (let i = 0; i < 10; i++) backToBack.push(await runOnce());
-  say({ cold, warm: summary(warm), backToBack: summary(backToBack) });
+  say({ cold: { commandMs: round(cold.commandMs), readyMs: round(cold.readyMs), runnerMs: cold.runnerMs, where: where([cold]) }, warm: summary(warm), backToBack: summary(backToBack) });
 
   // A hover over `weights` (line 13), through the editor's hover machinery and back.
   const pos = new vscode.Position(12, doc.lineAt(12).text.indexOf('weights') + 2);

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as os from 'os';
 import * as vscode from 'vscode';
 import type { ConsoleLine, Trace } from '../protocol/trace';
-import type { RunOptions } from '../runner/host/scratchRun';
+import type { RunOptions, RunStage } from '../runner/host/scratchRun';
 import type { InspectRun } from './panel/panelSession';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
@@ -28,6 +28,13 @@ export interface RunOutcome {
   skipped?: 'untrusted' | 'superseded' | 'cancelled';
   /** From the command to the trace stored and indexed, i.e. hovers ready. */
   readyMs?: number;
+  /**
+   * Where readyMs went (the benchmark prints it): the runner's stages (ms since runScratch was called,
+   * RunOptions.onStage), and this side's: the run (command → trace), the store's listeners (decorations,
+   * CodeLens, diagnostics, the panel's post), the hover index.
+   */
+  stages?: Partial<Record<RunStage, number>>;
+  phases?: { runMs: number; storeMs: number; indexMs: number };
 }
 
 /** A run longer than this shows a cancellable progress notification. */
@@ -115,6 +122,7 @@ export class RunController extends Disposable {
       );
     }, PROGRESS_AFTER_MS);
 
+    const stages: Partial<Record<RunStage, number>> = {};
     const tracePromise = (async () => {
       const runner = await (this.runner ??= this.loadRunner());
       return runner.runScratch({
@@ -126,6 +134,7 @@ export class RunController extends Disposable {
         onConsole: (line) => this.output.appendLine(consoleText(line)),
         // Keep a warm worker (the engine loaded, or Python) for the next run; say so while Pyodide starts cold (~2.5 s).
         warm: true,
+        onStage: (s, ms) => (stages[s] = ms),
         onStatus: (text) => {
           this.output.appendLine(text);
           void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GradTape: ${text}` }, () => tracePromise.then(() => undefined, () => undefined));
@@ -163,10 +172,11 @@ export class RunController extends Disposable {
     await new Promise((resolve) => setTimeout(resolve, 0));
     TraceIndex.of(trace);
     const readyMs = performance.now() - started;
-    const timing = `run ${Math.round(tracedAt - started)} ms, store listeners ${Math.round(storedAt - tracedAt)} ms, hover index ${Math.round(readyMs - (storedAt - started))} ms`;
+    const phases = { runMs: tracedAt - started, storeMs: storedAt - tracedAt, indexMs: readyMs - (storedAt - started) };
+    const timing = `run ${Math.round(phases.runMs)} ms, store listeners ${Math.round(phases.storeMs)} ms, hover index ${Math.round(phases.indexMs)} ms`;
     this.output.appendLine(`${trace.ok ? '✔' : '✖'} ${trace.stats.recordedOps} ops recorded on ${trace.stats.tapes} tape(s), ${trace.stats.gradientCalls} gradient call(s) in ${Math.round(trace.durationMs)} ms (${timing})`);
     this.status.finished(doc.uri, trace);
-    return outcome(run, readyMs);
+    return outcome(run, readyMs, stages, phases);
   }
 }
 
@@ -176,8 +186,8 @@ export class RunController extends Disposable {
  * it as JSON, and there it is only the document, its version and the time: the trace of a
  * 10,000-op tape is 8.7 MB of JSON that the host would serialise and the workbench parse for nothing.
  */
-function outcome(run: Run, readyMs: number): RunOutcome {
-  return Object.defineProperty({ run, readyMs }, 'toJSON', {
+function outcome(run: Run, readyMs: number, stages: RunOutcome['stages'], phases: RunOutcome['phases']): RunOutcome {
+  return Object.defineProperty({ run, readyMs, stages, phases }, 'toJSON', {
     value: () => ({ run: { uri: run.uri, version: run.version, ok: run.trace.ok }, readyMs }),
     enumerable: false,
   });

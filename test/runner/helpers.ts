@@ -15,6 +15,16 @@ export const fixture = (name: string): string => path.join(FIXTURES, name);
 export const EXAMPLES = path.join(ROOT, 'examples');
 export const example = (name: string): string => path.join(EXAMPLES, name);
 
+/** Whether a process (a run's, its children) still exists. */
+export const alive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== 'ESRCH';
+  }
+};
+
 let built: Promise<void> | undefined;
 
 export function buildRunner(): Promise<void> {

@@ -9,7 +9,7 @@ import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { disposeRunWorkers, prewarm, runScratch, runWarm } from '../../src/runner/host/scratchRun';
 import type { Trace } from '../../src/protocol/trace';
 import { DEFAULT_MEMORY_MB } from '../../src/protocol/settings';
-import { buildRunner, WORKER } from './helpers';
+import { alive, buildRunner, WORKER } from './helpers';
 
 describe('runner: each run in its own process', function () {
   this.timeout(120_000);
@@ -28,14 +28,6 @@ describe('runner: each run in its own process', function () {
     const file = path.join(dir, name);
     fs.writeFileSync(file, text);
     return file;
-  };
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
   };
   const waitFor = async (cond: () => boolean, what: string, ms = 10_000): Promise<void> => {
     const until = Date.now() + ms;

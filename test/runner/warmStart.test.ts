@@ -8,7 +8,7 @@ import path from 'node:path';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
 import { disposeRunWorkers, prewarm, runReady, runScratch, runWarm, type RunStage } from '../../src/runner/host/scratchRun';
 import { DEFAULT_MEMORY_MB } from '../../src/protocol/settings';
-import { buildRunner, WORKER } from './helpers';
+import { alive, buildRunner, WORKER } from './helpers';
 
 describe('runner: warm start of .grad.ts runs', function () {
   this.timeout(120_000);
@@ -80,15 +80,6 @@ describe('runner: warm start of .grad.ts runs', function () {
       assert.equal(new Set(pids).size, 4, `a process per run where recycling is off: ${pids.join(', ')}`);
     }
   });
-
-  const alive = (pid: number): boolean => {
-    try {
-      process.kill(pid, 0);
-      return true;
-    } catch (e) {
-      return (e as NodeJS.ErrnoException).code !== 'ESRCH';
-    }
-  };
 
   if (process.platform === 'linux') {
     it('back to back, the next run takes the spare thread its predecessor\'s process loaded during the run', async () => {

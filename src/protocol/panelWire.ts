@@ -1,12 +1,13 @@
 /**
  * Host → panel messages as they cross the webview channel. A run with many rows (nodes, leaves,
- * adjoints) travels with its rows packed into typed arrays (traceWire.ts): `run.trace` (or the
- * rest's tapes and calls) without them, and `rows` beside. The host encodes every message it posts
+ * adjoints, gradient calls' targets and sources, curve points) travels with its rows packed into
+ * typed arrays (traceWire.ts): `run.trace` (or the rest's tapes, calls and curves) without them,
+ * and `rows` beside. The host encodes every message it posts
  * (panelSession.ts), the page decodes every message it receives (webview/messaging.ts) and drops
  * what is not well-formed; both ends then speak {@link HostToPanel}.
  */
 import type { HostToPanel } from './panel';
-import type { TraceGradient, TraceTape } from './trace';
+import type { Curve, TraceGradient, TraceTape } from './trace';
 import { checkPackedRows, PACK_MIN_ROWS, packRows, rowCount, unpackRows, type PackedRows } from './traceWire';
 
 type LoadRun = Extract<HostToPanel, { type: 'didLoadRun' }>;
@@ -21,14 +22,15 @@ interface Packed {
 
 const HOST_TO_PANEL_TYPES: readonly string[] = ['didLoadRun', 'didLoadRunRest', 'didMoveCursor', 'didRequestNode', 'didInspect'] satisfies HostToPanel['type'][];
 
-/** The tapes and calls without their rows, the rows packed, and how long that took; undefined below `minRows`. */
-function pack(tapes: TraceTape[], gradients: TraceGradient[], minRows: number): { tapes: TraceTape[]; gradients: TraceGradient[]; rows: PackedRows; packMs: number } | undefined {
-  if (rowCount(tapes, gradients) < minRows) return undefined;
+/** The tapes, calls and curves without their rows, the rows packed, and how long that took; undefined below `minRows`. */
+function pack(tapes: TraceTape[], gradients: TraceGradient[], curves: Curve[], minRows: number): { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[]; rows: PackedRows; packMs: number } | undefined {
+  if (rowCount(tapes, gradients, curves) < minRows) return undefined;
   const t0 = performance.now();
-  const rows = packRows(tapes, gradients);
+  const rows = packRows(tapes, gradients, curves);
   return {
     tapes: tapes.map((t) => ({ ...t, nodes: [], leaves: [] })),
-    gradients: gradients.map((g) => ({ ...g, adjoints: [] })),
+    gradients: gradients.map((g) => ({ ...g, targets: [], sources: [], adjoints: [] })),
+    curves: curves.map((c) => ({ ...c, points: [] })),
     rows,
     packMs: performance.now() - t0,
   };
@@ -37,16 +39,16 @@ function pack(tapes: TraceTape[], gradients: TraceGradient[], minRows: number): 
 /** The message as it goes on the wire: a run's (or its rest's) rows packed when there are at least `minRows`. */
 export function encodeForPanel(msg: HostToPanel, minRows = PACK_MIN_ROWS): HostToPanelWire {
   if (msg.type === 'didLoadRun' && msg.run) {
-    const p = pack(msg.run.trace.tapes, msg.run.trace.gradients, minRows);
+    const p = pack(msg.run.trace.tapes, msg.run.trace.gradients, msg.run.trace.curves, minRows);
     if (!p) return msg;
-    const { rows, packMs, tapes, gradients } = p;
-    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, tapes, gradients } }, rows, packMs };
+    const { rows, packMs, tapes, gradients, curves } = p;
+    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, tapes, gradients, curves } }, rows, packMs };
   }
   if (msg.type === 'didLoadRunRest') {
-    const p = pack(msg.rest.tapes, msg.rest.gradients, minRows);
+    const p = pack(msg.rest.tapes, msg.rest.gradients, msg.rest.curves, minRows);
     if (!p) return msg;
-    const { rows, packMs, tapes, gradients } = p;
-    return { ...msg, rest: { ...msg.rest, tapes, gradients }, rows, packMs };
+    const { rows, packMs, tapes, gradients, curves } = p;
+    return { ...msg, rest: { ...msg.rest, tapes, gradients, curves }, rows, packMs };
   }
   return msg;
 }
@@ -65,10 +67,10 @@ export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; pack
   const took = typeof packMs === 'number' ? { packMs } : {};
   const msg = rest as HostToPanel;
   const holder = msg.type === 'didLoadRun' ? msg.run?.trace : msg.type === 'didLoadRunRest' ? msg.rest : undefined;
-  if (!isObj(holder) || !Array.isArray(holder.tapes) || !Array.isArray(holder.gradients)) return { ok: false, reason: `${msg.type}: packed rows without tapes and gradient calls` };
-  const bad = checkPackedRows(rows, holder.tapes.length, holder.gradients.length);
+  if (!isObj(holder) || !Array.isArray(holder.tapes) || !Array.isArray(holder.gradients) || !Array.isArray(holder.curves)) return { ok: false, reason: `${msg.type}: packed rows without tapes, gradient calls and curves` };
+  const bad = checkPackedRows(rows, holder.tapes.length, holder.gradients.length, holder.curves.length);
   if (bad) return { ok: false, reason: `${msg.type}: ${bad}` };
-  const whole = unpackRows(rows as PackedRows, holder.tapes, holder.gradients);
+  const whole = unpackRows(rows as PackedRows, holder.tapes, holder.gradients, holder.curves);
   if (msg.type === 'didLoadRun') return { ok: true, msg: { ...msg, run: { ...msg.run!, trace: { ...msg.run!.trace, ...whole } } }, ...took };
   if (msg.type === 'didLoadRunRest') return { ok: true, msg: { ...msg, rest: { ...msg.rest, ...whole } }, ...took };
   return { ok: false, reason: 'packed rows on a message that has none' };

@@ -1,17 +1,18 @@
 /**
  * The Trace's packed wire form: what a large run's rows look like on their way to the panel. Every
- * tape's nodes and leaves, every gradient call's adjoints and every value summary in them travel as
- * columns of typed arrays (VS Code's webview.postMessage moves ArrayBuffers as binary since 1.57;
- * structured clones copy them in one piece), never as a JSON object per row and a JSON number per
- * value. What is left (the header, tapes' and calls' own fields, curves, console) stays plain.
+ * tape's nodes and leaves, every gradient call's targets, sources and adjoints, every curve's points
+ * and every value summary in them travel as columns of typed arrays (VS Code's webview.postMessage
+ * moves ArrayBuffers as binary since 1.57; structured clones copy them in one piece), never as a JSON
+ * object per row and a JSON number per value. What is left (the header, tapes' and calls' own
+ * fields, curves' names, console) stays plain.
  *
- * `packRows(tapes, gradients)` → {@link PackedRows}; `unpackRows(packed, tapes, gradients)` puts the
- * rows back, field for field (a non-finite number comes back as its {@link Num} string, as the
- * runner wrote it). `checkPackedRows` tells whether a received value is a well-formed PackedRows (the
- * panel's ingress checks before unpacking): every column of the right kind and length, every offset
- * and index in range.
+ * `packRows(tapes, gradients, curves)` → {@link PackedRows}; `unpackRows(packed, tapes, gradients,
+ * curves)` puts the rows back, field for field (a non-finite number comes back as its {@link Num}
+ * string, as the runner wrote it). `checkPackedRows` tells whether a received value is a well-formed
+ * PackedRows (the panel's ingress checks before unpacking): every column of the right kind and
+ * length, every offset and index in range.
  */
-import type { DType, Num, SourcePos, TraceAttr, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from './trace';
+import type { Curve, DType, Num, NullReason, SourcePos, TraceAttr, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from './trace';
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 const LEAF_KINDS: readonly TraceLeaf['kind'][] = ['variable', 'constant', 'tensor'];
@@ -83,16 +84,36 @@ export interface PackedRows {
   /** Gradient call g's adjoints are rows adjointAt[g] .. adjointAt[g+1]. */
   adjointAt: Int32Array;
   adjoints: { tensorId: Int32Array; value: Int32Array };
+  /** Gradient call g's targets are rows targetAt[g] .. targetAt[g+1]. */
+  targetAt: Int32Array;
+  targets: { tensorId: Int32Array; name: Int32Array; value: Int32Array };
+  /** Gradient call g's sources are rows sourceAt[g] .. sourceAt[g+1]. */
+  sourceAt: Int32Array;
+  sources: {
+    tensorId: Int32Array;
+    name: Int32Array;
+    /** -1 absent, 0 a number (in `key`), 1 a string (its index in `strings`, in `key`). */
+    keyKind: Int8Array;
+    key: Int32Array;
+    /** Row in `summaries`; -1 for a null gradient. */
+    gradient: Int32Array;
+    /** The few sources with a null reason: [row, reason]. */
+    nullReasons: [number, NullReason][];
+  };
+  /** Curve c's points are rows pointAt[c] .. pointAt[c+1]; a value is a float64 (NaN and ±Infinity for their Num strings). */
+  pointAt: Int32Array;
+  points: { step: Float64Array; value: Float64Array };
 }
 
-/** Below this many rows (nodes, leaves, adjoints) packing gains nothing: small runs go as plain objects. */
+/** Below this many rows (nodes, leaves, adjoints, targets, sources, curve points) packing gains nothing: small runs go as plain objects. */
 export const PACK_MIN_ROWS = 500;
 
-/** Nodes, leaves and adjoints in these tapes and calls. */
-export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceGradient[]): number {
+/** Nodes, leaves, adjoints, targets, sources and curve points in these tapes, calls and curves. */
+export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): number {
   let n = 0;
   for (const t of tapes) n += t.nodes.length + t.leaves.length;
-  for (const g of gradients) n += g.adjoints.length;
+  for (const g of gradients) n += g.adjoints.length + g.targets.length + g.sources.length;
+  for (const c of curves) n += c.points.length;
   return n;
 }
 
@@ -185,22 +206,27 @@ function posColumns(rows: readonly { pos?: SourcePos }[], strings: Strings): Pac
   return out;
 }
 
-/** The nodes and leaves of `tapes` and the adjoints of `gradients`, as columns. */
-export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceGradient[]): PackedRows {
+/** The nodes and leaves of `tapes`, the adjoints, targets and sources of `gradients` and the points of `curves`, as columns. */
+export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): PackedRows {
   const strings = new Strings();
   const nodes: TraceNode[] = [], leaves: TraceLeaf[] = [], adjoints: TraceGradient['adjoints'] = [];
+  const targets: TraceGradient['targets'] = [], sources: TraceGradient['sources'] = [];
   for (const t of tapes) {
     for (const x of t.nodes) nodes.push(x);
     for (const x of t.leaves) leaves.push(x);
   }
-  for (const g of gradients) for (const x of g.adjoints) adjoints.push(x);
+  for (const g of gradients) {
+    for (const x of g.adjoints) adjoints.push(x);
+    for (const x of g.targets) targets.push(x);
+    for (const x of g.sources) sources.push(x);
+  }
   const offsets = <T>(groups: readonly T[], count: (g: T) => number) => {
     const at = new Int32Array(groups.length + 1);
     for (let i = 0; i < groups.length; i++) at[i + 1] = at[i] + count(groups[i]);
     return at;
   };
   const n = nodes.length, l = leaves.length, a = adjoints.length;
-  // Summary rows: the nodes' outputs, then the leaves' values, then the adjoints'.
+  // Summary rows: the nodes' outputs, then the leaves' values, the adjoints', the targets' and the sources' gradients.
   const summaries: ValueSummary[] = new Array(n + l + a);
   const inputAt = offsets(nodes, (x) => x.inputs.length);
   const tapeIdAt = offsets(nodes, (x) => x.tapeIds.length);
@@ -247,6 +273,38 @@ export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceG
     ac.value[i] = n + l + i;
     summaries[n + l + i] = adjoints[i].value;
   }
+  const tc = { tensorId: new Int32Array(targets.length), name: new Int32Array(targets.length), value: new Int32Array(targets.length) };
+  for (let i = 0; i < targets.length; i++) {
+    const x = targets[i];
+    tc.tensorId[i] = x.tensorId;
+    tc.name[i] = strings.id(x.name);
+    tc.value[i] = summaries.length;
+    summaries.push(x.value);
+  }
+  const m = sources.length;
+  const sc: PackedRows['sources'] = { tensorId: new Int32Array(m), name: new Int32Array(m), keyKind: new Int8Array(m), key: new Int32Array(m), gradient: new Int32Array(m), nullReasons: [] };
+  for (let i = 0; i < m; i++) {
+    const x = sources[i];
+    sc.tensorId[i] = x.tensorId;
+    sc.name[i] = strings.id(x.name);
+    sc.keyKind[i] = x.key === undefined ? -1 : typeof x.key === 'number' ? 0 : 1;
+    sc.key[i] = x.key === undefined ? 0 : typeof x.key === 'number' ? x.key : strings.id(x.key);
+    if (x.gradient === null) sc.gradient[i] = -1;
+    else {
+      sc.gradient[i] = summaries.length;
+      summaries.push(x.gradient);
+    }
+    if (x.nullReason) sc.nullReasons.push([i, x.nullReason]);
+  }
+  const pointAt = offsets(curves, (c) => c.points.length);
+  const points = { step: new Float64Array(pointAt[curves.length]), value: new Float64Array(pointAt[curves.length]) };
+  let p = 0;
+  for (const c of curves) {
+    for (const x of c.points) {
+      points.step[p] = x.step;
+      points.value[p++] = toNumber(x.value);
+    }
+  }
   return {
     packed: 1,
     strings: strings.list,
@@ -257,12 +315,18 @@ export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceG
     leaves: lc,
     adjointAt: offsets(gradients, (g) => g.adjoints.length),
     adjoints: ac,
+    targetAt: offsets(gradients, (g) => g.targets.length),
+    targets: tc,
+    sourceAt: offsets(gradients, (g) => g.sources.length),
+    sources: sc,
+    pointAt,
+    points,
   };
 }
 
-/** The tapes and calls as they were packed: `tapes` and `gradients` are the same lists with their rows left out (any rows they hold are replaced). */
-export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], gradients: readonly TraceGradient[]): { tapes: TraceTape[]; gradients: TraceGradient[] } {
-  const { strings, summaries: s, nodes: nc, leaves: lc } = packed;
+/** The tapes, calls and curves as they were packed: `tapes`, `gradients` and `curves` are the same lists with their rows left out (any rows they hold are replaced). */
+export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[] } {
+  const { strings, summaries: s, nodes: nc, leaves: lc, targets: tc, sources: sc, points } = packed;
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const summary = (r: number): ValueSummary => {
     const k = 7 * r;
@@ -324,12 +388,30 @@ export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], grad
     for (let i = from; i < to; i++) out[i - from] = row(i);
     return out;
   };
+  // The fields in the order the runner writes them (src/runner/run/gradients.ts).
+  const target = (i: number): TraceGradient['targets'][number] => {
+    const name = str(tc.name[i]);
+    return { tensorId: tc.tensorId[i], ...(name !== undefined ? { name } : {}), value: summary(tc.value[i]) };
+  };
+  const reasons = new Map(sc.nullReasons);
+  const source = (i: number): TraceGradient['sources'][number] => {
+    const out: TraceGradient['sources'][number] = { tensorId: sc.tensorId[i], gradient: sc.gradient[i] < 0 ? null : summary(sc.gradient[i]) };
+    if (sc.keyKind[i] >= 0) out.key = sc.keyKind[i] === 0 ? sc.key[i] : strings[sc.key[i]];
+    const name = str(sc.name[i]);
+    if (name !== undefined) out.name = name;
+    const why = reasons.get(i);
+    if (why) out.nullReason = why;
+    return out;
+  };
   return {
     tapes: tapes.map((t, k) => ({ ...t, nodes: range(packed.nodeAt[k], packed.nodeAt[k + 1], node), leaves: range(packed.leafAt[k], packed.leafAt[k + 1], leaf) })),
     gradients: gradients.map((g, k) => ({
       ...g,
+      targets: range(packed.targetAt[k], packed.targetAt[k + 1], target),
+      sources: range(packed.sourceAt[k], packed.sourceAt[k + 1], source),
       adjoints: range(packed.adjointAt[k], packed.adjointAt[k + 1], (i) => ({ tensorId: packed.adjoints.tensorId[i], value: summary(packed.adjoints.value[i]) })),
     })),
+    curves: curves.map((c, k) => ({ ...c, points: range(packed.pointAt[k], packed.pointAt[k + 1], (i) => ({ step: points.step[i], value: toNum(points.value[i]) })) })),
   };
 }
 
@@ -383,10 +465,10 @@ function checkSummaries(v: unknown): string | undefined {
 }
 
 /**
- * Why `v` is not well-formed PackedRows for `tapes` tapes and `gradients` gradient calls, or
- * undefined when it is: a page unpacks only what passed.
+ * Why `v` is not well-formed PackedRows for `tapes` tapes, `gradients` gradient calls and `curves`
+ * curves, or undefined when it is: a page unpacks only what passed.
  */
-export function checkPackedRows(v: unknown, tapes: number, gradients: number): string | undefined {
+export function checkPackedRows(v: unknown, tapes: number, gradients: number, curves = 0): string | undefined {
   if (!isObj(v) || v.packed !== 1) return 'not packed rows';
   if (!Array.isArray(v.strings) || !v.strings.every((x) => typeof x === 'string')) return 'bad strings';
   const strings = v.strings.length;
@@ -415,6 +497,20 @@ export function checkPackedRows(v: unknown, tapes: number, gradients: number): s
   if (!column(lc.value, 'Int32Array', l) || !within(lc.value as Int32Array, 0, summaries)) return 'leaves: bad value';
   if (!column(ac.tensorId, 'Int32Array') || !offsets(v.adjointAt, gradients, (ac.tensorId as Int32Array).length)) return 'adjoints: bad offsets';
   if (!column(ac.value, 'Int32Array', (ac.tensorId as Int32Array).length) || !within(ac.value as Int32Array, 0, summaries)) return 'adjoints: bad value';
+  const tc = v.targets, sc = v.sources, pc = v.points;
+  if (!isObj(tc) || !isObj(sc) || !isObj(pc)) return 'a column group is missing';
+  if (!column(tc.tensorId, 'Int32Array') || !offsets(v.targetAt, gradients, (tc.tensorId as Int32Array).length)) return 'targets: bad offsets';
+  const t = (tc.tensorId as Int32Array).length;
+  if (!column(tc.name, 'Int32Array', t) || !within(tc.name as Int32Array, -1, strings)) return 'targets: bad name';
+  if (!column(tc.value, 'Int32Array', t) || !within(tc.value as Int32Array, 0, summaries)) return 'targets: bad value';
+  if (!column(sc.tensorId, 'Int32Array') || !offsets(v.sourceAt, gradients, (sc.tensorId as Int32Array).length)) return 'sources: bad offsets';
+  const m = (sc.tensorId as Int32Array).length;
+  if (!column(sc.name, 'Int32Array', m) || !within(sc.name as Int32Array, -1, strings)) return 'sources: bad name';
+  if (!column(sc.gradient, 'Int32Array', m) || !within(sc.gradient as Int32Array, -1, summaries)) return 'sources: bad gradient';
+  if (!column(sc.keyKind, 'Int8Array', m) || !within(sc.keyKind as Int8Array, -1, 2) || !column(sc.key, 'Int32Array', m)) return 'sources: bad key';
+  for (let i = 0; i < m; i++) if ((sc.keyKind as Int8Array)[i] === 1 && !within([(sc.key as Int32Array)[i]], 0, strings)) return 'sources: a key out of range';
+  if (!Array.isArray(sc.nullReasons) || !sc.nullReasons.every((r) => Array.isArray(r) && r.length === 2 && Number.isInteger(r[0]) && r[0] >= 0 && r[0] < m && isObj(r[1]) && typeof r[1].message === 'string')) return 'sources: bad null reasons';
+  if (!column(pc.step, 'Float64Array') || !column(pc.value, 'Float64Array', (pc.step as Float64Array).length) || !offsets(v.pointAt, curves, (pc.step as Float64Array).length)) return 'curves: bad points';
   return undefined;
 }
 //#endregion

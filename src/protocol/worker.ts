@@ -141,12 +141,12 @@ export type TraceEvent =
   | { kind: 'tapeRows'; tape: Pick<TraceTape, 'pos' | 'name'>; ids: Int32Array; steps: Int32Array; nodeCounts: Int32Array; bytes: Float64Array; parentIds: Int32Array; flags: Uint8Array }
   /**
    * Gradient calls, in columns: the only form of a call. `gradient` is what the rows share (kind,
-   * position, names, shapes, null reasons; its summaries' numbers are placeholders, `first` gives
-   * how many first values each row carries and `values`, when present, that each row carries every
-   * value). Row i: `ints[i*k ..]` = call id, tape id, step, then the tensor id of every target and
-   * source (k = 3 + targets + sources); `nums[i*m ..]` = for each target, then each non-null
-   * source gradient: min, max, mean, norm, nanCount, infCount, first values, then every value when
-   * kept (NaN and ±Infinity as themselves). Calls of undetailed steps are grouped, one event per
+   * position, names, shapes, null reasons; its summaries hold no numbers: a row carries
+   * min(FIRST_VALUES, size) first values, and all `size` values when the summary has `values`, an
+   * empty list: src/runner/shared/summary.ts rowTemplate). Row i: `ints[i*k ..]` = call id, tape
+   * id, step, then the tensor id of every target and source (k = 3 + targets + sources);
+   * `nums[i*m ..]` = for each target, then each non-null source gradient: min, max, mean, norm,
+   * nanCount, infCount, first values, then every value when kept (NaN and ±Infinity as themselves). Calls of undetailed steps are grouped, one event per
    * kind of call per batch. A `detailed` call (a detailed step's, or a jvp's) goes out at once,
    * alone, with its adjoints after it as `adjointRows`; it replaces an undetailed row of the same
    * call sent before (a held step that is kept), which never replaces it.

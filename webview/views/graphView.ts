@@ -11,6 +11,7 @@ import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contras
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
 import { themeColor } from '../dom';
 import { SpatialIndex } from '../model/spatial';
+import { TILE_PX, TILE_STEP, Tiles, type TileImage } from './tiles';
 
 export interface Palette {
   bg: string; fill: string; border: string; text: string; dim: string; focus: string; match: string; matchBorder: string;
@@ -68,20 +69,14 @@ const OVERVIEW_MIN_NODES = 20_000;
 /** The overview picture's size: its longer side and its area, in canvas pixels. */
 const OVERVIEW_MAX_SIDE = 16_384;
 const OVERVIEW_MAX_AREA = 16_000_000;
-/**
+/*
  * Zoomed in past the overview picture's resolution but not yet far enough for text, a frame of a
- * huge graph still holds thousands of boxes: it copies tiles of finer pictures instead, one level
- * per √2 of zoom (a tile is never shrunk by more than that), each TILE_PX square, drawn when first
- * in view (for at most TILE_BUDGET_MS a frame; the overview stands in for the rest meanwhile).
+ * huge graph still holds thousands of boxes: it copies tiles of finer pictures instead (views/tiles.ts),
+ * never waiting for one: missing tiles are drawn in idle time, the overview standing in meanwhile.
  */
-const TILE_PX = 256;
-const TILE_STEP = Math.SQRT2;
-const TILE_BUDGET_MS = 6;
-/** Tiles kept (a quarter of a megabyte each), the least recently drawn dropped first. */
-const TILES_MAX = 256;
 
-/** The whole graph's edges and boxes drawn once into a canvas, at `scale` canvas pixels per graph unit. */
-interface Overview { canvas: HTMLCanvasElement; scale: number; box: Box; marked: GraphNode[] }
+/** The whole graph's edges and boxes drawn once into a picture, at `scale` canvas pixels per graph unit. */
+interface Overview { image: TileImage; scale: number; box: Box; marked: GraphNode[] }
 
 interface TapeBox { x: number; y: number; w: number; h: number; label: string; depth: number }
 
@@ -112,8 +107,10 @@ export class GraphView {
   private index: SpatialIndex | undefined;
   private indexTimer = false;
   private overview: Overview | undefined;
-  /** Tiles of the finer pictures, by `scale tx ty` (canvas pixels per graph unit, tile column, row). */
-  private tiles = new Map<string, HTMLCanvasElement>();
+  /** Tiles of the finer pictures (made with the overview, dropped with it). */
+  private tiles: Tiles | undefined;
+  /** The centre of the last frame's view (graph units): the direction of motion, for drawing tiles ahead. */
+  private lastCentre: { x: number; y: number } | undefined;
   /** The tallest node (a frame shows no text, so tiles stand for it, while this one shows none). */
   private tallest: number | undefined;
   /** Set while the overview picture is being drawn (draw() then paints edges and boxes only). */
@@ -163,8 +160,7 @@ export class GraphView {
 
   themeChanged(): void {
     this.pal = readPalette();
-    this.overview = undefined;
-    this.tiles.clear();
+    this.dropPictures();
     if (this.graph && this.graph.nodes.length > OVERVIEW_MIN_NODES) this.indexSoon();
     this.textCache.clear();
     this.requestDraw();
@@ -276,11 +272,17 @@ export class GraphView {
   /** Nodes moved: what was worked out from their positions is stale. */
   private moved(): void {
     this.index = undefined;
-    this.overview = undefined;
-    this.tiles.clear();
+    this.dropPictures();
     this.tallest = undefined;
     this.nodeBounds = undefined;
     this.memberBounds = undefined;
+  }
+
+  /** The overview picture and its tiles are stale (their idle drawing stops). */
+  private dropPictures(): void {
+    this.overview = undefined;
+    this.tiles?.dispose();
+    this.tiles = undefined;
   }
 
   private spatial(): SpatialIndex {
@@ -316,22 +318,29 @@ export class GraphView {
     const g = this.graph!;
     const b = this.drawnBounds();
     const scale = Math.min(OVERVIEW_MAX_SIDE / Math.max(b.w, b.h, 1), Math.sqrt(OVERVIEW_MAX_AREA / Math.max(b.w * b.h, 1)));
- const canvas = this.picture(Math.max(1, Math.ceil(b.w * scale)), Math.max(1, Math.ceil(b.h * scale)), { k: scale, x: -b.x * scale, y: -b.y * scale }, false);
-    this.overview = { canvas, scale, box: { x: b.x, y: b.y, w: canvas.width / scale, h: canvas.height / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
-    document.body.dataset.graphOverview = `${canvas.width}x${canvas.height}`;
+    const w = Math.max(1, Math.ceil(b.w * scale)), h = Math.max(1, Math.ceil(b.h * scale));
+    const image = this.picture(w, h, { k: scale, x: -b.x * scale, y: -b.y * scale }, false);
+    const ov: Overview = { image, scale, box: { x: b.x, y: b.y, w: w / scale, h: h / scale }, marked: g.nodes.filter((n) => n.kind === 'group' || n.kind === 'note') };
+    this.overview = ov;
+    // A tile is drawn at up to √2× the scale it is shown at: its lines are drawn for the middle of that range.
+    this.tiles = new Tiles(ov, (s, gx, gy) => this.picture(TILE_PX + 2, TILE_PX + 2, { k: s, x: 1 - gx * s, y: 1 - gy * s }, true, Math.sqrt(TILE_STEP)), () => this.requestDraw(), () => this.frame !== 0);
+    document.body.dataset.graphOverview = `${w}x${h}`;
   }
 
   /**
-   * Edges and boxes (no text, no selection or highlights) drawn under `view` into a new canvas of
+   * Edges and boxes (no text, no selection or highlights) drawn under `view` into a new picture of
    * width × height pixels, on the background colour when `opaque` (tiles: their overlapping edges
-   * then blend into no seam).
+   * then blend into no seam). Where the browser has OffscreenCanvas the picture is an ImageBitmap,
+   * rasterised here rather than in the first frame that copies it.
    */
-  private picture(width: number, height: number, view: View, opaque: boolean, lineShrink = 1): HTMLCanvasElement {
-    const canvas = document.createElement('canvas');
+  private picture(width: number, height: number, view: View, opaque: boolean, lineShrink = 1): TileImage {
+    const off = typeof OffscreenCanvas === 'function' ? new OffscreenCanvas(width, height) : undefined;
+    const canvas = off ?? document.createElement('canvas');
     canvas.width = width;
     canvas.height = height;
     const saved = { ctx: this.ctx, view: this.view, width: this.width, height: this.height, selected: this.selected, walkFocus: this.walkFocus, highlighted: this.highlighted, matches: this.matches, textDrawn: this.textDrawn, lastDrawMs: this.lastDrawMs };
-    this.ctx = canvas.getContext('2d')!;
+    // The same drawing calls as on the page's canvas (an OffscreenCanvas's context has them all).
+    this.ctx = canvas.getContext('2d') as CanvasRenderingContext2D;
     if (opaque) {
       this.ctx.fillStyle = this.pal.bg;
       this.ctx.fillRect(0, 0, width, height);
@@ -350,74 +359,23 @@ export class GraphView {
       this.overviewPass = false;
       this.lineShrink = 1;
     }
-    return canvas;
+    return off ? off.transferToImageBitmap() : canvas as HTMLCanvasElement;
   }
 
   /**
-   * The tile scale (canvas pixels per graph unit) for a frame at canvas scale `scale`, or undefined
-   * where tiles do not stand in: no overview yet, zoomed out to it, or a node could show text.
+   * The tile level for a frame at canvas scale `scale` (views/tiles.ts), or undefined where tiles do not
+   * stand in: no overview yet, zoomed out to it, or a node could show text.
    */
-  private tileScale(scale: number, k: number): number | undefined {
+  private tileLevel(scale: number, k: number): number | undefined {
     const ov = this.overview;
-    if (!ov || !this.index || !this.tiling || scale <= ov.scale) return undefined;
+    if (!ov || !this.tiles || !this.index || !this.tiling || scale <= ov.scale) return undefined;
     if (this.tallest === undefined) {
       let t = 0;
       for (const n of this.graph!.nodes) if (n.h > t) t = n.h;
       this.tallest = t;
     }
     if (detailFor(this.tallest, 1e9, k) !== 'box') return undefined;
-    // The next level at or above the frame's scale (a little slack: the levels themselves are rounded).
-    const level = Math.ceil(Math.log(scale / ov.scale) / Math.log(TILE_STEP) - 1e-6);
-    return ov.scale * TILE_STEP ** level;
-  }
-
-  /**
-   * Copies the tiles at scale `s` that cover the view box `vb` (graph space, the canvas in graph
-   * units), drawing the missing ones while the frame's budget lasts; the overview picture stands in
-   * for the others, and another frame is asked for to draw them. Tiles start at the overview's corner.
-   */
-  private drawTiles(s: number, vb: Box, t0: number): void {
-    const ov = this.overview!;
-    const ctx = this.ctx;
-    const span = TILE_PX / s, pad = 1 / s;
-    const tx0 = Math.max(0, Math.floor((vb.x - ov.box.x) / span)), tx1 = Math.min(Math.ceil(ov.box.w / span) - 1, Math.floor((vb.x + vb.w - ov.box.x) / span));
-    const ty0 = Math.max(0, Math.floor((vb.y - ov.box.y) / span)), ty1 = Math.min(Math.ceil(ov.box.h / span) - 1, Math.floor((vb.y + vb.h - ov.box.y) / span));
-    const ready: [HTMLCanvasElement, number, number][] = [];
-    const todo: [string, number, number][] = [];
-    for (let ty = ty0; ty <= ty1; ty++) {
-      for (let tx = tx0; tx <= tx1; tx++) {
-        const key = `${s} ${tx} ${ty}`;
-        const gx = ov.box.x + tx * span, gy = ov.box.y + ty * span;
-        const tile = this.tiles.get(key);
-        if (!tile) {
-          todo.push([key, gx, gy]);
-          continue;
-        }
-        this.tiles.delete(key); // put back last: the most recently used
-        this.tiles.set(key, tile);
-        ready.push([tile, gx, gy]);
-      }
-    }
-    // The overview stands in for tiles still to come: copied whole, once (a part of it per tile
-    // would copy the whole picture each time); the tiles go over it.
-    if (todo.length) ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
-    const put = (tile: HTMLCanvasElement, gx: number, gy: number) => ctx.drawImage(tile, gx - pad, gy - pad, span + 2 * pad, span + 2 * pad);
-    for (const [tile, gx, gy] of ready) put(tile, gx, gy);
-    // New tiles while the budget lasts. A canvas is rasterised when first copied, so the budget is
-    // checked after each copy, not only after recording its drawing.
-    let drawn = 0;
-    for (const [key, gx, gy] of todo) {
-      if (performance.now() - t0 >= TILE_BUDGET_MS) break;
-      // One pixel more on each side, so neighbouring tiles overlap rather than leave a seam.
-      const tile = this.picture(TILE_PX + 2, TILE_PX + 2, { k: s, x: 1 - gx * s, y: 1 - gy * s }, true, Math.sqrt(TILE_STEP));
-      this.tiles.set(key, tile);
-      put(tile, gx, gy);
-      drawn++;
-    }
-    if (drawn) document.body.dataset.graphTiles = String(Number(document.body.dataset.graphTiles ?? 0) + drawn);
-    const missing = drawn < todo.length;
-    while (this.tiles.size > TILES_MAX) this.tiles.delete(this.tiles.keys().next().value!);
-    if (missing) this.requestDraw();
+    return this.tiles.level(scale);
   }
 
   /** Nodes drawn over the overview picture in this frame: the selection, highlights, matches, groups and notes in view. */
@@ -729,7 +687,7 @@ export class GraphView {
     // Zoomed out at or past the overview picture's resolution: the picture stands for edges and boxes;
     // zoomed in from there until text shows, tiles of finer pictures do.
     const ov = !this.overviewPass && this.overview && dpr * view.k <= this.overview.scale ? this.overview : undefined;
-    const tileAt = ov || this.overviewPass ? undefined : this.tileScale(dpr * view.k, view.k);
+    const tileAt = ov || this.overviewPass ? undefined : this.tileLevel(dpr * view.k, view.k);
     const pic = ov ?? (tileAt !== undefined ? this.overview : undefined);
 
     for (const b of this.overviewPass ? [] : this.tapeBoxes) {
@@ -829,8 +787,14 @@ export class GraphView {
     if (ov) {
       // Scaled down many times over: the high-quality filter averages the picture rather than dropping lines.
       ctx.imageSmoothingQuality = 'high';
-      ctx.drawImage(ov.canvas, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
-    } else if (tileAt !== undefined) this.drawTiles(tileAt, viewBox, t0);
+      ctx.drawImage(ov.image, ov.box.x, ov.box.y, ov.box.w, ov.box.h);
+    } else if (tileAt !== undefined) {
+      const c = { x: viewBox.x + viewBox.w / 2, y: viewBox.y + viewBox.h / 2 };
+      const last = this.lastCentre ?? c;
+      this.lastCentre = c;
+      this.tiles!.compose(ctx, tileAt, viewBox, { x: c.x - last.x, y: c.y - last.y });
+    }
+    if (tileAt === undefined && !this.overviewPass) this.tiles?.stop();
     const visible: GraphNode[] = [];
     const inView = pic ? this.overNodes(pic, viewBox) : this.nodesIn(viewBox);
     for (let q = 0; q < inView.length; q++) visible.push(g.nodes[inView[q]]);

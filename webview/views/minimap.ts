@@ -7,7 +7,8 @@
  * into an offscreen canvas once per layout (a new graph, a new placement, a fit, a theme), and only
  * when the minimap is to be shown, after the graph's frame is on screen (a first frame is fitted, so
  * it never needs one); a frame copies that image and strokes the viewport rectangle. Its Map button
- * says whether it is on and, when on but hidden, why. The arithmetic below is pure (tested in Node).
+ * always toggles the setting: pressed while it is on, and when on but hidden its tooltip says why.
+ * The arithmetic below is pure (tested in Node).
  */
 import type { GraphNode } from '../model/graphModel';
 import { toScreen, type Box, type View } from '../model/viewport';
@@ -76,8 +77,8 @@ export function minimapShown(b: Box, v: View, pane: Pane, enabled: boolean): boo
 export const MAP_TITLES: Record<'off' | 'shown' | MinimapHidden, string> = {
   off: 'Show the minimap when the graph does not fit the view',
   shown: 'Hide the minimap',
-  fits: 'Minimap on; not shown: the whole graph is in view (it shows when you zoom in)',
-  small: 'Minimap on; not shown: the graph pane is too small for it',
+  fits: 'Minimap on, not shown now: the whole graph is in view (it shows when you zoom in). Click to turn it off',
+  small: 'Minimap on, not shown now: the graph pane is too small for it. Click to turn it off',
 };
 
 /**
@@ -95,7 +96,7 @@ function blockColour(n: GraphNode, pal: Palette): string {
 
 export class Minimap {
   readonly canvas: HTMLCanvasElement;
-  /** The Map toggle for the graph's toolbar: pressed when the minimap is on and can be drawn. */
+  /** The Map toggle for the graph's toolbar: pressed while the setting is on (shown or not). */
   readonly button: HTMLButtonElement;
   private readonly ctx: CanvasRenderingContext2D;
   private readonly overview: HTMLCanvasElement;
@@ -116,10 +117,8 @@ export class Minimap {
     this.button = document.createElement('button');
     this.button.textContent = 'Map';
     this.button.setAttribute('aria-label', 'minimap');
-    // Unavailable (on, but nothing to map) does nothing on a click: the person's setting stays as it is.
-    this.button.addEventListener('click', () => {
-      if (this.button.getAttribute('aria-disabled') !== 'true') this.toggle();
-    });
+    // Always available: a minimap hidden because the graph fits can still be turned off (or on again).
+    this.button.addEventListener('click', () => this.toggle());
     this.canvas = document.createElement('canvas');
     this.canvas.className = 'minimap';
     this.canvas.tabIndex = 0;
@@ -137,8 +136,8 @@ export class Minimap {
   }
 
   /**
-   * The button and the page say what the minimap does now. On but hidden, the button is not pressed
-   * and unavailable (aria-disabled, so it keeps its tooltip and focus), its tooltip saying why.
+   * The button and the page say what the minimap does now. The button is pressed while the setting is
+   * on; on but hidden, its tooltip says why (and `data-hidden` says so to the styles and checks).
    */
   private showState(state: 'off' | 'shown' | MinimapHidden): void {
     document.body.dataset.minimap = state === 'off' || state === 'shown' ? state : 'hidden';
@@ -146,9 +145,7 @@ export class Minimap {
     this.state = state;
     const b = this.button;
     const hidden = state === 'fits' || state === 'small';
-    b.setAttribute('aria-pressed', String(state === 'shown'));
-    if (hidden) b.setAttribute('aria-disabled', 'true');
-    else b.removeAttribute('aria-disabled');
+    b.setAttribute('aria-pressed', String(state !== 'off'));
     b.dataset.hidden = hidden ? state : '';
     b.title = MAP_TITLES[state];
   }

@@ -3,9 +3,9 @@
  * complete Trace only at the end. Whatever stops a run (its end, an exception, the time or memory
  * limit, cancellation), the Trace holds every event the worker sent before it.
  */
-import { TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceLeaf, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
+import { FIRST_VALUES, TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceLeaf, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { ROW_LIMITS, thinCurve, Thinned, thinRows } from './rowBudget';
-import { num } from '../shared/summary';
+import { num, rowLength } from '../shared/summary';
 import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
@@ -393,17 +393,15 @@ export class TraceAssembler {
   }
 }
 
-/** Numbers a summary like `s` takes in a row: min, max, mean, norm, nanCount, infCount, first values, then every value when `s` has them. */
-const rowLength = (s: ValueSummary): number => 6 + s.first.length + (s.values ? s.values.length : 0);
-
-/** The summary at `nums[b ..]` of a row event (src/protocol/worker.ts), shaped like `s`. */
+/** The summary at `nums[b ..]` of a row event (src/protocol/worker.ts), shaped like `s` (a rowTemplate). */
 function summaryRow(s: ValueSummary, nums: Float64Array, b: number): ValueSummary {
   const v: ValueSummary = { shape: s.shape, dtype: s.dtype, size: s.size, min: num(nums[b]), max: num(nums[b + 1]), mean: num(nums[b + 2]), norm: num(nums[b + 3]), nanCount: nums[b + 4], infCount: nums[b + 5], first: [] };
   b += 6;
-  for (let i = 0; i < s.first.length; i++) v.first.push(num(nums[b++]));
+  const first = Math.min(FIRST_VALUES, s.size);
+  for (let i = 0; i < first; i++) v.first.push(num(nums[b++]));
   if (s.values) {
     v.values = [];
-    for (let i = 0; i < s.values.length; i++) v.values.push(num(nums[b++]));
+    for (let i = 0; i < s.size; i++) v.values.push(num(nums[b++]));
   }
   return v;
 }

@@ -7,7 +7,8 @@ import type { InspectJob, ReplayNode, ReplayValue } from '../../engine/inspect';
 import type { Num, Trace, TraceTape, ValueSummary } from '../../protocol/trace';
 
 const toNumber = (v: Num): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
-const full = (v: ValueSummary | null | undefined): number[] | null => (v?.values && v.values.length === v.size ? v.values.map(toNumber) : null);
+/** Every value, as a typed array (the job crosses to the inspect thread in one piece, not a number at a time). */
+const full = (v: ValueSummary | null | undefined): Float64Array | null => (v?.values && v.values.length === v.size ? Float64Array.from(v.values, toNumber) : null);
 
 /**
  * The job for gradient call `gradientId`: its tape's nodes; values from that tape, then from

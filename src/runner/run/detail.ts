@@ -10,7 +10,7 @@ import type { Columns } from './columns';
 import type { Naming } from './naming';
 import { inputList, madeAt, MAX_DETAILED_NODES, nameOf, NODE_FIELDS, ROW_GROUPS, sameShape, setName, show, TEMPLATE_LIMIT, VALUES_BUDGET, type LeafRows, type LoopState, type NodeRows, type RecorderHost, type TapeState } from './recordState';
 import { sameAttrs, traceAttrs } from './attrs';
-import { float64Column, hasNonFinite, int32Column, summarize, summarizeInto } from '../shared/summary';
+import { float64Column, hasNonFinite, int32Column, rowTemplate, summarizeInto } from '../shared/summary';
 
 /** A loop's first step's leaf at one place: a held step's leaf there takes its name and position. */
 type LeafTemplate = LoopState['leafTemplate'][number];
@@ -39,8 +39,9 @@ export class Detail {
     return true;
   }
 
-  summarize(t: Tensor, full: boolean, data: ArrayLike<number> = this.host.engine.peekValues(t)): ValueSummary {
-    return summarize(t.shape, t.dtype as DType, data, full && data.length <= FULL_VALUES_LIMIT && this.takeValues(data.length));
+  /** What rows of a tensor like `t` share: every value is kept when `full` and the values budget allows (it is spent here). */
+  template(t: Tensor, full: boolean): ValueSummary {
+    return rowTemplate(t.shape, t.dtype as DType, t.size, full && t.size <= FULL_VALUES_LIMIT && this.takeValues(t.size));
   }
 
   /**
@@ -76,7 +77,7 @@ export class Detail {
         break;
       }
     }
-    if (!rows) list.push((rows = { leaf: { tensorId: 0, ...fields, value: summarize(t.shape, t.dtype as DType, data, withValues) }, ints: int32Column(), nums: float64Column() }));
+    if (!rows) list.push((rows = { leaf: { tensorId: 0, ...fields, value: rowTemplate(t.shape, t.dtype as DType, data.length, withValues) }, ints: int32Column(), nums: float64Column() }));
     rows.ints.push(t.id);
     rows.ints.push(ts.leafIds.size - 1);
     summarizeInto(data, rows.nums, withValues);
@@ -118,7 +119,7 @@ export class Detail {
       }
     }
     if (!rows) {
-      const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: summarize(out.shape, out.dtype as DType, data, withValues), tapeIds: tapeIds.slice() };
+      const node: TraceNode = { id: 0, op, inputs: inputList(inputs, inputNames(inputs.length)), outputId: 0, output: rowTemplate(out.shape, out.dtype as DType, data.length, withValues), tapeIds: tapeIds.slice() };
       if (pos) node.pos = pos;
       if (name !== undefined) node.name = name;
       // Keys in the order the trace has always had them (its JSON is compared as text): a held step's nodes were objects of their own.

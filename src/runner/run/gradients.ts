@@ -10,7 +10,7 @@ import { tapeRows, type Columns } from './columns';
 import type { Detail } from './detail';
 import type { Naming } from './naming';
 import { nameOf, ROW_GROUPS, sameShape, type GradientEvent, type GradientRows, type RecorderHost, type Stamped, type TapeState } from './recordState';
-import { float64Column, int32Column, summarize, summarizeInto, type Column } from '../shared/summary';
+import { float64Column, int32Column, rowTemplate, summarizeInto, type Column } from '../shared/summary';
 
 export class Gradients {
   /** Calls so far. */
@@ -131,7 +131,7 @@ export class Gradients {
 
   private build(e: Stamped, ts: TapeState | undefined, full: boolean): TraceGradient {
     const sources: TraceGradientSource[] = e.sources.map((s) => {
-      const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.detail.summarize(s.result, full) : null };
+      const src: TraceGradientSource = { tensorId: s.tensor.id, gradient: s.result ? this.detail.template(s.result, full) : null };
       if (s.key !== undefined) src.key = s.key;
       const name = this.naming.sourceName(s.tensor);
       if (name !== undefined) src.name = name;
@@ -149,7 +149,7 @@ export class Gradients {
       step: e.step ?? 0,
       targets: e.targets.map((t, i) => {
         const name = nameOf(t) ?? e.targetNames?.[i];
-        return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.detail.summarize(t, full) };
+        return { tensorId: t.id, ...(name !== undefined ? { name } : {}), value: this.detail.template(t, full) };
       }),
       sources,
       // They follow as `adjointRows` (emitAdjoints).
@@ -183,7 +183,7 @@ export class Gradients {
           break;
         }
       }
-      if (!g) groups.push((g = { like: summarize(t.shape, t.dtype as DType, data, withValues), ints: int32Column(), nums: float64Column() }));
+      if (!g) groups.push((g = { like: rowTemplate(t.shape, t.dtype as DType, data.length, withValues), ints: int32Column(), nums: float64Column() }));
       g.ints.push(tensorId);
       g.ints.push(index++);
       summarizeInto(data, g.nums, withValues);

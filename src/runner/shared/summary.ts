@@ -77,6 +77,20 @@ export function summarize(shape: readonly number[], dtype: DType, data: Values, 
 }
 
 /**
+ * What the rows of a row event (src/protocol/worker.ts) share of their summaries: shape, dtype, size,
+ * and whether every value is kept (`values` present). The numbers are left out (zeros, empty lists):
+ * each row carries its own, min(FIRST_VALUES, size) first values and, with `values`, all `size`.
+ */
+export function rowTemplate(shape: readonly number[], dtype: DType, size: number, withValues: boolean): ValueSummary {
+  const s: ValueSummary = { shape: shape.slice(), dtype, size, min: 0, max: 0, mean: 0, norm: 0, nanCount: 0, infCount: 0, first: [] };
+  if (withValues) s.values = [];
+  return s;
+}
+
+/** Numbers in a row of a summary like `s` (a {@link rowTemplate}): min … infCount, the first values, then every value when kept. */
+export const rowLength = (s: ValueSummary): number => 6 + Math.min(FIRST_VALUES, s.size) + (s.values ? s.size : 0);
+
+/**
  * A growable column of numbers (a row event's `ints` or `nums`, src/protocol/worker.ts): appends
  * into a typed array, so a batch goes out as a copy of it, with no JS array to grow and convert.
  */

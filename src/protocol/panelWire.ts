@@ -1,13 +1,13 @@
 /**
- * Host → panel messages as they cross the webview channel. A run with many rows (nodes, leaves,
- * adjoints, gradient calls' targets and sources, curve points) travels with its rows packed into
- * typed arrays (traceWire.ts): `run.trace` (or the rest's tapes, calls and curves) without them,
- * and `rows` beside. The host encodes every message it posts
- * (panelSession.ts), the page decodes every message it receives (webview/messaging.ts) and drops
- * what is not well-formed; both ends then speak {@link HostToPanel}.
+ * Host → panel messages as they cross the webview channel. A run with many rows (tapes, gradient
+ * calls, layer calls, nodes, leaves, adjoints, calls' targets and sources, curve points) travels
+ * with them packed into typed arrays (traceWire.ts): `run.trace` (or the rest) with its `tapes` and
+ * `gradients` empty, no `scopes`, its curves without points, and `rows` beside. The host encodes
+ * every message it posts (panelSession.ts), the page decodes every message it receives
+ * (webview/messaging.ts) and drops what is not well-formed; both ends then speak {@link HostToPanel}.
  */
 import type { HostToPanel } from './panel';
-import type { Curve, TraceGradient, TraceTape } from './trace';
+import type { Curve, TraceGradient, TraceScope, TraceTape } from './trace';
 import { checkPackedRows, PACK_MIN_ROWS, packRows, rowCount, unpackRows, type PackedRows } from './traceWire';
 
 type LoadRun = Extract<HostToPanel, { type: 'didLoadRun' }>;
@@ -22,33 +22,28 @@ interface Packed {
 
 const HOST_TO_PANEL_TYPES: readonly string[] = ['didLoadRun', 'didLoadRunRest', 'didMoveCursor', 'didRequestNode', 'didInspect'] satisfies HostToPanel['type'][];
 
-/** The tapes, calls and curves without their rows, the rows packed, and how long that took; undefined below `minRows`. */
-function pack(tapes: TraceTape[], gradients: TraceGradient[], curves: Curve[], minRows: number): { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[]; rows: PackedRows; packMs: number } | undefined {
-  if (rowCount(tapes, gradients, curves) < minRows) return undefined;
+/** The curves without their points, everything packed, and how long that took; undefined below `minRows`. */
+function pack(tapes: TraceTape[], gradients: TraceGradient[], curves: Curve[], scopes: TraceScope[] | undefined, minRows: number): { curves: Curve[]; rows: PackedRows; packMs: number } | undefined {
+  if (rowCount(tapes, gradients, curves, scopes) < minRows) return undefined;
   const t0 = performance.now();
-  const rows = packRows(tapes, gradients, curves);
-  return {
-    tapes: tapes.map((t) => ({ ...t, nodes: [], leaves: [] })),
-    gradients: gradients.map((g) => ({ ...g, targets: [], sources: [], adjoints: [] })),
-    curves: curves.map((c) => ({ ...c, points: [] })),
-    rows,
-    packMs: performance.now() - t0,
-  };
+  const rows = packRows(tapes, gradients, curves, scopes);
+  return { curves: curves.map((c) => ({ ...c, points: [] })), rows, packMs: performance.now() - t0 };
 }
 
-/** The message as it goes on the wire: a run's (or its rest's) rows packed when there are at least `minRows`. */
+/** The message as it goes on the wire: a run's (or its rest's) tapes, calls, layer calls and rows packed when there are at least `minRows`. */
 export function encodeForPanel(msg: HostToPanel, minRows = PACK_MIN_ROWS): HostToPanelWire {
   if (msg.type === 'didLoadRun' && msg.run) {
-    const p = pack(msg.run.trace.tapes, msg.run.trace.gradients, msg.run.trace.curves, minRows);
+    const { scopes, ...trace } = msg.run.trace;
+    const p = pack(trace.tapes, trace.gradients, trace.curves, scopes, minRows);
     if (!p) return msg;
-    const { rows, packMs, tapes, gradients, curves } = p;
-    return { ...msg, run: { ...msg.run, trace: { ...msg.run.trace, tapes, gradients, curves } }, rows, packMs };
+    const { rows, packMs, curves } = p;
+    return { ...msg, run: { ...msg.run, trace: { ...trace, tapes: [], gradients: [], curves } }, rows, packMs };
   }
   if (msg.type === 'didLoadRunRest') {
-    const p = pack(msg.rest.tapes, msg.rest.gradients, msg.rest.curves, minRows);
+    const p = pack(msg.rest.tapes, msg.rest.gradients, msg.rest.curves, undefined, minRows);
     if (!p) return msg;
-    const { rows, packMs, tapes, gradients, curves } = p;
-    return { ...msg, rest: { ...msg.rest, tapes, gradients, curves }, rows, packMs };
+    const { rows, packMs, curves } = p;
+    return { ...msg, rest: { ...msg.rest, tapes: [], gradients: [], curves }, rows, packMs };
   }
   return msg;
 }
@@ -58,7 +53,7 @@ const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !
 
 /**
  * The HostToPanel a received message stands for, its rows unpacked; or why it is dropped (not a
- * message of this protocol, or packed rows that are not well-formed for the tapes and calls beside them).
+ * message of this protocol, or packed rows that are not well-formed for the curves beside them).
  */
 export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; packMs?: number } | { ok: false; reason: string } {
   if (!isObj(raw) || typeof raw.type !== 'string' || !HOST_TO_PANEL_TYPES.includes(raw.type)) return { ok: false, reason: 'not a host message' };
@@ -67,11 +62,16 @@ export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; pack
   const took = typeof packMs === 'number' ? { packMs } : {};
   const msg = rest as HostToPanel;
   const holder = msg.type === 'didLoadRun' ? msg.run?.trace : msg.type === 'didLoadRunRest' ? msg.rest : undefined;
-  if (!isObj(holder) || !Array.isArray(holder.tapes) || !Array.isArray(holder.gradients) || !Array.isArray(holder.curves)) return { ok: false, reason: `${msg.type}: packed rows without tapes, gradient calls and curves` };
-  const bad = checkPackedRows(rows, holder.tapes.length, holder.gradients.length, holder.curves.length);
+  if (!isObj(holder) || !Array.isArray(holder.curves)) return { ok: false, reason: `${msg.type}: packed rows without curves` };
+  // The tapes and calls are in the rows alone: a message that has them twice is not one the host sent.
+  if (!Array.isArray(holder.tapes) || holder.tapes.length > 0 || !Array.isArray(holder.gradients) || holder.gradients.length > 0 || 'scopes' in holder) return { ok: false, reason: `${msg.type}: tapes or calls beside packed rows` };
+  const bad = checkPackedRows(rows, holder.curves.length);
   if (bad) return { ok: false, reason: `${msg.type}: ${bad}` };
-  const whole = unpackRows(rows as PackedRows, holder.tapes, holder.gradients, holder.curves);
-  if (msg.type === 'didLoadRun') return { ok: true, msg: { ...msg, run: { ...msg.run!, trace: { ...msg.run!.trace, ...whole } } }, ...took };
-  if (msg.type === 'didLoadRunRest') return { ok: true, msg: { ...msg, rest: { ...msg.rest, ...whole } }, ...took };
+  const { scopes, ...whole } = unpackRows(rows as PackedRows, holder.curves);
+  if (msg.type === 'didLoadRun') return { ok: true, msg: { ...msg, run: { ...msg.run!, trace: { ...msg.run!.trace, ...whole, ...(scopes ? { scopes } : {}) } } }, ...took };
+  if (msg.type === 'didLoadRunRest') {
+    if (scopes) return { ok: false, reason: 'didLoadRunRest: layer calls in the rest' };
+    return { ok: true, msg: { ...msg, rest: { ...msg.rest, ...whole } }, ...took };
+  }
   return { ok: false, reason: 'packed rows on a message that has none' };
 }

@@ -3,19 +3,21 @@
  * tape's nodes and leaves, every gradient call's targets, sources and adjoints, every curve's points
  * and every value summary in them travel as columns of typed arrays (VS Code's webview.postMessage
  * moves ArrayBuffers as binary since 1.57; structured clones copy them in one piece), never as a JSON
- * object per row and a JSON number per value. What is left (the header, tapes' and calls' own
- * fields, curves' names, console) stays plain.
+ * object per row and a JSON number per value. So do the tapes' and calls' own fields (a long
+ * training loop's thousands of undetailed steps) and the Keras layer calls (`scopes`). What is left
+ * (the header, curves' names, console) stays plain.
  *
- * `packRows(tapes, gradients, curves)` → {@link PackedRows}; `unpackRows(packed, tapes, gradients,
- * curves)` puts the rows back, field for field (a non-finite number comes back as its {@link Num}
- * string, as the runner wrote it). `checkPackedRows` tells whether a received value is a well-formed
- * PackedRows (the panel's ingress checks before unpacking): every column of the right kind and
- * length, every offset and index in range.
+ * `packRows(tapes, gradients, curves, scopes)` → {@link PackedRows}; `unpackRows(packed, curves)`
+ * gives the tapes, calls and scopes back, and the curves' points, field for field (a non-finite
+ * number comes back as its {@link Num} string, as the runner wrote it). `checkPackedRows` tells
+ * whether a received value is a well-formed PackedRows (the panel's ingress checks before
+ * unpacking): every column of the right kind and length, every offset and index in range.
  */
-import type { Curve, DType, Num, NullReason, SourcePos, TraceAttr, TraceGradient, TraceLeaf, TraceNode, TraceTape, ValueSummary } from './trace';
+import type { Curve, DType, Num, NullReason, SourcePos, TraceAttr, TraceGradient, TraceLeaf, TraceNode, TraceScope, TraceTape, ValueSummary } from './trace';
 
 const DTYPES: readonly DType[] = ['float32', 'float64', 'int32', 'bool'];
 const LEAF_KINDS: readonly TraceLeaf['kind'][] = ['variable', 'constant', 'tensor'];
+const CALL_KINDS: readonly TraceGradient['kind'][] = ['gradient', 'jacobian', 'batchJacobian', 'jvp'];
 
 /** Value summaries, one row each. Numbers are float64 (exact for float32, int32 and counts); NaN and ±Infinity stand for their Num strings. */
 export interface PackedSummaries {
@@ -43,11 +45,53 @@ interface PackedPos {
   file: Int32Array;
 }
 
+/** Keras layer and model calls ({@link TraceScope}), one row each; -1 is absent (parentId, outputId, resultName). */
+export interface PackedScopes {
+  id: Int32Array;
+  parentId: Int32Array;
+  name: Int32Array;
+  className: Int32Array;
+  model: Uint8Array;
+  afterNodeId: Int32Array;
+  lastNodeId: Int32Array;
+  pos: PackedPos;
+  outputId: Int32Array;
+  resultName: Int32Array;
+}
+
 /** The rows of tapes and gradient calls, as columns. Strings (op names, source names, files) are indices into `strings`; -1 is absent. */
 export interface PackedRows {
   packed: 1;
   strings: string[];
   summaries: PackedSummaries;
+  /** The tapes' own fields, one row per tape (a long loop's steps are thousands of them). */
+  tapes: {
+    id: Int32Array;
+    persistent: Uint8Array;
+    watchAccessedVariables: Uint8Array;
+    step: Int32Array;
+    detailed: Uint8Array;
+    nodeCount: Int32Array;
+    bytes: Float64Array;
+    pos: PackedPos;
+    name: Int32Array;
+    /** -1 absent. */
+    parentId: Int32Array;
+    /** -1 absent, 0 false, 1 true. */
+    truncated: Int8Array;
+  };
+  /** The gradient calls' own fields, one row per call. */
+  calls: {
+    id: Int32Array;
+    /** Index into ['gradient', 'jacobian', 'batchJacobian', 'jvp']. */
+    kind: Uint8Array;
+    tapeId: Int32Array;
+    step: Int32Array;
+    pos: PackedPos;
+    resultName: Int32Array;
+  };
+  /** The run's Keras layer and model calls, when it has any (Trace.scopes). */
+  scopes?: PackedScopes;
   /** Tape t's nodes are rows nodeAt[t] .. nodeAt[t+1]; its leaves leafAt[t] .. leafAt[t+1]. */
   nodeAt: Int32Array;
   leafAt: Int32Array;
@@ -105,12 +149,12 @@ export interface PackedRows {
   points: { step: Float64Array; value: Float64Array };
 }
 
-/** Below this many rows (nodes, leaves, adjoints, targets, sources, curve points) packing gains nothing: small runs go as plain objects. */
+/** Below this many rows (tapes, calls, layer calls, nodes, leaves, adjoints, targets, sources, curve points) packing gains nothing: small runs go as plain objects. */
 export const PACK_MIN_ROWS = 500;
 
-/** Nodes, leaves, adjoints, targets, sources and curve points in these tapes, calls and curves. */
-export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): number {
-  let n = 0;
+/** Tapes, gradient calls and layer calls, and the nodes, leaves, adjoints, targets, sources and curve points in them. */
+export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = [], scopes: readonly TraceScope[] = []): number {
+  let n = tapes.length + gradients.length + scopes.length;
   for (const t of tapes) n += t.nodes.length + t.leaves.length;
   for (const g of gradients) n += g.adjoints.length + g.targets.length + g.sources.length;
   for (const c of curves) n += c.points.length;
@@ -206,8 +250,71 @@ function posColumns(rows: readonly { pos?: SourcePos }[], strings: Strings): Pac
   return out;
 }
 
-/** The nodes and leaves of `tapes`, the adjoints, targets and sources of `gradients` and the points of `curves`, as columns. */
-export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): PackedRows {
+/** The tapes' own fields as columns. */
+function tapeColumns(tapes: readonly TraceTape[], strings: Strings): PackedRows['tapes'] {
+  const n = tapes.length;
+  const out: PackedRows['tapes'] = {
+    id: new Int32Array(n), persistent: new Uint8Array(n), watchAccessedVariables: new Uint8Array(n), step: new Int32Array(n), detailed: new Uint8Array(n),
+    nodeCount: new Int32Array(n), bytes: new Float64Array(n), pos: posColumns(tapes, strings), name: new Int32Array(n), parentId: new Int32Array(n), truncated: new Int8Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const t = tapes[i];
+    out.id[i] = t.id;
+    out.persistent[i] = t.persistent ? 1 : 0;
+    out.watchAccessedVariables[i] = t.watchAccessedVariables ? 1 : 0;
+    out.step[i] = t.step;
+    out.detailed[i] = t.detailed ? 1 : 0;
+    out.nodeCount[i] = t.nodeCount;
+    out.bytes[i] = t.bytes;
+    out.name[i] = strings.id(t.name);
+    out.parentId[i] = t.parentId ?? -1;
+    out.truncated[i] = flag(t.truncated);
+  }
+  return out;
+}
+
+/** The gradient calls' own fields as columns. */
+function callColumns(gradients: readonly TraceGradient[], strings: Strings): PackedRows['calls'] {
+  const n = gradients.length;
+  const out: PackedRows['calls'] = { id: new Int32Array(n), kind: new Uint8Array(n), tapeId: new Int32Array(n), step: new Int32Array(n), pos: posColumns(gradients, strings), resultName: new Int32Array(n) };
+  for (let i = 0; i < n; i++) {
+    const g = gradients[i];
+    out.id[i] = g.id;
+    out.kind[i] = CALL_KINDS.indexOf(g.kind);
+    out.tapeId[i] = g.tapeId;
+    out.step[i] = g.step;
+    out.resultName[i] = strings.id(g.resultName);
+  }
+  return out;
+}
+
+/** Layer calls as columns, their strings in `strings`. */
+function scopeColumns(scopes: readonly TraceScope[], strings: Strings): PackedScopes {
+  const n = scopes.length;
+  const out: PackedScopes = {
+    id: new Int32Array(n), parentId: new Int32Array(n), name: new Int32Array(n), className: new Int32Array(n), model: new Uint8Array(n),
+    afterNodeId: new Int32Array(n), lastNodeId: new Int32Array(n), pos: posColumns(scopes, strings), outputId: new Int32Array(n), resultName: new Int32Array(n),
+  };
+  for (let i = 0; i < n; i++) {
+    const s = scopes[i];
+    out.id[i] = s.id;
+    out.parentId[i] = s.parentId ?? -1;
+    out.name[i] = strings.id(s.name);
+    out.className[i] = strings.id(s.className);
+    out.model[i] = s.model ? 1 : 0;
+    out.afterNodeId[i] = s.afterNodeId;
+    out.lastNodeId[i] = s.lastNodeId;
+    out.outputId[i] = s.outputId ?? -1;
+    out.resultName[i] = strings.id(s.resultName);
+  }
+  return out;
+}
+
+/**
+ * `tapes` and `gradients` (their own fields and their nodes, leaves, adjoints, targets and sources),
+ * the points of `curves` and the layer calls `scopes` (when given), as columns.
+ */
+export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = [], scopes?: readonly TraceScope[]): PackedRows {
   const strings = new Strings();
   const nodes: TraceNode[] = [], leaves: TraceLeaf[] = [], adjoints: TraceGradient['adjoints'] = [];
   const targets: TraceGradient['targets'] = [], sources: TraceGradient['sources'] = [];
@@ -305,10 +412,12 @@ export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceG
       points.value[p++] = toNumber(x.value);
     }
   }
-  return {
+  const out: PackedRows = {
     packed: 1,
     strings: strings.list,
     summaries: packSummaries(summaries),
+    tapes: tapeColumns(tapes, strings),
+    calls: callColumns(gradients, strings),
     nodeAt: offsets(tapes, (t) => t.nodes.length),
     leafAt: offsets(tapes, (t) => t.leaves.length),
     nodes: nc,
@@ -322,11 +431,16 @@ export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceG
     pointAt,
     points,
   };
+  if (scopes) out.scopes = scopeColumns(scopes, strings);
+  return out;
 }
 
-/** The tapes, calls and curves as they were packed: `tapes`, `gradients` and `curves` are the same lists with their rows left out (any rows they hold are replaced). */
-export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], gradients: readonly TraceGradient[], curves: readonly Curve[] = []): { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[] } {
-  const { strings, summaries: s, nodes: nc, leaves: lc, targets: tc, sources: sc, points } = packed;
+/**
+ * The tapes, calls, curves and layer calls as they were packed (`scopes` only when some were): `curves`
+ * are the same curves with their points left out (any points they hold are replaced).
+ */
+export function unpackRows(packed: PackedRows, curves: readonly Curve[] = []): { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[]; scopes?: TraceScope[] } {
+  const { strings, summaries: s, nodes: nc, leaves: lc, targets: tc, sources: sc, points, tapes: tp, calls: cp } = packed;
   const str = (i: number): string | undefined => (i < 0 ? undefined : strings[i]);
   const summary = (r: number): ValueSummary => {
     const k = 7 * r;
@@ -354,11 +468,7 @@ export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], grad
     }
     return v;
   };
-  const pos = (c: PackedPos, i: number): SourcePos | undefined => {
-    if (c.line[i] === 0) return undefined;
-    const file = str(c.file[i]);
-    return file === undefined ? { line: c.line[i], column: c.column[i] } : { line: c.line[i], column: c.column[i], file };
-  };
+  const pos = (c: PackedPos, i: number): SourcePos | undefined => posAt(c, i, strings);
   const attrs = new Map(nc.attrs);
   const node = (i: number): TraceNode => {
     const inputs: TraceNode['inputs'] = [];
@@ -403,16 +513,59 @@ export function unpackRows(packed: PackedRows, tapes: readonly TraceTape[], grad
     if (why) out.nullReason = why;
     return out;
   };
-  return {
-    tapes: tapes.map((t, k) => ({ ...t, nodes: range(packed.nodeAt[k], packed.nodeAt[k + 1], node), leaves: range(packed.leafAt[k], packed.leafAt[k + 1], leaf) })),
-    gradients: gradients.map((g, k) => ({
-      ...g,
+  // A tape's and a call's fields in the order the host's assembler writes them (src/runner/host/assemble.ts).
+  const tape = (k: number): TraceTape => {
+    const t: TraceTape = {
+      id: tp.id[k], persistent: tp.persistent[k] === 1, watchAccessedVariables: tp.watchAccessedVariables[k] === 1, step: tp.step[k], detailed: tp.detailed[k] === 1,
+      nodeCount: tp.nodeCount[k], bytes: tp.bytes[k], leaves: range(packed.leafAt[k], packed.leafAt[k + 1], leaf), nodes: range(packed.nodeAt[k], packed.nodeAt[k + 1], node),
+    };
+    const p = pos(tp.pos, k), name = str(tp.name[k]);
+    if (p) t.pos = p;
+    if (name !== undefined) t.name = name;
+    if (tp.parentId[k] >= 0) t.parentId = tp.parentId[k];
+    if (tp.truncated[k] >= 0) t.truncated = tp.truncated[k] === 1;
+    return t;
+  };
+  const call = (k: number): TraceGradient => {
+    const g: TraceGradient = {
+      id: cp.id[k], kind: CALL_KINDS[cp.kind[k]], tapeId: cp.tapeId[k], step: cp.step[k],
       targets: range(packed.targetAt[k], packed.targetAt[k + 1], target),
       sources: range(packed.sourceAt[k], packed.sourceAt[k + 1], source),
       adjoints: range(packed.adjointAt[k], packed.adjointAt[k + 1], (i) => ({ tensorId: packed.adjoints.tensorId[i], value: summary(packed.adjoints.value[i]) })),
-    })),
+    };
+    const p = pos(cp.pos, k), resultName = str(cp.resultName[k]);
+    if (p) g.pos = p;
+    if (resultName !== undefined) g.resultName = resultName;
+    return g;
+  };
+  const out: { tapes: TraceTape[]; gradients: TraceGradient[]; curves: Curve[]; scopes?: TraceScope[] } = {
+    tapes: range(0, tp.id.length, tape),
+    gradients: range(0, cp.id.length, call),
     curves: curves.map((c, k) => ({ ...c, points: range(packed.pointAt[k], packed.pointAt[k + 1], (i) => ({ step: points.step[i], value: toNum(points.value[i]) })) })),
   };
+  if (packed.scopes) out.scopes = unpackScopes(packed.scopes, strings);
+  return out;
+}
+
+/** Row i's position, or undefined (line 0). */
+function posAt(c: PackedPos, i: number, strings: readonly string[]): SourcePos | undefined {
+  if (c.line[i] === 0) return undefined;
+  return c.file[i] < 0 ? { line: c.line[i], column: c.column[i] } : { line: c.line[i], column: c.column[i], file: strings[c.file[i]] };
+}
+
+/** The layer calls of {@link PackedScopes}, field for field, in the order the runner writes them (src/runner/run/recorder.ts). */
+function unpackScopes(c: PackedScopes, strings: readonly string[]): TraceScope[] {
+  const out: TraceScope[] = new Array(c.id.length);
+  for (let i = 0; i < out.length; i++) {
+    const s: TraceScope = { id: c.id[i], name: strings[c.name[i]], className: strings[c.className[i]], model: c.model[i] === 1, afterNodeId: c.afterNodeId[i], lastNodeId: c.lastNodeId[i] };
+    if (c.parentId[i] >= 0) s.parentId = c.parentId[i];
+    const p = posAt(c.pos, i, strings);
+    if (p) s.pos = p;
+    if (c.outputId[i] >= 0) s.outputId = c.outputId[i];
+    if (c.resultName[i] >= 0) s.resultName = strings[c.resultName[i]];
+    out[i] = s;
+  }
+  return out;
 }
 
 //#region checking what arrived
@@ -464,16 +617,80 @@ function checkSummaries(v: unknown): string | undefined {
   return undefined;
 }
 
+const INT32_MAX = 2 ** 31;
+
+/** An Int32Array of ids, `rows` long when given, no id twice. */
+function ids(v: unknown, rows?: number): v is Int32Array {
+  if (!column(v, 'Int32Array', rows)) return false;
+  const seen = new Set<number>();
+  for (const id of v as Int32Array) {
+    if (seen.has(id)) return false;
+    seen.add(id);
+  }
+  return true;
+}
+
+/** A parentId column: -1 (none) or an id other than the row's own. */
+function parents(v: unknown, own: Int32Array): boolean {
+  if (!column(v, 'Int32Array', own.length) || !within(v as Int32Array, -1, INT32_MAX)) return false;
+  for (let i = 0; i < own.length; i++) if ((v as Int32Array)[i] === own[i]) return false;
+  return true;
+}
+
+/** Why the tapes' own columns are not well-formed, or undefined. */
+function checkTapes(v: unknown, strings: number): string | undefined {
+  if (!isObj(v) || !ids(v.id)) return 'tapes: no ids, or an id twice';
+  const n = (v.id as Int32Array).length;
+  for (const k of ['persistent', 'watchAccessedVariables', 'detailed'] as const) if (!column(v[k], 'Uint8Array', n) || !within(v[k] as Uint8Array, 0, 2)) return `tapes: bad ${k} column`;
+  if (!column(v.step, 'Int32Array', n) || !within(v.step as Int32Array, 0, INT32_MAX)) return 'tapes: bad step column';
+  if (!column(v.nodeCount, 'Int32Array', n) || !within(v.nodeCount as Int32Array, 0, INT32_MAX)) return 'tapes: bad nodeCount column';
+  if (!column(v.bytes, 'Float64Array', n) || !within(v.bytes as Float64Array, 0, Infinity)) return 'tapes: bad bytes column';
+  if (!checkPos(v.pos, n, strings)) return 'tapes: bad pos';
+  if (!column(v.name, 'Int32Array', n) || !within(v.name as Int32Array, -1, strings)) return 'tapes: bad name';
+  if (!parents(v.parentId, v.id as Int32Array)) return 'tapes: bad parentId';
+  if (!column(v.truncated, 'Int8Array', n) || !within(v.truncated as Int8Array, -1, 2)) return 'tapes: bad truncated column';
+  return undefined;
+}
+
+/** Why the gradient calls' own columns are not well-formed, or undefined. */
+function checkCalls(v: unknown, strings: number): string | undefined {
+  if (!isObj(v) || !ids(v.id)) return 'calls: no ids, or an id twice';
+  const n = (v.id as Int32Array).length;
+  if (!column(v.kind, 'Uint8Array', n) || !within(v.kind as Uint8Array, 0, CALL_KINDS.length)) return 'calls: bad kind';
+  if (!column(v.tapeId, 'Int32Array', n)) return 'calls: bad tapeId column';
+  if (!column(v.step, 'Int32Array', n) || !within(v.step as Int32Array, 0, INT32_MAX)) return 'calls: bad step column';
+  if (!checkPos(v.pos, n, strings)) return 'calls: bad pos';
+  if (!column(v.resultName, 'Int32Array', n) || !within(v.resultName as Int32Array, -1, strings)) return 'calls: bad resultName';
+  return undefined;
+}
+
+/** Why the layer calls' columns are not well-formed, or undefined. */
+function checkScopes(v: unknown, strings: number): string | undefined {
+  if (!isObj(v) || !ids(v.id)) return 'scopes: no ids, or an id twice';
+  const own = v.id as Int32Array;
+  const n = own.length;
+  if (!parents(v.parentId, own)) return 'scopes: bad parentId';
+  for (const k of ['name', 'className'] as const) if (!column(v[k], 'Int32Array', n) || !within(v[k] as Int32Array, 0, strings)) return `scopes: bad ${k}`;
+  if (!column(v.model, 'Uint8Array', n) || !within(v.model as Uint8Array, 0, 2)) return 'scopes: bad model column';
+  if (!column(v.afterNodeId, 'Int32Array', n) || !column(v.lastNodeId, 'Int32Array', n)) return 'scopes: bad node ids';
+  for (let i = 0; i < n; i++) if (!((v.afterNodeId as Int32Array)[i] < (v.lastNodeId as Int32Array)[i])) return `scopes: row ${i} holds no node`;
+  if (!checkPos(v.pos, n, strings)) return 'scopes: bad pos';
+  if (!column(v.outputId, 'Int32Array', n) || !within(v.outputId as Int32Array, -1, INT32_MAX)) return 'scopes: bad outputId';
+  if (!column(v.resultName, 'Int32Array', n) || !within(v.resultName as Int32Array, -1, strings)) return 'scopes: bad resultName';
+  return undefined;
+}
+
 /**
- * Why `v` is not well-formed PackedRows for `tapes` tapes, `gradients` gradient calls and `curves`
- * curves, or undefined when it is: a page unpacks only what passed.
+ * Why `v` is not well-formed PackedRows for `curves` curves, or undefined when it is: a page
+ * unpacks only what passed.
  */
-export function checkPackedRows(v: unknown, tapes: number, gradients: number, curves = 0): string | undefined {
+export function checkPackedRows(v: unknown, curves = 0): string | undefined {
   if (!isObj(v) || v.packed !== 1) return 'not packed rows';
   if (!Array.isArray(v.strings) || !v.strings.every((x) => typeof x === 'string')) return 'bad strings';
   const strings = v.strings.length;
-  const bad = checkSummaries(v.summaries);
+  const bad = checkSummaries(v.summaries) ?? checkTapes(v.tapes, strings) ?? checkCalls(v.calls, strings) ?? (v.scopes === undefined ? undefined : checkScopes(v.scopes, strings));
   if (bad) return bad;
+  const tapes = ((v.tapes as Obj).id as Int32Array).length, gradients = ((v.calls as Obj).id as Int32Array).length;
   const summaries = (v.summaries as PackedSummaries).count;
   const nc = v.nodes, lc = v.leaves, ac = v.adjoints;
   if (!isObj(nc) || !isObj(lc) || !isObj(ac)) return 'a column group is missing';

@@ -2,6 +2,11 @@
 // layer weights keep their Keras names (not the line's), the model's result takes the source's
 // name, and summary() reaches the console.
 import assert from 'node:assert/strict';
+import fc from 'fast-check';
+import type { TraceScope } from '../../src/protocol/trace';
+import type { TraceEvent } from '../../src/protocol/worker';
+import { ScopeRows } from '../../src/runner/run/recorder';
+import { layerCalls } from '../webview/fixtures/layerCalls';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { TraceAssembler } from '../../src/runner/host/assemble';
 import { disposeBundlers } from '../../src/runner/host/bundlerThread';
@@ -133,9 +138,31 @@ describe('runner/keras', function () {
     assert.equal(maps.output.values?.length, 8 * 8 * 8 * 8, 'the feature maps are kept, for the panel to draw as images');
   });
 
+  it('layer calls cross to the host as columns and come back field for field, in order (property)', () => {
+    const pos = fc.record({ line: fc.integer({ min: 1, max: 1e5 }), column: fc.nat(200), file: fc.constantFrom('/ws/a.ts', '/ws/layers.ts') }, { noNullPrototype: true, requiredKeys: ['line', 'column'] });
+    fc.assert(fc.property(fc.array(layerCalls(pos), { minLength: 1, maxLength: 3 }), (batches) => {
+      const a = new TraceAssembler('/x.grad.ts', new Date());
+      const rows = new ScopeRows();
+      for (const batch of batches) {
+        for (const s of batch) rows.add(s.id, s.parentId, s.name, s.className, s.model, s.afterNodeId, s.lastNodeId, s.pos, s.outputId, s.resultName);
+        const e = rows.take();
+        if (batch.length === 0) assert.equal(e, undefined, 'no event without a call');
+        else {
+          // Numbers only, in one typed array (transferred, not copied), and each name once per batch.
+          const clone = structuredClone(e!) as Extract<TraceEvent, { kind: 'scopeRows' }>;
+          assert.ok(clone.ints instanceof Int32Array && clone.ints.length === 12 * batch.length);
+          assert.equal(new Set(clone.strings).size, clone.strings.length);
+          a.apply(clone);
+        }
+      }
+      // The recorder's objects, field for field and key for key (the CLI's --json is compared as text).
+      assert.equal(JSON.stringify((a as unknown as { scopes: TraceScope[] }).scopes), JSON.stringify(batches.flat()));
+    }), { numRuns: 200 });
+  });
+
   it('a long run keeps its layer calls bounded: those holding no kept node go, the newest stay', () => {
     const a = new TraceAssembler('/x.grad.ts', new Date());
-    for (let i = 1; i <= 20_000; i++) a.apply({ kind: 'scope', scope: { id: i, name: 'dense', className: 'Dense', model: false, afterNodeId: 10 * i, lastNodeId: 10 * i + 3 } });
+    for (let i = 1; i <= 20_000; i++) a.apply({ kind: 'scopeRows', strings: ['dense', 'Dense'], ints: Int32Array.of(i, -1, 0, 1, 0, 10 * i, 10 * i + 3, 0, 0, -1, -1, -1) });
     const internal = (a as unknown as { scopes: unknown[] }).scopes;
     assert.ok(internal.length <= 8192 + 1, `${internal.length} scopes held`);
     assert.equal(a.finish(undefined, 1).scopes, undefined, 'none holds a kept node');

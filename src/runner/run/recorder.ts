@@ -26,7 +26,7 @@
  */
 import type { EngineObserver } from '../../engine/observer';
 import type { Tensor } from '../../engine/tensor';
-import type { DType, SourcePos, TraceScope } from '../../protocol/trace';
+import type { DType, SourcePos } from '../../protocol/trace';
 import type { TraceEvent } from '../../protocol/worker';
 import type { Pattern } from './names';
 import { Columns } from './columns';
@@ -71,6 +71,8 @@ export class Recorder implements EngineObserver {
   /** Keras layer and model calls in progress, innermost last (see scopeEntered). */
   private readonly scopes: { id: number; name: string; className: string; model: boolean; afterNodeId: number; recordedOps: number; pos?: SourcePos }[] = [];
   private nextScopeId = 1;
+  /** Calls ended since the last batch (`scopeRows`). */
+  private readonly scopeRows = new ScopeRows();
 
   constructor(private readonly host: RecorderHost) {
     this.naming = new Naming(host.engine);
@@ -103,7 +105,10 @@ export class Recorder implements EngineObserver {
 
   /** What waits to go out in columns: called by the host's flush, just before a batch is sent. */
   pack(): TraceEvent[] {
-    return this.columns.pack();
+    const out = this.columns.pack();
+    const scopes = this.scopeRows.take();
+    if (scopes) out.push(scopes);
+    return out;
   }
 
   /** The observer's locate(): a stack capture only where the trace will keep the position. */
@@ -313,12 +318,7 @@ export class Recorder implements EngineObserver {
     if (resultName !== undefined) setName(e.output as Tensor, resultName);
     if (this.recordedOps > s.recordedOps && this.lastNodeId > s.afterNodeId) {
       const parent = this.scopes[this.scopes.length - 1];
-      const scope: TraceScope = { id: s.id, name: s.name, className: s.className, model: s.model, afterNodeId: s.afterNodeId, lastNodeId: this.lastNodeId };
-      if (parent) scope.parentId = parent.id;
-      if (s.pos) scope.pos = s.pos;
-      if (e.output !== undefined) scope.outputId = e.output.id;
-      if (resultName !== undefined) scope.resultName = resultName;
-      this.host.emit({ kind: 'scope', scope });
+      this.scopeRows.add(s.id, parent?.id, s.name, s.className, s.model, s.afterNodeId, this.lastNodeId, s.pos, e.output?.id, resultName);
     }
   }
 
@@ -364,5 +364,36 @@ export class Recorder implements EngineObserver {
   /** Totals so far, for a run that is stopped before finish(). */
   statsEvent(): TraceEvent {
     return { kind: 'stats', ops: this.ops, recordedOps: this.recordedOps, gradientCalls: this.gradients.count, droppedSteps: this.steps.dropped };
+  }
+}
+
+/** Layer calls as `scopeRows` (src/protocol/worker.ts): SCOPE_ROW ints each, the names and files interned per batch. */
+export class ScopeRows {
+  private ints: number[] = [];
+  private strings: string[] = [];
+  private readonly ids = new Map<string, number>();
+
+  add(id: number, parentId: number | undefined, name: string, className: string, model: boolean, afterNodeId: number, lastNodeId: number, pos: SourcePos | undefined, outputId: number | undefined, resultName: string | undefined): void {
+    this.ints.push(id, parentId ?? -1, this.str(name), this.str(className), model ? 1 : 0, afterNodeId, lastNodeId, pos?.line ?? 0, pos?.column ?? 0, this.str(pos?.file), outputId ?? -1, this.str(resultName));
+  }
+
+  /** The event of the calls added since the last one, or undefined when there were none. */
+  take(): TraceEvent | undefined {
+    if (this.ints.length === 0) return undefined;
+    const e: TraceEvent = { kind: 'scopeRows', strings: this.strings, ints: Int32Array.from(this.ints) };
+    this.ints = [];
+    this.strings = [];
+    this.ids.clear();
+    return e;
+  }
+
+  private str(v: string | undefined): number {
+    if (v === undefined) return -1;
+    let i = this.ids.get(v);
+    if (i === undefined) {
+      i = this.strings.push(v) - 1;
+      this.ids.set(v, i);
+    }
+    return i;
   }
 }

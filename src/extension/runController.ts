@@ -7,6 +7,7 @@ import type { InspectRun } from './panel/panelSession';
 import { ExternalCommandId } from './commands/commandIds';
 import { readConfig } from './config';
 import { Disposable } from './dispose';
+import { clockTime } from './format/clock';
 import { TraceIndex } from './format/traceIndex';
 import type { Run, RunStore } from './runStore';
 import type { StatusBar } from './statusBar';
@@ -110,7 +111,7 @@ export class RunController extends Disposable {
     const file = scratchPath(doc);
     const config = readConfig(doc.uri);
     this.status.running(doc.uri);
-    this.output.appendLine(`▶ ${path.basename(file)} (${new Date().toLocaleTimeString()})`);
+    this.output.appendLine(`▶ ${path.basename(file)} (${clockTime(new Date())})`);
 
     const progressTimer = setTimeout(() => {
       void vscode.window.withProgress(

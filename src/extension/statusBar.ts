@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { Trace } from '../protocol/trace';
 import { CommandId, isScratchFile } from './commands/commandIds';
 import { Disposable } from './dispose';
+import { clockTime } from './format/clock';
 
 type State =
   | { kind: 'running' }
@@ -66,7 +67,7 @@ export class StatusBar extends Disposable {
       this.item.text = trace.ok ? `$(pass) GradTape ${time}` : `$(error) GradTape: ${trace.error?.kind === 'timeout' ? 'timed out' : (trace.error?.name ?? 'failed')}`;
       if (!trace.ok) this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       this.item.tooltip = [
-        `Last run at ${at.toLocaleTimeString()}, ${time}`,
+        `Last run at ${clockTime(at)}, ${time}`,
         `${trace.stats.recordedOps} ops recorded on ${trace.stats.tapes} tape(s), ${trace.stats.gradientCalls} gradient call(s)`,
         trace.error ? `${trace.error.name}: ${trace.error.message}` : '',
         'Click to compute gradients again',

@@ -146,22 +146,31 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
       }));
     }
   }
-  const seenNodes = new Set<number>();
-  const allNodes: TraceNode[] = [];
-  for (const t of tapes) {
-    for (const n of t.nodes) {
-      if (seenNodes.has(n.id)) continue;
-      seenNodes.add(n.id);
-      allNodes.push(n);
+  // The loops over nodes and edges below are indexed: this runs before the first frame in code not yet
+  // optimised, where each step of a for-of makes an object (10,000 nodes: megabytes for the collector).
+  let allNodes: TraceNode[];
+  if (tapes.length === 1) allNodes = tapes[0].nodes; // one tape records each node once
+  else {
+    // A node recorded by nested tapes is in each of them: drawn once.
+    const seenNodes = new Set<number>();
+    allNodes = [];
+    for (const t of tapes) {
+      for (let i = 0; i < t.nodes.length; i++) {
+        const n = t.nodes[i];
+        if (seenNodes.has(n.id)) continue;
+        seenNodes.add(n.id);
+        allNodes.push(n);
+      }
     }
   }
   // Recorded order (a sort only when it is not already: several tapes interleave).
   let sorted = true;
   for (let i = 1; i < allNodes.length && sorted; i++) sorted = allNodes[i - 1].id < allNodes[i].id;
-  if (!sorted) allNodes.sort((a, b) => a.id - b.id);
-  for (const n of allNodes) {
+  if (!sorted) allNodes = [...allNodes].sort((a, b) => a.id - b.id);
+  for (let k = 0; k < allNodes.length; k++) {
+    const n = allNodes[k];
     let depth = 0;
-    for (const id of n.tapeIds) depth = Math.max(depth, depths.get(id) ?? 0);
+    for (let j = 0; j < n.tapeIds.length; j++) depth = Math.max(depth, depths.get(n.tapeIds[j]) ?? 0);
     byTensor.set(n.outputId, nodes.length);
     byNodeId.set(n.id, nodes.length);
     nodes.push(makeNode({
@@ -170,9 +179,11 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
     }));
   }
   const edges: GraphEdge[] = [];
-  for (const n of allNodes) {
+  for (let k = 0; k < allNodes.length; k++) {
+    const n = allNodes[k];
     const to = byNodeId.get(n.id)!;
-    for (const inp of n.inputs) {
+    for (let j = 0; j < n.inputs.length; j++) {
+      const inp = n.inputs[j];
       const from = byTensor.get(inp.tensorId);
       if (from === undefined) continue; // produced outside the drawn tapes (e.g. by another step)
       const g = adj.get(inp.tensorId);
@@ -192,19 +203,22 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
   // An op no source name covers reads as the expression that ran, with the function the source
   // called (`matmul(xb, w1)`, TraceNode.call), else the op's name (`matMul(…)`), never an id;
   // nodes are in recorded order, so an input's title is final before its consumers read it.
-  for (const node of nodes) {
+  for (let k = 0; k < nodes.length; k++) {
+    const node = nodes[k];
     if (node.kind !== 'op' || node.node!.name !== undefined || node.title !== '') continue;
     const name = given.get(node.tensorId);
     if (name !== undefined) {
       node.title = name;
       continue;
     }
-    const args = node.node!.inputs.map((inp) => {
-      const from = byTensor.get(inp.tensorId);
-      return from === undefined ? '…' : nodes[from].title;
-    });
+    const ins = node.node!.inputs;
+    let args = '';
+    for (let j = 0; j < ins.length; j++) {
+      const from = byTensor.get(ins[j].tensorId);
+      args += `${j ? ', ' : ''}${from === undefined ? '…' : nodes[from].title}`;
+    }
     const fn = node.node!.call ?? `${node.op.charAt(0).toLowerCase()}${node.op.slice(1)}`;
-    node.title = clipTitle(`${fn}(${args.join(', ')})`);
+    node.title = clipTitle(`${fn}(${args})`);
   }
   assignHeat(edges);
   return { nodes, edges, tapes, gradient, byTensor, byNodeId };
@@ -234,19 +248,19 @@ export function nullPhrase(kind: NullReason['kind'] | undefined): string {
 
 /** Maps each edge's gradient magnitude to 0…1 on a log scale over this graph's range. */
 export function assignHeat(edges: GraphEdge[]): void {
-  // Two loops, no per-edge closure or array of logs: this runs before the first frame.
+  // Two indexed loops, no per-edge closure or array of logs: this runs before the first frame.
   // (Not Math.min(...logs): a spread of 100,000+ edges overflows the stack.)
   let lo = Infinity;
   let hi = -Infinity;
-  for (const e of edges) {
-    const r = e.gradRms;
+  for (let k = 0; k < edges.length; k++) {
+    const r = edges[k].gradRms;
     if (r === undefined || !(r > 0) || !Number.isFinite(r)) continue;
     const l = Math.log10(r);
     if (l < lo) lo = l;
     if (l > hi) hi = l;
   }
-  for (const e of edges) {
-    const r = e.gradRms;
+  for (let k = 0; k < edges.length; k++) {
+    const e = edges[k], r = e.gradRms;
     if (r === undefined) e.heat = undefined;
     else if (!Number.isFinite(r)) e.heat = 1; // exploded: as hot as it gets
     else if (!(r > 0)) e.heat = 0; // exactly zero

@@ -31,7 +31,9 @@ function nodeH(n: GraphNode, s: (typeof NODE_SIZES)[SizeClass]): number {
 /** Gives every node the size of its class. */
 export function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
   const s = NODE_SIZES[size];
-  for (const n of graph.nodes) {
+  // Indexed loops here and in bounds: they run before the first frame, where a for-of's steps make garbage.
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const n = graph.nodes[i];
     n.w = nodeW(n, s);
     n.h = nodeH(n, s);
   }
@@ -250,7 +252,8 @@ export function layeredBounds(graph: Graph, dir: Direction = 'LR', size: SizeCla
 export function bounds(graph: Graph): { x: number; y: number; w: number; h: number } {
   if (!graph.nodes.length) return { x: 0, y: 0, w: 1, h: 1 };
   let x0 = Infinity, y0 = Infinity, x1 = -Infinity, y1 = -Infinity;
-  for (const n of graph.nodes) {
+  for (let i = 0; i < graph.nodes.length; i++) {
+    const n = graph.nodes[i];
     x0 = Math.min(x0, n.x);
     y0 = Math.min(y0, n.y);
     x1 = Math.max(x1, n.x + n.w);

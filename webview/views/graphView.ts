@@ -263,7 +263,10 @@ export class GraphView {
     const g = this.graph!;
     this.moved();
     this.placed = new Float64Array(2 * g.nodes.length);
-    for (const n of g.nodes) {
+    // Indexed loops over every node (here, in nodesIn and in a frame's drawing): the first frame runs
+    // them in code not yet optimised, where each step of a for-of makes an object for the collector.
+    for (let i = 0; i < g.nodes.length; i++) {
+      const n = g.nodes[i];
       this.placed[2 * n.index] = n.x;
       this.placed[2 * n.index + 1] = n.y;
     }
@@ -396,7 +399,11 @@ export class GraphView {
     if (this.index) return this.index.nodesIn(b);
     this.indexSoon();
     const out: number[] = [];
-    for (const n of this.graph!.nodes) if (!(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(n.index);
+    const nodes = this.graph!.nodes;
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i];
+      if (!(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(n.index);
+    }
     return out;
   }
 
@@ -717,8 +724,8 @@ export class GraphView {
       let slot = -1;
       if (slots > 1) {
         slot = 0;
-        for (const j of b.inputs) {
-          const o = g.nodes[j];
+        for (let k = 0; k < slots; k++) {
+          const o = g.nodes[b.inputs[k]];
           if (lr ? o.y + o.h / 2 < a.y + a.h / 2 : o.x + o.w / 2 < a.x + a.w / 2) slot++;
         }
       }
@@ -804,7 +811,8 @@ export class GraphView {
       const plain = new Path2D();
       const stripes = { Variable: new Path2D(), Constant: new Path2D(), Tensor: new Path2D() } as Record<string, Path2D>;
       const bad = new Path2D();
-      for (const n of visible) {
+      for (let q = 0; q < visible.length; q++) {
+        const n = visible[q];
         if (n.depth > 0 || n.kind === 'group' || n.kind === 'note' || n.grad === null || n.index === this.selected || n.index === this.walkFocus || this.highlighted.has(n.index) || this.matches.has(n.index)) {
           special.push(n);
           continue;
@@ -1149,7 +1157,7 @@ function trailScale(trail: number[]): { logs: Float64Array; lo: number; hi: numb
 /** The smallest node height among these (the detail check for the whole frame). */
 function NODE_H_MIN(nodes: GraphNode[]): number {
   let m = Infinity;
-  for (const n of nodes) if (n.h < m) m = n.h;
+  for (let i = 0; i < nodes.length; i++) if (nodes[i].h < m) m = nodes[i].h;
   return Number.isFinite(m) ? Math.max(m, 0) : 0;
 }
 

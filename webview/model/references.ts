@@ -22,7 +22,11 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
   // Ranks as the layered layout gives them (a reference is a leaf: no op's rank changes below, so the
   // layout takes these rather than working them out again).
   const rank = opRanks(view.nodes);
-  const far = view.nodes.filter((n) => n.kind === 'leaf' && n.consumers.length > 1 && n.ref === undefined).map((leaf) => {
+  const far: { leaf: GraphNode; clusters: number[][] }[] = [];
+  // An indexed pass, not filter/map over every node: this runs before the first frame, in cold code.
+  for (let i = 0; i < view.nodes.length; i++) {
+    const leaf = view.nodes[i];
+    if (leaf.kind !== 'leaf' || leaf.consumers.length < 2 || leaf.ref !== undefined) continue;
     const cs = [...new Set(leaf.consumers)].sort((a, b) => rank[a] - rank[b] || a - b);
     // Consumers in clusters along the flow: the first stays linked to the leaf, each later one gets a reference.
     const clusters: number[][] = [];
@@ -31,8 +35,8 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
       if (last && rank[c] - rank[last[0]] <= span) last.push(c);
       else clusters.push([c]);
     }
-    return { leaf, clusters };
-  }).filter((f) => f.clusters.length > 1);
+    if (clusters.length > 1) far.push({ leaf, clusters });
+  }
   if (!far.length) {
     shareOpRanks(view.nodes, rank);
     return view;

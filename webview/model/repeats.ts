@@ -69,20 +69,47 @@ export function signatureIds(ops: GraphNode[]): Int32Array {
 }
 
 /**
+ * A number per op, equal for ops of equal signature (op, arity, file, line, column; different
+ * signatures may share one): what the quick look below reads, without the maps signatureIds needs.
+ */
+export function signatureHashes(ops: GraphNode[]): Int32Array {
+  const opIds = new Map<string, number>(), fileIds = new Map<string, number>();
+  const out = new Int32Array(ops.length);
+  for (let i = 0; i < ops.length; i++) {
+    const n = ops[i], p = n.pos;
+    let op = opIds.get(n.op);
+    if (op === undefined) opIds.set(n.op, (op = opIds.size));
+    let h = Math.imul(op + 1, 0x9e3779b1) ^ n.inputs.length;
+    if (p) {
+      const f = p.file ?? '';
+      let file = fileIds.get(f);
+      if (file === undefined) fileIds.set(f, (file = fileIds.size));
+      h = Math.imul(h ^ (file + 1), 0x85ebca6b) ^ p.line;
+      h = Math.imul(h ^ (h >>> 15), 0xc2b2ae35) ^ p.column;
+    }
+    out[i] = Math.imul(h ^ (h >>> 13), 0x27d4eb2f) ^ (h >>> 16);
+  }
+  return out;
+}
+
+/**
  * False only when no run of period ≤ maxPeriod repeats minRepeats times (one pass, against the
- * search's pass per period): in such a run of period p, each op after the first iteration has the
+ * search's pass per period): in such a run of period p each op after the first iteration has the
  * signature of the op p before it, so (minRepeats − 1)·p ≥ minRepeats − 1 ops in a row each repeat
  * a signature seen at most maxPeriod ops earlier. A tape without loops has few such ops, and rarely
- * two in a row.
+ * two in a row. `sig`: signature ids or hashes; values sharing a slot of the table below count as
+ * one, which can only make the answer yes more often.
  */
 export function mayRepeat(sig: Int32Array, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): boolean {
   const need = Math.max(1, minRepeats - 1);
-  // Where each signature was last seen (ids are small: 0 … ops − 1).
-  const last = new Int32Array(sig.length).fill(-1);
+  // Where each value was last seen, in a table of at least twice as many slots as ops.
+  let size = 16;
+  while (size < 2 * sig.length) size *= 2;
+  const last = new Int32Array(size).fill(-1), mask = size - 1;
   let row = 0;
   for (let k = 0; k < sig.length; k++) {
-    const s = sig[k], seen = last[s];
-    last[s] = k;
+    const slot = sig[k] & mask, seen = last[slot];
+    last[slot] = k;
     if (seen >= 0 && k - seen <= maxPeriod) {
       if (++row >= need) return true;
     } else row = 0;
@@ -95,8 +122,8 @@ export function findRepeats(graph: Graph, minRepeats = MIN_REPEATS, maxPeriod = 
   const ops: GraphNode[] = [];
   const all = graph.nodes;
   for (let i = 0; i < all.length; i++) if (all[i].kind === 'op') ops.push(all[i]);
-  const sig = signatureIds(ops);
-  return mayRepeat(sig, minRepeats, maxPeriod) ? periodicRuns(ops, sig, minRepeats, maxPeriod) : [];
+  if (!mayRepeat(signatureHashes(ops), minRepeats, maxPeriod)) return [];
+  return periodicRuns(ops, signatureIds(ops), minRepeats, maxPeriod);
 }
 
 /** The search itself (findRepeats without its quick look): exported for the test that the look never skips a repeat. */

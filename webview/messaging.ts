@@ -1,6 +1,6 @@
 /** The typed channel to the extension host (cf. hexeditor's MessageHandler, without requests). */
 import type { HostToPanel, PanelPersistedState, PanelToHost } from '../src/protocol/panel';
-import { decodeFromHost } from '../src/protocol/panelWire';
+import { decodeFromHost, NOT_HOST } from '../src/protocol/panelWire';
 
 interface VsCodeApi {
   postMessage(msg: PanelToHost): void;
@@ -19,7 +19,7 @@ export function post(msg: PanelToHost): void {
   api.postMessage(msg);
 }
 
-/** Each message from the host, decoded (a large run's rows arrive packed: src/protocol/panelWire.ts) and checked; what fails is reported, not handled. */
+/** Each message from the host, decoded (a large run's rows and the inspector's lists of numbers arrive packed: src/protocol/panelWire.ts) and checked; what fails is reported, not handled. */
 export function onMessage(handler: (msg: HostToPanel) => void): void {
   window.addEventListener('message', (e: MessageEvent) => {
     const m: unknown = e.data;
@@ -39,7 +39,11 @@ export function onMessage(handler: (msg: HostToPanel) => void): void {
       }
     }
     if (decoded.ok) handler(decoded.msg);
-    else if ((m as { rows?: unknown }).rows !== undefined) post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
+    else if (decoded.reason !== NOT_HOST) {
+      post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
+      // A refused answer still ends its question: the inspector shows why instead of waiting forever.
+      if (decoded.requestId !== undefined) handler({ type: 'didInspect', requestId: decoded.requestId, result: { ok: false, error: `the answer could not be read (${decoded.reason})` } });
+    }
   });
 }
 

@@ -164,6 +164,11 @@ export function rowCount(tapes: readonly TraceTape[], gradients: readonly TraceG
 const toNumber = (v: Num): number => (typeof v === 'number' ? v : v === 'NaN' ? NaN : v === 'Infinity' ? Infinity : -Infinity);
 const toNum = (v: number): Num => (Number.isFinite(v) ? v : Number.isNaN(v) ? 'NaN' : v > 0 ? 'Infinity' : '-Infinity');
 
+/** A list of {@link Num}s as float64s (NaN and ±Infinity for their strings). */
+export const numbersOf = (list: readonly Num[]): Float64Array => Float64Array.from(list, toNumber);
+/** The list {@link numbersOf} packed, as the trace spells it. */
+export const numsOf = (a: Float64Array): Num[] => Array.from(a, toNum);
+
 /** Interns strings: each distinct one is sent once. */
 class Strings {
   readonly list: string[] = [];

@@ -9,7 +9,7 @@ import { LIBRARY_MAX_NODES, layeredLayout, sizeNodes } from '../../webview/model
 import { viewGraphFor } from '../../webview/model/repeats';
 import { addReferences, REF_SPAN } from '../../webview/model/references';
 import { NODE_SIZES } from '../../webview/model/viewport';
-import { summary } from './fixtures/traceBuilder';
+import { largeTrace, summary } from './fixtures/traceBuilder';
 
 /** `w` feeds the first MatMul and, after a chain of `depth` Tanh ops, the last one; `b` is used by one op only. */
 function chain(depth: number): Trace {
@@ -92,6 +92,27 @@ describe('panel: a leaf used across the tape is drawn once, with short reference
     const big = chain(LIBRARY_MAX_NODES);
     const bigView = viewGraphFor(buildGraph(big.tapes, big.gradients[0]), new Set()).view;
     assert.equal(addReferences(bigView).nodes.filter((n) => n.ref !== undefined).length, 1);
+  });
+
+  it('the layout takes the ops\' ranks references worked out, and places every node as it would have without them', () => {
+    // The 10,000-node benchmark tape (leaves read all along it) and the Hessian's nested tapes, with and without references.
+    const big = largeTrace(10_000);
+    const hess = JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'trace-hessian.json'), 'utf8')) as Trace;
+    const hessTapes = tapesAtStep(hess, maxStep(hess));
+    for (const [name, graph] of [['large', buildGraph(big.tapes, big.gradients[0])], ['hessian', buildGraph(hessTapes, gradientsFor(hess, hessTapes).at(-1))]] as const) {
+      for (const span of [0, REF_SPAN, 1000]) {
+        const shared = addReferences(viewGraphFor(graph, new Set()).view, span, 0);
+        // The same nodes in a new array: nothing handed over, so the layout works the ranks out itself.
+        const own = { ...shared, nodes: shared.nodes.map((n) => ({ ...n })) };
+        for (const g of [shared, own]) {
+          sizeNodes(g, 'brief');
+          layeredLayout(g, 'TB', 'brief');
+        }
+        assert.ok(shared.nodes.length > 10);
+        assert.deepEqual(shared.nodes.map((n) => [n.x, n.y]), own.nodes.map((n) => [n.x, n.y]), `${name}, span ${span}`);
+        if (name === 'large' && span === REF_SPAN) assert.ok(shared.nodes.some((n) => n.ref !== undefined), 'references were drawn');
+      }
+    }
   });
 
   it('uses close together share the leaf: no reference in a short chain, none for a leaf used once', () => {

@@ -5,7 +5,9 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
-import type { HostToPanel } from '../../src/protocol/panel';
+import { inspect } from '../../src/engine/inspect';
+import type { HostToPanel, InspectAnswer } from '../../src/protocol/panel';
+import { inspectJob } from '../../src/runner/host/inspectJob';
 import { splitTrace } from '../../src/protocol/panelParts';
 import { decodeFromHost, encodeForPanel, type HostToPanelWire } from '../../src/protocol/panelWire';
 import type { Curve, Num, Trace, TraceGradient, TraceLeaf, TraceNode, TraceScope, TraceTape, ValueSummary } from '../../src/protocol/trace';
@@ -244,5 +246,97 @@ describe('panel: a run\'s rows as typed arrays', () => {
     const twice = structuredClone(encodeForPanel(load(trace))) as { run: { trace: Trace } };
     twice.run.trace.tapes = trace.tapes;
     assert.match((decodeFromHost(twice) as { reason: string }).reason, /didLoadRun: tapes or calls beside packed rows/);
+  });
+});
+
+describe('panel: the inspector\'s answers with their numbers as typed arrays', () => {
+  const inspected = (answer: InspectAnswer): HostToPanel => ({ type: 'didInspect', requestId: 7, result: { ok: true, answer } });
+  /** Every list of numbers the wire form holds, and whether any is still a plain list. */
+  const lists = (wire: unknown): { packed: number; plain: number } => {
+    const out = { packed: 0, plain: 0 };
+    const walk = (v: unknown, key: string): void => {
+      if (v instanceof Float64Array) out.packed++;
+      else if (Array.isArray(v)) {
+        if (['upstream', 'contribution', 'values'].includes(key) || v.some((x) => typeof x === 'number')) out.plain++;
+        for (const x of v) walk(x, key);
+      } else if (v && typeof v === 'object') for (const [k, x] of Object.entries(v)) walk(x, k);
+    };
+    walk(wire, '');
+    return out;
+  };
+
+  it('gives back the engine\'s node and walkthrough answers, every list of numbers a Float64Array on the way', () => {
+    const traces = [trainingTrace(), JSON.parse(fs.readFileSync(path.join(__dirname, 'fixtures', 'trace-mlp-adam.json'), 'utf8')) as Trace];
+    let packed = 0;
+    for (const trace of traces) {
+      const g = trace.gradients[0];
+      const tape = trace.tapes.find((t) => t.id === g.tapeId)!;
+      const job = inspectJob(trace, g.id)!;
+      const answers = [
+        ...tape.nodes.map((n) => inspect(job, { kind: 'node', tensorId: n.outputId, nodeId: n.id })),
+        ...g.sources.map((s) => inspect(job, { kind: 'walk', seed: s.tensorId, element: 0 })),
+      ];
+      for (const answer of answers) {
+        const msg = inspected(answer);
+        const wire = structuredClone(encodeForPanel(msg));
+        const l = lists(wire);
+        assert.equal(l.plain, 0, 'no list of numbers left for JSON');
+        packed += l.packed;
+        assert.deepEqual(decodeFromHost(wire), { ok: true, msg });
+      }
+    }
+    assert.ok(packed > 20, `${packed} lists packed`);
+  });
+
+  it('gives back any answer, non-finite numbers and -0 as the engine spells them (property)', () => {
+    const num: fc.Arbitrary<Num> = fc.oneof(fc.double({ noNaN: true, noDefaultInfinity: true }), fc.constantFrom<Num>('NaN', 'Infinity', '-Infinity', -0));
+    const values = fc.array(num, { maxLength: 6 });
+    const term = fc.record({ input: fc.constantFrom('a', 'b'), tensorId: fc.nat(99), local: fc.constant('∂out/∂a = 1'), skipped: fc.boolean(), contribution: fc.option(values, { nil: null }) }, { noNullPrototype: true });
+    const chain = fc.record({ nodeId: fc.nat(99), upstream: fc.option(values, { nil: null }), terms: fc.array(term, { maxLength: 3 }), reason: fc.constant('replaying failed') }, { noNullPrototype: true, requiredKeys: ['nodeId', 'upstream', 'terms'] });
+    const node: fc.Arbitrary<InspectAnswer> = fc.record({ kind: fc.constant('node' as const), derivative: fc.constant({ text: '∂out/∂a = 1', local: ['∂out/∂a = 1'] }), chain, fd: fc.constant({ ok: false as const, reason: 'summary only' }) }, { noNullPrototype: true, requiredKeys: ['kind', 'fd'] });
+    const step = chain.chain((c) => fc.record({
+      accumulated: fc.array(fc.option(values, { nil: null }), { minLength: c.terms.length, maxLength: c.terms.length }), complete: fc.constant(c.terms.map(() => true)),
+      matches: fc.constant(c.terms.map(() => null)), recorded: fc.array(fc.option(values, { nil: null }), { minLength: c.terms.length, maxLength: c.terms.length }),
+    }, { noNullPrototype: true }).map((w) => ({ ...c, ...w })));
+    const jvp = fc.oneof(fc.constant({ ok: false as const, reason: 'no tangent' }), fc.record({ ok: fc.constant(true as const), tangents: fc.array(fc.record({ nodeId: fc.nat(99), values }, { noNullPrototype: true }), { maxLength: 3 }), targetTangent: num, reverse: fc.option(num, { nil: null }) }, { noNullPrototype: true }));
+    const walk: fc.Arbitrary<InspectAnswer> = fc.record({ kind: fc.constant('walk' as const), steps: fc.array(step, { maxLength: 3 }), jvp }, { noNullPrototype: true });
+    fc.assert(fc.property(fc.oneof(node, walk), (answer) => {
+      const msg = inspected(answer);
+      const wire = structuredClone(encodeForPanel(msg));
+      assert.equal(lists(wire).plain, 0);
+      const back = decodeFromHost(wire);
+      assert.deepEqual(back, { ok: true, msg });
+      assert.equal(JSON.stringify(back.ok && back.msg), JSON.stringify(msg), 'key for key');
+    }), { numRuns: 200 });
+  });
+
+  it('refuses an answer whose lists are not Float64Arrays or that is not shaped as one; a failure passes as it is', () => {
+    const trace = trainingTrace();
+    const g = trace.gradients[0];
+    const walkAnswer = inspect(inspectJob(trace, g.id)!, { kind: 'walk', seed: g.sources[0].tensorId, element: 0 });
+    assert.equal(walkAnswer.kind, 'walk');
+    const good = () => structuredClone(encodeForPanel(inspected(walkAnswer))) as unknown as { result: { answer: Record<string, unknown> & { steps: Record<string, unknown>[] } } };
+    assert.ok(decodeFromHost(good()).ok);
+    const broken: [string, (w: ReturnType<typeof good>) => void][] = [
+      ['an upstream as a plain list', (w) => (w.result.answer.steps[0].upstream = [1, 2])],
+      ['an upstream as an Int32Array', (w) => (w.result.answer.steps[0].upstream = Int32Array.of(1))],
+      ['no steps', (w) => delete (w.result.answer as Partial<typeof w.result.answer>).steps],
+      ['terms that are not a list', (w) => (w.result.answer.steps[0].terms = {})],
+      ['recorded adjoints as a string', (w) => (w.result.answer.steps[0].recorded = 'x')],
+      ['an answer of another kind', (w) => (w.result.answer.kind = 'graph')],
+      ['no jvp', (w) => delete w.result.answer.jvp],
+    ];
+    for (const [what, breakIt] of broken) {
+      const w = good();
+      breakIt(w);
+      const r = decodeFromHost(w);
+      assert.equal(r.ok, false, what);
+      assert.match((r as { reason: string }).reason, /^didInspect: /, what);
+      assert.equal((r as { requestId?: number }).requestId, 7, `${what}: names its question, so the page can fail it`);
+    }
+    const failed: HostToPanel = { type: 'didInspect', requestId: 3, result: { ok: false, error: 'the run shown is no longer held by the editor; run the file again' } };
+    assert.deepEqual(decodeFromHost(structuredClone(encodeForPanel(failed))), { ok: true, msg: failed });
+    assert.deepEqual(decodeFromHost({ type: 'didInspect', requestId: 3 }), { ok: false, reason: 'didInspect: no result', requestId: 3 });
+    assert.deepEqual(decodeFromHost({ type: 'didInspect', requestId: 'x' }), { ok: false, reason: 'didInspect: no result' }, 'no question to fail');
   });
 });

@@ -12,6 +12,7 @@
 import dagre from '@dagrejs/dagre';
 import { layoutInput, type Graph, type GraphNode } from './graphModel';
 
+import { sortByKey } from './sortByKey';
 import { NODE_SIZES, type Direction, type SizeClass } from './viewport';
 
 export const LIBRARY_MAX_NODES = 120;
@@ -64,6 +65,48 @@ interface LayerOrder { start: Int32Array; members: Int32Array }
  */
 const orders = new WeakMap<GraphNode[], { count: number; order: LayerOrder }>();
 
+/**
+ * Each op's rank along the flow: the longest path from the leaves (ops are in recorded, so
+ * topological, order), then an op whose result is used only later moved up to just before its first
+ * consumer (shorter edges, narrower ranks). Leaves stay 0 here: layerOrder puts each just before its
+ * first consumer. The one rule for the layout and for references.ts (which asks which uses of a leaf
+ * are far from its first).
+ */
+export function opRanks(nodes: readonly GraphNode[]): Int32Array {
+  const n = nodes.length;
+  const rank = new Int32Array(n);
+  // Indexed loops: this runs once per graph, in cold code, before the first frame.
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    if (node.kind === 'leaf') continue;
+    const ins = node.inputs;
+    let r = 1;
+    for (let k = 0; k < ins.length; k++) if (rank[ins[k]] + 1 > r) r = rank[ins[k]] + 1;
+    rank[i] = r;
+  }
+  // Reverse recorded order sees consumers first.
+  for (let i = n - 1; i >= 0; i--) {
+    const node = nodes[i];
+    const outs = node.consumers;
+    if (node.kind === 'leaf' || !outs.length) continue;
+    let r = Infinity;
+    for (let k = 0; k < outs.length; k++) if (rank[outs[k]] - 1 < r) r = rank[outs[k]] - 1;
+    if (r > rank[i]) rank[i] = r;
+  }
+  return rank;
+}
+
+/**
+ * Op ranks a step before the layout already worked out for these nodes (references.ts: it adds and
+ * relinks leaves only, so every op keeps its rank), taken by the layout instead of a second pass.
+ */
+const givenRanks = new WeakMap<GraphNode[], Int32Array>();
+
+/** `rank`: opRanks of a graph whose ops and their links are these nodes', at the same indices (any leaf's entry 0). */
+export function shareOpRanks(nodes: GraphNode[], rank: Int32Array): void {
+  givenRanks.set(nodes, rank);
+}
+
 function layerOrder(nodes: GraphNode[]): LayerOrder {
   const known = orders.get(nodes);
   if (known && known.count === nodes.length) return known.order;
@@ -85,22 +128,10 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
     ins.set(node.inputs, inAt[i]);
     outs.set(node.consumers, outAt[i]);
   }
-  const rank = new Int32Array(n);
-  // Node indices: leaves first, then ops in recorded (topological) order.
-  for (let i = 0; i < n; i++) {
-    if (leaf[i]) continue;
-    let r = 1;
-    for (let k = inAt[i]; k < inAt[i + 1]; k++) if (rank[ins[k]] + 1 > r) r = rank[ins[k]] + 1;
-    rank[i] = r;
-  }
-  // An op whose result is used only later moves up to just before its first consumer (shorter
-  // edges, narrower ranks); reverse recorded order sees consumers first.
-  for (let i = n - 1; i >= 0; i--) {
-    if (leaf[i] || outAt[i] === outAt[i + 1]) continue;
-    let r = Infinity;
-    for (let k = outAt[i]; k < outAt[i + 1]; k++) r = Math.min(r, rank[outs[k]] - 1);
-    if (r > rank[i]) rank[i] = r;
-  }
+  // Taken once: the leaves' ranks are written into it below, and nodes added later need a new pass.
+  const given = givenRanks.get(nodes);
+  givenRanks.delete(nodes);
+  const rank = given && given.length === n ? given : opRanks(nodes);
   // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
   let ranks = 0;
   for (let i = 0; i < n; i++) {
@@ -145,56 +176,6 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   const order = { start, members };
   orders.set(nodes, { count: n, order });
   return order;
-}
-
-/** Within a rank: by key, then by node index (a total order, so any correct sort gives the one result). */
-function insertionSort(members: Int32Array, a: number, b: number, key: Float64Array): void {
-  for (let k = a + 1; k < b; k++) {
-    const i = members[k];
-    let m = k - 1;
-    while (m >= a && (key[members[m]] > key[i] || (key[members[m]] === key[i] && members[m] > i))) {
-      members[m + 1] = members[m];
-      m--;
-    }
-    members[m + 1] = i;
-  }
-}
-
-const RUN = 16;
-
-/**
- * Sorts members[a, b) by key, then index: insertion sort in runs of RUN (most ranks of a long tape
- * hold a few nodes), then bottom-up merges through `scratch` (as long as members). Comparisons are
- * inline: Array.prototype.sort's comparator calls were most of a 10,000-node layout.
- */
-function sortByKey(members: Int32Array, a: number, b: number, key: Float64Array, scratch: Int32Array): void {
-  // Most ranks keep their order from one sweep to the next: one look says so.
-  let sorted = true;
-  for (let k = a + 1; k < b && sorted; k++) {
-    const p = members[k - 1], q = members[k];
-    sorted = key[p] < key[q] || (key[p] === key[q] && p < q);
-  }
-  if (sorted) return;
-  for (let s = a; s < b; s += RUN) insertionSort(members, s, Math.min(s + RUN, b), key);
-  if (b - a <= RUN) return;
-  let src = members, dst = scratch;
-  for (let w = RUN; w < b - a; w *= 2) {
-    for (let lo = a; lo < b; lo += 2 * w) {
-      const mid = Math.min(lo + w, b), hi = Math.min(lo + 2 * w, b);
-      let i = lo, j = mid, k = lo;
-      while (i < mid && j < hi) {
-        const p = src[i], q = src[j];
-        if (key[q] < key[p] || (key[q] === key[p] && q < p)) { dst[k++] = q; j++; }
-        else { dst[k++] = p; i++; }
-      }
-      while (i < mid) dst[k++] = src[i++];
-      while (j < hi) dst[k++] = src[j++];
-    }
-    const t = src;
-    src = dst;
-    dst = t;
-  }
-  if (src !== members) for (let k = a; k < b; k++) members[k] = src[k];
 }
 
 /**

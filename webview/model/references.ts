@@ -8,36 +8,10 @@
  */
 import { copyNode, type GraphNode } from './graphModel';
 import type { ViewGraph } from './repeats';
-import { LIBRARY_MAX_NODES } from './layout';
+import { LIBRARY_MAX_NODES, opRanks, shareOpRanks } from './layout';
 
 /** Consumers more than this many ranks after the leaf's first one read it through a reference. */
 export const REF_SPAN = 2;
-
-/** Ranks as the layered layout gives them: longest path from the leaves (ops are in recorded, so topological, order), then each op moved up to just before its first consumer. */
-function ranks(view: ViewGraph): Int32Array {
-  const rank = new Int32Array(view.nodes.length);
-  // Leaves first, then the rest in index order.
-  const order: number[] = [];
-  for (const n of view.nodes) if (n.kind === 'leaf') order.push(n.index);
-  for (const n of view.nodes) if (n.kind !== 'leaf') order.push(n.index);
-  for (const i of order) {
-    const n = view.nodes[i];
-    if (n.kind === 'leaf') continue;
-    let r = 1;
-    for (const j of n.inputs) if (view.nodes[j].kind !== 'leaf') r = Math.max(r, rank[j] + 1);
-    rank[i] = r;
-  }
-  // As the layout does (layout.ts): an op used only later sits just before its first consumer
-  // (`cos(x)` of a backward pass is drawn beside the op that uses it, not beside x).
-  for (let i = order.length - 1; i >= 0; i--) {
-    const n = view.nodes[order[i]];
-    if (n.kind === 'leaf' || !n.consumers.length) continue;
-    let r = Infinity;
-    for (const c of n.consumers) r = Math.min(r, rank[c] - 1);
-    if (r > rank[n.index]) rank[n.index] = r;
-  }
-  return rank;
-}
 
 /**
  * `minNodes`: graphs up to this size are left alone; dagre lays them out (layout.ts), and its
@@ -45,7 +19,9 @@ function ranks(view: ViewGraph): Int32Array {
  */
 export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRARY_MAX_NODES): ViewGraph {
   if (view.nodes.length <= minNodes) return view;
-  const rank = ranks(view);
+  // Ranks as the layered layout gives them (a reference is a leaf: no op's rank changes below, so the
+  // layout takes these rather than working them out again).
+  const rank = opRanks(view.nodes);
   const far = view.nodes.filter((n) => n.kind === 'leaf' && n.consumers.length > 1 && n.ref === undefined).map((leaf) => {
     const cs = [...new Set(leaf.consumers)].sort((a, b) => rank[a] - rank[b] || a - b);
     // Consumers in clusters along the flow: the first stays linked to the leaf, each later one gets a reference.
@@ -57,7 +33,10 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
     }
     return { leaf, clusters };
   }).filter((f) => f.clusters.length > 1);
-  if (!far.length) return view;
+  if (!far.length) {
+    shareOpRanks(view.nodes, rank);
+    return view;
+  }
 
   // Copy on write: only the far leaves and their consumers change (copying every node and edge of a
   // 10,000-node view was most of this step, and garbage for the first frame to collect).
@@ -91,5 +70,8 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
     const l = own(leaf.index);
     l.consumers = l.consumers.filter((c) => !refOf.has(c));
   }
+  const shared = new Int32Array(nodes.length);
+  shared.set(rank);
+  shareOpRanks(nodes, shared);
   return { ...view, nodes, edges, baseOf };
 }

@@ -39,7 +39,7 @@ function signature(n: GraphNode): string {
  * per op: the first frame of a 10,000-op tape waits for this. Parts too large for their bits fall
  * back to the string.
  */
-function signatureIds(ops: GraphNode[]): Int32Array {
+export function signatureIds(ops: GraphNode[]): Int32Array {
   const opIds = new Map<string, number>(), fileIds = new Map<string, number>();
   const byNum = new Map<number, number>(), byText = new Map<string, number>();
   let next = 0;
@@ -68,11 +68,39 @@ function signatureIds(ops: GraphNode[]): Int32Array {
   return sig;
 }
 
+/**
+ * False only when no run of period ≤ maxPeriod repeats minRepeats times (one pass, against the
+ * search's pass per period): in such a run of period p, each op after the first iteration has the
+ * signature of the op p before it, so (minRepeats − 1)·p ≥ minRepeats − 1 ops in a row each repeat
+ * a signature seen at most maxPeriod ops earlier. A tape without loops has few such ops, and rarely
+ * two in a row.
+ */
+export function mayRepeat(sig: Int32Array, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): boolean {
+  const need = Math.max(1, minRepeats - 1);
+  // Where each signature was last seen (ids are small: 0 … ops − 1).
+  const last = new Int32Array(sig.length).fill(-1);
+  let row = 0;
+  for (let k = 0; k < sig.length; k++) {
+    const s = sig[k], seen = last[s];
+    last[s] = k;
+    if (seen >= 0 && k - seen <= maxPeriod) {
+      if (++row >= need) return true;
+    } else row = 0;
+  }
+  return false;
+}
+
 /** Maximal periodic runs of the op sequence, largest coverage first, non-overlapping. O(ops × MAX_PERIOD). */
 export function findRepeats(graph: Graph, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): Repeat[] {
   const ops: GraphNode[] = [];
-  for (const n of graph.nodes) if (n.kind === 'op') ops.push(n);
+  const all = graph.nodes;
+  for (let i = 0; i < all.length; i++) if (all[i].kind === 'op') ops.push(all[i]);
   const sig = signatureIds(ops);
+  return mayRepeat(sig, minRepeats, maxPeriod) ? periodicRuns(ops, sig, minRepeats, maxPeriod) : [];
+}
+
+/** The search itself (findRepeats without its quick look): exported for the test that the look never skips a repeat. */
+export function periodicRuns(ops: GraphNode[], sig: Int32Array, minRepeats = MIN_REPEATS, maxPeriod = MAX_PERIOD): Repeat[] {
   const n = sig.length;
   const cands: { start: number; period: number; count: number }[] = [];
   for (let p = 1; p <= Math.min(maxPeriod, n >> 1); p++) {
@@ -242,13 +270,17 @@ export function collapseRepeats(base: Graph, repeats: Repeat[], expanded: Readon
 
 /** The identity view: every base node drawn as itself. */
 export function identityView(base: Graph): ViewGraph {
-  const viewOf = Int32Array.from(base.nodes, (n) => n.index);
-  return { ...base, baseOf: base.nodes.map((n) => n.index), viewOf, groups: [] };
+  // Loops, not Int32Array.from / map with a callback: this runs once per page, in cold code, before the first frame.
+  const n = base.nodes.length;
+  const viewOf = new Int32Array(n), baseOf = new Array<number>(n);
+  for (let i = 0; i < n; i++) baseOf[i] = viewOf[i] = base.nodes[i].index;
+  return { ...base, baseOf, viewOf, groups: [] };
 }
 
 /** The drawn graph for a base graph: repeats folded when the graph is large enough to need it. */
 export function viewGraphFor(base: Graph, expanded: ReadonlySet<string>): { view: ViewGraph; repeats: Repeat[] } {
-  const opCount = base.nodes.reduce((s, n) => s + (n.kind === 'op' ? 1 : 0), 0);
+  let opCount = 0;
+  for (let i = 0; i < base.nodes.length; i++) if (base.nodes[i].kind === 'op') opCount++;
   if (opCount < MIN_OPS_TO_GROUP) return { view: identityView(base), repeats: [] };
   const repeats = findRepeats(base);
   if (!repeats.length) return { view: identityView(base), repeats };

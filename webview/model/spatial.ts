@@ -7,6 +7,7 @@
  * tested under Node.
  */
 import type { GraphEdge, GraphNode } from './graphModel';
+import { sortByKey } from './sortByKey';
 import type { Box } from './viewport';
 
 /** Slack for an edge's curve: it bends up to this far past its ends along the flow (graphView's bezier). */
@@ -26,21 +27,35 @@ export class IntervalIndex {
   constructor(readonly start: Float64Array, readonly end: Float64Array) {
     const n = start.length;
     const cls = new Int32Array(n);
+    let top = 0;
     for (let i = 0; i < n; i++) {
       const len = end[i] - start[i];
-      cls[i] = len <= 1 ? 0 : Math.ceil(Math.log2(len));
+      const c = len <= 1 ? 0 : Math.ceil(Math.log2(len));
+      cls[i] = c;
+      if (c > top) top = c;
     }
-    const byClass = new Map<number, number[]>();
-    for (let i = 0; i < n; i++) {
-      let list = byClass.get(cls[i]);
-      if (!list) byClass.set(cls[i], (list = []));
-      list.push(i);
-    }
-    for (const list of byClass.values()) {
-      list.sort((a, b) => start[a] - start[b] || a - b);
+    // Items by class (a counting sort, index order within each), then each class by start, ties by
+    // index, in place: typed arrays and no comparator (Array.sort's callbacks were most of this
+    // index's cost, and it is built just after the first frame).
+    const at = new Int32Array(top + 2);
+    for (let i = 0; i < n; i++) at[cls[i] + 1]++;
+    for (let c = 0; c <= top; c++) at[c + 1] += at[c];
+    const ids = new Int32Array(n);
+    const fill = at.slice(0, top + 1);
+    for (let i = 0; i < n; i++) ids[fill[cls[i]]++] = i;
+    const scratch = new Int32Array(n);
+    const starts = new Float64Array(n);
+    for (let c = 0; c <= top; c++) {
+      const a = at[c], b = at[c + 1];
+      if (a === b) continue;
+      sortByKey(ids, a, b, start, scratch);
       let maxLen = 0;
-      for (const i of list) maxLen = Math.max(maxLen, end[i] - start[i]);
-      this.classes.push({ maxLen, starts: Float64Array.from(list, (i) => start[i]), ids: Int32Array.from(list) });
+      for (let k = a; k < b; k++) {
+        const i = ids[k];
+        starts[k] = start[i];
+        if (end[i] - start[i] > maxLen) maxLen = end[i] - start[i];
+      }
+      this.classes.push({ maxLen, starts: starts.subarray(a, b), ids: ids.subarray(a, b) });
     }
   }
 

@@ -39,7 +39,11 @@ export function onMessage(handler: (msg: HostToPanel) => void): void {
       }
     }
     if (decoded.ok) handler(decoded.msg);
-    else if (decoded.reason !== NOT_HOST) post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
+    else if (decoded.reason !== NOT_HOST) {
+      post({ type: 'reportError', message: `dropped a malformed message from the host (${decoded.reason})` });
+      // A refused answer still ends its question: the inspector shows why instead of waiting forever.
+      if (decoded.requestId !== undefined) handler({ type: 'didInspect', requestId: decoded.requestId, result: { ok: false, error: `the answer could not be read (${decoded.reason})` } });
+    }
   });
 }
 

@@ -70,9 +70,14 @@ function encodeInspected(msg: Inspected): Inspected {
   return { ...msg, result: { ok: true, answer: mapAnswerLists(msg.result.answer, (v) => (v === null ? null : numbersOf(v as Num[]))) } };
 }
 
-/** The answer as the host meant it, or why not: every list of numbers a Float64Array (or null), the rest shaped as an answer. */
-function decodeInspected(msg: Inspected): { ok: true; msg: Inspected } | { ok: false; reason: string } {
-  if (!isObj(msg.result) || typeof msg.result.ok !== 'boolean') return { ok: false, reason: 'didInspect: no result' };
+/**
+ * The answer as the host meant it, or why not: every list of numbers a Float64Array (or null), the
+ * rest shaped as an answer. A refused answer names its question (`requestId`), so the page can
+ * fail that question rather than leave it waiting.
+ */
+function decodeInspected(msg: Inspected): { ok: true; msg: Inspected } | { ok: false; reason: string; requestId?: number } {
+  const refuse = (reason: string) => ({ ok: false as const, reason: `didInspect: ${reason}`, ...(Number.isSafeInteger(msg.requestId) ? { requestId: msg.requestId } : {}) });
+  if (!isObj(msg.result) || typeof msg.result.ok !== 'boolean') return refuse('no result');
   if (!msg.result.ok) return { ok: true, msg };
   const unpack = (v: unknown): Num[] | null => {
     if (v === null) return null;
@@ -82,7 +87,7 @@ function decodeInspected(msg: Inspected): { ok: true; msg: Inspected } | { ok: f
   try {
     return { ok: true, msg: { ...msg, result: { ok: true, answer: mapAnswerLists(msg.result.answer, unpack) } } };
   } catch (e) {
-    return { ok: false, reason: `didInspect: ${(e as Error).message}` };
+    return refuse((e as Error).message);
   }
 }
 
@@ -113,7 +118,7 @@ export function encodeForPanel(msg: HostToPanel, minRows = PACK_MIN_ROWS): HostT
  * The HostToPanel a received message stands for, its rows unpacked; or why it is dropped (not a
  * message of this protocol, or packed rows that are not well-formed for the curves beside them).
  */
-export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; packMs?: number } | { ok: false; reason: string } {
+export function decodeFromHost(raw: unknown): { ok: true; msg: HostToPanel; packMs?: number } | { ok: false; reason: string; requestId?: number } {
   if (!isObj(raw) || typeof raw.type !== 'string' || !HOST_TO_PANEL_TYPES.includes(raw.type)) return { ok: false, reason: NOT_HOST };
   if (raw.type === 'didInspect') return decodeInspected(raw as Inspected);
   if (raw.rows === undefined) return { ok: true, msg: raw as HostToPanel };

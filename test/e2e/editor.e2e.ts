@@ -190,6 +190,8 @@ export const tests: E2ETest[] = [
       await button.first().waitFor({ state: 'visible', timeout: scaled(5_000) });
       await t.screenshot('untrusted-refusal');
       assert.ok(!(await t.statusBarItems()).some((s) => /GradTape \d+ ms/.test(s)), 'no run finished');
+      // Nothing ran, so no panel opened beside the editor (a run opens it, during or after).
+      assert.equal(await t.page.locator('.tabs-container .tab', { hasText: 'Gradients: training.grad.ts' }).count(), 0, 'no GradTape panel');
       await button.first().click();
       await t.page.locator('.workspace-trust-editor').first().waitFor({ state: 'visible', timeout: scaled(15_000) });
       await t.screenshot('manage-workspace-trust');

@@ -332,9 +332,11 @@ describe('panel: the inspector\'s answers with their numbers as typed arrays', (
       const r = decodeFromHost(w);
       assert.equal(r.ok, false, what);
       assert.match((r as { reason: string }).reason, /^didInspect: /, what);
+      assert.equal((r as { requestId?: number }).requestId, 7, `${what}: names its question, so the page can fail it`);
     }
     const failed: HostToPanel = { type: 'didInspect', requestId: 3, result: { ok: false, error: 'the run shown is no longer held by the editor; run the file again' } };
     assert.deepEqual(decodeFromHost(structuredClone(encodeForPanel(failed))), { ok: true, msg: failed });
-    assert.equal(decodeFromHost({ type: 'didInspect', requestId: 3 }).ok, false, 'no result');
+    assert.deepEqual(decodeFromHost({ type: 'didInspect', requestId: 3 }), { ok: false, reason: 'didInspect: no result', requestId: 3 });
+    assert.deepEqual(decodeFromHost({ type: 'didInspect', requestId: 'x' }), { ok: false, reason: 'didInspect: no result' }, 'no question to fail');
   });
 });

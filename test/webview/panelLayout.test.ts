@@ -8,8 +8,8 @@ import type { Trace } from '../../src/protocol/trace';
 import { buildGraph, gradientsFor, leafTitle, maxStep, nullPhrase, tapesAtStep, type Graph } from '../../webview/model/graphModel';
 import { bounds, layeredBounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { largeTrace } from './fixtures/traceBuilder';
-import { AA_TEXT, contrastRatio, ensureContrast, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
-import { chooseLayout, detailFor, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
+import { AA_TEXT, contrastRatio, ensureContrast, HEAT_STEPS, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
+import { chooseLayout, detailFor, edgeWidthPx, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
 import { collapseRepeats, findRepeats, viewGraphFor } from '../../webview/model/repeats';
 import { addChainBreaks } from '../../webview/model/breaks';
 import { addReferences } from '../../webview/model/references';
@@ -88,6 +88,21 @@ describe('panel: fit and semantic zoom', () => {
       const rows = textRows(f.h, k);
       assert.ok(rows * textPx(k) * 1.2 <= f.h * k, `k=${k.toFixed(2)}: ${rows} rows`);
     }
+  });
+
+  it('draws a hotter edge at least as wide, never under a pixel, and zoomed far out never wider than a quarter of a box', () => {
+    const steps = [...Array(HEAT_STEPS).keys()];
+    for (const boxPx of [0.1, 1, 4, 10, 22.4, 40, 80, 400]) {
+      const w = steps.map((i) => edgeWidthPx(i, boxPx));
+      for (let i = 1; i < w.length; i++) assert.ok(w[i] >= w[i - 1], `boxes ${boxPx} px: step ${i} not narrower`);
+      for (const x of w) assert.ok(x >= 1 && x <= Math.max(1, boxPx / 4) + 1e-9, `boxes ${boxPx} px: ${x} px`);
+    }
+    // Boxes large enough on screen: every heat step has its own width (never colour alone).
+    const readable = steps.map((i) => edgeWidthPx(i, 80));
+    assert.equal(new Set(readable).size, HEAT_STEPS);
+    assert.ok(readable[0] > 1 && readable[HEAT_STEPS - 1] >= 5, readable.join(', '));
+    // A 10,000-node graph fitted whole: boxes under a pixel, every edge one pixel.
+    assert.deepEqual(steps.map((i) => edgeWidthPx(i, 0.5)), steps.map(() => 1));
   });
 
   it('finds overlapping rectangles', () => {

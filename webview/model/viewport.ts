@@ -6,6 +6,8 @@
  * the pane's shape (top to bottom in a narrow side bar).
  */
 
+import { HEAT_STEPS } from './contrast';
+
 export interface Box { x: number; y: number; w: number; h: number }
 export interface View { x: number; y: number; k: number }
 
@@ -64,6 +66,16 @@ export const NODE_SIZES = {
   name: { w: 76, h: 30, leafH: 30, gapRank: 22, gapOrder: 6 },
 } as const;
 export type SizeClass = keyof typeof NODE_SIZES;
+
+/** An edge's width in screen pixels at heat step `step` (0 coolest) where the boxes are `boxPx` tall on screen. */
+export function edgeWidthPx(step: number, boxPx: number): number {
+  const width = (s: number) => 1.2 + 1.1 * s;
+  // Zoomed far out, no edge is wider than a quarter of a box: the widths keep their order but shrink
+  // with the boxes, down to one pixel. (Strokes wider than the boxes read as nothing, and over a whole
+  // 10,000-node graph they cost its first frame more to rasterise than all the rest of its drawing.)
+  const shrink = Math.min(1, boxPx / (4 * width(HEAT_STEPS - 1)));
+  return Math.max(1, width(step) * shrink);
+}
 
 export interface LayoutChoice { dir: Direction; size: SizeClass; k: number; detail: Detail }
 

@@ -8,7 +8,7 @@ import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '
 import type { ViewGraph } from '../model/repeats';
 import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
-import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
+import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, edgeWidthPx, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
 import { themeColor } from '../dom';
 import { SpatialIndex } from '../model/spatial';
 import { TILE_PX, TILE_STEP, Tiles, type TileImage } from './tiles';
@@ -780,9 +780,10 @@ export class GraphView {
     ctx.setLineDash([]);
     ctx.lineWidth = Math.max(2.5 * px, 2);
     ctx.stroke(cuts);
+    const boxPx = NODE_SIZES[this.size].h * lineK;
     buckets.forEach((p, i) => {
-      // Width grows with the gradient too (never colour alone), at least 1 screen pixel.
-      ctx.lineWidth = Math.max((1.2 + i * 1.1) * Math.max(px, 0.5), px);
+      // Width grows with the gradient too (never colour alone), at least 1 screen pixel; zoomed far out it shrinks with the boxes.
+      ctx.lineWidth = Math.max(edgeWidthPx(i, boxPx) * Math.max(px, 0.5), px);
       ctx.strokeStyle = pal.heat[i];
       ctx.stroke(p);
       ctx.fillStyle = pal.heat[i];

@@ -169,8 +169,8 @@ export const numbersOf = (list: readonly Num[]): Float64Array => Float64Array.fr
 /** The list {@link numbersOf} packed, as the trace spells it. */
 export const numsOf = (a: Float64Array): Num[] => Array.from(a, toNum);
 
-/** Interns strings: each distinct one is sent once. */
-class Strings {
+/** Interns strings: each distinct one is sent once (here, and in the run thread's `scopeRows`). */
+export class Strings {
   readonly list: string[] = [];
   private readonly ids = new Map<string, number>();
 

@@ -28,6 +28,7 @@ import type { EngineObserver } from '../../engine/observer';
 import type { Tensor } from '../../engine/tensor';
 import type { DType, SourcePos } from '../../protocol/trace';
 import type { TraceEvent } from '../../protocol/worker';
+import { Strings } from '../../protocol/traceWire';
 import type { Pattern } from './names';
 import { Columns } from './columns';
 import { Detail } from './detail';
@@ -370,30 +371,19 @@ export class Recorder implements EngineObserver {
 /** Layer calls as `scopeRows` (src/protocol/worker.ts): SCOPE_ROW ints each, the names and files interned per batch. */
 export class ScopeRows {
   private ints: number[] = [];
-  private strings: string[] = [];
-  private readonly ids = new Map<string, number>();
+  private strings = new Strings();
 
   add(id: number, parentId: number | undefined, name: string, className: string, model: boolean, afterNodeId: number, lastNodeId: number, pos: SourcePos | undefined, outputId: number | undefined, resultName: string | undefined): void {
-    this.ints.push(id, parentId ?? -1, this.str(name), this.str(className), model ? 1 : 0, afterNodeId, lastNodeId, pos?.line ?? 0, pos?.column ?? 0, this.str(pos?.file), outputId ?? -1, this.str(resultName));
+    const str = (v: string | undefined) => this.strings.id(v);
+    this.ints.push(id, parentId ?? -1, str(name), str(className), model ? 1 : 0, afterNodeId, lastNodeId, pos?.line ?? 0, pos?.column ?? 0, str(pos?.file), outputId ?? -1, str(resultName));
   }
 
   /** The event of the calls added since the last one, or undefined when there were none. */
   take(): TraceEvent | undefined {
     if (this.ints.length === 0) return undefined;
-    const e: TraceEvent = { kind: 'scopeRows', strings: this.strings, ints: Int32Array.from(this.ints) };
+    const e: TraceEvent = { kind: 'scopeRows', strings: this.strings.list, ints: Int32Array.from(this.ints) };
     this.ints = [];
-    this.strings = [];
-    this.ids.clear();
+    this.strings = new Strings();
     return e;
-  }
-
-  private str(v: string | undefined): number {
-    if (v === undefined) return -1;
-    let i = this.ids.get(v);
-    if (i === undefined) {
-      i = this.strings.push(v) - 1;
-      this.ids.set(v, i);
-    }
-    return i;
   }
 }

@@ -5,7 +5,7 @@ import { buildGraph, makeNode, type Graph } from '../../webview/model/graphModel
 import { layeredLayout, sizeNodes } from '../../webview/model/layout';
 import { viewGraphFor } from '../../webview/model/repeats';
 import { addReferences } from '../../webview/model/references';
-import { EDGE_BEND, IntervalIndex, SpatialIndex } from '../../webview/model/spatial';
+import { EDGE_BEND, IntervalIndex, SpatialIndex, nodesInScan } from '../../webview/model/spatial';
 import type { Box, Direction } from '../../webview/model/viewport';
 import { largeTrace, summary } from './fixtures/traceBuilder';
 
@@ -46,6 +46,18 @@ describe('spatial index of the drawn graph', () => {
         const want = g.nodes.filter((n) => overlaps(n, v)).map((n) => n.index);
         assert.deepEqual([...index.nodesIn(v)], want);
         total += want.length;
+      }
+      assert.ok(total > 3000, `the views hold nodes (${total})`);
+    });
+
+    it(`answers before it is built (a scan: the first frame, pointer queries until idle time) as the index does after (${dir})`, () => {
+      const g = laidOut(3000, dir);
+      const index = new SpatialIndex(g.nodes, g.edges, dir === 'LR');
+      let total = 0;
+      for (const v of views(g, 200)) {
+        const scanned = nodesInScan(g.nodes, v);
+        assert.deepEqual(scanned, [...index.nodesIn(v)]);
+        total += scanned.length;
       }
       assert.ok(total > 3000, `the views hold nodes (${total})`);
     });

@@ -22,7 +22,7 @@ const RUN = 16;
  * Sorts members[a, b) by key, then index: insertion sort in runs of RUN (most ranks of a long tape
  * hold a few nodes), then bottom-up merges through `scratch` (at least b long). Comparisons are
  * inline: Array.prototype.sort's comparator calls were most of a 10,000-node layout (and of the
- * spatial index built after the first frame).
+ * spatial index built in idle time after the first frame).
  */
 export function sortByKey(members: Int32Array, a: number, b: number, key: Float64Array, scratch: Int32Array): void {
   // Most ranks keep their order from one sweep to the next (and most nodes start in index order): one look says so.

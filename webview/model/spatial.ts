@@ -36,7 +36,7 @@ export class IntervalIndex {
     }
     // Items by class (a counting sort, index order within each), then each class by start, ties by
     // index, in place: typed arrays and no comparator (Array.sort's callbacks were most of this
-    // index's cost, and it is built just after the first frame).
+    // index's cost; it is built in idle time after the first frame).
     const at = new Int32Array(top + 2);
     for (let i = 0; i < n; i++) at[cls[i] + 1]++;
     for (let c = 0; c <= top; c++) at[c + 1] += at[c];
@@ -137,4 +137,18 @@ export class SpatialIndex {
     });
     return found.slice(0, count).sort();
   }
+}
+
+/**
+ * What SpatialIndex.nodesIn answers, by a pass over every node: the frames and pointer queries of a
+ * placement before its index is built (in idle time after its first frame) use this.
+ */
+export function nodesInScan(nodes: readonly GraphNode[], b: Box): number[] {
+  const out: number[] = [];
+  // Indexed: the first frame runs this in cold code, where a for-of's steps make garbage.
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    if (!(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(n.index);
+  }
+  return out;
 }

@@ -10,7 +10,7 @@ import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout,
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, edgeWidthPx, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
 import { themeColor } from '../dom';
-import { SpatialIndex } from '../model/spatial';
+import { SpatialIndex, nodesInScan } from '../model/spatial';
 import { TILE_PX, TILE_STEP, Tiles, type TileImage } from './tiles';
 
 export interface Palette {
@@ -66,6 +66,13 @@ const FRAME_LABEL_PX = 18;
 const TEXT_RECORDS_MAX = 3000;
 /** Graphs above this get an overview picture for frames zoomed out past its resolution. */
 const OVERVIEW_MIN_NODES = 20_000;
+/** The longest the spatial index waits for idle time after a placement's first frame (ms). */
+const INDEX_WAIT_MS = 500;
+/** Runs `f` in the page's next idle time (at the latest after INDEX_WAIT_MS); a timer where there is none. */
+const whenIdle = (f: () => void): void => {
+  if (typeof requestIdleCallback === 'function') requestIdleCallback(f, { timeout: INDEX_WAIT_MS });
+  else setTimeout(f, 0);
+};
 /** The overview picture's size: its longer side and its area, in canvas pixels. */
 const OVERVIEW_MAX_SIDE = 16_384;
 const OVERVIEW_MAX_AREA = 16_000_000;
@@ -294,20 +301,21 @@ export class GraphView {
   }
 
   /**
-   * The index is built just after the first frame of a placement (that frame scans every node, as it
-   * would to build the index), so the first draw does not wait for it and the next frames find it.
-   * After that frame is painted (a timer set from the frame's callback): a timer set now could run
-   * before the frame is painted and hold the picture back.
+   * The index is built in the first idle time after the first frame of a placement (that frame scans
+   * every node, as it would to build the index), so neither the first draw nor its painting waits for
+   * it (10,000 nodes: ≈ 10 ms); frames and pointer queries before then scan the nodes, with the same
+   * answer (nodesInScan). Asked for from the frame's callback: idle time before that frame is painted
+   * could hold the picture back. A person who keeps the page busy gets it within INDEX_WAIT_MS anyway.
    */
   private indexSoon(): void {
     if (this.indexTimer) return;
     this.indexTimer = true;
-    requestAnimationFrame(() => setTimeout(() => {
+    requestAnimationFrame(() => whenIdle(() => {
       this.indexTimer = false;
       if (!this.graph) return;
       this.spatial();
       if (this.graph.nodes.length > OVERVIEW_MIN_NODES && !this.overview) this.drawOverview();
-    }, 0));
+    }));
   }
 
   /**
@@ -398,13 +406,7 @@ export class GraphView {
   private nodesIn(b: Box): ArrayLike<number> {
     if (this.index) return this.index.nodesIn(b);
     this.indexSoon();
-    const out: number[] = [];
-    const nodes = this.graph!.nodes;
-    for (let i = 0; i < nodes.length; i++) {
-      const n = nodes[i];
-      if (!(n.x > b.x + b.w || n.x + n.w < b.x || n.y > b.y + b.h || n.y + n.h < b.y)) out.push(n.index);
-    }
-    return out;
+    return nodesInScan(this.graph!.nodes, b);
   }
 
   private restore(placed: Float64Array): void {

@@ -32,6 +32,7 @@ describe('cli: dist/ alone (no node_modules), as the .vsix ships it', function (
       esbuild.build({ ...node, entryPoints: ['src/runner/worker.ts'], outfile: path.join(dir, 'dist', 'worker.js'), loader: { '.py': 'text' } }),
       esbuild.build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: path.join(dir, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
       esbuild.build({ ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: path.join(dir, 'dist', 'runProcess.js') }),
+      esbuild.build({ ...node, entryPoints: ['src/runner/bundlerProcess.ts'], outfile: path.join(dir, 'dist', 'bundler.js') }),
     ]);
     // The .vsix ships the binary brotli-compressed (scripts/build.mjs --production); a low quality is as good a test of the route.
     const wasm = fs.readFileSync(createRequire(__filename).resolve('esbuild-wasm/esbuild.wasm'));

@@ -2,7 +2,7 @@
  * Runs a scratch file and returns its Trace: the runner's public API, used by the extension host,
  * the CLI and the tests. No vscode import.
  *
- *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer, in a process
+ *   bundle (bundler process, esbuild) → run thread (dist/worker.js: engine + observer, in a process
  *   of its own: host/runProcess.ts) → TraceEvents → TraceAssembler → Trace
  *
  * The calling process never runs user code. A run ends when the worker says it finished, or when
@@ -322,7 +322,7 @@ function formatSeconds(ms: number): string {
 }
 
 
-/** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
+/** Stops the bundler processes (extension deactivation, tests); re-exported for dist/runner.js users. */
 export { disposeBundlers } from './bundlerProcess';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython, pythonWarm } from '../../python/host';

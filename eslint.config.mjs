@@ -2,7 +2,7 @@
 // - only src/extension imports vscode;
 // - src/extension, src/cli and webview never import the engine (they read traces; the runner runs it);
 // - the engine imports nothing outside itself but the printer leaf (src/format/), and no Node built-in;
-// - src/protocol, the runner's host side and its bundler thread may import the engine's types, never its code;
+// - src/protocol, the runner's host side and its bundler process may import the engine's types, never its code;
 // - src/format (the printer) imports nothing outside itself.
 // test/lint.test.ts lints a file that breaks each rule and expects the error.
 import js from '@eslint/js';
@@ -36,8 +36,8 @@ export default tseslint.config(
   { files: ['src/extension/**/*.ts'], rules: { [RULE]: ['error', { patterns: [engine] }] } },
   { files: ['src/cli/**/*.ts', 'webview/**/*.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [engine] }] } },
   { files: ['src/protocol/**/*.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [{ ...engine, message: 'src/protocol may import the engine\'s types only (import type).', allowTypeImports: true }] }] } },
-  // The host side of the runner and the bundler thread never load the engine (only run threads do).
-  { files: ['src/runner/host/**/*.ts', 'src/runner/bundler/**/*.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [{ ...engine, message: 'Only the run thread (src/runner/run/) loads the engine; the host and the bundler thread may import its types.', allowTypeImports: true }] }] } },
+  // The host side of the runner and the bundler process never load the engine (only run threads do).
+  { files: ['src/runner/host/**/*.ts', 'src/runner/bundler/**/*.ts', 'src/runner/bundlerProcess.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [{ ...engine, message: 'Only the run thread (src/runner/run/) loads the engine; the host and the bundler process may import its types.', allowTypeImports: true }] }] } },
   { files: ['src/engine/**/*.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [nodeBuiltins, outsideEngine] }] } },
   { files: ['src/format/**/*.ts'], rules: { [RULE]: ['error', { paths: [vscode], patterns: [nodeBuiltins, { group: ['../*'], message: 'The printer is a leaf: it imports nothing outside src/format.' }] }] } },
 );

@@ -1,6 +1,8 @@
 // The editor's speed: activation (≤ 30 ms), Compute Gradients → hovers ready on the seed training
 // loop (≤ 300 ms warm), and what a hover costs. Two parts:
-//  - in the real host: code-server + Chromium load bench/editor/inHost.ts as the extension tests module;
+//  - in the real host: code-server + Chromium load bench/editor/inHost.ts as the extension tests module,
+//    once per bundler backend: esbuild's WebAssembly build first (what the .vsix ships, so what users
+//    get), then the native binary (what a clone with node_modules, the CLI and the tests use);
 //  - in plain Node: a real trace from the runner, then the hover's own work (index, resolve, format).
 // Needs `npm run build` and the host (`node scripts/host.mjs`). Prints figures; asserts nothing.
 import fs from 'node:fs';
@@ -15,7 +17,7 @@ const root = path.resolve(__dirname, '..');
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const MARK = '[gradtape-bench] ';
 
-async function inHost(): Promise<void> {
+async function inHost(backend: 'wasm' | 'native'): Promise<void> {
   const host = await import('../scripts/host.mjs');
   if (!host.hostInstalled()) {
     console.log('editor (host): code-server is not installed; run `node scripts/host.mjs` first');
@@ -24,6 +26,8 @@ async function inHost(): Promise<void> {
   const { HostSession, copyWorkspace } = await import('../scripts/codeServer.mjs');
   const entry = path.join(root, 'out', 'bench', 'editorInHost.js');
   await esbuild.build({ entryPoints: [path.join(root, 'bench/editor/inHost.ts')], outfile: entry, bundle: true, platform: 'node', format: 'cjs', external: ['vscode'], logLevel: 'warning' });
+  // The extension host inherits it through code-server's environment (src/runner/host/scratchRun.ts chooseBackend).
+  process.env.GRADTAPE_BUNDLER = backend;
   const session = new HostSession();
   const ws = copyWorkspace('editor');
   try {
@@ -37,12 +41,12 @@ async function inHost(): Promise<void> {
       for (const a of Array.isArray(args) ? args : [args]) {
         const s = typeof a === 'string' ? a : JSON.stringify(a);
         const i = s.indexOf(MARK);
-        if (i >= 0) console.log(`editor (host): ${s.slice(i + MARK.length)}`);
+        if (i >= 0) console.log(`editor (host, esbuild ${backend}): ${s.slice(i + MARK.length)}`);
       }
     });
     await page.goto(server.url({ folder: ws.dir, extensionDevelopmentPath: root, extensionTestsPath: entry }));
     const code = await Promise.race([exited, new Promise((r) => setTimeout(() => r('timeout'), 180_000))]);
-    if (code !== 0) console.log(`editor (host): the in-host part ended with ${String(code)}`);
+    if (code !== 0) console.log(`editor (host, esbuild ${backend}): the in-host part ended with ${String(code)}`);
   } finally {
     ws.remove();
     await session.close();
@@ -79,7 +83,7 @@ async function inNode(): Promise<void> {
 
 async function main() {
   await inNode();
-  await inHost();
+  for (const backend of ['wasm', 'native'] as const) await inHost(backend);
 }
 
 main().then(() => process.exit(0), (e) => { console.error(e); process.exit(1); });

@@ -36,6 +36,8 @@ export const targets = [
   { ...node, entryPoints: ['src/runner/worker.ts'], outfile: 'dist/worker.js', external: ['esbuild'], loader: { '.py': 'text' } },
   // A run's own process (src/runner/runProcess.ts): starts the run worker thread and relays; no engine inside.
   { ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: 'dist/runProcess.js' },
+  // The bundler's own process (src/runner/bundlerProcess.ts): esbuild (native, or its WebAssembly build inside) and the instrumenting.
+  { ...node, entryPoints: ['src/runner/bundlerProcess.ts'], outfile: 'dist/bundler.js', external: ['esbuild'] },
   // The command-line tool (package.json bin.gradtape).
   { ...node, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', external: ['esbuild'], banner: { js: '#!/usr/bin/env node' } },
   // The engine alone, as user files and outside programs import it.

@@ -10,7 +10,7 @@ import { escapeControl } from '../format/text';
 import { SETTING_RANGES } from '../protocol/settings';
 import type { ConsoleLine } from '../protocol/trace';
 import { DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_MS, runScratch } from '../runner/host/scratchRun';
-import { disposeBundlers } from '../runner/host/bundlerThread';
+import { disposeBundlers } from '../runner/host/bundlerProcess';
 import { formatError, reportLines, setDisplayRoot } from './report';
 import { reportExit, superviseRun } from './supervise';
 

@@ -1,10 +1,9 @@
 /**
- * Messages between the runner's host side (src/runner/host/scratchRun.ts, src/runner/bundler/bundleScratch.ts) and
- * its worker threads (src/runner/worker.ts). Types and a few constants: both ends import this file.
+ * Messages between the runner's host side (src/runner/host/scratchRun.ts) and the processes and
+ * threads it starts. Types and a few constants: both ends import this file.
  *
- * Two kinds of worker run the same entry file (dist/worker.js), told apart by `workerData.role`:
- * - the *bundler* thread: long-lived, keeps esbuild warm, answers `bundle` requests;
- * - a *run* thread: one per run, executes the user's bundle with the engine's observer attached
+ * - the *bundler* process (dist/bundler.js): long-lived, keeps esbuild warm, answers `bundle` requests;
+ * - a *run* thread (dist/worker.js, told apart from the inspect and Python threads by `workerData.role`): one per run, executes the user's bundle with the engine's observer attached
  *   and streams what it records. The host assembles the Trace from those events, so a run that
  *   is stopped (timeout, memory, cancellation) still yields everything that was sent before.
  *
@@ -23,15 +22,10 @@ import type {
   ValueSummary,
 } from './trace';
 
-// ──── Bundler thread ────
+// ──── Bundler process (src/runner/bundlerProcess.ts) ────
 
 /** Which esbuild runs the bundle step: the platform binary, or the portable WebAssembly build. */
 export type BundlerBackend = 'native' | 'wasm';
-
-export interface BundlerWorkerData {
-  role: 'bundler';
-  backend: BundlerBackend;
-}
 
 /** Host → bundler: bundle `file` (with `text` as its contents when given). */
 export interface BundleRequest {
@@ -51,7 +45,7 @@ export interface BundleOutput {
   /** Wall time of the esbuild call, for the benchmarks and docs/runner.md; 0 when the same text's bundle was reused (src/runner/bundler/serve.ts). */
   bundleMs: number;
   /**
-   * The bundle with its position probes (src/runner/shared/instrument.ts), made by the bundler thread,
+   * The bundle with its position probes (src/runner/shared/instrument.ts), made by the bundler process,
    * which stays warm, so a run does not parse the bundle (~7 ms in a fresh thread). Absent when
    * the bundle cannot be parsed: the run thread then finds positions from stacks.
    */

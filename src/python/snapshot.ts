@@ -13,21 +13,13 @@
  */
 import crypto from 'node:crypto';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
+import { cacheDir, writeCacheFile } from '../runner/shared/cache';
 
 /** What the snapshot has imported: the standard library modules the runtime's modules import. */
 export const SNAPSHOT_IMPORTS = 'import array, ast, keyword, linecache, math, operator, random, signal, struct, traceback, types';
 
 const PREFIX = 'pyodide-snapshot-';
-
-function cacheDir(): string | undefined {
-  const set = process.env.GRADTAPE_CACHE_DIR;
-  if (set !== undefined) return set === '' ? undefined : set;
-  if (process.platform === 'win32' && process.env.LOCALAPPDATA) return path.join(process.env.LOCALAPPDATA, 'gradtape', 'cache');
-  const base = process.env.XDG_CACHE_HOME || (process.platform === 'darwin' ? path.join(os.homedir(), 'Library', 'Caches') : path.join(os.homedir(), '.cache'));
-  return path.join(base, 'gradtape');
-}
 
 /** The snapshot's file for the Pyodide in `pyodideDir`, or undefined when caching is off. */
 export function snapshotFile(pyodideDir: string): string | undefined {
@@ -53,24 +45,9 @@ export function readSnapshot(file: string | undefined): Uint8Array | undefined {
   }
 }
 
-/**
- * Writes the snapshot: to a file of its own, then renamed into place, so a reader never sees half of
- * one and two workers writing at once both leave a whole file. Older snapshots are removed.
- */
+/** Writes the snapshot (whole, or not at all); older snapshots are removed. */
 export function writeSnapshot(file: string, bytes: Uint8Array): void {
-  const dir = path.dirname(file);
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  try {
-    fs.mkdirSync(dir, { recursive: true });
-    fs.writeFileSync(tmp, bytes);
-    fs.renameSync(tmp, file);
-    for (const f of fs.readdirSync(dir)) {
-      if (f.startsWith(PREFIX) && f.endsWith('.bin') && f !== path.basename(file)) fs.rmSync(path.join(dir, f), { force: true });
-    }
-  } catch {
-    // A cache that cannot be written: the next cold start loads Pyodide as this one did.
-    fs.rmSync(tmp, { force: true });
-  }
+  writeCacheFile(file, bytes, PREFIX);
 }
 
 /** A snapshot that would not restore: removed, so the next start makes a new one. */

@@ -1,7 +1,5 @@
 /**
  * The worker entry (built to dist/worker.js). `workerData.role` picks what this thread is:
- * - 'bundler': a long-lived thread that keeps esbuild warm and answers bundle requests
- *   (src/runner/bundler/);
  * - 'run': one run of a user's bundle (src/runner/run/), with the engine's observer attached,
  *   streaming TraceEvents to the host (src/runner/host/);
  * - 'inspect': a long-lived thread that answers the panel's inspector by replaying recorded nodes
@@ -10,17 +8,17 @@
  * ends that thread alone.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import type { BundlerWorkerData, RunWorkerData, RunWorkerMessage, WarmRunWorkerData } from '../protocol/worker';
-import { serveBundles } from './bundler/serve';
+import type { RunWorkerData, RunWorkerMessage, WarmRunWorkerData } from '../protocol/worker';
 import { serveInspections } from './inspect/serve';
 import { loadEngine, runInThisThread } from './run/runThread';
 import type { PythonWorkerData } from '../python/protocol';
 import { WARM_READY } from './shared/processProtocol';
 import { footprint } from './shared/footprint';
+import { flushCompileCache } from './shared/cache';
 import { servePython } from '../python/runThread';
 
 const port = parentPort!;
-const data = workerData as BundlerWorkerData | RunWorkerData | WarmRunWorkerData | PythonWorkerData | { role: 'inspect' };
+const data = workerData as RunWorkerData | WarmRunWorkerData | PythonWorkerData | { role: 'inspect' };
 const post = (m: RunWorkerMessage): void => port.postMessage(m, m.type === 'didRecord' ? transfers(m.events) : undefined);
 
 /**
@@ -38,13 +36,13 @@ function transfers(events: readonly object[]): ArrayBuffer[] {
   return [...out];
 }
 
-if (data.role === 'bundler') serveBundles(port, data);
-else if (data.role === 'python') servePython(data, port);
+if (data.role === 'python') servePython(data, port);
 else if (data.role === 'inspect') serveInspections(port);
 // A warm run worker: loaded ahead, its run comes as the first message (src/runner/host/runWorkers.ts).
 else if (data.role === 'warmRun') {
   port.once('message', (d: RunWorkerData) => runInThisThread(d, post));
   loadEngine();
+  flushCompileCache();
   // The run process's own word (src/runner/runProcess.ts), never relayed: the next run starts at once.
   // No run has come yet: what the process holds now is what it holds with one warm thread.
   port.postMessage({ type: WARM_READY, footprint: footprint() });

@@ -32,6 +32,7 @@ describe('cli: dist/ alone (no node_modules), as the .vsix ships it', function (
       esbuild.build({ ...node, entryPoints: ['src/runner/worker.ts'], outfile: path.join(dir, 'dist', 'worker.js'), loader: { '.py': 'text' } }),
       esbuild.build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: path.join(dir, 'dist', 'cli.js'), banner: { js: '#!/usr/bin/env node' } }),
       esbuild.build({ ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: path.join(dir, 'dist', 'runProcess.js') }),
+      esbuild.build({ ...node, entryPoints: ['src/runner/bundlerProcess.ts'], outfile: path.join(dir, 'dist', 'bundler.js') }),
     ]);
     // The .vsix ships the binary brotli-compressed (scripts/build.mjs --production); a low quality is as good a test of the route.
     const wasm = fs.readFileSync(createRequire(__filename).resolve('esbuild-wasm/esbuild.wasm'));
@@ -55,13 +56,21 @@ describe('cli: dist/ alone (no node_modules), as the .vsix ships it', function (
         cwd: dir,
         encoding: 'utf8',
         // No native esbuild can be found from here anyway; this also keeps an inherited setting out.
-        env: { ...process.env, GRADTAPE_BUNDLER: '', NODE_PATH: '' },
+        // The cache folder (esbuild's WebAssembly unpacked, Node's compile cache) is the test's own.
+        env: { ...process.env, GRADTAPE_BUNDLER: '', NODE_PATH: '', GRADTAPE_CACHE_DIR: path.join(dir, 'cache') },
       });
       assert.equal(r.status, 0, r.stderr);
       assert.match(r.stdout, want);
       assert.match(r.stdout, /\d+ ops \(\d+ recorded\)/);
     });
   }
+
+  it('the runs above unpacked esbuild.wasm.br once, into the cache folder, whole', () => {
+    const cached = fs.readdirSync(path.join(dir, 'cache')).filter((f) => /^esbuild-.*\.wasm$/.test(f));
+    assert.equal(cached.length, 1, cached.join(', '));
+    const wasm = fs.readFileSync(createRequire(__filename).resolve('esbuild-wasm/esbuild.wasm'));
+    assert.ok(fs.readFileSync(path.join(dir, 'cache', cached[0])).equals(wasm), 'the cached file is esbuild.wasm, byte for byte');
+  });
 
   it('the native esbuild really is out of reach there (so the runs above used WebAssembly)', () => {
     const r = spawnSync(process.execPath, ['-e', 'try { require.resolve("esbuild"); console.log("found") } catch { console.log("missing") }'], { cwd: path.join(dir, 'dist'), encoding: 'utf8' });

@@ -56,7 +56,7 @@ describe('corpus: bad input through the CLI', function () {
       assert.match(c.stream === 'stdout' ? r.stdout : r.stderr, c.message, shown);
       if (c.line !== undefined) assert.equal(placedLine(r.stderr, c), c.line, shown);
       // A usage error or a script's own failure is reported once, not as an internal error or a trace.
-      assert.doesNotMatch(r.stderr, /internal error|the run's worker (failed|exited unexpectedly)|bundler thread/, shown);
+      assert.doesNotMatch(r.stderr, /internal error|the run's worker (failed|exited unexpectedly)|bundler (thread|process)/, shown);
       assert.ok(r.ms <= (c.maxMs ?? DEFAULT_MS), `took ${Math.round(r.ms)} ms, bound ${c.maxMs ?? DEFAULT_MS} ms`);
       if (r.peakMb !== undefined) assert.ok(r.peakMb <= boundMb(c), `peak ${Math.round(r.peakMb)} MB, bound ${boundMb(c)} MB`);
     });

@@ -92,7 +92,7 @@ export const tests: E2ETest[] = [
       if (size > VSIX_LIMIT_BYTES) problems.push(`${path.basename(t.vsix)} is ${(size / 1024 / 1024).toFixed(2)} MB, over ${VSIX_LIMIT_BYTES / 1024 / 1024} MB`);
       const entries = listZip(t.vsix);
       const names = entries.map((e) => e.name);
-      for (const must of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/pyodide/pyodide.asm.wasm', 'extension/dist/pyodide/python_stdlib.zip']) {
+      for (const must of ['extension/package.json', 'extension/readme.md', 'extension/changelog.md', 'extension/LICENSE.txt', 'extension/dist/extension.js', 'extension/dist/runner.js', 'extension/dist/worker.js', 'extension/dist/runProcess.js', 'extension/dist/bundler.js', 'extension/dist/esbuild.wasm.br', 'extension/dist/pyodide/pyodide.asm.wasm', 'extension/dist/pyodide/python_stdlib.zip']) {
         if (!names.includes(must)) problems.push(`${must} is missing from the .vsix`);
       }
       const stray = names.filter((n) => /\.map$|\.ts$|^extension\/(src|test|webview|scripts|examples|out|\.vscode-test)\//.test(n) && !n.endsWith('.d.ts'));

@@ -11,7 +11,7 @@ import { formatNumber as hoverNumber } from '../../src/extension/format/numbers'
 import { formatTensorHover } from '../../src/extension/format/hover';
 import { TraceIndex } from '../../src/extension/format/traceIndex';
 import type { Trace } from '../../src/protocol/trace';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { formatScalar, formatShape, formatValue } from '../../webview/model/format';
 import { buildRunner, WORKER } from '../runner/helpers';

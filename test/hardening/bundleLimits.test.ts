@@ -1,7 +1,7 @@
 // The bundle step's limits: a time limit and a cancel that end a request at once (and its thread),
 // and the size above which the bundle is not instrumented.
 import assert from 'node:assert/strict';
-import { bundleInThread, disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { bundleInProcess, disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { instrument, INSTRUMENT_MAX_CHARS } from '../../src/runner/shared/instrument';
 import { buildRunner, fixture, WORKER } from '../runner/helpers';
 
@@ -14,31 +14,31 @@ describe('runner: bundle step limits', function () {
   after(() => disposeBundlers());
 
   it('a request past its time limit ends with a timeout naming the file size; the next one bundles', async () => {
-    const r = await bundleInThread(WORKER, 'native', FILE, TEXT, { timeoutMs: 0 });
+    const r = await bundleInProcess(WORKER, 'native', FILE, TEXT, { timeoutMs: 0 });
     assert.ok(!('code' in r));
     assert.equal(r.kind, 'timeout');
     assert.match(r.message, /^bundling the file \(0\.0 MB\) took more than 0 s; stopped$/);
-    const again = await bundleInThread(WORKER, 'native', FILE, TEXT, { timeoutMs: 30_000 });
+    const again = await bundleInProcess(WORKER, 'native', FILE, TEXT, { timeoutMs: 30_000 });
     assert.ok('code' in again, JSON.stringify(again));
   });
 
   it('a cancel ends a request at once, and the next one bundles', async () => {
     const ac = new AbortController();
-    const pending = bundleInThread(WORKER, 'native', FILE, TEXT, { signal: ac.signal });
+    const pending = bundleInProcess(WORKER, 'native', FILE, TEXT, { signal: ac.signal });
     ac.abort();
     const r = await pending;
     assert.ok(!('code' in r));
     assert.equal(r.kind, 'cancelled');
-    const again = await bundleInThread(WORKER, 'native', FILE, TEXT);
+    const again = await bundleInProcess(WORKER, 'native', FILE, TEXT);
     assert.ok('code' in again, JSON.stringify(again));
   });
 
   it('a bundle over the instrumenting threshold is left as it is (positions come from stacks)', async () => {
     const big = `${TEXT}const data = [${'0,'.repeat(INSTRUMENT_MAX_CHARS / 2)}];\nconsole.log(data.length);\n`;
-    const r = await bundleInThread(WORKER, 'native', FILE, big);
+    const r = await bundleInProcess(WORKER, 'native', FILE, big);
     assert.ok('code' in r, JSON.stringify(r).slice(0, 300));
     assert.equal(r.instrumented, undefined);
-    const small = await bundleInThread(WORKER, 'native', FILE, TEXT);
+    const small = await bundleInProcess(WORKER, 'native', FILE, TEXT);
     assert.ok('code' in small && small.instrumented, 'a small bundle is instrumented');
     assert.equal(instrument('f();'.repeat(INSTRUMENT_MAX_CHARS / 4 + 1), () => ({ line: 1, column: 1 })), undefined);
   });

@@ -7,7 +7,7 @@ import type { Trace } from '../../src/protocol/trace';
 import type { BundleOutput, RunWorkerMessage } from '../../src/protocol/worker';
 import { TraceAssembler } from '../../src/runner/host/assemble';
 import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { runInThisThread } from '../../src/runner/run/runThread';
 import { fixture, ROOT } from './helpers';
 

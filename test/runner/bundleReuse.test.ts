@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { bundleInThread, disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { bundleInProcess, disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { buildRunner, WORKER } from './helpers';
 
 describe('runner: bundles reused for unchanged text', function () {
@@ -21,7 +21,7 @@ describe('runner: bundles reused for unchanged text', function () {
   });
 
   const bundle = async (file: string, text: string) => {
-    const r = await bundleInThread(WORKER, 'native', file, text);
+    const r = await bundleInProcess(WORKER, 'native', file, text);
     assert.ok('code' in r, JSON.stringify(r));
     return r;
   };

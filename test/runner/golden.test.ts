@@ -9,7 +9,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { SourcePos, Trace } from '../../src/protocol/trace';
 import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { buildRunner, EXAMPLES, FIXTURES, ROOT, WORKER } from './helpers';
 
 const GOLDEN = path.join(__dirname, 'golden');

@@ -1,4 +1,4 @@
-// Shared by the runner and CLI tests: builds dist/worker.js, dist/runProcess.js and dist/cli.js (the same esbuild
+// Shared by the runner and CLI tests: builds dist/worker.js, dist/runProcess.js, dist/bundler.js and dist/cli.js (the same esbuild
 // options as scripts/build.mjs, development mode) once per test process.
 import * as esbuild from 'esbuild';
 import path from 'node:path';
@@ -47,6 +47,8 @@ export function buildRunner(): Promise<void> {
       esbuild.build({ ...node, entryPoints: ['src/cli/main.ts'], outfile: CLI, banner: { js: '#!/usr/bin/env node' } }),
       // A run's own process, which starts dist/worker.js as its thread (src/runner/runProcess.ts).
       esbuild.build({ ...node, entryPoints: ['src/runner/runProcess.ts'], outfile: path.join(ROOT, 'dist', 'runProcess.js') }),
+      // The bundler's own process (src/runner/bundlerProcess.ts).
+      esbuild.build({ ...node, entryPoints: ['src/runner/bundlerProcess.ts'], outfile: path.join(ROOT, 'dist', 'bundler.js') }),
     ]);
   })();
   return built;

@@ -9,7 +9,7 @@ import { ScopeRows } from '../../src/runner/run/recorder';
 import { layerCalls } from '../webview/fixtures/layerCalls';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { TraceAssembler } from '../../src/runner/host/assemble';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { buildRunner, example, fixture, WORKER } from './helpers';
 import { buildGraph, gradientsFor, tapesAtStep } from '../../webview/model/graphModel';
 import { foldLayers, layerKey, scopeResultNames } from '../../webview/model/layers';

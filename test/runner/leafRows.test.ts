@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { TraceLeaf, ValueSummary } from '../../src/protocol/trace';
 import type { RunWorkerMessage, TraceEvent } from '../../src/protocol/worker';
 import { TraceAssembler } from '../../src/runner/host/assemble';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { RunProcess } from '../../src/runner/host/runProcess';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { summarize } from '../../src/runner/shared/summary';

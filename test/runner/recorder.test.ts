@@ -11,7 +11,7 @@ import { runInNewContext } from 'node:vm';
 import type { ValueSummary } from '../../src/protocol/trace';
 import { TraceAssembler } from '../../src/runner/host/assemble';
 import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { runInThisThread } from '../../src/runner/run/runThread';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, fixture, WORKER } from './helpers';

@@ -9,7 +9,7 @@ import { TraceAssembler } from '../../src/runner/host/assemble';
 import { TAPE_DETAILED, TAPE_SENT_BEFORE, type TraceEvent } from '../../src/protocol/worker';
 import type { Curve } from '../../src/protocol/trace';
 import { DETAIL_STEPS } from '../../src/runner/run/recorder';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { runScratch } from '../../src/runner/host/scratchRun';
 import { buildRunner, fixture, WORKER } from './helpers';
 

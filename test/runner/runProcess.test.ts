@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { disposeRunWorkers, prewarm, runScratch, runWarm } from '../../src/runner/host/scratchRun';
 import type { Trace } from '../../src/protocol/trace';
 import { DEFAULT_MEMORY_MB } from '../../src/protocol/settings';

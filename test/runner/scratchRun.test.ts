@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { ConsoleLine, Trace, TraceNode } from '../../src/protocol/trace';
 import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { DETAIL_STEPS } from '../../src/runner/run/recorder';
 import { formatValue } from '../../src/cli/report';
 import { buildRunner, example, fixture, WARNING_CASES, WORKER } from './helpers';

@@ -6,7 +6,7 @@ import { pathToFileURL } from 'node:url';
 import type { Trace } from '../../src/protocol/trace';
 import type { RunWorkerMessage } from '../../src/protocol/worker';
 import { bundleScratch } from '../../src/runner/bundler/bundleScratch';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { runInThisThread } from '../../src/runner/run/runThread';
 import { runScratch, type RunOptions } from '../../src/runner/host/scratchRun';
 import { buildRunner, CLI, fixture, FIXTURES, WORKER } from './helpers';

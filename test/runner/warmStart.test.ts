@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { disposeBundlers } from '../../src/runner/host/bundlerThread';
+import { disposeBundlers } from '../../src/runner/host/bundlerProcess';
 import { disposeRunWorkers, prewarm, runReady, runScratch, runWarm, type RunStage } from '../../src/runner/host/scratchRun';
 import { DEFAULT_MEMORY_MB } from '../../src/protocol/settings';
 import { alive, buildRunner, WORKER } from './helpers';

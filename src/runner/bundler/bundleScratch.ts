@@ -1,5 +1,5 @@
 /**
- * The bundle step, as it runs inside the bundler thread (see bundler.ts for the host side).
+ * The bundle step, as it runs inside the bundler process (host/bundlerProcess.ts is the host side).
  *
  * The scratch file and its relative imports become one bundle with a source map, in ESM format
  * because only that format keeps a top-level `await` (CommonJS output rejects it). The bundle still
@@ -21,6 +21,7 @@ import type { BuildFailure, BuildOptions, BuildResult, Message, Plugin } from 'e
 import type { BundleOutput, BundlerBackend } from '../../protocol/worker';
 import type { RunError } from '../../protocol/trace';
 import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
+import { cacheDir, writeCacheFile } from '../shared/cache';
 import { instrument } from '../shared/instrument';
 import { sourcePositions } from '../shared/sourcePositions';
 
@@ -91,7 +92,7 @@ type Build = (options: BuildOptions) => Promise<BuildResult>;
 
 let loaded: Promise<{ build: Build; backend: BundlerBackend }> | undefined;
 
-/** Loads esbuild once per thread. 'native' falls back to WebAssembly when the binary is unusable. */
+/** Loads esbuild once per process. 'native' falls back to WebAssembly when the binary is unusable. */
 export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; backend: BundlerBackend }> {
   loaded ??= (async () => {
     if (backend === 'native') {
@@ -111,48 +112,43 @@ export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; ba
 
 /**
  * esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
- * its browser entry runs the WebAssembly in this very thread (worker: false). Idle, that Go runtime
- * keeps waking up (~40% of a core here), so the service is stopped WASM_IDLE_MS after the last
- * build and started again from the compiled module (kept) on the next one.
+ * its browser entry runs the WebAssembly in this very process (worker: false). The service stays up
+ * for the process's life: with Liftoff only (the bundler process's flag, host/bundlerProcess.ts) an
+ * idle service costs no CPU, and a build needs no restart first.
  */
-const WASM_IDLE_MS = 300;
-
 /**
  * The esbuild WebAssembly binary: dist/esbuild.wasm next to the built worker (development builds),
- * dist/esbuild.wasm.br (what the .vsix ships: brotli keeps the package under 3 MB; ~80 ms to unpack),
- * else the npm package's.
+ * dist/esbuild.wasm.br (what the .vsix ships: brotli keeps the package under 3 MB), else the npm
+ * package's. The .br is unpacked once (~45 ms of CPU) into the cache folder (shared/cache.ts), keyed by
+ * its size and time, and read from there by later bundler processes (~2 ms).
  */
 function wasmBytes(): Buffer<ArrayBuffer> {
   const shipped = path.join(__dirname, 'esbuild.wasm');
   if (fs.existsSync(shipped)) return fs.readFileSync(shipped);
-  if (fs.existsSync(shipped + '.br')) return zlib.brotliDecompressSync(fs.readFileSync(shipped + '.br'));
+  const br = shipped + '.br';
+  if (fs.existsSync(br)) {
+    const dir = cacheDir();
+    const st = fs.statSync(br);
+    const cached = dir && path.join(dir, `${WASM_PREFIX}${st.size}-${Math.round(st.mtimeMs)}.wasm`);
+    if (cached && fs.existsSync(cached)) return fs.readFileSync(cached);
+    const bytes = zlib.brotliDecompressSync(fs.readFileSync(br));
+    if (cached) writeCacheFile(cached, bytes, WASM_PREFIX);
+    return bytes;
+  }
   // The specifier is built at run time so the build does not try to bundle the binary.
   return fs.readFileSync(require.resolve(['esbuild-wasm', 'esbuild.wasm'].join('/')));
 }
+
+const WASM_PREFIX = 'esbuild-';
 
 function wasmBuilder(): Build {
   (globalThis as { self?: unknown }).self ??= globalThis;
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const wasm = require('esbuild-wasm/lib/browser.js') as Esbuild;
-  const module = WebAssembly.compile(wasmBytes());
-  let ready: Promise<void> | undefined;
-  let inFlight = 0;
-  let idle: NodeJS.Timeout | undefined;
+  const ready = WebAssembly.compile(wasmBytes()).then((wasmModule) => wasm.initialize({ wasmModule, worker: false }));
   return async (options) => {
-    if (idle) clearTimeout(idle);
-    inFlight++;
-    try {
-      ready ??= module.then((wasmModule) => wasm.initialize({ wasmModule, worker: false }));
-      await ready;
-      return await wasm.build(options);
-    } finally {
-      if (--inFlight === 0) {
-        idle = setTimeout(() => {
-          ready = undefined;
-          void wasm.stop();
-        }, WASM_IDLE_MS);
-      }
-    }
+    await ready;
+    return wasm.build(options);
   };
 }
 
@@ -192,7 +188,7 @@ export async function bundleScratch(backend: BundlerBackend, file: string, text:
     map.sources = map.sources.map((s) => (s.startsWith('scratch:') ? path.resolve(outDir, s.slice('scratch:'.length)) : ''));
     const inputs = [file, ...map.sources.filter((s) => s !== file && s !== '')];
     const mapJson = JSON.stringify(map);
-    // Instrumented here, in the bundler thread that stays warm: a run's fresh thread would spend ~7 ms parsing.
+    // Instrumented here, in the bundler process that stays warm: a run's fresh thread would spend ~7 ms parsing.
     const at = sourcePositions(mapJson, file, text);
     const inst = instrument(codeFile.text, at.mapPosition, at.identifierAt);
     const out: BundleOutput = { code: codeFile.text, map: mapJson, inputs, bundleMs };

@@ -1,14 +1,13 @@
 /**
- * The bundler thread's loop: answers the host's bundle requests (src/runner/host/bundlerThread.ts)
- * with bundleScratch, one esbuild kept warm for the thread's life.
+ * The bundler process's loop: answers the host's bundle requests (src/runner/host/bundlerProcess.ts)
+ * with bundleScratch, one esbuild kept warm for the process's life.
  *
  * Running the same text again (Compute Gradients twice, a prewarm then the run) reuses its bundle:
  * the answers for the last few texts are kept, in flight too, so a request that arrives while the
  * same text is being bundled waits for that bundle. Only a bundle of the scratch file alone is kept:
  * one that imports other files (read from disk) is made again each time, since they may have changed.
  */
-import type { MessagePort } from 'node:worker_threads';
-import type { BundleOutput, BundleRequest, BundleResponse, BundlerWorkerData } from '../../protocol/worker';
+import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend } from '../../protocol/worker';
 import type { RunError } from '../../protocol/trace';
 import { bundleScratch } from './bundleScratch';
 
@@ -17,7 +16,8 @@ const KEEP = 4;
 /** Texts longer than this are not kept (a bundle holds the text several times over). */
 const KEEP_MAX_CHARS = 1 << 20;
 
-export function serveBundles(port: MessagePort, d: BundlerWorkerData): void {
+/** `onRequest` hears the host's requests, `reply` answers them (the process's IPC channel: src/runner/bundlerProcess.ts). */
+export function serveBundles(backend: BundlerBackend, onRequest: (handle: (req: BundleRequest) => void) => void, reply: (res: BundleResponse) => void): void {
   const kept = new Map<string, Promise<BundleOutput | RunError>>();
   const bundle = (file: string, text: string): Promise<BundleOutput | RunError> => {
     const key = `${file}\0${text}`;
@@ -28,7 +28,7 @@ export function serveBundles(port: MessagePort, d: BundlerWorkerData): void {
       kept.set(key, hit);
       return hit.then((r) => ('code' in r ? { ...r, bundleMs: 0 } : r));
     }
-    const made = bundleScratch(d.backend, file, text);
+    const made = bundleScratch(backend, file, text);
     if (text.length > KEEP_MAX_CHARS) return made;
     kept.set(key, made);
     if (kept.size > KEEP) kept.delete(kept.keys().next().value!);
@@ -36,15 +36,15 @@ export function serveBundles(port: MessagePort, d: BundlerWorkerData): void {
     made.then((r) => !('code' in r && r.inputs.length === 1) && forget(), forget);
     return made;
   };
-  port.on('message', (req: BundleRequest) => {
+  onRequest((req) => {
     void bundle(req.file, req.text).then(
       (r) => {
         const res: BundleResponse = 'code' in r ? { type: 'bundled', id: req.id, output: r } : { type: 'bundleFailed', id: req.id, error: r };
-        port.postMessage(res);
+        reply(res);
       },
       (e: unknown) => {
         const res: BundleResponse = { type: 'bundleFailed', id: req.id, error: { kind: 'internal', name: 'Error', message: String(e) } };
-        port.postMessage(res);
+        reply(res);
       },
     );
   });

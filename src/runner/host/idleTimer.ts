@@ -1,15 +1,20 @@
 /**
- * The idle policy of the host's long-lived helper threads (the bundler thread, the inspect thread):
- * while a request is in flight the thread keeps the process alive; idle, it is unref'd (a CLI
+ * The idle policy of the host's long-lived helpers (the bundler process, the inspect thread): while a
+ * request is in flight the helper keeps the caller's process alive; idle, it is unref'd (a CLI
  * process can exit) and ended after `ms` without work.
  */
-import type { Worker } from 'node:worker_threads';
+
+/** What keeps the caller alive: a Worker, or a child process with its IPC channel. */
+export interface Refable {
+  ref(): void;
+  unref(): void;
+}
 
 export class IdleTimer {
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
-    private readonly worker: Worker,
+    private readonly worker: Refable,
     private readonly ms: number,
     private readonly end: () => void,
   ) {}
@@ -28,7 +33,7 @@ export class IdleTimer {
     this.timer.unref();
   }
 
-  /** The thread ends: no timer may outlive it. */
+  /** The helper ends: no timer may outlive it. */
   stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;

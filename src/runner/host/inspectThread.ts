@@ -2,7 +2,7 @@
  * The host side of the panel's inspector: one long-lived inspect thread (dist/worker.js, role
  * 'inspect', the engine loaded), started on the first question, so a question is answered in
  * milliseconds. A question names a gradient call of a Trace; the tape it replays is sent to the
- * thread once and then named by a key. Like the bundler thread, the thread is unref'd while idle
+ * thread once and then named by a key. Like the bundler process, the thread is unref'd while idle
  * and ends after IDLE_MS without work; a question that runs longer than TIMEOUT_MS ends it.
  */
 import { Worker } from 'node:worker_threads';

@@ -16,6 +16,7 @@ import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from '../shared/processProtocol';
 import { heapLimitMb } from './memoryWatchdog';
+import { childEnv } from '../shared/cache';
 
 /** The run process's entry: dist/runProcess.js next to dist/worker.js. */
 export const runProcessFile = (workerFile: string): string => path.join(path.dirname(workerFile), 'runProcess.js');
@@ -54,7 +55,7 @@ export class RunProcess extends EventEmitter {
       execPath: process.execPath,
       // Not the caller's flags (an inspector port, tsx's loader): the run process needs none.
       execArgv: [`--max-old-space-size=${heapLimitMb(memoryMb)}`],
-      env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' },
+      env: childEnv(),
       serialization: 'advanced',
       stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore', 'ipc'],
       detached: GROUP,

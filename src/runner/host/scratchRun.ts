@@ -2,7 +2,7 @@
  * Runs a scratch file and returns its Trace: the runner's public API, used by the extension host,
  * the CLI and the tests. No vscode import.
  *
- *   bundle (bundler thread, esbuild) → run thread (dist/worker.js: engine + observer, in a process
+ *   bundle (bundler process, esbuild) → run thread (dist/worker.js: engine + observer, in a process
  *   of its own: host/runProcess.ts) → TraceEvents → TraceAssembler → Trace
  *
  * The calling process never runs user code. A run ends when the worker says it finished, or when
@@ -19,7 +19,7 @@ import type { BundleOutput, BundlerBackend, RunWorkerMessage } from '../../proto
 import { TraceAssembler } from './assemble';
 import { runProcessFile, type RunProcess } from './runProcess';
 import { prewarmRun, recycleRun, rewarmRun, takeRunWorker } from './runWorkers';
-import { bundleInThread } from './bundlerThread';
+import { bundleInProcess } from './bundlerProcess';
 import type { InspectAnswer } from '../../engine/inspect';
 import { inspectInThread, type InspectRequest } from './inspectThread';
 import { currentPosition, newProbeBuffer, type RunThreadData } from '../shared/probe';
@@ -132,7 +132,7 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
   // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.
   const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
-  const bundled = await bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
+  const bundled = await bundleInProcess(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
   if (!('code' in bundled)) return fail(bundled);
   stage('bundled');
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });
@@ -154,7 +154,7 @@ export function prewarm(opts: Partial<Pick<RunOptions, 'file'>> & Pick<RunOption
   prewarmRun(workerFile, memoryMb);
   const file = opts.file ? path.resolve(opts.file) : path.join(os.tmpdir(), 'gradtape-prewarm.grad.ts');
   const text = opts.file ? opts.text : '';
-  if (text !== undefined) void bundleInThread(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: BUNDLE_MIN_MS });
+  if (text !== undefined) void bundleInProcess(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: BUNDLE_MIN_MS });
 }
 
 async function runBundle(opts: RunOptions, file: string, text: string, bundle: BundleOutput, workerFile: string, asm: TraceAssembler, t0: number): Promise<Trace> {
@@ -322,8 +322,8 @@ function formatSeconds(ms: number): string {
 }
 
 
-/** Stops the bundler threads (extension deactivation, tests); re-exported for dist/runner.js users. */
-export { disposeBundlers } from './bundlerThread';
+/** Stops the bundler processes (extension deactivation, tests); re-exported for dist/runner.js users. */
+export { disposeBundlers } from './bundlerProcess';
 /** Stops the warm Python worker, if any. */
 export { disposePython, prewarmPython, pythonWarm } from '../../python/host';
 /** Warm start of .grad.ts runs (host/runWorkers.ts). */

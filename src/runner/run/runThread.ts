@@ -74,7 +74,7 @@ export function runInThisThread(d: RunWorkerData, post: (m: RunWorkerMessage) =>
   const { mapPosition, sourceText, cache: posCache } = positions;
 
   // Every call in the user's code records its position index `at` (src/runner/shared/instrument.ts). The
-  // bundler thread has instrumented the bundle already; its positions become this thread's
+  // bundler process has instrumented the bundle already; its positions become this thread's
   // objects for their call heads, so a stack frame at a call maps to the very object the probe gives.
   const pre = opts.instrument === false ? undefined : d.bundle.instrumented;
   if (pre) pre.heads.forEach((key, i) => posCache.set(key, pre.positions[i] ?? null));

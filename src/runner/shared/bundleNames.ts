@@ -1,4 +1,4 @@
-/** Names the bundler thread gives a bundle and the run thread compiles it under. */
+/** Names the bundler process gives a bundle and the run thread compiles it under. */
 
 /** What `import.meta` becomes in the bundle: a parameter of the compiled function (the entry's url, filename, dirname). */
 export const IMPORT_META = '__gtImportMeta';

@@ -43,7 +43,7 @@ export interface Instrumented extends InstrumentedBundle {
   toBundle(line: number, column: number): { line: number; column: number };
 }
 
-/** The column map of an instrumented bundle made elsewhere (the bundler thread). */
+/** The column map of an instrumented bundle made elsewhere (the bundler process). */
 export function withToBundle(b: InstrumentedBundle): Instrumented {
   const shifts = new Map(b.shifts);
   const toBundle = (l: number, column: number): { line: number; column: number } => {

@@ -1,5 +1,5 @@
 /**
- * Bundle positions → `.grad.ts` positions through the bundle's source map, for the bundler thread
+ * Bundle positions → `.grad.ts` positions through the bundle's source map, for the bundler process
  * (which instruments the bundle, src/runner/shared/instrument.ts) and the run thread (stack frames).
  */
 import fs from 'node:fs';

@@ -6,6 +6,9 @@ import seedJson from './fixtures/seed-01.json';
 import trainingJson from './fixtures/training-03.json';
 import type { Trace } from '../../src/protocol/trace';
 import type { GraphEdge } from '../../webview/model/graphModel';
+import fs from 'node:fs';
+import path from 'node:path';
+import { toNumber } from '../../webview/model/format';
 
 describe('graph model', () => {
   it('colours 300,000 edges by gradient size without overflowing the stack (log scale, 0 … 1)', () => {
@@ -23,6 +26,37 @@ describe('graph model', () => {
   it('the committed JSON fixtures are what the builder makes', () => {
     assert.deepEqual(seedJson, JSON.parse(JSON.stringify(seedTrace())));
     assert.deepEqual(trainingJson, JSON.parse(JSON.stringify(trainingTrace())));
+  });
+
+  it('links every recorded input to its op, with the RMS of that tensor\'s adjoint, on every fixture', () => {
+    const dir = path.join(__dirname, 'fixtures');
+    const traces: Trace[] = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    traces.push(largeTrace(3000));
+    let checked = 0, withGrad = 0;
+    for (const t of traces) {
+      for (let s = 0; s <= Math.min(maxStep(t), 3); s++) {
+        const tapes = tapesAtStep(t, s);
+        for (const grad of gradientsFor(t, tapes)) {
+          const g = buildGraph(tapes, grad);
+          const adj = new Map(grad.adjoints.map((a) => [a.tensorId, a.value]));
+          // What each edge should be, from the trace itself: one per input whose producer is drawn.
+          const want: string[] = [];
+          for (const n of g.nodes) {
+            if (n.kind !== 'op') continue;
+            for (const inp of n.node!.inputs) {
+              if (!g.byTensor.has(inp.tensorId)) continue;
+              const a = adj.get(inp.tensorId);
+              want.push(`${g.byTensor.get(inp.tensorId)}→${n.index} ${inp.name} ${inp.tensorId} ${a ? (a.size ? toNumber(a.norm) / Math.sqrt(a.size) : 0) : 'none'}`);
+              if (a) withGrad++;
+            }
+          }
+          assert.deepEqual(g.edges.map((e) => `${e.from}→${e.to} ${e.input} ${e.tensorId} ${e.gradRms ?? 'none'}`), want);
+          for (const e of g.edges) assert.equal(g.nodes[e.to].nodeId !== undefined && g.byNodeId.get(g.nodes[e.to].nodeId!), e.to);
+          checked += want.length;
+        }
+      }
+    }
+    assert.ok(checked > 5000 && withGrad > 3000, `edges checked ${checked}, with a gradient ${withGrad}`);
   });
 
   it('draws the seed tape: three leaves feed MatMul and SquaredDifference, with values and gradients', () => {

@@ -124,10 +124,12 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
   const nodes: GraphNode[] = [];
   const byTensor = new Map<number, number>();
   const byNodeId = new Map<number, number>();
-  const gradOf = (tensorId: number): ValueSummary | null | undefined => {
+  // Each drawn node's adjoint (by index): its edges out read it below, rather than the map again per edge.
+  const adjOf: (ValueSummary | undefined)[] = [];
+  const gradOf = (tensorId: number, a: ValueSummary | undefined): ValueSummary | null | undefined => {
     const s = sources.get(tensorId);
     if (s && s.gradient === null) return null;
-    return adj.get(tensorId) ?? s?.gradient ?? undefined;
+    return a ?? s?.gradient ?? undefined;
   };
   const nullOf = (tensorId: number): NullReason | undefined => {
     const s = sources.get(tensorId);
@@ -139,10 +141,12 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
     for (const l of t.leaves) {
       if (byTensor.has(l.tensorId)) continue;
       byTensor.set(l.tensorId, nodes.length);
+      const a = adj.get(l.tensorId);
+      adjOf.push(a);
       nodes.push(makeNode({
         index: nodes.length, kind: 'leaf', tensorId: l.tensorId,
         title: l.name ?? leafTitle(l), op: l.kind === 'variable' ? 'Variable' : l.kind === 'constant' ? 'Constant' : 'Tensor',
-        value: l.value, grad: gradOf(l.tensorId), nullReason: nullOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
+        value: l.value, grad: gradOf(l.tensorId, a), nullReason: nullOf(l.tensorId), nonFinite: hasNonFinite(l.value), pos: l.pos, tapeIds: [t.id], depth: depths.get(t.id) ?? 0, leaf: l, h: LEAF_H,
       }));
     }
   }
@@ -167,28 +171,41 @@ export function buildGraph(tapes: TraceTape[], gradient?: TraceGradient, resultN
   let sorted = true;
   for (let i = 1; i < allNodes.length && sorted; i++) sorted = allNodes[i - 1].id < allNodes[i].id;
   if (!sorted) allNodes = [...allNodes].sort((a, b) => a.id - b.id);
+  // allNodes[k] is drawn at firstOp + k.
+  const firstOp = nodes.length;
+  // Most nodes share their neighbour's tapes: the last depth looked up is kept.
+  let lastTape = NaN, lastDepth = 0;
   for (let k = 0; k < allNodes.length; k++) {
     const n = allNodes[k];
     let depth = 0;
-    for (let j = 0; j < n.tapeIds.length; j++) depth = Math.max(depth, depths.get(n.tapeIds[j]) ?? 0);
+    for (let j = 0; j < n.tapeIds.length; j++) {
+      if (n.tapeIds[j] !== lastTape) lastDepth = depths.get((lastTape = n.tapeIds[j])) ?? 0;
+      depth = Math.max(depth, lastDepth);
+    }
     byTensor.set(n.outputId, nodes.length);
     byNodeId.set(n.id, nodes.length);
+    const a = adj.get(n.outputId);
+    adjOf.push(a);
     nodes.push(makeNode({
       index: nodes.length, kind: 'op', nodeId: n.id, tensorId: n.outputId, title: n.name ?? resultNames?.get(n.outputId) ?? '', op: n.op,
-      value: n.output, grad: gradOf(n.outputId), nullReason: nullOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
+      value: n.output, grad: gradOf(n.outputId, a), nullReason: nullOf(n.outputId), nonFinite: !!n.nonFinite || hasNonFinite(n.output), pos: n.pos, tapeIds: n.tapeIds, depth, node: n, h: NODE_H,
     }));
   }
   const edges: GraphEdge[] = [];
+  // Each node's gradient RMS, worked out once for all its edges out (NaN: not yet).
+  const rmsOf = new Float64Array(nodes.length).fill(NaN);
   for (let k = 0; k < allNodes.length; k++) {
     const n = allNodes[k];
-    const to = byNodeId.get(n.id)!;
+    const to = firstOp + k;
     for (let j = 0; j < n.inputs.length; j++) {
       const inp = n.inputs[j];
       const from = byTensor.get(inp.tensorId);
       if (from === undefined) continue; // produced outside the drawn tapes (e.g. by another step)
-      const g = adj.get(inp.tensorId);
+      // The node byTensor names for a tensor is the one whose tensor it is: its adjoint is the tensor's.
+      const g = adjOf[from];
+      if (g && Number.isNaN(rmsOf[from])) rmsOf[from] = rms(g);
       // Every field present from the start (heat is set below): adding one later gave each edge a new layout and a property store.
-      edges.push({ from, to, input: inp.name, tensorId: inp.tensorId, gradRms: g ? rms(g) : undefined, heat: undefined, broken: undefined });
+      edges.push({ from, to, input: inp.name, tensorId: inp.tensorId, gradRms: g ? rmsOf[from] : undefined, heat: undefined, broken: undefined });
       nodes[to].inputs.push(from);
       nodes[from].consumers.push(to);
     }

@@ -49,9 +49,18 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
   const edges = view.edges.slice();
   const baseOf = [...view.baseOf];
   // Each far leaf's outgoing edges, found in one pass (a pass per cluster was quadratic: 10,000 nodes took 90 ms here).
-  const outOf = new Map<number, number[]>(far.map((f) => [f.leaf.index, []]));
-  for (let k = 0; k < edges.length; k++) outOf.get(edges[k].from)?.push(k);
-  for (const { leaf, clusters } of far) {
+  const farAt = new Int32Array(view.nodes.length).fill(-1);
+  const outOf: number[][] = [];
+  for (let f = 0; f < far.length; f++) {
+    farAt[far[f].leaf.index] = f;
+    outOf.push([]);
+  }
+  for (let k = 0; k < edges.length; k++) {
+    const f = farAt[edges[k].from];
+    if (f >= 0) outOf[f].push(k);
+  }
+  for (let f = 0; f < far.length; f++) {
+    const { leaf, clusters } = far[f];
     // Each later cluster's consumers read the leaf through that cluster's reference: one pass over
     // the leaf's edges and consumers for all its clusters (a pass per cluster was quadratic for a
     // weight read at every step of a long loop).
@@ -63,7 +72,7 @@ export function addReferences(view: ViewGraph, span = REF_SPAN, minNodes = LIBRA
       baseOf.push(view.baseOf[leaf.index]);
       for (const c of cluster) refOf.set(c, ref);
     }
-    for (const k of outOf.get(leaf.index)!) {
+    for (const k of outOf[f]) {
       const ref = refOf.get(edges[k].to);
       if (ref !== undefined) edges[k] = { ...edges[k], from: ref };
     }

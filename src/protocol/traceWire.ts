@@ -293,8 +293,8 @@ function callColumns(gradients: readonly TraceGradient[], strings: Strings): Pac
   return out;
 }
 
-/** Layer calls as columns, their strings in `strings`. */
-function scopeColumns(scopes: readonly TraceScope[], strings: Strings): PackedScopes {
+/** Layer calls as columns, their strings in `strings` (the panel wire, and the run thread's `scopeRows`). */
+export function packScopes(scopes: readonly TraceScope[], strings: Strings): PackedScopes {
   const n = scopes.length;
   const out: PackedScopes = {
     id: new Int32Array(n), parentId: new Int32Array(n), name: new Int32Array(n), className: new Int32Array(n), model: new Uint8Array(n),
@@ -436,7 +436,7 @@ export function packRows(tapes: readonly TraceTape[], gradients: readonly TraceG
     pointAt,
     points,
   };
-  if (scopes) out.scopes = scopeColumns(scopes, strings);
+  if (scopes) out.scopes = packScopes(scopes, strings);
   return out;
 }
 
@@ -559,7 +559,7 @@ function posAt(c: PackedPos, i: number, strings: readonly string[]): SourcePos |
 }
 
 /** The layer calls of {@link PackedScopes}, field for field, in the order the runner writes them (src/runner/run/recorder.ts). */
-function unpackScopes(c: PackedScopes, strings: readonly string[]): TraceScope[] {
+export function unpackScopes(c: PackedScopes, strings: readonly string[]): TraceScope[] {
   const out: TraceScope[] = new Array(c.id.length);
   for (let i = 0; i < out.length; i++) {
     const s: TraceScope = { id: c.id[i], name: strings[c.name[i]], className: strings[c.className[i]], model: c.model[i] === 1, afterNodeId: c.afterNodeId[i], lastNodeId: c.lastNodeId[i] };

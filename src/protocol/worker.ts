@@ -21,6 +21,7 @@ import type {
   TraceTape,
   ValueSummary,
 } from './trace';
+import type { PackedScopes } from './traceWire';
 
 // ──── Bundler process (src/runner/bundlerProcess.ts) ────
 
@@ -117,12 +118,10 @@ export type TraceEvent =
   /**
    * Keras layer and model calls that recorded ops and ended since the last batch, in columns (the
    * only form of a layer call: a subclassed model's calls were an object each), in the order they
-   * ended (a layer before the model that called it). Row i is `ints[i*SCOPE_ROW ..]`: id, parent id,
-   * name, class name, model (0/1), afterNodeId, lastNodeId, line, column, file, output id, result
-   * name; names and the file are indices into `strings`; -1 is absent (parent, file: the scratch
-   * file, output, result name), line 0 no position.
+   * ended (a layer before the model that called it): the panel wire's own column form
+   * (src/protocol/traceWire.ts `PackedScopes`), its names and files indices into `strings`.
    */
-  | { kind: 'scopeRows'; strings: string[]; ints: Int32Array }
+  | { kind: 'scopeRows'; strings: string[]; scopes: PackedScopes }
   /** A tensor whose node already went out took a name later (`const pred = scale(x)` names what scale returned). */
   | { kind: 'named'; tensorId: number; name: string }
   /** Totals so far: the last event of every batch (the host thins its rows there, src/runner/host/rowBudget.ts). */
@@ -181,9 +180,6 @@ export type TraceEvent =
   | { kind: 'adjointRows'; gradientId: number; like: ValueSummary; ints: Int32Array; nums: Float64Array }
   /** Curve points in columns (one event per curve per batch). */
   | { kind: 'curveRows'; name: string; curveKind: 'summary' | 'target'; pos?: SourcePos; steps: Float64Array; values: Float64Array };
-
-/** Ints per `scopeRows` row. */
-export const SCOPE_ROW = 12;
 
 /** `tapeRows` flags. */
 export const TAPE_PERSISTENT = 1;

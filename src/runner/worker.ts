@@ -14,9 +14,10 @@ import { loadEngine, runInThisThread } from './run/runThread';
 import type { PythonWorkerData } from '../python/protocol';
 import { WARM_READY } from './shared/processProtocol';
 import { footprint } from './shared/footprint';
-import { flushCompileCache } from './shared/cache';
+import { flushCompileCache, hideCompileCacheEnv } from './shared/cache';
 import { servePython } from '../python/runThread';
 
+hideCompileCacheEnv();
 const port = parentPort!;
 const data = workerData as RunWorkerData | WarmRunWorkerData | PythonWorkerData | { role: 'inspect' };
 const post = (m: RunWorkerMessage): void => port.postMessage(m, m.type === 'didRecord' ? transfers(m.events) : undefined);

@@ -144,13 +144,15 @@ describe('runner/keras', function () {
       const a = new TraceAssembler('/x.grad.ts', new Date());
       const rows = new ScopeRows();
       for (const batch of batches) {
-        for (const s of batch) rows.add(s.id, s.parentId, s.name, s.className, s.model, s.afterNodeId, s.lastNodeId, s.pos, s.outputId, s.resultName);
+        for (const s of batch) rows.add(s);
         const e = rows.take();
         if (batch.length === 0) assert.equal(e, undefined, 'no event without a call');
         else {
-          // Numbers only, in one typed array (transferred, not copied), and each name once per batch.
+          // Numbers only, in typed-array columns (the panel wire's), and each name once per batch.
           const clone = structuredClone(e!) as Extract<TraceEvent, { kind: 'scopeRows' }>;
-          assert.ok(clone.ints instanceof Int32Array && clone.ints.length === 12 * batch.length);
+          for (const col of [clone.scopes.id, clone.scopes.parentId, clone.scopes.name, clone.scopes.afterNodeId, clone.scopes.pos.line, clone.scopes.resultName]) {
+            assert.ok(col instanceof Int32Array && col.length === batch.length);
+          }
           assert.equal(new Set(clone.strings).size, clone.strings.length);
           a.apply(clone);
         }
@@ -162,7 +164,11 @@ describe('runner/keras', function () {
 
   it('a long run keeps its layer calls bounded: those holding no kept node go, the newest stay', () => {
     const a = new TraceAssembler('/x.grad.ts', new Date());
-    for (let i = 1; i <= 20_000; i++) a.apply({ kind: 'scopeRows', strings: ['dense', 'Dense'], ints: Int32Array.of(i, -1, 0, 1, 0, 10 * i, 10 * i + 3, 0, 0, -1, -1, -1) });
+    const rows = new ScopeRows();
+    for (let i = 1; i <= 20_000; i++) {
+      rows.add({ id: i, name: 'dense', className: 'Dense', model: false, afterNodeId: 10 * i, lastNodeId: 10 * i + 3 });
+      a.apply(rows.take()!);
+    }
     const internal = (a as unknown as { scopes: unknown[] }).scopes;
     assert.ok(internal.length <= 8192 + 1, `${internal.length} scopes held`);
     assert.equal(a.finish(undefined, 1).scopes, undefined, 'none holds a kept node');

@@ -6,10 +6,11 @@
 import { FIRST_VALUES, TRACE_VERSION, type ConsoleLine, type Curve, type CurvePoint, type RunError, type SourcePos, type ThinnedRows, type Trace, type TraceDiagnostic, type TraceGradient, type TraceLeaf, type TraceNode, type TraceScope, type TraceTape, type ValueSummary } from '../../protocol/trace';
 import { ROW_LIMITS, thinCurve, Thinned, thinRows } from './rowBudget';
 import { num, rowLength } from '../shared/summary';
-import { SCOPE_ROW, TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
+import { TAPE_DETAILED, TAPE_PERSISTENT, TAPE_SENT_BEFORE, TAPE_WATCHES_VARIABLES, type TraceEvent } from '../../protocol/worker';
 import { assertNever } from '../../format/assertNever';
 import { droppedNote } from '../shared/consoleBudget';
 import { nameCalls } from './callNames';
+import { unpackScopes, type PackedScopes } from '../../protocol/traceWire';
 
 
 /** Layer calls kept before the older ones that hold no kept node are dropped, and how many of the newest always stay. */
@@ -146,7 +147,7 @@ export class TraceAssembler {
         this.unrecorded.add(e.line);
         break;
       case 'scopeRows':
-        this.expandScopes(e.strings, e.ints);
+        this.expandScopes(e.strings, e.scopes);
         break;
       case 'stats':
         this.stats = { ops: e.ops, recordedOps: e.recordedOps, gradientCalls: e.gradientCalls, droppedSteps: e.droppedSteps };
@@ -306,14 +307,9 @@ export class TraceAssembler {
     }
   }
 
-  /** Rows of a `scopeRows` event back into TraceScopes (see src/protocol/worker.ts), their fields in the order the trace has always had them. */
-  private expandScopes(strings: readonly string[], ints: Int32Array): void {
-    for (let a = 0; a < ints.length; a += SCOPE_ROW) {
-      const s: TraceScope = { id: ints[a], name: strings[ints[a + 2]], className: strings[ints[a + 3]], model: ints[a + 4] === 1, afterNodeId: ints[a + 5], lastNodeId: ints[a + 6] };
-      if (ints[a + 1] >= 0) s.parentId = ints[a + 1];
-      if (ints[a + 7] !== 0) s.pos = ints[a + 9] < 0 ? { line: ints[a + 7], column: ints[a + 8] } : { line: ints[a + 7], column: ints[a + 8], file: strings[ints[a + 9]] };
-      if (ints[a + 10] >= 0) s.outputId = ints[a + 10];
-      if (ints[a + 11] >= 0) s.resultName = strings[ints[a + 11]];
+  /** A `scopeRows` event's layer calls (src/protocol/worker.ts), unpacked as the panel unpacks them: their fields in the order the trace has always had them. */
+  private expandScopes(strings: readonly string[], scopes: PackedScopes): void {
+    for (const s of unpackScopes(scopes, strings)) {
       this.scopes.push(s);
       if (this.scopes.length > SCOPES_PRUNED_AT) this.pruneScopes();
     }

@@ -38,10 +38,9 @@ class BundlerProcess {
   private readonly child: ChildProcess;
   private readonly pending = new Map<number, (r: BundleOutput | RunError) => void>();
   private nextId = 1;
-  private readonly idle: IdleTimer;
-  dead = false;
+  readonly idle: IdleTimer;
 
-  constructor(workerFile: string, backend: BundlerBackend, private readonly onDead: () => void) {
+  constructor(workerFile: string, backend: BundlerBackend, onDead: () => void) {
     this.child = fork(bundlerProcessFile(workerFile), [backend], {
       // The editor's own runtime (in VS Code an Electron binary, run as Node), none of the caller's flags.
       execPath: process.execPath,
@@ -51,26 +50,24 @@ class BundlerProcess {
       stdio: ['ignore', 'ignore', process.env.GRADTAPE_DEBUG ? 'inherit' : 'ignore', 'ipc'],
     });
     const child = this.child;
-    this.idle = new IdleTimer({ ref: () => (child.ref(), child.channel?.ref()), unref: () => (child.unref(), child.channel?.unref()) }, IDLE_MS, () => void this.dispose());
+    this.idle = new IdleTimer({ ref: () => (child.ref(), child.channel?.ref()), unref: () => (child.unref(), child.channel?.unref()) }, IDLE_MS, () => void this.dispose(), onDead);
     this.child.on('message', (m: BundleResponse) => {
       const resolve = this.pending.get(m.id);
       this.pending.delete(m.id);
       resolve?.(m.type === 'bundled' ? m.output : m.error);
-      this.settle();
+      this.idle.settle(this.pending.size);
     });
     const fail = (message: string) => {
-      this.dead = true;
-      this.onDead();
+      this.idle.retire();
       for (const resolve of this.pending.values()) resolve({ kind: 'internal', name: 'Error', message });
       this.pending.clear();
-      this.idle.stop();
     };
     this.child.on('error', (e) => fail(`the bundler process failed: ${e.message}`));
     // V8 ends a process out of heap with SIGABRT (SIGTRAP on some builds) after "heap out of memory" on stderr.
     this.child.on('exit', (code, signal) =>
       fail(signal === 'SIGABRT' || signal === 'SIGTRAP' ? `bundling the file needed more than the bundler's ${BUNDLER_HEAP_MB} MB` : `the bundler process exited (${signal ?? `code ${code}`})`),
     );
-    this.settle();
+    this.idle.settle(0);
   }
 
   bundle(file: string, text: string, limits: BundleLimits = {}): Promise<BundleOutput | RunError> {
@@ -104,16 +101,9 @@ class BundlerProcess {
     });
   }
 
-  /** Idle: let the caller exit, and stop the process after a while. */
-  private settle(): void {
-    if (!this.pending.size && !this.dead) this.idle.idle();
-  }
-
   /** Kills the process (it may be busy in esbuild for long); resolves when it is gone. */
   async dispose(): Promise<void> {
-    this.idle.stop();
-    this.dead = true;
-    this.onDead();
+    this.idle.retire();
     const child = this.child;
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
@@ -139,7 +129,7 @@ const processes = new Map<string, BundlerProcess>();
 export function bundleInProcess(workerFile: string, backend: BundlerBackend, file: string, text: string, limits?: BundleLimits): Promise<BundleOutput | RunError> {
   const key = `${backend}\0${workerFile}`;
   let p = processes.get(key);
-  if (!p || p.dead) {
+  if (!p || p.idle.dead) {
     p = new BundlerProcess(workerFile, backend, () => {
       if (processes.get(key) === p) processes.delete(key);
     });

@@ -12,12 +12,29 @@ export interface Refable {
 
 export class IdleTimer {
   private timer: NodeJS.Timeout | undefined;
+  /** The helper ended or is ending (retire()): the next request needs a new one. */
+  dead = false;
 
+  /** `end`: stop the helper (after `ms` idle); `onDead`: it is no longer the one to use (once). */
   constructor(
     private readonly worker: Refable,
     private readonly ms: number,
     private readonly end: () => void,
+    private readonly onDead: () => void,
   ) {}
+
+  /** A request ended: with none left (`pending` 0) the helper goes idle. */
+  settle(pending: number): void {
+    if (pending === 0 && !this.dead) this.idle();
+  }
+
+  /** The helper ends (it failed, or is stopped): no timer outlives it, and its owner forgets it. */
+  retire(): void {
+    this.stop();
+    if (this.dead) return;
+    this.dead = true;
+    this.onDead();
+  }
 
   /** A request starts. */
   busy(): void {

@@ -29,12 +29,11 @@ class InspectThread {
   /** Keys of the jobs the thread keeps, oldest first (it drops the oldest beyond KEPT_JOBS, as this list does). */
   private readonly sent: string[] = [];
   private nextId = 1;
-  private readonly idle: IdleTimer;
-  dead = false;
+  readonly idle: IdleTimer;
 
-  constructor(workerFile: string, private readonly onDead: () => void) {
+  constructor(workerFile: string, onDead: () => void) {
     this.worker = new Worker(workerFile, { workerData: { role: 'inspect' } });
-    this.idle = new IdleTimer(this.worker, IDLE_MS, () => void this.dispose());
+    this.idle = new IdleTimer(this.worker, IDLE_MS, () => void this.dispose(), onDead);
     this.worker.on('message', (m: InspectThreadResponse) => {
       const p = this.pending.get(m.id);
       if (!p) return;
@@ -42,22 +41,20 @@ class InspectThread {
       clearTimeout(p.timer);
       if (m.type === 'inspected') p.resolve(m.answer);
       else p.reject(new Error(m.message));
-      this.settle();
+      this.idle.settle(this.pending.size);
     });
     this.worker.on('error', (e) => this.fail(`the inspect thread failed: ${e.message}`));
     this.worker.on('exit', (code) => this.fail(`the inspect thread exited (code ${code})`));
-    this.settle();
+    this.idle.settle(0);
   }
 
   private fail(message: string): void {
-    this.dead = true;
-    this.onDead();
+    this.idle.retire();
     for (const p of this.pending.values()) {
       clearTimeout(p.timer);
       p.reject(new Error(message));
     }
     this.pending.clear();
-    this.idle.stop();
   }
 
   ask(trace: Trace, traceKey: number, req: InspectRequest): Promise<InspectAnswer> {
@@ -82,15 +79,8 @@ class InspectThread {
     });
   }
 
-  /** Idle: let the process exit, and stop the thread after a while. */
-  private settle(): void {
-    if (!this.pending.size && !this.dead) this.idle.idle();
-  }
-
   async dispose(): Promise<void> {
-    this.idle.stop();
-    this.dead = true;
-    this.onDead();
+    this.idle.retire();
     await this.worker.terminate();
   }
 }
@@ -106,7 +96,7 @@ let nextTraceKey = 1;
 export function inspectInThread(trace: Trace, req: InspectRequest, workerFile: string): Promise<InspectAnswer> {
   let key = traceKeys.get(trace);
   if (key === undefined) traceKeys.set(trace, (key = nextTraceKey++));
-  if (!thread || thread.dead) {
+  if (!thread || thread.idle.dead) {
     const t: InspectThread = new InspectThread(workerFile, () => {
       if (thread === t) thread = undefined;
     });

@@ -26,9 +26,9 @@
  */
 import type { EngineObserver } from '../../engine/observer';
 import type { Tensor } from '../../engine/tensor';
-import type { DType, SourcePos } from '../../protocol/trace';
+import type { DType, SourcePos, TraceScope } from '../../protocol/trace';
 import type { TraceEvent } from '../../protocol/worker';
-import { Strings } from '../../protocol/traceWire';
+import { packScopes, Strings } from '../../protocol/traceWire';
 import type { Pattern } from './names';
 import { Columns } from './columns';
 import { Detail } from './detail';
@@ -319,7 +319,12 @@ export class Recorder implements EngineObserver {
     if (resultName !== undefined) setName(e.output as Tensor, resultName);
     if (this.recordedOps > s.recordedOps && this.lastNodeId > s.afterNodeId) {
       const parent = this.scopes[this.scopes.length - 1];
-      this.scopeRows.add(s.id, parent?.id, s.name, s.className, s.model, s.afterNodeId, this.lastNodeId, s.pos, e.output?.id, resultName);
+      const scope: TraceScope = { id: s.id, name: s.name, className: s.className, model: s.model, afterNodeId: s.afterNodeId, lastNodeId: this.lastNodeId };
+      if (parent) scope.parentId = parent.id;
+      if (s.pos) scope.pos = s.pos;
+      if (e.output !== undefined) scope.outputId = e.output.id;
+      if (resultName !== undefined) scope.resultName = resultName;
+      this.scopeRows.add(scope);
     }
   }
 
@@ -368,22 +373,20 @@ export class Recorder implements EngineObserver {
   }
 }
 
-/** Layer calls as `scopeRows` (src/protocol/worker.ts): SCOPE_ROW ints each, the names and files interned per batch. */
+/** Layer calls as `scopeRows` (src/protocol/worker.ts): the panel wire's columns, the names and files interned per batch. */
 export class ScopeRows {
-  private ints: number[] = [];
-  private strings = new Strings();
+  private scopes: TraceScope[] = [];
 
-  add(id: number, parentId: number | undefined, name: string, className: string, model: boolean, afterNodeId: number, lastNodeId: number, pos: SourcePos | undefined, outputId: number | undefined, resultName: string | undefined): void {
-    const str = (v: string | undefined) => this.strings.id(v);
-    this.ints.push(id, parentId ?? -1, str(name), str(className), model ? 1 : 0, afterNodeId, lastNodeId, pos?.line ?? 0, pos?.column ?? 0, str(pos?.file), outputId ?? -1, str(resultName));
+  add(scope: TraceScope): void {
+    this.scopes.push(scope);
   }
 
   /** The event of the calls added since the last one, or undefined when there were none. */
   take(): TraceEvent | undefined {
-    if (this.ints.length === 0) return undefined;
-    const e: TraceEvent = { kind: 'scopeRows', strings: this.strings.list, ints: Int32Array.from(this.ints) };
-    this.ints = [];
-    this.strings = new Strings();
-    return e;
+    if (this.scopes.length === 0) return undefined;
+    const strings = new Strings();
+    const scopes = packScopes(this.scopes, strings);
+    this.scopes = [];
+    return { kind: 'scopeRows', strings: strings.list, scopes };
   }
 }

@@ -47,7 +47,21 @@ export function writeCacheFile(file: string, bytes: Uint8Array, prefix: string):
  */
 export function childEnv(): NodeJS.ProcessEnv {
   const dir = cacheDir();
-  return { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(dir ? { NODE_COMPILE_CACHE: path.join(dir, 'node-compile-cache') } : {}) };
+  const own = dir !== undefined && process.env.NODE_COMPILE_CACHE === undefined;
+  return { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(own ? { NODE_COMPILE_CACHE: path.join(dir, 'node-compile-cache'), [OWN_CACHE]: '1' } : {}) };
+}
+
+const OWN_CACHE = 'GRADTAPE_OWN_COMPILE_CACHE';
+
+/**
+ * A thread that runs user code (src/runner/worker.ts) drops the compile cache's variable childEnv set
+ * from its own copy of the environment: the cache stays on for the thread (Node read it as the thread
+ * started), and what the script sees, and passes on to processes it starts, is the user's environment.
+ */
+export function hideCompileCacheEnv(): void {
+  if (process.env[OWN_CACHE] !== '1') return;
+  delete process.env[OWN_CACHE];
+  delete process.env.NODE_COMPILE_CACHE;
 }
 
 /**

@@ -49,9 +49,14 @@ export const tests: E2ETest[] = [
       const after = await conv.locator('.node-list button').count();
       assert.ok(after > layers.length, `opening conv2d draws its ops and weights: ${layers.length} → ${after} nodes`);
       // Select the feature maps: the inspector draws them as images, one per example and channel.
-      await conv.locator('.graph canvas').click({ position: { x: Number(await relu.getAttribute('data-cx')), y: Number(await relu.getAttribute('data-cy')) } });
+      // Clicked where the Relu is drawn now, again if a later placement (the library's layout, which
+      // replaces the first one a moment after opening; slow on a loaded machine) moved it meanwhile.
       const images = conv.locator('canvas.heatmap.images').first();
-      await images.waitFor({ state: 'visible', timeout: scaled(15_000) });
+      await until('the Relu selected, its feature maps drawn as images', async () => {
+        if (await images.isVisible()) return true;
+        await conv.locator('.graph canvas').click({ position: { x: Number(await relu.getAttribute('data-cx')), y: Number(await relu.getAttribute('data-cy')) } });
+        return images.waitFor({ state: 'visible', timeout: 2_000 }).then(() => true, () => false);
+      }, scaled(30_000), 250);
       assert.match((await images.getAttribute('aria-label')) ?? '', /8/);
       await t.screenshot('keras-conv-feature-maps');
     },

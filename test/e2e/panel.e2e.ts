@@ -21,7 +21,14 @@ export async function runAndWaitForPanel(t: E2E, file: string, timeoutMs = 90_00
   await openFileRetrying(t, file);
   const before = await renderedCount(t, file);
   await t.runCommand(RUN);
-  await until(`the panel to draw the run of ${file}`, async () => (await renderedCount(t, file)) > before, timeoutMs, 250);
+  // A run: a panel opened while the run goes on first draws "No run yet" (a render too, with no
+  // command time stamped), then the run.
+  const drewRun = async (): Promise<boolean> => {
+    if ((await renderedCount(t, file)) <= before) return false;
+    const body = (await panelFor(t, file))?.locator('body');
+    return !!(await body?.getAttribute('data-command-at', { timeout: 1_000 }).catch(() => null));
+  };
+  await until(`the panel to draw the run of ${file}`, drewRun, timeoutMs, 250);
   return (await panelFor(t, file))!;
 }
 

@@ -3,7 +3,8 @@
  * threads it starts. Types and a few constants: both ends import this file.
  *
  * - the *bundler* process (dist/bundler.js): long-lived, keeps esbuild warm, answers `bundle` requests;
- * - a *run* thread (dist/worker.js, told apart from the inspect and Python threads by `workerData.role`): one per run, executes the user's bundle with the engine's observer attached
+ * - a *run* thread (dist/worker.js, told apart from the inspect and Python threads by
+ *   `workerData.role`): one per run, executes the user's bundle with the engine's observer attached
  *   and streams what it records. The host assembles the Trace from those events, so a run that
  *   is stopped (timeout, memory, cancellation) still yields everything that was sent before.
  *

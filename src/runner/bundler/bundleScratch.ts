@@ -111,12 +111,6 @@ export function loadEsbuild(backend: BundlerBackend): Promise<{ build: Build; ba
 }
 
 /**
- * esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
- * its browser entry runs the WebAssembly in this very process (worker: false). The service stays up
- * for the process's life: with Liftoff only (the bundler process's flag, host/bundlerProcess.ts) an
- * idle service costs no CPU, and a build needs no restart first.
- */
-/**
  * The esbuild WebAssembly binary: dist/esbuild.wasm next to the built worker (development builds),
  * dist/esbuild.wasm.br (what the .vsix ships: brotli keeps the package under 3 MB), else the npm
  * package's. The .br is unpacked once (~45 ms of CPU) into the cache folder (shared/cache.ts), keyed by
@@ -141,6 +135,12 @@ function wasmBytes(): Buffer<ArrayBuffer> {
 
 const WASM_PREFIX = 'esbuild-';
 
+/**
+ * esbuild-wasm's Node entry spawns a `node` executable, which VS Code does not guarantee on PATH;
+ * its browser entry runs the WebAssembly in this very process (worker: false). The service stays up
+ * for the process's life: with Liftoff only (the bundler process's flag, host/bundlerProcess.ts) an
+ * idle service costs no CPU, and a build needs no restart first.
+ */
 function wasmBuilder(): Build {
   (globalThis as { self?: unknown }).self ??= globalThis;
   // eslint-disable-next-line @typescript-eslint/no-require-imports

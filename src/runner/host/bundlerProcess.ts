@@ -15,10 +15,10 @@
  * (the WebAssembly build holds ~100-200 MB). A request has a time limit and a cancel (BundleLimits);
  * either ends the request at once and kills the process, which may be busy with it for long.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import path from 'node:path';
 import { IdleTimer } from './idleTimer';
-import { childEnv } from '../shared/cache';
+import { forkOwn } from './forkOwn';
 import type { RunError } from '../../protocol/trace';
 import type { BundleOutput, BundleRequest, BundleResponse, BundlerBackend } from '../../protocol/worker';
 
@@ -41,14 +41,7 @@ class BundlerProcess {
   readonly idle: IdleTimer;
 
   constructor(workerFile: string, backend: BundlerBackend, onDead: () => void) {
-    this.child = fork(bundlerProcessFile(workerFile), [backend], {
-      // The editor's own runtime (in VS Code an Electron binary, run as Node), none of the caller's flags.
-      execPath: process.execPath,
-      execArgv: [...WASM_FLAGS, `--max-old-space-size=${BUNDLER_HEAP_MB}`],
-      env: childEnv(),
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', process.env.GRADTAPE_DEBUG ? 'inherit' : 'ignore', 'ipc'],
-    });
+    this.child = forkOwn(bundlerProcessFile(workerFile), [backend], [...WASM_FLAGS, `--max-old-space-size=${BUNDLER_HEAP_MB}`]);
     const child = this.child;
     this.idle = new IdleTimer({ ref: () => (child.ref(), child.channel?.ref()), unref: () => (child.unref(), child.channel?.unref()) }, IDLE_MS, () => void this.dispose(), onDead);
     this.child.on('message', (m: BundleResponse) => {

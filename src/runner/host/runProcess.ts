@@ -11,12 +11,12 @@
  * workerData and postMessage are mirrored (src/runner/shared/processProtocol.ts): the caller keeps
  * reading its own probe and console counter.
  */
-import { fork, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
 import path from 'node:path';
 import type { ProcessCommand, ProcessMessage, SharedChanges, SharedSlot } from '../shared/processProtocol';
 import { heapLimitMb } from './memoryWatchdog';
-import { childEnv } from '../shared/cache';
+import { forkOwn } from './forkOwn';
 
 /** The run process's entry: dist/runProcess.js next to dist/worker.js. */
 export const runProcessFile = (workerFile: string): string => path.join(path.dirname(workerFile), 'runProcess.js');
@@ -49,17 +49,7 @@ export class RunProcess extends EventEmitter {
     this.online = !!adopted?.online;
     this.ready = !!adopted?.ready;
     const debug = !!process.env.GRADTAPE_DEBUG;
-    this.child = adopt ?? fork(runProcessFile(workerFile), [], {
-      // The editor's own runtime: in VS Code an Electron binary, which runs as Node with
-      // ELECTRON_RUN_AS_NODE (code-server, the CLI and the tests run Node itself).
-      execPath: process.execPath,
-      // Not the caller's flags (an inspector port, tsx's loader): the run process needs none.
-      execArgv: [`--max-old-space-size=${heapLimitMb(memoryMb)}`],
-      env: childEnv(),
-      serialization: 'advanced',
-      stdio: ['ignore', 'ignore', debug ? 'inherit' : 'ignore', 'ipc'],
-      detached: GROUP,
-    });
+    this.child = adopt ?? forkOwn(runProcessFile(workerFile), [], [`--max-old-space-size=${heapLimitMb(memoryMb)}`], { detached: GROUP });
     this.child.on('message', this.onMessage);
     this.child.once('exit', this.onExit);
     // The process could not be started (or a send failed after it died): the run fails as a thread would.

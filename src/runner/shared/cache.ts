@@ -1,7 +1,7 @@
 /**
  * The on-disk cache of things that are slow to make and the same from one start to the next: Python's
  * start-up snapshot (src/python/snapshot.ts), esbuild's WebAssembly unpacked (bundler/bundleScratch.ts)
- * and Node's compile cache of our bundles (childEnv). Where: $GRADTAPE_CACHE_DIR (the extension sets it
+ * and Node's compile cache of our bundles (compileCacheEnv). Where: $GRADTAPE_CACHE_DIR (the extension sets it
  * to its own storage; empty: no cache), else the user's cache folder.
  */
 import fs from 'node:fs';
@@ -40,21 +40,21 @@ export function writeCacheFile(file: string, bytes: Uint8Array, prefix: string):
 }
 
 /**
- * The environment of a process we fork to run our bundles (a run's, the bundler's): the editor's
- * runtime as Node (ELECTRON_RUN_AS_NODE), and Node's compile cache in the cache folder, so a new
- * process compiles dist/worker.js (~1 MB) and dist/bundler.js from cached code instead of parsing
- * them again (Node 22.1 and later, as VS Code's and code-server's are; older Nodes ignore it).
+ * What a process we fork to run our bundles (host/forkOwn.ts) adds to its environment: Node's compile
+ * cache in the cache folder, so a new process compiles dist/worker.js (~1 MB) and dist/bundler.js from
+ * cached code instead of parsing them again (Node 22.1 and later, as VS Code's and code-server's are;
+ * older Nodes ignore it). Nothing when there is no cache folder or the user set a cache of their own.
  */
-export function childEnv(): NodeJS.ProcessEnv {
+export function compileCacheEnv(): NodeJS.ProcessEnv {
   const dir = cacheDir();
-  const own = dir !== undefined && process.env.NODE_COMPILE_CACHE === undefined;
-  return { ...process.env, ELECTRON_RUN_AS_NODE: '1', ...(own ? { NODE_COMPILE_CACHE: path.join(dir, 'node-compile-cache'), [OWN_CACHE]: '1' } : {}) };
+  if (dir === undefined || process.env.NODE_COMPILE_CACHE !== undefined) return {};
+  return { NODE_COMPILE_CACHE: path.join(dir, 'node-compile-cache'), [OWN_CACHE]: '1' };
 }
 
 const OWN_CACHE = 'GRADTAPE_OWN_COMPILE_CACHE';
 
 /**
- * A thread that runs user code (src/runner/worker.ts) drops the compile cache's variable childEnv set
+ * A thread that runs user code (src/runner/worker.ts) drops the compile cache's variable compileCacheEnv set
  * from its own copy of the environment: the cache stays on for the thread (Node read it as the thread
  * started), and what the script sees, and passes on to processes it starts, is the user's environment.
  */

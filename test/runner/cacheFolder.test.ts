@@ -1,5 +1,5 @@
 // The processes the runner forks get Node's compile cache in the cache folder (src/runner/shared/cache.ts
-// childEnv), but a script still sees the user's environment: the variable is dropped from its thread's copy,
+// compileCacheEnv, through host/forkOwn.ts), but a script still sees the user's environment: the variable is dropped from its thread's copy,
 // and a NODE_COMPILE_CACHE of the user's own is passed through untouched.
 import assert from 'node:assert/strict';
 import fs from 'node:fs';

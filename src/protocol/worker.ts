@@ -35,16 +35,24 @@ export interface BundleRequest {
   id: number;
   file: string;
   text: string;
+  /** False: esbuild bundles the file even when type stripping would do (src/runner/bundler/stripScratch.ts). */
+  strip: boolean;
 }
 
 /** A bundle ready to run: CommonJS code, its source map, and every file it was built from. */
 export interface BundleOutput {
   code: string;
-  /** The source map (JSON text) of `code`; its `sources` are absolute paths. */
-  map: string;
+  /**
+   * The source map (JSON text) of `code`; its `sources` are absolute paths. Absent when `code` is
+   * the scratch file itself with its types blanked (src/runner/bundler/stripScratch.ts): its lines
+   * and columns are the file's.
+   */
+  map?: string;
+  /** What made `code`: esbuild, or Node's type stripping for a file that needs no bundling. */
+  madeBy: 'esbuild' | 'strip';
   /** Absolute paths of the bundled user files (the scratch file first). */
   inputs: string[];
-  /** Wall time of the esbuild call, for the benchmarks and docs/runner.md; 0 when the same text's bundle was reused (src/runner/bundler/serve.ts). */
+  /** Wall time of the esbuild call (or the stripping), for the benchmarks and docs/runner.md; 0 when the same text's bundle was reused (src/runner/bundler/serve.ts). */
   bundleMs: number;
   /**
    * The bundle with its position probes (src/runner/shared/instrument.ts), made by the bundler process,

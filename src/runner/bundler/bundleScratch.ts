@@ -1,5 +1,7 @@
 /**
  * The bundle step, as it runs inside the bundler process (host/bundlerProcess.ts is the host side).
+ * A file that needs no bundling only has its types stripped (stripScratch.ts); every other goes
+ * through esbuild, as follows.
  *
  * The scratch file and its relative imports become one bundle with a source map, in ESM format
  * because only that format keeps a top-level `await` (CommonJS output rejects it). The bundle still
@@ -18,12 +20,13 @@ import fs from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import type { BuildFailure, BuildOptions, BuildResult, Message, Plugin } from 'esbuild';
-import type { BundleOutput, BundlerBackend } from '../../protocol/worker';
+import type { BundleOutput, BundlerBackend, InstrumentedBundle } from '../../protocol/worker';
 import type { RunError } from '../../protocol/trace';
 import { BUNDLE_BASENAME, IMPORT_META } from '../shared/bundleNames';
 import { cacheDir, writeCacheFile } from '../shared/cache';
-import { instrument } from '../shared/instrument';
+import { instrument, type Instrumented } from '../shared/instrument';
 import { sourcePositions } from '../shared/sourcePositions';
+import { stripScratch } from './stripScratch';
 
 type Esbuild = typeof import('esbuild');
 
@@ -170,8 +173,22 @@ export function buildOptions(file: string, text: string): BuildOptions {
   };
 }
 
-/** Bundles `file` (contents `text`). Resolves to the bundle, or to a RunError for the syntax error. */
-export async function bundleScratch(backend: BundlerBackend, file: string, text: string): Promise<BundleOutput | RunError> {
+/**
+ * Bundles `file` (contents `text`). Resolves to the bundle, or to a RunError for the syntax error.
+ * A file that needs no bundling (one file, importing only "gradtape") is only stripped of its types,
+ * without starting esbuild (stripScratch.ts); `strip: false` bundles it all the same.
+ */
+export async function bundleScratch(backend: BundlerBackend, file: string, text: string, opts: { strip?: boolean } = {}): Promise<BundleOutput | RunError> {
+  const begun = performance.now();
+  const stripped = opts.strip === false ? undefined : stripScratch(file, text);
+  if (stripped) {
+    const at = sourcePositions(undefined, file, text);
+    // The rewritten imports' require calls are ours, as esbuild's helpers are in a bundle.
+    const inst = instrument(stripped.code, (line, column) => (stripped.importLines.has(line) ? undefined : at.mapPosition(line, column)), at.identifierAt);
+    const out: BundleOutput = { code: stripped.code, inputs: [file], bundleMs: performance.now() - begun, madeBy: 'strip' };
+    if (inst) out.instrumented = plain(inst);
+    return out;
+  }
   const { build } = await loadEsbuild(backend);
   const started = performance.now();
   try {
@@ -191,14 +208,19 @@ export async function bundleScratch(backend: BundlerBackend, file: string, text:
     // Instrumented here, in the bundler process that stays warm: a run's fresh thread would spend ~7 ms parsing.
     const at = sourcePositions(mapJson, file, text);
     const inst = instrument(codeFile.text, at.mapPosition, at.identifierAt);
-    const out: BundleOutput = { code: codeFile.text, map: mapJson, inputs, bundleMs };
-    if (inst) out.instrumented = { code: inst.code, positions: inst.positions, heads: inst.heads, shifts: inst.shifts, topLevelAwait: inst.topLevelAwait, params: inst.params, bindings: inst.bindings };
+    const out: BundleOutput = { code: codeFile.text, map: mapJson, inputs, bundleMs, madeBy: 'esbuild' };
+    if (inst) out.instrumented = plain(inst);
     return out;
   } catch (e) {
     const errors = (e as BuildFailure).errors;
     if (Array.isArray(errors) && errors.length) return syntaxError(file, errors[0]);
     return internal(e instanceof Error ? e.message : String(e));
   }
+}
+
+/** The instrumented bundle as plain data (it crosses to the host, then to the run thread). */
+function plain(inst: Instrumented): InstrumentedBundle {
+  return { code: inst.code, positions: inst.positions, heads: inst.heads, shifts: inst.shifts, topLevelAwait: inst.topLevelAwait, params: inst.params, bindings: inst.bindings };
 }
 
 function syntaxError(file: string, m: Message): RunError {

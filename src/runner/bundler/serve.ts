@@ -19,8 +19,8 @@ const KEEP_MAX_CHARS = 1 << 20;
 /** `onRequest` hears the host's requests, `reply` answers them (the process's IPC channel: src/runner/bundlerProcess.ts). */
 export function serveBundles(backend: BundlerBackend, onRequest: (handle: (req: BundleRequest) => void) => void, reply: (res: BundleResponse) => void): void {
   const kept = new Map<string, Promise<BundleOutput | RunError>>();
-  const bundle = (file: string, text: string): Promise<BundleOutput | RunError> => {
-    const key = `${file}\0${text}`;
+  const bundle = (file: string, text: string, strip: boolean): Promise<BundleOutput | RunError> => {
+    const key = `${strip}\0${file}\0${text}`;
     const hit = kept.get(key);
     if (hit) {
       // Most recently used last, so the oldest is the first to go.
@@ -28,7 +28,7 @@ export function serveBundles(backend: BundlerBackend, onRequest: (handle: (req: 
       kept.set(key, hit);
       return hit.then((r) => ('code' in r ? { ...r, bundleMs: 0 } : r));
     }
-    const made = bundleScratch(backend, file, text);
+    const made = bundleScratch(backend, file, text, { strip });
     if (text.length > KEEP_MAX_CHARS) return made;
     kept.set(key, made);
     if (kept.size > KEEP) kept.delete(kept.keys().next().value!);
@@ -37,7 +37,7 @@ export function serveBundles(backend: BundlerBackend, onRequest: (handle: (req: 
     return made;
   };
   onRequest((req) => {
-    void bundle(req.file, req.text).then(
+    void bundle(req.file, req.text, req.strip).then(
       (r) => {
         const res: BundleResponse = 'code' in r ? { type: 'bundled', id: req.id, output: r } : { type: 'bundleFailed', id: req.id, error: r };
         reply(res);

@@ -63,9 +63,9 @@ class BundlerProcess {
     this.idle.settle(0);
   }
 
-  bundle(file: string, text: string, limits: BundleLimits = {}): Promise<BundleOutput | RunError> {
+  bundle(file: string, text: string, limits: BundleLimits = {}, strip = true): Promise<BundleOutput | RunError> {
     const id = this.nextId++;
-    const request: BundleRequest = { type: 'bundle', id, file, text };
+    const request: BundleRequest = { type: 'bundle', id, file, text, strip };
     return new Promise((resolve) => {
       // A limit or a cancel ends this request at once, and the process with it: it may be stuck in
       // esbuild or the instrumenting for a long while yet (other requests in flight fail with it,
@@ -118,8 +118,8 @@ const BUNDLER_HEAP_MB = 2048;
 
 const processes = new Map<string, BundlerProcess>();
 
-/** Bundles `file` with contents `text` in the bundler process next to `workerFile`. */
-export function bundleInProcess(workerFile: string, backend: BundlerBackend, file: string, text: string, limits?: BundleLimits): Promise<BundleOutput | RunError> {
+/** Bundles `file` with contents `text` in the bundler process next to `workerFile` (`strip`: see BundleRequest). */
+export function bundleInProcess(workerFile: string, backend: BundlerBackend, file: string, text: string, limits?: BundleLimits, strip = true): Promise<BundleOutput | RunError> {
   const key = `${backend}\0${workerFile}`;
   let p = processes.get(key);
   if (!p || p.idle.dead) {
@@ -128,7 +128,7 @@ export function bundleInProcess(workerFile: string, backend: BundlerBackend, fil
     });
     processes.set(key, p);
   }
-  return p.bundle(file, text, limits);
+  return p.bundle(file, text, limits, strip);
 }
 
 /** Stops every bundler process (extension deactivation, tests). */

@@ -51,6 +51,8 @@ export interface RunOptions {
    * `esbuild` package can be loaded, else wasm). GRADTAPE_BUNDLER=wasm|native overrides 'auto'.
    */
   bundler?: BundlerBackend | 'auto';
+  /** False: esbuild bundles the file even when Node's type stripping would do (the golden test runs both; src/runner/bundler/stripScratch.ts). */
+  strip?: boolean;
   /**
    * Prepare the next run's worker (a run worker with the engine loaded, started as this run takes
    * its own; or a Python worker with Pyodide), so the next run starts warm (the extension). Each run
@@ -132,7 +134,7 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
   // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.
   const bundleTimeoutMs = Math.max(opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, BUNDLE_MIN_MS);
-  const bundled = await bundleInProcess(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal });
+  const bundled = await bundleInProcess(workerFile, chooseBackend(opts.bundler), file, text, { timeoutMs: bundleTimeoutMs, signal: opts.signal }, opts.strip);
   if (!('code' in bundled)) return fail(bundled);
   stage('bundled');
   if (opts.signal?.aborted) return fail({ kind: 'cancelled', name: 'Cancelled', message: 'the run was cancelled' });

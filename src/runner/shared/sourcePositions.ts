@@ -18,10 +18,16 @@ export interface SourcePositions {
   readonly cache: Map<number, SourcePos | null>;
 }
 
+const IDENTIFIER = /^[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*/;
+
 export const positionKey = (line: number, column: number): number => line * 65536 + column;
 
-/** `entry` is the scratch file; its text is `entryText` (it may be unsaved), others are read from disk. */
-export function sourcePositions(mapJson: string, entry: string, entryText: string): SourcePositions {
+/**
+ * `entry` is the scratch file; its text is `entryText` (it may be unsaved), others are read from disk.
+ * Without a map the bundle's positions are the entry's own (a type-stripped file, bundler/stripScratch.ts).
+ */
+export function sourcePositions(mapJson: string | undefined, entry: string, entryText: string): SourcePositions {
+  if (mapJson === undefined) return ownPositions(entry, entryText);
   // Read on first use: a run whose bundle came instrumented needs it only for stack frames.
   let parsed: SourceMap | undefined;
   const map = (): SourceMap => (parsed ??= new SourceMap(JSON.parse(mapJson)));
@@ -67,7 +73,36 @@ export function sourcePositions(mapJson: string, entry: string, entryText: strin
       let fileLines = lines.get(file);
       if (!fileLines) lines.set(file, (fileLines = sourceText(file).split('\n')));
       const lineText = fileLines[e.originalLine] ?? '';
-      return /^[A-Za-z_$\u00a0-\uffff][\w$\u00a0-\uffff]*/.exec(lineText.slice(e.originalColumn))?.[0];
+      return IDENTIFIER.exec(lineText.slice(e.originalColumn))?.[0];
+    },
+  };
+}
+
+/**
+ * The positions of a bundle that is its entry's text, types blanked: each one is itself, except that
+ * a position on a blank (V8 places a function's stack overflow past its `{`) moves back to the code
+ * before it on its line, as a source map's nearest mapping does.
+ */
+function ownPositions(entry: string, entryText: string): SourcePositions {
+  const cache = new Map<number, SourcePos | null>();
+  let lines: string[] | undefined;
+  const lineText = (line: number): string => (lines ??= entryText.split('\n'))[line - 1] ?? '';
+  return {
+    cache,
+    sourceText: (file) => (file === entry ? entryText : ''),
+    mapPosition(line, column) {
+      const key = positionKey(line, column);
+      let p = cache.get(key);
+      if (p === undefined) {
+        const text = lineText(line);
+        let c = column;
+        while (c > 1 && !/\S/.test(text.charAt(c - 1))) c--;
+        cache.set(key, (p = { line, column: c }));
+      }
+      return p ?? undefined;
+    },
+    identifierAt(line, column) {
+      return IDENTIFIER.exec(lineText(line).slice(column - 1))?.[0];
     },
   };
 }

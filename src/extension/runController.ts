@@ -95,8 +95,11 @@ export class RunController extends Disposable {
     );
   }
 
-  /** Runs the document's current text, saved or not. `quiet` (run on save) skips the trust prompt. */
-  async run(doc: vscode.TextDocument, { quiet = false } = {}): Promise<RunOutcome> {
+  /**
+   * Runs the document's current text, saved or not. `quiet` (run on save) skips the trust prompt;
+   * `onStage` hears the runner's stages as they end (the command opens the panel by them).
+   */
+  async run(doc: vscode.TextDocument, { quiet = false, onStage }: { quiet?: boolean; onStage?: (stage: RunStage) => void } = {}): Promise<RunOutcome> {
     const started = performance.now();
     if (!vscode.workspace.isTrusted) {
       if (!quiet) void explainUntrusted();
@@ -135,7 +138,10 @@ export class RunController extends Disposable {
         onConsole: (line) => this.output.appendLine(consoleText(line)),
         // Keep a warm worker (the engine loaded, or Python) for the next run; say so while Pyodide starts cold (~2.5 s).
         warm: true,
-        onStage: (s, ms) => (stages[s] = ms),
+        onStage: (s, ms) => {
+          stages[s] = ms;
+          onStage?.(s);
+        },
         onStatus: (text) => {
           this.output.appendLine(text);
           void vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: `GradTape: ${text}` }, () => tracePromise.then(() => undefined, () => undefined));

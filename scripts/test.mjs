@@ -1,6 +1,7 @@
 // npm test: every level, in order, with one summary.
 //   checks       typecheck (tsc --noEmit), lint (eslint), build (scripts/build.mjs)
-//   unit         mocha in plain Node (.mocharc.json; the spec is here, so `npx mocha FILE` runs one file)
+//   unit         mocha in plain Node (.mocharc.json; the spec is here, so `npx mocha FILE` runs one file), then the
+//                type-stripping tests again under the host's Node 24 (Node 20 cannot strip types)
 //   integration  test/integration/*.test.ts inside code-server's extension host (scripts/integration.mjs)
 //   e2e          test/e2e/*.e2e.ts: playwright-core drives Chromium against code-server (test/e2e/runner.ts)
 // Options: --only LEVEL[,LEVEL]  (repeatable)   --grep TEXT (integration and e2e tests)   --verbose

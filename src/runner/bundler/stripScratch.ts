@@ -17,18 +17,10 @@
  */
 import module from 'node:module';
 import { parse } from 'acorn';
-import { INSTRUMENT_MAX_CHARS } from '../shared/instrument';
+import { INSTRUMENT_MAX_CHARS, isNode, type AstNode } from '../shared/instrument';
 
 /** The one module a stripped file may import: the engine (the run thread answers it). */
 const ENGINE = 'gradtape';
-
-interface AstNode {
-  type: string;
-  start: number;
-  end: number;
-  loc: { start: { line: number }; end: { line: number } };
-  [key: string]: unknown;
-}
 
 export interface Stripped {
   /** The file's text with types blanked and imports rewritten: same length per line, except import lines. */
@@ -92,22 +84,19 @@ function requireOf(decl: AstNode): string | undefined {
   const whole = specs.filter((s) => s.type !== 'ImportSpecifier');
   const named = specs.filter((s) => s.type === 'ImportSpecifier');
   const local = (s: AstNode): string => (s.local as { name: string }).name;
+  const imported = (s: AstNode): { name: string; key: string } => {
+    const id = s.imported as { type: string; name?: string; value?: string };
+    return id.type === 'Identifier' ? { name: id.name!, key: id.name! } : { name: id.value!, key: JSON.stringify(id.value) };
+  };
+  // Default and namespace imports of a CommonJS module are both its exports in esbuild's Node mode,
+  // so `{ default as x }` is too, which a destructured `default` would not be.
+  if (whole.length > 1 || named.some((s) => imported(s).name === 'default')) return undefined;
   const parts: string[] = [];
-  // Default and namespace imports of a CommonJS module are both its exports in esbuild's Node mode.
-  if (whole.length > 1) return undefined;
   if (whole.length === 1) parts.push(`${local(whole[0])} = ${req}`);
-  let bad = false;
   if (named.length) {
-    const keys = named.map((s) => {
-      const imported = s.imported as { type: string; name?: string; value?: unknown };
-      const key = imported.type === 'Identifier' ? imported.name! : JSON.stringify(imported.value);
-      if (key === 'default' || key === '"default"') bad = true;
-      return key === local(s) ? key : `${key}: ${local(s)}`;
-    });
+    const keys = named.map((s) => (imported(s).key === local(s) ? local(s) : `${imported(s).key}: ${local(s)}`));
     parts.push(`{ ${keys.join(', ')} } = ${whole.length ? local(whole[0]) : req}`);
   }
-  // esbuild gives `default` the whole exports in Node mode; a destructured `default` would not.
-  if (bad) return undefined;
   return `const ${parts.join(', ')};`;
 }
 
@@ -121,7 +110,8 @@ function onlyBlanked(text: string, code: string): boolean {
   return true;
 }
 
-const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression']);
+/** Nodes with a `this` of their own (an arrow function's is the code around it). */
+const OWN_THIS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ClassBody']);
 
 /** No exports, no `import()` or `import.meta`, no `this` outside functions and classes. */
 function plainScript(ast: AstNode): boolean {
@@ -139,7 +129,7 @@ function plainScript(ast: AstNode): boolean {
       case 'ImportDeclaration':
         return true; // the leading ones, checked by the caller
     }
-    const inner = top && !FUNCTIONS.has(n.type) && n.type !== 'ClassBody';
+    const inner = top && !OWN_THIS.has(n.type);
     for (const key in n) {
       const v = n[key];
       if (Array.isArray(v)) {
@@ -150,5 +140,3 @@ function plainScript(ast: AstNode): boolean {
   };
   return ok(ast, true);
 }
-
-const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';

@@ -29,11 +29,12 @@ import { parse } from 'acorn';
 import type { SourcePos } from '../../protocol/trace';
 import type { InstrumentedBundle } from '../../protocol/worker';
 
-interface AstNode {
+/** An acorn node parsed with `locations` (the fields this file and bundler/stripScratch.ts read). */
+export interface AstNode {
   type: string;
   start: number;
   end: number;
-  loc: { start: { line: number; column: number } };
+  loc: { start: { line: number; column: number }; end: { line: number; column: number } };
   [key: string]: unknown;
 }
 
@@ -84,7 +85,7 @@ interface Edit {
 const FUNCTIONS = new Set(['FunctionDeclaration', 'FunctionExpression', 'ArrowFunctionExpression']);
 const LOOPS = new Set(['ForStatement', 'ForInStatement', 'ForOfStatement', 'WhileStatement', 'DoWhileStatement']);
 
-const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';
+export const isNode = (x: unknown): x is AstNode => typeof x === 'object' && x !== null && typeof (x as AstNode).type === 'string';
 
 /**
  * Rewrites `code`. `positionOf(line, column)` (1-based, in `code`) gives the user position of a

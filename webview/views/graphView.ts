@@ -544,9 +544,12 @@ export class GraphView {
     });
   }
 
-  /** Reads the element's size now (before the first draw, without waiting for the observer). */
+  /**
+   * Takes the pane's size now, for the graph setGraph gets next (without waiting for the observer,
+   * and without laying out the graph shown now).
+   */
   measure(): void {
-    this.resize();
+    this.readSize();
   }
 
   /**

@@ -366,7 +366,7 @@ function selectStepFromCurve(step: number): string | undefined {
   return target === step ? `step ${step} selected` : `step ${step} kept scalars only: showing step ${target}, the nearest with a graph`;
 }
 
-function renderTapeBar(trace: Trace, tapes: Graph['tapes'], grads: Trace['gradients']): void {
+function renderTapeBar(trace: Trace, tapes: Trace['tapes'], grads: Trace['gradients']): void {
   tapeBar.replaceChildren();
   const steps = maxStep(trace) + 1;
   for (const t of tapes) {

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
 import type { HostToPanel } from '../../src/protocol/panel';
 import { launch, openPanel } from './browserPage';
+import type { Box } from '../../webview/model/viewport';
 import { largeTrace } from './fixtures/traceBuilder';
 
-type Box = { x: number; y: number; w: number; h: number };
 type V = { x: number; y: number; k: number };
 interface Shown { frames: number; pane: { width: number; height: number }; rect: { width: number; height: number }; view: V; drawn: Box }
 

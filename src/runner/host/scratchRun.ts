@@ -129,7 +129,11 @@ export async function runScratch(opts: RunOptions): Promise<Trace> {
   if (isPythonFile(file)) {
     const consoleDropped = newDropCounter();
     const probe = newProbeBuffer();
-    return runPython(opts, file, text, workerFile, (worker) => (stage('taken'), superviseRun(opts, worker, [file], probe, consoleDropped, asm, t0, true)), fail, consoleDropped, probe);
+    const supervise = (worker: RunProcess): Promise<Trace> => {
+      stage('taken');
+      return superviseRun(opts, worker, [file], probe, consoleDropped, asm, t0, true);
+    };
+    return runPython(opts, file, text, workerFile, supervise, fail, consoleDropped, probe);
   }
   // Bundling has its own limit (a huge file can keep esbuild busy for minutes), never shorter than
   // BUNDLE_MIN_MS: on a loaded machine a small file's bundle takes seconds, and a 1 s run limit is the script's.

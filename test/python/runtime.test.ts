@@ -5,7 +5,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
-import { disposePython, runScratch } from '../../src/runner/host/scratchRun';
+import { disposePython, runScratch, type RunStage } from '../../src/runner/host/scratchRun';
 import { buildRunner, WORKER } from '../runner/helpers';
 
 const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gradtape-py-'));
@@ -291,5 +291,15 @@ print(_gradtape.heldCount() < 3000)
     assert.match(trace.error?.message ?? '', /^stopped after 3 s; it was at line [45]$/);
     assert.ok([4, 5].includes(trace.error?.pos?.line ?? 0), JSON.stringify(trace.error));
     assert.deepEqual(out, ['tf.Tensor(1.0, shape=(), dtype=float32)']);
+  });
+
+  it('says when its script starts (stage "taken", which Compute Gradients opens the panel by), before it ends', async () => {
+    const file = path.join(dir, `t${++n}.grad.py`);
+    fs.writeFileSync(file, 'import tensorflow as tf\nprint(tf.constant(1.0) + 1)\n');
+    const stages: RunStage[] = [];
+    const trace = await runScratch({ file, workerFile: WORKER, warm: true, timeoutMs: 60_000, onStage: (s) => stages.push(s) });
+    assert.equal(trace.error, undefined, JSON.stringify(trace.error));
+    assert.equal(stages.filter((s) => s === 'taken').length, 1, stages.join(', '));
+    assert.ok(stages.indexOf('taken') < stages.indexOf('ended'), stages.join(', '));
   });
 });

@@ -7,7 +7,7 @@
 import dagre from '@dagrejs/dagre';
 import ELK from 'elkjs/lib/elk.bundled.js';
 import { buildGraph, layoutInput } from '../webview/model/graphModel';
-import { bounds, layeredLayout, sizeNodes } from '../webview/model/layout';
+import { bounds, layeredLayout } from '../webview/model/layout';
 import { viewGraphFor } from '../webview/model/repeats';
 import { addReferences } from '../webview/model/references';
 import { SpatialIndex } from '../webview/model/spatial';
@@ -93,8 +93,8 @@ async function main() {
       const g = step('graph model', () => buildGraph(t.tapes, t.gradients[0]));
       const v = step('fold repeats', () => viewGraphFor(g, new Set()).view);
       const r = step('references', () => addReferences(v));
-      step('placement (first try)', () => (sizeNodes(r, 'brief'), layeredLayout(r, 'LR', 'brief'), bounds(r)));
-      step('placement (each other try)', () => (sizeNodes(r, 'full'), layeredLayout(r, 'TB', 'full'), bounds(r)));
+      step('placement (first try)', () => (layeredLayout(r, 'LR', 'brief'), bounds(r)));
+      step('placement (each other try)', () => (layeredLayout(r, 'TB', 'full'), bounds(r)));
       step('spatial index', () => new SpatialIndex(r.nodes, r.edges, false));
     }
     console.log(`pipeline ${n.toLocaleString('en')} nodes, CPU ms (median of 5): ${Object.entries(rows).map(([k, v]) => `${k} ${median(v).toFixed(1)}`).join(' · ')}`);

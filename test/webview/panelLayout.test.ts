@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Trace } from '../../src/protocol/trace';
 import { buildGraph, gradientsFor, leafTitle, maxStep, nullPhrase, tapesAtStep, type Graph } from '../../webview/model/graphModel';
-import { bounds, layeredBounds, layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { bounds, layeredBounds, layeredLayout } from '../../webview/model/layout';
 import { largeTrace } from './fixtures/traceBuilder';
 import { AA_TEXT, contrastRatio, ensureContrast, HEAT_STEPS, heatScale, parseColor, toOklch } from '../../webview/model/contrast';
 import { chooseLayout, detailFor, edgeWidthPx, fitView, MIN_TEXT_PX, NODE_SIZES, overlaps, textPx, textRows, toScreen } from '../../webview/model/viewport';
@@ -118,8 +118,7 @@ describe('panel: layout on the runner’s traces', () => {
     for (const [pane, [w, h]] of Object.entries(PANES)) {
       it(`${name} in the ${pane} (${w}×${h}): fitted inside the canvas, no node overlaps, text legible`, () => {
         const g = addReferences(viewGraphFor(graphOf(trace), new Set()).view);
-        const choice = chooseLayout((dir, size) => (sizeNodes(g, size), layeredLayout(g, dir, size), bounds(g)), w, h);
-        sizeNodes(g, choice.size);
+        const choice = chooseLayout((dir, size) => (layeredLayout(g, dir, size), bounds(g)), w, h);
         layeredLayout(g, choice.dir, choice.size);
         const v = fitView(bounds(g), w, h);
         const rects = g.nodes.map((n) => toScreen(n, v));
@@ -148,7 +147,6 @@ describe('panel: layout on the runner’s traces', () => {
       const measured = (['LR', 'TB'] as const).flatMap((dir) => (['full', 'brief', 'name'] as const).map((size) => ({ dir, size, b: layeredBounds(g, dir, size) })));
       assert.deepEqual(g.nodes.map((n) => [n.x, n.y, n.w, n.h]), before, `${name}: measuring moved no node`);
       for (const { dir, size, b } of measured) {
-        sizeNodes(g, size);
         layeredLayout(g, dir, size);
         const want = bounds(g);
         for (const k of ['x', 'y', 'w', 'h'] as const) assert.ok(Math.abs(b[k] - want[k]) < 1e-6, `${name} ${dir} ${size}: ${k} ${b[k]} vs ${want[k]}`);
@@ -243,7 +241,6 @@ describe('panel: repeated structure', () => {
     // sorted by the mean position of its nodes' inputs within their ranks, ties by node index.
     const t = largeTrace(3000);
     const g = buildGraph(t.tapes, t.gradients[0]);
-    sizeNodes(g, 'full');
     layeredLayout(g, 'LR', 'full');
     const ranks = new Map<number, typeof g.nodes>();
     for (const n of g.nodes) ranks.set(n.x, [...(ranks.get(n.x) ?? []), n]);

@@ -5,7 +5,7 @@ import type { Trace, TraceNode } from '../../src/protocol/trace';
 import fs from 'node:fs';
 import path from 'node:path';
 import { buildGraph, gradientsFor, maxStep, tapesAtStep, type Graph } from '../../webview/model/graphModel';
-import { LIBRARY_MAX_NODES, layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { LIBRARY_MAX_NODES, layeredLayout } from '../../webview/model/layout';
 import { viewGraphFor } from '../../webview/model/repeats';
 import { addReferences, REF_SPAN } from '../../webview/model/references';
 import { NODE_SIZES } from '../../webview/model/viewport';
@@ -42,7 +42,6 @@ function chain(depth: number): Trace {
 
 const drawnGraph = (graph: Graph) => {
   const view = addReferences(viewGraphFor(graph, new Set()).view, REF_SPAN, 0);
-  sizeNodes(view, 'full');
   layeredLayout(view, 'LR', 'full');
   return view;
 };
@@ -105,7 +104,6 @@ describe('panel: a leaf used across the tape is drawn once, with short reference
         // The same nodes in a new array: nothing handed over, so the layout works the ranks out itself.
         const own = { ...shared, nodes: shared.nodes.map((n) => ({ ...n })) };
         for (const g of [shared, own]) {
-          sizeNodes(g, 'brief');
           layeredLayout(g, 'TB', 'brief');
         }
         assert.ok(shared.nodes.length > 10);

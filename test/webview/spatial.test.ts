@@ -2,7 +2,7 @@
 // finds in view, so it must find every one a full scan finds, at any zoom and in either direction.
 import assert from 'node:assert/strict';
 import { buildGraph, makeNode, type Graph } from '../../webview/model/graphModel';
-import { layeredLayout, sizeNodes } from '../../webview/model/layout';
+import { layeredLayout } from '../../webview/model/layout';
 import { viewGraphFor } from '../../webview/model/repeats';
 import { addReferences } from '../../webview/model/references';
 import { EDGE_BEND, IntervalIndex, SpatialIndex, nodesInScan } from '../../webview/model/spatial';
@@ -14,7 +14,6 @@ const overlaps = (a: Box, b: Box) => a.x <= b.x + b.w && b.x <= a.x + a.w && a.y
 function laidOut(n: number, dir: Direction): Graph {
   const t = largeTrace(n);
   const g = addReferences(viewGraphFor(buildGraph(t.tapes, t.gradients[0]), new Set()).view);
-  sizeNodes(g, 'brief');
   layeredLayout(g, dir, 'brief');
   return g;
 }

@@ -6,7 +6,7 @@
  * large tape in an interactive budget (300 nodes: ELK 0.5 s, dagre 1.5 s; 10,000 nodes: ELK 32 s,
  * dagre overflows the stack), so beyond LIBRARY_MAX_NODES the graph keeps the linear-time layered placement below:
  * ranks by longest path (recorded order is topological, so one pass), order within a rank by the
- * barycentre of the inputs (one sweep). Every graph's first frame uses it too, so the library never
+ * barycentre of the neighbours (three sweeps). Every graph's first frame uses it too, so the library never
  * delays the first draw.
  */
 import dagre from '@dagrejs/dagre';
@@ -17,30 +17,51 @@ import { NODE_SIZES, type Direction, type SizeClass } from './viewport';
 
 export const LIBRARY_MAX_NODES = 120;
 
-/** A node's width in its size class; a folded group is wider (it carries a gradient trail). */
-function nodeW(n: GraphNode, s: (typeof NODE_SIZES)[SizeClass]): number {
-  // A reference to a leaf drawn elsewhere (references.ts) is a name tag: one line at the panel's text size.
-  return n.ref !== undefined ? Math.round(s.w * 0.6) : n.kind === 'group' ? Math.round(s.w * 1.6) : s.w;
+/**
+ * A node's box depends only on its shape class: op (or note), leaf or folded group, each either
+ * itself or a reference to a leaf drawn elsewhere (references.ts). Six classes.
+ */
+const CLASSES = 6;
+function shapeClass(n: GraphNode): number {
+  return (n.kind === 'leaf' ? 1 : n.kind === 'group' ? 2 : 0) + (n.ref !== undefined ? 3 : 0);
 }
 
-function nodeH(n: GraphNode, s: (typeof NODE_SIZES)[SizeClass]): number {
-  const h = n.kind === 'leaf' ? s.leafH : n.kind === 'group' ? Math.max(s.h, 30) : s.h;
-  return n.ref !== undefined ? Math.min(h, NODE_SIZES.name.h) : h;
+/** A class's width in a size; a folded group is wider (it carries a gradient trail). */
+function classW(c: number, s: (typeof NODE_SIZES)[SizeClass]): number {
+  // A reference is a name tag: one line at the panel's text size.
+  return c >= 3 ? Math.round(s.w * 0.6) : c === 2 ? Math.round(s.w * 1.6) : s.w;
 }
 
-/** Gives every node the size of its class. */
-export function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
-  const s = NODE_SIZES[size];
+function classH(c: number, s: (typeof NODE_SIZES)[SizeClass]): number {
+  const k = c % 3;
+  const h = k === 1 ? s.leafH : k === 2 ? Math.max(s.h, 30) : s.h;
+  return c >= 3 ? Math.min(h, NODE_SIZES.name.h) : h;
+}
+
+/** Each shape class's width and height in a size, whole pixels. */
+function classSides(s: (typeof NODE_SIZES)[SizeClass]): { w: Int32Array; h: Int32Array } {
+  // Int32Array: whole pixels read back as small integers, the representation every node's w and h
+  // already has (a double here migrated all 10,000 nodes to a new shape: 10 ms).
+  const w = new Int32Array(CLASSES), h = new Int32Array(CLASSES);
+  for (let c = 0; c < CLASSES; c++) { w[c] = classW(c, s); h[c] = classH(c, s); }
+  return { w, h };
+}
+
+/** Gives every node the size of its class (layeredLayout does this in its own pass). */
+function sizeNodes(graph: Graph, size: SizeClass = 'full'): void {
+  const { w, h } = classSides(NODE_SIZES[size]);
   // Indexed loops here and in bounds: they run before the first frame, where a for-of's steps make garbage.
   for (let i = 0; i < graph.nodes.length; i++) {
     const n = graph.nodes[i];
-    n.w = nodeW(n, s);
-    n.h = nodeH(n, s);
+    const c = shapeClass(n);
+    n.w = w[c];
+    n.h = h[c];
   }
 }
 
-/** Places the nodes with dagre (sets x/y, top-left corners). */
+/** Sizes the nodes for `size` and places them with dagre (sets x/y, top-left corners). */
 export function libraryLayout(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): void {
+  sizeNodes(graph, size);
   const input = layoutInput(graph);
   const s = NODE_SIZES[size];
   const g = new dagre.graphlib.Graph();
@@ -58,8 +79,12 @@ export function libraryLayout(graph: Graph, dir: Direction = 'LR', size: SizeCla
   }
 }
 
-/** Ranks and the order within each rank: `members` lists node indices rank by rank, rank r at [start[r], start[r + 1]). */
-interface LayerOrder { start: Int32Array; members: Int32Array }
+/**
+ * Ranks and the order within each rank: `members` lists node indices rank by rank, rank r at
+ * [start[r], start[r + 1]); `cls[i]` is node i's shape class and `classes[r * CLASSES + c]` counts
+ * rank r's nodes of class c, which is all the rank's size depends on.
+ */
+interface LayerOrder { start: Int32Array; members: Int32Array; cls: Uint8Array; classes: Int32Array }
 
 /**
  * The order depends only on the graph's structure, not on the direction or node size, so it is worked
@@ -116,19 +141,27 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   // The graph's structure in typed arrays, read from the nodes once: inputs of i at
   // ins[inAt[i], inAt[i + 1]), consumers at outs[outAt[i], outAt[i + 1]). The passes below read
   // them six times; node objects spread over the heap made each pass cost several times more.
-  const leaf = new Uint8Array(n);
+  const cls = new Uint8Array(n);
   const inAt = new Int32Array(n + 1), outAt = new Int32Array(n + 1);
+  // One pass over the nodes (each a read from far in the heap), so the lists grow as they fill.
+  let ins = new Int32Array(2 * n + 16), outs = new Int32Array(2 * n + 16);
+  const grow = (a: Int32Array, need: number) => {
+    const b = new Int32Array(Math.max(need, 2 * a.length));
+    b.set(a);
+    return b;
+  };
   for (let i = 0; i < n; i++) {
     const node = nodes[i];
-    leaf[i] = node.kind === 'leaf' ? 1 : 0;
-    inAt[i + 1] = inAt[i] + node.inputs.length;
-    outAt[i + 1] = outAt[i] + node.consumers.length;
-  }
-  const ins = new Int32Array(inAt[n]), outs = new Int32Array(outAt[n]);
-  for (let i = 0; i < n; i++) {
-    const node = nodes[i];
-    ins.set(node.inputs, inAt[i]);
-    outs.set(node.consumers, outAt[i]);
+    cls[i] = shapeClass(node);
+    const a = node.inputs, c = node.consumers;
+    let at = inAt[i];
+    if (at + a.length > ins.length) ins = grow(ins, at + a.length);
+    for (let k = 0; k < a.length; k++) ins[at++] = a[k];
+    inAt[i + 1] = at;
+    at = outAt[i];
+    if (at + c.length > outs.length) outs = grow(outs, at + c.length);
+    for (let k = 0; k < c.length; k++) outs[at++] = c[k];
+    outAt[i + 1] = at;
   }
   // Taken once: the leaves' ranks are written into it below, and nodes added later need a new pass.
   const given = givenRanks.get(nodes);
@@ -137,7 +170,7 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
   let ranks = 0;
   for (let i = 0; i < n; i++) {
-    if (leaf[i] && outAt[i] < outAt[i + 1]) {
+    if (cls[i] % 3 === 1 && outAt[i] < outAt[i + 1]) {
       let r = Infinity;
       for (let k = outAt[i]; k < outAt[i + 1]; k++) r = Math.min(r, rank[outs[k]] - 1);
       rank[i] = Math.max(0, r);
@@ -175,74 +208,88 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   for (let r = 1; r < ranks; r++) sweep(r, true);
   for (let r = ranks - 2; r >= 0; r--) sweep(r, false);
   for (let r = 1; r < ranks; r++) sweep(r, true);
-  const order = { start, members };
+  const classes = new Int32Array(ranks * CLASSES);
+  for (let i = 0; i < n; i++) classes[rank[i] * CLASSES + cls[i]]++;
+  const order = { start, members, cls, classes };
   orders.set(nodes, { count: n, order });
   return order;
 }
 
 /**
  * Linear-time layered placement: what graphs above LIBRARY_MAX_NODES get (and the first frame of any).
- * Ranks follow the flow direction (left to right, or top to bottom); within a rank nodes are ordered
+ * Sizes every node for `size` (as sizeNodes) and places it. Ranks follow the flow direction (left to right, or top to bottom); within a rank nodes are ordered
  * by the barycentre of their neighbours, swept down, up and down again to keep crossings low.
  */
 export function layeredLayout(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): void {
   const { nodes } = graph;
   const s = NODE_SIZES[size];
-  const { start, members } = layerOrder(nodes);
+  const order = layerOrder(nodes);
+  const { start, members, cls } = order;
   const ranks = start.length - 1;
   const lr = dir === 'LR';
-  // Extent of each rank across the flow, to centre the ranks on one another.
-  let widest = 0;
-  const extent = new Float64Array(ranks);
-  for (let r = 0; r < ranks; r++) {
-    let e = 0;
-    for (let k = start[r]; k < start[r + 1]; k++) {
-      const node = nodes[members[k]];
-      e += (lr ? node.h : node.w) + s.gapOrder;
-    }
-    extent[r] = e;
-    if (e > widest) widest = e;
-  }
+  const { extent, depth, widest } = rankSpans(order, s, lr);
+  const { w, h } = classSides(s);
+  // One pass over the nodes (each a read from far in the heap): sized and placed, ranks centred on one another.
   let along = 0;
   for (let r = 0; r < ranks; r++) {
     let across = (widest - extent[r]) / 2;
-    let depth = 0;
     for (let k = start[r]; k < start[r + 1]; k++) {
-      const node = nodes[members[k]];
-      if (lr) { node.x = along; node.y = across; across += node.h + s.gapOrder; depth = Math.max(depth, node.w); }
-      else { node.y = along; node.x = across; across += node.w + s.gapOrder; depth = Math.max(depth, node.h); }
+      const i = members[k], c = cls[i], node = nodes[i];
+      node.w = w[c];
+      node.h = h[c];
+      if (lr) { node.x = along; node.y = across; across += h[c] + s.gapOrder; }
+      else { node.y = along; node.x = across; across += w[c] + s.gapOrder; }
     }
-    along += depth + s.gapRank;
+    along += depth[r] + s.gapRank;
   }
 }
 
 /**
- * The bounds sizeNodes + layeredLayout would give the graph for this direction and size, without
- * moving or sizing a node: choosing a layout measures up to six placements, then makes one.
+ * Each rank's extent across the flow (its nodes' sides, a gap after each) and depth along it (its
+ * deepest node), from the counts of each class: sizes are whole pixels, so the sums are exact in any order.
+ */
+function rankSpans(order: LayerOrder, s: (typeof NODE_SIZES)[SizeClass], lr: boolean): { extent: Float64Array; depth: Float64Array; widest: number } {
+  const { start, classes } = order;
+  const ranks = start.length - 1;
+  const { w, h } = classSides(s);
+  const extent = new Float64Array(ranks), depth = new Float64Array(ranks);
+  let widest = 0;
+  for (let r = 0; r < ranks; r++) {
+    let e = 0, d = 0;
+    for (let c = 0; c < CLASSES; c++) {
+      const count = classes[r * CLASSES + c];
+      if (!count) continue;
+      e += count * ((lr ? h[c] : w[c]) + s.gapOrder);
+      d = Math.max(d, lr ? w[c] : h[c]);
+    }
+    extent[r] = e;
+    depth[r] = d;
+    if (e > widest) widest = e;
+  }
+  return { extent, depth, widest };
+}
+
+/**
+ * The bounds layeredLayout would give the graph for this direction and size, without moving or
+ * sizing a node: choosing a layout measures up to six placements, then makes one.
  */
 export function layeredBounds(graph: Graph, dir: Direction = 'LR', size: SizeClass = 'full'): { x: number; y: number; w: number; h: number } {
   const { nodes } = graph;
   if (!nodes.length) return { x: 0, y: 0, w: 1, h: 1 };
   const s = NODE_SIZES[size];
-  const { start, members } = layerOrder(nodes);
+  const order = layerOrder(nodes);
+  const { start } = order;
   const ranks = start.length - 1;
   const lr = dir === 'LR';
-  // As layeredLayout: ranks along the flow, each as deep as its deepest node, centred across it.
-  let widest = 0, along = 0, from = NaN, to = 0;
+  const { depth, widest } = rankSpans(order, s, lr);
+  // As layeredLayout: ranks along the flow, each as deep as its deepest node.
+  let along = 0, from = NaN, to = 0;
   for (let r = 0; r < ranks; r++) {
-    let e = 0, depth = 0;
-    for (let k = start[r]; k < start[r + 1]; k++) {
-      const node = nodes[members[k]];
-      const w = nodeW(node, s), h = nodeH(node, s);
-      e += (lr ? h : w) + s.gapOrder;
-      depth = Math.max(depth, lr ? w : h);
-    }
     if (start[r + 1] > start[r]) {
       if (Number.isNaN(from)) from = along;
-      to = along + depth;
+      to = along + depth[r];
     }
-    if (e > widest) widest = e;
-    along += depth + s.gapRank;
+    along += depth[r] + s.gapRank;
   }
   // Across the flow the widest rank starts at 0 and ends a gap short of its extent.
   const across = widest - s.gapOrder;

@@ -6,7 +6,7 @@
 import { nullPhrase, tapeDepths, type Graph, type GraphNode } from '../model/graphModel';
 import { counted, formatBytes, formatNum, formatShape, formatValueShort } from '../model/format';
 import type { ViewGraph } from '../model/repeats';
-import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout, sizeNodes } from '../model/layout';
+import { LIBRARY_MAX_NODES, bounds, layeredBounds, layeredLayout, libraryLayout } from '../model/layout';
 import { AA_TEXT, ensureContrast, heatScale, HEAT_STEPS } from '../model/contrast';
 import { DETAIL_RANK, MAX_K, MIN_K, MIN_TEXT_PX, LINE, NODE_SIZES, chooseLayout, edgeWidthPx, detailFor, fitView, textPx, textRows, type Box, type Detail, type Direction, type SizeClass, type View } from '../model/viewport';
 import { themeColor } from '../dom';
@@ -109,7 +109,6 @@ export class GraphView {
   private dir: Direction = 'LR';
   private size: SizeClass = 'full';
   private layoutToken = 0;
-  private placed: Float64Array | undefined;
   /** Nodes and edges by position, and the nodes' bounds: worked out once per placement, not per frame. */
   private index: SpatialIndex | undefined;
   private indexTimer = false;
@@ -209,7 +208,7 @@ export class GraphView {
       this.readSize();
       this.layoutGraph();
     }
-    else this.remember();
+    else this.moved();
     this.computeTapeBoxes();
     if (!keepView || !keepPositions) this.fit();
     this.requestDraw();
@@ -231,9 +230,10 @@ export class GraphView {
     if (onlyIfChanged && choice.dir === this.dir && choice.size === this.size) return;
     this.dir = choice.dir;
     this.size = choice.size;
-    sizeNodes(g, choice.size);
     layeredLayout(g, choice.dir, choice.size);
-    this.remember();
+    this.moved();
+    // Known from the ranks, without a pass over every node (the first frame reads it to fit the view).
+    this.nodeBounds = layeredBounds(g, choice.dir, choice.size);
     document.body.dataset.graphLayout = `${choice.dir} ${choice.size}`;
     const token = ++this.layoutToken;
     if (g.nodes.length > 2 && g.nodes.length <= LIBRARY_MAX_NODES) {
@@ -241,22 +241,23 @@ export class GraphView {
       setTimeout(() => {
         if (token !== this.layoutToken || this.graph !== g) return;
         const started = performance.now();
-        const before = this.placed;
+        // The linear placement, kept in case dagre's reads worse.
+        const before = g.nodes.map((n) => ({ x: n.x, y: n.y }));
         try {
           libraryLayout(g, choice.dir, choice.size);
           // dagre spreads some graphs wider than the linear placement: keep its picture only when it
           // reads as well once fitted (the choice was made on the linear placement's bounds).
           const s = NODE_SIZES[choice.size];
           const k = fitView(bounds(g), w, h).k;
-          if (DETAIL_RANK[detailFor(s.h, s.w, k)] < DETAIL_RANK[choice.detail] && before) {
-            this.restore(before);
+          if (DETAIL_RANK[detailFor(s.h, s.w, k)] < DETAIL_RANK[choice.detail]) {
+            g.nodes.forEach((n, i) => Object.assign(n, before[i]));
           }
         } catch (e) {
           window.dispatchEvent(new ErrorEvent('error', { message: `layout: ${String(e)}` }));
           return;
         }
         document.body.dataset.layoutMs = (performance.now() - started).toFixed(1);
-        this.remember();
+        this.moved();
         this.computeTapeBoxes();
         if (this.fitted) this.fit();
         this.requestDraw();
@@ -266,19 +267,6 @@ export class GraphView {
   }
 
   /** Keeps the current positions (measuring other layouts on a resize moves the nodes). */
-  private remember(): void {
-    const g = this.graph!;
-    this.moved();
-    this.placed = new Float64Array(2 * g.nodes.length);
-    // Indexed loops over every node (here, in nodesIn and in a frame's drawing): the first frame runs
-    // them in code not yet optimised, where each step of a for-of makes an object for the collector.
-    for (let i = 0; i < g.nodes.length; i++) {
-      const n = g.nodes[i];
-      this.placed[2 * n.index] = n.x;
-      this.placed[2 * n.index + 1] = n.y;
-    }
-  }
-
   /** Nodes moved: what was worked out from their positions is stale. */
   private moved(): void {
     this.index = undefined;
@@ -407,14 +395,6 @@ export class GraphView {
     if (this.index) return this.index.nodesIn(b);
     this.indexSoon();
     return nodesInScan(this.graph!.nodes, b);
-  }
-
-  private restore(placed: Float64Array): void {
-    this.moved();
-    for (const n of this.graph!.nodes) {
-      n.x = placed[2 * n.index];
-      n.y = placed[2 * n.index + 1];
-    }
   }
 
   setSelected(i: number | undefined, center = false): void {

@@ -18,6 +18,7 @@ import { addReferences } from './model/references';
 import { InspectClient } from './model/inspectClient';
 import { loadState, onMessage, post, saveState } from './messaging';
 import { h, themeColor } from './dom';
+import { fontWarmup } from './fontWarmup';
 import { ensureContrast } from './model/contrast';
 import { GraphView } from './views/graphView';
 import { Minimap } from './views/minimap';
@@ -116,6 +117,7 @@ const consoleEl = h('div', { class: 'console-pane', role: 'tabpanel', 'aria-labe
 const curvesPane = h('div', { class: 'curves-pane', role: 'tabpanel', 'aria-label': 'loss curves' });
 const emptyEl = h('div', { class: 'empty-run' });
 app.append(header, h('div', { class: 'bar' }, tabList, stepBar), tapeBar, main, curvesPane, consoleEl, emptyEl);
+document.body.append(fontWarmup());
 
 /** The drawn node that shows a base node (a folded group for its members), and back. */
 const toView = (i: number | undefined) => (i === undefined || !state.view ? i : state.view.viewOf[i] >= 0 ? state.view.viewOf[i] : undefined);

@@ -143,25 +143,17 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   // them six times; node objects spread over the heap made each pass cost several times more.
   const cls = new Uint8Array(n);
   const inAt = new Int32Array(n + 1), outAt = new Int32Array(n + 1);
-  // One pass over the nodes (each a read from far in the heap), so the lists grow as they fill.
-  let ins = new Int32Array(2 * n + 16), outs = new Int32Array(2 * n + 16);
-  const grow = (a: Int32Array, need: number) => {
-    const b = new Int32Array(Math.max(need, 2 * a.length));
-    b.set(a);
-    return b;
-  };
   for (let i = 0; i < n; i++) {
     const node = nodes[i];
     cls[i] = shapeClass(node);
-    const a = node.inputs, c = node.consumers;
-    let at = inAt[i];
-    if (at + a.length > ins.length) ins = grow(ins, at + a.length);
-    for (let k = 0; k < a.length; k++) ins[at++] = a[k];
-    inAt[i + 1] = at;
-    at = outAt[i];
-    if (at + c.length > outs.length) outs = grow(outs, at + c.length);
-    for (let k = 0; k < c.length; k++) outs[at++] = c[k];
-    outAt[i + 1] = at;
+    inAt[i + 1] = inAt[i] + node.inputs.length;
+    outAt[i + 1] = outAt[i] + node.consumers.length;
+  }
+  const ins = new Int32Array(inAt[n]), outs = new Int32Array(outAt[n]);
+  for (let i = 0; i < n; i++) {
+    const node = nodes[i];
+    ins.set(node.inputs, inAt[i]);
+    outs.set(node.consumers, outAt[i]);
   }
   // Taken once: the leaves' ranks are written into it below, and nodes added later need a new pass.
   const given = givenRanks.get(nodes);
@@ -170,7 +162,7 @@ function layerOrder(nodes: GraphNode[]): LayerOrder {
   // A leaf sits just before its first consumer, so inputs are not stretched across the picture.
   let ranks = 0;
   for (let i = 0; i < n; i++) {
-    if (cls[i] % 3 === 1 && outAt[i] < outAt[i + 1]) {
+    if (cls[i] % 3 === 1 && outAt[i] < outAt[i + 1]) { // a leaf, or a reference to one
       let r = Infinity;
       for (let k = outAt[i]; k < outAt[i + 1]; k++) r = Math.min(r, rank[outs[k]] - 1);
       rank[i] = Math.max(0, r);
